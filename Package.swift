@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "swift-iceberg",
+    products: [
+        .library(name: "CompressionCodecs", targets: ["CompressionCodecs"]),
+        .library(name: "ThriftCompact", targets: ["ThriftCompact"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
+        .library(name: "Iceberg", targets: ["Iceberg"]),
+        .executable(name: "iceberg", targets: ["IcebergCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System C libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev).
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Swift layers, bottom to top. None of these depend on other packages.
+        .target(name: "CompressionCodecs", dependencies: ["CSnappy", "CZstd", "CZlib"]),
+        .target(name: "ThriftCompact"),
+        .target(name: "Parquet", dependencies: ["ThriftCompact", "CompressionCodecs"]),
+        .target(name: "Iceberg", dependencies: ["Parquet"]),
+
+        // The `iceberg` command-line tool.
+        .executableTarget(
+            name: "IcebergCLI",
+            dependencies: ["Iceberg", "Parquet", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .testTarget(name: "CompressionCodecsTests", dependencies: ["CompressionCodecs"]),
+        .testTarget(name: "ThriftCompactTests", dependencies: ["ThriftCompact"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Iceberg"]),
+        .testTarget(name: "IcebergTests", dependencies: ["Iceberg"]),
+        .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

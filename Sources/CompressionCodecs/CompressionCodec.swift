@@ -1,0 +1,315 @@
+import CSnappy
+import CZlib
+import CZstd
+
+/// A block compression codec backed by a system library.
+///
+/// Each codec compresses a whole buffer at once (the unit is a Parquet page or an
+/// Avro block). Decompression takes the expected output size when the container
+/// format records it, and enforces it as an upper bound so corrupt input cannot
+/// make the decoder allocate without limit.
+public enum CompressionCodec: Sendable, Hashable {
+    /// No compression: bytes are copied through.
+    case uncompressed
+    /// Raw Snappy (no framing), as Parquet and Avro use it.
+    case snappy
+    /// Zstandard frames at the given level (1...22; 3 is zstd's default).
+    case zstd(level: Int32)
+    /// A gzip member (RFC 1952) at the given zlib level (0...9).
+    case gzip(level: Int32)
+    /// Raw DEFLATE (RFC 1951, no header), as Avro's `deflate` codec uses it.
+    case deflate(level: Int32)
+
+    /// Compresses `input`, appending the compressed bytes to `output`.
+    public func compress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws(CompressionError) {
+        switch self {
+        case .uncompressed:
+            output.append(contentsOf: input)
+        case .snappy:
+            try Snappy.compress(input, appendingTo: &output)
+        case .zstd(let level):
+            try Zstd.compress(input, level: level, appendingTo: &output)
+        case .gzip(let level):
+            try Zlib.compress(input, level: level, windowBits: 31, appendingTo: &output)
+        case .deflate(let level):
+            try Zlib.compress(input, level: level, windowBits: -15, appendingTo: &output)
+        }
+    }
+
+    /// Compresses a byte array and returns the compressed bytes.
+    public func compress(_ input: [UInt8]) throws(CompressionError) -> [UInt8] {
+        var out: [UInt8] = []
+        var failure: CompressionError?
+        input.withUnsafeBytes { buf in
+            do throws(CompressionError) { try compress(buf, appendingTo: &out) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return out
+    }
+
+    /// Decompresses `input`, which must expand to exactly `uncompressedSize` bytes when that is
+    /// known (Parquet pages), or to at most `maxSize` bytes otherwise (Avro blocks).
+    public func decompress(
+        _ input: UnsafeRawBufferPointer, uncompressedSize: Int?, maxSize: Int = 1 << 31
+    ) throws(CompressionError) -> [UInt8] {
+        if let size = uncompressedSize, size < 0 || size > maxSize {
+            throw .sizeLimitExceeded(codec: name, limit: maxSize)
+        }
+        switch self {
+        case .uncompressed:
+            if let size = uncompressedSize, size != input.count {
+                throw .sizeMismatch(codec: name, expected: size, actual: input.count)
+            }
+            return Array(input)
+        case .snappy:
+            return try Snappy.decompress(input, expectedSize: uncompressedSize, maxSize: maxSize)
+        case .zstd:
+            return try Zstd.decompress(input, expectedSize: uncompressedSize, maxSize: maxSize)
+        case .gzip:
+            return try Zlib.decompress(input, windowBits: 47, expectedSize: uncompressedSize, maxSize: maxSize, codec: name)
+        case .deflate:
+            return try Zlib.decompress(input, windowBits: -15, expectedSize: uncompressedSize, maxSize: maxSize, codec: name)
+        }
+    }
+
+    /// Decompresses a byte array; see `decompress(_:uncompressedSize:maxSize:)`.
+    public func decompress(_ input: [UInt8], uncompressedSize: Int?, maxSize: Int = 1 << 31) throws(CompressionError) -> [UInt8] {
+        var result: [UInt8] = []
+        var failure: CompressionError?
+        input.withUnsafeBytes { buf in
+            do throws(CompressionError) { result = try decompress(buf, uncompressedSize: uncompressedSize, maxSize: maxSize) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return result
+    }
+
+    /// A short lowercase name for messages (`snappy`, `zstd`, …).
+    public var name: String {
+        switch self {
+        case .uncompressed: return "uncompressed"
+        case .snappy: return "snappy"
+        case .zstd: return "zstd"
+        case .gzip: return "gzip"
+        case .deflate: return "deflate"
+        }
+    }
+}
+
+/// Errors from compressing or decompressing a buffer.
+public enum CompressionError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The input is not valid for the codec (corrupt or truncated data).
+    case corruptInput(codec: String, detail: String)
+    /// The output would exceed the size limit given by the caller.
+    case sizeLimitExceeded(codec: String, limit: Int)
+    /// The decompressed size differs from the size the container recorded.
+    case sizeMismatch(codec: String, expected: Int, actual: Int)
+    /// The library reported an internal failure while compressing.
+    case compressionFailed(codec: String, detail: String)
+
+    /// A readable explanation.
+    public var description: String {
+        switch self {
+        case .corruptInput(let c, let d): return "\(c): corrupt compressed input (\(d))"
+        case .sizeLimitExceeded(let c, let l): return "\(c): decompressed size exceeds the limit of \(l) bytes"
+        case .sizeMismatch(let c, let e, let a): return "\(c): decompressed to \(a) bytes, expected \(e)"
+        case .compressionFailed(let c, let d): return "\(c): compression failed (\(d))"
+        }
+    }
+}
+
+enum Snappy {
+    static func compress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws(CompressionError) {
+        let bound = snappy_max_compressed_length(input.count)
+        let start = output.count
+        var produced = bound
+        var status = SNAPPY_OK
+        output.reserveCapacity(start + bound)
+        output.append(contentsOf: repeatElement(0, count: bound))
+        output.withUnsafeMutableBytes { out in
+            let dst = out.baseAddress!.advanced(by: start).assumingMemoryBound(to: CChar.self)
+            let src = input.baseAddress?.assumingMemoryBound(to: CChar.self) ?? UnsafePointer<CChar>(bitPattern: 1)!
+            status = snappy_compress(src, input.count, dst, &produced)
+        }
+        guard status == SNAPPY_OK else {
+            output.removeLast(bound)
+            throw .compressionFailed(codec: "snappy", detail: "status \(status.rawValue)")
+        }
+        output.removeLast(bound - produced)
+    }
+
+    static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, maxSize: Int) throws(CompressionError) -> [UInt8] {
+        guard let src = input.baseAddress?.assumingMemoryBound(to: CChar.self), input.count > 0 else {
+            throw .corruptInput(codec: "snappy", detail: "empty input")
+        }
+        var length = 0
+        guard snappy_uncompressed_length(src, input.count, &length) == SNAPPY_OK else {
+            throw .corruptInput(codec: "snappy", detail: "bad length header")
+        }
+        if let expected = expectedSize, expected != length {
+            throw .sizeMismatch(codec: "snappy", expected: expected, actual: length)
+        }
+        guard length <= maxSize else { throw .sizeLimitExceeded(codec: "snappy", limit: maxSize) }
+        if length == 0 { return [] }
+        var status = SNAPPY_OK
+        var produced = length
+        let out = [UInt8](unsafeUninitializedCapacity: length) { buf, count in
+            status = snappy_uncompress(src, input.count, UnsafeMutableRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), &produced)
+            count = status == SNAPPY_OK ? produced : 0
+        }
+        guard status == SNAPPY_OK, produced == length else {
+            throw .corruptInput(codec: "snappy", detail: "decompression failed")
+        }
+        return out
+    }
+}
+
+enum Zstd {
+    static func compress(_ input: UnsafeRawBufferPointer, level: Int32, appendingTo output: inout [UInt8]) throws(CompressionError) {
+        let bound = ZSTD_compressBound(input.count)
+        let start = output.count
+        var result = 0
+        output.append(contentsOf: repeatElement(0, count: bound))
+        output.withUnsafeMutableBytes { out in
+            result = ZSTD_compress(out.baseAddress!.advanced(by: start), bound, input.baseAddress, input.count, level)
+        }
+        if ZSTD_isError(result) != 0 {
+            output.removeLast(bound)
+            throw .compressionFailed(codec: "zstd", detail: String(cString: ZSTD_getErrorName(result)))
+        }
+        output.removeLast(bound - result)
+    }
+
+    static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, maxSize: Int) throws(CompressionError) -> [UInt8] {
+        guard input.count > 0, let src = input.baseAddress else {
+            if expectedSize == 0 { return [] }
+            throw .corruptInput(codec: "zstd", detail: "empty input")
+        }
+        // Prefer the caller's size; otherwise the frame header's, else stream.
+        var capacity = expectedSize ?? -1
+        if capacity < 0 {
+            let frameSize = ZSTD_getFrameContentSize(src, input.count)
+            if frameSize == ZSTD_CONTENTSIZE_ERROR { throw .corruptInput(codec: "zstd", detail: "bad frame header") }
+            if frameSize != ZSTD_CONTENTSIZE_UNKNOWN {
+                guard frameSize <= UInt64(maxSize) else { throw .sizeLimitExceeded(codec: "zstd", limit: maxSize) }
+                capacity = Int(frameSize)
+            }
+        }
+        if capacity >= 0 {
+            var result = 0
+            let out = [UInt8](unsafeUninitializedCapacity: max(capacity, 1)) { buf, count in
+                result = ZSTD_decompress(buf.baseAddress, capacity, src, input.count)
+                count = ZSTD_isError(result) != 0 ? 0 : result
+            }
+            if ZSTD_isError(result) != 0 {
+                throw .corruptInput(codec: "zstd", detail: String(cString: ZSTD_getErrorName(result)))
+            }
+            if let expected = expectedSize, result != expected {
+                throw .sizeMismatch(codec: "zstd", expected: expected, actual: result)
+            }
+            return out
+        }
+        return try streamDecompress(input, maxSize: maxSize)
+    }
+
+    private static func streamDecompress(_ input: UnsafeRawBufferPointer, maxSize: Int) throws(CompressionError) -> [UInt8] {
+        guard let stream = ZSTD_createDStream() else { throw .corruptInput(codec: "zstd", detail: "cannot allocate stream") }
+        defer { ZSTD_freeDStream(stream) }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var inBuf = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+        while true {
+            var ret = 0
+            var produced = 0
+            chunk.withUnsafeMutableBytes { c in
+                var outBuf = ZSTD_outBuffer(dst: c.baseAddress, size: c.count, pos: 0)
+                ret = ZSTD_decompressStream(stream, &outBuf, &inBuf)
+                produced = outBuf.pos
+            }
+            if ZSTD_isError(ret) != 0 { throw .corruptInput(codec: "zstd", detail: String(cString: ZSTD_getErrorName(ret))) }
+            output.append(contentsOf: chunk[0..<produced])
+            if output.count > maxSize { throw .sizeLimitExceeded(codec: "zstd", limit: maxSize) }
+            if ret == 0 && inBuf.pos == inBuf.size { return output }
+            if produced == 0 && inBuf.pos == inBuf.size {
+                throw .corruptInput(codec: "zstd", detail: "truncated frame")
+            }
+        }
+    }
+}
+
+enum Zlib {
+    static func compress(_ input: UnsafeRawBufferPointer, level: Int32, windowBits: Int32, appendingTo output: inout [UInt8]) throws(CompressionError) {
+        var stream = z_stream()
+        let codec = windowBits > 15 ? "gzip" : "deflate"
+        guard deflateInit2_(&stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw .compressionFailed(codec: codec, detail: "deflateInit2 failed")
+        }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, uLong(input.count))) + 32
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: bound))
+        var status = Z_OK
+        var produced = 0
+        output.withUnsafeMutableBytes { out in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.avail_in = uInt(input.count)
+            stream.next_out = out.baseAddress!.advanced(by: start).assumingMemoryBound(to: Bytef.self)
+            stream.avail_out = uInt(bound)
+            status = deflate(&stream, Z_FINISH)
+            produced = bound - Int(stream.avail_out)
+        }
+        guard status == Z_STREAM_END else {
+            output.removeLast(bound)
+            throw .compressionFailed(codec: codec, detail: "deflate status \(status)")
+        }
+        output.removeLast(bound - produced)
+    }
+
+    static func decompress(_ input: UnsafeRawBufferPointer, windowBits: Int32, expectedSize: Int?, maxSize: Int, codec: String) throws(CompressionError) -> [UInt8] {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw .corruptInput(codec: codec, detail: "inflateInit2 failed")
+        }
+        defer { inflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: max(expectedSize ?? input.count * 4, 64))
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.avail_in = uInt(input.count)
+        var total = 0
+        while true {
+            var status = Z_OK
+            let capacity = output.count
+            output.withUnsafeMutableBytes { out in
+                stream.next_out = out.baseAddress!.advanced(by: total).assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(capacity - total)
+                status = inflate(&stream, Z_NO_FLUSH)
+                total = capacity - Int(stream.avail_out)
+            }
+            if status == Z_STREAM_END {
+                // Parquet permits concatenated gzip members; continue if input remains.
+                if stream.avail_in > 0 && windowBits > 15 {
+                    guard inflateReset(&stream) == Z_OK else { throw .corruptInput(codec: codec, detail: "reset failed") }
+                    continue
+                }
+                break
+            }
+            if status == Z_BUF_ERROR && stream.avail_in == 0 {
+                throw .corruptInput(codec: codec, detail: "truncated stream")
+            }
+            guard status == Z_OK || status == Z_BUF_ERROR else {
+                let msg = stream.msg.map { String(cString: $0) } ?? "status \(status)"
+                throw .corruptInput(codec: codec, detail: msg)
+            }
+            if total == output.count {
+                if let expected = expectedSize, total >= expected {
+                    throw .sizeMismatch(codec: codec, expected: expected, actual: total + 1)
+                }
+                guard output.count < maxSize else { throw .sizeLimitExceeded(codec: codec, limit: maxSize) }
+                output.append(contentsOf: repeatElement(0, count: min(output.count, maxSize - output.count)))
+            }
+        }
+        output.removeLast(output.count - total)
+        if let expected = expectedSize, total != expected {
+            throw .sizeMismatch(codec: codec, expected: expected, actual: total)
+        }
+        return output
+    }
+}

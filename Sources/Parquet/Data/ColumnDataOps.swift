@@ -1,0 +1,83 @@
+extension ColumnValues {
+    /// Appends another buffer of the same physical type.
+    mutating func append(_ other: ColumnValues) {
+        switch (self, other) {
+        case (.boolean(var a), .boolean(let b)): self = .int32([]); a.append(contentsOf: b); self = .boolean(a)
+        case (.int32(var a), .int32(let b)): self = .boolean([]); a.append(contentsOf: b); self = .int32(a)
+        case (.int64(var a), .int64(let b)): self = .boolean([]); a.append(contentsOf: b); self = .int64(a)
+        case (.float(var a), .float(let b)): self = .boolean([]); a.append(contentsOf: b); self = .float(a)
+        case (.double(var a), .double(let b)): self = .boolean([]); a.append(contentsOf: b); self = .double(a)
+        case (.int96(var a), .int96(let b)): self = .boolean([]); a.data.append(contentsOf: b.data); self = .int96(a)
+        case (.fixedLenByteArray(var a), .fixedLenByteArray(let b)):
+            self = .boolean([]); a.data.append(contentsOf: b.data); self = .fixedLenByteArray(a)
+        case (.byteArray(var a), .byteArray(let b)):
+            self = .boolean([])
+            let base = Int32(a.data.count)
+            a.data.append(contentsOf: b.data)
+            a.offsets.reserveCapacity(a.offsets.count + b.count)
+            for i in 1..<b.offsets.count { a.offsets.append(base &+ b.offsets[i]) }
+            self = .byteArray(a)
+        default:
+            preconditionFailure("appending \(other.physicalType.name) values to \(physicalType.name)")
+        }
+    }
+
+    /// The values in `range`.
+    func slice(_ range: Range<Int>) -> ColumnValues {
+        switch self {
+        case .boolean(let v): return .boolean(Array(v[range]))
+        case .int32(let v): return .int32(Array(v[range]))
+        case .int64(let v): return .int64(Array(v[range]))
+        case .float(let v): return .float(Array(v[range]))
+        case .double(let v): return .double(Array(v[range]))
+        case .int96(let f): return .int96(FixedByteBuffer(width: f.width, data: Array(f.data[range.lowerBound * f.width..<range.upperBound * f.width])))
+        case .fixedLenByteArray(let f):
+            return .fixedLenByteArray(FixedByteBuffer(width: f.width, data: Array(f.data[range.lowerBound * f.width..<range.upperBound * f.width])))
+        case .byteArray(let b):
+            let s = b.offsets[range.lowerBound], e = b.offsets[range.upperBound]
+            let data = Array(b.data[Int(s)..<Int(e)])
+            let offsets = b.offsets[range.lowerBound...range.upperBound].map { $0 - s }
+            return .byteArray(ByteArrayBuffer(data: data, offsets: offsets))
+        }
+    }
+}
+
+extension ColumnData {
+    /// Appends another batch of the same column.
+    mutating func append(_ other: ColumnData) {
+        values.append(other.values)
+        if var d = definitionLevels, let o = other.definitionLevels { definitionLevels = nil; d.append(contentsOf: o); definitionLevels = d }
+        if var r = repetitionLevels, let o = other.repetitionLevels { repetitionLevels = nil; r.append(contentsOf: o); repetitionLevels = r }
+    }
+
+    /// The records `rows` of this column (level and value ranges derived from the levels).
+    func slice(rows: Range<Int>, maxDefinitionLevel: Int) -> ColumnData {
+        let levelRange: Range<Int>
+        if let reps = repetitionLevels {
+            var row = -1
+            var start = reps.count, end = reps.count
+            for (i, r) in reps.enumerated() where r == 0 {
+                row += 1
+                if row == rows.lowerBound { start = i }
+                if row == rows.upperBound { end = i; break }
+            }
+            levelRange = start..<end
+        } else {
+            levelRange = rows
+        }
+        let valueRange: Range<Int>
+        if let defs = definitionLevels {
+            let md = UInt8(maxDefinitionLevel)
+            var before = 0
+            for i in 0..<levelRange.lowerBound where defs[i] == md { before += 1 }
+            var inside = 0
+            for i in levelRange where defs[i] == md { inside += 1 }
+            valueRange = before..<before + inside
+        } else {
+            valueRange = levelRange
+        }
+        return ColumnData(values: values.slice(valueRange),
+                          definitionLevels: definitionLevels.map { Array($0[levelRange]) },
+                          repetitionLevels: repetitionLevels.map { Array($0[levelRange]) })
+    }
+}

@@ -1,0 +1,102 @@
+/// Little-endian bit packing as used by the RLE/bit-packed hybrid and DELTA_BINARY_PACKED.
+enum BitPacking {
+    /// Packs `count` values of `width` bits (≤ 32) LSB first and appends the bytes.
+    /// The appended length is `(count * width + 7) / 8`.
+    @inline(__always)
+    static func pack(_ values: UnsafePointer<UInt32>, count: Int, width: Int, into out: inout [UInt8]) {
+        if width == 0 { return }
+        let bytes = (count * width + 7) / 8
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: bytes))
+        out.withUnsafeMutableBufferPointer { buf in
+            let dst = buf.baseAddress! + start
+            var acc: UInt64 = 0
+            var bits = 0
+            var o = 0
+            for i in 0..<count {
+                acc |= UInt64(values[i]) << UInt64(bits)
+                bits += width
+                while bits >= 8 {
+                    dst[o] = UInt8(truncatingIfNeeded: acc)
+                    o += 1
+                    acc >>= 8
+                    bits -= 8
+                }
+            }
+            if bits > 0 { dst[o] = UInt8(truncatingIfNeeded: acc) }
+        }
+    }
+
+    /// Packs 64-bit values of `width` bits (≤ 64) LSB first.
+    static func pack64(_ values: UnsafePointer<UInt64>, count: Int, width: Int, into out: inout [UInt8]) {
+        if width == 0 { return }
+        let bytes = (count * width + 7) / 8
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: bytes))
+        out.withUnsafeMutableBufferPointer { buf in
+            let dst = buf.baseAddress! + start
+            var bitPos = 0
+            for i in 0..<count {
+                var v = values[i]
+                if width < 64 { v &= (UInt64(1) << UInt64(width)) - 1 }
+                var remaining = width
+                while remaining > 0 {
+                    let byteIndex = bitPos >> 3
+                    let shift = bitPos & 7
+                    let take = min(8 - shift, remaining)
+                    dst[byteIndex] |= UInt8(truncatingIfNeeded: (v & ((1 << UInt64(take)) - 1)) << UInt64(shift))
+                    v = take == 64 ? 0 : v >> UInt64(take)
+                    remaining -= take
+                    bitPos += take
+                }
+            }
+        }
+    }
+
+    /// Unpacks `count` values of `width` bits (≤ 32) starting at `src`, which must hold
+    /// at least `(count * width + 7) / 8` bytes.
+    @inline(__always)
+    static func unpack(_ src: UnsafePointer<UInt8>, count: Int, width: Int, into dst: UnsafeMutablePointer<UInt32>) {
+        if width == 0 {
+            dst.update(repeating: 0, count: count)
+            return
+        }
+        let mask: UInt64 = (UInt64(1) << UInt64(width)) - 1
+        var acc: UInt64 = 0
+        var bits = 0
+        var s = 0
+        for i in 0..<count {
+            while bits < width {
+                acc |= UInt64(src[s]) << UInt64(bits)
+                s += 1
+                bits += 8
+            }
+            dst[i] = UInt32(truncatingIfNeeded: acc & mask)
+            acc >>= UInt64(width)
+            bits -= width
+        }
+    }
+
+    /// Unpacks 64-bit values of `width` bits (≤ 64).
+    static func unpack64(_ src: UnsafePointer<UInt8>, count: Int, width: Int, into dst: UnsafeMutablePointer<UInt64>) {
+        if width == 0 {
+            dst.update(repeating: 0, count: count)
+            return
+        }
+        var bitPos = 0
+        for i in 0..<count {
+            var v: UInt64 = 0
+            var got = 0
+            while got < width {
+                let byteIndex = bitPos >> 3
+                let shift = bitPos & 7
+                let take = min(8 - shift, width - got)
+                let bits = (UInt64(src[byteIndex]) >> UInt64(shift)) & ((1 << UInt64(take)) - 1)
+                v |= bits << UInt64(got)
+                got += take
+                bitPos += take
+            }
+            dst[i] = v
+        }
+    }
+}

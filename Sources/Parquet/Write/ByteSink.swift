@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A destination for bytes written sequentially (a file, memory, an object-store upload).
+public protocol ByteSink: AnyObject {
+    /// Appends bytes.
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    /// Finishes the output; after this no more writes happen.
+    func close() throws
+}
+
+extension ByteSink {
+    /// Appends a byte array.
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+}
+
+/// Collects the output in memory.
+public final class MemorySink: ByteSink {
+    /// Everything written so far.
+    public private(set) var bytes: [UInt8] = []
+    /// Creates an empty sink.
+    public init() {}
+    /// Appends bytes.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws { self.bytes.append(contentsOf: bytes) }
+    /// No-op.
+    public func close() throws {}
+}
+
+/// Writes to a local file through a buffer. With `atomic` (the default) the data goes to a
+/// temporary file beside the target that is renamed into place by `close()`; `abort()` (or
+/// deinit without close) removes it, so a failed write never leaves a partial file.
+public final class FileSink: ByteSink {
+    /// The final path.
+    public let path: String
+    private let tempPath: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private let bufferSize = 1 << 20
+    private var finished = false
+
+    /// Opens (creates or truncates) a file for writing.
+    public init(path: String, atomic: Bool = true) throws {
+        self.path = path
+        self.tempPath = atomic ? "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))" : path
+        fd = open(tempPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ParquetError.io("cannot create '\(path)': \(String(cString: strerror(errno)))") }
+        buffer.reserveCapacity(bufferSize)
+    }
+
+    /// Appends bytes.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !finished else { throw ParquetError.writerClosed }
+        if buffer.count + bytes.count > bufferSize { try flush() }
+        if bytes.count >= bufferSize { try writeAll(bytes); return }
+        buffer.append(contentsOf: bytes)
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ParquetError.io("write to '\(path)' failed: \(String(cString: strerror(errno)))")
+            }
+            done += n
+        }
+    }
+
+    /// Flushes, closes and (if atomic) renames the file into place.
+    public func close() throws {
+        guard !finished else { return }
+        try flush()
+        finished = true
+        guard Glibc.close(fd) == 0 else { throw ParquetError.io("close of '\(path)' failed: \(String(cString: strerror(errno)))") }
+        fd = -1
+        if tempPath != path, rename(tempPath, path) != 0 {
+            let message = String(cString: strerror(errno))
+            unlink(tempPath)
+            throw ParquetError.io("cannot move the written file into '\(path)': \(message)")
+        }
+    }
+
+    /// Discards the output: closes and removes the (temporary) file.
+    public func abort() {
+        guard !finished else { return }
+        finished = true
+        if fd >= 0 { _ = Glibc.close(fd); fd = -1 }
+        unlink(tempPath)
+    }
+
+    deinit { abort() }
+}

@@ -1,0 +1,434 @@
+import CompressionCodecs
+import ThriftCompact
+
+/// Page index entries collected while writing a chunk, serialized before the footer.
+struct ChunkPageIndex {
+    var columnIndex: ColumnIndex?
+    var offsetIndex: OffsetIndex
+}
+
+/// One data page's slice of a column chunk.
+struct PageSlice {
+    var levels: Range<Int>
+    var values: Range<Int>
+    var firstRow: Int
+    var rows: Int
+}
+
+/// Encodes one column chunk (all pages of one leaf in one row group) into bytes.
+struct ColumnChunkWriter {
+    let column: ColumnDescriptor
+    let options: ParquetWriterOptions
+    let stats: StatisticsBuilder
+
+    init(column: ColumnDescriptor, options: ParquetWriterOptions) {
+        self.column = column
+        self.options = options
+        self.stats = StatisticsBuilder(column: column)
+    }
+
+    var pathString: String { column.path.joined(separator: ".") }
+
+    /// Checks that the data fits the column: physical type, widths, level counts and ranges.
+    func validate(_ data: ColumnData) throws {
+        let name = pathString
+        guard data.values.physicalType == column.physicalType else {
+            throw ParquetError.invalidData(column: name, detail: "expected \(column.physicalType.name) values, got \(data.values.physicalType.name)")
+        }
+        if case .fixedLenByteArray(let f) = data.values, f.width != column.typeLength {
+            throw ParquetError.invalidData(column: name, detail: "fixed width \(f.width) != type_length \(column.typeLength)")
+        }
+        if case .byteArray(let b) = data.values {
+            guard b.offsets.first == 0, b.offsets.last.map({ Int($0) == b.data.count }) ?? false else {
+                throw ParquetError.invalidData(column: name, detail: "byte array offsets do not span the data")
+            }
+        }
+        let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
+        if maxDef == 0 {
+            guard data.definitionLevels == nil || data.definitionLevels!.allSatisfy({ $0 == 0 }) else {
+                throw ParquetError.invalidData(column: name, detail: "definition levels given for a required column")
+            }
+        }
+        if maxRep > 0 {
+            guard let reps = data.repetitionLevels else {
+                throw ParquetError.invalidData(column: name, detail: "repeated column needs repetition levels")
+            }
+            guard reps.count == data.levelCount else {
+                throw ParquetError.invalidData(column: name, detail: "\(reps.count) repetition levels for \(data.levelCount) slots")
+            }
+            if let first = reps.first, first != 0 {
+                throw ParquetError.invalidData(column: name, detail: "first repetition level must be 0")
+            }
+            if let bad = reps.first(where: { Int($0) > maxRep }) {
+                throw ParquetError.invalidData(column: name, detail: "repetition level \(bad) exceeds \(maxRep)")
+            }
+        } else if data.repetitionLevels.map({ $0.contains { $0 != 0 } }) ?? false {
+            throw ParquetError.invalidData(column: name, detail: "repetition levels given for a non-repeated column")
+        }
+        if maxDef > 0, let defs = data.definitionLevels {
+            var defined = 0
+            for d in defs {
+                if Int(d) == maxDef { defined += 1 } else if Int(d) > maxDef {
+                    throw ParquetError.invalidData(column: name, detail: "definition level \(d) exceeds \(maxDef)")
+                }
+            }
+            guard defined == data.values.count else {
+                throw ParquetError.invalidData(column: name, detail: "\(defined) defined slots but \(data.values.count) values")
+            }
+        } else if maxDef > 0 {
+            throw ParquetError.invalidData(column: name, detail: "optional or nested column needs definition levels")
+        }
+    }
+
+    /// The value encoding requested for this column, if any.
+    private var requestedEncoding: Encoding? { options.columnEncodings[pathString] }
+
+    private var dictionaryEnabled: Bool {
+        if let e = requestedEncoding { return e == .rleDictionary || e == .plainDictionary }
+        return options.columnDictionary[pathString] ?? options.enableDictionary
+    }
+
+    /// Writes the chunk's pages to `out` (whose first byte sits at file offset `fileOffset`).
+    mutating func write(_ data: ColumnData, fileOffset: Int, into out: inout [UInt8]) throws -> (ColumnChunk, ChunkPageIndex) {
+        let levelCount = data.levelCount
+        let codec = options.compression.codec
+        var dictionary: DictionaryBuilder? = nil
+        if dictionaryEnabled {
+            dictionary = DictionaryBuilder.build(data.values, maxDictionaryBytes: options.dictionaryPageSizeLimit)
+        }
+        let valueEncoding: Encoding
+        if dictionary != nil {
+            valueEncoding = .rleDictionary
+        } else if let e = requestedEncoding, e != .rleDictionary, e != .plainDictionary {
+            try checkEncoding(e)
+            valueEncoding = e
+        } else {
+            valueEncoding = .plain
+        }
+
+        var encodingSet: [Encoding] = []
+        var encodingStats: [PageEncodingStats] = []
+        var totalUncompressed = 0
+        var dictionaryPageOffset: Int64? = nil
+        let start = out.count
+
+        // Dictionary page.
+        var indexWidth = 0
+        if let dict = dictionary {
+            var body: [UInt8] = []
+            body.reserveCapacity(dict.plainSize)
+            PlainEncoder.encode(dict.dictionary, range: 0..<dict.dictionary.count, into: &body)
+            let compressed = try compress(body, codec)
+            let header = PageHeader(type: .dictionaryPage, uncompressedPageSize: Int32(body.count),
+                                    compressedPageSize: Int32(compressed.count),
+                                    dictionaryPageHeader: DictionaryPageHeader(numValues: Int32(dict.dictionary.count), encoding: .plain, isSorted: nil))
+            dictionaryPageOffset = Int64(fileOffset + out.count - start)
+            totalUncompressed += appendPage(header, compressed, into: &out) - compressed.count + body.count
+            encodingSet.append(.plain)
+            encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
+            indexWidth = bitWidth(of: UInt64(max(dict.dictionary.count - 1, 0)))
+        }
+
+        let dataPageOffset = Int64(fileOffset + out.count - start)
+        let pages = slicePages(data, bytesPerValue: dictionary != nil ? Double(max(indexWidth, 1)) / 8 : nil)
+        var chunkMinMax: MinMax? = nil
+        var locations: [PageLocation] = []
+        var nullPages: [Bool] = [], mins: [[UInt8]] = [], maxs: [[UInt8]] = [], nullCounts: [Int64] = []
+        let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
+        let v2 = options.dataPageVersion == .v2
+        var levelBuffer: [UInt8] = []
+        var valueBuffer: [UInt8] = []
+
+        for page in pages {
+            levelBuffer.removeAll(keepingCapacity: true)
+            valueBuffer.removeAll(keepingCapacity: true)
+            var repLength = 0, defLength = 0
+            if maxRep > 0, let reps = data.repetitionLevels {
+                let before = levelBuffer.count
+                if !v2 { levelBuffer.append(contentsOf: [0, 0, 0, 0]) }
+                reps.withUnsafeBufferPointer { RLEHybridEncoder.encodeLevels(UnsafeBufferPointer(rebasing: $0[page.levels]), maxLevel: maxRep, into: &levelBuffer) }
+                repLength = levelBuffer.count - before - (v2 ? 0 : 4)
+                if !v2 { writeLength(repLength, at: before, in: &levelBuffer) }
+            }
+            if maxDef > 0, let defs = data.definitionLevels {
+                let before = levelBuffer.count
+                if !v2 { levelBuffer.append(contentsOf: [0, 0, 0, 0]) }
+                defs.withUnsafeBufferPointer { RLEHybridEncoder.encodeLevels(UnsafeBufferPointer(rebasing: $0[page.levels]), maxLevel: maxDef, into: &levelBuffer) }
+                defLength = levelBuffer.count - before - (v2 ? 0 : 4)
+                if !v2 { writeLength(defLength, at: before, in: &levelBuffer) }
+            }
+            if let dict = dictionary {
+                valueBuffer.append(UInt8(indexWidth))
+                dict.indices.withUnsafeBufferPointer {
+                    RLEHybridEncoder.encode(UnsafeBufferPointer(rebasing: $0[page.values]), width: indexWidth, into: &valueBuffer)
+                }
+            } else {
+                try encodeValues(data.values, page.values, valueEncoding, into: &valueBuffer)
+            }
+
+            let nulls = page.levels.count - page.values.count
+            var pageStats: Statistics? = nil
+            var pageMinMax: MinMax? = nil
+            if options.writeStatistics {
+                pageMinMax = stats.minMax(data.values, page.values)
+                chunkMinMax = stats.merge(chunkMinMax, pageMinMax)
+                pageStats = makeStatistics(pageMinMax, nullCount: nulls)
+            }
+
+            let header: PageHeader
+            let body: [UInt8]
+            let uncompressedSize = levelBuffer.count + valueBuffer.count
+            if v2 {
+                let compressedValues = try compress(valueBuffer, codec)
+                body = levelBuffer + compressedValues
+                header = PageHeader(type: .dataPageV2, uncompressedPageSize: Int32(uncompressedSize),
+                                    compressedPageSize: Int32(body.count),
+                                    dataPageHeaderV2: DataPageHeaderV2(numValues: Int32(page.levels.count), numNulls: Int32(nulls),
+                                                                       numRows: Int32(page.rows), encoding: valueEncoding,
+                                                                       definitionLevelsByteLength: Int32(defLength),
+                                                                       repetitionLevelsByteLength: Int32(repLength),
+                                                                       isCompressed: options.compression != .uncompressed,
+                                                                       statistics: pageStats))
+            } else {
+                levelBuffer.append(contentsOf: valueBuffer)
+                body = try compress(levelBuffer, codec)
+                header = PageHeader(type: .dataPage, uncompressedPageSize: Int32(uncompressedSize),
+                                    compressedPageSize: Int32(body.count),
+                                    dataPageHeader: DataPageHeader(numValues: Int32(page.levels.count), encoding: valueEncoding,
+                                                                   definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle,
+                                                                   statistics: pageStats))
+            }
+            guard uncompressedSize <= Int(Int32.max), body.count <= Int(Int32.max) else {
+                throw ParquetError.invalidData(column: pathString, detail: "a page exceeds 2 GiB; lower the page size")
+            }
+            let pageOffset = fileOffset + out.count - start
+            let written = appendPage(header, body, into: &out)
+            totalUncompressed += written - body.count + uncompressedSize
+            locations.append(PageLocation(offset: Int64(pageOffset), compressedPageSize: Int32(written), firstRowIndex: Int64(page.firstRow)))
+            nullPages.append(page.values.isEmpty)
+            nullCounts.append(Int64(nulls))
+            if let mm = pageMinMax {
+                let t = truncate(mm)
+                mins.append(t.min)
+                maxs.append(t.max ?? mm.max)
+            } else {
+                mins.append([])
+                maxs.append([])
+            }
+        }
+
+        let pageType: PageType = v2 ? .dataPageV2 : .dataPage
+        encodingStats.append(PageEncodingStats(pageType: pageType, encoding: valueEncoding, count: Int32(pages.count)))
+        if !encodingSet.contains(valueEncoding) { encodingSet.append(valueEncoding) }
+        if maxDef > 0 || maxRep > 0 || !v2 { encodingSet.append(.rle) }
+
+        var chunkStats: Statistics? = nil
+        if options.writeStatistics {
+            chunkStats = makeStatistics(chunkMinMax, nullCount: levelCount - data.values.count)
+        }
+        let totalCompressed = out.count - start
+        let meta = ColumnMetaData(type: column.physicalType, encodings: encodingSet, pathInSchema: column.path,
+                                  codec: options.compression.kind, numValues: Int64(levelCount),
+                                  totalUncompressedSize: Int64(totalUncompressed), totalCompressedSize: Int64(totalCompressed),
+                                  keyValueMetadata: nil, dataPageOffset: dataPageOffset, indexPageOffset: nil,
+                                  dictionaryPageOffset: dictionaryPageOffset, statistics: chunkStats, encodingStats: encodingStats,
+                                  bloomFilterOffset: nil, bloomFilterLength: nil)
+        let chunk = ColumnChunk(filePath: nil, fileOffset: dictionaryPageOffset ?? dataPageOffset, metaData: meta)
+
+        var columnIndex: ColumnIndex? = nil
+        if options.writeStatistics && column.sortOrder != .undefined && !hasUnorderedNaNOnlyPages(nullPages, mins) {
+            columnIndex = ColumnIndex(nullPages: nullPages, minValues: mins, maxValues: maxs,
+                                      boundaryOrder: boundaryOrder(nullPages, mins, maxs), nullCounts: nullCounts)
+        }
+        return (chunk, ChunkPageIndex(columnIndex: columnIndex, offsetIndex: OffsetIndex(pageLocations: locations)))
+    }
+
+    /// A page with values but no min/max (only NaN) cannot be described in a column index.
+    private func hasUnorderedNaNOnlyPages(_ nullPages: [Bool], _ mins: [[UInt8]]) -> Bool {
+        for (i, isNull) in nullPages.enumerated() where !isNull && mins[i].isEmpty && column.physicalType != .byteArray && column.physicalType != .fixedLenByteArray {
+            return true
+        }
+        return false
+    }
+
+    private func boundaryOrder(_ nullPages: [Bool], _ mins: [[UInt8]], _ maxs: [[UInt8]]) -> BoundaryOrder {
+        var asc = true, desc = true
+        var prev: Int? = nil
+        for i in nullPages.indices where !nullPages[i] {
+            if let p = prev {
+                if stats.compare(mins[p], mins[i]) > 0 || stats.compare(maxs[p], maxs[i]) > 0 { asc = false }
+                if stats.compare(mins[p], mins[i]) < 0 || stats.compare(maxs[p], maxs[i]) < 0 { desc = false }
+            }
+            prev = i
+        }
+        if asc { return .ascending }
+        if desc { return .descending }
+        return .unordered
+    }
+
+    private func truncate(_ mm: MinMax) -> (min: [UInt8], minExact: Bool, max: [UInt8]?, maxExact: Bool) {
+        guard let limit = options.statisticsTruncateLength else { return (mm.min, true, mm.max, true) }
+        return stats.truncated(mm, limit: limit)
+    }
+
+    private func makeStatistics(_ mm: MinMax?, nullCount: Int) -> Statistics {
+        var s = Statistics(nullCount: Int64(nullCount))
+        if let mm {
+            let t = truncate(mm)
+            s.minValue = t.min
+            s.isMinValueExact = t.minExact
+            if let hi = t.max {
+                s.maxValue = hi
+                s.isMaxValueExact = t.maxExact
+            }
+        }
+        return s
+    }
+
+    private func checkEncoding(_ e: Encoding) throws {
+        let t = column.physicalType
+        let ok: Bool
+        switch e {
+        case .plain: ok = true
+        case .deltaBinaryPacked: ok = t == .int32 || t == .int64
+        case .deltaLengthByteArray: ok = t == .byteArray
+        case .byteStreamSplit: ok = t == .float || t == .double || t == .int32 || t == .int64 || t == .fixedLenByteArray
+        case .rle: ok = t == .boolean
+        default: ok = false
+        }
+        guard ok else {
+            throw ParquetError.invalidData(column: pathString, detail: "encoding \(e.name) cannot be used for \(t.name)")
+        }
+    }
+
+    private func encodeValues(_ values: ColumnValues, _ range: Range<Int>, _ encoding: Encoding, into out: inout [UInt8]) throws {
+        switch encoding {
+        case .plain:
+            PlainEncoder.encode(values, range: range, into: &out)
+        case .deltaBinaryPacked:
+            switch values {
+            case .int32(let v):
+                let wide = v[range].map { Int64($0) }
+                wide.withUnsafeBufferPointer { DeltaBinaryPackedEncoder.encode($0, wrap32: true, into: &out) }
+            case .int64(let v):
+                v.withUnsafeBufferPointer { DeltaBinaryPackedEncoder.encode(UnsafeBufferPointer(rebasing: $0[range]), wrap32: false, into: &out) }
+            default: try checkEncoding(encoding)
+            }
+        case .deltaLengthByteArray:
+            guard case .byteArray(let b) = values else { try checkEncoding(encoding); return }
+            var lengths = [Int64](repeating: 0, count: range.count)
+            for (j, i) in range.enumerated() { lengths[j] = Int64(b.offsets[i + 1] - b.offsets[i]) }
+            lengths.withUnsafeBufferPointer { DeltaBinaryPackedEncoder.encode($0, wrap32: true, into: &out) }
+            if !range.isEmpty {
+                out.append(contentsOf: b.data[Int(b.offsets[range.lowerBound])..<Int(b.offsets[range.upperBound])])
+            }
+        case .byteStreamSplit:
+            var raw: [UInt8] = []
+            PlainEncoder.encode(values, range: range, into: &raw)
+            let width: Int
+            switch values {
+            case .float, .int32: width = 4
+            case .double, .int64: width = 8
+            case .fixedLenByteArray(let f): width = f.width
+            default: try checkEncoding(encoding); return
+            }
+            raw.withUnsafeBytes { ByteStreamSplit.encode($0, width: width, into: &out) }
+        case .rle:
+            guard case .boolean(let v) = values else { try checkEncoding(encoding); return }
+            let bits = v[range].map { UInt32($0 ? 1 : 0) }
+            let lengthAt = out.count
+            out.append(contentsOf: [0, 0, 0, 0])
+            bits.withUnsafeBufferPointer { RLEHybridEncoder.encode($0, width: 1, into: &out) }
+            writeLength(out.count - lengthAt - 4, at: lengthAt, in: &out)
+        default:
+            try checkEncoding(encoding)
+        }
+    }
+
+    private func writeLength(_ n: Int, at i: Int, in buf: inout [UInt8]) {
+        buf[i] = UInt8(truncatingIfNeeded: n)
+        buf[i + 1] = UInt8(truncatingIfNeeded: n >> 8)
+        buf[i + 2] = UInt8(truncatingIfNeeded: n >> 16)
+        buf[i + 3] = UInt8(truncatingIfNeeded: n >> 24)
+    }
+
+    private func compress(_ body: [UInt8], _ codec: CompressionCodec) throws -> [UInt8] {
+        if case .uncompressed = codec { return body }
+        do { return try codec.compress(body) } catch {
+            throw ParquetError.compression(column: pathString, error)
+        }
+    }
+
+    /// Appends header + body; returns the bytes written.
+    private func appendPage(_ header: PageHeader, _ body: [UInt8], into out: inout [UInt8]) -> Int {
+        var w = CompactWriter(capacity: 64)
+        header.serialized(into: &w)
+        out.append(contentsOf: w.bytes)
+        out.append(contentsOf: body)
+        return w.bytes.count + body.count
+    }
+
+    /// Splits the chunk into pages of about `dataPageSize` bytes, cutting only at record
+    /// boundaries (repetition level 0).
+    func slicePages(_ data: ColumnData, bytesPerValue: Double?) -> [PageSlice] {
+        let levelCount = data.levelCount
+        let target = max(options.dataPageSize, 1)
+        var pages: [PageSlice] = []
+        if levelCount == 0 { return [PageSlice(levels: 0..<0, values: 0..<0, firstRow: 0, rows: 0)] }
+        let maxDef = column.maxDefinitionLevel
+        let fixedWidth: Double? = {
+            if let b = bytesPerValue { return b }
+            switch data.values {
+            case .boolean: return 1.0 / 8
+            case .int32, .float: return 4
+            case .int64, .double: return 8
+            case .int96(let f), .fixedLenByteArray(let f): return Double(f.width)
+            case .byteArray: return nil
+            }
+        }()
+        let offsets: [Int32]? = { if case .byteArray(let b) = data.values, bytesPerValue == nil { return b.offsets }; return nil }()
+
+        // Flat required column: pages are a fixed number of rows (or byte-sized for strings).
+        if data.definitionLevels == nil && data.repetitionLevels == nil {
+            var i = 0
+            while i < levelCount {
+                var end: Int
+                if let w = fixedWidth {
+                    end = min(levelCount, i + max(1, Int(Double(target) / max(w, 0.01))))
+                } else {
+                    end = i
+                    let base = Int(offsets![i])
+                    while end < levelCount && (Int(offsets![end]) - base) + 4 * (end - i) < target { end += 1 }
+                    if end == i { end = i + 1 }
+                }
+                pages.append(PageSlice(levels: i..<end, values: i..<end, firstRow: i, rows: end - i))
+                i = end
+            }
+            return pages
+        }
+
+        let defs = data.definitionLevels
+        let reps = data.repetitionLevels
+        var levelStart = 0, valueStart = 0, row = 0, firstRow = 0, rowsInPage = 0
+        var size = 0.0
+        var valueIndex = 0
+        for i in 0..<levelCount {
+            let isRecordStart = reps == nil || reps![i] == 0
+            if isRecordStart {
+                if i > levelStart && size >= Double(target) {
+                    pages.append(PageSlice(levels: levelStart..<i, values: valueStart..<valueIndex, firstRow: firstRow, rows: rowsInPage))
+                    levelStart = i; valueStart = valueIndex; firstRow = row; rowsInPage = 0; size = 0
+                }
+                row += 1
+                rowsInPage += 1
+            }
+            size += 0.25
+            if defs == nil || Int(defs![i]) == maxDef {
+                if let w = fixedWidth { size += w } else { size += Double(4 + Int(offsets![valueIndex + 1] - offsets![valueIndex])) }
+                valueIndex += 1
+            }
+        }
+        pages.append(PageSlice(levels: levelStart..<levelCount, values: valueStart..<valueIndex, firstRow: firstRow, rows: rowsInPage))
+        return pages
+    }
+}

@@ -1,0 +1,215 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Exact min/max of a value range, PLAIN-encoded (byte arrays without length prefix).
+struct MinMax: Sendable {
+    var min: [UInt8]
+    var max: [UInt8]
+}
+
+/// Computes and compares statistics in each column's sort order.
+struct StatisticsBuilder {
+    let type: PhysicalType
+    let order: SortOrder
+    let isString: Bool
+
+    init(column: ColumnDescriptor) {
+        type = column.physicalType
+        order = column.sortOrder
+        if case .string? = column.logicalType { isString = true }
+        else if case .enum? = column.logicalType { isString = true }
+        else if case .json? = column.logicalType { isString = true }
+        else { isString = false }
+    }
+
+    private static func bytes<T>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v) { Array($0) } }
+
+    /// Min and max of `values[range]`; nil when the range is empty, holds only NaN, or the
+    /// type has no defined order.
+    func minMax(_ values: ColumnValues, _ range: Range<Int>) -> MinMax? {
+        guard !range.isEmpty, order != .undefined else { return nil }
+        switch values {
+        case .boolean(let v):
+            var sawFalse = false, sawTrue = false
+            for i in range { if v[i] { sawTrue = true } else { sawFalse = true } }
+            return MinMax(min: [sawFalse ? 0 : 1], max: [sawTrue ? 1 : 0])
+        case .int32(let v):
+            return v.withUnsafeBufferPointer { p in
+                if order == .unsigned {
+                    var lo = UInt32.max, hi = UInt32.min
+                    for i in range { let x = UInt32(bitPattern: p[i]); lo = Swift.min(lo, x); hi = Swift.max(hi, x) }
+                    return MinMax(min: Self.bytes(lo.littleEndian), max: Self.bytes(hi.littleEndian))
+                }
+                var lo = Int32.max, hi = Int32.min
+                for i in range { let x = p[i]; lo = Swift.min(lo, x); hi = Swift.max(hi, x) }
+                return MinMax(min: Self.bytes(lo.littleEndian), max: Self.bytes(hi.littleEndian))
+            }
+        case .int64(let v):
+            return v.withUnsafeBufferPointer { p in
+                if order == .unsigned {
+                    var lo = UInt64.max, hi = UInt64.min
+                    for i in range { let x = UInt64(bitPattern: p[i]); lo = Swift.min(lo, x); hi = Swift.max(hi, x) }
+                    return MinMax(min: Self.bytes(lo.littleEndian), max: Self.bytes(hi.littleEndian))
+                }
+                var lo = Int64.max, hi = Int64.min
+                for i in range { let x = p[i]; lo = Swift.min(lo, x); hi = Swift.max(hi, x) }
+                return MinMax(min: Self.bytes(lo.littleEndian), max: Self.bytes(hi.littleEndian))
+            }
+        case .float(let v):
+            return v.withUnsafeBufferPointer { p in
+                var lo = Float.infinity, hi = -Float.infinity, any = false
+                for i in range { let x = p[i]; if !x.isNaN { any = true; if x < lo { lo = x }; if x > hi { hi = x } } }
+                guard any else { return nil }
+                if lo == 0 { lo = -0.0 }
+                if hi == 0 { hi = 0.0 }
+                return MinMax(min: Self.bytes(lo.bitPattern.littleEndian), max: Self.bytes(hi.bitPattern.littleEndian))
+            }
+        case .double(let v):
+            return v.withUnsafeBufferPointer { p in
+                var lo = Double.infinity, hi = -Double.infinity, any = false
+                for i in range { let x = p[i]; if !x.isNaN { any = true; if x < lo { lo = x }; if x > hi { hi = x } } }
+                guard any else { return nil }
+                if lo == 0 { lo = -0.0 }
+                if hi == 0 { hi = 0.0 }
+                return MinMax(min: Self.bytes(lo.bitPattern.littleEndian), max: Self.bytes(hi.bitPattern.littleEndian))
+            }
+        case .byteArray(let b):
+            return b.data.withUnsafeBytes { d in
+                b.offsets.withUnsafeBufferPointer { off in
+                    let base = d.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                    var lo = range.lowerBound, hi = range.lowerBound
+                    for i in range.dropFirst() {
+                        let s = Int(off[i]), l = Int(off[i + 1]) - s
+                        let ls = Int(off[lo]), ll = Int(off[lo + 1]) - ls
+                        if compareBytes(base + s, l, base + ls, ll) < 0 { lo = i }
+                        let hs = Int(off[hi]), hl = Int(off[hi + 1]) - hs
+                        if compareBytes(base + s, l, base + hs, hl) > 0 { hi = i }
+                    }
+                    return MinMax(min: Array(b[lo]), max: Array(b[hi]))
+                }
+            }
+        case .fixedLenByteArray(let f):
+            return f.data.withUnsafeBytes { d in
+                let base = d.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                let w = f.width
+                var lo = range.lowerBound, hi = range.lowerBound
+                for i in range.dropFirst() {
+                    if compareBytes(base + i * w, w, base + lo * w, w) < 0 { lo = i }
+                    if compareBytes(base + i * w, w, base + hi * w, w) > 0 { hi = i }
+                }
+                return MinMax(min: Array(f[lo]), max: Array(f[hi]))
+            }
+        case .int96:
+            return nil
+        }
+    }
+
+    @inline(__always)
+    private func compareBytes(_ a: UnsafeRawPointer, _ al: Int, _ b: UnsafeRawPointer, _ bl: Int) -> Int {
+        if order == .signedBytes { return Self.compareSignedBigEndian(a, al, b, bl) }
+        let c = memcmp(a, b, Swift.min(al, bl))
+        if c != 0 { return Int(c) }
+        return al - bl
+    }
+
+    /// Compares big-endian two's complement integers of possibly different lengths.
+    static func compareSignedBigEndian(_ a: UnsafeRawPointer, _ al: Int, _ b: UnsafeRawPointer, _ bl: Int) -> Int {
+        let aNeg = al > 0 && a.load(as: UInt8.self) & 0x80 != 0
+        let bNeg = bl > 0 && b.load(as: UInt8.self) & 0x80 != 0
+        if aNeg != bNeg { return aNeg ? -1 : 1 }
+        let n = Swift.max(al, bl)
+        let pad: UInt8 = aNeg ? 0xFF : 0
+        for i in 0..<n {
+            let x = i < n - al ? pad : a.load(fromByteOffset: i - (n - al), as: UInt8.self)
+            let y = i < n - bl ? pad : b.load(fromByteOffset: i - (n - bl), as: UInt8.self)
+            if x != y { return x < y ? -1 : 1 }
+        }
+        return 0
+    }
+
+    /// Compares two PLAIN-encoded statistics values.
+    func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        func le<T: FixedWidthInteger>(_ x: [UInt8], _: T.Type) -> T {
+            x.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(as: T.self)) }
+        }
+        switch type {
+        case .boolean: return Int(a[0]) - Int(b[0])
+        case .int32:
+            if order == .unsigned { let x = le(a, UInt32.self), y = le(b, UInt32.self); return x < y ? -1 : (x > y ? 1 : 0) }
+            let x = le(a, Int32.self), y = le(b, Int32.self); return x < y ? -1 : (x > y ? 1 : 0)
+        case .int64:
+            if order == .unsigned { let x = le(a, UInt64.self), y = le(b, UInt64.self); return x < y ? -1 : (x > y ? 1 : 0) }
+            let x = le(a, Int64.self), y = le(b, Int64.self); return x < y ? -1 : (x > y ? 1 : 0)
+        case .float:
+            let x = Float(bitPattern: le(a, UInt32.self)), y = Float(bitPattern: le(b, UInt32.self))
+            return x < y ? -1 : (x > y ? 1 : 0)
+        case .double:
+            let x = Double(bitPattern: le(a, UInt64.self)), y = Double(bitPattern: le(b, UInt64.self))
+            return x < y ? -1 : (x > y ? 1 : 0)
+        case .byteArray, .fixedLenByteArray, .int96:
+            return a.withUnsafeBytes { pa in
+                b.withUnsafeBytes { pb in
+                    compareBytes(pa.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, a.count,
+                                 pb.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, b.count)
+                }
+            }
+        }
+    }
+
+    /// Merges two ranges' min/max.
+    func merge(_ a: MinMax?, _ b: MinMax?) -> MinMax? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return MinMax(min: compare(b.min, a.min) < 0 ? b.min : a.min, max: compare(b.max, a.max) > 0 ? b.max : a.max)
+    }
+
+    /// Truncates byte-array bounds to `limit` bytes so they stay valid bounds: the min is cut
+    /// to a prefix, the max is cut and its last byte (or UTF-8 code point) incremented.
+    /// Returns the bounds with exactness flags; a max that cannot be incremented is dropped.
+    func truncated(_ mm: MinMax, limit: Int) -> (min: [UInt8], minExact: Bool, max: [UInt8]?, maxExact: Bool) {
+        guard type == .byteArray || type == .fixedLenByteArray, order == .unsigned, limit > 0 else {
+            return (mm.min, true, mm.max, true)
+        }
+        var lo = mm.min, minExact = true
+        if lo.count > limit {
+            var cut = limit
+            if isString { while cut > 0 && lo[cut] & 0xC0 == 0x80 { cut -= 1 } }
+            lo = Array(lo[0..<cut])
+            minExact = false
+        }
+        guard mm.max.count > limit else { return (lo, minExact, mm.max, true) }
+        let hi = isString ? Self.incrementUTF8Prefix(mm.max, limit: limit) : Self.incrementBytePrefix(mm.max, limit: limit)
+        return (lo, minExact, hi, false)
+    }
+
+    static func incrementBytePrefix(_ v: [UInt8], limit: Int) -> [UInt8]? {
+        var p = Array(v[0..<limit])
+        while let last = p.last {
+            if last < 0xFF { p[p.count - 1] = last + 1; return p }
+            p.removeLast()
+        }
+        return nil
+    }
+
+    static func incrementUTF8Prefix(_ v: [UInt8], limit: Int) -> [UInt8]? {
+        var cut = limit
+        while cut > 0 && v[cut] & 0xC0 == 0x80 { cut -= 1 }
+        var scalars = Array(String(decoding: v[0..<cut], as: UTF8.self).unicodeScalars)
+        while let last = scalars.popLast() {
+            var next = last.value + 1
+            if next >= 0xD800 && next <= 0xDFFF { next = 0xE000 }
+            if let s = Unicode.Scalar(next) {
+                scalars.append(s)
+                var out = String.UnicodeScalarView()
+                out.append(contentsOf: scalars)
+                return Array(String(out).utf8)
+            }
+        }
+        return nil
+    }
+}

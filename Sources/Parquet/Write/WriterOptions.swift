@@ -1,0 +1,75 @@
+import CompressionCodecs
+
+/// Page compression for written files.
+public enum ParquetCompression: Sendable, Hashable {
+    /// No compression.
+    case uncompressed
+    /// Snappy (raw blocks).
+    case snappy
+    /// Zstandard at a level (1...22; Iceberg and pyarrow default to 1 and 3 respectively).
+    case zstd(level: Int32 = 3)
+    /// Gzip at a zlib level (1...9).
+    case gzip(level: Int32 = 6)
+
+    var kind: CompressionKind {
+        switch self {
+        case .uncompressed: .uncompressed
+        case .snappy: .snappy
+        case .zstd: .zstd
+        case .gzip: .gzip
+        }
+    }
+
+    var codec: CompressionCodec {
+        switch self {
+        case .uncompressed: .uncompressed
+        case .snappy: .snappy
+        case .zstd(let l): .zstd(level: l)
+        case .gzip(let l): .gzip(level: l)
+        }
+    }
+}
+
+/// Data page layout version.
+public enum DataPageVersion: Int, Sendable, Hashable {
+    /// DATA_PAGE (v1): levels and values compressed together; read by every engine.
+    case v1 = 1
+    /// DATA_PAGE_V2: levels uncompressed before compressed values.
+    case v2 = 2
+}
+
+/// Settings of a `ParquetWriter`.
+public struct ParquetWriterOptions: Sendable {
+    /// Page compression.
+    public var compression: ParquetCompression = .snappy
+    /// Target size of a data page before compression, in bytes.
+    public var dataPageSize: Int = 1 << 20
+    /// Largest dictionary (PLAIN-encoded size) before a column falls back to PLAIN.
+    public var dictionaryPageSizeLimit: Int = 1 << 20
+    /// Whether columns try dictionary encoding by default.
+    public var enableDictionary = true
+    /// Data page version.
+    public var dataPageVersion: DataPageVersion = .v1
+    /// A row group is flushed once its buffered data reaches this many bytes.
+    public var rowGroupBytes: Int = 128 << 20
+    /// A row group holds at most this many rows.
+    public var rowGroupRows: Int = 1 << 20
+    /// Value encoding per column, keyed by dotted path (`a.b.c`). A column listed here is not
+    /// dictionary-encoded unless the encoding is `.rleDictionary`.
+    public var columnEncodings: [String: Encoding] = [:]
+    /// Dictionary on/off per column (dotted path), overriding `enableDictionary`.
+    public var columnDictionary: [String: Bool] = [:]
+    /// Whether page and chunk statistics are written.
+    public var writeStatistics = true
+    /// Byte-array bounds longer than this are truncated (nil: never).
+    public var statisticsTruncateLength: Int? = 64
+    /// Whether the column index and offset index are written.
+    public var writePageIndex = true
+    /// The `created_by` string of the footer.
+    public var createdBy = "swift-iceberg parquet 0.1.0"
+    /// File-level key/value metadata.
+    public var keyValueMetadata: [KeyValue] = []
+
+    /// Default options: snappy, 1 MiB pages, dictionary on, page v1, 128 MiB row groups.
+    public init() {}
+}
