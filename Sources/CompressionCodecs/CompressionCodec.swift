@@ -184,15 +184,17 @@ enum Zstd {
             if expectedSize == 0 { return [] }
             throw .corruptInput(codec: "zstd", detail: "empty input")
         }
-        // Prefer the caller's size; otherwise the frame header's, else stream.
-        var capacity = expectedSize ?? -1
-        if capacity < 0 {
-            let frameSize = ZSTD_getFrameContentSize(src, input.count)
-            if frameSize == ZSTD_CONTENTSIZE_ERROR { throw .corruptInput(codec: "zstd", detail: "bad frame header") }
-            if frameSize != ZSTD_CONTENTSIZE_UNKNOWN {
-                guard frameSize <= UInt64(maxSize) else { throw .sizeLimitExceeded(codec: "zstd", limit: maxSize) }
-                capacity = Int(frameSize)
+        // Allocate only what the frame itself declares (checked against the caller's size);
+        // frames without a declared size are decoded as a stream.
+        var capacity = -1
+        let frameSize = ZSTD_getFrameContentSize(src, input.count)
+        if frameSize == ZSTD_CONTENTSIZE_ERROR { throw .corruptInput(codec: "zstd", detail: "bad frame header") }
+        if frameSize != ZSTD_CONTENTSIZE_UNKNOWN {
+            guard frameSize <= UInt64(maxSize) else { throw .sizeLimitExceeded(codec: "zstd", limit: maxSize) }
+            if let expected = expectedSize, UInt64(expected) != frameSize, ZSTD_findFrameCompressedSize(src, input.count) == input.count {
+                throw .sizeMismatch(codec: "zstd", expected: expected, actual: Int(frameSize))
             }
+            capacity = expectedSize ?? Int(frameSize)
         }
         if capacity >= 0 {
             var result = 0
@@ -208,7 +210,11 @@ enum Zstd {
             }
             return out
         }
-        return try streamDecompress(input, maxSize: maxSize)
+        let out = try streamDecompress(input, maxSize: expectedSize ?? maxSize)
+        if let expected = expectedSize, out.count != expected {
+            throw .sizeMismatch(codec: "zstd", expected: expected, actual: out.count)
+        }
+        return out
     }
 
     private static func streamDecompress(_ input: UnsafeRawBufferPointer, maxSize: Int) throws(CompressionError) -> [UInt8] {
@@ -270,7 +276,8 @@ enum Zlib {
             throw .corruptInput(codec: codec, detail: "inflateInit2 failed")
         }
         defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: max(expectedSize ?? input.count * 4, 64))
+        // Grow from a size tied to the input, so a lying size field cannot force a huge allocation.
+        var output = [UInt8](repeating: 0, count: max(min(expectedSize ?? Int.max, input.count * 8 + 64), 64))
         stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(input.count)
         var total = 0
@@ -299,11 +306,12 @@ enum Zlib {
                 throw .corruptInput(codec: codec, detail: msg)
             }
             if total == output.count {
-                if let expected = expectedSize, total >= expected {
-                    throw .sizeMismatch(codec: codec, expected: expected, actual: total + 1)
+                if let expected = expectedSize, total > expected {
+                    throw .sizeMismatch(codec: codec, expected: expected, actual: total)
                 }
-                guard output.count < maxSize else { throw .sizeLimitExceeded(codec: codec, limit: maxSize) }
-                output.append(contentsOf: repeatElement(0, count: min(output.count, maxSize - output.count)))
+                let cap = expectedSize.map { $0 + 1 } ?? maxSize
+                guard output.count < cap else { throw .sizeLimitExceeded(codec: codec, limit: maxSize) }
+                output.append(contentsOf: repeatElement(0, count: min(output.count, cap - output.count)))
             }
         }
         output.removeLast(output.count - total)

@@ -76,13 +76,13 @@ enum PlainDecoder {
             for i in 0..<count { v.append((src[i >> 3] >> UInt8(i & 7)) & 1 == 1) }
             out = .boolean(v)
         case .int32(var v):
-            try need(count * 4); out = .boolean([]); appendRaw(src, count: count, to: &v); out = .int32(v)
+            try need(count * 4); out = .boolean([]); appendRaw(src, count: count, to: &v, zero: 0); out = .int32(v)
         case .int64(var v):
-            try need(count * 8); out = .boolean([]); appendRaw(src, count: count, to: &v); out = .int64(v)
+            try need(count * 8); out = .boolean([]); appendRaw(src, count: count, to: &v, zero: 0); out = .int64(v)
         case .float(var v):
-            try need(count * 4); out = .boolean([]); appendRaw(src, count: count, to: &v); out = .float(v)
+            try need(count * 4); out = .boolean([]); appendRaw(src, count: count, to: &v, zero: 0); out = .float(v)
         case .double(var v):
-            try need(count * 8); out = .boolean([]); appendRaw(src, count: count, to: &v); out = .double(v)
+            try need(count * 8); out = .boolean([]); appendRaw(src, count: count, to: &v, zero: 0); out = .double(v)
         case .int96(var f):
             try need(count * 12); out = .boolean([]); f.data.append(contentsOf: src[0..<count * 12]); out = .int96(f)
         case .fixedLenByteArray(var f):
@@ -115,17 +115,13 @@ enum PlainDecoder {
         }
     }
 
-    /// Bytes consumed by `count` PLAIN values of a byte-array column starting at `start`.
-    static func appendRaw<T>(_ src: UnsafeRawBufferPointer, count: Int, to v: inout [T]) {
+    /// Appends `count` raw little-endian values from `src` to `v` without a temporary array.
+    static func appendRaw<T>(_ src: UnsafeRawBufferPointer, count: Int, to v: inout [T], zero: T) {
         let old = v.count
-        v.reserveCapacity(old + count)
-        let stride = MemoryLayout<T>.stride
-        v.withUnsafeMutableBufferPointer { _ in }
-        // Append via an uninitialized extension.
-        let extra = [T](unsafeUninitializedCapacity: count) { buf, c in
-            UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[0..<count * stride]))
-            c = count
+        v.append(contentsOf: repeatElement(zero, count: count))
+        v.withUnsafeMutableBytes { dst in
+            let stride = MemoryLayout<T>.stride
+            (dst.baseAddress! + old * stride).copyMemory(from: src.baseAddress!, byteCount: count * stride)
         }
-        v.append(contentsOf: extra)
     }
 }

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `iceberg` command-line tool.
+@main
+struct IcebergCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "iceberg",
+        abstract: "Write, read and inspect Apache Iceberg tables and Parquet files.",
+        subcommands: [ParquetCommand.self]
+    )
+}
+
+/// `iceberg parquet …`
+struct ParquetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parquet",
+        abstract: "Write Parquet files from JSON lines, print their rows, schema and metadata.",
+        subcommands: [ParquetWrite.self, ParquetCat.self, ParquetSchemaCommand.self, ParquetMeta.self]
+    )
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Buffered standard output.
+struct StandardOutput {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    mutating func line(_ s: String) {
+        var s = s
+        s.withUTF8 { buffer.append(contentsOf: $0) }
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        buffer.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = write(1, raw.baseAddress! + done, raw.count - done)
+                if n <= 0 { if errno == EINTR { continue }; break }
+                done += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Prints to standard error.
+func printError(_ message: String) {
+    var s = message + "\n"
+    s.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+/// Reads standard input (or a file descriptor) in blocks and yields complete lines.
+struct LineReader {
+    let fd: Int32
+    private var buffer = [UInt8](repeating: 0, count: 1 << 22)
+    private var start = 0
+    private var end = 0
+    private var eof = false
+
+    init(fd: Int32) { self.fd = fd }
+
+    /// Calls `body` with each line (without the newline); stops at end of input.
+    mutating func forEachLine(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        while true {
+            // Emit complete lines in the buffer.
+            var lineStart = start
+            try buffer.withUnsafeBufferPointer { buf in
+                var i = start
+                while i < end {
+                    if buf[i] == 0x0A {
+                        var lineEnd = i
+                        if lineEnd > lineStart && buf[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                        try body(UnsafeBufferPointer(rebasing: buf[lineStart..<lineEnd]))
+                        lineStart = i + 1
+                    }
+                    i += 1
+                }
+            }
+            start = lineStart
+            if eof {
+                if start < end {
+                    let s = start, e = end
+                    try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[s..<e])) }
+                }
+                return
+            }
+            // Move the partial line to the front, grow if a single line fills the buffer.
+            if start > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    let n = end - start
+                    if n > 0 { memmove(raw.baseAddress!, raw.baseAddress! + start, n) }
+                }
+                end -= start
+                start = 0
+            }
+            if end == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let capacity = buffer.count - end
+            let e = end
+            let n = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + e, capacity) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ValidationError("cannot read input: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { eof = true } else { end += n }
+        }
+    }
+}
+
+import ArgumentParser

@@ -1,0 +1,374 @@
+import CompressionCodecs
+import ThriftCompact
+
+/// Decodes all pages of one column chunk into `ColumnData`.
+struct ColumnChunkReader {
+    let column: ColumnDescriptor
+    let meta: ColumnMetaData
+    let bytes: [UInt8]
+    let limits: ParquetReadLimits
+    let rowGroupRows: Int
+    private var position = 0
+    private var dictionary: ColumnValues? = nil
+
+    private var values: ColumnValues
+    private var definitionLevels: [UInt8] = []
+    private var repetitionLevels: [UInt8] = []
+    private var levelsRead = 0
+
+    init(column: ColumnDescriptor, meta: ColumnMetaData, bytes: [UInt8], limits: ParquetReadLimits, rowGroupRows: Int) {
+        self.column = column
+        self.meta = meta
+        self.bytes = bytes
+        self.limits = limits
+        self.rowGroupRows = rowGroupRows
+        self.values = .empty(column.physicalType, width: column.typeLength)
+    }
+
+    private var name: String { column.path.joined(separator: ".") }
+
+    private func corrupt(_ detail: String) -> ParquetError { .corruptPage(column: name, detail: detail) }
+
+    private var codec: CompressionCodec {
+        get throws {
+            switch meta.codec {
+            case .uncompressed: return .uncompressed
+            case .snappy: return .snappy
+            case .gzip: return .gzip(level: 6)
+            case .zstd: return .zstd(level: 3)
+            default: throw ParquetError.unsupported("compression codec \(meta.codec.name) in column '\(name)'")
+            }
+        }
+    }
+
+    mutating func readAll() throws -> ColumnData {
+        let total = meta.numValues
+        guard total >= 0, total <= Int64(Int32.max) * 64 else { throw corrupt("num_values \(total)") }
+        let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
+        if maxDef > 0 { definitionLevels.reserveCapacity(Int(total)) }
+        if maxRep > 0 { repetitionLevels.reserveCapacity(Int(total)) }
+        while levelsRead < Int(total) && position < bytes.count {
+            try readPage()
+        }
+        guard levelsRead == Int(total) else {
+            throw corrupt("chunk ends after \(levelsRead) of \(total) values")
+        }
+        return ColumnData(values: values, definitionLevels: maxDef > 0 ? definitionLevels : nil,
+                          repetitionLevels: maxRep > 0 ? repetitionLevels : nil)
+    }
+
+    private mutating func readPage() throws {
+        var r = CompactReader(bytes: bytes, range: position..<bytes.count, limits: limits.thrift)
+        let header: PageHeader
+        do { header = try PageHeader(from: &r) } catch { throw ParquetError.thrift(context: "page header in column '\(name)' at chunk offset \(position)", error) }
+        let bodyStart = r.position
+        let compressedSize = Int(header.compressedPageSize)
+        let uncompressedSize = Int(header.uncompressedPageSize)
+        guard compressedSize >= 0, compressedSize <= bytes.count - bodyStart else {
+            throw corrupt("page at chunk offset \(position) claims \(compressedSize) bytes, only \(bytes.count - bodyStart) remain")
+        }
+        guard uncompressedSize >= 0, uncompressedSize <= limits.maxPageSize else {
+            throw corrupt("page at chunk offset \(position) claims \(uncompressedSize) uncompressed bytes")
+        }
+        position = bodyStart + compressedSize
+        let body = bodyStart..<bodyStart + compressedSize
+        switch header.type {
+        case .dictionaryPage:
+            guard let h = header.dictionaryPageHeader else { throw corrupt("dictionary page without its header") }
+            guard dictionary == nil else { throw corrupt("second dictionary page") }
+            let page = try decompress(body, uncompressedSize)
+            guard h.numValues >= 0 else { throw corrupt("negative dictionary size") }
+            guard h.encoding == .plain || h.encoding == .plainDictionary else {
+                throw ParquetError.unsupported("dictionary page encoding \(h.encoding.name) in column '\(name)'")
+            }
+            var dict = ColumnValues.empty(column.physicalType, width: column.typeLength)
+            try decodeWrap {
+                try page.withUnsafeBytes { (raw) throws in
+                    try PlainDecoder.decode(raw, start: 0, end: raw.count, count: Int(h.numValues), type: column.physicalType,
+                                            width: column.typeLength, into: &dict)
+                }
+            }
+            dictionary = dict
+        case .dataPage:
+            guard let h = header.dataPageHeader else { throw corrupt("data page without its header") }
+            let page = try decompress(body, uncompressedSize)
+            try decodeDataPageV1(page, h)
+        case .dataPageV2:
+            guard let h = header.dataPageHeaderV2 else { throw corrupt("data page v2 without its header") }
+            try decodeDataPageV2(body, uncompressedSize, h)
+        case .indexPage:
+            break
+        }
+    }
+
+    private func decompress(_ range: Range<Int>, _ size: Int) throws -> [UInt8] {
+        let c = try codec
+        if case .uncompressed = c {
+            guard range.count == size else { throw corrupt("uncompressed page is \(range.count) bytes, header says \(size)") }
+            return Array(bytes[range])
+        }
+        do {
+            return try bytes.withUnsafeBytes { raw in
+                try c.decompress(UnsafeRawBufferPointer(rebasing: raw[range]), uncompressedSize: size, maxSize: limits.maxPageSize)
+            }
+        } catch let e as CompressionError {
+            throw ParquetError.compression(column: name, e)
+        }
+    }
+
+    private func decodeWrap(_ body: () throws -> Void) throws {
+        do { try body() } catch let e as DecodeError { throw corrupt(e.description) }
+    }
+
+    private func checkCount(_ n: Int32) throws -> Int {
+        guard n >= 0, Int(n) <= Int(meta.numValues) - levelsRead else {
+            throw corrupt("page holds \(n) values but the chunk has only \(Int(meta.numValues) - levelsRead) left")
+        }
+        return Int(n)
+    }
+
+    private mutating func decodeDataPageV1(_ page: [UInt8], _ h: DataPageHeader) throws {
+        let n = try checkCount(h.numValues)
+        let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
+        var offset = 0
+        try page.withUnsafeBytes { (raw) throws in
+            try decodeWrap { () throws(DecodeError) in
+                if maxRep > 0 { offset = try readLevelsV1(raw, offset, h.repetitionLevelEncoding, maxRep, n, &repetitionLevels) }
+                if maxDef > 0 { offset = try readLevelsV1(raw, offset, h.definitionLevelEncoding, maxDef, n, &definitionLevels) }
+            }
+        }
+        try decodeValues(page, start: offset, levelsInPage: n, encoding: h.encoding)
+    }
+
+    private func readLevelsV1(_ raw: UnsafeRawBufferPointer, _ offset: Int, _ encoding: Encoding, _ maxLevel: Int, _ n: Int,
+                              _ out: inout [UInt8]) throws(DecodeError) -> Int {
+        switch encoding {
+        case .rle:
+            var c = ByteCursor(raw, start: offset)
+            let length = Int(try c.readUInt32LE())
+            guard length <= c.remaining else { throw .truncated("levels claim \(length) bytes, \(c.remaining) remain") }
+            try decodeLevels(raw, start: c.position, end: c.position + length, maxLevel: maxLevel, count: n, into: &out)
+            return c.position + length
+        case .bitPacked:
+            return try decodeBitPackedLevels(raw, start: offset, maxLevel: maxLevel, count: n, into: &out)
+        default:
+            throw .invalid("level encoding \(encoding.name)")
+        }
+    }
+
+    private mutating func decodeDataPageV2(_ body: Range<Int>, _ uncompressedSize: Int, _ h: DataPageHeaderV2) throws {
+        let n = try checkCount(h.numValues)
+        let repLength = Int(h.repetitionLevelsByteLength), defLength = Int(h.definitionLevelsByteLength)
+        guard repLength >= 0, defLength >= 0, repLength + defLength <= body.count, repLength + defLength <= uncompressedSize else {
+            throw corrupt("level lengths \(repLength)+\(defLength) exceed the page")
+        }
+        let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
+        try bytes.withUnsafeBytes { (raw) throws in
+            try decodeWrap { () throws(DecodeError) in
+                if maxRep > 0 {
+                    try decodeLevels(raw, start: body.lowerBound, end: body.lowerBound + repLength, maxLevel: maxRep, count: n, into: &repetitionLevels)
+                }
+                if maxDef > 0 {
+                    let s = body.lowerBound + repLength
+                    try decodeLevels(raw, start: s, end: s + defLength, maxLevel: maxDef, count: n, into: &definitionLevels)
+                }
+            }
+        }
+        let valuesRange = body.lowerBound + repLength + defLength..<body.upperBound
+        let valuesSize = uncompressedSize - repLength - defLength
+        let page: [UInt8]
+        if h.isCompressed { page = try decompress(valuesRange, valuesSize) } else { page = Array(bytes[valuesRange]) }
+        try decodeValues(page, start: 0, levelsInPage: n, encoding: h.encoding)
+    }
+
+    /// Decodes the values section of a page; the level arrays already include this page.
+    private mutating func decodeValues(_ page: [UInt8], start: Int, levelsInPage n: Int, encoding: Encoding) throws {
+        let maxDef = column.maxDefinitionLevel
+        var count = n
+        if maxDef > 0 {
+            count = 0
+            let md = UInt8(maxDef)
+            definitionLevels.withUnsafeBufferPointer { d in
+                for i in d.count - n..<d.count where d[i] == md { count += 1 }
+            }
+        }
+        let type = column.physicalType
+        let width = column.typeLength
+        levelsRead += n
+        guard start <= page.count else { throw corrupt("levels overrun the page") }
+        try page.withUnsafeBytes { (raw) throws in
+            switch encoding {
+            case .plain:
+                try decodeWrap { () throws(DecodeError) in
+                    try PlainDecoder.decode(raw, start: start, end: raw.count, count: count, type: type, width: width, into: &values)
+                }
+            case .rleDictionary, .plainDictionary:
+                guard let dict = dictionary else { throw corrupt("dictionary-encoded page before any dictionary page") }
+                try decodeDictionaryIndices(raw, start: start, count: count, dictionary: dict)
+            case .deltaBinaryPacked:
+                guard type == .int32 || type == .int64 else { throw corrupt("DELTA_BINARY_PACKED on \(type.name)") }
+                var d = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
+                var decoded: [Int64] = []
+                try decodeWrap { () throws(DecodeError) in decoded = try d.decode(limit: count) }
+                guard decoded.count == count else { throw corrupt("DELTA_BINARY_PACKED holds \(decoded.count) values, expected \(count)") }
+                if case .int32(var v) = values {
+                    values = .boolean([])
+                    v.reserveCapacity(v.count + count)
+                    for x in decoded { v.append(Int32(truncatingIfNeeded: x)) }
+                    values = .int32(v)
+                } else if case .int64(var v) = values {
+                    values = .boolean([])
+                    v.append(contentsOf: decoded)
+                    values = .int64(v)
+                }
+            case .deltaLengthByteArray:
+                guard type == .byteArray else { throw corrupt("DELTA_LENGTH_BYTE_ARRAY on \(type.name)") }
+                var d = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
+                var lengths: [Int64] = []
+                try decodeWrap { () throws(DecodeError) in lengths = try d.decode(limit: count) }
+                guard lengths.count == count else { throw corrupt("DELTA_LENGTH_BYTE_ARRAY holds \(lengths.count) lengths, expected \(count)") }
+                try appendByteArrays(raw, dataStart: d.position, lengths: lengths, prefixes: nil)
+            case .deltaByteArray:
+                guard type == .byteArray || type == .fixedLenByteArray else { throw corrupt("DELTA_BYTE_ARRAY on \(type.name)") }
+                var p = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
+                var prefixes: [Int64] = [], lengths: [Int64] = []
+                try decodeWrap { () throws(DecodeError) in prefixes = try p.decode(limit: count) }
+                var s = DeltaBinaryPackedDecoder(raw, start: p.position, end: raw.count)
+                try decodeWrap { () throws(DecodeError) in lengths = try s.decode(limit: count) }
+                guard prefixes.count == count, lengths.count == count else { throw corrupt("DELTA_BYTE_ARRAY value count mismatch") }
+                try appendByteArrays(raw, dataStart: s.position, lengths: lengths, prefixes: prefixes)
+            case .byteStreamSplit:
+                let w: Int
+                switch type {
+                case .float, .int32: w = 4
+                case .double, .int64: w = 8
+                case .fixedLenByteArray: w = width
+                default: throw corrupt("BYTE_STREAM_SPLIT on \(type.name)")
+                }
+                var plain: [UInt8] = []
+                try decodeWrap { () throws(DecodeError) in
+                    plain = try ByteStreamSplit.decode(UnsafeRawBufferPointer(rebasing: raw[start...]), count: count, width: w)
+                }
+                try plain.withUnsafeBytes { (p) throws in
+                    try decodeWrap { () throws(DecodeError) in
+                        try PlainDecoder.decode(p, start: 0, end: p.count, count: count, type: type, width: width, into: &values)
+                    }
+                }
+            case .rle:
+                guard type == .boolean else { throw corrupt("RLE values on \(type.name)") }
+                var bits = [UInt32](repeating: 0, count: count)
+                try decodeWrap { () throws(DecodeError) in
+                    var c = ByteCursor(raw, start: start)
+                    let length = Int(try c.readUInt32LE())
+                    guard length <= c.remaining else { throw .truncated("RLE boolean run") }
+                    var d = RLEHybridDecoder(raw, start: c.position, end: c.position + length, width: 1)
+                    try bits.withUnsafeMutableBufferPointer { (b) throws(DecodeError) in try d.decode(into: b.baseAddress!, count: count) }
+                }
+                if case .boolean(var v) = values {
+                    values = .int32([])
+                    v.append(contentsOf: bits.map { $0 != 0 })
+                    values = .boolean(v)
+                }
+            default:
+                throw ParquetError.unsupported("value encoding \(encoding.name) in column '\(name)'")
+            }
+        }
+    }
+
+    private mutating func appendByteArrays(_ raw: UnsafeRawBufferPointer, dataStart: Int, lengths: [Int64], prefixes: [Int64]?) throws {
+        var pos = dataStart
+        var previous: [UInt8] = []
+        var fixed: FixedByteBuffer? = nil
+        var buffer: ByteArrayBuffer
+        switch values {
+        case .byteArray(let b): buffer = b
+        case .fixedLenByteArray(let f): fixed = f; buffer = ByteArrayBuffer()
+        default: throw corrupt("byte array encoding on \(column.physicalType.name)")
+        }
+        values = .boolean([])
+        for (i, l) in lengths.enumerated() {
+            guard l >= 0, l <= Int64(raw.count - pos) else { throw corrupt("byte array of length \(l) overruns the page") }
+            let len = Int(l)
+            if let prefixes {
+                let p = prefixes[i]
+                guard p >= 0, p <= Int64(previous.count) else { throw corrupt("DELTA_BYTE_ARRAY prefix \(p) longer than the previous value") }
+                var value = Array(previous[0..<Int(p)])
+                value.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[pos..<pos + len]))
+                if fixed != nil {
+                    guard value.count == fixed!.width else { throw corrupt("value of \(value.count) bytes in a FIXED_LEN_BYTE_ARRAY(\(fixed!.width)) column") }
+                    fixed!.data.append(contentsOf: value)
+                } else {
+                    buffer.append(value)
+                }
+                previous = value
+            } else {
+                buffer.append(UnsafeRawBufferPointer(rebasing: raw[pos..<pos + len]))
+            }
+            pos += len
+        }
+        guard buffer.data.count <= Int(Int32.max) else { throw corrupt("column chunk holds more than 2 GiB of byte arrays") }
+        values = fixed.map { .fixedLenByteArray($0) } ?? .byteArray(buffer)
+    }
+
+    private mutating func decodeDictionaryIndices(_ raw: UnsafeRawBufferPointer, start: Int, count: Int, dictionary dict: ColumnValues) throws {
+        guard count > 0 else { return }
+        guard start < raw.count else { throw corrupt("dictionary page lacks the index bit width") }
+        let width = Int(raw[start])
+        guard width <= 32 else { throw corrupt("dictionary index bit width \(width)") }
+        var indices = [UInt32](repeating: 0, count: count)
+        try decodeWrap { () throws(DecodeError) in
+            var d = RLEHybridDecoder(raw, start: start + 1, end: raw.count, width: width)
+            try indices.withUnsafeMutableBufferPointer { (b) throws(DecodeError) in try d.decode(into: b.baseAddress!, count: count) }
+        }
+        let dictCount = dict.count
+        var maxIndex: UInt32 = 0
+        for i in indices where i > maxIndex { maxIndex = i }
+        guard Int(maxIndex) < dictCount else { throw corrupt("dictionary index \(maxIndex) out of range (dictionary has \(dictCount) entries)") }
+        let v = values
+        values = .boolean([])
+        values = Self.gather(dict, indices, appendingTo: v)
+    }
+
+    private static func gatherFixed<T>(_ d: [T], _ idx: [UInt32], _ out: inout [T]) {
+        out.reserveCapacity(out.count + idx.count)
+        d.withUnsafeBufferPointer { dp in
+            for i in idx { out.append(dp[Int(i)]) }
+        }
+    }
+
+    private static func gather(_ dict: ColumnValues, _ idx: [UInt32], appendingTo existing: ColumnValues) -> ColumnValues {
+        switch (dict, existing) {
+        case (.int32(let d), .int32(var o)): gatherFixed(d, idx, &o); return .int32(o)
+        case (.int64(let d), .int64(var o)): gatherFixed(d, idx, &o); return .int64(o)
+        case (.float(let d), .float(var o)): gatherFixed(d, idx, &o); return .float(o)
+        case (.double(let d), .double(var o)): gatherFixed(d, idx, &o); return .double(o)
+        case (.boolean(let d), .boolean(var o)): gatherFixed(d, idx, &o); return .boolean(o)
+        case (.byteArray(let d), .byteArray(var o)):
+            var total = 0
+            d.offsets.withUnsafeBufferPointer { off in
+                for i in idx { total += Int(off[Int(i) + 1] - off[Int(i)]) }
+            }
+            o.data.reserveCapacity(o.data.count + total)
+            o.offsets.reserveCapacity(o.offsets.count + idx.count)
+            d.data.withUnsafeBytes { src in
+                d.offsets.withUnsafeBufferPointer { off in
+                    for i in idx {
+                        let s = Int(off[Int(i)]), e = Int(off[Int(i) + 1])
+                        o.data.append(contentsOf: UnsafeRawBufferPointer(rebasing: src[s..<e]))
+                        o.offsets.append(Int32(truncatingIfNeeded: o.data.count))
+                    }
+                }
+            }
+            return .byteArray(o)
+        case (.fixedLenByteArray(let d), .fixedLenByteArray(var o)):
+            o.data.reserveCapacity(o.data.count + idx.count * d.width)
+            for i in idx { o.data.append(contentsOf: d[Int(i)]) }
+            return .fixedLenByteArray(o)
+        case (.int96(let d), .int96(var o)):
+            for i in idx { o.data.append(contentsOf: d[Int(i)]) }
+            return .int96(o)
+        default:
+            return existing
+        }
+    }
+}

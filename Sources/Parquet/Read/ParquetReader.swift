@@ -1,0 +1,142 @@
+import ThriftCompact
+
+/// Reads a Parquet file: footer, schema, row groups, column chunks and page indexes.
+///
+/// Columns come back in Dremel form (`ColumnData`: values plus levels), one column chunk at
+/// a time, so memory is bounded by the chunks requested.
+public final class ParquetReader {
+    /// The decoded footer.
+    public let metadata: FileMetaData
+    /// The schema tree and leaf columns.
+    public let schema: ParquetSchema
+    private let input: RandomAccessInput
+    /// Limits applied to decoding.
+    public let limits: ParquetReadLimits
+
+    /// Opens a file at a path.
+    public convenience init(path: String, limits: ParquetReadLimits = ParquetReadLimits()) throws {
+        try self.init(input: FileInput(path: path), limits: limits)
+    }
+
+    /// Opens any random-access input; reads and validates the footer.
+    public init(input: RandomAccessInput, limits: ParquetReadLimits = ParquetReadLimits()) throws {
+        self.input = input
+        self.limits = limits
+        let size = input.size
+        guard size >= 12 else { throw ParquetError.malformedFile("file of \(size) bytes is too short to be Parquet") }
+        let head = try input.read(offset: 0, count: 4)
+        guard head == Array("PAR1".utf8) else {
+            if head == Array("PARE".utf8) { throw ParquetError.unsupported("encrypted Parquet files") }
+            throw ParquetError.malformedFile("missing leading magic 'PAR1'")
+        }
+        let tail = try input.read(offset: size - 8, count: 8)
+        guard Array(tail[4..<8]) == Array("PAR1".utf8) else {
+            if Array(tail[4..<8]) == Array("PARE".utf8) { throw ParquetError.unsupported("encrypted Parquet footers") }
+            throw ParquetError.malformedFile("missing trailing magic 'PAR1' (truncated file?)")
+        }
+        let footerLength = Int(UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24)
+        guard footerLength > 0, footerLength <= size - 12 else {
+            throw ParquetError.malformedFile("footer length \(footerLength) does not fit in a \(size)-byte file")
+        }
+        let footer = try input.read(offset: size - 8 - footerLength, count: footerLength)
+        let meta: FileMetaData
+        do { meta = try FileMetaData(thrift: footer) } catch { throw ParquetError.thrift(context: "footer", error) }
+        metadata = meta
+        schema = try ParquetSchema(elements: meta.schema)
+        try validate(fileSize: size)
+    }
+
+    private func validate(fileSize: Int) throws {
+        guard metadata.numRows >= 0 else { throw ParquetError.malformedFile("negative row count \(metadata.numRows)") }
+        for (g, group) in metadata.rowGroups.enumerated() {
+            guard group.columns.count == schema.columns.count else {
+                throw ParquetError.malformedFile("row group \(g) has \(group.columns.count) column chunks, schema has \(schema.columns.count) leaves")
+            }
+            guard group.numRows >= 0 else { throw ParquetError.malformedFile("row group \(g) has negative row count") }
+            for (c, chunk) in group.columns.enumerated() {
+                guard chunk.filePath == nil else { throw ParquetError.unsupported("column chunks in external files (row group \(g), column \(c))") }
+                guard let m = chunk.metaData else { throw ParquetError.malformedFile("row group \(g) column \(c) has no metadata") }
+                let range = try chunkRange(m)
+                guard range.lowerBound >= 4, range.upperBound <= fileSize - 8 else {
+                    throw ParquetError.malformedFile("row group \(g) column '\(m.pathInSchema.joined(separator: "."))' spans bytes \(range), outside the file")
+                }
+                guard m.type == schema.columns[c].physicalType else {
+                    throw ParquetError.malformedFile("row group \(g) column \(c) is \(m.type.name) but the schema says \(schema.columns[c].physicalType.name)")
+                }
+            }
+        }
+    }
+
+    private func chunkRange(_ m: ColumnMetaData) throws -> Range<Int> {
+        var start = m.dataPageOffset
+        if let d = m.dictionaryPageOffset, d > 0, d < start { start = d }
+        let length = m.totalCompressedSize
+        guard start >= 0, length >= 0, start <= Int64.max - length else {
+            throw ParquetError.malformedFile("column '\(m.pathInSchema.joined(separator: "."))' has offset \(start) and size \(length)")
+        }
+        return Int(start)..<Int(start + length)
+    }
+
+    /// Number of row groups.
+    public var rowGroupCount: Int { metadata.rowGroups.count }
+
+    /// Total row count.
+    public var rowCount: Int64 { metadata.numRows }
+
+    /// Reads one column chunk.
+    public func readColumn(rowGroup: Int, column: Int) throws -> ColumnData {
+        guard rowGroup >= 0, rowGroup < metadata.rowGroups.count else { throw ParquetError.malformedFile("no row group \(rowGroup)") }
+        guard column >= 0, column < schema.columns.count else { throw ParquetError.malformedFile("no column \(column)") }
+        let chunk = metadata.rowGroups[rowGroup].columns[column]
+        let meta = chunk.metaData!
+        let range = try chunkRange(meta)
+        let bytes = try input.read(offset: range.lowerBound, count: range.count)
+        var reader = ColumnChunkReader(column: schema.columns[column], meta: meta, bytes: bytes, limits: limits,
+                                       rowGroupRows: Int(metadata.rowGroups[rowGroup].numRows))
+        return try reader.readAll()
+    }
+
+    /// Reads the chosen columns (default all) of a row group.
+    public func readRowGroup(_ rowGroup: Int, columns: [Int]? = nil) throws -> [ColumnData] {
+        try (columns ?? Array(schema.columns.indices)).map { try readColumn(rowGroup: rowGroup, column: $0) }
+    }
+
+    /// The column index of a chunk, if the file has one.
+    public func columnIndex(rowGroup: Int, column: Int) throws -> ColumnIndex? {
+        let chunk = metadata.rowGroups[rowGroup].columns[column]
+        guard let o = chunk.columnIndexOffset, let l = chunk.columnIndexLength else { return nil }
+        let bytes = try input.read(offset: Int(o), count: Int(l))
+        do { return try ColumnIndex(thrift: bytes) } catch { throw ParquetError.thrift(context: "column index", error) }
+    }
+
+    /// The offset index of a chunk, if the file has one.
+    public func offsetIndex(rowGroup: Int, column: Int) throws -> OffsetIndex? {
+        let chunk = metadata.rowGroups[rowGroup].columns[column]
+        guard let o = chunk.offsetIndexOffset, let l = chunk.offsetIndexLength else { return nil }
+        let bytes = try input.read(offset: Int(o), count: Int(l))
+        do { return try OffsetIndex(thrift: bytes) } catch { throw ParquetError.thrift(context: "offset index", error) }
+    }
+
+    /// Leaf indices selected by dotted path prefixes (`a`, `a.b`); nil selects all.
+    public func columnIndices(forPaths paths: [String]?) throws -> [Int] {
+        guard let paths else { return Array(schema.columns.indices) }
+        var selected = Set<Int>()
+        for p in paths {
+            let parts = p.split(separator: ".").map(String.init)
+            let matches = schema.columns.filter { Array($0.path.prefix(parts.count)) == parts }
+            guard !matches.isEmpty else { throw ParquetError.invalidSchema("no column '\(p)' in the file") }
+            for m in matches { selected.insert(m.index) }
+        }
+        return selected.sorted()
+    }
+}
+
+/// Bounds that protect the reader from malformed files.
+public struct ParquetReadLimits: Sendable {
+    /// Largest decompressed page.
+    public var maxPageSize: Int = 1 << 30
+    /// Largest Thrift binary or container inside headers.
+    public var thrift = ThriftLimits(maxBinaryLength: 64 << 20, maxContainerSize: 1 << 24, maxDepth: 32)
+    /// Default limits.
+    public init() {}
+}
