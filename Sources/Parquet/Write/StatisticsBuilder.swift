@@ -172,7 +172,8 @@ struct StatisticsBuilder {
     /// to a prefix, the max is cut and its last byte (or UTF-8 code point) incremented.
     /// Returns the bounds with exactness flags; a max that cannot be incremented is dropped.
     func truncated(_ mm: MinMax, limit: Int) -> (min: [UInt8], minExact: Bool, max: [UInt8]?, maxExact: Bool) {
-        guard type == .byteArray || type == .fixedLenByteArray, order == .unsigned, limit > 0 else {
+        // FIXED_LEN_BYTE_ARRAY bounds must keep their width, so only BYTE_ARRAY is truncated.
+        guard type == .byteArray, order == .unsigned, limit > 0 else {
             return (mm.min, true, mm.max, true)
         }
         var lo = mm.min, minExact = true

@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+
+/// Runs the pinned Python peers (pyarrow, DuckDB, …) from the project's venv.
+enum PythonPeer {
+    /// The repository root, found from this file's location.
+    static let repoRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The interpreter: `ICEBERG_PYTHON`, else `.venv/bin/python` (made by `scripts/setup.sh`).
+    static var python: String {
+        if let p = ProcessInfo.processInfo.environment["ICEBERG_PYTHON"], !p.isEmpty { return p }
+        return repoRoot.appendingPathComponent(".venv/bin/python").path
+    }
+
+    /// Runs a script from `Tests/InteropTests/Python` and returns its standard output.
+    static func run(script: String, _ arguments: [String]) throws -> Data {
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw PeerError(message: "no Python peer at \(python): run ./scripts/setup.sh (or make test)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        let scriptPath = repoRoot.appendingPathComponent("Tests/InteropTests/Python/\(script)").path
+        process.arguments = [scriptPath] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw PeerError(message: "\(script) failed (\(process.terminationStatus)): \(String(decoding: errData, as: UTF8.self))")
+        }
+        return data
+    }
+
+    struct PeerError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+}
+
+/// A deterministic pseudo-random generator (SplitMix64) so test data is reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A temporary directory removed when the test ends.
+func makeTemporaryDirectory(_ test: XCTestCase) throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iceberg-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    if ProcessInfo.processInfo.environment["ICEBERG_KEEP_TEST_FILES"] == nil {
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+    }
+    return dir
+}
