@@ -1,0 +1,160 @@
+"""Side-by-side benchmark driver for Benchmarks/compare (see that script)."""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.json as pajson
+import pyarrow.parquet as pq
+
+pa.set_cpu_count(1)
+pa.set_io_thread_count(1)
+
+CATEGORIES = ["books", "games", "garden", "music", "sports", "tools", "toys", "travel"]
+
+
+def events_table(rows):
+    """The events workload, deterministic."""
+    rng = np.random.default_rng(7)
+    ts = 1_700_000_000_000_000 + np.cumsum(rng.integers(0, 2_000_000, rows, dtype=np.int64))
+    cat_idx = rng.integers(0, 8, rows)
+    suffix = rng.integers(0, 1_000_000_000, rows)
+    notes = [f"note-{i}-{s}" for i, s in enumerate(suffix.tolist())]
+    return pa.table({
+        "id": pa.array(np.arange(rows, dtype=np.int64)),
+        "ts": pa.array(ts, pa.timestamp("us", tz="UTC")),
+        "category": pa.DictionaryArray.from_arrays(pa.array(cat_idx.astype(np.int32)), pa.array(CATEGORIES)).cast(pa.string()),
+        "price": pa.array(rng.integers(0, 100_000, rows) / 100.0),
+        "qty": pa.array(rng.integers(1, 21, rows).astype(np.int32)),
+        "note": pa.array(notes, pa.string()),
+    }, schema=pa.schema([
+        pa.field("id", pa.int64(), nullable=False), ("ts", pa.timestamp("us", tz="UTC")), ("category", pa.string()),
+        ("price", pa.float64()), ("qty", pa.int32()), ("note", pa.string()),
+    ]))
+
+
+def save_raw(table, directory):
+    """Raw little-endian column files for the Swift runner."""
+    def write(name, arr):
+        arr.tofile(os.path.join(directory, name))
+    write("id.i64", table["id"].to_numpy())
+    write("ts.i64", table["ts"].cast(pa.int64()).to_numpy())
+    write("price.f64", table["price"].to_numpy())
+    write("qty.i32", table["qty"].to_numpy())
+    for name in ("category", "note"):
+        col = table[name].combine_chunks()
+        offsets = np.frombuffer(col.buffers()[1], dtype=np.int32)[: len(col) + 1]
+        data = np.frombuffer(col.buffers()[2], dtype=np.uint8)[: offsets[-1]]
+        write(name + ".offsets", offsets - offsets[0])
+        write(name + ".data", data)
+
+
+def best(times):
+    return round(min(times), 1)
+
+
+def timed(fn, runs):
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def check_same(path, table, who):
+    got = pq.read_table(path, use_threads=False)
+    if got.num_rows != table.num_rows or not got.cast(table.schema).equals(table):
+        raise SystemExit(f"validation failed: {who} wrote {path} that does not read back as the source data")
+
+
+def emit(obj):
+    print(json.dumps(obj), flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runner", required=True)
+    ap.add_argument("--iceberg", required=True)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+
+    table = events_table(args.rows)
+    pl_frame = pl.from_arrow(table)
+    with tempfile.TemporaryDirectory() as tmp:
+        save_raw(table, tmp)
+        for codec in ("snappy", "zstd", "none"):
+            swift_out = os.path.join(tmp, f"swift-{codec}.parquet")
+            run = subprocess.run([args.runner, "write", tmp, codec, swift_out, str(args.runs)], check=True, capture_output=True, text=True)
+            swift_ms = json.loads(run.stdout)["ms"]
+            check_same(swift_out, table, "swift")
+            pa_out = os.path.join(tmp, f"pyarrow-{codec}.parquet")
+            pa_codec = "none" if codec == "none" else codec
+            kwargs = {"compression": pa_codec}
+            if codec == "zstd":
+                kwargs["compression_level"] = 1
+            pa_ms = timed(lambda: pq.write_table(table, pa_out, **kwargs), args.runs)
+            check_same(pa_out, table, "pyarrow")
+            pl_out = os.path.join(tmp, f"polars-{codec}.parquet")
+            pl_kwargs = {"compression": "uncompressed" if codec == "none" else codec}
+            if codec == "zstd":
+                pl_kwargs["compression_level"] = 1
+            pl_ms = timed(lambda: pl_frame.write_parquet(pl_out, **pl_kwargs), args.runs)
+            check_same(pl_out, table, "polars")
+            emit({"workload": "parquet-write-events", "codec": codec, "rows": args.rows,
+                  "swift_ms": best(swift_ms), "pyarrow_ms": best(pa_ms), "polars_ms": best(pl_ms),
+                  "bytes": {"swift": os.path.getsize(swift_out), "pyarrow": os.path.getsize(pa_out), "polars": os.path.getsize(pl_out)}})
+
+        # Read: the same snappy file (written by pyarrow) for everyone.
+        src = os.path.join(tmp, "pyarrow-snappy.parquet")
+        run = subprocess.run([args.runner, "read", src, str(args.runs)], check=True, capture_output=True, text=True)
+        result = json.loads(run.stdout)
+        if result["rows"] != args.rows:
+            raise SystemExit("validation failed: swift read the wrong number of rows")
+        pa_ms = timed(lambda: pq.read_table(src, use_threads=False), args.runs)
+        pl_ms = timed(lambda: pl.read_parquet(src, parallel="none"), args.runs)
+        emit({"workload": "parquet-read-events", "codec": "snappy", "rows": args.rows,
+              "swift_ms": best(result["ms"]), "pyarrow_ms": best(pa_ms), "polars_ms": best(pl_ms)})
+
+        # JSON lines -> Parquet through the CLI (whole process) vs pyarrow read_json + write_table.
+        jsonl = os.path.join(tmp, "events.jsonl")
+        rows = table.to_pylist()
+        with open(jsonl, "w") as f:
+            for r in rows:
+                r["ts"] = r["ts"].isoformat(timespec="microseconds")
+                f.write(json.dumps(r) + "\n")
+        del rows
+        schema_path = os.path.join(tmp, "events.schema.json")
+        with open(schema_path, "w") as f:
+            json.dump({"type": "struct", "schema-id": 0, "fields": [
+                {"id": 1, "name": "id", "required": True, "type": "long"},
+                {"id": 2, "name": "ts", "required": False, "type": "timestamptz"},
+                {"id": 3, "name": "category", "required": False, "type": "string"},
+                {"id": 4, "name": "price", "required": False, "type": "double"},
+                {"id": 5, "name": "qty", "required": False, "type": "int"},
+                {"id": 6, "name": "note", "required": False, "type": "string"}]}, f)
+        cli_out = os.path.join(tmp, "cli.parquet")
+        cli_ms = timed(lambda: subprocess.run([args.iceberg, "parquet", "write", cli_out, "--schema", schema_path,
+                                               "--codec", "snappy", "--input", jsonl], check=True), args.runs)
+        check_same(cli_out, table, "iceberg parquet write")
+        pa_json_out = os.path.join(tmp, "pa-json.parquet")
+        opts = pajson.ReadOptions(use_threads=False, block_size=1 << 24)
+        parse = pajson.ParseOptions(explicit_schema=table.schema)
+        pa_ms = timed(lambda: pq.write_table(pajson.read_json(jsonl, read_options=opts, parse_options=parse), pa_json_out,
+                                             compression="snappy"), args.runs)
+        check_same(pa_json_out, table, "pyarrow read_json")
+        emit({"workload": "parquet-write-jsonl-cli", "codec": "snappy", "rows": args.rows,
+              "swift_ms": best(cli_ms), "pyarrow_ms": best(pa_ms),
+              "input_mb": round(os.path.getsize(jsonl) / 1e6, 1)})
+
+
+if __name__ == "__main__":
+    main()
