@@ -36,6 +36,44 @@ public enum CompressionCodec: Sendable, Hashable {
         }
     }
 
+    /// An upper bound of the compressed size of `count` input bytes.
+    public func maxCompressedLength(_ count: Int) -> Int {
+        switch self {
+        case .uncompressed: return count
+        case .snappy: return snappy_max_compressed_length(count)
+        case .zstd: return ZSTD_compressBound(count)
+        case .gzip, .deflate: return count + count / 1000 + 64 + (count >> 12) + (count >> 14) + (count >> 25) + 13
+        }
+    }
+
+    /// Compresses `input` into `output`, which must hold `maxCompressedLength(input.count)`
+    /// bytes; returns the number of bytes produced. No intermediate buffers are allocated
+    /// (except zlib's own state).
+    public func compress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(CompressionError) -> Int {
+        precondition(output.count >= maxCompressedLength(input.count), "output buffer too small")
+        switch self {
+        case .uncompressed:
+            if input.count > 0 { output.baseAddress!.copyMemory(from: input.baseAddress!, byteCount: input.count) }
+            return input.count
+        case .snappy:
+            var produced = output.count
+            let src = input.baseAddress?.assumingMemoryBound(to: CChar.self) ?? UnsafePointer<CChar>(bitPattern: 1)!
+            let status = snappy_compress(src, input.count, output.baseAddress!.assumingMemoryBound(to: CChar.self), &produced)
+            guard status == SNAPPY_OK else { throw .compressionFailed(codec: "snappy", detail: "status \(status.rawValue)") }
+            return produced
+        case .zstd(let level):
+            let result = ZSTD_compress(output.baseAddress, output.count, input.baseAddress, input.count, level)
+            if ZSTD_isError(result) != 0 { throw .compressionFailed(codec: "zstd", detail: String(cString: ZSTD_getErrorName(result))) }
+            return result
+        case .gzip, .deflate:
+            var out: [UInt8] = []
+            try compress(input, appendingTo: &out)
+            guard out.count <= output.count else { throw .compressionFailed(codec: name, detail: "output exceeds the bound") }
+            out.withUnsafeBytes { if $0.count > 0 { output.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+            return out.count
+        }
+    }
+
     /// Compresses a byte array and returns the compressed bytes.
     public func compress(_ input: [UInt8]) throws(CompressionError) -> [UInt8] {
         var out: [UInt8] = []

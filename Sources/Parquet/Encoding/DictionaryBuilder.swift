@@ -12,33 +12,34 @@ struct DictionaryBuilder {
     private init(dictionary: ColumnValues) { self.dictionary = dictionary }
 
     /// Tries to dictionary-encode `values`. Returns nil when the dictionary would exceed
-    /// `maxDictionaryBytes` (checked early from a sample so hopeless columns cost little).
+    /// `maxDictionaryBytes`. A column whose first `sampleSize` values hold (almost) no repeats
+    /// is given up early, so unique columns (ids, timestamps, free text) cost little.
     static func build(_ values: ColumnValues, maxDictionaryBytes: Int) -> DictionaryBuilder? {
         let n = values.count
         guard n > 0 else { return nil }
         switch values {
         case .boolean: return nil
         case .int32(let v):
-            return v.withUnsafeBufferPointer { p in
-                buildFixed(count: n, width: 4, maxBytes: maxDictionaryBytes, key: { UInt64(UInt32(bitPattern: p[$0])) }) { keys in
-                    .int32(keys.map { Int32(bitPattern: UInt32(truncatingIfNeeded: $0)) })
+            return v.withUnsafeBytes { raw in
+                buildFixed(raw.bindMemory(to: UInt32.self), maxBytes: maxDictionaryBytes) { keys in
+                    .int32(keys.map { Int32(bitPattern: $0) })
                 }
             }
         case .int64(let v):
-            return v.withUnsafeBufferPointer { p in
-                buildFixed(count: n, width: 8, maxBytes: maxDictionaryBytes, key: { UInt64(bitPattern: p[$0]) }) { keys in
+            return v.withUnsafeBytes { raw in
+                buildFixed(raw.bindMemory(to: UInt64.self), maxBytes: maxDictionaryBytes) { keys in
                     .int64(keys.map { Int64(bitPattern: $0) })
                 }
             }
         case .float(let v):
-            return v.withUnsafeBufferPointer { p in
-                buildFixed(count: n, width: 4, maxBytes: maxDictionaryBytes, key: { UInt64(p[$0].bitPattern) }) { keys in
-                    .float(keys.map { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) })
+            return v.withUnsafeBytes { raw in
+                buildFixed(raw.bindMemory(to: UInt32.self), maxBytes: maxDictionaryBytes) { keys in
+                    .float(keys.map { Float(bitPattern: $0) })
                 }
             }
         case .double(let v):
-            return v.withUnsafeBufferPointer { p in
-                buildFixed(count: n, width: 8, maxBytes: maxDictionaryBytes, key: { p[$0].bitPattern }) { keys in
+            return v.withUnsafeBytes { raw in
+                buildFixed(raw.bindMemory(to: UInt64.self), maxBytes: maxDictionaryBytes) { keys in
                     .double(keys.map { Double(bitPattern: $0) })
                 }
             }
@@ -56,6 +57,15 @@ struct DictionaryBuilder {
         }
     }
 
+    static let sampleSize = 16_384
+
+    /// True when a sample with fewer than 1% repeats comes from a column whose distinct values
+    /// would overflow the dictionary: such columns are (nearly) unique.
+    private static func isHopeless(distinct: Int, sample: Int, total: Int, limit: Int) -> Bool {
+        let repeats = sample - distinct
+        return repeats * 100 < sample && total > limit
+    }
+
     @inline(__always)
     private static func hash64(_ x: UInt64) -> UInt64 {
         var h = x &* 0x9E37_79B9_7F4A_7C15
@@ -63,33 +73,47 @@ struct DictionaryBuilder {
         return h
     }
 
-    private static func buildFixed(count n: Int, width: Int, maxBytes: Int, key: (Int) -> UInt64,
-                                   make: ([UInt64]) -> ColumnValues) -> DictionaryBuilder? {
-        let maxEntries = maxBytes / width
-        var capacity = 1024
-        var table = [Int32](repeating: -1, count: capacity)
-        var keys: [UInt64] = []
-        keys.reserveCapacity(min(n, 1024))
+    /// Dictionary over fixed-width values compared by bit pattern (so -0.0 and 0.0, and
+    /// different NaN payloads, stay distinct entries, as PLAIN round trips require).
+    private static func buildFixed<K: FixedWidthInteger & UnsignedInteger>(
+        _ values: UnsafeBufferPointer<K>, maxBytes: Int, make: ([K]) -> ColumnValues
+    ) -> DictionaryBuilder? {
+        let n = values.count
+        let width = MemoryLayout<K>.size
+        let maxEntries = min(maxBytes / width, n)
+        // Manually managed buffers keep the hot loop free of reference counting and bounds checks.
+        let keys = UnsafeMutableBufferPointer<K>.allocate(capacity: maxEntries + 1)
+        defer { keys.deallocate() }
+        var capacity = 4096
+        var table = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+        table.initialize(repeating: -1)
+        defer { table.deallocate() }
+        var count = 0
         var indices = [UInt32](repeating: 0, count: n)
-        let sample = min(n, 4096)
-        let ok: Bool = indices.withUnsafeMutableBufferPointer { idx in
+        let sample = min(n, sampleSize)
+        var ok = true
+        indices.withUnsafeMutableBufferPointer { idx in
             var mask = capacity - 1
-            for i in 0..<n {
-                let k = key(i)
-                var slot = Int(truncatingIfNeeded: hash64(k) >> 20) & mask
+            var i = 0
+            while i < n {
+                let k = values[i]
+                var slot = Int(truncatingIfNeeded: hash64(UInt64(k)) >> 20) & mask
                 while true {
                     let e = table[slot]
                     if e < 0 {
-                        table[slot] = Int32(keys.count)
-                        idx[i] = UInt32(keys.count)
-                        keys.append(k)
-                        if keys.count > maxEntries { return false }
-                        if keys.count * 2 > capacity {
+                        if count == maxEntries { ok = false; return }
+                        table[slot] = Int32(count)
+                        idx[i] = UInt32(count)
+                        keys[count] = k
+                        count += 1
+                        if count * 2 > capacity {
+                            table.deallocate()
                             capacity *= 2
                             mask = capacity - 1
-                            table = [Int32](repeating: -1, count: capacity)
-                            for (j, kk) in keys.enumerated() {
-                                var s = Int(truncatingIfNeeded: hash64(kk) >> 20) & mask
+                            table = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+                            table.initialize(repeating: -1)
+                            for j in 0..<count {
+                                var s = Int(truncatingIfNeeded: hash64(UInt64(keys[j])) >> 20) & mask
                                 while table[s] >= 0 { s = (s + 1) & mask }
                                 table[s] = Int32(j)
                             }
@@ -99,18 +123,17 @@ struct DictionaryBuilder {
                     if keys[Int(e)] == k { idx[i] = UInt32(e); break }
                     slot = (slot + 1) & mask
                 }
-                if i + 1 == sample && sample < n {
-                    // Project the dictionary size from the sample; give up early if hopeless.
-                    let projected = Double(keys.count) / Double(sample) * Double(n)
-                    if keys.count > sample / 2 && projected > Double(maxEntries) { return false }
+                i += 1
+                if i == sample && sample < n && isHopeless(distinct: count, sample: sample, total: n, limit: maxEntries) {
+                    ok = false
+                    return
                 }
             }
-            return true
         }
         guard ok else { return nil }
-        var d = DictionaryBuilder(dictionary: make(keys))
+        var d = DictionaryBuilder(dictionary: make(Array(keys[0..<count])))
         d.indices = indices
-        d.plainSize = keys.count * width
+        d.plainSize = count * width
         return d
     }
 
@@ -134,22 +157,51 @@ struct DictionaryBuilder {
         return h ^ (h >> 29)
     }
 
+    @inline(__always)
+    static func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < n {
+            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Dictionary over byte strings. Unique values are copied once into a flat buffer bounded
+    /// by the dictionary limit; the table stores entry numbers and the full 64-bit hashes.
     private static func buildBytes(_ b: ByteArrayBuffer, maxBytes: Int, fixedWidth: Int? = nil) -> DictionaryBuilder? {
         let n = b.count
-        var capacity = 1024
-        var table = [Int32](repeating: -1, count: capacity)
-        var hashes: [UInt64] = []
-        var dict = ByteArrayBuffer(capacity: 256, byteCapacity: 4096)
-        var indices = [UInt32](repeating: 0, count: n)
-        var plainSize = 0
         let perValueOverhead = fixedWidth == nil ? 4 : 0
-        let sample = min(n, 4096)
-        let ok: Bool = b.data.withUnsafeBytes { src in
+        let maxEntries = min(n, maxBytes / max(perValueOverhead + (fixedWidth ?? 0), 1) + 1)
+        let data = UnsafeMutableRawBufferPointer.allocate(byteCount: maxBytes + 1, alignment: 8)
+        defer { data.deallocate() }
+        let starts = UnsafeMutableBufferPointer<Int32>.allocate(capacity: maxEntries + 1)
+        defer { starts.deallocate() }
+        let hashes = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: maxEntries + 1)
+        defer { hashes.deallocate() }
+        var capacity = 4096
+        var table = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+        table.initialize(repeating: -1)
+        defer { table.deallocate() }
+        var count = 0
+        var used = 0
+        var plainSize = 0
+        starts[0] = 0
+        var indices = [UInt32](repeating: 0, count: n)
+        let sample = min(n, sampleSize)
+        var ok = true
+        b.data.withUnsafeBytes { src in
             b.offsets.withUnsafeBufferPointer { off in
                 indices.withUnsafeMutableBufferPointer { idx in
                     var mask = capacity - 1
-                    let base = src.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-                    for i in 0..<n {
+                    let base = src.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!
+                    let dictBase = data.baseAddress!
+                    var i = 0
+                    while i < n {
                         let s = Int(off[i]), len = Int(off[i + 1]) - s
                         let p = base + s
                         let h = hashBytes(p, len)
@@ -157,20 +209,23 @@ struct DictionaryBuilder {
                         while true {
                             let e = table[slot]
                             if e < 0 {
-                                let id = dict.count
-                                table[slot] = Int32(id)
-                                idx[i] = UInt32(id)
-                                hashes.append(h)
-                                dict.data.append(contentsOf: UnsafeRawBufferPointer(start: p, count: len))
-                                dict.offsets.append(Int32(dict.data.count))
                                 plainSize += len + perValueOverhead
-                                if plainSize > maxBytes { return false }
-                                if hashes.count * 2 > capacity {
+                                if plainSize > maxBytes || count == maxEntries { ok = false; return }
+                                table[slot] = Int32(count)
+                                idx[i] = UInt32(count)
+                                hashes[count] = h
+                                if len > 0 { (dictBase + used).copyMemory(from: p, byteCount: len) }
+                                used += len
+                                count += 1
+                                starts[count] = Int32(used)
+                                if count * 2 > capacity {
+                                    table.deallocate()
                                     capacity *= 2
                                     mask = capacity - 1
-                                    table = [Int32](repeating: -1, count: capacity)
-                                    for (j, hh) in hashes.enumerated() {
-                                        var t = Int(truncatingIfNeeded: hh >> 20) & mask
+                                    table = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+                                    table.initialize(repeating: -1)
+                                    for j in 0..<count {
+                                        var t = Int(truncatingIfNeeded: hashes[j] >> 20) & mask
                                         while table[t] >= 0 { t = (t + 1) & mask }
                                         table[t] = Int32(j)
                                     }
@@ -179,24 +234,26 @@ struct DictionaryBuilder {
                             }
                             let ei = Int(e)
                             if hashes[ei] == h {
-                                let ds = Int(dict.offsets[ei]), dl = Int(dict.offsets[ei + 1]) - ds
-                                if dl == len && (len == 0 || dict.data.withUnsafeBytes { memcmp($0.baseAddress! + ds, p, len) == 0 }) {
+                                let ds = Int(starts[ei])
+                                if Int(starts[ei + 1]) - ds == len && bytesEqual(dictBase + ds, p, len) {
                                     idx[i] = UInt32(ei)
                                     break
                                 }
                             }
                             slot = (slot + 1) & mask
                         }
-                        if i + 1 == sample && sample < n {
-                            let projected = Double(plainSize) / Double(sample) * Double(n)
-                            if dict.count > sample / 2 && projected > Double(maxBytes) { return false }
+                        i += 1
+                        if i == sample && sample < n,
+                           isHopeless(distinct: count, sample: sample, total: n, limit: maxBytes / max(plainSize / max(count, 1), 1)) {
+                            ok = false
+                            return
                         }
                     }
-                    return true
                 }
             }
         }
         guard ok else { return nil }
+        let dict = ByteArrayBuffer(data: Array(UnsafeRawBufferPointer(rebasing: data[0..<used])), offsets: Array(starts[0...count]))
         var d = DictionaryBuilder(dictionary: .byteArray(dict))
         d.indices = indices
         d.plainSize = plainSize

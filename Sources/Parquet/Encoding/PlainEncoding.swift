@@ -59,37 +59,88 @@ enum PlainEncoder {
     }
 }
 
+/// Typed output buffers of a column reader. Each physical type appends to its own array,
+/// in place, so decoding page after page never copies what was decoded before.
+struct ValueBuffers {
+    let type: PhysicalType
+    let width: Int
+    var booleans: [Bool] = []
+    var int32s: [Int32] = []
+    var int64s: [Int64] = []
+    var floats: [Float] = []
+    var doubles: [Double] = []
+    var bytes = ByteArrayBuffer()
+    var fixed: [UInt8] = []
+
+    init(type: PhysicalType, width: Int) {
+        self.type = type
+        self.width = type == .int96 ? 12 : width
+    }
+
+    /// Reserves room for `n` more values.
+    mutating func reserve(_ n: Int) {
+        switch type {
+        case .boolean: booleans.reserveCapacity(booleans.count + n)
+        case .int32: int32s.reserveCapacity(int32s.count + n)
+        case .int64: int64s.reserveCapacity(int64s.count + n)
+        case .float: floats.reserveCapacity(floats.count + n)
+        case .double: doubles.reserveCapacity(doubles.count + n)
+        case .byteArray: bytes.offsets.reserveCapacity(bytes.offsets.count + n)
+        case .int96, .fixedLenByteArray: fixed.reserveCapacity(fixed.count + n * width)
+        }
+    }
+
+    var count: Int {
+        switch type {
+        case .boolean: booleans.count
+        case .int32: int32s.count
+        case .int64: int64s.count
+        case .float: floats.count
+        case .double: doubles.count
+        case .byteArray: bytes.count
+        case .int96, .fixedLenByteArray: width == 0 ? 0 : fixed.count / width
+        }
+    }
+
+    /// The decoded values.
+    func columnValues() -> ColumnValues {
+        switch type {
+        case .boolean: .boolean(booleans)
+        case .int32: .int32(int32s)
+        case .int64: .int64(int64s)
+        case .float: .float(floats)
+        case .double: .double(doubles)
+        case .byteArray: .byteArray(bytes)
+        case .int96: .int96(FixedByteBuffer(width: 12, data: fixed))
+        case .fixedLenByteArray: .fixedLenByteArray(FixedByteBuffer(width: width, data: fixed))
+        }
+    }
+}
+
 /// PLAIN decoding into typed buffers; each call checks that the input holds `count` values.
 enum PlainDecoder {
-    static func decode(_ data: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, type: PhysicalType,
-                       width: Int, into out: inout ColumnValues) throws(DecodeError) {
+    static func decode(_ data: UnsafeRawBufferPointer, start: Int, end: Int, count: Int,
+                       into out: inout ValueBuffers) throws(DecodeError) {
         let available = end - start
+        let type = out.type
+        let width = out.width
         func need(_ bytes: Int) throws(DecodeError) {
             guard bytes <= available else { throw .truncated("\(count) PLAIN \(type.name) values need \(bytes) bytes, page has \(available)") }
         }
         let src = UnsafeRawBufferPointer(rebasing: data[start..<end])
-        switch out {
-        case .boolean(var v):
+        switch type {
+        case .boolean:
             try need((count + 7) / 8)
-            out = .int32([]) // release the buffer reference to allow in-place append
-            v.reserveCapacity(v.count + count)
-            for i in 0..<count { v.append((src[i >> 3] >> UInt8(i & 7)) & 1 == 1) }
-            out = .boolean(v)
-        case .int32(var v):
-            try need(count * 4); out = .boolean([]); appendRaw(src, count: count, to: &v, zero: 0); out = .int32(v)
-        case .int64(var v):
-            try need(count * 8); out = .boolean([]); appendRaw(src, count: count, to: &v, zero: 0); out = .int64(v)
-        case .float(var v):
-            try need(count * 4); out = .boolean([]); appendRaw(src, count: count, to: &v, zero: 0); out = .float(v)
-        case .double(var v):
-            try need(count * 8); out = .boolean([]); appendRaw(src, count: count, to: &v, zero: 0); out = .double(v)
-        case .int96(var f):
-            try need(count * 12); out = .boolean([]); f.data.append(contentsOf: src[0..<count * 12]); out = .int96(f)
-        case .fixedLenByteArray(var f):
-            try need(count * width); out = .boolean([]); f.data.append(contentsOf: src[0..<count * width]); out = .fixedLenByteArray(f)
-        case .byteArray(var b):
-            out = .boolean([])
-            b.offsets.reserveCapacity(b.offsets.count + count)
+            out.booleans.reserveCapacity(out.booleans.count + count)
+            for i in 0..<count { out.booleans.append((src[i >> 3] >> UInt8(i & 7)) & 1 == 1) }
+        case .int32: try need(count * 4); appendRaw(src, count: count, to: &out.int32s, zero: 0)
+        case .int64: try need(count * 8); appendRaw(src, count: count, to: &out.int64s, zero: 0)
+        case .float: try need(count * 4); appendRaw(src, count: count, to: &out.floats, zero: 0)
+        case .double: try need(count * 8); appendRaw(src, count: count, to: &out.doubles, zero: 0)
+        case .int96, .fixedLenByteArray:
+            try need(count * width)
+            out.fixed.append(contentsOf: UnsafeRawBufferPointer(rebasing: src[0..<count * width]))
+        case .byteArray:
             // First pass: validate lengths and total size so one reservation suffices.
             var p = 0
             var total = 0
@@ -100,18 +151,21 @@ enum PlainDecoder {
                 p += 4 + len
                 total += len
             }
-            guard b.data.count + total <= Int(Int32.max) else { throw .invalid("byte array column exceeds 2 GiB in one batch") }
-            b.data.reserveCapacity(b.data.count + total)
-            p = 0
-            var offset = Int32(b.data.count)
-            for _ in 0..<count {
-                let len = Int(UInt32(littleEndian: src.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
-                b.data.append(contentsOf: UnsafeRawBufferPointer(rebasing: src[p + 4..<p + 4 + len]))
-                offset += Int32(len)
-                b.offsets.append(offset)
-                p += 4 + len
+            guard out.bytes.data.count + total <= Int(Int32.max) else { throw .invalid("byte array column exceeds 2 GiB in one chunk") }
+            let oldCount = out.bytes.data.count
+            out.bytes.data.append(contentsOf: repeatElement(0, count: total))
+            out.bytes.offsets.reserveCapacity(out.bytes.offsets.count + count)
+            var offset = oldCount
+            out.bytes.data.withUnsafeMutableBytes { dst in
+                p = 0
+                for _ in 0..<count {
+                    let len = Int(UInt32(littleEndian: src.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
+                    if len > 0 { (dst.baseAddress! + offset).copyMemory(from: src.baseAddress! + p + 4, byteCount: len) }
+                    offset += len
+                    out.bytes.offsets.append(Int32(offset))
+                    p += 4 + len
+                }
             }
-            out = .byteArray(b)
         }
     }
 

@@ -11,7 +11,7 @@ struct ColumnChunkReader {
     private var position = 0
     private var dictionary: ColumnValues? = nil
 
-    private var values: ColumnValues
+    private var values: ValueBuffers
     private var definitionLevels: [UInt8] = []
     private var repetitionLevels: [UInt8] = []
     private var levelsRead = 0
@@ -22,7 +22,7 @@ struct ColumnChunkReader {
         self.bytes = bytes
         self.limits = limits
         self.rowGroupRows = rowGroupRows
-        self.values = .empty(column.physicalType, width: column.typeLength)
+        self.values = ValueBuffers(type: column.physicalType, width: column.typeLength)
     }
 
     private var name: String { column.path.joined(separator: ".") }
@@ -46,6 +46,7 @@ struct ColumnChunkReader {
         guard total >= 0, total <= Int64(Int32.max) * 64 else { throw corrupt("num_values \(total)") }
         let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
         if maxDef > 0 { definitionLevels.reserveCapacity(Int(total)) }
+        values.reserve(Int(min(total, Int64(rowGroupRows) * 4 + 1024)))
         if maxRep > 0 { repetitionLevels.reserveCapacity(Int(total)) }
         while levelsRead < Int(total) && position < bytes.count {
             try readPage()
@@ -53,7 +54,7 @@ struct ColumnChunkReader {
         guard levelsRead == Int(total) else {
             throw corrupt("chunk ends after \(levelsRead) of \(total) values")
         }
-        return ColumnData(values: values, definitionLevels: maxDef > 0 ? definitionLevels : nil,
+        return ColumnData(values: values.columnValues(), definitionLevels: maxDef > 0 ? definitionLevels : nil,
                           repetitionLevels: maxRep > 0 ? repetitionLevels : nil)
     }
 
@@ -81,14 +82,13 @@ struct ColumnChunkReader {
             guard h.encoding == .plain || h.encoding == .plainDictionary else {
                 throw ParquetError.unsupported("dictionary page encoding \(h.encoding.name) in column '\(name)'")
             }
-            var dict = ColumnValues.empty(column.physicalType, width: column.typeLength)
+            var dict = ValueBuffers(type: column.physicalType, width: column.typeLength)
             try decodeWrap {
                 try page.withUnsafeBytes { (raw) throws in
-                    try PlainDecoder.decode(raw, start: 0, end: raw.count, count: Int(h.numValues), type: column.physicalType,
-                                            width: column.typeLength, into: &dict)
+                    try PlainDecoder.decode(raw, start: 0, end: raw.count, count: Int(h.numValues), into: &dict)
                 }
             }
-            dictionary = dict
+            dictionary = dict.columnValues()
         case .dataPage:
             guard let h = header.dataPageHeader else { throw corrupt("data page without its header") }
             let page = try decompress(body, uncompressedSize)
@@ -200,7 +200,7 @@ struct ColumnChunkReader {
             switch encoding {
             case .plain:
                 try decodeWrap { () throws(DecodeError) in
-                    try PlainDecoder.decode(raw, start: start, end: raw.count, count: count, type: type, width: width, into: &values)
+                    try PlainDecoder.decode(raw, start: start, end: raw.count, count: count, into: &values)
                 }
             case .rleDictionary, .plainDictionary:
                 guard let dict = dictionary else { throw corrupt("dictionary-encoded page before any dictionary page") }
@@ -211,15 +211,11 @@ struct ColumnChunkReader {
                 var decoded: [Int64] = []
                 try decodeWrap { () throws(DecodeError) in decoded = try d.decode(limit: count) }
                 guard decoded.count == count else { throw corrupt("DELTA_BINARY_PACKED holds \(decoded.count) values, expected \(count)") }
-                if case .int32(var v) = values {
-                    values = .boolean([])
-                    v.reserveCapacity(v.count + count)
-                    for x in decoded { v.append(Int32(truncatingIfNeeded: x)) }
-                    values = .int32(v)
-                } else if case .int64(var v) = values {
-                    values = .boolean([])
-                    v.append(contentsOf: decoded)
-                    values = .int64(v)
+                if type == .int32 {
+                    values.int32s.reserveCapacity(values.int32s.count + count)
+                    for x in decoded { values.int32s.append(Int32(truncatingIfNeeded: x)) }
+                } else {
+                    values.int64s.append(contentsOf: decoded)
                 }
             case .deltaLengthByteArray:
                 guard type == .byteArray else { throw corrupt("DELTA_LENGTH_BYTE_ARRAY on \(type.name)") }
@@ -251,7 +247,7 @@ struct ColumnChunkReader {
                 }
                 try plain.withUnsafeBytes { (p) throws in
                     try decodeWrap { () throws(DecodeError) in
-                        try PlainDecoder.decode(p, start: 0, end: p.count, count: count, type: type, width: width, into: &values)
+                        try PlainDecoder.decode(p, start: 0, end: p.count, count: count, into: &values)
                     }
                 }
             case .rle:
@@ -264,11 +260,7 @@ struct ColumnChunkReader {
                     var d = RLEHybridDecoder(raw, start: c.position, end: c.position + length, width: 1)
                     try bits.withUnsafeMutableBufferPointer { (b) throws(DecodeError) in try d.decode(into: b.baseAddress!, count: count) }
                 }
-                if case .boolean(var v) = values {
-                    values = .int32([])
-                    v.append(contentsOf: bits.map { $0 != 0 })
-                    values = .boolean(v)
-                }
+                values.booleans.append(contentsOf: bits.map { $0 != 0 })
             default:
                 throw ParquetError.unsupported("value encoding \(encoding.name) in column '\(name)'")
             }
@@ -278,14 +270,7 @@ struct ColumnChunkReader {
     private mutating func appendByteArrays(_ raw: UnsafeRawBufferPointer, dataStart: Int, lengths: [Int64], prefixes: [Int64]?) throws {
         var pos = dataStart
         var previous: [UInt8] = []
-        var fixed: FixedByteBuffer? = nil
-        var buffer: ByteArrayBuffer
-        switch values {
-        case .byteArray(let b): buffer = b
-        case .fixedLenByteArray(let f): fixed = f; buffer = ByteArrayBuffer()
-        default: throw corrupt("byte array encoding on \(column.physicalType.name)")
-        }
-        values = .boolean([])
+        let fixedWidth: Int? = column.physicalType == .fixedLenByteArray ? values.width : nil
         for (i, l) in lengths.enumerated() {
             guard l >= 0, l <= Int64(raw.count - pos) else { throw corrupt("byte array of length \(l) overruns the page") }
             let len = Int(l)
@@ -294,20 +279,19 @@ struct ColumnChunkReader {
                 guard p >= 0, p <= Int64(previous.count) else { throw corrupt("DELTA_BYTE_ARRAY prefix \(p) longer than the previous value") }
                 var value = Array(previous[0..<Int(p)])
                 value.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[pos..<pos + len]))
-                if fixed != nil {
-                    guard value.count == fixed!.width else { throw corrupt("value of \(value.count) bytes in a FIXED_LEN_BYTE_ARRAY(\(fixed!.width)) column") }
-                    fixed!.data.append(contentsOf: value)
+                if let w = fixedWidth {
+                    guard value.count == w else { throw corrupt("value of \(value.count) bytes in a FIXED_LEN_BYTE_ARRAY(\(w)) column") }
+                    values.fixed.append(contentsOf: value)
                 } else {
-                    buffer.append(value)
+                    values.bytes.append(value)
                 }
                 previous = value
             } else {
-                buffer.append(UnsafeRawBufferPointer(rebasing: raw[pos..<pos + len]))
+                values.bytes.append(UnsafeRawBufferPointer(rebasing: raw[pos..<pos + len]))
             }
             pos += len
         }
-        guard buffer.data.count <= Int(Int32.max) else { throw corrupt("column chunk holds more than 2 GiB of byte arrays") }
-        values = fixed.map { .fixedLenByteArray($0) } ?? .byteArray(buffer)
+        guard values.bytes.data.count <= Int(Int32.max) else { throw corrupt("column chunk holds more than 2 GiB of byte arrays") }
     }
 
     private mutating func decodeDictionaryIndices(_ raw: UnsafeRawBufferPointer, start: Int, count: Int, dictionary dict: ColumnValues) throws {
@@ -324,51 +308,62 @@ struct ColumnChunkReader {
         var maxIndex: UInt32 = 0
         for i in indices where i > maxIndex { maxIndex = i }
         guard Int(maxIndex) < dictCount else { throw corrupt("dictionary index \(maxIndex) out of range (dictionary has \(dictCount) entries)") }
-        let v = values
-        values = .boolean([])
-        values = Self.gather(dict, indices, appendingTo: v)
+        Self.gather(dict, indices, into: &values)
     }
 
     private static func gatherFixed<T>(_ d: [T], _ idx: [UInt32], _ out: inout [T]) {
-        out.reserveCapacity(out.count + idx.count)
-        d.withUnsafeBufferPointer { dp in
-            for i in idx { out.append(dp[Int(i)]) }
+        guard let first = d.first else { return }
+        let old = out.count
+        out.append(contentsOf: repeatElement(first, count: idx.count))
+        out.withUnsafeMutableBufferPointer { o in
+            d.withUnsafeBufferPointer { dp in
+                idx.withUnsafeBufferPointer { ip in
+                    for k in 0..<ip.count { o[old + k] = dp[Int(ip[k])] }
+                }
+            }
         }
     }
 
-    private static func gather(_ dict: ColumnValues, _ idx: [UInt32], appendingTo existing: ColumnValues) -> ColumnValues {
-        switch (dict, existing) {
-        case (.int32(let d), .int32(var o)): gatherFixed(d, idx, &o); return .int32(o)
-        case (.int64(let d), .int64(var o)): gatherFixed(d, idx, &o); return .int64(o)
-        case (.float(let d), .float(var o)): gatherFixed(d, idx, &o); return .float(o)
-        case (.double(let d), .double(var o)): gatherFixed(d, idx, &o); return .double(o)
-        case (.boolean(let d), .boolean(var o)): gatherFixed(d, idx, &o); return .boolean(o)
-        case (.byteArray(let d), .byteArray(var o)):
+    /// Appends the dictionary entries named by `idx` (already bounds-checked) to the buffers.
+    private static func gather(_ dict: ColumnValues, _ idx: [UInt32], into out: inout ValueBuffers) {
+        switch dict {
+        case .int32(let d): gatherFixed(d, idx, &out.int32s)
+        case .int64(let d): gatherFixed(d, idx, &out.int64s)
+        case .float(let d): gatherFixed(d, idx, &out.floats)
+        case .double(let d): gatherFixed(d, idx, &out.doubles)
+        case .boolean(let d): gatherFixed(d, idx, &out.booleans)
+        case .byteArray(let d):
             var total = 0
             d.offsets.withUnsafeBufferPointer { off in
-                for i in idx { total += Int(off[Int(i) + 1] - off[Int(i)]) }
+                idx.withUnsafeBufferPointer { ip in
+                    for i in ip { total += Int(off[Int(i) + 1] - off[Int(i)]) }
+                }
             }
-            o.data.reserveCapacity(o.data.count + total)
-            o.offsets.reserveCapacity(o.offsets.count + idx.count)
-            d.data.withUnsafeBytes { src in
-                d.offsets.withUnsafeBufferPointer { off in
-                    for i in idx {
-                        let s = Int(off[Int(i)]), e = Int(off[Int(i) + 1])
-                        o.data.append(contentsOf: UnsafeRawBufferPointer(rebasing: src[s..<e]))
-                        o.offsets.append(Int32(truncatingIfNeeded: o.data.count))
+            let oldBytes = out.bytes.data.count
+            out.bytes.data.append(contentsOf: repeatElement(0, count: total))
+            let oldOffsets = out.bytes.offsets.count
+            out.bytes.offsets.append(contentsOf: repeatElement(0, count: idx.count))
+            out.bytes.data.withUnsafeMutableBytes { dst in
+                out.bytes.offsets.withUnsafeMutableBufferPointer { offs in
+                    d.data.withUnsafeBytes { src in
+                        d.offsets.withUnsafeBufferPointer { off in
+                            idx.withUnsafeBufferPointer { ip in
+                                var o = oldBytes
+                                for k in 0..<ip.count {
+                                    let e = Int(ip[k])
+                                    let s = Int(off[e]), len = Int(off[e + 1]) - s
+                                    if len > 0 { (dst.baseAddress! + o).copyMemory(from: src.baseAddress! + s, byteCount: len) }
+                                    o += len
+                                    offs[oldOffsets + k] = Int32(truncatingIfNeeded: o)
+                                }
+                            }
+                        }
                     }
                 }
             }
-            return .byteArray(o)
-        case (.fixedLenByteArray(let d), .fixedLenByteArray(var o)):
-            o.data.reserveCapacity(o.data.count + idx.count * d.width)
-            for i in idx { o.data.append(contentsOf: d[Int(i)]) }
-            return .fixedLenByteArray(o)
-        case (.int96(let d), .int96(var o)):
-            for i in idx { o.data.append(contentsOf: d[Int(i)]) }
-            return .int96(o)
-        default:
-            return existing
+        case .fixedLenByteArray(let d), .int96(let d):
+            out.fixed.reserveCapacity(out.fixed.count + idx.count * d.width)
+            for i in idx { out.fixed.append(contentsOf: d[Int(i)]) }
         }
     }
 }

@@ -20,6 +20,8 @@ struct ColumnChunkWriter {
     let column: ColumnDescriptor
     let options: ParquetWriterOptions
     let stats: StatisticsBuilder
+    /// Reused output buffer for page compression.
+    private var scratch: [UInt8] = []
 
     init(column: ColumnDescriptor, options: ParquetWriterOptions) {
         self.column = column
@@ -136,53 +138,53 @@ struct ColumnChunkWriter {
         var nullPages: [Bool] = [], mins: [[UInt8]] = [], maxs: [[UInt8]] = [], nullCounts: [Int64] = []
         let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
         let v2 = options.dataPageVersion == .v2
+        // v1: levels and values share `pageBuffer`; v2: levels stay uncompressed in `levelBuffer`.
+        var pageBuffer: [UInt8] = []
         var levelBuffer: [UInt8] = []
-        var valueBuffer: [UInt8] = []
+        let dictionaryRanks = dictionary.flatMap { stats.ranks(of: $0.dictionary) }
 
         for page in pages {
+            pageBuffer.removeAll(keepingCapacity: true)
             levelBuffer.removeAll(keepingCapacity: true)
-            valueBuffer.removeAll(keepingCapacity: true)
             var repLength = 0, defLength = 0
             if maxRep > 0, let reps = data.repetitionLevels {
-                let before = levelBuffer.count
-                if !v2 { levelBuffer.append(contentsOf: [0, 0, 0, 0]) }
-                reps.withUnsafeBufferPointer { RLEHybridEncoder.encodeLevels(UnsafeBufferPointer(rebasing: $0[page.levels]), maxLevel: maxRep, into: &levelBuffer) }
-                repLength = levelBuffer.count - before - (v2 ? 0 : 4)
-                if !v2 { writeLength(repLength, at: before, in: &levelBuffer) }
+                repLength = v2 ? encodeLevels(reps, page.levels, maxRep, prefixed: false, into: &levelBuffer)
+                    : encodeLevels(reps, page.levels, maxRep, prefixed: true, into: &pageBuffer)
             }
             if maxDef > 0, let defs = data.definitionLevels {
-                let before = levelBuffer.count
-                if !v2 { levelBuffer.append(contentsOf: [0, 0, 0, 0]) }
-                defs.withUnsafeBufferPointer { RLEHybridEncoder.encodeLevels(UnsafeBufferPointer(rebasing: $0[page.levels]), maxLevel: maxDef, into: &levelBuffer) }
-                defLength = levelBuffer.count - before - (v2 ? 0 : 4)
-                if !v2 { writeLength(defLength, at: before, in: &levelBuffer) }
+                defLength = v2 ? encodeLevels(defs, page.levels, maxDef, prefixed: false, into: &levelBuffer)
+                    : encodeLevels(defs, page.levels, maxDef, prefixed: true, into: &pageBuffer)
             }
             if let dict = dictionary {
-                valueBuffer.append(UInt8(indexWidth))
+                pageBuffer.append(UInt8(indexWidth))
                 dict.indices.withUnsafeBufferPointer {
-                    RLEHybridEncoder.encode(UnsafeBufferPointer(rebasing: $0[page.values]), width: indexWidth, into: &valueBuffer)
+                    RLEHybridEncoder.encode(UnsafeBufferPointer(rebasing: $0[page.values]), width: indexWidth, into: &pageBuffer)
                 }
             } else {
-                try encodeValues(data.values, page.values, valueEncoding, into: &valueBuffer)
+                try encodeValues(data.values, page.values, valueEncoding, into: &pageBuffer)
             }
 
             let nulls = page.levels.count - page.values.count
             var pageStats: Statistics? = nil
             var pageMinMax: MinMax? = nil
             if options.writeStatistics {
-                pageMinMax = stats.minMax(data.values, page.values)
+                if let ranks = dictionaryRanks, let dict = dictionary {
+                    pageMinMax = stats.minMax(dictionary: dict.dictionary, ranks: ranks, indices: dict.indices, page.values)
+                } else {
+                    pageMinMax = stats.minMax(data.values, page.values)
+                }
                 chunkMinMax = stats.merge(chunkMinMax, pageMinMax)
                 pageStats = makeStatistics(pageMinMax, nullCount: nulls)
             }
 
+            let uncompressedSize = levelBuffer.count + pageBuffer.count
+            let isUncompressed = options.compression == .uncompressed
+            let compressed = isUncompressed ? pageBuffer.count : try compressInPlace(pageBuffer, codec)
+            let bodySize = levelBuffer.count + compressed
             let header: PageHeader
-            let body: [UInt8]
-            let uncompressedSize = levelBuffer.count + valueBuffer.count
             if v2 {
-                let compressedValues = try compress(valueBuffer, codec)
-                body = levelBuffer + compressedValues
                 header = PageHeader(type: .dataPageV2, uncompressedPageSize: Int32(uncompressedSize),
-                                    compressedPageSize: Int32(body.count),
+                                    compressedPageSize: Int32(bodySize),
                                     dataPageHeaderV2: DataPageHeaderV2(numValues: Int32(page.levels.count), numNulls: Int32(nulls),
                                                                        numRows: Int32(page.rows), encoding: valueEncoding,
                                                                        definitionLevelsByteLength: Int32(defLength),
@@ -190,20 +192,27 @@ struct ColumnChunkWriter {
                                                                        isCompressed: options.compression != .uncompressed,
                                                                        statistics: pageStats))
             } else {
-                levelBuffer.append(contentsOf: valueBuffer)
-                body = try compress(levelBuffer, codec)
                 header = PageHeader(type: .dataPage, uncompressedPageSize: Int32(uncompressedSize),
-                                    compressedPageSize: Int32(body.count),
+                                    compressedPageSize: Int32(bodySize),
                                     dataPageHeader: DataPageHeader(numValues: Int32(page.levels.count), encoding: valueEncoding,
                                                                    definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle,
                                                                    statistics: pageStats))
             }
-            guard uncompressedSize <= Int(Int32.max), body.count <= Int(Int32.max) else {
+            guard uncompressedSize <= Int(Int32.max), bodySize <= Int(Int32.max) else {
                 throw ParquetError.invalidData(column: pathString, detail: "a page exceeds 2 GiB; lower the page size")
             }
             let pageOffset = fileOffset + out.count - start
-            let written = appendPage(header, body, into: &out)
-            totalUncompressed += written - body.count + uncompressedSize
+            var w = CompactWriter(capacity: 64)
+            header.serialized(into: &w)
+            out.append(contentsOf: w.bytes)
+            out.append(contentsOf: levelBuffer)
+            if isUncompressed {
+                out.append(contentsOf: pageBuffer)
+            } else {
+                scratch.withUnsafeBytes { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<compressed])) }
+            }
+            let written = w.bytes.count + bodySize
+            totalUncompressed += w.bytes.count + uncompressedSize
             locations.append(PageLocation(offset: Int64(pageOffset), compressedPageSize: Int32(written), firstRowIndex: Int64(page.firstRow)))
             nullPages.append(page.values.isEmpty)
             nullCounts.append(Int64(nulls))
@@ -345,6 +354,32 @@ struct ColumnChunkWriter {
         }
     }
 
+    /// Encodes a page's levels (with the v1 4-byte length prefix when `prefixed`); returns the
+    /// encoded length without the prefix.
+    private func encodeLevels(_ levels: [UInt8], _ range: Range<Int>, _ maxLevel: Int, prefixed: Bool, into buf: inout [UInt8]) -> Int {
+        let before = buf.count
+        if prefixed { buf.append(contentsOf: [0, 0, 0, 0]) }
+        levels.withUnsafeBufferPointer {
+            RLEHybridEncoder.encodeLevels(UnsafeBufferPointer(rebasing: $0[range]), maxLevel: maxLevel, into: &buf)
+        }
+        let length = buf.count - before - (prefixed ? 4 : 0)
+        if prefixed { writeLength(length, at: before, in: &buf) }
+        return length
+    }
+
+    /// Compresses `body` into the reusable `scratch` buffer; returns the compressed length.
+    private mutating func compressInPlace(_ body: [UInt8], _ codec: CompressionCodec) throws -> Int {
+        let bound = codec.maxCompressedLength(body.count)
+        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: max(bound, scratch.count * 2)) }
+        do {
+            return try body.withUnsafeBytes { input in
+                try scratch.withUnsafeMutableBytes { output in try codec.compress(input, into: output) }
+            }
+        } catch let e as CompressionError {
+            throw ParquetError.compression(column: pathString, e)
+        }
+    }
+
     private func writeLength(_ n: Int, at i: Int, in buf: inout [UInt8]) {
         buf[i] = UInt8(truncatingIfNeeded: n)
         buf[i + 1] = UInt8(truncatingIfNeeded: n >> 8)
@@ -407,25 +442,46 @@ struct ColumnChunkWriter {
             return pages
         }
 
-        let defs = data.definitionLevels
+        let defs = data.definitionLevels ?? []
         let reps = data.repetitionLevels
+        let md = UInt8(maxDef)
+        if reps == nil, let w = fixedWidth {
+            // One level per row: a fixed number of rows per page; count the values in each.
+            let perPage = max(1, Int(Double(target) / (w + 0.125)))
+            var i = 0, valueIndex = 0
+            defs.withUnsafeBufferPointer { d in
+                while i < levelCount {
+                    let end = min(levelCount, i + perPage)
+                    var n = 0
+                    for k in i..<end where d[k] == md { n += 1 }
+                    pages.append(PageSlice(levels: i..<end, values: valueIndex..<valueIndex + n, firstRow: i, rows: end - i))
+                    valueIndex += n
+                    i = end
+                }
+            }
+            return pages
+        }
         var levelStart = 0, valueStart = 0, row = 0, firstRow = 0, rowsInPage = 0
         var size = 0.0
         var valueIndex = 0
-        for i in 0..<levelCount {
-            let isRecordStart = reps == nil || reps![i] == 0
-            if isRecordStart {
-                if i > levelStart && size >= Double(target) {
-                    pages.append(PageSlice(levels: levelStart..<i, values: valueStart..<valueIndex, firstRow: firstRow, rows: rowsInPage))
-                    levelStart = i; valueStart = valueIndex; firstRow = row; rowsInPage = 0; size = 0
+        defs.withUnsafeBufferPointer { d in
+            (offsets ?? [0]).withUnsafeBufferPointer { off in
+                for i in 0..<levelCount {
+                    let isRecordStart = reps == nil || reps![i] == 0
+                    if isRecordStart {
+                        if i > levelStart && size >= Double(target) {
+                            pages.append(PageSlice(levels: levelStart..<i, values: valueStart..<valueIndex, firstRow: firstRow, rows: rowsInPage))
+                            levelStart = i; valueStart = valueIndex; firstRow = row; rowsInPage = 0; size = 0
+                        }
+                        row += 1
+                        rowsInPage += 1
+                    }
+                    size += 0.25
+                    if d.isEmpty || d[i] == md {
+                        if let w = fixedWidth { size += w } else { size += Double(4 + Int(off[valueIndex + 1] - off[valueIndex])) }
+                        valueIndex += 1
+                    }
                 }
-                row += 1
-                rowsInPage += 1
-            }
-            size += 0.25
-            if defs == nil || Int(defs![i]) == maxDef {
-                if let w = fixedWidth { size += w } else { size += Double(4 + Int(offsets![valueIndex + 1] - offsets![valueIndex])) }
-                valueIndex += 1
             }
         }
         pages.append(PageSlice(levels: levelStart..<levelCount, values: valueStart..<valueIndex, firstRow: firstRow, rows: rowsInPage))

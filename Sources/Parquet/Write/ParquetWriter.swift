@@ -114,6 +114,9 @@ public final class ParquetWriter {
         var indexes: [ChunkPageIndex] = []
         var totalUncompressed: Int64 = 0
         var buffer: [UInt8] = []
+        // One reservation for the largest chunk avoids regrowing (and re-faulting) the buffer.
+        let largest = columns.map { PlainEncoder.encodedSize($0.values, range: 0..<$0.values.count) + $0.levelCount / 4 + 4096 }.max() ?? 0
+        buffer.reserveCapacity(largest)
         for (i, data) in columns.enumerated() {
             var writer = ColumnChunkWriter(column: schema.columns[i], options: options)
             buffer.removeAll(keepingCapacity: true)

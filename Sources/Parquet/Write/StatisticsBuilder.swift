@@ -81,14 +81,15 @@ struct StatisticsBuilder {
         case .byteArray(let b):
             return b.data.withUnsafeBytes { d in
                 b.offsets.withUnsafeBufferPointer { off in
-                    let base = d.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                    let base = d.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!
                     var lo = range.lowerBound, hi = range.lowerBound
+                    var loPtr = base + Int(off[lo]), loLen = Int(off[lo + 1] - off[lo])
+                    var hiPtr = loPtr, hiLen = loLen
                     for i in range.dropFirst() {
                         let s = Int(off[i]), l = Int(off[i + 1]) - s
-                        let ls = Int(off[lo]), ll = Int(off[lo + 1]) - ls
-                        if compareBytes(base + s, l, base + ls, ll) < 0 { lo = i }
-                        let hs = Int(off[hi]), hl = Int(off[hi + 1]) - hs
-                        if compareBytes(base + s, l, base + hs, hl) > 0 { hi = i }
+                        let p = base + s
+                        if compareBytes(p, l, loPtr, loLen) < 0 { lo = i; loPtr = p; loLen = l }
+                        else if compareBytes(p, l, hiPtr, hiLen) > 0 { hi = i; hiPtr = p; hiLen = l }
                     }
                     return MinMax(min: Array(b[lo]), max: Array(b[hi]))
                 }
@@ -112,10 +113,23 @@ struct StatisticsBuilder {
     @inline(__always)
     private func compareBytes(_ a: UnsafeRawPointer, _ al: Int, _ b: UnsafeRawPointer, _ bl: Int) -> Int {
         if order == .signedBytes { return Self.compareSignedBigEndian(a, al, b, bl) }
-        let c = memcmp(a, b, Swift.min(al, bl))
-        if c != 0 { return Int(c) }
+        // Compare 8 bytes at a time as big-endian integers; the tail byte by byte.
+        let n = Swift.min(al, bl)
+        var i = 0
+        while i + 8 <= n {
+            let x = UInt64(bigEndian: a.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let y = UInt64(bigEndian: b.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            if x != y { return x < y ? -1 : 1 }
+            i += 8
+        }
+        while i < n {
+            let x = a.load(fromByteOffset: i, as: UInt8.self), y = b.load(fromByteOffset: i, as: UInt8.self)
+            if x != y { return x < y ? -1 : 1 }
+            i += 1
+        }
         return al - bl
     }
+
 
     /// Compares big-endian two's complement integers of possibly different lengths.
     static func compareSignedBigEndian(_ a: UnsafeRawPointer, _ al: Int, _ b: UnsafeRawPointer, _ bl: Int) -> Int {
@@ -212,5 +226,45 @@ struct StatisticsBuilder {
             }
         }
         return nil
+    }
+}
+
+extension StatisticsBuilder {
+    /// For small byte-array dictionaries, the sort rank of each entry, so page statistics can
+    /// be taken over integer ranks instead of comparing bytes per value. Nil otherwise.
+    func ranks(of dictionary: ColumnValues) -> [UInt32]? {
+        guard order != .undefined else { return nil }
+        let n = dictionary.count
+        guard n > 0, n <= 4096 else { return nil }
+        switch dictionary {
+        case .byteArray, .fixedLenByteArray: break
+        default: return nil
+        }
+        var entries: [[UInt8]] = []
+        entries.reserveCapacity(n)
+        for i in 0..<n { entries.append(minMax(dictionary, i..<i + 1)!.min) }
+        let sorted = (0..<n).sorted { compare(entries[$0], entries[$1]) < 0 }
+        var ranks = [UInt32](repeating: 0, count: n)
+        for (rank, i) in sorted.enumerated() { ranks[i] = UInt32(rank) }
+        return ranks
+    }
+
+    /// Min and max of dictionary-encoded values `indices[range]` using precomputed ranks.
+    func minMax(dictionary: ColumnValues, ranks: [UInt32], indices: [UInt32], _ range: Range<Int>) -> MinMax? {
+        guard !range.isEmpty else { return nil }
+        var lo = UInt32.max, hi = UInt32.min
+        var loIndex = 0, hiIndex = 0
+        ranks.withUnsafeBufferPointer { rk in
+            indices.withUnsafeBufferPointer { idx in
+                for i in range {
+                    let e = Int(idx[i])
+                    let r = rk[e]
+                    if r < lo { lo = r; loIndex = e }
+                    if r > hi { hi = r; hiIndex = e }
+                }
+            }
+        }
+        guard let a = minMax(dictionary, loIndex..<loIndex + 1), let b = minMax(dictionary, hiIndex..<hiIndex + 1) else { return nil }
+        return MinMax(min: a.min, max: b.max)
     }
 }
