@@ -110,6 +110,45 @@ public enum CompressionCodec: Sendable, Hashable {
         }
     }
 
+    /// Decompresses `input` into `output`, which must be exactly the expected decompressed
+    /// size (as Parquet page headers record it). Reusing one output buffer across pages avoids
+    /// an allocation per page.
+    public func decompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(CompressionError) {
+        let size = output.count
+        switch self {
+        case .uncompressed:
+            guard input.count == size else { throw .sizeMismatch(codec: name, expected: size, actual: input.count) }
+            if size > 0 { output.baseAddress!.copyMemory(from: input.baseAddress!, byteCount: size) }
+        case .snappy:
+            guard let src = input.baseAddress?.assumingMemoryBound(to: CChar.self), input.count > 0 else {
+                if size == 0 { return }
+                throw .corruptInput(codec: "snappy", detail: "empty input")
+            }
+            var length = 0
+            guard snappy_uncompressed_length(src, input.count, &length) == SNAPPY_OK else {
+                throw .corruptInput(codec: "snappy", detail: "bad length header")
+            }
+            guard length == size else { throw .sizeMismatch(codec: "snappy", expected: size, actual: length) }
+            if size == 0 { return }
+            var produced = size
+            guard snappy_uncompress(src, input.count, output.baseAddress!.assumingMemoryBound(to: CChar.self), &produced) == SNAPPY_OK,
+                  produced == size else {
+                throw .corruptInput(codec: "snappy", detail: "decompression failed")
+            }
+        case .zstd:
+            guard input.count > 0 else {
+                if size == 0 { return }
+                throw .corruptInput(codec: "zstd", detail: "empty input")
+            }
+            let result = ZSTD_decompress(output.baseAddress, size, input.baseAddress, input.count)
+            if ZSTD_isError(result) != 0 { throw .corruptInput(codec: "zstd", detail: String(cString: ZSTD_getErrorName(result))) }
+            guard result == size else { throw .sizeMismatch(codec: "zstd", expected: size, actual: result) }
+        case .gzip, .deflate:
+            let bytes = try decompress(input, uncompressedSize: size, maxSize: size)
+            bytes.withUnsafeBytes { if size > 0 { output.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: size) } }
+        }
+    }
+
     /// Decompresses a byte array; see `decompress(_:uncompressedSize:maxSize:)`.
     public func decompress(_ input: [UInt8], uncompressedSize: Int?, maxSize: Int = 1 << 31) throws(CompressionError) -> [UInt8] {
         var result: [UInt8] = []

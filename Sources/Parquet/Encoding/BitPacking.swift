@@ -54,7 +54,8 @@ enum BitPacking {
     }
 
     /// Unpacks `count` values of `width` bits (≤ 32) starting at `src`, which must hold
-    /// at least `(count * width + 7) / 8` bytes.
+    /// at least `(count * width + 7) / 8` bytes. Whole 8-byte loads are used while they stay
+    /// inside the input; the last few values are read byte by byte.
     @inline(__always)
     static func unpack(_ src: UnsafePointer<UInt8>, count: Int, width: Int, into dst: UnsafeMutablePointer<UInt32>) {
         if width == 0 {
@@ -62,18 +63,32 @@ enum BitPacking {
             return
         }
         let mask: UInt64 = (UInt64(1) << UInt64(width)) - 1
-        var acc: UInt64 = 0
-        var bits = 0
-        var s = 0
-        for i in 0..<count {
-            while bits < width {
-                acc |= UInt64(src[s]) << UInt64(bits)
-                s += 1
-                bits += 8
+        let byteLength = (count * width + 7) / 8
+        let raw = UnsafeRawPointer(src)
+        var i = 0
+        var bit = 0
+        while i < count {
+            let byte = bit >> 3
+            if byte + 8 > byteLength { break }
+            let word = raw.loadUnaligned(fromByteOffset: byte, as: UInt64.self)
+            dst[i] = UInt32(truncatingIfNeeded: (UInt64(littleEndian: word) >> UInt64(bit & 7)) & mask)
+            bit += width
+            i += 1
+        }
+        while i < count {
+            var v: UInt64 = 0
+            var got = 0
+            var b = bit
+            while got < width {
+                let shift = b & 7
+                let take = min(8 - shift, width - got)
+                v |= ((UInt64(src[b >> 3]) >> UInt64(shift)) & ((1 << UInt64(take)) - 1)) << UInt64(got)
+                got += take
+                b += take
             }
-            dst[i] = UInt32(truncatingIfNeeded: acc & mask)
-            acc >>= UInt64(width)
-            bits -= width
+            dst[i] = UInt32(truncatingIfNeeded: v)
+            bit += width
+            i += 1
         }
     }
 

@@ -152,30 +152,30 @@ enum PlainDecoder {
                 total += len
             }
             guard out.bytes.data.count + total <= Int(Int32.max) else { throw .invalid("byte array column exceeds 2 GiB in one chunk") }
-            let oldCount = out.bytes.data.count
-            out.bytes.data.append(contentsOf: repeatElement(0, count: total))
-            out.bytes.offsets.reserveCapacity(out.bytes.offsets.count + count)
-            var offset = oldCount
-            out.bytes.data.withUnsafeMutableBytes { dst in
-                p = 0
-                for _ in 0..<count {
-                    let len = Int(UInt32(littleEndian: src.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
-                    if len > 0 { (dst.baseAddress! + offset).copyMemory(from: src.baseAddress! + p + 4, byteCount: len) }
-                    offset += len
-                    out.bytes.offsets.append(Int32(offset))
-                    p += 4 + len
-                }
+            out.bytes.data.reserveCapacity(out.bytes.data.count + total)
+            var offset = out.bytes.data.count
+            p = 0
+            for _ in 0..<count {
+                let len = Int(UInt32(littleEndian: src.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
+                out.bytes.data.append(contentsOf: UnsafeRawBufferPointer(rebasing: src[p + 4..<p + 4 + len]))
+                offset += len
+                out.bytes.offsets.append(Int32(offset))
+                p += 4 + len
             }
         }
     }
 
-    /// Appends `count` raw little-endian values from `src` to `v` without a temporary array.
+    /// Appends `count` raw little-endian values from `src` to `v` without a temporary array:
+    /// one memcpy when the source is aligned, unaligned loads otherwise.
     static func appendRaw<T>(_ src: UnsafeRawBufferPointer, count: Int, to v: inout [T], zero: T) {
-        let old = v.count
-        v.append(contentsOf: repeatElement(zero, count: count))
-        v.withUnsafeMutableBytes { dst in
+        guard count > 0 else { return }
+        let base = src.baseAddress!
+        if Int(bitPattern: base) % MemoryLayout<T>.alignment == 0 {
+            v.append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: T.self), count: count))
+        } else {
+            v.reserveCapacity(v.count + count)
             let stride = MemoryLayout<T>.stride
-            (dst.baseAddress! + old * stride).copyMemory(from: src.baseAddress!, byteCount: count * stride)
+            for i in 0..<count { v.append(src.loadUnaligned(fromByteOffset: i * stride, as: T.self)) }
         }
     }
 }

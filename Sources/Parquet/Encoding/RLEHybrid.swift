@@ -85,7 +85,10 @@ struct RLEHybridDecoder {
     mutating func decode(into dst: UnsafeMutablePointer<UInt32>, count: Int) throws(DecodeError) {
         var filled = 0
         while filled < count {
-            if runRemaining == 0 { try nextRun() }
+            if runRemaining == 0 {
+                if try unpackDirectly(into: dst + filled, room: count - filled, filled: &filled) { continue }
+                try nextRun()
+            }
             let take = min(runRemaining, count - filled)
             if isRLE {
                 (dst + filled).update(repeating: runValue, count: take)
@@ -97,6 +100,52 @@ struct RLEHybridDecoder {
             }
             filled += take
             runRemaining -= take
+        }
+    }
+
+    /// When the next run is bit-packed and fits entirely in the caller's room, unpacks it
+    /// straight into the destination. Returns false (consuming nothing) otherwise.
+    private mutating func unpackDirectly(into dst: UnsafeMutablePointer<UInt32>, room: Int, filled: inout Int) throws(DecodeError) -> Bool {
+        let save = cursor.position
+        let header = try cursor.readVarint()
+        guard header & 1 == 1 else { cursor = ByteCursor(cursor.base, start: save, end: cursor.end); return false }
+        let groups = header >> 1
+        guard groups > 0, groups <= UInt64(Int32.max / 8) else { throw .invalid("bad bit-packed group count \(groups)") }
+        let n = Int(groups) * 8
+        let bytes = Int(groups) * width
+        guard n <= room, bytes <= cursor.remaining else { cursor = ByteCursor(cursor.base, start: save, end: cursor.end); return false }
+        BitPacking.unpack(cursor.base.baseAddress!.assumingMemoryBound(to: UInt8.self) + cursor.position, count: n, width: width, into: dst)
+        try cursor.skip(bytes)
+        filled += n
+        return true
+    }
+
+    /// Decodes `count` levels straight into bytes, checking each against `maxLevel`.
+    mutating func decodeLevels(count: Int, maxLevel: Int, into out: inout [UInt8]) throws(DecodeError) {
+        var remaining = count
+        var scratch = [UInt32](repeating: 0, count: 0)
+        out.reserveCapacity(out.count + count)
+        while remaining > 0 {
+            if runRemaining == 0 { try nextRun() }
+            let take = min(runRemaining, remaining)
+            if isRLE {
+                guard runValue <= UInt32(maxLevel) else { throw .invalid("level \(runValue) exceeds the maximum \(maxLevel)") }
+                out.append(contentsOf: repeatElement(UInt8(runValue), count: take))
+            } else {
+                if scratch.count < take { scratch = [UInt32](repeating: 0, count: take) }
+                var bad = false
+                packed.withUnsafeBufferPointer { p in
+                    for k in 0..<take {
+                        let v = p[packedIndex + k]
+                        if v > UInt32(maxLevel) { bad = true }
+                        out.append(UInt8(truncatingIfNeeded: v))
+                    }
+                }
+                if bad { throw .invalid("level exceeds the maximum \(maxLevel)") }
+                packedIndex += take
+            }
+            runRemaining -= take
+            remaining -= take
         }
     }
 
@@ -141,13 +190,7 @@ struct RLEHybridDecoder {
 func decodeLevels(_ data: UnsafeRawBufferPointer, start: Int, end: Int, maxLevel: Int, count: Int,
                   into out: inout [UInt8]) throws(DecodeError) {
     var decoder = RLEHybridDecoder(data, start: start, end: end, width: bitWidth(of: UInt64(maxLevel)))
-    var tmp = [UInt32](repeating: 0, count: count)
-    try tmp.withUnsafeMutableBufferPointer { (p) throws(DecodeError) in try decoder.decode(into: p.baseAddress!, count: count) }
-    out.reserveCapacity(out.count + count)
-    for v in tmp {
-        guard v <= UInt32(maxLevel) else { throw .invalid("level \(v) exceeds the maximum \(maxLevel)") }
-        out.append(UInt8(v))
-    }
+    try decoder.decodeLevels(count: count, maxLevel: maxLevel, into: &out)
 }
 
 /// Decodes legacy BIT_PACKED levels (MSB-first packing, deprecated) into bytes.

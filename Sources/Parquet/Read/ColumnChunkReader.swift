@@ -15,6 +15,7 @@ struct ColumnChunkReader {
     private var definitionLevels: [UInt8] = []
     private var repetitionLevels: [UInt8] = []
     private var levelsRead = 0
+    private var pageBuffer: [UInt8] = []
 
     init(column: ColumnDescriptor, meta: ColumnMetaData, bytes: [UInt8], limits: ParquetReadLimits, rowGroupRows: Int) {
         self.column = column
@@ -47,6 +48,10 @@ struct ColumnChunkReader {
         let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
         if maxDef > 0 { definitionLevels.reserveCapacity(Int(total)) }
         values.reserve(Int(min(total, Int64(rowGroupRows) * 4 + 1024)))
+        if column.physicalType == .byteArray {
+            // The uncompressed chunk size bounds the value bytes: reserve once, never regrow.
+            values.bytes.data.reserveCapacity(Int(min(meta.totalUncompressedSize, Int64(limits.maxPageSize))))
+        }
         if maxRep > 0 { repetitionLevels.reserveCapacity(Int(total)) }
         while levelsRead < Int(total) && position < bytes.count {
             try readPage()
@@ -83,7 +88,7 @@ struct ColumnChunkReader {
                 throw ParquetError.unsupported("dictionary page encoding \(h.encoding.name) in column '\(name)'")
             }
             var dict = ValueBuffers(type: column.physicalType, width: column.typeLength)
-            try decodeWrap {
+            try decodeWrap.run {
                 try page.withUnsafeBytes { (raw) throws in
                     try PlainDecoder.decode(raw, start: 0, end: raw.count, count: Int(h.numValues), into: &dict)
                 }
@@ -93,6 +98,7 @@ struct ColumnChunkReader {
             guard let h = header.dataPageHeader else { throw corrupt("data page without its header") }
             let page = try decompress(body, uncompressedSize)
             try decodeDataPageV1(page, h)
+            recycle(page)
         case .dataPageV2:
             guard let h = header.dataPageHeaderV2 else { throw corrupt("data page v2 without its header") }
             try decodeDataPageV2(body, uncompressedSize, h)
@@ -101,24 +107,41 @@ struct ColumnChunkReader {
         }
     }
 
-    private func decompress(_ range: Range<Int>, _ size: Int) throws -> [UInt8] {
+    /// Decompresses a page body into the reusable `pageBuffer` (resized to exactly `size`).
+    private mutating func decompress(_ range: Range<Int>, _ size: Int) throws -> [UInt8] {
         let c = try codec
         if case .uncompressed = c {
             guard range.count == size else { throw corrupt("uncompressed page is \(range.count) bytes, header says \(size)") }
             return Array(bytes[range])
         }
+        var page = pageBuffer
+        pageBuffer = []
+        if page.count < size {
+            page.append(contentsOf: repeatElement(0, count: size - page.count))
+        } else if page.count > size {
+            page.removeLast(page.count - size)
+        }
         do {
-            return try bytes.withUnsafeBytes { raw in
-                try c.decompress(UnsafeRawBufferPointer(rebasing: raw[range]), uncompressedSize: size, maxSize: limits.maxPageSize)
+            try bytes.withUnsafeBytes { raw in
+                try page.withUnsafeMutableBytes { out in
+                    try c.decompress(UnsafeRawBufferPointer(rebasing: raw[range]), into: out)
+                }
             }
         } catch let e as CompressionError {
             throw ParquetError.compression(column: name, e)
         }
+        return page
     }
 
-    private func decodeWrap(_ body: () throws -> Void) throws {
-        do { try body() } catch let e as DecodeError { throw corrupt(e.description) }
+    /// Hands a page buffer back for reuse by the next page.
+    private mutating func recycle(_ page: [UInt8]) {
+        if page.count > pageBuffer.count { pageBuffer = page }
     }
+
+    /// Runs a decoder, naming the column in its errors. Deliberately not a method: calling a
+    /// method on `self` from closures that mutate `self.values` would pass a copy of `self`
+    /// and turn every in-place append into a copy of the whole column.
+    private var decodeWrap: DecodeErrorWrapper { DecodeErrorWrapper(column: name) }
 
     private func checkCount(_ n: Int32) throws -> Int {
         guard n >= 0, Int(n) <= Int(meta.numValues) - levelsRead else {
@@ -132,7 +155,7 @@ struct ColumnChunkReader {
         let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
         var offset = 0
         try page.withUnsafeBytes { (raw) throws in
-            try decodeWrap { () throws(DecodeError) in
+            try decodeWrap.run { () throws(DecodeError) in
                 if maxRep > 0 { offset = try readLevelsV1(raw, offset, h.repetitionLevelEncoding, maxRep, n, &repetitionLevels) }
                 if maxDef > 0 { offset = try readLevelsV1(raw, offset, h.definitionLevelEncoding, maxDef, n, &definitionLevels) }
             }
@@ -164,7 +187,7 @@ struct ColumnChunkReader {
         }
         let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
         try bytes.withUnsafeBytes { (raw) throws in
-            try decodeWrap { () throws(DecodeError) in
+            try decodeWrap.run { () throws(DecodeError) in
                 if maxRep > 0 {
                     try decodeLevels(raw, start: body.lowerBound, end: body.lowerBound + repLength, maxLevel: maxRep, count: n, into: &repetitionLevels)
                 }
@@ -179,6 +202,7 @@ struct ColumnChunkReader {
         let page: [UInt8]
         if h.isCompressed { page = try decompress(valuesRange, valuesSize) } else { page = Array(bytes[valuesRange]) }
         try decodeValues(page, start: 0, levelsInPage: n, encoding: h.encoding)
+        if h.isCompressed { recycle(page) }
     }
 
     /// Decodes the values section of a page; the level arrays already include this page.
@@ -199,7 +223,7 @@ struct ColumnChunkReader {
         try page.withUnsafeBytes { (raw) throws in
             switch encoding {
             case .plain:
-                try decodeWrap { () throws(DecodeError) in
+                try decodeWrap.run { () throws(DecodeError) in
                     try PlainDecoder.decode(raw, start: start, end: raw.count, count: count, into: &values)
                 }
             case .rleDictionary, .plainDictionary:
@@ -209,7 +233,7 @@ struct ColumnChunkReader {
                 guard type == .int32 || type == .int64 else { throw corrupt("DELTA_BINARY_PACKED on \(type.name)") }
                 var d = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
                 var decoded: [Int64] = []
-                try decodeWrap { () throws(DecodeError) in decoded = try d.decode(limit: count) }
+                try decodeWrap.run { () throws(DecodeError) in decoded = try d.decode(limit: count) }
                 guard decoded.count == count else { throw corrupt("DELTA_BINARY_PACKED holds \(decoded.count) values, expected \(count)") }
                 if type == .int32 {
                     values.int32s.reserveCapacity(values.int32s.count + count)
@@ -221,16 +245,16 @@ struct ColumnChunkReader {
                 guard type == .byteArray else { throw corrupt("DELTA_LENGTH_BYTE_ARRAY on \(type.name)") }
                 var d = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
                 var lengths: [Int64] = []
-                try decodeWrap { () throws(DecodeError) in lengths = try d.decode(limit: count) }
+                try decodeWrap.run { () throws(DecodeError) in lengths = try d.decode(limit: count) }
                 guard lengths.count == count else { throw corrupt("DELTA_LENGTH_BYTE_ARRAY holds \(lengths.count) lengths, expected \(count)") }
                 try appendByteArrays(raw, dataStart: d.position, lengths: lengths, prefixes: nil)
             case .deltaByteArray:
                 guard type == .byteArray || type == .fixedLenByteArray else { throw corrupt("DELTA_BYTE_ARRAY on \(type.name)") }
                 var p = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
                 var prefixes: [Int64] = [], lengths: [Int64] = []
-                try decodeWrap { () throws(DecodeError) in prefixes = try p.decode(limit: count) }
+                try decodeWrap.run { () throws(DecodeError) in prefixes = try p.decode(limit: count) }
                 var s = DeltaBinaryPackedDecoder(raw, start: p.position, end: raw.count)
-                try decodeWrap { () throws(DecodeError) in lengths = try s.decode(limit: count) }
+                try decodeWrap.run { () throws(DecodeError) in lengths = try s.decode(limit: count) }
                 guard prefixes.count == count, lengths.count == count else { throw corrupt("DELTA_BYTE_ARRAY value count mismatch") }
                 try appendByteArrays(raw, dataStart: s.position, lengths: lengths, prefixes: prefixes)
             case .byteStreamSplit:
@@ -242,18 +266,18 @@ struct ColumnChunkReader {
                 default: throw corrupt("BYTE_STREAM_SPLIT on \(type.name)")
                 }
                 var plain: [UInt8] = []
-                try decodeWrap { () throws(DecodeError) in
+                try decodeWrap.run { () throws(DecodeError) in
                     plain = try ByteStreamSplit.decode(UnsafeRawBufferPointer(rebasing: raw[start...]), count: count, width: w)
                 }
                 try plain.withUnsafeBytes { (p) throws in
-                    try decodeWrap { () throws(DecodeError) in
+                    try decodeWrap.run { () throws(DecodeError) in
                         try PlainDecoder.decode(p, start: 0, end: p.count, count: count, into: &values)
                     }
                 }
             case .rle:
                 guard type == .boolean else { throw corrupt("RLE values on \(type.name)") }
                 var bits = [UInt32](repeating: 0, count: count)
-                try decodeWrap { () throws(DecodeError) in
+                try decodeWrap.run { () throws(DecodeError) in
                     var c = ByteCursor(raw, start: start)
                     let length = Int(try c.readUInt32LE())
                     guard length <= c.remaining else { throw .truncated("RLE boolean run") }
@@ -300,7 +324,7 @@ struct ColumnChunkReader {
         let width = Int(raw[start])
         guard width <= 32 else { throw corrupt("dictionary index bit width \(width)") }
         var indices = [UInt32](repeating: 0, count: count)
-        try decodeWrap { () throws(DecodeError) in
+        try decodeWrap.run { () throws(DecodeError) in
             var d = RLEHybridDecoder(raw, start: start + 1, end: raw.count, width: width)
             try indices.withUnsafeMutableBufferPointer { (b) throws(DecodeError) in try d.decode(into: b.baseAddress!, count: count) }
         }
@@ -365,5 +389,14 @@ struct ColumnChunkReader {
             out.fixed.reserveCapacity(out.fixed.count + idx.count * d.width)
             for i in idx { out.fixed.append(contentsOf: d[Int(i)]) }
         }
+    }
+}
+
+/// Maps low-level decoding errors to `ParquetError.corruptPage` for one column.
+struct DecodeErrorWrapper {
+    let column: String
+
+    func run(_ body: () throws -> Void) throws {
+        do { try body() } catch let e as DecodeError { throw ParquetError.corruptPage(column: column, detail: e.description) }
     }
 }
