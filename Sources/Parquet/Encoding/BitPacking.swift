@@ -1,30 +1,38 @@
 /// Little-endian bit packing as used by the RLE/bit-packed hybrid and DELTA_BINARY_PACKED.
 enum BitPacking {
     /// Packs `count` values of `width` bits (≤ 32) LSB first and appends the bytes.
-    /// The appended length is `(count * width + 7) / 8`.
+    /// The appended length is `(count * width + 7) / 8`. Bits are gathered in a 64-bit
+    /// accumulator and flushed four bytes at a time.
     @inline(__always)
     static func pack(_ values: UnsafePointer<UInt32>, count: Int, width: Int, into out: inout [UInt8]) {
         if width == 0 { return }
         let bytes = (count * width + 7) / 8
         let start = out.count
-        out.append(contentsOf: repeatElement(0, count: bytes))
-        out.withUnsafeMutableBufferPointer { buf in
+        out.append(contentsOf: repeatElement(0, count: bytes + 8))
+        out.withUnsafeMutableBytes { buf in
             let dst = buf.baseAddress! + start
             var acc: UInt64 = 0
             var bits = 0
             var o = 0
+            let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (UInt64(1) << UInt64(width)) - 1
             for i in 0..<count {
-                acc |= UInt64(values[i]) << UInt64(bits)
+                acc |= (UInt64(values[i]) & mask) << UInt64(bits)
                 bits += width
-                while bits >= 8 {
-                    dst[o] = UInt8(truncatingIfNeeded: acc)
-                    o += 1
-                    acc >>= 8
-                    bits -= 8
+                if bits >= 32 {
+                    dst.storeBytes(of: UInt32(truncatingIfNeeded: acc).littleEndian, toByteOffset: o, as: UInt32.self)
+                    o += 4
+                    acc >>= 32
+                    bits -= 32
                 }
             }
-            if bits > 0 { dst[o] = UInt8(truncatingIfNeeded: acc) }
+            while bits > 0 {
+                dst.storeBytes(of: UInt8(truncatingIfNeeded: acc), toByteOffset: o, as: UInt8.self)
+                o += 1
+                acc >>= 8
+                bits -= 8
+            }
         }
+        out.removeLast(8)
     }
 
     /// Packs 64-bit values of `width` bits (≤ 64) LSB first.

@@ -137,23 +137,31 @@ struct DictionaryBuilder {
         return d
     }
 
+    /// Hashes bytes 8 at a time; short tails are read with at most two loads.
     @inline(__always)
     private static func hashBytes(_ p: UnsafeRawPointer, _ len: Int) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(len)
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(len &+ 1)
         var i = 0
         while i + 8 <= len {
-            h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x1000_0000_01B3
+            h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
             h ^= h >> 32
             i += 8
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < len {
-            tail |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << shift
-            shift += 8
-            i += 1
+        let rest = len - i
+        if rest > 0 {
+            var tail: UInt64
+            if len >= 8 {
+                tail = p.loadUnaligned(fromByteOffset: len - 8, as: UInt64.self)
+            } else if rest >= 4 {
+                tail = UInt64(p.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                    | UInt64(p.loadUnaligned(fromByteOffset: len - 4, as: UInt32.self)) << 32
+            } else {
+                tail = UInt64(p.load(fromByteOffset: i, as: UInt8.self))
+                    | UInt64(p.load(fromByteOffset: i + rest / 2, as: UInt8.self)) << 8
+                    | UInt64(p.load(fromByteOffset: len - 1, as: UInt8.self)) << 16
+            }
+            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         }
-        h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
         return h ^ (h >> 29)
     }
 
