@@ -52,15 +52,14 @@ struct LineReader {
             // Emit complete lines in the buffer.
             var lineStart = start
             try buffer.withUnsafeBufferPointer { buf in
-                var i = start
-                while i < end {
-                    if buf[i] == 0x0A {
-                        var lineEnd = i
-                        if lineEnd > lineStart && buf[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                        try body(UnsafeBufferPointer(rebasing: buf[lineStart..<lineEnd]))
-                        lineStart = i + 1
-                    }
-                    i += 1
+                let base = buf.baseAddress!
+                while lineStart < end {
+                    guard let nl = memchr(base + lineStart, 0x0A, end - lineStart) else { break }
+                    let i = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+                    var lineEnd = i
+                    if lineEnd > lineStart && buf[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                    try body(UnsafeBufferPointer(rebasing: buf[lineStart..<lineEnd]))
+                    lineStart = i + 1
                 }
             }
             start = lineStart

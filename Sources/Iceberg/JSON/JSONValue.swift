@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A parsed JSON document. Integers that fit in 64 bits are kept exact; objects keep their
 /// key order (the order matters for readable output and for spec examples).
 public enum JSONValue: Sendable, Hashable {
@@ -304,9 +310,55 @@ struct JSONScanner {
                 return Number(integer: Int64(value), double: Double(value), range: start..<pos)
             }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<pos]), as: UTF8.self)
-        guard let d = Double(text) else { throw error("invalid number") }
+        guard let d = Self.parseDouble(UnsafeBufferPointer(rebasing: buf[start..<pos])) else { throw error("invalid number") }
         return Number(integer: nil, double: d, range: start..<pos)
+    }
+
+    private static let exactPowersOfTen: [Double] = (0...22).map { p in
+        var v = 1.0
+        for _ in 0..<p { v *= 10 }
+        return v
+    }
+
+    /// Parses a JSON number's text as a correctly rounded double. Short decimals take the
+    /// exact fast path (mantissa < 2^53, power of ten ≤ 22); others go through strtod on a
+    /// NUL-terminated copy.
+    static func parseDouble(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        var negative = false
+        if i < text.count && text[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var seenPoint = false
+        var simple = true
+        while i < text.count {
+            let c = text[i]
+            if c >= 0x30 && c <= 0x39 {
+                if mantissa != 0 || c != 0x30 { digits += 1 }
+                mantissa = mantissa &* 10 &+ UInt64(c - 0x30)
+                if seenPoint { fractionDigits += 1 }
+            } else if c == UInt8(ascii: ".") && !seenPoint {
+                seenPoint = true
+            } else {
+                simple = false
+                break
+            }
+            i += 1
+        }
+        if simple && digits <= 15 && fractionDigits <= 22 {
+            let value = Double(mantissa) / exactPowersOfTen[fractionDigits]
+            return negative ? -value : value
+        }
+        guard text.count < 128 else { return Double(String(decoding: text, as: UTF8.self)) }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { tmp in
+            for k in 0..<text.count { tmp[k] = CChar(bitPattern: text[k]) }
+            tmp[text.count] = 0
+            var end: UnsafeMutablePointer<CChar>? = nil
+            let v = strtod(tmp.baseAddress!, &end)
+            guard end == tmp.baseAddress! + text.count else { return nil }
+            return v
+        }
     }
 
     /// Parses a string literal (the cursor must be at the opening quote) into a String.
@@ -407,6 +459,28 @@ struct JSONScanner {
             v = v << 4 | d
         }
         return v
+    }
+
+    /// Calls `body` with the UTF-8 bytes of the string literal at the cursor: a view into the
+    /// input when it has no escapes, else the decoded bytes in `scratch`.
+    @inline(__always)
+    mutating func withStringToken<R>(scratch: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        skipWhitespace()
+        guard pos < end, buf[pos] == UInt8(ascii: "\"") else { throw error("expected a string") }
+        var i = pos + 1
+        while i < end {
+            let c = buf[i]
+            if c == UInt8(ascii: "\"") {
+                let start = pos + 1
+                pos = i + 1
+                return try body(UnsafeBufferPointer(rebasing: buf[start..<i]))
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { break }
+            i += 1
+        }
+        scratch.removeAll(keepingCapacity: true)
+        try parseString(into: &scratch)
+        return try scratch.withUnsafeBufferPointer { try body($0) }
     }
 
     /// Skips any JSON value.

@@ -10,7 +10,13 @@ public enum DecimalValues {
     /// Fewer fraction digits are padded; extra digits must be zeros; the total digit count
     /// must fit `precision`.
     public static func parse(_ text: String, precision: Int, scale: Int) throws -> Int128 {
-        var bytes = Array(text.utf8)
+        var t = text
+        return try t.withUTF8 { try parse(utf8: $0, precision: precision, scale: scale) }
+    }
+
+    /// Parses decimal text from UTF-8 bytes; see `parse(_:precision:scale:)`.
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, precision: Int, scale: Int) throws -> Int128 {
+        var text: String { String(decoding: bytes, as: UTF8.self) }
         var negative = false
         var i = 0
         if let f = bytes.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") { negative = f == UInt8(ascii: "-"); i = 1 }
@@ -41,7 +47,6 @@ public enum DecimalValues {
             value = value * 10 + Int128(c - 0x30)
             guard intDigits + scale <= precision else { throw ParseError(description: "'\(text)' does not fit decimal(\(precision), \(scale))") }
         }
-        bytes.removeAll()
         for _ in min(fracDigits, scale)..<scale { value *= 10 }
         return negative ? -value : value
     }

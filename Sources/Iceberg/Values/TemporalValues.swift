@@ -90,7 +90,7 @@ public enum TemporalValues {
     }
 
     private struct Scanner {
-        let b: [UInt8]
+        let b: UnsafeBufferPointer<UInt8>
         var i = 0
         mutating func digits(_ n: Int) throws -> Int {
             guard i + n <= b.count else { throw ParseError(description: "too short") }
@@ -159,7 +159,13 @@ public enum TemporalValues {
 
     /// Parses a date `YYYY-MM-DD` to days since the epoch.
     public static func parseDate(_ text: String) throws -> Int32 {
-        var s = Scanner(b: Array(text.utf8))
+        var t = text
+        return try t.withUTF8 { try parseDate(utf8: $0) }
+    }
+
+    /// Parses a date from UTF-8 bytes.
+    public static func parseDate(utf8: UnsafeBufferPointer<UInt8>) throws -> Int32 {
+        var s = Scanner(b: utf8)
         let d = try parseDate(&s)
         guard s.atEnd else { throw ParseError(description: "unexpected text after the date") }
         guard let r = Int32(exactly: d) else { throw ParseError(description: "date out of range") }
@@ -168,16 +174,28 @@ public enum TemporalValues {
 
     /// Parses a time of day to units of `1/unitsPerSecond` seconds.
     public static func parseTime(_ text: String, unitsPerSecond: Int64) throws -> Int64 {
-        var s = Scanner(b: Array(text.utf8))
+        var t = text
+        return try t.withUTF8 { try parseTime(utf8: $0, unitsPerSecond: unitsPerSecond) }
+    }
+
+    /// Parses a time of day from UTF-8 bytes.
+    public static func parseTime(utf8: UnsafeBufferPointer<UInt8>, unitsPerSecond: Int64) throws -> Int64 {
+        var s = Scanner(b: utf8)
         let t = try parseTime(&s, unitsPerSecond: unitsPerSecond)
         guard s.atEnd else { throw ParseError(description: "unexpected text after the time") }
         return t
     }
 
-    /// Parses an ISO-8601 timestamp. With `requireZone` an offset (`Z`, `+HH:MM`) is required
+    /// Parses an ISO-8601 timestamp. With `withZone` an offset (`Z`, `+HH:MM`) is required
     /// and applied; without it an offset is rejected.
     public static func parseTimestamp(_ text: String, unitsPerSecond: Int64, withZone: Bool) throws -> Int64 {
-        var s = Scanner(b: Array(text.utf8))
+        var t = text
+        return try t.withUTF8 { try parseTimestamp(utf8: $0, unitsPerSecond: unitsPerSecond, withZone: withZone) }
+    }
+
+    /// Parses an ISO-8601 timestamp from UTF-8 bytes.
+    public static func parseTimestamp(utf8: UnsafeBufferPointer<UInt8>, unitsPerSecond: Int64, withZone: Bool) throws -> Int64 {
+        var s = Scanner(b: utf8)
         let d = try parseDate(&s)
         guard let sep = s.peek(), sep == UInt8(ascii: "T") || sep == UInt8(ascii: " ") || sep == UInt8(ascii: "t") else {
             throw ParseError(description: "expected 'T' between date and time")

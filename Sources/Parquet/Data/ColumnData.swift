@@ -36,7 +36,15 @@ public struct ByteArrayBuffer: Sendable, Hashable {
     public var count: Int { offsets.count - 1 }
 
     /// Appends bytes as a new value.
+    @inlinable
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        data.append(contentsOf: bytes)
+        offsets.append(Int32(truncatingIfNeeded: data.count))
+    }
+
+    /// Appends bytes as a new value (the non-generic fast path).
+    @inlinable
+    public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         data.append(contentsOf: bytes)
         offsets.append(Int32(truncatingIfNeeded: data.count))
     }
