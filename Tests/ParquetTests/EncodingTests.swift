@@ -1,0 +1,140 @@
+import XCTest
+@testable import Parquet
+
+final class EncodingTests: XCTestCase {
+    /// Known answer from the Parquet spec (Encodings.md): 0…7 bit-packed at width 3.
+    func testRLEHybridDecodesTheSpecExample() throws {
+        let bytes: [UInt8] = [0x03, 0x88, 0xC6, 0xFA]
+        var out = [UInt32](repeating: 0, count: 8)
+        try bytes.withUnsafeBytes { raw in
+            var d = RLEHybridDecoder(raw, start: 0, end: raw.count, width: 3)
+            try out.withUnsafeMutableBufferPointer { try d.decode(into: $0.baseAddress!, count: 8) }
+        }
+        XCTAssertEqual(out, Array(0..<8))
+    }
+
+    /// Known answer from the Parquet spec: deprecated BIT_PACKED levels are MSB first.
+    func testLegacyBitPackedLevels() throws {
+        let bytes: [UInt8] = [0b0000_0101, 0b0011_1001, 0b0111_0111]
+        var out: [UInt8] = []
+        let end = try bytes.withUnsafeBytes { try decodeBitPackedLevels($0, start: 0, maxLevel: 7, count: 8, into: &out) }
+        XCTAssertEqual(out, Array(0..<8))
+        XCTAssertEqual(end, 3)
+    }
+
+    func testRLEHybridRoundTripsEveryWidth() throws {
+        var state: UInt64 = 7
+        for width in 0...32 {
+            let mask: UInt64 = width == 0 ? 0 : (width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1)
+            var values: [UInt32] = []
+            for i in 0..<1000 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                // Mix runs and noise.
+                values.append(i % 100 < 40 ? UInt32(mask & 5) : UInt32(truncatingIfNeeded: (state >> 20) & mask))
+            }
+            var encoded: [UInt8] = []
+            values.withUnsafeBufferPointer { RLEHybridEncoder.encode($0, width: width, into: &encoded) }
+            var decoded = [UInt32](repeating: 0, count: values.count)
+            try encoded.withUnsafeBytes { raw in
+                var d = RLEHybridDecoder(raw, start: 0, end: raw.count, width: width)
+                try decoded.withUnsafeMutableBufferPointer { try d.decode(into: $0.baseAddress!, count: values.count) }
+            }
+            XCTAssertEqual(decoded, values, "width \(width)")
+        }
+    }
+
+    func testDeltaBinaryPackedRoundTripsExtremes() throws {
+        let cases: [[Int64]] = [
+            [], [5], [1, 2, 3, 4, 5], Array(0..<1000).map { Int64($0 * $0) },
+            [Int64.max, Int64.min, 0, Int64.max, -1, Int64.min, 7],
+            (0..<300).map { $0 % 2 == 0 ? Int64.max : Int64.min },
+        ]
+        for values in cases {
+            var out: [UInt8] = []
+            values.withUnsafeBufferPointer { DeltaBinaryPackedEncoder.encode($0, wrap32: false, into: &out) }
+            let decoded = try out.withUnsafeBytes { raw in
+                var d = DeltaBinaryPackedDecoder(raw, start: 0, end: raw.count)
+                return try d.decode(limit: values.count)
+            }
+            XCTAssertEqual(decoded, values)
+        }
+        // INT32 deltas wrap at 32 bits and stay within 32-bit miniblocks.
+        let ints: [Int32] = [Int32.max, Int32.min, 0, Int32.min, Int32.max]
+        var out: [UInt8] = []
+        ints.map(Int64.init).withUnsafeBufferPointer { DeltaBinaryPackedEncoder.encode($0, wrap32: true, into: &out) }
+        let decoded = try out.withUnsafeBytes { raw in
+            var d = DeltaBinaryPackedDecoder(raw, start: 0, end: raw.count)
+            return try d.decode(limit: 5)
+        }
+        XCTAssertEqual(decoded.map { Int32(truncatingIfNeeded: $0) }, ints)
+    }
+
+    func testByteStreamSplitRoundTrip() throws {
+        let doubles: [Double] = [1.5, -2.25, .pi, 0, -0.0, .infinity]
+        var raw: [UInt8] = []
+        doubles.withUnsafeBytes { raw.append(contentsOf: $0) }
+        var split: [UInt8] = []
+        raw.withUnsafeBytes { ByteStreamSplit.encode($0, width: 8, into: &split) }
+        XCTAssertNotEqual(split, raw)
+        let back = try split.withUnsafeBytes { try ByteStreamSplit.decode($0, count: doubles.count, width: 8) }
+        XCTAssertEqual(back, raw)
+    }
+
+    func testBitPackingRoundTrip64() {
+        for width in [1, 7, 31, 33, 63, 64] {
+            let values: [UInt64] = (0..<32).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 & (width == 64 ? ~0 : (1 << UInt64(width)) - 1) }
+            var packed: [UInt8] = []
+            values.withUnsafeBufferPointer { BitPacking.pack64($0.baseAddress!, count: 32, width: width, into: &packed) }
+            XCTAssertEqual(packed.count, 32 * width / 8)
+            var back = [UInt64](repeating: 0, count: 32)
+            packed.withUnsafeBufferPointer { p in back.withUnsafeMutableBufferPointer { BitPacking.unpack64(p.baseAddress!, count: 32, width: width, into: $0.baseAddress!) } }
+            XCTAssertEqual(back, values, "width \(width)")
+        }
+    }
+}
+
+final class StatisticsTests: XCTestCase {
+    func column(_ type: PhysicalType, _ logical: LogicalType?, length: Int32? = nil) throws -> ColumnDescriptor {
+        try ParquetSchema(fields: [.primitive("c", type, .optional, logicalType: logical, typeLength: length)]).columns[0]
+    }
+
+    func testStringBoundsTruncateToValidUTF8() throws {
+        let stats = StatisticsBuilder(column: try column(.byteArray, .string))
+        let long = Array("abcdéfgh".utf8)   // é is two bytes at offsets 4-5
+        let t = stats.truncated(MinMax(min: long, max: long), limit: 5)
+        XCTAssertEqual(t.min, Array("abcd".utf8))
+        XCTAssertFalse(t.minExact)
+        XCTAssertEqual(t.max, Array("abce".utf8))
+        XCTAssertFalse(t.maxExact)
+        // A max made only of 0xFF bytes cannot be incremented: it is dropped.
+        let binary = StatisticsBuilder(column: try column(.byteArray, nil))
+        XCTAssertNil(binary.truncated(MinMax(min: [0], max: [0xFF, 0xFF, 0xFF]), limit: 2).max)
+        XCTAssertEqual(binary.truncated(MinMax(min: [0], max: [1, 0xFF, 9]), limit: 2).max, [2])
+    }
+
+    func testFloatStatisticsIgnoreNaNAndNormaliseZeros() throws {
+        let stats = StatisticsBuilder(column: try column(.double, nil))
+        let mm = stats.minMax(.double([.nan, 0.0, 3, .nan]), 0..<4)!
+        XCTAssertEqual(Double(bitPattern: mm.min.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }).sign, .minus)
+        XCTAssertEqual(mm.max.withUnsafeBytes { $0.loadUnaligned(as: Double.self) }, 3)
+        XCTAssertNil(stats.minMax(.double([.nan, .nan]), 0..<2))
+    }
+
+    func testDecimalBytesCompareAsSignedIntegers() throws {
+        let stats = StatisticsBuilder(column: try column(.fixedLenByteArray, .decimal(precision: 20, scale: 0), length: 9))
+        var values = FixedByteBuffer(width: 9)
+        values.append([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE])   // -2
+        values.append([0, 0, 0, 0, 0, 0, 0, 0, 5])                             // 5
+        values.append([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])   // -1
+        let mm = stats.minMax(.fixedLenByteArray(values), 0..<3)!
+        XCTAssertEqual(mm.min.last, 0xFE)
+        XCTAssertEqual(mm.max.last, 5)
+    }
+
+    func testUnsignedIntegersUseUnsignedOrder() throws {
+        let stats = StatisticsBuilder(column: try column(.int32, .integer(bitWidth: 32, isSigned: false)))
+        let mm = stats.minMax(.int32([-1, 5]), 0..<2)!
+        XCTAssertEqual(mm.min.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }, 5)
+        XCTAssertEqual(mm.max.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }, -1)
+    }
+}

@@ -1,0 +1,103 @@
+import XCTest
+@testable import Iceberg
+@testable import Parquet
+
+/// Malformed input gives a ParquetError naming what is wrong — never a crash, hang or huge
+/// allocation. The committed corpus (Fixtures/parquet/malformed, made by its generate.py from
+/// a pyarrow file) is checked first; then systematic truncations and byte flips of files we write.
+final class MalformedFileTests: XCTestCase {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/parquet/malformed")
+
+    func readEverything(_ input: RandomAccessInput) throws {
+        let reader = try ParquetReader(input: input)
+        let assembler = try RecordAssembler(schema: reader.schema)
+        for g in 0..<reader.rowGroupCount {
+            _ = try assembler.assemble(try reader.readRowGroup(g))
+            for c in reader.schema.columns.indices {
+                _ = try reader.columnIndex(rowGroup: g, column: c)
+                _ = try reader.offsetIndex(rowGroup: g, column: c)
+            }
+        }
+    }
+
+    func testCommittedCorpusFailsCleanly() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path).filter { $0.hasSuffix(".parquet") }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 6)
+        for file in files {
+            XCTAssertThrowsError(try readEverything(try FileInput(path: Self.corpus.appendingPathComponent(file).path)), file) { error in
+                XCTAssertTrue(error is ParquetError, "\(file): \(error)")
+                XCTAssertFalse("\(error)".isEmpty)
+            }
+        }
+    }
+
+    func sampleFile(_ options: ParquetWriterOptions) throws -> [UInt8] {
+        let schema = try Schema(fields: [
+            .required(1, "id", .long), .optional(2, "s", .string),
+            .optional(3, "l", .list(ListType(elementId: 4, elementRequired: false, element: .int))),
+            .optional(5, "d", .decimal(precision: 30, scale: 2)),
+        ])
+        var shredder = try JSONRowShredder(schema: schema)
+        for i in 0..<300 {
+            try shredder.append(.object([("id", .int(Int64(i))), ("s", i % 4 == 0 ? .null : .string("str\(i % 9)")),
+                                         ("l", .array([.int(Int64(i)), .null])), ("d", .string("\(i).25"))]), rowNumber: i + 1)
+        }
+        let sink = MemorySink()
+        let writer = try ParquetWriter(sink: sink, schema: shredder.parquetSchema, options: options)
+        try writer.write(shredder.takeColumns())
+        try writer.close()
+        return sink.bytes
+    }
+
+    func testTruncationsAndByteFlipsNeverCrash() throws {
+        var o1 = ParquetWriterOptions(); o1.dataPageSize = 256
+        var o2 = ParquetWriterOptions(); o2.compression = .zstd(level: 1); o2.dataPageVersion = .v2; o2.dataPageSize = 300
+        var o3 = ParquetWriterOptions(); o3.compression = .gzip(level: 1); o3.enableDictionary = false
+        var o4 = ParquetWriterOptions(); o4.compression = .uncompressed; o4.columnEncodings = ["id": .deltaBinaryPacked, "s": .deltaLengthByteArray]
+        var state: UInt64 = 2024
+        func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
+        var failures = 0, successes = 0
+        for options in [o1, o2, o3, o4] {
+            let good = try sampleFile(options)
+            try readEverything(MemoryInput(good))
+            // Every truncation point in the footer region, and a sample elsewhere.
+            var cuts = Array(max(0, good.count - 400)..<good.count)
+            for _ in 0..<100 { cuts.append(next() % good.count) }
+            for cut in cuts {
+                do { try readEverything(MemoryInput(Array(good[0..<cut]))); successes += 1 } catch { failures += 1 }
+            }
+            // Random byte flips anywhere.
+            for _ in 0..<600 {
+                var bad = good
+                for _ in 0..<(1 + next() % 3) {
+                    let i = 4 + next() % (good.count - 12)
+                    bad[i] ^= UInt8(truncatingIfNeeded: 1 + next() % 255)
+                }
+                do { try readEverything(MemoryInput(bad)); successes += 1 } catch { failures += 1 }
+            }
+        }
+        XCTAssertGreaterThan(failures, 1000)
+    }
+
+    func testSpecificCorruptions() throws {
+        let good = try sampleFile(ParquetWriterOptions())
+        func expect(_ bytes: [UInt8], _ fragment: String, line: UInt = #line) {
+            XCTAssertThrowsError(try readEverything(MemoryInput(bytes)), line: line) { error in
+                XCTAssertTrue("\(error)".contains(fragment), "\(error)", line: line)
+            }
+        }
+        expect(Array("PAR1".utf8), "too short")
+        var badMagic = good; badMagic[0] = UInt8(ascii: "X")
+        expect(badMagic, "leading magic")
+        var badTail = good; badTail[good.count - 1] = 0
+        expect(badTail, "trailing magic")
+        var hugeFooter = good
+        hugeFooter[good.count - 8] = 0xFF; hugeFooter[good.count - 7] = 0xFF; hugeFooter[good.count - 6] = 0xFF; hugeFooter[good.count - 5] = 0x7F
+        expect(hugeFooter, "footer length")
+        var footerGarbage = good
+        let footerLength = Int(good[good.count - 8]) | Int(good[good.count - 7]) << 8
+        for i in (good.count - 8 - footerLength)..<(good.count - 8) { footerGarbage[i] = 0xFF }
+        expect(footerGarbage, "malformed Parquet footer")
+    }
+}
