@@ -71,8 +71,12 @@ public final class ParquetWriter {
             }
             var batch = columns
             var batchRows = max(rows, 0)
+            let batchBytes = columns.reduce(0) { $0 + Self.estimatedBytes($1) }
+            let bytesPerRow = max(1, batchBytes / max(batchRows, 1))
             while batchRows > 0 {
-                let space = options.rowGroupRows - pendingRows
+                // Room left in this row group, by rows and by (estimated) bytes.
+                let byteRoom = max(1, (options.rowGroupBytes - pendingBytes + bytesPerRow - 1) / bytesPerRow)
+                let space = min(options.rowGroupRows - pendingRows, byteRoom)
                 if batchRows <= space {
                     append(batch, rows: batchRows)
                     batchRows = 0
@@ -96,9 +100,11 @@ public final class ParquetWriter {
             for i in batch.indices { pending![i].append(batch[i]) }
         }
         pendingRows += rows
-        for c in batch {
-            pendingBytes += PlainEncoder.encodedSize(c.values, range: 0..<c.values.count) + (c.definitionLevels?.count ?? 0) + (c.repetitionLevels?.count ?? 0)
-        }
+        for c in batch { pendingBytes += Self.estimatedBytes(c) }
+    }
+
+    private static func estimatedBytes(_ c: ColumnData) -> Int {
+        PlainEncoder.encodedSize(c.values, range: 0..<c.values.count) + (c.definitionLevels?.count ?? 0) + (c.repetitionLevels?.count ?? 0)
     }
 
     /// Encodes and writes the buffered rows as a row group (no-op when nothing is buffered).
