@@ -139,6 +139,25 @@ def main():
     """)
     write_expected("duckdb_types", path)
 
+    # DuckDB's Parquet format v2 writer: data page v2 with DELTA_* and BYTE_STREAM_SPLIT encodings.
+    path = os.path.join(HERE, "duckdb_v2_encodings.parquet")
+    con.execute(f"""
+        COPY (
+          SELECT i AS id, 'text-' || (i * 7919 % 1000) AS s, (i * 0.5)::DOUBLE AS d, (i % 17)::INTEGER AS small,
+                 CASE WHEN i % 3 = 0 THEN NULL ELSE i * 1000000 END AS big, [i::VARCHAR, 'x'] AS l
+          FROM range(0, 3000) t(i)
+        ) TO '{path}' (FORMAT parquet, COMPRESSION snappy, PARQUET_VERSION V2, ROW_GROUP_SIZE 1000)
+    """)
+    write_expected("duckdb_v2_encodings", path)
+
+    # polars writes with its own Rust implementation (polars-parquet).
+    import polars as pl
+    path = os.path.join(HERE, "polars_types.parquet")
+    frame = pl.from_arrow(table.select(["i32", "i64", "f64", "str", "bin", "date", "ts_us", "tstz_us", "dec18",
+                                        "list_i32", "list_list_str", "struct", "bool"]))
+    frame.write_parquet(path, compression="zstd", statistics=True, row_group_size=100)
+    write_expected("polars_types", path)
+
 
 if __name__ == "__main__":
     main()
