@@ -44,15 +44,23 @@ struct ColumnChunkReader {
 
     mutating func readAll() throws -> ColumnData {
         let total = meta.numValues
-        guard total >= 0, total <= Int64(Int32.max) * 64 else { throw corrupt("num_values \(total)") }
+        guard total >= 0, total <= Int64(limits.maxValuesPerChunk) else {
+            throw corrupt("num_values \(total) exceeds the limit of \(limits.maxValuesPerChunk) values per column chunk")
+        }
         let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
-        if maxDef > 0 { definitionLevels.reserveCapacity(Int(total)) }
-        values.reserve(Int(min(total, Int64(rowGroupRows) * 4 + 1024)))
+        if maxRep == 0 && total != Int64(rowGroupRows) {
+            throw corrupt("\(total) values in a non-repeated column of a row group with \(rowGroupRows) rows")
+        }
+        // Reserve from the footer's counts, but never more than the chunk's bytes could hold
+        // at a plausible density: a lying footer cannot force a huge allocation up front.
+        let plausible = Int(min(total, max(meta.totalUncompressedSize, 0) * 8 + 1024))
+        if maxDef > 0 { definitionLevels.reserveCapacity(plausible) }
+        if maxRep > 0 { repetitionLevels.reserveCapacity(plausible) }
+        values.reserve(plausible)
         if column.physicalType == .byteArray {
             // The uncompressed chunk size bounds the value bytes: reserve once, never regrow.
-            values.bytes.data.reserveCapacity(Int(min(meta.totalUncompressedSize, Int64(limits.maxPageSize))))
+            values.bytes.data.reserveCapacity(Int(min(max(meta.totalUncompressedSize, 0), Int64(limits.maxPageSize))))
         }
-        if maxRep > 0 { repetitionLevels.reserveCapacity(Int(total)) }
         while levelsRead < Int(total) && position < bytes.count {
             try readPage()
         }

@@ -135,6 +135,8 @@ public final class ParquetReader {
 public struct ParquetReadLimits: Sendable {
     /// Largest decompressed page.
     public var maxPageSize: Int = 1 << 30
+    /// Largest number of values (level entries) in one column chunk.
+    public var maxValuesPerChunk: Int = 1 << 28
     /// Largest Thrift binary or container inside headers.
     public var thrift = ThriftLimits(maxBinaryLength: 64 << 20, maxContainerSize: 1 << 24, maxDepth: 32)
     /// Default limits.
