@@ -235,16 +235,16 @@ public struct JSONRowShredder {
         let isNumberStart = c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39)
         switch spec.kind {
         case .boolean:
-            if c == UInt8(ascii: "t") { try sc.expectLiteral("true"); columns[leaf].booleans.append(true) }
-            else if c == UInt8(ascii: "f") { try sc.expectLiteral("false"); columns[leaf].booleans.append(false) }
+            if c == UInt8(ascii: "t") { try sc.expectLiteral("true"); columns[leaf].values.booleans.append(true) }
+            else if c == UInt8(ascii: "f") { try sc.expectLiteral("false"); columns[leaf].values.booleans.append(false) }
             else { throw ValueError(message: "expected true or false") }
         case .int, .long:
             guard isNumberStart, let i = try sc.parseNumber().integer else { throw ValueError(message: "expected an integer") }
             if spec.kind == .int {
                 guard let x = Int32(exactly: i) else { throw ValueError(message: "expected a 32-bit integer") }
-                columns[leaf].int32s.append(x)
+                columns[leaf].values.int32s.append(x)
             } else {
-                columns[leaf].int64s.append(i)
+                columns[leaf].values.int64s.append(i)
             }
         case .float, .double:
             if c == UInt8(ascii: "\"") {
@@ -252,7 +252,7 @@ public struct JSONRowShredder {
             } else {
                 guard isNumberStart else { throw ValueError(message: "expected a number") }
                 let d = try sc.parseNumber().double
-                if spec.kind == .float { columns[leaf].floats.append(Float(d)) } else { columns[leaf].doubles.append(d) }
+                if spec.kind == .float { columns[leaf].values.floats.append(Float(d)) } else { columns[leaf].values.doubles.append(d) }
             }
         case .decimal where c != UInt8(ascii: "\""):
             guard isNumberStart else { throw ValueError(message: "expected a decimal") }
@@ -430,18 +430,10 @@ struct ValueError: Error {
     var message: String
 }
 
-/// Typed buffers and levels for one leaf column under construction. Each physical type has
-/// its own contiguous array so appends happen in place.
+/// Values and levels for one leaf column under construction.
 struct LeafBuilder {
     let column: ColumnDescriptor
-    let physicalType: PhysicalType
-    var booleans: [Bool] = []
-    var int32s: [Int32] = []
-    var int64s: [Int64] = []
-    var floats: [Float] = []
-    var doubles: [Double] = []
-    var bytes = ByteArrayBuffer()
-    var fixed: [UInt8] = []
+    var values: ColumnValuesBuilder
     var definitionLevels: [UInt8] = []
     var repetitionLevels: [UInt8] = []
     let tracksDef: Bool
@@ -449,7 +441,7 @@ struct LeafBuilder {
 
     init(column: ColumnDescriptor) {
         self.column = column
-        physicalType = column.physicalType
+        values = ColumnValuesBuilder(type: column.physicalType, width: column.typeLength)
         tracksDef = column.maxDefinitionLevel > 0
         tracksRep = column.maxRepetitionLevel > 0
     }
@@ -457,21 +449,16 @@ struct LeafBuilder {
     /// A fresh builder with room for as many values as `previous` held.
     init(column: ColumnDescriptor, reservingLike previous: LeafBuilder) {
         self.init(column: column)
-        booleans.reserveCapacity(previous.booleans.count)
-        int32s.reserveCapacity(previous.int32s.count)
-        int64s.reserveCapacity(previous.int64s.count)
-        floats.reserveCapacity(previous.floats.count)
-        doubles.reserveCapacity(previous.doubles.count)
-        bytes.data.reserveCapacity(previous.bytes.data.count + previous.bytes.data.count / 8)
-        bytes.offsets.reserveCapacity(previous.bytes.offsets.count)
-        fixed.reserveCapacity(previous.fixed.count)
+        values.reserve(previous.values.count)
+        if column.physicalType == .byteArray {
+            values.bytes.data.reserveCapacity(previous.values.bytes.data.count + previous.values.bytes.data.count / 8)
+        }
         definitionLevels.reserveCapacity(previous.definitionLevels.count)
         repetitionLevels.reserveCapacity(previous.repetitionLevels.count + previous.repetitionLevels.count / 8)
     }
 
     var byteEstimate: Int {
-        booleans.count / 8 + int32s.count * 4 + floats.count * 4 + int64s.count * 8 + doubles.count * 8
-            + bytes.data.count + 4 * bytes.count + fixed.count + definitionLevels.count + repetitionLevels.count
+        values.byteCount + definitionLevels.count + repetitionLevels.count
     }
 
     @inline(__always)
@@ -481,18 +468,8 @@ struct LeafBuilder {
     }
 
     func columnData() -> ColumnData {
-        let values: ColumnValues
-        switch physicalType {
-        case .boolean: values = .boolean(booleans)
-        case .int32: values = .int32(int32s)
-        case .int64: values = .int64(int64s)
-        case .float: values = .float(floats)
-        case .double: values = .double(doubles)
-        case .byteArray: values = .byteArray(bytes)
-        case .int96: values = .int96(FixedByteBuffer(width: 12, data: fixed))
-        case .fixedLenByteArray: values = .fixedLenByteArray(FixedByteBuffer(width: column.typeLength, data: fixed))
-        }
-        return ColumnData(values: values, definitionLevels: tracksDef ? definitionLevels : nil, repetitionLevels: tracksRep ? repetitionLevels : nil)
+        ColumnData(values: values.columnValues(), definitionLevels: tracksDef ? definitionLevels : nil,
+                   repetitionLevels: tracksRep ? repetitionLevels : nil)
     }
 
     private static func string(_ v: JSONValue, _ what: String) throws -> String {
@@ -516,20 +493,20 @@ struct LeafBuilder {
         switch spec.kind {
         case .boolean:
             guard case .bool(let b) = v else { throw ValueError(message: "expected true or false") }
-            booleans.append(b)
+            values.booleans.append(b)
         case .int:
             guard case .int(let i) = v, let x = Int32(exactly: i) else { throw ValueError(message: "expected a 32-bit integer") }
-            int32s.append(x)
+            values.int32s.append(x)
         case .long:
             guard case .int(let i) = v else { throw ValueError(message: "expected an integer") }
-            int64s.append(i)
+            values.int64s.append(i)
         case .float:
-            floats.append(Float(try Self.floating(v)))
+            values.floats.append(Float(try Self.floating(v)))
         case .double:
-            doubles.append(try Self.floating(v))
+            values.doubles.append(try Self.floating(v))
         case .string:
             guard case .string(let s) = v else { throw ValueError(message: "expected a string") }
-            bytes.append(s)
+            values.bytes.append(s)
         case .decimal:
             let text: String
             switch v {
@@ -551,42 +528,42 @@ struct LeafBuilder {
         let type = spec.type
         switch spec.kind {
         case .string:
-            bytes.append(text)
+            values.bytes.append(text)
         case .decimal:
             let p = spec.precision, s = spec.scale
             let unscaled: Int128
             do { unscaled = try DecimalValues.parse(utf8: text, precision: p, scale: s) } catch { throw ValueError(message: "\(error)") }
-            if p <= 9 { int32s.append(Int32(unscaled)) }
-            else if p <= 18 { int64s.append(Int64(unscaled)) }
-            else { fixed.append(contentsOf: DecimalValues.bytes(unscaled, width: IcebergType.decimalBytes(precision: p))) }
+            if p <= 9 { values.int32s.append(Int32(unscaled)) }
+            else if p <= 18 { values.int64s.append(Int64(unscaled)) }
+            else { values.fixed.append(contentsOf: DecimalValues.bytes(unscaled, width: IcebergType.decimalBytes(precision: p))) }
         case .date:
-            do { int32s.append(try TemporalValues.parseDate(utf8: text)) }
+            do { values.int32s.append(try TemporalValues.parseDate(utf8: text)) }
             catch let e as TemporalValues.ParseError { throw ValueError(message: "invalid date: \(e)") }
         case .time:
-            do { int64s.append(try TemporalValues.parseTime(utf8: text, unitsPerSecond: 1_000_000)) }
+            do { values.int64s.append(try TemporalValues.parseTime(utf8: text, unitsPerSecond: 1_000_000)) }
             catch let e as TemporalValues.ParseError { throw ValueError(message: "invalid time: \(e)") }
         case .timestamp, .timestamptz, .timestampNs, .timestamptzNs:
             let zone = spec.kind == .timestamptz || spec.kind == .timestamptzNs
             let units: Int64 = (spec.kind == .timestampNs || spec.kind == .timestamptzNs) ? 1_000_000_000 : 1_000_000
-            do { int64s.append(try TemporalValues.parseTimestamp(utf8: text, unitsPerSecond: units, withZone: zone)) }
+            do { values.int64s.append(try TemporalValues.parseTimestamp(utf8: text, unitsPerSecond: units, withZone: zone)) }
             catch let e as TemporalValues.ParseError { throw ValueError(message: "invalid \(type): \(e)") }
         case .uuid:
             guard let b = ByteText.parseUUID(String(decoding: text, as: UTF8.self)) else { throw ValueError(message: "invalid UUID") }
-            fixed.append(contentsOf: b)
+            values.fixed.append(contentsOf: b)
         case .fixed:
             let l = spec.length
             guard let b = ByteText.parseHex(String(decoding: text, as: UTF8.self)), b.count == l else {
                 throw ValueError(message: "expected \(l) bytes as \(2 * l) hex digits")
             }
-            fixed.append(contentsOf: b)
+            values.fixed.append(contentsOf: b)
         case .binary:
             guard let b = ByteText.parseHex(String(decoding: text, as: UTF8.self)) else { throw ValueError(message: "invalid hex") }
-            bytes.append(b)
+            values.bytes.append(b)
         case .float, .double:
             switch String(decoding: text, as: UTF8.self) {
-            case "NaN": spec.kind == .float ? floats.append(.nan) : doubles.append(.nan)
-            case "Infinity": spec.kind == .float ? floats.append(.infinity) : doubles.append(.infinity)
-            case "-Infinity": spec.kind == .float ? floats.append(-.infinity) : doubles.append(-.infinity)
+            case "NaN": spec.kind == .float ? values.floats.append(.nan) : values.doubles.append(.nan)
+            case "Infinity": spec.kind == .float ? values.floats.append(.infinity) : values.doubles.append(.infinity)
+            case "-Infinity": spec.kind == .float ? values.floats.append(-.infinity) : values.doubles.append(-.infinity)
             default: throw ValueError(message: "expected a number")
             }
         case .boolean, .int, .long:

@@ -59,68 +59,10 @@ enum PlainEncoder {
     }
 }
 
-/// Typed output buffers of a column reader. Each physical type appends to its own array,
-/// in place, so decoding page after page never copies what was decoded before.
-struct ValueBuffers {
-    let type: PhysicalType
-    let width: Int
-    var booleans: [Bool] = []
-    var int32s: [Int32] = []
-    var int64s: [Int64] = []
-    var floats: [Float] = []
-    var doubles: [Double] = []
-    var bytes = ByteArrayBuffer()
-    var fixed: [UInt8] = []
-
-    init(type: PhysicalType, width: Int) {
-        self.type = type
-        self.width = type == .int96 ? 12 : width
-    }
-
-    /// Reserves room for `n` more values.
-    mutating func reserve(_ n: Int) {
-        switch type {
-        case .boolean: booleans.reserveCapacity(booleans.count + n)
-        case .int32: int32s.reserveCapacity(int32s.count + n)
-        case .int64: int64s.reserveCapacity(int64s.count + n)
-        case .float: floats.reserveCapacity(floats.count + n)
-        case .double: doubles.reserveCapacity(doubles.count + n)
-        case .byteArray: bytes.offsets.reserveCapacity(bytes.offsets.count + n)
-        case .int96, .fixedLenByteArray: fixed.reserveCapacity(fixed.count + n * width)
-        }
-    }
-
-    var count: Int {
-        switch type {
-        case .boolean: booleans.count
-        case .int32: int32s.count
-        case .int64: int64s.count
-        case .float: floats.count
-        case .double: doubles.count
-        case .byteArray: bytes.count
-        case .int96, .fixedLenByteArray: width == 0 ? 0 : fixed.count / width
-        }
-    }
-
-    /// The decoded values.
-    func columnValues() -> ColumnValues {
-        switch type {
-        case .boolean: .boolean(booleans)
-        case .int32: .int32(int32s)
-        case .int64: .int64(int64s)
-        case .float: .float(floats)
-        case .double: .double(doubles)
-        case .byteArray: .byteArray(bytes)
-        case .int96: .int96(FixedByteBuffer(width: 12, data: fixed))
-        case .fixedLenByteArray: .fixedLenByteArray(FixedByteBuffer(width: width, data: fixed))
-        }
-    }
-}
-
 /// PLAIN decoding into typed buffers; each call checks that the input holds `count` values.
 enum PlainDecoder {
     static func decode(_ data: UnsafeRawBufferPointer, start: Int, end: Int, count: Int,
-                       into out: inout ValueBuffers) throws(DecodeError) {
+                       into out: inout ColumnValuesBuilder) throws(DecodeError) {
         let available = end - start
         let type = out.type
         let width = out.width

@@ -11,7 +11,7 @@ struct ColumnChunkReader {
     private var position = 0
     private var dictionary: ColumnValues? = nil
 
-    private var values: ValueBuffers
+    private var values: ColumnValuesBuilder
     private var definitionLevels: [UInt8] = []
     private var repetitionLevels: [UInt8] = []
     private var levelsRead = 0
@@ -23,7 +23,7 @@ struct ColumnChunkReader {
         self.bytes = bytes
         self.limits = limits
         self.rowGroupRows = rowGroupRows
-        self.values = ValueBuffers(type: column.physicalType, width: column.typeLength)
+        self.values = ColumnValuesBuilder(type: column.physicalType, width: column.typeLength)
     }
 
     private var name: String { column.path.joined(separator: ".") }
@@ -95,7 +95,7 @@ struct ColumnChunkReader {
             guard h.encoding == .plain || h.encoding == .plainDictionary else {
                 throw ParquetError.unsupported("dictionary page encoding \(h.encoding.name) in column '\(name)'")
             }
-            var dict = ValueBuffers(type: column.physicalType, width: column.typeLength)
+            var dict = ColumnValuesBuilder(type: column.physicalType, width: column.typeLength)
             try decodeWrap.run {
                 try page.withUnsafeBytes { (raw) throws in
                     try PlainDecoder.decode(raw, start: 0, end: raw.count, count: Int(h.numValues), into: &dict)
@@ -357,7 +357,7 @@ struct ColumnChunkReader {
     }
 
     /// Appends the dictionary entries named by `idx` (already bounds-checked) to the buffers.
-    private static func gather(_ dict: ColumnValues, _ idx: [UInt32], into out: inout ValueBuffers) {
+    private static func gather(_ dict: ColumnValues, _ idx: [UInt32], into out: inout ColumnValuesBuilder) {
         switch dict {
         case .int32(let d): gatherFixed(d, idx, &out.int32s)
         case .int64(let d): gatherFixed(d, idx, &out.int64s)
