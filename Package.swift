@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "CompressionCodecs", targets: ["CompressionCodecs"]),
         .library(name: "ThriftCompact", targets: ["ThriftCompact"]),
+        .library(name: "JSONSupport", targets: ["JSONSupport"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "Iceberg", targets: ["Iceberg"]),
         .executable(name: "iceberg", targets: ["IcebergCLI"]),
@@ -22,8 +23,9 @@ let package = Package(
         // Swift layers, bottom to top. None of these depend on other packages.
         .target(name: "CompressionCodecs", dependencies: ["CSnappy", "CZstd", "CZlib"]),
         .target(name: "ThriftCompact"),
+        .target(name: "JSONSupport"),
         .target(name: "Parquet", dependencies: ["ThriftCompact", "CompressionCodecs"]),
-        .target(name: "Iceberg", dependencies: ["Parquet"]),
+        .target(name: "Iceberg", dependencies: ["Parquet", "JSONSupport"]),
 
         // The `iceberg` command-line tool.
         .executableTarget(

@@ -1,3 +1,4 @@
+import JSONSupport
 import XCTest
 @testable import Iceberg
 @testable import Parquet

@@ -1,3 +1,4 @@
+import JSONSupport
 import Foundation
 @testable import Iceberg
 

@@ -1,3 +1,4 @@
+import JSONSupport
 import Foundation
 import XCTest
 @testable import Iceberg

@@ -1,3 +1,4 @@
+import JSONSupport
 import Parquet
 
 /// Converts rows in the JSON value convention into Parquet leaf columns (Dremel shredding)

@@ -1,3 +1,4 @@
+import JSONSupport
 import Parquet
 
 /// JSON descriptions of a Parquet file's schema and metadata, for tools and logs.

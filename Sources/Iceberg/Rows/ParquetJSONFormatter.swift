@@ -1,3 +1,4 @@
+import JSONSupport
 import Parquet
 
 /// Formats assembled Parquet records as JSON text in the value convention, choosing each

@@ -1,3 +1,5 @@
+import JSONSupport
+
 /// An Iceberg data type (table spec, "Schemas and Data Types").
 public indirect enum IcebergType: Sendable, Hashable, CustomStringConvertible {
     /// True or false.

@@ -1,3 +1,5 @@
+import JSONSupport
+
 // The JSON form of schemas and types, as in the table spec's "JSON serialization" appendix.
 
 extension IcebergType {

@@ -171,39 +171,50 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     public var description: String { "invalid JSON at byte \(offset): \(message)" }
 }
 
-/// A byte-level JSON scanner used by the document parser and the row shredder.
-struct JSONScanner {
-    let buf: UnsafeBufferPointer<UInt8>
-    var pos: Int
-    let end: Int
-    static let maxDepth = 256
+/// A byte-level JSON scanner used by the document parser and by streaming consumers (the
+/// row shredder) that read values straight from the text without building a tree.
+public struct JSONScanner {
+    /// The input.
+    public let buf: UnsafeBufferPointer<UInt8>
+    /// The current byte offset.
+    public var pos: Int
+    /// The end of the input range.
+    public let end: Int
+    /// Deepest nesting accepted.
+    public static let maxDepth = 256
 
-    init(_ buf: UnsafeBufferPointer<UInt8>, start: Int = 0, end: Int? = nil) {
+    /// Creates a scanner over `buf[start..<end]`.
+    public init(_ buf: UnsafeBufferPointer<UInt8>, start: Int = 0, end: Int? = nil) {
         self.buf = buf
         self.pos = start
         self.end = end ?? buf.count
     }
 
-    var atEnd: Bool { pos >= end }
+    /// Whether the input is exhausted.
+    public var atEnd: Bool { pos >= end }
 
-    func error(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: pos) }
+    /// An error at the current offset.
+    public func error(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: pos) }
 
+    /// Skips spaces, tabs and line breaks.
     @inline(__always)
-    mutating func skipWhitespace() {
+    public mutating func skipWhitespace() {
         while pos < end {
             let c = buf[pos]
             if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { pos += 1 } else { break }
         }
     }
 
+    /// The next non-whitespace byte, without consuming it.
     @inline(__always)
-    mutating func peek() -> UInt8? {
+    public mutating func peek() -> UInt8? {
         skipWhitespace()
         return pos < end ? buf[pos] : nil
     }
 
+    /// Consumes the byte `c` (after whitespace) or throws.
     @inline(__always)
-    mutating func expect(_ c: UInt8) throws {
+    public mutating func expect(_ c: UInt8) throws {
         skipWhitespace()
         guard pos < end, buf[pos] == c else {
             throw error("expected '\(Character(Unicode.Scalar(c)))'")
@@ -211,7 +222,8 @@ struct JSONScanner {
         pos += 1
     }
 
-    mutating func expectLiteral(_ word: StaticString) throws {
+    /// Consumes the literal `word` (`true`, `false`, `null`) or throws.
+    public mutating func expectLiteral(_ word: StaticString) throws {
         let n = word.utf8CodeUnitCount
         guard end - pos >= n else { throw error("unexpected end of input") }
         let w = word.utf8Start
@@ -219,7 +231,8 @@ struct JSONScanner {
         pos += n
     }
 
-    mutating func parseValue(depth: Int) throws -> JSONValue {
+    /// Parses any value into a `JSONValue`.
+    public mutating func parseValue(depth: Int) throws -> JSONValue {
         guard depth < Self.maxDepth else { throw error("nesting deeper than \(Self.maxDepth)") }
         guard let c = peek() else { throw error("unexpected end of input") }
         switch c {
@@ -261,13 +274,17 @@ struct JSONScanner {
     }
 
     /// A scanned number: exact integer when it is one that fits, and the text range.
-    struct Number {
-        var integer: Int64?
-        var double: Double
-        var range: Range<Int>
+    public struct Number {
+        /// The exact value when the literal is an integer that fits Int64.
+        public var integer: Int64?
+        /// The value as a double.
+        public var double: Double
+        /// The literal's byte range in the input.
+        public var range: Range<Int>
     }
 
-    mutating func parseNumber() throws -> Number {
+    /// Parses a number literal.
+    public mutating func parseNumber() throws -> Number {
         skipWhitespace()
         let start = pos
         var negative = false
@@ -323,7 +340,7 @@ struct JSONScanner {
     /// Parses a JSON number's text as a correctly rounded double. Short decimals take the
     /// exact fast path (mantissa < 2^53, power of ten ≤ 22); others go through strtod on a
     /// NUL-terminated copy.
-    static func parseDouble(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
+    public static func parseDouble(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
         var i = 0
         var negative = false
         if i < text.count && text[i] == UInt8(ascii: "-") { negative = true; i += 1 }
@@ -362,7 +379,7 @@ struct JSONScanner {
     }
 
     /// Parses a string literal (the cursor must be at the opening quote) into a String.
-    mutating func parseString() throws -> String {
+    public mutating func parseString() throws -> String {
         skipWhitespace()
         // Fast path: no escapes, so the String is made straight from the input bytes.
         if pos < end, buf[pos] == UInt8(ascii: "\"") {
@@ -385,7 +402,7 @@ struct JSONScanner {
 
     /// Parses a string literal, appending its UTF-8 bytes (escapes decoded) to `out`.
     @inline(__always)
-    mutating func parseString(into out: inout [UInt8]) throws {
+    public mutating func parseString(into out: inout [UInt8]) throws {
         skipWhitespace()
         guard pos < end, buf[pos] == UInt8(ascii: "\"") else { throw error("expected a string") }
         pos += 1
@@ -464,7 +481,7 @@ struct JSONScanner {
     /// Calls `body` with the UTF-8 bytes of the string literal at the cursor: a view into the
     /// input when it has no escapes, else the decoded bytes in `scratch`.
     @inline(__always)
-    mutating func withStringToken<R>(scratch: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+    public mutating func withStringToken<R>(scratch: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
         skipWhitespace()
         guard pos < end, buf[pos] == UInt8(ascii: "\"") else { throw error("expected a string") }
         var i = pos + 1
@@ -484,7 +501,7 @@ struct JSONScanner {
     }
 
     /// Skips any JSON value.
-    mutating func skipValue(depth: Int) throws {
+    public mutating func skipValue(depth: Int) throws {
         _ = try parseValue(depth: depth)
     }
 }
