@@ -169,6 +169,12 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     public var offset: Int
     /// A readable explanation.
     public var description: String { "invalid JSON at byte \(offset): \(message)" }
+
+    /// Creates an error.
+    public init(message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
 }
 
 /// A byte-level JSON scanner used by the document parser and by streaming consumers (the
@@ -194,10 +200,11 @@ public struct JSONScanner {
     public var atEnd: Bool { pos >= end }
 
     /// An error at the current offset.
+    @inlinable
     public func error(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: pos) }
 
     /// Skips spaces, tabs and line breaks.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func skipWhitespace() {
         while pos < end {
             let c = buf[pos]
@@ -206,14 +213,14 @@ public struct JSONScanner {
     }
 
     /// The next non-whitespace byte, without consuming it.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func peek() -> UInt8? {
         skipWhitespace()
         return pos < end ? buf[pos] : nil
     }
 
     /// Consumes the byte `c` (after whitespace) or throws.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func expect(_ c: UInt8) throws {
         skipWhitespace()
         guard pos < end, buf[pos] == c else {
@@ -480,7 +487,7 @@ public struct JSONScanner {
 
     /// Calls `body` with the UTF-8 bytes of the string literal at the cursor: a view into the
     /// input when it has no escapes, else the decoded bytes in `scratch`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func withStringToken<R>(scratch: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
         skipWhitespace()
         guard pos < end, buf[pos] == UInt8(ascii: "\"") else { throw error("expected a string") }
