@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ThriftCompact", targets: ["ThriftCompact"]),
         .library(name: "JSONSupport", targets: ["JSONSupport"]),
         .library(name: "Parquet", targets: ["Parquet"]),
+        .library(name: "Avro", targets: ["Avro"]),
         .library(name: "Iceberg", targets: ["Iceberg"]),
         .executable(name: "iceberg", targets: ["IcebergCLI"]),
     ],
@@ -25,7 +26,8 @@ let package = Package(
         .target(name: "ThriftCompact"),
         .target(name: "JSONSupport"),
         .target(name: "Parquet", dependencies: ["ThriftCompact", "CompressionCodecs"]),
-        .target(name: "Iceberg", dependencies: ["Parquet", "JSONSupport"]),
+        .target(name: "Avro", dependencies: ["JSONSupport", "CompressionCodecs", "CZlib"]),
+        .target(name: "Iceberg", dependencies: ["Parquet", "Avro", "JSONSupport"]),
 
         // The `iceberg` command-line tool.
         .executableTarget(
@@ -37,7 +39,8 @@ let package = Package(
         .testTarget(name: "ThriftCompactTests", dependencies: ["ThriftCompact"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Iceberg"]),
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg"]),
-        .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg"]),
+        .testTarget(name: "AvroTests", dependencies: ["Avro"]),
+        .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg", "Avro"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,95 @@
+import JSONSupport
+import XCTest
+@testable import Avro
+
+final class AvroTests: XCTestCase {
+    static let schemaJSON = """
+    {"type":"record","name":"entry","fields":[
+      {"name":"status","type":"int","field-id":0},
+      {"name":"id","type":["null","long"],"default":null,"field-id":1},
+      {"name":"name","type":"string"},
+      {"name":"ratio","type":"double"},
+      {"name":"f","type":"float"},
+      {"name":"ok","type":"boolean"},
+      {"name":"raw","type":"bytes"},
+      {"name":"hash","type":{"type":"fixed","name":"md5","size":4}},
+      {"name":"kind","type":{"type":"enum","name":"Kind","symbols":["DATA","DELETES"]}},
+      {"name":"tags","type":{"type":"array","items":"string","element-id":7}},
+      {"name":"props","type":{"type":"map","values":"long"}},
+      {"name":"counts","type":["null",{"type":"array","logicalType":"map","items":{"type":"record","name":"k1_v2",
+        "fields":[{"name":"key","type":"int","field-id":1},{"name":"value","type":"long","field-id":2}]}}],"default":null},
+      {"name":"inner","type":{"type":"record","name":"inner","fields":[{"name":"day","type":{"type":"int","logicalType":"date"}}]}},
+      {"name":"again","type":"md5"}
+    ]}
+    """
+
+    func sampleRecords() -> [AvroValue] {
+        (0..<300).map { (i: Int) -> AvroValue in
+            let id: AvroValue = i % 4 == 0 ? .union(branch: 0, .null) : .union(branch: 1, .long(Int64(i) * 1_000_000_007))
+            let counts: AvroValue = i % 3 == 0 ? .union(branch: 0, .null) : .union(branch: 1, .array([.record([.int(1), .long(Int64(i))])]))
+            let tags: [AvroValue] = (0..<(i % 3)).map { .string("t\($0)") }
+            let props: [AvroMapEntry] = (0..<(i % 2)).map { AvroMapEntry(key: "k\($0)", value: .long(Int64($0))) }
+            var fields: [AvroValue] = [.int(Int32(i % 3)), id, .string("file-\(i)-é"), .double(Double(i) / 7), .float(Float(i) / 4)]
+            fields.append(.boolean(i % 2 == 0))
+            fields.append(.bytes((0..<(i % 5)).map { UInt8($0) }))
+            fields.append(.fixed([UInt8(i & 0xFF), 1, 2, 3]))
+            fields.append(.enumeration(i % 2))
+            fields.append(.array(tags))
+            fields.append(.map(props))
+            fields.append(counts)
+            fields.append(.record([.int(Int32(i))]))
+            fields.append(.fixed([9, 9, 9, UInt8(i & 0xFF)]))
+            return .record(fields)
+        }
+    }
+
+    func testSchemaJSONRoundTripKeepsAttributes() throws {
+        let schema = try AvroSchema(jsonText: Self.schemaJSON)
+        guard case .record(let r) = schema else { return XCTFail() }
+        XCTAssertEqual(r.fields[0].fieldId, 0)
+        XCTAssertEqual(r.fields[1].fieldId, 1)
+        if case .array(_, let a) = r.fields[9].type { XCTAssertEqual(a["element-id"], .int(7)) } else { XCTFail() }
+        XCTAssertEqual(r.fields[13].type, r.fields[7].type) // named reference resolved
+        let again = try AvroSchema(json: schema.json)
+        XCTAssertEqual(again, schema)
+    }
+
+    func testContainerRoundTripEveryCodec() throws {
+        let schema = try AvroSchema(jsonText: Self.schemaJSON)
+        let records = sampleRecords()
+        for codec in [AvroCodec.null, .deflate, .snappy, .zstandard] {
+            var w = try AvroFileWriter(schema: schema, codec: codec, metadata: [("iceberg", "yes")])
+            w.recordsPerBlock = 64
+            for r in records { try w.append(r) }
+            let bytes = try w.finish()
+            let reader = try AvroFileReader(bytes: bytes)
+            XCTAssertEqual(reader.metadataString("iceberg"), "yes")
+            XCTAssertEqual(try reader.records(), records, codec.rawValue)
+        }
+    }
+
+    func testMalformedInputThrows() throws {
+        let schema = try AvroSchema(jsonText: Self.schemaJSON)
+        var w = try AvroFileWriter(schema: schema, codec: .snappy)
+        for r in sampleRecords().prefix(50) { try w.append(r) }
+        let good = try w.finish()
+        XCTAssertThrowsError(try AvroFileReader(bytes: Array(good.prefix(3))))
+        XCTAssertThrowsError(try AvroFileReader(bytes: [0x4F, 0x62, 0x6A, 0x01, 0xFF, 0xFF, 0xFF]))
+        var state: UInt64 = 1
+        var failures = 0
+        for _ in 0..<2000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            var bad = good
+            let i = Int(state >> 33) % bad.count
+            bad[i] ^= UInt8(truncatingIfNeeded: (state >> 20) | 1)
+            do { _ = try AvroFileReader(bytes: bad).records() } catch { failures += 1 }
+            do { _ = try AvroFileReader(bytes: Array(good.prefix(Int(state >> 40) % good.count))).records() } catch { failures += 1 }
+        }
+        XCTAssertGreaterThan(failures, 1500)
+        // Absurd lengths and counts inside values.
+        var r = AvroReader([0xFE, 0xFF, 0xFF, 0xFF, 0x0F])
+        XCTAssertThrowsError(try AvroBinary.decode(.of(.string), from: &r))
+        var r2 = AvroReader([0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01])
+        XCTAssertThrowsError(try AvroBinary.decode(.array(items: .of(.null), attributes: AvroAttributes()), from: &r2))
+    }
+}
