@@ -1,0 +1,343 @@
+import JSONSupport
+
+/// A snapshot: the state of a table at some point, listed by a manifest list.
+public struct Snapshot: Sendable, Hashable {
+    /// Unique id.
+    public var snapshotId: Int64
+    /// The parent snapshot, if any.
+    public var parentSnapshotId: Int64?
+    /// Sequence number (0 in v1).
+    public var sequenceNumber: Int64
+    /// Creation time, ms since the epoch.
+    public var timestampMs: Int64
+    /// Location of the manifest list.
+    public var manifestList: String
+    /// Summary, starting with `operation`, in order.
+    public var summary: [(String, String)]
+    /// The current schema id when the snapshot was created.
+    public var schemaId: Int?
+    /// v3 row lineage: first row id.
+    public var firstRowId: Int64?
+    /// v3 row lineage: added rows.
+    public var addedRows: Int64?
+
+    /// Creates a snapshot.
+    public init(snapshotId: Int64, parentSnapshotId: Int64?, sequenceNumber: Int64, timestampMs: Int64,
+                manifestList: String, summary: [(String, String)], schemaId: Int?) {
+        self.snapshotId = snapshotId
+        self.parentSnapshotId = parentSnapshotId
+        self.sequenceNumber = sequenceNumber
+        self.timestampMs = timestampMs
+        self.manifestList = manifestList
+        self.summary = summary
+        self.schemaId = schemaId
+    }
+
+    /// A summary value.
+    public func summary(_ key: String) -> String? { summary.first { $0.0 == key }?.1 }
+
+    /// The operation (`append`, `overwrite`, `delete`, `replace`).
+    public var operation: String { summary("operation") ?? "append" }
+
+    /// Equality over all fields (summary order included).
+    public static func == (a: Snapshot, b: Snapshot) -> Bool {
+        a.snapshotId == b.snapshotId && a.parentSnapshotId == b.parentSnapshotId && a.sequenceNumber == b.sequenceNumber
+            && a.timestampMs == b.timestampMs && a.manifestList == b.manifestList && a.schemaId == b.schemaId
+            && a.summary.count == b.summary.count && zip(a.summary, b.summary).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+            && a.firstRowId == b.firstRowId && a.addedRows == b.addedRows
+    }
+
+    /// Hashes the identity.
+    public func hash(into h: inout Hasher) { h.combine(snapshotId); h.combine(manifestList) }
+
+    var json: JSONValue {
+        var p: [(String, JSONValue)] = [("snapshot-id", .int(snapshotId))]
+        if let parent = parentSnapshotId { p.append(("parent-snapshot-id", .int(parent))) }
+        p.append(("sequence-number", .int(sequenceNumber)))
+        p.append(("timestamp-ms", .int(timestampMs)))
+        p.append(("manifest-list", .string(manifestList)))
+        p.append(("summary", .object(summary.map { ($0.0, .string($0.1)) })))
+        if let s = schemaId { p.append(("schema-id", .int(Int64(s)))) }
+        if let f = firstRowId { p.append(("first-row-id", .int(f))) }
+        if let a = addedRows { p.append(("added-rows", .int(a))) }
+        return .object(p)
+    }
+
+    init(json j: JSONValue) throws {
+        guard let id = j["snapshot-id"]?.intValue, let ts = j["timestamp-ms"]?.intValue else {
+            throw IcebergError.invalidJSON("snapshot without snapshot-id or timestamp-ms")
+        }
+        var summary: [(String, String)] = []
+        if case .object(let pairs)? = j["summary"] {
+            for (k, v) in pairs { summary.append((k, v.stringValue ?? v.serialized())) }
+        }
+        // v1 snapshots may list manifests inline instead of a manifest list.
+        let list = j["manifest-list"]?.stringValue ?? ""
+        self.init(snapshotId: id, parentSnapshotId: j["parent-snapshot-id"]?.intValue, sequenceNumber: j["sequence-number"]?.intValue ?? 0,
+                  timestampMs: ts, manifestList: list, summary: summary, schemaId: j["schema-id"]?.intValue.map(Int.init))
+        if list.isEmpty, let manifests = j["manifests"]?.arrayValue {
+            inlineManifests = manifests.compactMap { $0.stringValue }
+        }
+        firstRowId = j["first-row-id"]?.intValue
+        addedRows = j["added-rows"]?.intValue
+    }
+
+    /// v1 only: manifest locations listed in the snapshot instead of a manifest list.
+    public var inlineManifests: [String]? = nil
+}
+
+/// A named reference to a snapshot: a branch or a tag.
+public struct SnapshotRef: Sendable, Hashable {
+    /// Branch or tag.
+    public enum Kind: String, Sendable, Hashable {
+        /// A branch (moves with commits).
+        case branch
+        /// A tag (fixed).
+        case tag
+    }
+    /// The snapshot.
+    public var snapshotId: Int64
+    /// Branch or tag.
+    public var type: Kind
+    /// Branch retention: snapshots to keep.
+    public var minSnapshotsToKeep: Int?
+    /// Branch retention: max snapshot age.
+    public var maxSnapshotAgeMs: Int64?
+    /// Max age of the ref itself.
+    public var maxRefAgeMs: Int64?
+
+    /// Creates a ref.
+    public init(snapshotId: Int64, type: Kind, minSnapshotsToKeep: Int? = nil, maxSnapshotAgeMs: Int64? = nil, maxRefAgeMs: Int64? = nil) {
+        self.snapshotId = snapshotId
+        self.type = type
+        self.minSnapshotsToKeep = minSnapshotsToKeep
+        self.maxSnapshotAgeMs = maxSnapshotAgeMs
+        self.maxRefAgeMs = maxRefAgeMs
+    }
+
+    /// The JSON form.
+    public var json: JSONValue {
+        var p: [(String, JSONValue)] = [("snapshot-id", .int(snapshotId)), ("type", .string(type.rawValue))]
+        if let v = minSnapshotsToKeep { p.append(("min-snapshots-to-keep", .int(Int64(v)))) }
+        if let v = maxSnapshotAgeMs { p.append(("max-snapshot-age-ms", .int(v))) }
+        if let v = maxRefAgeMs { p.append(("max-ref-age-ms", .int(v))) }
+        return .object(p)
+    }
+
+    /// Parses the JSON form.
+    public init(json j: JSONValue) throws {
+        guard let id = j["snapshot-id"]?.intValue, let t = j["type"]?.stringValue, let kind = Kind(rawValue: t) else {
+            throw IcebergError.invalidJSON("snapshot ref without snapshot-id or a valid type")
+        }
+        self.init(snapshotId: id, type: kind, minSnapshotsToKeep: j["min-snapshots-to-keep"]?.intValue.map(Int.init),
+                  maxSnapshotAgeMs: j["max-snapshot-age-ms"]?.intValue, maxRefAgeMs: j["max-ref-age-ms"]?.intValue)
+    }
+}
+
+/// Table metadata (the `vN.metadata.json` file): schemas, specs, sort orders, properties,
+/// snapshots, refs and logs. Format versions 1 and 2 are read and written; 3 is read.
+public struct TableMetadata: Sendable, Hashable {
+    /// Format version.
+    public var formatVersion: Int
+    /// Table UUID.
+    public var tableUUID: String
+    /// Base location.
+    public var location: String
+    /// Highest sequence number assigned.
+    public var lastSequenceNumber: Int64
+    /// Last update time (ms).
+    public var lastUpdatedMs: Int64
+    /// Highest column id assigned.
+    public var lastColumnId: Int
+    /// All schemas.
+    public var schemas: [Schema]
+    /// The current schema id.
+    public var currentSchemaId: Int
+    /// All partition specs.
+    public var partitionSpecs: [PartitionSpec]
+    /// The default spec id.
+    public var defaultSpecId: Int
+    /// Highest partition field id assigned.
+    public var lastPartitionId: Int
+    /// Table properties, in order.
+    public var properties: [(String, String)]
+    /// The current snapshot (of `main`).
+    public var currentSnapshotId: Int64?
+    /// Valid snapshots.
+    public var snapshots: [Snapshot]
+    /// History of current snapshots.
+    public var snapshotLog: [(timestampMs: Int64, snapshotId: Int64)]
+    /// Previous metadata files.
+    public var metadataLog: [(timestampMs: Int64, metadataFile: String)]
+    /// All sort orders.
+    public var sortOrders: [SortOrder]
+    /// The default sort order id.
+    public var defaultSortOrderId: Int
+    /// Branches and tags by name.
+    public var refs: [(String, SnapshotRef)]
+    /// v3: next row id.
+    public var nextRowId: Int64?
+    /// Fields this library does not model (statistics, …), kept and written back unchanged.
+    public var extraFields: [(String, JSONValue)] = []
+
+    /// Creates metadata for a new table.
+    public init(formatVersion: Int, tableUUID: String, location: String, schema: Schema, spec: PartitionSpec,
+                sortOrder: SortOrder, properties: [(String, String)], lastUpdatedMs: Int64) {
+        self.formatVersion = formatVersion
+        self.tableUUID = tableUUID
+        self.location = location
+        lastSequenceNumber = 0
+        self.lastUpdatedMs = lastUpdatedMs
+        lastColumnId = schema.highestFieldId
+        schemas = [schema]
+        currentSchemaId = schema.schemaId
+        partitionSpecs = [spec]
+        defaultSpecId = spec.specId
+        lastPartitionId = spec.lastAssignedFieldId
+        self.properties = properties
+        currentSnapshotId = nil
+        snapshots = []
+        snapshotLog = []
+        metadataLog = []
+        sortOrders = [sortOrder]
+        defaultSortOrderId = sortOrder.orderId
+        refs = []
+        nextRowId = formatVersion >= 3 ? 0 : nil
+    }
+
+    /// The current schema.
+    public var currentSchema: Schema { schemas.first { $0.schemaId == currentSchemaId } ?? schemas[0] }
+    /// A schema by id.
+    public func schema(id: Int) -> Schema? { schemas.first { $0.schemaId == id } }
+    /// The default partition spec.
+    public var defaultSpec: PartitionSpec { partitionSpecs.first { $0.specId == defaultSpecId } ?? partitionSpecs[0] }
+    /// A spec by id.
+    public func spec(id: Int) -> PartitionSpec? { partitionSpecs.first { $0.specId == id } }
+    /// The default sort order.
+    public var defaultSortOrder: SortOrder { sortOrders.first { $0.orderId == defaultSortOrderId } ?? .unsorted }
+    /// A snapshot by id.
+    public func snapshot(id: Int64) -> Snapshot? { snapshots.first { $0.snapshotId == id } }
+    /// The current snapshot of `main`.
+    public var currentSnapshot: Snapshot? { currentSnapshotId.flatMap { snapshot(id: $0) } }
+    /// A property value.
+    public func property(_ key: String) -> String? { properties.last { $0.0 == key }?.1 }
+    /// A ref by name.
+    public func ref(_ name: String) -> SnapshotRef? { refs.first { $0.0 == name }?.1 }
+
+    /// The snapshot that was current at a time (from the snapshot log, else by timestamp).
+    public func snapshot(asOf timestampMs: Int64) -> Snapshot? {
+        if let entry = snapshotLog.last(where: { $0.timestampMs <= timestampMs }) { return snapshot(id: entry.snapshotId) }
+        return snapshots.filter { $0.timestampMs <= timestampMs }.max { $0.timestampMs < $1.timestampMs }
+    }
+
+    /// Equality over the JSON form.
+    public static func == (a: TableMetadata, b: TableMetadata) -> Bool { a.json == b.json }
+    /// Hashes the table identity.
+    public func hash(into h: inout Hasher) { h.combine(tableUUID); h.combine(lastUpdatedMs) }
+
+    // MARK: JSON
+
+    /// The JSON form for this format version.
+    public var json: JSONValue {
+        var p: [(String, JSONValue)] = [
+            ("format-version", .int(Int64(formatVersion))),
+            ("table-uuid", .string(tableUUID)),
+            ("location", .string(location)),
+        ]
+        if formatVersion >= 2 { p.append(("last-sequence-number", .int(lastSequenceNumber))) }
+        p.append(("last-updated-ms", .int(lastUpdatedMs)))
+        p.append(("last-column-id", .int(Int64(lastColumnId))))
+        if formatVersion == 1 { p.append(("schema", currentSchema.json)) }
+        p.append(("schemas", .array(schemas.map(\.json))))
+        p.append(("current-schema-id", .int(Int64(currentSchemaId))))
+        if formatVersion == 1 { p.append(("partition-spec", defaultSpec.fieldsJSON)) }
+        p.append(("partition-specs", .array(partitionSpecs.map(\.json))))
+        p.append(("default-spec-id", .int(Int64(defaultSpecId))))
+        p.append(("last-partition-id", .int(Int64(lastPartitionId))))
+        p.append(("properties", .object(properties.map { ($0.0, .string($0.1)) })))
+        if let c = currentSnapshotId { p.append(("current-snapshot-id", .int(c))) }
+        else if formatVersion == 1 { p.append(("current-snapshot-id", .int(-1))) }
+        p.append(("snapshots", .array(snapshots.map(\.json))))
+        p.append(("snapshot-log", .array(snapshotLog.map { .object([("timestamp-ms", .int($0.timestampMs)), ("snapshot-id", .int($0.snapshotId))]) })))
+        p.append(("metadata-log", .array(metadataLog.map { .object([("timestamp-ms", .int($0.timestampMs)), ("metadata-file", .string($0.metadataFile))]) })))
+        p.append(("sort-orders", .array(sortOrders.map(\.json))))
+        p.append(("default-sort-order-id", .int(Int64(defaultSortOrderId))))
+        if formatVersion >= 2 || !refs.isEmpty { p.append(("refs", .object(refs.map { ($0.0, $0.1.json) }))) }
+        if let n = nextRowId { p.append(("next-row-id", .int(n))) }
+        p.append(contentsOf: extraFields)
+        return .object(p)
+    }
+
+    static let modelled: Set<String> = [
+        "format-version", "table-uuid", "location", "last-sequence-number", "last-updated-ms", "last-column-id", "schema",
+        "schemas", "current-schema-id", "partition-spec", "partition-specs", "default-spec-id", "last-partition-id",
+        "properties", "current-snapshot-id", "snapshots", "snapshot-log", "metadata-log", "sort-orders",
+        "default-sort-order-id", "refs", "next-row-id",
+    ]
+
+    /// Parses metadata JSON (v1–v3); unknown fields are kept in `extraFields`.
+    public init(json j: JSONValue) throws {
+        guard case .object(let pairs) = j else { throw IcebergError.invalidJSON("table metadata must be an object") }
+        guard let version = j["format-version"]?.intValue, (1...3).contains(version) else {
+            throw IcebergError.invalidJSON("unsupported format-version \(j["format-version"]?.serialized() ?? "missing")")
+        }
+        formatVersion = Int(version)
+        guard let location = j["location"]?.stringValue else { throw IcebergError.invalidJSON("table metadata without location") }
+        self.location = location
+        tableUUID = j["table-uuid"]?.stringValue ?? ""
+        if formatVersion >= 2 && tableUUID.isEmpty { throw IcebergError.invalidJSON("v\(formatVersion) metadata without table-uuid") }
+        lastSequenceNumber = j["last-sequence-number"]?.intValue ?? 0
+        lastUpdatedMs = j["last-updated-ms"]?.intValue ?? 0
+        lastColumnId = Int(j["last-column-id"]?.intValue ?? 0)
+        if let list = j["schemas"]?.arrayValue, !list.isEmpty {
+            schemas = try list.map { try Schema(json: $0) }
+            currentSchemaId = Int(j["current-schema-id"]?.intValue ?? Int64(schemas[0].schemaId))
+        } else if let s = j["schema"] {
+            let schema = try Schema(json: s)
+            schemas = [schema]
+            currentSchemaId = schema.schemaId
+        } else {
+            throw IcebergError.invalidJSON("table metadata without schemas")
+        }
+        if let list = j["partition-specs"]?.arrayValue, !list.isEmpty {
+            partitionSpecs = try list.map { try PartitionSpec(json: $0) }
+            defaultSpecId = Int(j["default-spec-id"]?.intValue ?? Int64(partitionSpecs[0].specId))
+        } else {
+            partitionSpecs = [try PartitionSpec(json: j["partition-spec"] ?? .array([]))]
+            defaultSpecId = 0
+        }
+        lastPartitionId = Int(j["last-partition-id"]?.intValue ?? Int64(partitionSpecs.map(\.lastAssignedFieldId).max() ?? 999))
+        var props: [(String, String)] = []
+        if case .object(let p)? = j["properties"] { for (k, v) in p { props.append((k, v.stringValue ?? v.serialized())) } }
+        properties = props
+        let current = j["current-snapshot-id"]?.intValue
+        currentSnapshotId = current == -1 ? nil : current
+        snapshots = try (j["snapshots"]?.arrayValue ?? []).map { try Snapshot(json: $0) }
+        snapshotLog = (j["snapshot-log"]?.arrayValue ?? []).compactMap { e in
+            guard let t = e["timestamp-ms"]?.intValue, let s = e["snapshot-id"]?.intValue else { return nil }
+            return (t, s)
+        }
+        metadataLog = (j["metadata-log"]?.arrayValue ?? []).compactMap { e in
+            guard let t = e["timestamp-ms"]?.intValue, let f = e["metadata-file"]?.stringValue else { return nil }
+            return (t, f)
+        }
+        sortOrders = try (j["sort-orders"]?.arrayValue ?? []).map { try SortOrder(json: $0) }
+        if sortOrders.isEmpty { sortOrders = [.unsorted] }
+        defaultSortOrderId = Int(j["default-sort-order-id"]?.intValue ?? 0)
+        var refs: [(String, SnapshotRef)] = []
+        if case .object(let r)? = j["refs"] { for (k, v) in r { refs.append((k, try SnapshotRef(json: v))) } }
+        if let c = currentSnapshotId, !refs.contains(where: { $0.0 == "main" }) {
+            refs.insert(("main", SnapshotRef(snapshotId: c, type: .branch)), at: 0)
+        }
+        self.refs = refs
+        nextRowId = j["next-row-id"]?.intValue
+        extraFields = pairs.filter { !TableMetadata.modelled.contains($0.0) }
+    }
+
+    /// Parses metadata JSON text.
+    public init(jsonText: String) throws {
+        let value: JSONValue
+        do { value = try JSONValue.parse(jsonText) } catch { throw IcebergError.invalidJSON("\(error)") }
+        try self.init(json: value)
+    }
+}
