@@ -130,3 +130,69 @@ extension DecimalValues {
         return bytes(v, width: width)
     }
 }
+
+extension Literal {
+    /// Parses a value in the JSON single-value convention for a primitive type.
+    public static func from(json: JSONValue, type: IcebergType) throws -> Literal? {
+        if case .null = json { return nil }
+        func fail(_ what: String) -> IcebergError { .invalidValue(row: nil, field: "", detail: "expected \(what), got \(json.serialized())") }
+        func text() throws -> String { guard case .string(let s) = json else { throw fail("a string") }; return s }
+        func floating() throws -> Double {
+            switch json {
+            case .int(let i): return Double(i)
+            case .double(let d): return d
+            case .string("NaN"): return .nan
+            case .string("Infinity"): return .infinity
+            case .string("-Infinity"): return -.infinity
+            default: throw fail("a number")
+            }
+        }
+        do {
+            switch type {
+            case .boolean: guard case .bool(let b) = json else { throw fail("a boolean") }; return .boolean(b)
+            case .int: guard case .int(let i) = json, let v = Int32(exactly: i) else { throw fail("a 32-bit integer") }; return .int(v)
+            case .long: guard case .int(let i) = json else { throw fail("an integer") }; return .long(i)
+            case .float: return .float(Float(try floating()))
+            case .double: return .double(try floating())
+            case .decimal(let p, let s):
+                let t: String
+                switch json {
+                case .string(let x): t = x
+                case .int(let i): t = String(i)
+                case .double(let d): t = String(d)
+                default: throw fail("a decimal")
+                }
+                return .decimal(try DecimalValues.parse(t, precision: p, scale: s))
+            case .date: return .int(try TemporalValues.parseDate(try text()))
+            case .time: return .long(try TemporalValues.parseTime(try text(), unitsPerSecond: 1_000_000))
+            case .timestamp: return .long(try TemporalValues.parseTimestamp(try text(), unitsPerSecond: 1_000_000, withZone: false))
+            case .timestamptz: return .long(try TemporalValues.parseTimestamp(try text(), unitsPerSecond: 1_000_000, withZone: true))
+            case .timestampNs: return .long(try TemporalValues.parseTimestamp(try text(), unitsPerSecond: 1_000_000_000, withZone: false))
+            case .timestamptzNs: return .long(try TemporalValues.parseTimestamp(try text(), unitsPerSecond: 1_000_000_000, withZone: true))
+            case .string: return .string(try text())
+            case .uuid: guard let b = ByteText.parseUUID(try text()) else { throw fail("a UUID") }; return .bytes(b)
+            case .fixed(let l):
+                guard let b = ByteText.parseHex(try text()), b.count == l else { throw fail("\(l) hex-encoded bytes") }
+                return .bytes(b)
+            case .binary: guard let b = ByteText.parseHex(try text()) else { throw fail("hex-encoded bytes") }; return .bytes(b)
+            case .struct, .list, .map: throw fail("a primitive value")
+            }
+        } catch let e as IcebergError {
+            throw e
+        } catch {
+            throw IcebergError.invalidValue(row: nil, field: "", detail: "\(error)")
+        }
+    }
+}
+
+/// Random version-4 UUIDs without Foundation.
+public enum RandomUUID {
+    /// A new UUID in canonical text form.
+    public static func make() -> String {
+        var rng = SystemRandomNumberGenerator()
+        var b = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        b[6] = (b[6] & 0x0F) | 0x40
+        b[8] = (b[8] & 0x3F) | 0x80
+        return ByteText.uuid(b)
+    }
+}

@@ -1,0 +1,192 @@
+import JSONSupport
+import Parquet
+
+/// Writes the data files of one append: rows are routed to one open Parquet file per
+/// partition (by the spec's transforms), files roll at `write.target-file-size-bytes`, and
+/// every file gets its partition tuple and column metrics. Nothing is visible in the table
+/// until the files are committed; `abort()` deletes what was written.
+public struct TableWriter {
+    /// The schema rows are written with.
+    public let schema: Schema
+    /// The partition spec.
+    public let spec: PartitionSpec
+    private let partitionType: StructType
+    private let sourceTypes: [IcebergType]
+    private let sourcePaths: [[String]]
+    private let io: FileIO
+    private let dataLocation: String
+    private let options: ParquetWriterOptions
+    private let targetFileSize: Int
+    private let metrics: FileMetrics
+    private let parquetSchema: ParquetSchema
+    private var open: [[Literal?]: OpenFile] = [:]
+    private var completed: [DataFile] = []
+    private var written: [String] = []
+    private var fileCounter = 0
+    private let writeId = RandomUUID.make()
+    /// Rows buffered per open file before they are handed to its Parquet writer.
+    public var batchRows = 8192
+
+    /// Prepares a writer for the table's current schema, default spec and `write.*` properties.
+    public init(metadata: TableMetadata, io: FileIO) throws {
+        schema = metadata.currentSchema
+        spec = metadata.defaultSpec
+        try spec.validate(schema)
+        partitionType = try spec.partitionType(schema)
+        sourceTypes = try spec.fields.map { f in
+            guard let t = metadata.currentSchema.field(id: f.sourceId)?.type else {
+                throw IcebergError.invalidSchema("partition source \(f.sourceId) is not in the schema")
+            }
+            return t
+        }
+        sourcePaths = spec.fields.map { (metadata.currentSchema.columnName(id: $0.sourceId) ?? "").split(separator: ".").map(String.init) }
+        self.io = io
+        let base = metadata.property("write.data.path") ?? (metadata.location.hasSuffix("/") ? String(metadata.location.dropLast()) : metadata.location) + "/data"
+        dataLocation = base
+        options = try TableWriter.parquetOptions(metadata)
+        targetFileSize = Int(metadata.property("write.target-file-size-bytes") ?? "") ?? 512 << 20
+        metrics = FileMetrics(schema: schema, properties: metadata.properties)
+        parquetSchema = try schema.parquetSchema()
+    }
+
+    /// Parquet settings from the table's `write.parquet.*` properties (codec default zstd).
+    public static func parquetOptions(_ metadata: TableMetadata) throws -> ParquetWriterOptions {
+        var o = ParquetWriterOptions()
+        let level = metadata.property("write.parquet.compression-level").flatMap { Int32($0) }
+        switch (metadata.property("write.parquet.compression-codec") ?? "zstd").lowercased() {
+        case "zstd": o.compression = .zstd(level: level ?? 1)
+        case "snappy": o.compression = .snappy
+        case "gzip": o.compression = .gzip(level: level ?? 6)
+        case "uncompressed", "none": o.compression = .uncompressed
+        case let other: throw IcebergError.invalidValue(row: nil, field: "write.parquet.compression-codec", detail: "unsupported codec '\(other)'")
+        }
+        if let v = metadata.property("write.parquet.row-group-size-bytes").flatMap(Int.init) { o.rowGroupBytes = v }
+        if let v = metadata.property("write.parquet.page-size-bytes").flatMap(Int.init) { o.dataPageSize = v }
+        if let v = metadata.property("write.parquet.dict-size-bytes").flatMap(Int.init) { o.dictionaryPageSizeLimit = v }
+        if let v = metadata.property("write.parquet.page-row-limit").flatMap(Int.init) { o.rowGroupRows = max(o.rowGroupRows, v) }
+        o.keyValueMetadata = [KeyValue(key: "iceberg.schema", value: metadata.currentSchema.json.serialized())]
+        o.createdBy = "swift-iceberg 0.1.0"
+        return o
+    }
+
+    /// The partition tuple of a row.
+    public func partition(of row: JSONValue, rowNumber: Int) throws -> [Literal?] {
+        try spec.fields.indices.map { i in
+            var v: JSONValue? = row
+            for name in sourcePaths[i] { v = v?[name] }
+            do {
+                let literal = try Literal.from(json: v ?? .null, type: sourceTypes[i])
+                return spec.fields[i].transform.apply(literal, source: sourceTypes[i])
+            } catch let IcebergError.invalidValue(_, _, detail) {
+                throw IcebergError.invalidValue(row: rowNumber, field: sourcePaths[i].joined(separator: "."), detail: detail)
+            }
+        }
+    }
+
+    /// Appends one row (an object in the JSON value convention).
+    public mutating func append(_ row: JSONValue, rowNumber: Int) async throws {
+        let key = try partition(of: row, rowNumber: rowNumber)
+        let file: OpenFile
+        if let f = open[key] { file = f } else {
+            file = try await openFile(key)
+            open[key] = file
+        }
+        try file.shredder.append(row, rowNumber: rowNumber)
+        file.rows += 1
+        if file.shredder.rowCount >= batchRows { try file.flushBatch() }
+        if file.writer.bytesWritten + file.writer.bufferedBytes + file.shredder.bufferedBytes / 4 >= targetFileSize {
+            open[key] = nil
+            try await close(file)
+        }
+    }
+
+    private mutating func openFile(_ key: [Literal?]) async throws -> OpenFile {
+        fileCounter += 1
+        var dir = dataLocation
+        if !spec.fields.isEmpty {
+            for (i, f) in spec.fields.enumerated() {
+                dir += "/" + Self.escape(f.name) + "=" + Self.escape(f.transform.pathValue(key[i], source: sourceTypes[i]))
+            }
+        }
+        let path = "\(dir)/00000-\(fileCounter)-\(writeId).parquet"
+        let sink = try await io.output(path)
+        written.append(path)
+        let writer = try ParquetWriter(sink: sink, schema: parquetSchema, options: options)
+        return OpenFile(path: path, partition: key, sink: sink, writer: writer, shredder: try JSONRowShredder(schema: schema))
+    }
+
+    private mutating func close(_ file: OpenFile) async throws {
+        try file.flushBatch()
+        let footer = try file.writer.close()
+        let size = file.writer.bytesWritten
+        var df = DataFile(filePath: file.path, partition: file.partition, recordCount: footer.numRows, fileSizeInBytes: Int64(size))
+        metrics.apply(footer, parquetSchema: parquetSchema, nanCounts: file.nanCounts, to: &df)
+        completed.append(df)
+    }
+
+    /// Closes every open file and returns the data files written.
+    public mutating func finish() async throws -> [DataFile] {
+        let files = open.values.sorted { $0.path < $1.path }
+        open = [:]
+        for f in files { try await close(f) }
+        return completed
+    }
+
+    /// Deletes every file this writer created (after a failure or a failed commit).
+    public func abort() async {
+        for f in open.values { (f.sink as? FileSink)?.abort() }
+        for p in written { try? await io.delete(p) }
+    }
+
+    /// Locations written so far.
+    public var writtenFiles: [String] { written }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"):
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            default:
+                let hex = Array("0123456789ABCDEF")
+                out += "%" + String(hex[Int(b >> 4)]) + String(hex[Int(b & 15)])
+            }
+        }
+        return out
+    }
+}
+
+/// One Parquet file being written by a `TableWriter`.
+final class OpenFile {
+    let path: String
+    let partition: [Literal?]
+    let sink: ByteSink
+    let writer: ParquetWriter
+    var shredder: JSONRowShredder
+    var rows = 0
+    var nanCounts: [Int: Int64] = [:]
+
+    init(path: String, partition: [Literal?], sink: ByteSink, writer: ParquetWriter, shredder: JSONRowShredder) {
+        self.path = path
+        self.partition = partition
+        self.sink = sink
+        self.writer = writer
+        self.shredder = shredder
+    }
+
+    func flushBatch() throws {
+        guard shredder.rowCount > 0 else { return }
+        let columns = shredder.takeColumns()
+        for (i, c) in columns.enumerated() {
+            var nan: Int64 = 0
+            switch c.values {
+            case .float(let v): for x in v where x.isNaN { nan += 1 }
+            case .double(let v): for x in v where x.isNaN { nan += 1 }
+            default: continue
+            }
+            if let id = writer.schema.columns[i].node.element.fieldId { nanCounts[Int(id), default: 0] += nan }
+        }
+        try writer.write(columns)
+    }
+}
