@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "Avro", targets: ["Avro"]),
         .library(name: "Iceberg", targets: ["Iceberg"]),
+        .library(name: "IcebergSQLite", targets: ["IcebergSQLite"]),
         .executable(name: "iceberg", targets: ["IcebergCLI"]),
     ],
     dependencies: [
@@ -20,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Swift layers, bottom to top. None of these depend on other packages.
         .target(name: "CompressionCodecs", dependencies: ["CSnappy", "CZstd", "CZlib"]),
@@ -28,11 +30,13 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["ThriftCompact", "CompressionCodecs"]),
         .target(name: "Avro", dependencies: ["JSONSupport", "CompressionCodecs", "CZlib"]),
         .target(name: "Iceberg", dependencies: ["Parquet", "Avro", "JSONSupport"]),
+        // The SQL catalog on SQLite (tables and columns of PyIceberg's SqlCatalog / Java's JdbcCatalog).
+        .target(name: "IcebergSQLite", dependencies: ["Iceberg", "CSQLite"]),
 
         // The `iceberg` command-line tool.
         .executableTarget(
             name: "IcebergCLI",
-            dependencies: ["Iceberg", "Parquet", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Iceberg", "IcebergSQLite", "Parquet", "JSONSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "CompressionCodecsTests", dependencies: ["CompressionCodecs"]),
@@ -40,7 +44,7 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Iceberg"]),
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg"]),
         .testTarget(name: "AvroTests", dependencies: ["Avro"]),
-        .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg", "Avro"]),
+        .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg", "Avro", "IcebergSQLite"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsnappy-dev libzstd-dev zlib1g-dev pkg-config python3-venv)
+packages=(libsnappy-dev libzstd-dev zlib1g-dev libsqlite3-dev pkg-config python3-venv)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

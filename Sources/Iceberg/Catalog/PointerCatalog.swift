@@ -1,0 +1,263 @@
+import JSONSupport
+
+/// Where a catalog keeps namespaces and the pointer from each table to its current metadata
+/// file. A compare-and-swap on the pointer is what makes commits atomic.
+public protocol MetadataPointerStore: Sendable {
+    /// Creates a namespace; throws `namespaceAlreadyExists`.
+    func createNamespace(_ namespace: Namespace, properties: [(String, String)]) async throws
+    /// Whether a namespace exists (explicitly or through its tables).
+    func namespaceExists(_ namespace: Namespace) async throws -> Bool
+    /// All namespaces.
+    func allNamespaces() async throws -> [Namespace]
+    /// Properties of a namespace.
+    func namespaceProperties(_ namespace: Namespace) async throws -> [(String, String)]
+    /// Removes a namespace.
+    func dropNamespace(_ namespace: Namespace) async throws
+    /// Tables of a namespace.
+    func tables(in namespace: Namespace) async throws -> [TableIdentifier]
+    /// The current metadata location of a table, or nil.
+    func pointer(_ table: TableIdentifier) async throws -> String?
+    /// Registers a new table; throws `tableAlreadyExists`.
+    func createPointer(_ table: TableIdentifier, location: String) async throws
+    /// Moves the pointer if it still equals `expected`; returns false if it changed.
+    func swapPointer(_ table: TableIdentifier, expected: String, new: String) async throws -> Bool
+    /// Removes a table.
+    func deletePointer(_ table: TableIdentifier) async throws
+    /// Renames a table.
+    func renamePointer(_ from: TableIdentifier, to: TableIdentifier) async throws
+}
+
+/// A catalog that stores table metadata as files and tracks the current file through a
+/// `MetadataPointerStore` (SQLite rows, memory, later S3 Tables and Glue).
+public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
+    /// The catalog name.
+    public let name: String
+    /// Storage for table files.
+    public let io: FileIO
+    /// The pointer store.
+    public let store: Store
+    /// Default location root for new tables.
+    public let warehouse: String
+
+    /// Creates a catalog.
+    public init(name: String, warehouse: String, io: FileIO, store: Store) {
+        self.name = name
+        self.warehouse = warehouse.hasSuffix("/") ? String(warehouse.dropLast()) : warehouse
+        self.io = io
+        self.store = store
+    }
+
+    /// Creates a namespace.
+    public func createNamespace(_ namespace: Namespace, properties: [(String, String)]) async throws {
+        try await store.createNamespace(namespace, properties: properties)
+    }
+
+    /// Lists namespaces.
+    public func listNamespaces(parent: Namespace?) async throws -> [Namespace] {
+        let all = try await store.allNamespaces()
+        let depth = (parent?.levels.count ?? 0) + 1
+        var out = Set<Namespace>()
+        for ns in all where ns.levels.count >= depth {
+            if let p = parent, Array(ns.levels.prefix(p.levels.count)) != p.levels { continue }
+            out.insert(Namespace(Array(ns.levels.prefix(depth))))
+        }
+        return out.sorted { $0.description < $1.description }
+    }
+
+    /// Namespace properties.
+    public func namespaceProperties(_ namespace: Namespace) async throws -> [(String, String)] {
+        guard try await store.namespaceExists(namespace) else { throw CatalogError.noSuchNamespace(namespace.description) }
+        return try await store.namespaceProperties(namespace)
+    }
+
+    /// Drops an empty namespace.
+    public func dropNamespace(_ namespace: Namespace) async throws {
+        guard try await store.namespaceExists(namespace) else { throw CatalogError.noSuchNamespace(namespace.description) }
+        guard try await store.tables(in: namespace).isEmpty else { throw CatalogError.namespaceNotEmpty(namespace.description) }
+        try await store.dropNamespace(namespace)
+    }
+
+    /// Lists tables.
+    public func listTables(_ namespace: Namespace) async throws -> [TableIdentifier] {
+        guard try await store.namespaceExists(namespace) else { throw CatalogError.noSuchNamespace(namespace.description) }
+        return try await store.tables(in: namespace).sorted { $0.name < $1.name }
+    }
+
+    /// Whether a table exists.
+    public func tableExists(_ identifier: TableIdentifier) async throws -> Bool { try await store.pointer(identifier) != nil }
+
+    /// The default location of a table (`warehouse/ns.db/table`, as PyIceberg's SqlCatalog).
+    public func defaultLocation(_ identifier: TableIdentifier) -> String {
+        "\(warehouse)/\(identifier.namespace.levels.joined(separator: ".")).db/\(identifier.name)"
+    }
+
+    /// Creates a table: writes version 0 of its metadata and registers it.
+    public func createTable(_ identifier: TableIdentifier, _ creation: TableCreation) async throws -> Table {
+        guard try await store.namespaceExists(identifier.namespace) else { throw CatalogError.noSuchNamespace(identifier.namespace.description) }
+        guard try await store.pointer(identifier) == nil else { throw CatalogError.tableAlreadyExists(identifier.description) }
+        guard (1...2).contains(creation.formatVersion) else { throw CatalogError.invalidArgument("format version must be 1 or 2") }
+        try creation.spec.validate(creation.schema)
+        let location = creation.location.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? defaultLocation(identifier)
+        let metadata = TableMetadata(formatVersion: creation.formatVersion, tableUUID: RandomUUID.make(), location: location,
+                                     schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
+                                     properties: creation.properties, lastUpdatedMs: nowMs())
+        let path = Self.metadataPath(location: location, version: 0)
+        try await io.writeExclusive(path, Array(metadata.json.serialized(pretty: true).utf8))
+        do {
+            try await store.createPointer(identifier, location: path)
+        } catch {
+            try? await io.delete(path)
+            throw error
+        }
+        return Table(identifier: identifier, metadata: metadata, metadataLocation: path, io: io)
+    }
+
+    /// Loads a table.
+    public func loadTable(_ identifier: TableIdentifier) async throws -> Table {
+        guard let pointer = try await store.pointer(identifier) else { throw CatalogError.noSuchTable(identifier.description) }
+        let bytes = try await io.read(pointer)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let metadata: TableMetadata
+        do { metadata = try TableMetadata(jsonText: text) } catch { throw CatalogError.storage("\(pointer): \(error)") }
+        return Table(identifier: identifier, metadata: metadata, metadataLocation: pointer, io: io)
+    }
+
+    /// Drops a table (and with `purge` its data, manifests and metadata files).
+    public func dropTable(_ identifier: TableIdentifier, purge: Bool) async throws {
+        let table = try await loadTable(identifier)
+        try await store.deletePointer(identifier)
+        if purge { await TablePurge.purge(table) }
+    }
+
+    /// Renames a table.
+    public func renameTable(_ from: TableIdentifier, to: TableIdentifier) async throws {
+        guard try await store.pointer(from) != nil else { throw CatalogError.noSuchTable(from.description) }
+        guard try await store.namespaceExists(to.namespace) else { throw CatalogError.noSuchNamespace(to.namespace.description) }
+        guard try await store.pointer(to) == nil else { throw CatalogError.tableAlreadyExists(to.description) }
+        try await store.renamePointer(from, to: to)
+    }
+
+    /// Commits: check requirements on the current metadata, apply updates, write the next
+    /// metadata file, then compare-and-swap the pointer.
+    public func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate]) async throws -> Table {
+        let current = try await loadTable(identifier)
+        for r in requirements { try r.check(current.metadata) }
+        var next = current.metadata
+        let now = nowMs()
+        for u in updates { try u.apply(to: &next, now: now) }
+        next.lastUpdatedMs = max(now, current.metadata.lastUpdatedMs + 1)
+        next.metadataLog.append((timestampMs: current.metadata.lastUpdatedMs, metadataFile: current.metadataLocation))
+        let keep = Int(next.property("write.metadata.previous-versions-max") ?? "") ?? 100
+        var expired: [String] = []
+        if next.metadataLog.count > keep {
+            expired = next.metadataLog.prefix(next.metadataLog.count - keep).map(\.metadataFile)
+            next.metadataLog.removeFirst(next.metadataLog.count - keep)
+        }
+        let version = (Self.version(of: current.metadataLocation) ?? next.metadataLog.count - 1) + 1
+        let path = Self.metadataPath(location: next.location, version: version)
+        do {
+            try await io.writeExclusive(path, Array(next.json.serialized(pretty: true).utf8))
+        } catch FileIOError.alreadyExists {
+            throw CatalogError.commitConflict("metadata version \(version) was written by another commit")
+        }
+        let swapped: Bool
+        do {
+            swapped = try await store.swapPointer(identifier, expected: current.metadataLocation, new: path)
+        } catch {
+            // The store may or may not have moved the pointer: never delete the new file here.
+            throw CatalogError.commitStateUnknown("\(identifier): \(error)")
+        }
+        guard swapped else {
+            try? await io.delete(path)
+            throw CatalogError.commitConflict("\(identifier) was changed by another commit")
+        }
+        if next.property("write.metadata.delete-after-commit.enabled") == "true" {
+            for f in expired { try? await io.delete(f) }
+        }
+        return Table(identifier: identifier, metadata: next, metadataLocation: path, io: io)
+    }
+
+    /// `location/metadata/NNNNN-uuid.metadata.json`.
+    public static func metadataPath(location: String, version: Int) -> String {
+        "\(location)/metadata/\(zeroPadded(version, 5))-\(RandomUUID.make()).metadata.json"
+    }
+
+    /// The version number at the start of a metadata file name.
+    static func version(of location: String) -> Int? {
+        let file = location.split(separator: "/").last.map(String.init) ?? ""
+        guard let dash = file.firstIndex(of: "-") else { return nil }
+        return Int(file[..<dash])
+    }
+}
+
+/// Deletes a table's files (data, manifests, manifest lists, metadata), best effort.
+enum TablePurge {
+    static func purge(_ table: Table) async {
+        var files = Set<String>()
+        for snapshot in table.metadata.snapshots {
+            if !snapshot.manifestList.isEmpty { files.insert(snapshot.manifestList) }
+            guard let list = try? await table.io.read(snapshot.manifestList), let manifests = try? ManifestCodec.readManifestList(list) else { continue }
+            for m in manifests {
+                files.insert(m.path)
+                if let bytes = try? await table.io.read(m.path),
+                   let entries = try? ManifestCodec.readManifest(bytes, manifest: m, schema: table.metadata.currentSchema, spec: table.metadata.spec(id: m.partitionSpecId)) {
+                    for e in entries { files.insert(e.dataFile.filePath) }
+                }
+            }
+        }
+        for e in table.metadata.metadataLog { files.insert(e.metadataFile) }
+        files.insert(table.metadataLocation)
+        for f in files { try? await table.io.delete(f) }
+    }
+}
+
+/// An in-memory pointer store (tests, embedding, ephemeral catalogs).
+public actor InMemoryPointerStore: MetadataPointerStore {
+    private var namespaces: [Namespace: [(String, String)]] = [:]
+    private var pointers: [TableIdentifier: String] = [:]
+
+    /// Creates an empty store.
+    public init() {}
+
+    /// Creates a namespace.
+    public func createNamespace(_ namespace: Namespace, properties: [(String, String)]) throws {
+        guard namespaces[namespace] == nil else { throw CatalogError.namespaceAlreadyExists(namespace.description) }
+        namespaces[namespace] = properties
+    }
+    /// Whether a namespace exists.
+    public func namespaceExists(_ namespace: Namespace) -> Bool {
+        namespaces.keys.contains { Array($0.levels.prefix(namespace.levels.count)) == namespace.levels }
+            || pointers.keys.contains { Array($0.namespace.levels.prefix(namespace.levels.count)) == namespace.levels }
+    }
+    /// All namespaces.
+    public func allNamespaces() -> [Namespace] { Array(Set(namespaces.keys).union(pointers.keys.map(\.namespace))) }
+    /// Properties.
+    public func namespaceProperties(_ namespace: Namespace) -> [(String, String)] { namespaces[namespace] ?? [] }
+    /// Drops a namespace.
+    public func dropNamespace(_ namespace: Namespace) { namespaces[namespace] = nil }
+    /// Tables of a namespace.
+    public func tables(in namespace: Namespace) -> [TableIdentifier] { pointers.keys.filter { $0.namespace == namespace } }
+    /// A pointer.
+    public func pointer(_ table: TableIdentifier) -> String? { pointers[table] }
+    /// Registers a table.
+    public func createPointer(_ table: TableIdentifier, location: String) throws {
+        guard pointers[table] == nil else { throw CatalogError.tableAlreadyExists(table.description) }
+        pointers[table] = location
+    }
+    /// Compare-and-swap.
+    public func swapPointer(_ table: TableIdentifier, expected: String, new: String) -> Bool {
+        guard pointers[table] == expected else { return false }
+        pointers[table] = new
+        return true
+    }
+    /// Removes a table.
+    public func deletePointer(_ table: TableIdentifier) { pointers[table] = nil }
+    /// Renames a table.
+    public func renamePointer(_ from: TableIdentifier, to: TableIdentifier) {
+        pointers[to] = pointers[from]
+        pointers[from] = nil
+    }
+}
+
+/// An in-memory catalog over any FileIO.
+public typealias InMemoryCatalog = PointerCatalog<InMemoryPointerStore>

@@ -1,0 +1,224 @@
+import JSONSupport
+
+/// A condition a commit requires of the table's current metadata (REST spec requirements).
+public enum TableRequirement: Sendable, Hashable {
+    /// The table must not exist yet.
+    case assertCreate
+    /// The table UUID must match.
+    case assertTableUUID(String)
+    /// The ref must point at this snapshot (nil: the ref must not exist).
+    case assertRefSnapshotId(ref: String, snapshotId: Int64?)
+    /// The last assigned column id must match.
+    case assertLastAssignedFieldId(Int)
+    /// The current schema id must match.
+    case assertCurrentSchemaId(Int)
+    /// The last assigned partition id must match.
+    case assertLastAssignedPartitionId(Int)
+    /// The default spec id must match.
+    case assertDefaultSpecId(Int)
+    /// The default sort order id must match.
+    case assertDefaultSortOrderId(Int)
+
+    /// Checks the requirement; throws `CatalogError.commitConflict` naming what changed.
+    public func check(_ metadata: TableMetadata?) throws {
+        guard let m = metadata else {
+            if case .assertCreate = self { return }
+            throw CatalogError.commitConflict("the table does not exist")
+        }
+        switch self {
+        case .assertCreate: throw CatalogError.commitConflict("the table already exists")
+        case .assertTableUUID(let u):
+            guard m.tableUUID == u else { throw CatalogError.commitConflict("table UUID is \(m.tableUUID), expected \(u)") }
+        case .assertRefSnapshotId(let ref, let id):
+            let current = m.ref(ref)?.snapshotId
+            guard current == id else {
+                throw CatalogError.commitConflict("branch \(ref) points at \(current.map(String.init) ?? "nothing"), expected \(id.map(String.init) ?? "nothing")")
+            }
+        case .assertLastAssignedFieldId(let v):
+            guard m.lastColumnId == v else { throw CatalogError.commitConflict("last column id is \(m.lastColumnId), expected \(v)") }
+        case .assertCurrentSchemaId(let v):
+            guard m.currentSchemaId == v else { throw CatalogError.commitConflict("current schema is \(m.currentSchemaId), expected \(v)") }
+        case .assertLastAssignedPartitionId(let v):
+            guard m.lastPartitionId == v else { throw CatalogError.commitConflict("last partition id is \(m.lastPartitionId), expected \(v)") }
+        case .assertDefaultSpecId(let v):
+            guard m.defaultSpecId == v else { throw CatalogError.commitConflict("default spec is \(m.defaultSpecId), expected \(v)") }
+        case .assertDefaultSortOrderId(let v):
+            guard m.defaultSortOrderId == v else { throw CatalogError.commitConflict("default sort order is \(m.defaultSortOrderId), expected \(v)") }
+        }
+    }
+
+    /// The REST JSON form.
+    public var json: JSONValue {
+        switch self {
+        case .assertCreate: return .object([("type", .string("assert-create"))])
+        case .assertTableUUID(let u): return .object([("type", .string("assert-table-uuid")), ("uuid", .string(u))])
+        case .assertRefSnapshotId(let r, let id):
+            return .object([("type", .string("assert-ref-snapshot-id")), ("ref", .string(r)), ("snapshot-id", id.map { .int($0) } ?? .null)])
+        case .assertLastAssignedFieldId(let v): return .object([("type", .string("assert-last-assigned-field-id")), ("last-assigned-field-id", .int(Int64(v)))])
+        case .assertCurrentSchemaId(let v): return .object([("type", .string("assert-current-schema-id")), ("current-schema-id", .int(Int64(v)))])
+        case .assertLastAssignedPartitionId(let v): return .object([("type", .string("assert-last-assigned-partition-id")), ("last-assigned-partition-id", .int(Int64(v)))])
+        case .assertDefaultSpecId(let v): return .object([("type", .string("assert-default-spec-id")), ("default-spec-id", .int(Int64(v)))])
+        case .assertDefaultSortOrderId(let v): return .object([("type", .string("assert-default-sort-order-id")), ("default-sort-order-id", .int(Int64(v)))])
+        }
+    }
+}
+
+/// A change to table metadata (REST spec updates).
+public enum TableUpdate: Sendable, Hashable {
+    /// Adds a schema.
+    case addSchema(Schema)
+    /// Sets the current schema (-1: the last added).
+    case setCurrentSchema(Int)
+    /// Adds a partition spec.
+    case addSpec(PartitionSpec)
+    /// Sets the default spec (-1: the last added).
+    case setDefaultSpec(Int)
+    /// Adds a sort order.
+    case addSortOrder(SortOrder)
+    /// Sets the default sort order (-1: the last added).
+    case setDefaultSortOrder(Int)
+    /// Adds a snapshot.
+    case addSnapshot(Snapshot)
+    /// Points a branch or tag at a snapshot.
+    case setSnapshotRef(name: String, ref: SnapshotRef)
+    /// Removes snapshots.
+    case removeSnapshots([Int64])
+    /// Removes a ref.
+    case removeSnapshotRef(String)
+    /// Sets properties.
+    case setProperties([(String, String)])
+    /// Removes properties.
+    case removeProperties([String])
+    /// Changes the location.
+    case setLocation(String)
+    /// Upgrades the format version.
+    case upgradeFormatVersion(Int)
+
+    /// Equality by the REST JSON form.
+    public static func == (a: TableUpdate, b: TableUpdate) -> Bool { a.json == b.json }
+    /// Hashes the REST JSON form.
+    public func hash(into h: inout Hasher) { h.combine(json) }
+
+    /// The REST JSON form.
+    public var json: JSONValue {
+        func obj(_ action: String, _ rest: [(String, JSONValue)]) -> JSONValue { .object([("action", .string(action))] + rest) }
+        switch self {
+        case .addSchema(let s): return obj("add-schema", [("schema", s.json)])
+        case .setCurrentSchema(let id): return obj("set-current-schema", [("schema-id", .int(Int64(id)))])
+        case .addSpec(let s): return obj("add-spec", [("spec", s.json)])
+        case .setDefaultSpec(let id): return obj("set-default-spec", [("spec-id", .int(Int64(id)))])
+        case .addSortOrder(let o): return obj("add-sort-order", [("sort-order", o.json)])
+        case .setDefaultSortOrder(let id): return obj("set-default-sort-order", [("sort-order-id", .int(Int64(id)))])
+        case .addSnapshot(let s): return obj("add-snapshot", [("snapshot", s.json)])
+        case .setSnapshotRef(let name, let ref):
+            guard case .object(let pairs) = ref.json else { return .null }
+            return obj("set-snapshot-ref", [("ref-name", .string(name))] + pairs)
+        case .removeSnapshots(let ids): return obj("remove-snapshots", [("snapshot-ids", .array(ids.map { .int($0) }))])
+        case .removeSnapshotRef(let name): return obj("remove-snapshot-ref", [("ref-name", .string(name))])
+        case .setProperties(let p): return obj("set-properties", [("updates", .object(p.map { ($0.0, .string($0.1)) }))])
+        case .removeProperties(let keys): return obj("remove-properties", [("removals", .array(keys.map { .string($0) }))])
+        case .setLocation(let l): return obj("set-location", [("location", .string(l))])
+        case .upgradeFormatVersion(let v): return obj("upgrade-format-version", [("format-version", .int(Int64(v)))])
+        }
+    }
+
+    /// Applies the update to metadata (pure), as a catalog does on commit.
+    public func apply(to m: inout TableMetadata, now: Int64) throws {
+        switch self {
+        case .addSchema(let s):
+            guard m.schema(id: s.schemaId) == nil else { return }
+            m.schemas.append(s)
+            m.lastColumnId = max(m.lastColumnId, s.highestFieldId)
+        case .setCurrentSchema(let id):
+            let target = id == -1 ? (m.schemas.last?.schemaId ?? 0) : id
+            guard m.schema(id: target) != nil else { throw CatalogError.invalidCommit("no schema \(target)") }
+            m.currentSchemaId = target
+        case .addSpec(let s):
+            guard m.spec(id: s.specId) == nil else { return }
+            m.partitionSpecs.append(s)
+            m.lastPartitionId = max(m.lastPartitionId, s.lastAssignedFieldId)
+        case .setDefaultSpec(let id):
+            let target = id == -1 ? (m.partitionSpecs.last?.specId ?? 0) : id
+            guard m.spec(id: target) != nil else { throw CatalogError.invalidCommit("no partition spec \(target)") }
+            m.defaultSpecId = target
+        case .addSortOrder(let o):
+            guard !m.sortOrders.contains(where: { $0.orderId == o.orderId }) else { return }
+            m.sortOrders.append(o)
+        case .setDefaultSortOrder(let id):
+            m.defaultSortOrderId = id == -1 ? (m.sortOrders.last?.orderId ?? 0) : id
+        case .addSnapshot(let s):
+            guard m.snapshot(id: s.snapshotId) == nil else { throw CatalogError.invalidCommit("snapshot \(s.snapshotId) already exists") }
+            if m.formatVersion >= 2 && s.sequenceNumber <= m.lastSequenceNumber && s.parentSnapshotId != nil {
+                throw CatalogError.commitConflict("sequence number \(s.sequenceNumber) is not above \(m.lastSequenceNumber)")
+            }
+            m.snapshots.append(s)
+            m.lastSequenceNumber = max(m.lastSequenceNumber, s.sequenceNumber)
+            m.lastUpdatedMs = max(now, s.timestampMs)
+        case .setSnapshotRef(let name, let ref):
+            guard m.snapshot(id: ref.snapshotId) != nil else { throw CatalogError.invalidCommit("ref \(name) points at unknown snapshot \(ref.snapshotId)") }
+            if let i = m.refs.firstIndex(where: { $0.0 == name }) { m.refs[i].1 = ref } else { m.refs.append((name, ref)) }
+            if name == "main" {
+                m.currentSnapshotId = ref.snapshotId
+                m.snapshotLog.append((timestampMs: m.snapshot(id: ref.snapshotId)?.timestampMs ?? now, snapshotId: ref.snapshotId))
+            }
+        case .removeSnapshots(let ids):
+            let set = Set(ids)
+            m.snapshots.removeAll { set.contains($0.snapshotId) }
+            m.snapshotLog.removeAll { set.contains($0.snapshotId) }
+            m.refs.removeAll { set.contains($0.1.snapshotId) }
+        case .removeSnapshotRef(let name):
+            m.refs.removeAll { $0.0 == name }
+            if name == "main" { m.currentSnapshotId = nil }
+        case .setProperties(let updates):
+            for (k, v) in updates {
+                if let i = m.properties.firstIndex(where: { $0.0 == k }) { m.properties[i].1 = v } else { m.properties.append((k, v)) }
+            }
+        case .removeProperties(let keys):
+            m.properties.removeAll { keys.contains($0.0) }
+        case .setLocation(let l): m.location = l
+        case .upgradeFormatVersion(let v):
+            guard v >= m.formatVersion, v <= 3 else { throw CatalogError.invalidCommit("cannot change format version \(m.formatVersion) to \(v)") }
+            m.formatVersion = v
+        }
+    }
+}
+
+/// Errors of catalogs and commits.
+public enum CatalogError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No such namespace.
+    case noSuchNamespace(String)
+    /// No such table.
+    case noSuchTable(String)
+    /// The namespace exists already.
+    case namespaceAlreadyExists(String)
+    /// The table exists already.
+    case tableAlreadyExists(String)
+    /// The namespace still holds tables.
+    case namespaceNotEmpty(String)
+    /// The table changed since it was read: retry on the refreshed table.
+    case commitConflict(String)
+    /// The commit itself is invalid.
+    case invalidCommit(String)
+    /// The outcome of a commit is unknown (never clean up files then).
+    case commitStateUnknown(String)
+    /// A bad identifier or argument.
+    case invalidArgument(String)
+    /// The catalog's storage failed.
+    case storage(String)
+
+    /// A readable explanation.
+    public var description: String {
+        switch self {
+        case .noSuchNamespace(let n): return "namespace does not exist: \(n)"
+        case .noSuchTable(let t): return "table does not exist: \(t)"
+        case .namespaceAlreadyExists(let n): return "namespace already exists: \(n)"
+        case .tableAlreadyExists(let t): return "table already exists: \(t)"
+        case .namespaceNotEmpty(let n): return "namespace is not empty: \(n)"
+        case .commitConflict(let m): return "commit conflict: \(m)"
+        case .invalidCommit(let m): return "invalid commit: \(m)"
+        case .commitStateUnknown(let m): return "commit state unknown: \(m)"
+        case .invalidArgument(let m): return m
+        case .storage(let m): return "catalog storage error: \(m)"
+        }
+    }
+}
