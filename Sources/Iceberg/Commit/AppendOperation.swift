@@ -1,0 +1,241 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Commits data files to a table as a new `append` snapshot on `main`.
+///
+/// The new files go into one new manifest (written once; its entries inherit snapshot id and
+/// sequence numbers so retries can reuse it). The manifest list carries the parent's
+/// manifests; once a spec has `commit.manifest.min-count-to-merge` manifests, small ones are
+/// merged so metadata does not grow per commit. On a conflict the append is rebuilt on the
+/// refreshed table and retried per `commit.retry.*`. Files written for failed attempts are
+/// deleted, except when the outcome is unknown.
+public struct AppendOperation {
+    /// The catalog to commit through.
+    public let catalog: Catalog
+    /// The table.
+    public let identifier: TableIdentifier
+
+    /// Creates the operation.
+    public init(catalog: Catalog, identifier: TableIdentifier) {
+        self.catalog = catalog
+        self.identifier = identifier
+    }
+
+    /// Commits the files; returns the table after the commit.
+    @discardableResult
+    public func commit(_ files: [DataFile], startingFrom loaded: Table? = nil) async throws -> Table {
+        var table: Table
+        if let loaded { table = loaded } else { table = try await catalog.loadTable(identifier) }
+        let m = table.metadata
+        let retries = Int(m.property("commit.retry.num-retries") ?? "") ?? 4
+        let minWait = Int(m.property("commit.retry.min-wait-ms") ?? "") ?? 100
+        let maxWait = Int(m.property("commit.retry.max-wait-ms") ?? "") ?? 60_000
+        let totalTimeout = Int64(m.property("commit.retry.total-timeout-ms") ?? "") ?? 1_800_000
+        let started = nowMs()
+        let io = table.io
+        // The new manifest depends only on the files and the spec, so it survives retries.
+        let spec = m.defaultSpec
+        let addedManifestPath = "\(m.location)/metadata/\(RandomUUID.make())-m0.avro"
+        let manifestBytes = try ManifestCodec.writeManifest(
+            files.map { ManifestEntry(status: .added, snapshotId: m.formatVersion == 1 ? nil : nil, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0) },
+            spec: spec, schema: m.currentSchema, formatVersion: m.formatVersion)
+        var written: [String] = []
+        var manifestWritten = false
+        var attempt = 0
+        while true {
+            attempt += 1
+            var attemptFiles: [String] = []
+            do {
+                if m.formatVersion == 1 || !manifestWritten {
+                    // v1 entries must carry the snapshot id, so v1 rewrites the manifest per attempt.
+                    manifestWritten = true
+                }
+                let (updates, requirements, files) = try await buildSnapshot(table: table, files: files, addedManifest: (addedManifestPath, manifestBytes), attempt: attempt,
+                                                                             alreadyWritten: written.contains(addedManifestPath))
+                attemptFiles = files
+                written += files.filter { !written.contains($0) }
+                let committed = try await catalog.commitTable(identifier, requirements: requirements, updates: updates)
+                return committed
+            } catch let CatalogError.commitConflict(message) {
+                // Remove this attempt's manifest list and merged manifests; keep the added manifest.
+                for f in attemptFiles where f != addedManifestPath { try? await io.delete(f) }
+                written.removeAll { attemptFiles.contains($0) && $0 != addedManifestPath }
+                guard attempt <= retries, nowMs() - started < totalTimeout else {
+                    for f in written { try? await io.delete(f) }
+                    throw CatalogError.commitConflict("\(message) (gave up after \(attempt) attempts)")
+                }
+                let wait = min(maxWait, minWait * (1 << min(attempt - 1, 20)))
+                let jittered = Int.random(in: wait / 2...max(wait / 2, wait))
+                try await Task.sleep(nanoseconds: UInt64(jittered) * 1_000_000)
+                table = try await catalog.loadTable(identifier)
+            } catch let error as CatalogError {
+                if case .commitStateUnknown = error { throw error }
+                for f in written { try? await io.delete(f) }
+                throw error
+            } catch {
+                for f in written { try? await io.delete(f) }
+                throw error
+            }
+        }
+    }
+
+    /// Builds the snapshot for one attempt; returns updates, requirements and files written.
+    func buildSnapshot(table: Table, files: [DataFile], addedManifest: (String, [UInt8]), attempt: Int,
+                       alreadyWritten: Bool) async throws -> ([TableUpdate], [TableRequirement], [String]) {
+        let m = table.metadata
+        let io = table.io
+        let parent = m.currentSnapshot
+        var snapshotId = Int64.random(in: 1...Int64.max)
+        while m.snapshot(id: snapshotId) != nil { snapshotId = Int64.random(in: 1...Int64.max) }
+        let sequence = m.formatVersion >= 2 ? m.lastSequenceNumber + 1 : 0
+        var writtenNow: [String] = []
+
+        // The added manifest (v1 must embed the snapshot id).
+        let addedPath: String
+        let addedBytes: [UInt8]
+        if m.formatVersion == 1 {
+            addedPath = "\(m.location)/metadata/\(RandomUUID.make())-m0.avro"
+            addedBytes = try ManifestCodec.writeManifest(files.map { ManifestEntry(status: .added, snapshotId: snapshotId, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0) },
+                                                          spec: m.defaultSpec, schema: m.currentSchema, formatVersion: 1)
+            try await io.write(addedPath, addedBytes)
+            writtenNow.append(addedPath)
+        } else {
+            addedPath = addedManifest.0
+            addedBytes = addedManifest.1
+            if !alreadyWritten {
+                try await io.write(addedPath, addedBytes)
+            }
+            writtenNow.append(addedPath)
+        }
+        let partitionType = try m.defaultSpec.partitionType(m.currentSchema)
+        let added = ManifestFile(path: addedPath, length: Int64(addedBytes.count), partitionSpecId: m.defaultSpecId, sequenceNumber: sequence,
+                                 minSequenceNumber: sequence, addedSnapshotId: snapshotId, addedFilesCount: Int32(files.count),
+                                 existingFilesCount: 0, deletedFilesCount: 0, addedRowsCount: files.reduce(0) { $0 + $1.recordCount },
+                                 existingRowsCount: 0, deletedRowsCount: 0,
+                                 partitions: ManifestSummary.summarize(files.map(\.partition), partitionType), keyMetadata: nil)
+
+        var manifests: [ManifestFile] = [added]
+        if let parent {
+            let scan = try TableScan(metadata: m, io: io, snapshotId: parent.snapshotId)
+            var existing = try await scan.manifests()
+            let (merged, mergedFiles) = try await ManifestMerger(metadata: m, io: io, snapshotId: snapshotId, sequenceNumber: sequence)
+                .merge(existing, adding: added)
+            existing = merged
+            writtenNow += mergedFiles
+            manifests = existing
+        }
+
+        let listPath = "\(m.location)/metadata/snap-\(snapshotId)-\(attempt)-\(RandomUUID.make()).avro"
+        let listBytes = try ManifestCodec.writeManifestList(manifests, snapshotId: snapshotId, parentSnapshotId: parent?.snapshotId,
+                                                            sequenceNumber: sequence, formatVersion: m.formatVersion)
+        try await io.write(listPath, listBytes)
+        writtenNow.append(listPath)
+
+        let summary = SnapshotSummary.append(files: files, parent: parent)
+        var snapshot = Snapshot(snapshotId: snapshotId, parentSnapshotId: parent?.snapshotId, sequenceNumber: sequence, timestampMs: nowMs(),
+                                manifestList: listPath, summary: summary, schemaId: m.currentSchemaId)
+        if m.formatVersion >= 3 { snapshot.firstRowId = m.nextRowId ?? 0; snapshot.addedRows = 0 }
+        let updates: [TableUpdate] = [.addSnapshot(snapshot), .setSnapshotRef(name: "main", ref: SnapshotRef(snapshotId: snapshotId, type: .branch))]
+        let requirements: [TableRequirement] = [.assertTableUUID(m.tableUUID), .assertRefSnapshotId(ref: "main", snapshotId: parent?.snapshotId)]
+        return (updates, requirements, writtenNow)
+    }
+}
+
+/// Snapshot summary fields (the spec's Appendix F names).
+enum SnapshotSummary {
+    static func append(files: [DataFile], parent: Snapshot?) -> [(String, String)] {
+        func total(_ key: String) -> Int64 { Int64(parent?.summary(key) ?? "") ?? 0 }
+        let records = files.reduce(0) { $0 + $1.recordCount }
+        let bytes = files.reduce(0) { $0 + $1.fileSizeInBytes }
+        let partitions = Set(files.map { $0.partition.map { $0?.description ?? "null" } }).count
+        return [
+            ("operation", "append"),
+            ("added-data-files", String(files.count)),
+            ("added-records", String(records)),
+            ("added-files-size", String(bytes)),
+            ("changed-partition-count", String(partitions)),
+            ("total-records", String(total("total-records") + records)),
+            ("total-files-size", String(total("total-files-size") + bytes)),
+            ("total-data-files", String(total("total-data-files") + Int64(files.count))),
+            ("total-delete-files", String(total("total-delete-files"))),
+            ("total-position-deletes", String(total("total-position-deletes"))),
+            ("total-equality-deletes", String(total("total-equality-deletes"))),
+        ]
+    }
+}
+
+/// Partition field summaries for a manifest list entry.
+enum ManifestSummary {
+    static func summarize(_ partitions: [[Literal?]], _ type: StructType) -> [FieldSummary] {
+        type.fields.enumerated().map { i, field in
+            var containsNull = false, containsNaN = false
+            var lo: Literal? = nil, hi: Literal? = nil
+            for p in partitions {
+                guard i < p.count, let v = p[i] else { containsNull = true; continue }
+                if case .double(let d) = v, d.isNaN { containsNaN = true; continue }
+                if case .float(let f) = v, f.isNaN { containsNaN = true; continue }
+                if lo == nil || (Literal.compare(v, lo!) ?? 0) < 0 { lo = v }
+                if hi == nil || (Literal.compare(v, hi!) ?? 0) > 0 { hi = v }
+            }
+            return FieldSummary(containsNull: containsNull, containsNaN: containsNaN,
+                                lowerBound: lo?.serialized(as: field.type), upperBound: hi?.serialized(as: field.type))
+        }
+    }
+}
+
+/// Merges small manifests of a spec once there are enough of them
+/// (`commit.manifest.min-count-to-merge`, `commit.manifest.target-size-bytes`,
+/// `commit.manifest-merge.enabled`), rewriting live entries as EXISTING.
+struct ManifestMerger {
+    let metadata: TableMetadata
+    let io: FileIO
+    let snapshotId: Int64
+    let sequenceNumber: Int64
+
+    func merge(_ existing: [ManifestFile], adding added: ManifestFile) async throws -> ([ManifestFile], [String]) {
+        let all = [added] + existing
+        guard metadata.property("commit.manifest-merge.enabled") != "false" else { return (all, []) }
+        let minCount = Int(metadata.property("commit.manifest.min-count-to-merge") ?? "") ?? 100
+        let target = Int64(metadata.property("commit.manifest.target-size-bytes") ?? "") ?? 8 << 20
+        var out: [ManifestFile] = []
+        var written: [String] = []
+        let groups = Dictionary(grouping: all, by: { "\($0.partitionSpecId)-\($0.content.rawValue)" })
+        for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
+            let small = group.filter { $0.length < target }
+            guard small.count >= minCount, let first = small.first, first.content == .data,
+                  let spec = metadata.spec(id: first.partitionSpecId) else {
+                out += group
+                continue
+            }
+            var entries: [ManifestEntry] = []
+            for mf in small {
+                for var e in try ManifestCodec.readManifest(try await io.read(mf.path), manifest: mf, schema: metadata.currentSchema, spec: spec)
+                    where e.status != .deleted {
+                    if e.status == .added && mf.addedSnapshotId != snapshotId { e.status = .existing }
+                    if mf.path == added.path { e.snapshotId = snapshotId; e.sequenceNumber = sequenceNumber; e.fileSequenceNumber = sequenceNumber }
+                    entries.append(e)
+                }
+            }
+            let bytes = try ManifestCodec.writeManifest(entries, spec: spec, schema: metadata.currentSchema, formatVersion: metadata.formatVersion)
+            let path = "\(metadata.location)/metadata/\(RandomUUID.make())-m1.avro"
+            try await io.write(path, bytes)
+            written.append(path)
+            let partitionType = try spec.partitionType(metadata.currentSchema)
+            let addedEntries = entries.filter { $0.status == .added }
+            let existingEntries = entries.filter { $0.status == .existing }
+            out.append(ManifestFile(path: path, length: Int64(bytes.count), partitionSpecId: spec.specId, sequenceNumber: sequenceNumber,
+                                    minSequenceNumber: entries.compactMap(\.sequenceNumber).min() ?? sequenceNumber, addedSnapshotId: snapshotId,
+                                    addedFilesCount: Int32(addedEntries.count), existingFilesCount: Int32(existingEntries.count), deletedFilesCount: 0,
+                                    addedRowsCount: addedEntries.reduce(0) { $0 + $1.dataFile.recordCount },
+                                    existingRowsCount: existingEntries.reduce(0) { $0 + $1.dataFile.recordCount }, deletedRowsCount: 0,
+                                    partitions: ManifestSummary.summarize(entries.map(\.dataFile.partition), partitionType), keyMetadata: nil))
+            out += group.filter { $0.length >= target }
+        }
+        // Keep the new manifest first, as writers conventionally do.
+        out.sort { ($0.addedSnapshotId == snapshotId ? 0 : 1) < ($1.addedSnapshotId == snapshotId ? 0 : 1) }
+        return (out, written)
+    }
+}
