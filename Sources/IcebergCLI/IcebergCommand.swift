@@ -6,7 +6,8 @@ struct IcebergCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iceberg",
         abstract: "Write, read and inspect Apache Iceberg tables and Parquet files.",
-        subcommands: [ParquetCommand.self]
+        subcommands: [NamespaceCommand.self, TableCommand.self, AppendCommand.self, ScanCommand.self, SnapshotsCommand.self,
+                      DescribeCommand.self, FilesCommand.self, ParquetCommand.self]
     )
 }
 

@@ -1,0 +1,398 @@
+import ArgumentParser
+import Iceberg
+import IcebergSQLite
+import JSONSupport
+import Parquet
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `--catalog` shared by table commands.
+struct CatalogOptions: ParsableArguments {
+    @Option(help: "Catalog URI: sqlite:PATH?warehouse=DIR[&name=N] (default: ICEBERG_CATALOG or ./warehouse/catalog.db).")
+    var catalog: String?
+
+    /// Opens the catalog.
+    func open() throws -> SQLiteCatalog {
+        let uri = catalog ?? ProcessInfo.environmentValue("ICEBERG_CATALOG") ?? "sqlite:./warehouse/catalog.db?warehouse=./warehouse"
+        guard uri.hasPrefix("sqlite:") else { throw ValidationError("unsupported catalog '\(uri)': expected sqlite:PATH?warehouse=DIR") }
+        let rest = uri.dropFirst("sqlite:".count)
+        let parts = rest.split(separator: "?", maxSplits: 1)
+        let path = absolute(String(parts[0]))
+        var warehouse: String? = nil
+        var name = "default"
+        if parts.count > 1 {
+            for kv in parts[1].split(separator: "&") {
+                let pair = kv.split(separator: "=", maxSplits: 1).map(String.init)
+                guard pair.count == 2 else { continue }
+                if pair[0] == "warehouse" { warehouse = absolute(pair[1]) } else if pair[0] == "name" { name = pair[1] }
+            }
+        }
+        let dir = String(path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
+        let wh = warehouse ?? dir
+        _ = mkdirs(wh)
+        _ = mkdirs(dir)
+        return try SQLiteCatalog.open(path: path, name: name, warehouse: wh)
+    }
+
+    func absolute(_ p: String) -> String {
+        if p.hasPrefix("/") || p.contains("://") { return p }
+        var buf = [CChar](repeating: 0, count: 4096)
+        let cwd = getcwd(&buf, buf.count).map { String(cString: $0) } ?? "."
+        var parts = cwd.split(separator: "/").map(String.init)
+        for c in p.split(separator: "/") {
+            if c == "." { continue }
+            if c == ".." { _ = parts.popLast(); continue }
+            parts.append(String(c))
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    func mkdirs(_ path: String) -> Bool {
+        var dir = ""
+        for part in path.split(separator: "/") {
+            dir += "/" + part
+            if mkdir(dir, 0o755) != 0 && errno != EEXIST { return false }
+        }
+        return true
+    }
+}
+
+enum ProcessInfo {
+    static func environmentValue(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+}
+
+/// Runs an async command body with error reporting.
+func runAsync(_ body: @escaping @Sendable () async throws -> Void) throws {
+    let box = ErrorBox()
+    let done = DispatchLikeSemaphore()
+    Task {
+        do { try await body() } catch { box.error = error }
+        done.signal()
+    }
+    done.wait()
+    if let e = box.error {
+        if let e = e as? ValidationError { throw e }
+        printError("error: \(e)")
+        throw ExitCode.failure
+    }
+}
+
+final class ErrorBox: @unchecked Sendable { var error: Error? }
+
+/// A minimal semaphore so synchronous `run()` can wait for async work.
+final class DispatchLikeSemaphore: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var cond = pthread_cond_t()
+    private var done = false
+    init() { pthread_mutex_init(&mutex, nil); pthread_cond_init(&cond, nil) }
+    func signal() { pthread_mutex_lock(&mutex); done = true; pthread_cond_signal(&cond); pthread_mutex_unlock(&mutex) }
+    func wait() { pthread_mutex_lock(&mutex); while !done { pthread_cond_wait(&cond, &mutex) }; pthread_mutex_unlock(&mutex) }
+}
+
+func parseProperties(_ items: [String]) throws -> [(String, String)] {
+    try items.map { item in
+        let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+        guard kv.count == 2, !kv[0].isEmpty else { throw ValidationError("property '\(item)' is not KEY=VALUE") }
+        return (kv[0], kv[1])
+    }
+}
+
+struct NamespaceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "namespace", abstract: "Create, list and drop namespaces.",
+                                                    subcommands: [Create.self, List.self, Drop.self])
+
+    struct Create: ParsableCommand {
+        @OptionGroup var options: CatalogOptions
+        @Argument(help: "Namespace (dotted for nesting).") var namespace: String
+        @Option(name: .customLong("property"), help: "KEY=VALUE (repeatable).") var properties: [String] = []
+        func run() throws {
+            let catalog = try options.open()
+            let ns = try Namespace(parsing: namespace)
+            let props = try parseProperties(properties)
+            try runAsync { try await catalog.createNamespace(ns, properties: props) }
+            print(JSONValue.object([("namespace", .string(ns.description))]).serialized())
+        }
+    }
+
+    struct List: ParsableCommand {
+        @OptionGroup var options: CatalogOptions
+        @Argument(help: "Parent namespace.") var parent: String?
+        func run() throws {
+            let catalog = try options.open()
+            let p = try parent.map { try Namespace(parsing: $0) }
+            try runAsync {
+                for ns in try await catalog.listNamespaces(parent: p) { print(JSONValue.object([("namespace", .string(ns.description))]).serialized()) }
+            }
+        }
+    }
+
+    struct Drop: ParsableCommand {
+        @OptionGroup var options: CatalogOptions
+        @Argument var namespace: String
+        func run() throws {
+            let catalog = try options.open()
+            let ns = try Namespace(parsing: namespace)
+            try runAsync { try await catalog.dropNamespace(ns) }
+        }
+    }
+}
+
+struct TableCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "table", abstract: "Create, list, drop and rename tables.",
+                                                    subcommands: [Create.self, List.self, Drop.self, Rename.self])
+
+    struct Create: ParsableCommand {
+        @OptionGroup var options: CatalogOptions
+        @Argument(help: "NAMESPACE.TABLE") var table: String
+        @Option(help: "Iceberg schema JSON file.") var schema: String
+        @Option(help: "Partition spec, e.g. \"day(ts),bucket(16,id),truncate(4,name),category\".") var partition: String?
+        @Option(help: "Sort order, e.g. \"ts desc, id\".") var sort: String?
+        @Option(name: .customLong("property"), help: "KEY=VALUE (repeatable).") var properties: [String] = []
+        @Option(help: "Format version, 1 or 2.") var formatVersion: Int = 2
+        @Option(help: "Table location (default: under the warehouse).") var location: String?
+        func run() throws {
+            let catalog = try options.open()
+            let id = try TableIdentifier(parsing: table)
+            let s = try Schema(jsonText: try readTextFile(schema))
+            let spec = try partition.map { try SpecParsing.partitionSpec($0, schema: s) } ?? .unpartitioned
+            let order = try sort.map { try SpecParsing.sortOrder($0, schema: s) } ?? .unsorted
+            guard formatVersion == 1 || formatVersion == 2 else { throw ValidationError("--format-version must be 1 or 2") }
+            let creation = TableCreation(schema: s, spec: spec, sortOrder: order, properties: try parseProperties(properties),
+                                         location: location, formatVersion: formatVersion)
+            try runAsync {
+                let t = try await catalog.createTable(id, creation)
+                print(JSONValue.object([("table", .string(id.description)), ("location", .string(t.metadata.location)),
+                                        ("metadata", .string(t.metadataLocation))]).serialized())
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        @OptionGroup var options: CatalogOptions
+        @Argument var namespace: String
+        func run() throws {
+            let catalog = try options.open()
+            let ns = try Namespace(parsing: namespace)
+            try runAsync { for t in try await catalog.listTables(ns) { print(JSONValue.object([("table", .string(t.description))]).serialized()) } }
+        }
+    }
+
+    struct Drop: ParsableCommand {
+        @OptionGroup var options: CatalogOptions
+        @Argument var table: String
+        @Flag(help: "Also delete the table's files.") var purge = false
+        func run() throws {
+            let catalog = try options.open()
+            let id = try TableIdentifier(parsing: table)
+            let p = purge
+            try runAsync { try await catalog.dropTable(id, purge: p) }
+        }
+    }
+
+    struct Rename: ParsableCommand {
+        @OptionGroup var options: CatalogOptions
+        @Argument var from: String
+        @Argument var to: String
+        func run() throws {
+            let catalog = try options.open()
+            let a = try TableIdentifier(parsing: from), b = try TableIdentifier(parsing: to)
+            try runAsync { try await catalog.renameTable(a, to: b) }
+        }
+    }
+}
+
+struct AppendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "append", abstract: "Append JSON-lines rows to a table as one snapshot.")
+    @OptionGroup var options: CatalogOptions
+    @Argument(help: "NAMESPACE.TABLE") var table: String
+    @Option(help: "JSON-lines file (default: standard input).") var file: String?
+
+    func run() throws {
+        let catalog = try options.open()
+        let id = try TableIdentifier(parsing: table)
+        let path = file
+        try runAsync {
+            let loaded = try await catalog.loadTable(id)
+            var writer = try TableWriter(metadata: loaded.metadata, io: loaded.io)
+            var fd: Int32 = 0
+            if let path {
+                fd = open(path, O_RDONLY)
+                guard fd >= 0 else { throw ValidationError("cannot open '\(path)': \(String(cString: strerror(errno)))") }
+            }
+            defer { if fd != 0 { close(fd) } }
+            var reader = LineReader(fd: fd)
+            var rows: [(Int, JSONValue)] = []
+            var row = 0
+            // Parse everything first so a bad row fails before any file is written.
+            try reader.forEachLine { line in
+                row += 1
+                var blank = true
+                for b in line where b != 0x20 && b != 0x09 { blank = false; break }
+                if blank { return }
+                var scanner = JSONScanner(line)
+                do {
+                    let v = try scanner.parseValue(depth: 0)
+                    scanner.skipWhitespace()
+                    guard scanner.atEnd else { throw scanner.error("unexpected text after the row") }
+                    guard case .object = v else { throw IcebergError.invalidValue(row: row, field: "", detail: "a row must be a JSON object") }
+                    rows.append((row, v))
+                } catch let e as JSONParseError {
+                    throw IcebergError.invalidValue(row: row, field: "", detail: e.description)
+                }
+            }
+            do {
+                for (n, v) in rows { try await writer.append(v, rowNumber: n) }
+                let files = try await writer.finish()
+                let start = nowMillis()
+                let committed = try await AppendOperation(catalog: catalog, identifier: id).commit(files, startingFrom: loaded)
+                let snap = committed.metadata.currentSnapshot
+                print(JSONValue.object([("table", .string(id.description)), ("snapshot-id", snap.map { .int($0.snapshotId) } ?? .null),
+                                        ("added-records", .int(Int64(rows.count))), ("data-files", .int(Int64(files.count))),
+                                        ("commit-ms", .int(nowMillis() - start))]).serialized())
+            } catch {
+                await writer.abort()
+                throw error
+            }
+        }
+    }
+}
+
+func nowMillis() -> Int64 {
+    var t = timespec()
+    clock_gettime(CLOCK_REALTIME, &t)
+    return Int64(t.tv_sec) * 1000 + Int64(t.tv_nsec) / 1_000_000
+}
+
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scan", abstract: "Print a table's rows as JSON lines.")
+    @OptionGroup var options: CatalogOptions
+    @Argument(help: "NAMESPACE.TABLE") var table: String
+    @Option(help: "Comma-separated top-level columns to print.") var columns: String?
+    @Option(help: "Read this snapshot.") var snapshotId: Int64?
+    @Option(help: "Read the snapshot current at this ISO-8601 time.") var asOf: String?
+    @Option(help: "Read a branch or tag.") var ref: String?
+    @Option(help: "Print at most N rows.") var limit: Int?
+
+    func run() throws {
+        let catalog = try options.open()
+        let id = try TableIdentifier(parsing: table)
+        let (snap, asOfText, refName, cols, lim) = (snapshotId, asOf, ref, columns, limit)
+        guard [snap != nil, asOfText != nil, refName != nil].filter({ $0 }).count <= 1 else {
+            throw ValidationError("use at most one of --snapshot-id, --as-of and --ref")
+        }
+        try runAsync {
+            let t = try await catalog.loadTable(id)
+            var chosen = snap
+            if let text = asOfText {
+                let micros = try TemporalValues.parseTimestamp(text, unitsPerSecond: 1_000_000, withZone: true)
+                guard let s = t.metadata.snapshot(asOf: micros / 1000) else { throw ValidationError("no snapshot at or before \(text)") }
+                chosen = s.snapshotId
+            }
+            if let r = refName {
+                guard let ref = t.metadata.ref(r) else { throw ValidationError("no branch or tag '\(r)'") }
+                chosen = ref.snapshotId
+            }
+            let scan = try TableScan(metadata: t.metadata, io: t.io, snapshotId: chosen)
+            let wanted = cols.map { Set($0.split(separator: ",").map { String($0).trimmingCharacters() }) }
+            if let w = wanted {
+                for c in w where scan.schema.field(at: c) == nil { throw ValidationError("no column '\(c)' in the table") }
+            }
+            var out = StandardOutput()
+            var printed = 0
+            for row in try await scan.rows() {
+                if let l = lim, printed >= l { break }
+                if let w = wanted, case .object(let pairs) = row {
+                    out.line(JSONValue.object(pairs.filter { w.contains($0.0) }).serialized())
+                } else {
+                    out.line(row.serialized())
+                }
+                printed += 1
+            }
+            out.flush()
+        }
+    }
+}
+
+struct SnapshotsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "snapshots", abstract: "List a table's snapshots with their summaries.")
+    @OptionGroup var options: CatalogOptions
+    @Argument var table: String
+    func run() throws {
+        let catalog = try options.open()
+        let id = try TableIdentifier(parsing: table)
+        try runAsync {
+            let t = try await catalog.loadTable(id)
+            for s in t.metadata.snapshots {
+                print(JSONValue.object([
+                    ("snapshot-id", .int(s.snapshotId)), ("parent-snapshot-id", s.parentSnapshotId.map { .int($0) } ?? .null),
+                    ("sequence-number", .int(s.sequenceNumber)), ("timestamp-ms", .int(s.timestampMs)),
+                    ("timestamp", .string(TemporalValues.formatTimestamp(s.timestampMs * 1000, unitsPerSecond: 1_000_000, utc: true))),
+                    ("operation", .string(s.operation)), ("schema-id", s.schemaId.map { .int(Int64($0)) } ?? .null),
+                    ("summary", .object(s.summary.map { ($0.0, .string($0.1)) })),
+                    ("current", .bool(s.snapshotId == t.metadata.currentSnapshotId)),
+                ]).serialized())
+            }
+        }
+    }
+}
+
+struct DescribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Print a table's metadata (by name or metadata file).")
+    @OptionGroup var options: CatalogOptions
+    @Argument(help: "NAMESPACE.TABLE or a path to a metadata.json file.") var table: String
+    func run() throws {
+        let target = table
+        if target.hasSuffix(".json") {
+            let m = try TableMetadata(jsonText: try readTextFile(target))
+            print(m.json.serialized(pretty: true))
+            return
+        }
+        let catalog = try options.open()
+        let id = try TableIdentifier(parsing: target)
+        try runAsync {
+            let t = try await catalog.loadTable(id)
+            guard case .object(var pairs) = t.metadata.json else { return }
+            pairs.insert(("metadata-location", .string(t.metadataLocation)), at: 0)
+            print(JSONValue.object(pairs).serialized(pretty: true))
+        }
+    }
+}
+
+struct FilesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "files", abstract: "List a table's data files with partitions, counts, sizes and bounds.")
+    @OptionGroup var options: CatalogOptions
+    @Argument var table: String
+    @Option(help: "Snapshot to list (default: current).") var snapshotId: Int64?
+    func run() throws {
+        let catalog = try options.open()
+        let id = try TableIdentifier(parsing: table)
+        let snap = snapshotId
+        try runAsync {
+            let t = try await catalog.loadTable(id)
+            let scan = try TableScan(metadata: t.metadata, io: t.io, snapshotId: snap)
+            let schema = t.metadata.currentSchema
+            for task in try await scan.planFiles() {
+                let f = task.file
+                let spec = t.metadata.spec(id: task.specId) ?? t.metadata.defaultSpec
+                let ptype = try spec.partitionType(schema)
+                let partition: [(String, JSONValue)] = zip(ptype.fields, f.partition).map { field, v in (field.name, v.map { $0.json(as: field.type) } ?? .null) }
+                func bounds(_ m: [Int: [UInt8]]) -> JSONValue {
+                    .object(m.keys.sorted().compactMap { k in
+                        guard let type = schema.type(ofFieldId: k), let lit = Literal.deserialize(m[k]!, as: type) else { return nil }
+                        return (schema.columnName(id: k) ?? String(k), lit.json(as: type))
+                    })
+                }
+                func counts(_ m: [Int: Int64]) -> JSONValue { .object(m.keys.sorted().map { (schema.columnName(id: $0) ?? String($0), .int(m[$0]!)) }) }
+                print(JSONValue.object([
+                    ("file-path", .string(f.filePath)), ("file-format", .string(f.fileFormat)), ("spec-id", .int(Int64(task.specId))),
+                    ("partition", .object(partition)), ("record-count", .int(f.recordCount)), ("file-size-in-bytes", .int(f.fileSizeInBytes)),
+                    ("value-counts", counts(f.valueCounts)), ("null-value-counts", counts(f.nullValueCounts)),
+                    ("nan-value-counts", counts(f.nanValueCounts)), ("lower-bounds", bounds(f.lowerBounds)), ("upper-bounds", bounds(f.upperBounds)),
+                ]).serialized())
+            }
+        }
+    }
+}
