@@ -5,32 +5,9 @@ import XCTest
 
 /// The `iceberg parquet …` commands, run as a user would, checked with pyarrow.
 final class CLITests: XCTestCase {
-    /// The `iceberg` executable built next to this test bundle.
-    var executable: String {
-        let bundle = Bundle(for: CLITests.self).bundleURL
-        let candidates = [bundle.appendingPathComponent("iceberg"), bundle.deletingLastPathComponent().appendingPathComponent("iceberg"),
-                          PythonPeer.repoRoot.appendingPathComponent(".build/debug/iceberg")]
-        return (candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]).path
-    }
+    var executable: String { CLIRunner().executable }
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
-
-    func run(_ args: [String], stdin: String? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = inp
-        try p.run()
-        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try inp.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
+    func run(_ args: [String], stdin: String? = nil) throws -> CLIRunner.Result { try CLIRunner().run(args, stdin: stdin) }
 
     func testWriteCatSchemaMetaAndBadInput() throws {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: executable), "build the iceberg product first: \(executable)")
@@ -89,4 +66,35 @@ final class CLITests: XCTestCase {
         XCTAssertNotEqual(corrupt.status, 0)
         XCTAssertTrue(corrupt.stderr.contains("magic"), corrupt.stderr)
     }
+}
+
+/// Runs the `iceberg` executable built next to the test bundle.
+struct CLIRunner {
+    /// The `iceberg` executable built next to this test bundle.
+    var executable: String {
+        let bundle = Bundle(for: CLITests.self).bundleURL
+        let candidates = [bundle.appendingPathComponent("iceberg"), bundle.deletingLastPathComponent().appendingPathComponent("iceberg"),
+                          PythonPeer.repoRoot.appendingPathComponent(".build/debug/iceberg")]
+        return (candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]).path
+    }
+
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    func run(_ args: [String], stdin: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try inp.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
 }
