@@ -270,6 +270,7 @@ struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "scan", abstract: "Print a table's rows as JSON lines.")
     @OptionGroup var options: CatalogOptions
     @Argument(help: "NAMESPACE.TABLE") var table: String
+    @Option(help: "Row filter, e.g. \"ts >= '2024-01-01T00:00:00+00:00' and category in ('a','b') and not (qty < 3)\".") var filter: String?
     @Option(help: "Comma-separated top-level columns to print.") var columns: String?
     @Option(help: "Read this snapshot.") var snapshotId: Int64?
     @Option(help: "Read the snapshot current at this ISO-8601 time.") var asOf: String?
@@ -280,6 +281,7 @@ struct ScanCommand: ParsableCommand {
         let catalog = try options.open()
         let id = try TableIdentifier(parsing: table)
         let (snap, asOfText, refName, cols, lim) = (snapshotId, asOf, ref, columns, limit)
+        let parsedFilter = try filter.map { try FilterParser.parse($0) }
         guard [snap != nil, asOfText != nil, refName != nil].filter({ $0 }).count <= 1 else {
             throw ValidationError("use at most one of --snapshot-id, --as-of and --ref")
         }
@@ -295,7 +297,8 @@ struct ScanCommand: ParsableCommand {
                 guard let ref = t.metadata.ref(r) else { throw ValidationError("no branch or tag '\(r)'") }
                 chosen = ref.snapshotId
             }
-            let scan = try TableScan(metadata: t.metadata, io: t.io, snapshotId: chosen)
+            var scan = try TableScan(metadata: t.metadata, io: t.io, snapshotId: chosen)
+            if let f = parsedFilter { scan = try scan.filtered(f) }
             let wanted = cols.map { Set($0.split(separator: ",").map { String($0).trimmingCharacters() }) }
             if let w = wanted {
                 for c in w where scan.schema.field(at: c) == nil { throw ValidationError("no column '\(c)' in the table") }

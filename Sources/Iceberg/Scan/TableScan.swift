@@ -21,6 +21,8 @@ public struct TableScan: Sendable {
     public let snapshot: Snapshot?
     /// The schema rows are returned in: the snapshot's schema (time travel), or the current one.
     public let schema: Schema
+    /// The row filter bound to `schema` (nil: all rows).
+    public private(set) var filter: BoundExpression? = nil
 
     /// A scan of the current snapshot, or of a chosen one.
     public init(metadata: TableMetadata, io: FileIO, snapshotId: Int64? = nil) throws {
@@ -34,6 +36,13 @@ public struct TableScan: Sendable {
             snapshot = metadata.currentSnapshot
             schema = metadata.currentSchema
         }
+    }
+
+    /// Sets the row filter (bound to the scan's schema).
+    public func filtered(_ expression: Expression) throws -> TableScan {
+        var copy = self
+        copy.filter = try expression.bind(schema)
+        return copy
     }
 
     /// The manifests of the snapshot.
@@ -52,11 +61,38 @@ public struct TableScan: Sendable {
 
     /// The live data files of the snapshot.
     public func planFiles() async throws -> [FileScanTask] {
+        var counts = PruningCounts()
+        return try await planFiles(&counts)
+    }
+
+    /// Plans files and reports how many manifests and files the filter pruned.
+    public func planFiles(_ counts: inout PruningCounts) async throws -> [FileScanTask] {
         var tasks: [FileScanTask] = []
         for m in try await manifests() where m.content == .data {
-            let entries = try ManifestCodec.readManifest(try await io.read(m.path), manifest: m, schema: metadata.currentSchema,
-                                                         spec: metadata.spec(id: m.partitionSpecId))
+            let spec = metadata.spec(id: m.partitionSpecId)
+            var projected = BoundExpression.alwaysTrue
+            var partitionType = StructType([])
+            if let filter, let spec {
+                // The filter is bound to the scan schema; partition sources are current-schema ids, which are stable.
+                projected = Pruning.project(filter, spec, metadata.currentSchema)
+                partitionType = (try? spec.partitionType(metadata.currentSchema)) ?? StructType([])
+                if !Pruning.manifestMayMatch(projected, m.partitions, partitionType) {
+                    counts.manifests += 1
+                    continue
+                }
+            }
+            let entries = try ManifestCodec.readManifest(try await io.read(m.path), manifest: m, schema: metadata.currentSchema, spec: spec)
             for e in entries where e.status != .deleted && e.dataFile.content == .data {
+                if let filter {
+                    let partition = e.dataFile.partition
+                    let partitionMatches = projected.evaluate { id in
+                        partitionType.fields.firstIndex { $0.id == id }.flatMap { $0 < partition.count ? partition[$0] : nil }
+                    }
+                    if !partitionMatches || !Pruning.fileMayMatch(filter, e.dataFile) {
+                        counts.files += 1
+                        continue
+                    }
+                }
                 tasks.append(FileScanTask(file: e.dataFile, specId: m.partitionSpecId, sequenceNumber: e.sequenceNumber ?? 0))
             }
         }
@@ -67,9 +103,35 @@ public struct TableScan: Sendable {
     public func rows() async throws -> [JSONValue] {
         var out: [JSONValue] = []
         let reader = DataFileRows(schema: schema)
+        let filter = self.filter
+        let paths: [Int: [String]] = Dictionary(uniqueKeysWithValues: (filter?.fieldIds ?? []).compactMap { id in
+            schema.columnName(id: id).map { (id, $0.split(separator: ".").map(String.init)) }
+        })
         for task in try await planFiles() {
-            out += try reader.rows(try await io.input(task.file.filePath))
+            let rows = try reader.rows(try await io.input(task.file.filePath))
+            guard let filter else { out += rows; continue }
+            for row in rows {
+                // The residual: every row is checked against the full filter.
+                let keep = filter.evaluate { id in
+                    guard let path = paths[id], let type = schema.type(ofFieldId: id) else { return nil }
+                    var v: JSONValue? = row
+                    for p in path { v = v?[p] }
+                    if !type.isPrimitive { return (v == nil || v == .null) ? nil : .boolean(true) }
+                    return (try? Literal.from(json: v ?? .null, type: type)) ?? nil
+                }
+                if keep { out.append(row) }
+            }
         }
         return out
     }
+}
+
+/// How much a filter pruned during planning.
+public struct PruningCounts: Sendable, Hashable {
+    /// Manifests skipped by partition summaries.
+    public var manifests = 0
+    /// Files skipped by partition values or column metrics.
+    public var files = 0
+    /// No pruning yet.
+    public init() {}
 }

@@ -16,7 +16,7 @@ def sort_rows(rows):
     return sorted(rows, key=lambda r: json.dumps(r, sort_keys=True))
 
 
-def pyiceberg(db, warehouse, name, table):
+def pyiceberg(db, warehouse, name, table, row_filter=None):
     from pyiceberg.catalog.sql import SqlCatalog
     catalog = SqlCatalog(name, uri=f"sqlite:///{db}", warehouse=warehouse)
     t = catalog.load_table(table)
@@ -27,7 +27,8 @@ def pyiceberg(db, warehouse, name, table):
                       "partition": {k: (v.isoformat() if hasattr(v, "isoformat") else (str(v) if v is not None and not isinstance(v, (int, float, str)) else v))
                                     for k, v in part.items()}})
     snapshots = {str(s.snapshot_id): sort_rows(table_rows(t.scan(snapshot_id=s.snapshot_id).to_arrow())) for s in t.snapshots()}
-    return {"rows": sort_rows(table_rows(t.scan().to_arrow())), "snapshots": snapshots, "files": files,
+    filtered = sort_rows(table_rows(t.scan(row_filter=row_filter).to_arrow())) if row_filter else None
+    return {"rows": sort_rows(table_rows(t.scan().to_arrow())), "snapshots": snapshots, "files": files, "filtered": filtered,
             "namespaces": [".".join(n) for n in catalog.list_namespaces()]}
 
 
@@ -47,7 +48,7 @@ def duckdb_scan(metadata):
 
 def main():
     if sys.argv[1] == "pyiceberg":
-        out = pyiceberg(*sys.argv[2:6])
+        out = pyiceberg(*sys.argv[2:7])
     else:
         out = duckdb_scan(sys.argv[2])
     json.dump(out, sys.stdout, allow_nan=False)
