@@ -209,11 +209,28 @@ struct AppendCommand: ParsableCommand {
     @OptionGroup var options: CatalogOptions
     @Argument(help: "NAMESPACE.TABLE") var table: String
     @Option(help: "JSON-lines file (default: standard input).") var file: String?
+    @Option(parsing: .upToNextOption, help: "Add existing Parquet files instead of rows (not rewritten).") var parquet: [String] = []
 
     func run() throws {
         let catalog = try options.open()
         let id = try TableIdentifier(parsing: table)
         let path = file
+        let existing = parquet.map { options.absolute($0) }
+        guard existing.isEmpty || path == nil else { throw ValidationError("use either --file or --parquet") }
+        if !existing.isEmpty {
+            try runAsync {
+                let loaded = try await catalog.loadTable(id)
+                let files = try await AddFiles(metadata: loaded.metadata, io: loaded.io).dataFiles(existing)
+                var props: [(String, String)] = []
+                if loaded.metadata.property("schema.name-mapping.default") == nil {
+                    props.append(("schema.name-mapping.default", AddFiles.nameMapping(loaded.metadata.currentSchema).serialized()))
+                }
+                let committed = try await AppendOperation(catalog: catalog, identifier: id).commit(files, startingFrom: loaded, setting: props)
+                print(JSONValue.object([("table", .string(id.description)), ("snapshot-id", committed.metadata.currentSnapshotId.map { .int($0) } ?? .null),
+                                        ("added-files", .int(Int64(files.count))), ("added-records", .int(files.reduce(0) { $0 + $1.recordCount }))]).serialized())
+            }
+            return
+        }
         try runAsync {
             let loaded = try await catalog.loadTable(id)
             var writer = try TableWriter(metadata: loaded.metadata, io: loaded.io)

@@ -26,7 +26,7 @@ public struct AppendOperation {
 
     /// Commits the files; returns the table after the commit.
     @discardableResult
-    public func commit(_ files: [DataFile], startingFrom loaded: Table? = nil) async throws -> Table {
+    public func commit(_ files: [DataFile], startingFrom loaded: Table? = nil, setting properties: [(String, String)] = []) async throws -> Table {
         var table: Table
         if let loaded { table = loaded } else { table = try await catalog.loadTable(identifier) }
         let m = table.metadata
@@ -40,22 +40,18 @@ public struct AppendOperation {
         let spec = m.defaultSpec
         let addedManifestPath = "\(m.location)/metadata/\(RandomUUID.make())-m0.avro"
         let manifestBytes = try ManifestCodec.writeManifest(
-            files.map { ManifestEntry(status: .added, snapshotId: m.formatVersion == 1 ? nil : nil, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0) },
+            files.map { ManifestEntry(status: .added, snapshotId: nil, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0) },
             spec: spec, schema: m.currentSchema, formatVersion: m.formatVersion)
         var written: [String] = []
-        var manifestWritten = false
         var attempt = 0
         while true {
             attempt += 1
             var attemptFiles: [String] = []
             do {
-                if m.formatVersion == 1 || !manifestWritten {
-                    // v1 entries must carry the snapshot id, so v1 rewrites the manifest per attempt.
-                    manifestWritten = true
-                }
-                let (updates, requirements, files) = try await buildSnapshot(table: table, files: files, addedManifest: (addedManifestPath, manifestBytes), attempt: attempt,
+                var (updates, requirements, files) = try await buildSnapshot(table: table, files: files, addedManifest: (addedManifestPath, manifestBytes), attempt: attempt,
                                                                              alreadyWritten: written.contains(addedManifestPath))
                 attemptFiles = files
+                if !properties.isEmpty { updates.append(.setProperties(properties)) }
                 written += files.filter { !written.contains($0) }
                 let committed = try await catalog.commitTable(identifier, requirements: requirements, updates: updates)
                 return committed

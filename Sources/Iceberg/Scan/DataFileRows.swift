@@ -13,9 +13,11 @@ public struct DataFileRows {
     /// Reads all rows as JSON objects keyed by the schema's field names.
     public func rows(_ input: RandomAccessInput) throws -> [JSONValue] {
         let reader = try ParquetReader(input: input)
+        // Files written without field ids (added existing files) are matched by name.
+        let fileSchema = try AddFiles.assignIds(reader.schema, schema)
         // Top-level Parquet fields by field id.
         var byId: [Int: SchemaNode] = [:]
-        for c in reader.schema.root.children { if let id = c.element.fieldId { byId[Int(id)] = c } }
+        for c in fileSchema.root.children { if let id = c.element.fieldId { byId[Int(id)] = c } }
         var leaves = Set<Int>()
         for f in schema.fields { if let n = byId[f.id] { leaves.formUnion(n.leafRange) } }
         guard !leaves.isEmpty else {
@@ -23,7 +25,7 @@ public struct DataFileRows {
             let row = JSONValue.object(schema.fields.map { ($0.name, $0.initialDefault ?? .null) })
             return Array(repeating: row, count: Int(reader.rowCount))
         }
-        let assembler = try RecordAssembler(schema: reader.schema, selecting: leaves)
+        let assembler = try RecordAssembler(schema: fileSchema, selecting: leaves)
         var positions: [Int: Int] = [:]
         for (i, f) in assembler.fields.enumerated() { if let id = f.shape.node.element.fieldId { positions[Int(id)] = i } }
         var out: [JSONValue] = []
