@@ -1,9 +1,15 @@
+import Iceberg
+import IcebergSQLite
+import JSONSupport
 import Parquet
 import Workloads
 
 // The Swift side of Benchmarks/compare. Usage:
 //   compare-runner write DATA_DIR CODEC OUT_FILE RUNS   -> prints {"ms": [...]} (times of each run)
 //   compare-runner read FILE RUNS                        -> prints {"ms": [...], "rows": N}
+//   compare-runner iceberg-append DATA_DIR WORK_DIR RUNS -> 1M events into a day(ts) table per run: {"ms": [...]}
+//   compare-runner iceberg-small DATA_DIR WORK_DIR N      -> N commits of 100 rows: {"ms": [per commit]}
+//   compare-runner iceberg-scan WORK_DIR FILTER RUNS      -> filtered scan of the last appended table: {"ms": [...], "rows": N}
 
 func codec(_ name: String) -> ParquetCompression {
     switch name {
@@ -46,6 +52,79 @@ case "read":
         times.append(Double(monotonicNanos() - start) / 1e6)
     }
     print("{\"ms\": \(times), \"rows\": \(rows)}")
+case "iceberg-append":
+    let columns = try EventsColumns.load(directory: args[2])
+    let data = columns.columnData()
+    var times: [Double] = []
+    for run in 0..<Int(args[4])! {
+        let dir = "\(args[3])/append-\(run)"
+        let catalog = try await eventsTable(dir)
+        let id = TableIdentifier(namespace: Namespace(["bench"]), name: "events")
+        let start = monotonicNanos()
+        let table = try await catalog.loadTable(id)
+        var writer = try TableWriter(metadata: table.metadata, io: table.io)
+        try await writer.append(columns: data)
+        try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
+        times.append(Double(monotonicNanos() - start) / 1e6)
+    }
+    print("{\"ms\": \(times)}")
+case "iceberg-small":
+    let columns = try EventsColumns.load(directory: args[2])
+    let data = columns.columnData()
+    let catalog = try await eventsTable("\(args[3])/small")
+    let id = TableIdentifier(namespace: Namespace(["bench"]), name: "events")
+    var times: [Double] = []
+    for k in 0..<Int(args[4])! {
+        let rows = Array((k * 100)..<(k * 100 + 100))
+        let batch = data.map { c in c.definitionLevels == nil ? ColumnData(values: slice(c.values, rows)) : ColumnData(values: slice(c.values, rows), definitionLevels: Array(repeating: 1, count: 100)) }
+        let start = monotonicNanos()
+        let table = try await catalog.loadTable(id)
+        var writer = try TableWriter(metadata: table.metadata, io: table.io)
+        try await writer.append(columns: batch)
+        try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
+        times.append(Double(monotonicNanos() - start) / 1e6)
+    }
+    print("{\"ms\": \(times)}")
+case "iceberg-scan":
+    let catalog = try SQLiteCatalog.open(path: "\(args[2])/append-0/catalog.db", name: "default", warehouse: "\(args[2])/append-0/warehouse")
+    let id = TableIdentifier(namespace: Namespace(["bench"]), name: "events")
+    var times: [Double] = []
+    var count = 0
+    for _ in 0..<Int(args[4])! {
+        let start = monotonicNanos()
+        let table = try await catalog.loadTable(id)
+        let scan = try TableScan(metadata: table.metadata, io: table.io).filtered(try FilterParser.parse(args[3]))
+        count = try await scan.rows().count
+        times.append(Double(monotonicNanos() - start) / 1e6)
+    }
+    print("{\"ms\": \(times), \"rows\": \(count)}")
 default:
     fatalError("unknown mode \(args[1])")
+}
+
+func slice(_ v: ColumnValues, _ rows: [Int]) -> ColumnValues {
+    switch v {
+    case .int64(let a): return .int64(rows.map { a[$0] })
+    case .int32(let a): return .int32(rows.map { a[$0] })
+    case .double(let a): return .double(rows.map { a[$0] })
+    case .byteArray(let b):
+        var out = ByteArrayBuffer()
+        for r in rows { out.append(b[r]) }
+        return .byteArray(out)
+    default: return v
+    }
+}
+
+/// A fresh SQLite catalog with the events table partitioned by day(ts), as PyIceberg's side does.
+func eventsTable(_ dir: String) async throws -> SQLiteCatalog {
+    try? LocalFileIO.makeDirectories(dir)
+    let catalog = try SQLiteCatalog.open(path: "\(dir)/catalog.db", name: "default", warehouse: "\(dir)/warehouse")
+    try await catalog.createNamespace(Namespace(["bench"]), properties: [])
+    let schema = try Schema(fields: [
+        .required(1, "id", .long), .optional(2, "ts", .timestamptz), .optional(3, "category", .string),
+        .optional(4, "price", .double), .optional(5, "qty", .int), .optional(6, "note", .string),
+    ])
+    let spec = try SpecParsing.partitionSpec("day(ts)", schema: schema)
+    _ = try await catalog.createTable(TableIdentifier(namespace: Namespace(["bench"]), name: "events"), TableCreation(schema: schema, spec: spec))
+    return catalog
 }

@@ -115,6 +115,9 @@ public struct LocalFileIO: FileIO {
         return try FileSink(path: p)
     }
 
+    /// Creates a directory and its parents.
+    public static func makeDirectories(_ path: String) throws { try makeParents(path + "/x") }
+
     static func makeParents(_ path: String) throws {
         var dir = ""
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()

@@ -100,6 +100,23 @@ public struct TableWriter {
         }
     }
 
+    /// Writes whole columns of one partition to its open file.
+    mutating func appendGroup(key: [Literal?], columns: [ColumnData], rows: Int) async throws {
+        let file: OpenFile
+        if let f = open[key] { file = f } else {
+            file = try await openFile(key)
+            open[key] = file
+        }
+        try file.flushBatch()
+        file.countNaNs(columns)
+        try file.writer.write(columns)
+        file.rows += rows
+        if file.writer.bytesWritten + file.writer.bufferedBytes >= targetFileSize {
+            open[key] = nil
+            try await close(file)
+        }
+    }
+
     private mutating func openFile(_ key: [Literal?]) async throws -> OpenFile {
         fileCounter += 1
         var dir = dataLocation
@@ -178,6 +195,11 @@ final class OpenFile {
     func flushBatch() throws {
         guard shredder.rowCount > 0 else { return }
         let columns = shredder.takeColumns()
+        countNaNs(columns)
+        try writer.write(columns)
+    }
+
+    func countNaNs(_ columns: [ColumnData]) {
         for (i, c) in columns.enumerated() {
             var nan: Int64 = 0
             switch c.values {
@@ -187,6 +209,5 @@ final class OpenFile {
             }
             if let id = writer.schema.columns[i].node.element.fieldId { nanCounts[Int(id), default: 0] += nan }
         }
-        try writer.write(columns)
     }
 }
