@@ -160,6 +160,66 @@ def main():
               "swift_ms": best(cli_ms), "pyarrow_ms": best(pa_ms),
               "input_mb": round(os.path.getsize(jsonl) / 1e6, 1)})
 
+        iceberg_workloads(args, table, tmp)
+
+
+def pyiceberg_table(path):
+    from pyiceberg.catalog.sql import SqlCatalog
+    from pyiceberg.partitioning import PartitionField, PartitionSpec
+    from pyiceberg.schema import Schema
+    from pyiceberg.transforms import DayTransform
+    from pyiceberg.types import DoubleType, IntegerType, LongType, NestedField, StringType, TimestamptzType
+    os.makedirs(path, exist_ok=True)
+    catalog = SqlCatalog("default", uri=f"sqlite:///{path}/catalog.db", warehouse=f"file://{path}/warehouse")
+    catalog.create_namespace("bench")
+    schema = Schema(NestedField(1, "id", LongType(), required=True), NestedField(2, "ts", TimestamptzType()),
+                    NestedField(3, "category", StringType()), NestedField(4, "price", DoubleType()),
+                    NestedField(5, "qty", IntegerType()), NestedField(6, "note", StringType()))
+    return catalog.create_table("bench.events", schema=schema,
+                                partition_spec=PartitionSpec(PartitionField(2, 1000, DayTransform(), "ts_day")))
+
+
+def iceberg_workloads(args, table, tmp):
+    """Appends and scans on a day(ts)-partitioned SQLite-catalog table, Swift vs PyIceberg."""
+    work = os.path.join(tmp, "iceberg-swift")
+    run = subprocess.run([args.runner, "iceberg-append", tmp, work, str(args.runs)], check=True, capture_output=True, text=True, env=SWIFT_ENV)
+    swift_ms = json.loads(run.stdout)["ms"]
+    py_ms = []
+    for r in range(args.runs):
+        t = pyiceberg_table(os.path.join(tmp, f"iceberg-py-{r}"))
+        start = time.perf_counter()
+        t.append(table)
+        py_ms.append((time.perf_counter() - start) * 1000)
+    emit({"workload": "iceberg-append-1m", "codec": "zstd", "rows": args.rows, "partition": "day(ts)",
+          "swift_ms": best(swift_ms), "pyiceberg_ms": best(py_ms)})
+
+    flt = "ts >= '2023-11-20T00:00:00+00:00' and ts < '2023-11-21T00:00:00+00:00' and category = 'toys'"
+    run = subprocess.run([args.runner, "iceberg-scan", work, flt, str(args.runs)], check=True, capture_output=True, text=True, env=SWIFT_ENV)
+    swift = json.loads(run.stdout)
+    py_ms, py_rows = [], 0
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        py_rows = t.scan(row_filter=flt).to_arrow().num_rows
+        py_ms.append((time.perf_counter() - start) * 1000)
+    if py_rows != swift["rows"]:
+        raise SystemExit(f"validation failed: filtered scan returned {swift['rows']} rows, PyIceberg {py_rows}")
+    emit({"workload": "iceberg-scan-filter", "rows": py_rows, "filter": flt,
+          "swift_ms": best(swift["ms"]), "pyiceberg_ms": best(py_ms)})
+
+    commits = 200
+    run = subprocess.run([args.runner, "iceberg-small", tmp, work, "1000"], check=True, capture_output=True, text=True, env=SWIFT_ENV)
+    swift_small = json.loads(run.stdout)["ms"]
+    t = pyiceberg_table(os.path.join(tmp, "iceberg-py-small"))
+    py_small = []
+    for k in range(commits):
+        start = time.perf_counter()
+        t.append(table.slice(k * 100, 100))
+        py_small.append((time.perf_counter() - start) * 1000)
+    emit({"workload": "iceberg-append-100-rows", "commits": commits,
+          "swift_ms": round(statistics.median(swift_small[:commits]), 2), "pyiceberg_ms": round(statistics.median(py_small), 2),
+          "swift_commits_1_100_ms": round(statistics.median(swift_small[:100]), 2),
+          "swift_commits_900_1000_ms": round(statistics.median(swift_small[900:1000]), 2)})
+
 
 if __name__ == "__main__":
     main()
