@@ -38,6 +38,9 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     public let store: Store
     /// Default location root for new tables.
     public let warehouse: String
+    /// Parsed metadata by location. Metadata files are immutable (created exclusively), so
+    /// a location always maps to the same content.
+    private let cache = MetadataCache()
 
     /// Creates a catalog.
     public init(name: String, warehouse: String, io: FileIO, store: Store) {
@@ -102,7 +105,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
                                      schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
                                      properties: creation.properties, lastUpdatedMs: nowMs())
         let path = Self.metadataPath(location: location, version: 0)
-        try await io.writeExclusive(path, Array(metadata.json.serialized(pretty: true).utf8))
+        try await io.writeExclusive(path, Array(metadata.json.serialized().utf8))
         do {
             try await store.createPointer(identifier, location: path)
         } catch {
@@ -115,10 +118,14 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     /// Loads a table.
     public func loadTable(_ identifier: TableIdentifier) async throws -> Table {
         guard let pointer = try await store.pointer(identifier) else { throw CatalogError.noSuchTable(identifier.description) }
+        if let cached = await cache.get(pointer) {
+            return Table(identifier: identifier, metadata: cached, metadataLocation: pointer, io: io)
+        }
         let bytes = try await io.read(pointer)
         let text = String(decoding: bytes, as: UTF8.self)
         let metadata: TableMetadata
         do { metadata = try TableMetadata(jsonText: text) } catch { throw CatalogError.storage("\(pointer): \(error)") }
+        await cache.put(pointer, metadata)
         return Table(identifier: identifier, metadata: metadata, metadataLocation: pointer, io: io)
     }
 
@@ -156,7 +163,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         let version = (Self.version(of: current.metadataLocation) ?? next.metadataLog.count - 1) + 1
         let path = Self.metadataPath(location: next.location, version: version)
         do {
-            try await io.writeExclusive(path, Array(next.json.serialized(pretty: true).utf8))
+            try await io.writeExclusive(path, Array(next.json.serialized().utf8))
         } catch FileIOError.alreadyExists {
             throw CatalogError.commitConflict("metadata version \(version) was written by another commit")
         }
@@ -171,6 +178,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
             try? await io.delete(path)
             throw CatalogError.commitConflict("\(identifier) was changed by another commit")
         }
+        await cache.put(path, next)
         if next.property("write.metadata.delete-after-commit.enabled") == "true" {
             for f in expired { try? await io.delete(f) }
         }
@@ -261,3 +269,18 @@ public actor InMemoryPointerStore: MetadataPointerStore {
 
 /// An in-memory catalog over any FileIO.
 public typealias InMemoryCatalog = PointerCatalog<InMemoryPointerStore>
+
+/// A small cache of parsed table metadata by file location.
+actor MetadataCache {
+    private var entries: [String: TableMetadata] = [:]
+    private var order: [String] = []
+    private let capacity = 32
+
+    func get(_ location: String) -> TableMetadata? { entries[location] }
+
+    func put(_ location: String, _ metadata: TableMetadata) {
+        if entries[location] == nil { order.append(location) }
+        entries[location] = metadata
+        if order.count > capacity { entries[order.removeFirst()] = nil }
+    }
+}
