@@ -75,10 +75,10 @@ enum PlainDecoder {
             try need((count + 7) / 8)
             out.booleans.reserveCapacity(out.booleans.count + count)
             for i in 0..<count { out.booleans.append((src[i >> 3] >> UInt8(i & 7)) & 1 == 1) }
-        case .int32: try need(count * 4); appendRaw(src, count: count, to: &out.int32s, zero: 0)
-        case .int64: try need(count * 8); appendRaw(src, count: count, to: &out.int64s, zero: 0)
-        case .float: try need(count * 4); appendRaw(src, count: count, to: &out.floats, zero: 0)
-        case .double: try need(count * 8); appendRaw(src, count: count, to: &out.doubles, zero: 0)
+        case .int32: try need(count * 4); appendRaw(src, count: count, to: &out.int32s)
+        case .int64: try need(count * 8); appendRaw(src, count: count, to: &out.int64s)
+        case .float: try need(count * 4); appendRaw(src, count: count, to: &out.floats)
+        case .double: try need(count * 8); appendRaw(src, count: count, to: &out.doubles)
         case .int96, .fixedLenByteArray:
             try need(count * width)
             out.fixed.append(contentsOf: UnsafeRawBufferPointer(rebasing: src[0..<count * width]))
@@ -109,7 +109,7 @@ enum PlainDecoder {
 
     /// Appends `count` raw little-endian values from `src` to `v` without a temporary array:
     /// one memcpy when the source is aligned, unaligned loads otherwise.
-    static func appendRaw<T>(_ src: UnsafeRawBufferPointer, count: Int, to v: inout [T], zero: T) {
+    static func appendRaw<T>(_ src: UnsafeRawBufferPointer, count: Int, to v: inout [T]) {
         guard count > 0 else { return }
         let base = src.baseAddress!
         if Int(bitPattern: base) % MemoryLayout<T>.alignment == 0 {

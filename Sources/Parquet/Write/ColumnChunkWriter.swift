@@ -120,12 +120,12 @@ struct ColumnChunkWriter {
             var body: [UInt8] = []
             body.reserveCapacity(dict.plainSize)
             PlainEncoder.encode(dict.dictionary, range: 0..<dict.dictionary.count, into: &body)
-            let compressed = try compress(body, codec)
+            let compressed = try compressBody(body, codec)
             let header = PageHeader(type: .dictionaryPage, uncompressedPageSize: Int32(body.count),
-                                    compressedPageSize: Int32(compressed.count),
+                                    compressedPageSize: Int32(compressed),
                                     dictionaryPageHeader: DictionaryPageHeader(numValues: Int32(dict.dictionary.count), encoding: .plain, isSorted: nil))
             dictionaryPageOffset = Int64(fileOffset + out.count - start)
-            totalUncompressed += appendPage(header, compressed, into: &out) - compressed.count + body.count
+            totalUncompressed += appendPage(header, prefix: [], body: body, bodyLength: compressed, into: &out) + body.count
             encodingSet.append(.plain)
             encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
             indexWidth = bitWidth(of: UInt64(max(dict.dictionary.count - 1, 0)))
@@ -178,8 +178,7 @@ struct ColumnChunkWriter {
             }
 
             let uncompressedSize = levelBuffer.count + pageBuffer.count
-            let isUncompressed = options.compression == .uncompressed
-            let compressed = isUncompressed ? pageBuffer.count : try compressInPlace(pageBuffer, codec)
+            let compressed = try compressBody(pageBuffer, codec)
             let bodySize = levelBuffer.count + compressed
             let header: PageHeader
             if v2 {
@@ -202,17 +201,9 @@ struct ColumnChunkWriter {
                 throw ParquetError.invalidData(column: pathString, detail: "a page exceeds 2 GiB; lower the page size")
             }
             let pageOffset = fileOffset + out.count - start
-            var w = CompactWriter(capacity: 64)
-            header.serialized(into: &w)
-            out.append(contentsOf: w.bytes)
-            out.append(contentsOf: levelBuffer)
-            if isUncompressed {
-                out.append(contentsOf: pageBuffer)
-            } else {
-                scratch.withUnsafeBytes { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<compressed])) }
-            }
-            let written = w.bytes.count + bodySize
-            totalUncompressed += w.bytes.count + uncompressedSize
+            let headerSize = appendPage(header, prefix: levelBuffer, body: pageBuffer, bodyLength: compressed, into: &out)
+            let written = headerSize + bodySize
+            totalUncompressed += headerSize + uncompressedSize
             locations.append(PageLocation(offset: Int64(pageOffset), compressedPageSize: Int32(written), firstRowIndex: Int64(page.firstRow)))
             nullPages.append(page.values.isEmpty)
             nullCounts.append(Int64(nulls))
@@ -367,8 +358,10 @@ struct ColumnChunkWriter {
         return length
     }
 
-    /// Compresses `body` into the reusable `scratch` buffer; returns the compressed length.
-    private mutating func compressInPlace(_ body: [UInt8], _ codec: CompressionCodec) throws -> Int {
+    /// Compresses `body` into the reusable `scratch` buffer; returns the length of the body
+    /// to write (the body itself when the chunk is uncompressed).
+    private mutating func compressBody(_ body: [UInt8], _ codec: CompressionCodec) throws -> Int {
+        if options.compression == .uncompressed { return body.count }
         let bound = codec.maxCompressedLength(body.count)
         if scratch.count < bound { scratch = [UInt8](repeating: 0, count: max(bound, scratch.count * 2)) }
         do {
@@ -387,20 +380,19 @@ struct ColumnChunkWriter {
         buf[i + 3] = UInt8(truncatingIfNeeded: n >> 24)
     }
 
-    private func compress(_ body: [UInt8], _ codec: CompressionCodec) throws -> [UInt8] {
-        if case .uncompressed = codec { return body }
-        do { return try codec.compress(body) } catch {
-            throw ParquetError.compression(column: pathString, error)
-        }
-    }
-
-    /// Appends header + body; returns the bytes written.
-    private func appendPage(_ header: PageHeader, _ body: [UInt8], into out: inout [UInt8]) -> Int {
+    /// Appends the header, an uncompressed prefix (v2 levels) and the body as returned by
+    /// `compressBody` (from `scratch`, or `body` itself when uncompressed); returns the header size.
+    private func appendPage(_ header: PageHeader, prefix: [UInt8], body: [UInt8], bodyLength: Int, into out: inout [UInt8]) -> Int {
         var w = CompactWriter(capacity: 64)
         header.serialized(into: &w)
         out.append(contentsOf: w.bytes)
-        out.append(contentsOf: body)
-        return w.bytes.count + body.count
+        out.append(contentsOf: prefix)
+        if options.compression == .uncompressed {
+            out.append(contentsOf: body)
+        } else {
+            scratch.withUnsafeBytes { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<bodyLength])) }
+        }
+        return w.bytes.count
     }
 
     /// Splits the chunk into pages of about `dataPageSize` bytes, cutting only at record
