@@ -25,10 +25,20 @@ public enum CompressionCodec: Sendable, Hashable {
         switch self {
         case .uncompressed:
             output.append(contentsOf: input)
-        case .snappy:
-            try Snappy.compress(input, appendingTo: &output)
-        case .zstd(let level):
-            try Zstd.compress(input, level: level, appendingTo: &output)
+        case .snappy, .zstd:
+            // Compress straight into the grown tail of `output`, then trim it.
+            let start = output.count
+            let bound = maxCompressedLength(input.count)
+            output.append(contentsOf: repeatElement(0, count: bound))
+            var failure: CompressionError?
+            var produced = 0
+            output.withUnsafeMutableBytes { out in
+                do throws(CompressionError) {
+                    produced = try compress(input, into: UnsafeMutableRawBufferPointer(rebasing: out[start...]))
+                } catch { failure = error }
+            }
+            output.removeLast(bound - (failure == nil ? produced : 0))
+            if let failure { throw failure }
         case .gzip(let level):
             try Zlib.compress(input, level: level, windowBits: 31, appendingTo: &output)
         case .deflate(let level):
@@ -195,25 +205,6 @@ public enum CompressionError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 enum Snappy {
-    static func compress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws(CompressionError) {
-        let bound = snappy_max_compressed_length(input.count)
-        let start = output.count
-        var produced = bound
-        var status = SNAPPY_OK
-        output.reserveCapacity(start + bound)
-        output.append(contentsOf: repeatElement(0, count: bound))
-        output.withUnsafeMutableBytes { out in
-            let dst = out.baseAddress!.advanced(by: start).assumingMemoryBound(to: CChar.self)
-            let src = input.baseAddress?.assumingMemoryBound(to: CChar.self) ?? UnsafePointer<CChar>(bitPattern: 1)!
-            status = snappy_compress(src, input.count, dst, &produced)
-        }
-        guard status == SNAPPY_OK else {
-            output.removeLast(bound)
-            throw .compressionFailed(codec: "snappy", detail: "status \(status.rawValue)")
-        }
-        output.removeLast(bound - produced)
-    }
-
     static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, maxSize: Int) throws(CompressionError) -> [UInt8] {
         guard let src = input.baseAddress?.assumingMemoryBound(to: CChar.self), input.count > 0 else {
             throw .corruptInput(codec: "snappy", detail: "empty input")
@@ -241,21 +232,6 @@ enum Snappy {
 }
 
 enum Zstd {
-    static func compress(_ input: UnsafeRawBufferPointer, level: Int32, appendingTo output: inout [UInt8]) throws(CompressionError) {
-        let bound = ZSTD_compressBound(input.count)
-        let start = output.count
-        var result = 0
-        output.append(contentsOf: repeatElement(0, count: bound))
-        output.withUnsafeMutableBytes { out in
-            result = ZSTD_compress(out.baseAddress!.advanced(by: start), bound, input.baseAddress, input.count, level)
-        }
-        if ZSTD_isError(result) != 0 {
-            output.removeLast(bound)
-            throw .compressionFailed(codec: "zstd", detail: String(cString: ZSTD_getErrorName(result)))
-        }
-        output.removeLast(bound - result)
-    }
-
     static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, maxSize: Int) throws(CompressionError) -> [UInt8] {
         guard input.count > 0, let src = input.baseAddress else {
             if expectedSize == 0 { return [] }
