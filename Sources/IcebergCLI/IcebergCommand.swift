@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `iceberg` command-line tool.
 @main
-struct IcebergCommand: ParsableCommand {
+struct IcebergCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iceberg",
         abstract: "Write, read and inspect Apache Iceberg tables and Parquet files.",

@@ -10,16 +10,22 @@ import Darwin
 /// Errors already reported on stderr; exit non-zero without a second message.
 struct ReportedFailure: Error {}
 
-/// Runs a command body, printing errors as one clear line on stderr.
+/// The error a command exits with: usage errors pass through for ArgumentParser to print,
+/// anything else is printed as one clear line on stderr and becomes a failure exit.
+func reported(_ error: Error) -> Error {
+    if error is ValidationError || error is ReportedFailure || error is ExitCode { return error }
+    printError("error: \(error)")
+    return ExitCode.failure
+}
+
+/// Runs a command body, reporting errors as `reported(_:)` says.
 func reportingErrors(_ body: () throws -> Void) throws {
-    do { try body() } catch let e as ValidationError {
-        throw e
-    } catch let e as ReportedFailure {
-        throw e
-    } catch {
-        printError("error: \(error)")
-        throw ExitCode.failure
-    }
+    do { try body() } catch { throw reported(error) }
+}
+
+/// Runs an async command body, reporting errors as `reported(_:)` says.
+func reportingErrorsAsync(_ body: () async throws -> Void) async throws {
+    do { try await body() } catch { throw reported(error) }
 }
 
 func readTextFile(_ path: String) throws -> String {

@@ -64,34 +64,6 @@ enum ProcessInfo {
     static func environmentValue(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 }
 
-/// Runs an async command body with error reporting.
-func runAsync(_ body: @escaping @Sendable () async throws -> Void) throws {
-    let box = ErrorBox()
-    let done = DispatchLikeSemaphore()
-    Task {
-        do { try await body() } catch { box.error = error }
-        done.signal()
-    }
-    done.wait()
-    if let e = box.error {
-        if let e = e as? ValidationError { throw e }
-        printError("error: \(e)")
-        throw ExitCode.failure
-    }
-}
-
-final class ErrorBox: @unchecked Sendable { var error: Error? }
-
-/// A minimal semaphore so synchronous `run()` can wait for async work.
-final class DispatchLikeSemaphore: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var cond = pthread_cond_t()
-    private var done = false
-    init() { pthread_mutex_init(&mutex, nil); pthread_cond_init(&cond, nil) }
-    func signal() { pthread_mutex_lock(&mutex); done = true; pthread_cond_signal(&cond); pthread_mutex_unlock(&mutex) }
-    func wait() { pthread_mutex_lock(&mutex); while !done { pthread_cond_wait(&cond, &mutex) }; pthread_mutex_unlock(&mutex) }
-}
-
 func parseProperties(_ items: [String]) throws -> [(String, String)] {
     try items.map { item in
         let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
@@ -100,51 +72,51 @@ func parseProperties(_ items: [String]) throws -> [(String, String)] {
     }
 }
 
-struct NamespaceCommand: ParsableCommand {
+struct NamespaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "namespace", abstract: "Create, list and drop namespaces.",
                                                     subcommands: [Create.self, List.self, Drop.self])
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions
         @Argument(help: "Namespace (dotted for nesting).") var namespace: String
         @Option(name: .customLong("property"), help: "KEY=VALUE (repeatable).") var properties: [String] = []
-        func run() throws {
+        func run() async throws {
             let catalog = try options.open()
             let ns = try Namespace(parsing: namespace)
             let props = try parseProperties(properties)
-            try runAsync { try await catalog.createNamespace(ns, properties: props) }
+            try await reportingErrorsAsync { try await catalog.createNamespace(ns, properties: props) }
             print(JSONValue.object([("namespace", .string(ns.description))]).serialized())
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions
         @Argument(help: "Parent namespace.") var parent: String?
-        func run() throws {
+        func run() async throws {
             let catalog = try options.open()
             let p = try parent.map { try Namespace(parsing: $0) }
-            try runAsync {
+            try await reportingErrorsAsync {
                 for ns in try await catalog.listNamespaces(parent: p) { print(JSONValue.object([("namespace", .string(ns.description))]).serialized()) }
             }
         }
     }
 
-    struct Drop: ParsableCommand {
+    struct Drop: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions
         @Argument var namespace: String
-        func run() throws {
+        func run() async throws {
             let catalog = try options.open()
             let ns = try Namespace(parsing: namespace)
-            try runAsync { try await catalog.dropNamespace(ns) }
+            try await reportingErrorsAsync { try await catalog.dropNamespace(ns) }
         }
     }
 }
 
-struct TableCommand: ParsableCommand {
+struct TableCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "table", abstract: "Create, list, drop and rename tables.",
                                                     subcommands: [Create.self, List.self, Drop.self, Rename.self])
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions
         @Argument(help: "NAMESPACE.TABLE") var table: String
         @Option(help: "Iceberg schema JSON file.") var schema: String
@@ -153,7 +125,7 @@ struct TableCommand: ParsableCommand {
         @Option(name: .customLong("property"), help: "KEY=VALUE (repeatable).") var properties: [String] = []
         @Option(help: "Format version, 1 or 2.") var formatVersion: Int = 2
         @Option(help: "Table location (default: under the warehouse).") var location: String?
-        func run() throws {
+        func run() async throws {
             let catalog = try options.open()
             let id = try TableIdentifier(parsing: table)
             let s = try Schema(jsonText: try readTextFile(schema))
@@ -162,7 +134,7 @@ struct TableCommand: ParsableCommand {
             guard formatVersion == 1 || formatVersion == 2 else { throw ValidationError("--format-version must be 1 or 2") }
             let creation = TableCreation(schema: s, spec: spec, sortOrder: order, properties: try parseProperties(properties),
                                          location: location, formatVersion: formatVersion)
-            try runAsync {
+            try await reportingErrorsAsync {
                 let t = try await catalog.createTable(id, creation)
                 print(JSONValue.object([("table", .string(id.description)), ("location", .string(t.metadata.location)),
                                         ("metadata", .string(t.metadataLocation))]).serialized())
@@ -170,55 +142,55 @@ struct TableCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions
         @Argument var namespace: String
-        func run() throws {
+        func run() async throws {
             let catalog = try options.open()
             let ns = try Namespace(parsing: namespace)
-            try runAsync { for t in try await catalog.listTables(ns) { print(JSONValue.object([("table", .string(t.description))]).serialized()) } }
+            try await reportingErrorsAsync { for t in try await catalog.listTables(ns) { print(JSONValue.object([("table", .string(t.description))]).serialized()) } }
         }
     }
 
-    struct Drop: ParsableCommand {
+    struct Drop: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions
         @Argument var table: String
         @Flag(help: "Also delete the table's files.") var purge = false
-        func run() throws {
+        func run() async throws {
             let catalog = try options.open()
             let id = try TableIdentifier(parsing: table)
             let p = purge
-            try runAsync { try await catalog.dropTable(id, purge: p) }
+            try await reportingErrorsAsync { try await catalog.dropTable(id, purge: p) }
         }
     }
 
-    struct Rename: ParsableCommand {
+    struct Rename: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions
         @Argument var from: String
         @Argument var to: String
-        func run() throws {
+        func run() async throws {
             let catalog = try options.open()
             let a = try TableIdentifier(parsing: from), b = try TableIdentifier(parsing: to)
-            try runAsync { try await catalog.renameTable(a, to: b) }
+            try await reportingErrorsAsync { try await catalog.renameTable(a, to: b) }
         }
     }
 }
 
-struct AppendCommand: ParsableCommand {
+struct AppendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "append", abstract: "Append JSON-lines rows to a table as one snapshot.")
     @OptionGroup var options: CatalogOptions
     @Argument(help: "NAMESPACE.TABLE") var table: String
     @Option(help: "JSON-lines file (default: standard input).") var file: String?
     @Option(parsing: .upToNextOption, help: "Add existing Parquet files instead of rows (not rewritten).") var parquet: [String] = []
 
-    func run() throws {
+    func run() async throws {
         let catalog = try options.open()
         let id = try TableIdentifier(parsing: table)
         let path = file
         let existing = parquet.map { options.absolute($0) }
         guard existing.isEmpty || path == nil else { throw ValidationError("use either --file or --parquet") }
         if !existing.isEmpty {
-            try runAsync {
+            try await reportingErrorsAsync {
                 let loaded = try await catalog.loadTable(id)
                 let files = try await AddFiles(metadata: loaded.metadata, io: loaded.io).dataFiles(existing)
                 var props: [(String, String)] = []
@@ -231,7 +203,7 @@ struct AppendCommand: ParsableCommand {
             }
             return
         }
-        try runAsync {
+        try await reportingErrorsAsync {
             let loaded = try await catalog.loadTable(id)
             var writer = try TableWriter(metadata: loaded.metadata, io: loaded.io)
             var fd: Int32 = 0
@@ -283,7 +255,7 @@ func nowMillis() -> Int64 {
     return Int64(t.tv_sec) * 1000 + Int64(t.tv_nsec) / 1_000_000
 }
 
-struct ScanCommand: ParsableCommand {
+struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "scan", abstract: "Print a table's rows as JSON lines.")
     @OptionGroup var options: CatalogOptions
     @Argument(help: "NAMESPACE.TABLE") var table: String
@@ -294,7 +266,7 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Read a branch or tag.") var ref: String?
     @Option(help: "Print at most N rows.") var limit: Int?
 
-    func run() throws {
+    func run() async throws {
         let catalog = try options.open()
         let id = try TableIdentifier(parsing: table)
         let (snap, asOfText, refName, cols, lim) = (snapshotId, asOf, ref, columns, limit)
@@ -302,7 +274,7 @@ struct ScanCommand: ParsableCommand {
         guard [snap != nil, asOfText != nil, refName != nil].filter({ $0 }).count <= 1 else {
             throw ValidationError("use at most one of --snapshot-id, --as-of and --ref")
         }
-        try runAsync {
+        try await reportingErrorsAsync {
             let t = try await catalog.loadTable(id)
             var chosen = snap
             if let text = asOfText {
@@ -336,14 +308,14 @@ struct ScanCommand: ParsableCommand {
     }
 }
 
-struct SnapshotsCommand: ParsableCommand {
+struct SnapshotsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "snapshots", abstract: "List a table's snapshots with their summaries.")
     @OptionGroup var options: CatalogOptions
     @Argument var table: String
-    func run() throws {
+    func run() async throws {
         let catalog = try options.open()
         let id = try TableIdentifier(parsing: table)
-        try runAsync {
+        try await reportingErrorsAsync {
             let t = try await catalog.loadTable(id)
             for s in t.metadata.snapshots {
                 print(JSONValue.object([
@@ -359,11 +331,11 @@ struct SnapshotsCommand: ParsableCommand {
     }
 }
 
-struct DescribeCommand: ParsableCommand {
+struct DescribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "describe", abstract: "Print a table's metadata (by name or metadata file).")
     @OptionGroup var options: CatalogOptions
     @Argument(help: "NAMESPACE.TABLE or a path to a metadata.json file.") var table: String
-    func run() throws {
+    func run() async throws {
         let target = table
         if target.hasSuffix(".json") {
             let m = try TableMetadata(jsonText: try readTextFile(target))
@@ -372,7 +344,7 @@ struct DescribeCommand: ParsableCommand {
         }
         let catalog = try options.open()
         let id = try TableIdentifier(parsing: target)
-        try runAsync {
+        try await reportingErrorsAsync {
             let t = try await catalog.loadTable(id)
             guard case .object(var pairs) = t.metadata.json else { return }
             pairs.insert(("metadata-location", .string(t.metadataLocation)), at: 0)
@@ -381,16 +353,16 @@ struct DescribeCommand: ParsableCommand {
     }
 }
 
-struct FilesCommand: ParsableCommand {
+struct FilesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "files", abstract: "List a table's data files with partitions, counts, sizes and bounds.")
     @OptionGroup var options: CatalogOptions
     @Argument var table: String
     @Option(help: "Snapshot to list (default: current).") var snapshotId: Int64?
-    func run() throws {
+    func run() async throws {
         let catalog = try options.open()
         let id = try TableIdentifier(parsing: table)
         let snap = snapshotId
-        try runAsync {
+        try await reportingErrorsAsync {
             let t = try await catalog.loadTable(id)
             let scan = try TableScan(metadata: t.metadata, io: t.io, snapshotId: snap)
             let schema = t.metadata.currentSchema
