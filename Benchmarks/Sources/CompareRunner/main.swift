@@ -58,31 +58,18 @@ case "iceberg-append":
     var times: [Double] = []
     for run in 0..<Int(args[4])! {
         let dir = "\(args[3])/append-\(run)"
-        let catalog = try await eventsTable(dir)
-        let id = TableIdentifier(namespace: Namespace(["bench"]), name: "events")
-        let start = monotonicNanos()
-        let table = try await catalog.loadTable(id)
-        var writer = try TableWriter(metadata: table.metadata, io: table.io)
-        try await writer.append(columns: data)
-        try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
-        times.append(Double(monotonicNanos() - start) / 1e6)
+        times.append(try await timedAppend(try await eventsTable(dir), data))
     }
     print("{\"ms\": \(times)}")
 case "iceberg-small":
     let columns = try EventsColumns.load(directory: args[2])
     let data = columns.columnData()
     let catalog = try await eventsTable("\(args[3])/small")
-    let id = TableIdentifier(namespace: Namespace(["bench"]), name: "events")
+    let schema = try EventsColumns.schema()
     var times: [Double] = []
     for k in 0..<Int(args[4])! {
-        let rows = Array((k * 100)..<(k * 100 + 100))
-        let batch = data.map { c in c.definitionLevels == nil ? ColumnData(values: slice(c.values, rows)) : ColumnData(values: slice(c.values, rows), definitionLevels: Array(repeating: 1, count: 100)) }
-        let start = monotonicNanos()
-        let table = try await catalog.loadTable(id)
-        var writer = try TableWriter(metadata: table.metadata, io: table.io)
-        try await writer.append(columns: batch)
-        try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
-        times.append(Double(monotonicNanos() - start) / 1e6)
+        let batch = data.enumerated().map { i, c in c.slice(rows: k * 100..<k * 100 + 100, maxDefinitionLevel: schema.columns[i].maxDefinitionLevel) }
+        times.append(try await timedAppend(catalog, batch))
     }
     print("{\"ms\": \(times)}")
 case "iceberg-scan":
@@ -102,17 +89,15 @@ default:
     fatalError("unknown mode \(args[1])")
 }
 
-func slice(_ v: ColumnValues, _ rows: [Int]) -> ColumnValues {
-    switch v {
-    case .int64(let a): return .int64(rows.map { a[$0] })
-    case .int32(let a): return .int32(rows.map { a[$0] })
-    case .double(let a): return .double(rows.map { a[$0] })
-    case .byteArray(let b):
-        var out = ByteArrayBuffer()
-        for r in rows { out.append(b[r]) }
-        return .byteArray(out)
-    default: return v
-    }
+/// Appends columns to the events table as one commit; returns the milliseconds taken.
+func timedAppend(_ catalog: SQLiteCatalog, _ columns: [ColumnData]) async throws -> Double {
+    let id = TableIdentifier(namespace: Namespace(["bench"]), name: "events")
+    let start = monotonicNanos()
+    let table = try await catalog.loadTable(id)
+    var writer = try TableWriter(metadata: table.metadata, io: table.io)
+    try await writer.append(columns: columns)
+    try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
+    return Double(monotonicNanos() - start) / 1e6
 }
 
 /// A fresh SQLite catalog with the events table partitioned by day(ts), as PyIceberg's side does.

@@ -51,7 +51,7 @@ extension ColumnData {
     }
 
     /// The records `rows` of this column (level and value ranges derived from the levels).
-    func slice(rows: Range<Int>, maxDefinitionLevel: Int) -> ColumnData {
+    public func slice(rows: Range<Int>, maxDefinitionLevel: Int) -> ColumnData {
         let levelRange: Range<Int>
         if let reps = repetitionLevels {
             var row = -1
