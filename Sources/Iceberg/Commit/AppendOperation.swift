@@ -36,20 +36,25 @@ public struct AppendOperation {
         let totalTimeout = Int64(m.property("commit.retry.total-timeout-ms") ?? "") ?? 1_800_000
         let started = nowMs()
         let io = table.io
-        // The new manifest depends only on the files and the spec, so it survives retries.
-        let spec = m.defaultSpec
-        let addedManifestPath = "\(m.location)/metadata/\(RandomUUID.make())-m0.avro"
-        let manifestBytes = try ManifestCodec.writeManifest(
-            files.map { ManifestEntry(status: .added, snapshotId: nil, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0) },
-            spec: spec, schema: m.currentSchema, formatVersion: m.formatVersion)
+        // In v2 the new manifest depends only on the files and the spec it was written with
+        // (entries inherit snapshot id and sequence numbers), so every attempt reuses it.
+        // v1 entries must carry the snapshot id, so v1 writes it per attempt.
+        var reusable: AddedManifest? = nil
+        if m.formatVersion >= 2 {
+            let bytes = try ManifestCodec.writeManifest(
+                files.map { ManifestEntry(status: .added, snapshotId: nil, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0) },
+                spec: m.defaultSpec, schema: m.currentSchema, formatVersion: m.formatVersion)
+            reusable = AddedManifest(path: "\(m.location)/metadata/\(RandomUUID.make())-m0.avro", bytes: bytes, specId: m.defaultSpecId)
+        }
+        let addedManifestPath = reusable?.path
         var written: [String] = []
         var attempt = 0
         while true {
             attempt += 1
             var attemptFiles: [String] = []
             do {
-                var (updates, requirements, files) = try await buildSnapshot(table: table, files: files, addedManifest: (addedManifestPath, manifestBytes), attempt: attempt,
-                                                                             alreadyWritten: written.contains(addedManifestPath))
+                var (updates, requirements, files) = try await buildSnapshot(table: table, files: files, reusable: reusable, attempt: attempt,
+                                                                             alreadyWritten: addedManifestPath.map { written.contains($0) } ?? false)
                 attemptFiles = files
                 if !properties.isEmpty { updates.append(.setProperties(properties)) }
                 written += files.filter { !written.contains($0) }
@@ -79,7 +84,7 @@ public struct AppendOperation {
     }
 
     /// Builds the snapshot for one attempt; returns updates, requirements and files written.
-    func buildSnapshot(table: Table, files: [DataFile], addedManifest: (String, [UInt8]), attempt: Int,
+    func buildSnapshot(table: Table, files: [DataFile], reusable: AddedManifest?, attempt: Int,
                        alreadyWritten: Bool) async throws -> ([TableUpdate], [TableRequirement], [String]) {
         let m = table.metadata
         let io = table.io
@@ -89,36 +94,32 @@ public struct AppendOperation {
         let sequence = m.formatVersion >= 2 ? m.lastSequenceNumber + 1 : 0
         var writtenNow: [String] = []
 
-        // The added manifest (v1 must embed the snapshot id).
-        let addedPath: String
-        let addedBytes: [UInt8]
-        if m.formatVersion == 1 {
-            addedPath = "\(m.location)/metadata/\(RandomUUID.make())-m0.avro"
-            addedBytes = try ManifestCodec.writeManifest(files.map { ManifestEntry(status: .added, snapshotId: snapshotId, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0) },
-                                                          spec: m.defaultSpec, schema: m.currentSchema, formatVersion: 1)
-            try await io.write(addedPath, addedBytes)
-            writtenNow.append(addedPath)
+        // The added manifest: reused across attempts (v2), or written for this snapshot id (v1).
+        let added: AddedManifest
+        if let reusable {
+            added = reusable
+            if !alreadyWritten { try await io.write(added.path, added.bytes) }
         } else {
-            addedPath = addedManifest.0
-            addedBytes = addedManifest.1
-            if !alreadyWritten {
-                try await io.write(addedPath, addedBytes)
-            }
-            writtenNow.append(addedPath)
+            let bytes = try ManifestCodec.writeManifest(files.map { ManifestEntry(status: .added, snapshotId: snapshotId, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0) },
+                                                        spec: m.defaultSpec, schema: m.currentSchema, formatVersion: m.formatVersion)
+            added = AddedManifest(path: "\(m.location)/metadata/\(RandomUUID.make())-m0.avro", bytes: bytes, specId: m.defaultSpecId)
+            try await io.write(added.path, added.bytes)
         }
-        let partitionType = try m.defaultSpec.partitionType(m.currentSchema)
-        let added = ManifestFile(path: addedPath, length: Int64(addedBytes.count), partitionSpecId: m.defaultSpecId, sequenceNumber: sequence,
+        writtenNow.append(added.path)
+        guard let addedSpec = m.spec(id: added.specId) else { throw CatalogError.invalidCommit("partition spec \(added.specId) was removed") }
+        let partitionType = try addedSpec.partitionType(m.currentSchema)
+        let addedFile = ManifestFile(path: added.path, length: Int64(added.bytes.count), partitionSpecId: added.specId, sequenceNumber: sequence,
                                  minSequenceNumber: sequence, addedSnapshotId: snapshotId, addedFilesCount: Int32(files.count),
                                  existingFilesCount: 0, deletedFilesCount: 0, addedRowsCount: files.reduce(0) { $0 + $1.recordCount },
                                  existingRowsCount: 0, deletedRowsCount: 0,
                                  partitions: ManifestSummary.summarize(files.map(\.partition), partitionType), keyMetadata: nil)
 
-        var manifests: [ManifestFile] = [added]
+        var manifests: [ManifestFile] = [addedFile]
         if let parent {
             let scan = try TableScan(metadata: m, io: io, snapshotId: parent.snapshotId)
             var existing = try await scan.manifests()
             let (merged, mergedFiles) = try await ManifestMerger(metadata: m, io: io, snapshotId: snapshotId, sequenceNumber: sequence)
-                .merge(existing, adding: added)
+                .merge(existing, adding: addedFile)
             existing = merged
             writtenNow += mergedFiles
             manifests = existing
@@ -138,6 +139,13 @@ public struct AppendOperation {
         let requirements: [TableRequirement] = [.assertTableUUID(m.tableUUID), .assertRefSnapshotId(ref: "main", snapshotId: parent?.snapshotId)]
         return (updates, requirements, writtenNow)
     }
+}
+
+/// A manifest of the appended files, with the spec it was written for.
+struct AddedManifest {
+    var path: String
+    var bytes: [UInt8]
+    var specId: Int
 }
 
 /// Snapshot summary fields (the spec's Appendix F names).
