@@ -212,7 +212,7 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
 
 /// `v` in decimal with at least `width` digits.
 func zeroPadded(_ v: Int, _ width: Int) -> String {
-    let digits = String(abs(v))
-    let padded = digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    return v < 0 ? "-" + padded : padded
+    var out = v < 0 ? "-" : ""
+    TemporalValues.pad(abs(v), width, into: &out)
+    return out
 }

@@ -27,7 +27,7 @@ public enum TemporalValues {
     }
 
     @inline(__always)
-    private static func pad(_ v: Int, _ width: Int, into out: inout String) {
+    static func pad(_ v: Int, _ width: Int, into out: inout String) {
         var digits: [UInt8] = Array(repeating: 0x30, count: width)
         var x = v
         var i = width - 1
