@@ -260,7 +260,7 @@ struct ScanCommand: AsyncParsableCommand {
     @OptionGroup var options: CatalogOptions
     @Argument(help: "NAMESPACE.TABLE") var table: String
     @Option(help: "Row filter, e.g. \"ts >= '2024-01-01T00:00:00+00:00' and category in ('a','b') and not (qty < 3)\".") var filter: String?
-    @Option(help: "Comma-separated top-level columns to print.") var columns: String?
+    @Option(help: "Comma-separated columns to print (top-level names or dotted paths into structs).") var columns: String?
     @Option(help: "Read this snapshot.") var snapshotId: Int64?
     @Option(help: "Read the snapshot current at this ISO-8601 time.") var asOf: String?
     @Option(help: "Read a branch or tag.") var ref: String?
@@ -288,20 +288,15 @@ struct ScanCommand: AsyncParsableCommand {
             }
             var scan = try TableScan(metadata: t.metadata, io: t.io, snapshotId: chosen)
             if let f = parsedFilter { scan = try scan.filtered(f) }
-            let wanted = cols.map { Set($0.split(separator: ",").map { String($0).trimmingCharacters() }) }
-            if let w = wanted {
-                for c in w where scan.schema.field(at: c) == nil { throw ValidationError("no column '\(c)' in the table") }
-            }
+            if let c = cols { scan = try scan.selecting(c.split(separator: ",").map { String($0).trimmingCharacters() }) }
             var out = StandardOutput()
-            var printed = 0
-            for row in try await scan.rows() {
-                if let l = lim, printed >= l { break }
-                if let w = wanted, case .object(let pairs) = row {
-                    out.line(JSONValue.object(pairs.filter { w.contains($0.0) }).serialized())
-                } else {
+            var remaining = lim ?? Int.max
+            scanning: for try await batch in scan.batches() {
+                for row in try batch.jsonRows() {
+                    if remaining <= 0 { break scanning }
                     out.line(row.serialized())
+                    remaining -= 1
                 }
-                printed += 1
             }
             out.flush()
         }

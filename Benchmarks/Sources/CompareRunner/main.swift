@@ -81,7 +81,8 @@ case "iceberg-scan":
         let start = monotonicNanos()
         let table = try await catalog.loadTable(id)
         let scan = try TableScan(metadata: table.metadata, io: table.io).filtered(try FilterParser.parse(args[3]))
-        count = try await scan.rows().count
+        count = 0
+        for try await batch in scan.batches() { count += batch.rowCount }
         times.append(Double(monotonicNanos() - start) / 1e6)
     }
     print("{\"ms\": \(times), \"rows\": \(count)}")

@@ -12,32 +12,9 @@ public struct DataFileRows {
 
     /// Reads all rows as JSON objects keyed by the schema's field names.
     public func rows(_ input: RandomAccessInput) throws -> [JSONValue] {
-        let reader = try ParquetReader(input: input)
-        // Files written without field ids (added existing files) are matched by name.
-        let fileSchema = try AddFiles.assignIds(reader.schema, schema)
-        // Top-level Parquet fields by field id.
-        var byId: [Int: SchemaNode] = [:]
-        for c in fileSchema.root.children { if let id = c.element.fieldId { byId[Int(id)] = c } }
-        var leaves = Set<Int>()
-        for f in schema.fields { if let n = byId[f.id] { leaves.formUnion(n.leafRange) } }
-        guard !leaves.isEmpty else {
-            // No projected column in the file: every row is all nulls (or defaults).
-            let row = JSONValue.object(schema.fields.map { ($0.name, $0.initialDefault ?? .null) })
-            return Array(repeating: row, count: Int(reader.rowCount))
-        }
-        let assembler = try RecordAssembler(schema: fileSchema, selecting: leaves)
-        var positions: [Int: Int] = [:]
-        for (i, f) in assembler.fields.enumerated() { if let id = f.shape.node.element.fieldId { positions[Int(id)] = i } }
+        let reader = try DataFileReader(input: input, schema: schema)
         var out: [JSONValue] = []
-        out.reserveCapacity(Int(reader.rowCount))
-        for g in 0..<reader.rowGroupCount {
-            for record in try assembler.assemble(try reader.readRowGroup(g, columns: assembler.columnIndices)) {
-                out.append(.object(schema.fields.map { f in
-                    guard let i = positions[f.id] else { return (f.name, f.initialDefault ?? .null) }
-                    return (f.name, Self.convert(record[i], assembler.fields[i].shape, f.type))
-                }))
-            }
-        }
+        for g in 0..<reader.rowGroupCount { out += try reader.read(rowGroup: g).jsonRows() }
         return out
     }
 

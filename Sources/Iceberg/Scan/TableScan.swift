@@ -9,6 +9,10 @@ public struct FileScanTask: Sendable {
     public var specId: Int
     /// Its data sequence number.
     public var sequenceNumber: Int64
+    /// The delete files that apply to it, by the spec's rules: position deletes with a data
+    /// sequence number at or above the data file's in the same partition; equality deletes
+    /// with a higher one in the same partition or from an unpartitioned spec.
+    public var deletes: [DataFile] = []
 }
 
 /// Plans and reads a scan of one snapshot of a table.
@@ -23,6 +27,8 @@ public struct TableScan: Sendable {
     public let schema: Schema
     /// The row filter bound to `schema` (nil: all rows).
     public private(set) var filter: BoundExpression? = nil
+    /// The fields returned: `schema`, or the columns chosen with `selecting(_:)`.
+    public private(set) var projection: Schema
 
     /// A scan of the current snapshot, or of a chosen one.
     public init(metadata: TableMetadata, io: FileIO, snapshotId: Int64? = nil) throws {
@@ -36,6 +42,20 @@ public struct TableScan: Sendable {
             snapshot = metadata.currentSnapshot
             schema = metadata.currentSchema
         }
+        projection = schema
+    }
+
+    /// Returns only the given columns: top-level names or dotted paths into structs, in the
+    /// schema's order.
+    public func selecting(_ columns: [String]) throws -> TableScan {
+        var ids = Set<Int>()
+        for c in columns {
+            guard let f = schema.field(at: c) else { throw IcebergError.invalidValue(row: nil, field: c, detail: "no such column in the table") }
+            ids.insert(f.id)
+        }
+        var copy = self
+        copy.projection = try schema.keeping(ids)
+        return copy
     }
 
     /// Sets the row filter (bound to the scan's schema).
@@ -68,7 +88,16 @@ public struct TableScan: Sendable {
     /// Plans files and reports how many manifests and files the filter pruned.
     public func planFiles(_ counts: inout PruningCounts) async throws -> [FileScanTask] {
         var tasks: [FileScanTask] = []
-        for m in try await manifests() where m.content == .data {
+        var deletes: [(file: DataFile, specId: Int, sequenceNumber: Int64)] = []
+        let manifests = try await manifests()
+        for m in manifests where m.content != .data {
+            let spec = metadata.spec(id: m.partitionSpecId)
+            let entries = try ManifestCodec.readManifest(try await io.read(m.path), manifest: m, schema: metadata.currentSchema, spec: spec)
+            for e in entries where e.status != .deleted {
+                if e.dataFile.content != .data { deletes.append((e.dataFile, m.partitionSpecId, e.sequenceNumber ?? 0)) }
+            }
+        }
+        for m in manifests where m.content == .data {
             let spec = metadata.spec(id: m.partitionSpecId)
             var projected = BoundExpression.alwaysTrue
             var partitionType = StructType([])
@@ -93,35 +122,31 @@ public struct TableScan: Sendable {
                         continue
                     }
                 }
-                tasks.append(FileScanTask(file: e.dataFile, specId: m.partitionSpecId, sequenceNumber: e.sequenceNumber ?? 0))
+                let sequenceNumber = e.sequenceNumber ?? 0
+                let path = e.dataFile.filePath
+                let applicable = deletes.filter { d in
+                    let samePartition = d.specId == m.partitionSpecId && d.file.partition == e.dataFile.partition
+                    if d.file.content == .positionDeletes {
+                        return d.sequenceNumber >= sequenceNumber && samePartition && (d.file.referencedDataFile.map { $0 == path } ?? true)
+                    }
+                    // Equality deletes apply to older data in their partition, or everywhere from an unpartitioned spec.
+                    return d.sequenceNumber > sequenceNumber && (samePartition || metadata.spec(id: d.specId)?.fields.isEmpty == true)
+                }.map(\.file)
+                tasks.append(FileScanTask(file: e.dataFile, specId: m.partitionSpecId, sequenceNumber: sequenceNumber, deletes: applicable))
             }
         }
         return tasks
     }
 
-    /// All rows of the snapshot as JSON objects.
+    /// The snapshot's rows as an async sequence of column batches, one per row group read
+    /// (row groups whose statistics rule the filter out are skipped; empty batches are not
+    /// returned). Position deletes are applied, then the filter, then the projection.
+    public func batches() -> ScanBatches { ScanBatches(scan: self) }
+
+    /// All rows of the snapshot as JSON objects (the projection's fields).
     public func rows() async throws -> [JSONValue] {
         var out: [JSONValue] = []
-        let reader = DataFileRows(schema: schema)
-        let filter = self.filter
-        let paths: [Int: [String]] = Dictionary(uniqueKeysWithValues: (filter?.fieldIds ?? []).compactMap { id in
-            schema.columnName(id: id).map { (id, $0.split(separator: ".").map(String.init)) }
-        })
-        for task in try await planFiles() {
-            let rows = try reader.rows(try await io.input(task.file.filePath))
-            guard let filter else { out += rows; continue }
-            for row in rows {
-                // The residual: every row is checked against the full filter.
-                let keep = filter.evaluate { id in
-                    guard let path = paths[id], let type = schema.type(ofFieldId: id) else { return nil }
-                    var v: JSONValue? = row
-                    for p in path { v = v?[p] }
-                    if !type.isPrimitive { return (v == nil || v == .null) ? nil : .boolean(true) }
-                    return (try? Literal.from(json: v ?? .null, type: type)) ?? nil
-                }
-                if keep { out.append(row) }
-            }
-        }
+        for try await batch in batches() { out += try batch.jsonRows() }
         return out
     }
 }

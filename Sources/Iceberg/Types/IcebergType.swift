@@ -290,6 +290,8 @@ public enum IcebergError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidJSON(String)
     /// A row or value does not match the schema; `row` counts from 1.
     case invalidValue(row: Int?, field: String, detail: String)
+    /// A table uses a feature this SDK does not implement (what, and where).
+    case unsupported(String)
 
     /// A readable explanation.
     public var description: String {
@@ -299,6 +301,7 @@ public enum IcebergError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidValue(let row, let field, let detail):
             if let row { return "row \(row), field '\(field)': \(detail)" }
             return "field '\(field)': \(detail)"
+        case .unsupported(let m): return "unsupported: \(m)"
         }
     }
 }

@@ -81,3 +81,104 @@ extension ColumnData {
                           repetitionLevels: repetitionLevels.map { Array($0[levelRange]) })
     }
 }
+
+extension ColumnValues {
+    /// The values at `indices` (ascending), gathered into a new buffer.
+    public func gathering(_ indices: [Int]) -> ColumnValues {
+        switch self {
+        case .boolean(let v): return .boolean(indices.map { v[$0] })
+        case .int32(let v): return .int32(indices.map { v[$0] })
+        case .int64(let v): return .int64(indices.map { v[$0] })
+        case .float(let v): return .float(indices.map { v[$0] })
+        case .double(let v): return .double(indices.map { v[$0] })
+        case .int96(let f): return .int96(f.gathering(indices))
+        case .fixedLenByteArray(let f): return .fixedLenByteArray(f.gathering(indices))
+        case .byteArray(let b):
+            var total = 0
+            for i in indices { total += Int(b.offsets[i + 1] - b.offsets[i]) }
+            var offsets = [Int32](repeating: 0, count: indices.count + 1)
+            let data = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+                b.data.withUnsafeBufferPointer { src in
+                    b.offsets.withUnsafeBufferPointer { o in
+                        var at = 0
+                        for (k, i) in indices.enumerated() {
+                            let start = Int(o[i]), n = Int(o[i + 1]) - start
+                            if n > 0 { (out.baseAddress! + at).initialize(from: src.baseAddress! + start, count: n) }
+                            at += n
+                            offsets[k + 1] = Int32(truncatingIfNeeded: at)
+                        }
+                    }
+                }
+                initialized = total
+            }
+            return .byteArray(ByteArrayBuffer(data: data, offsets: offsets))
+        }
+    }
+}
+
+extension FixedByteBuffer {
+    func gathering(_ indices: [Int]) -> FixedByteBuffer {
+        var data: [UInt8] = []
+        data.reserveCapacity(indices.count * width)
+        for i in indices { data.append(contentsOf: self.data[i * width..<(i + 1) * width]) }
+        return FixedByteBuffer(width: width, data: data)
+    }
+}
+
+extension ColumnData {
+    /// The records (rows) whose entry in `keep` is true; `keep` has one entry per record.
+    /// Nested columns keep every level entry of a chosen record.
+    public func selecting(rows keep: [Bool], maxDefinitionLevel: Int) -> ColumnData {
+        let md = UInt8(truncatingIfNeeded: maxDefinitionLevel)
+        var indices: [Int] = []
+        indices.reserveCapacity(keep.count)
+        guard let levels = definitionLevels else {
+            // One value per record.
+            keep.withUnsafeBufferPointer { k in
+                for i in 0..<k.count where k[i] { indices.append(i) }
+            }
+            return ColumnData(values: values.gathering(indices))
+        }
+        var defs: [UInt8] = []
+        guard let repetitions = repetitionLevels else {
+            // Flat optional: one level entry per record.
+            let n = min(levels.count, keep.count)
+            var valueCount = 0
+            defs = [UInt8](unsafeUninitializedCapacity: n) { outDefs, defCount in
+                indices = [Int](unsafeUninitializedCapacity: n) { outIndices, indexCount in
+                    levels.withUnsafeBufferPointer { d in
+                        keep.withUnsafeBufferPointer { k in
+                            var kept = 0, chosen = 0
+                            for i in 0..<n {
+                                let level = d[i]
+                                let present = level == md
+                                if k[i] {
+                                    outDefs[kept] = level
+                                    kept += 1
+                                    if present { outIndices[chosen] = valueCount; chosen += 1 }
+                                }
+                                if present { valueCount += 1 }
+                            }
+                            defCount = kept
+                            indexCount = chosen
+                        }
+                    }
+                }
+            }
+            return ColumnData(values: values.gathering(indices), definitionLevels: defs)
+        }
+        var reps: [UInt8] = []
+        var row = -1, valueIndex = 0
+        for level in 0..<levels.count {
+            if repetitions[level] == 0 { row += 1 }
+            let present = levels[level] == md
+            if row < keep.count, keep[row] {
+                defs.append(levels[level])
+                reps.append(repetitions[level])
+                if present { indices.append(valueIndex) }
+            }
+            if present { valueIndex += 1 }
+        }
+        return ColumnData(values: values.gathering(indices), definitionLevels: defs, repetitionLevels: reps)
+    }
+}

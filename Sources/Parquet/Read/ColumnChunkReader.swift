@@ -2,7 +2,7 @@ import CompressionCodecs
 import ThriftCompact
 
 /// Decodes all pages of one column chunk into `ColumnData`.
-struct ColumnChunkReader {
+struct ColumnChunkReader: Sendable {
     let column: ColumnDescriptor
     let meta: ColumnMetaData
     let bytes: [UInt8]

@@ -85,20 +85,44 @@ public final class ParquetReader {
 
     /// Reads one column chunk.
     public func readColumn(rowGroup: Int, column: Int) throws -> ColumnData {
+        var reader = try chunkReader(rowGroup: rowGroup, column: column)
+        return try reader.readAll()
+    }
+
+    /// Reads a column chunk's bytes and prepares its decoder.
+    private func chunkReader(rowGroup: Int, column: Int) throws -> ColumnChunkReader {
         guard rowGroup >= 0, rowGroup < metadata.rowGroups.count else { throw ParquetError.malformedFile("no row group \(rowGroup)") }
         guard column >= 0, column < schema.columns.count else { throw ParquetError.malformedFile("no column \(column)") }
         let chunk = metadata.rowGroups[rowGroup].columns[column]
         let meta = chunk.metaData!
         let range = try chunkRange(meta)
         let bytes = try input.read(offset: range.lowerBound, count: range.count)
-        var reader = ColumnChunkReader(column: schema.columns[column], meta: meta, bytes: bytes, limits: limits,
-                                       rowGroupRows: Int(metadata.rowGroups[rowGroup].numRows))
-        return try reader.readAll()
+        return ColumnChunkReader(column: schema.columns[column], meta: meta, bytes: bytes, limits: limits,
+                                 rowGroupRows: Int(metadata.rowGroups[rowGroup].numRows))
     }
 
     /// Reads the chosen columns (default all) of a row group.
     public func readRowGroup(_ rowGroup: Int, columns: [Int]? = nil) throws -> [ColumnData] {
         try (columns ?? Array(schema.columns.indices)).map { try readColumn(rowGroup: rowGroup, column: $0) }
+    }
+
+    /// Reads the chosen columns (default all) of a row group, decompressing and decoding the
+    /// columns in parallel child tasks (the bytes are read first, in this task).
+    public func readRowGroupConcurrently(_ rowGroup: Int, columns: [Int]? = nil) async throws -> [ColumnData] {
+        let chosen = columns ?? Array(schema.columns.indices)
+        guard chosen.count > 1 else { return try readRowGroup(rowGroup, columns: chosen) }
+        let readers = try chosen.map { try chunkReader(rowGroup: rowGroup, column: $0) }
+        return try await withThrowingTaskGroup(of: (Int, ColumnData).self) { group in
+            for (i, r) in readers.enumerated() {
+                group.addTask {
+                    var reader = r
+                    return (i, try reader.readAll())
+                }
+            }
+            var out = [ColumnData?](repeating: nil, count: readers.count)
+            for try await (i, data) in group { out[i] = data }
+            return out.map { $0! }
+        }
     }
 
     /// The column index of a chunk, if the file has one.

@@ -61,7 +61,7 @@ public indirect enum RecordShape: Sendable {
 }
 
 /// Rebuilds records (rows) from leaf columns in Dremel form.
-public struct RecordAssembler {
+public struct RecordAssembler: Sendable {
     /// The top-level fields of each record.
     public let fields: [(name: String, shape: RecordShape)]
     /// The schema leaf index of each projected column, in the order columns must be supplied.

@@ -1,0 +1,70 @@
+import Parquet
+
+/// Reads a Parquet data file as column batches projected onto an Iceberg schema, one row group
+/// at a time. Columns are matched by field id (so renamed columns keep their data and columns
+/// added later read as their initial default or null); files written without ids are matched
+/// by name.
+public struct DataFileReader {
+    /// The projected schema.
+    public let schema: Schema
+    let reader: ParquetReader
+    let fileSchema: ParquetSchema
+    let layout: FileLayout
+    /// Row position of the first row of each row group.
+    let firstRows: [Int64]
+
+    /// Opens a data file for a projection.
+    public init(input: RandomAccessInput, schema: Schema) throws {
+        reader = try ParquetReader(input: input)
+        fileSchema = try AddFiles.assignIds(reader.schema, schema)
+        layout = try FileLayout(file: fileSchema, schema: schema)
+        self.schema = schema
+        var first: [Int64] = []
+        var position: Int64 = 0
+        for g in reader.metadata.rowGroups {
+            first.append(position)
+            position += g.numRows
+        }
+        firstRows = first
+    }
+
+    /// Number of row groups.
+    public var rowGroupCount: Int { reader.rowGroupCount }
+
+    /// The file position of the first row of a row group.
+    public func firstRow(ofRowGroup g: Int) -> Int64 { firstRows[g] }
+
+    /// Reads one row group.
+    public func read(rowGroup g: Int) throws -> ColumnBatch {
+        try batch(rowGroup: g, try reader.readRowGroup(g, columns: layout.columnIndices))
+    }
+
+    /// Reads one row group, decoding its columns in parallel.
+    public func readConcurrently(rowGroup g: Int) async throws -> ColumnBatch {
+        try batch(rowGroup: g, try await reader.readRowGroupConcurrently(g, columns: layout.columnIndices))
+    }
+
+    private func batch(rowGroup g: Int, _ leaves: [ColumnData]) throws -> ColumnBatch {
+        let rows = Int(reader.metadata.rowGroups[g].numRows)
+        for (i, leaf) in leaves.enumerated() where leaf.repetitionLevels != nil && leaf.rowCount != rows {
+            throw ParquetError.malformedFile("column '\(fileSchema.columns[layout.columnIndices[i]].path.joined(separator: "."))' of row group \(g) holds \(leaf.rowCount) rows, the row group \(rows)")
+        }
+        return ColumnBatch(layout: layout, rowCount: rows, leaves: leaves)
+    }
+
+    /// Whether a row group may hold rows matching a filter, judged by its column statistics.
+    public func rowGroupMayMatch(_ g: Int, _ filter: BoundExpression) -> Bool {
+        if case .alwaysTrue = filter { return true }
+        var footer = reader.metadata
+        footer.rowGroups = [footer.rowGroups[g]]
+        var stats = DataFile(filePath: "", partition: [], recordCount: footer.rowGroups[0].numRows, fileSizeInBytes: 0)
+        FileMetrics(schema: schema, properties: [("write.metadata.metrics.default", "full")])
+            .apply(footer, parquetSchema: fileSchema, nanCounts: [:], to: &stats)
+        return Pruning.fileMayMatch(filter, stats)
+    }
+
+    /// A narrower projection of the same file (for dropping filter-only columns).
+    func layout(for narrower: Schema) throws -> FileLayout {
+        narrower == schema ? layout : try FileLayout(file: fileSchema, schema: narrower)
+    }
+}
