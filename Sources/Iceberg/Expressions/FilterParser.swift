@@ -131,8 +131,11 @@ public struct FilterParser {
         case .string(let s): return .string(s)
         case .number(let n):
             if let i = Int64(n) { return .int(i) }
-            if let d = Double(n) { return .double(d) }
-            throw error("bad number \(n)")
+            guard let d = Double(n) else { throw error("bad number \(n)") }
+            // Beyond 15 significant digits a double would change the value: keep the text, which
+            // binds exactly to decimal columns (and still parses for float and double columns).
+            let mantissa = n.prefix { $0 != "e" && $0 != "E" }.filter(\.isNumber).drop { $0 == "0" }
+            return mantissa.count > 15 ? .string(n) : .double(d)
         case .identifier(let s) where s.lowercased() == "true": return .bool(true)
         case .identifier(let s) where s.lowercased() == "false": return .bool(false)
         case let t: throw error("expected a literal, found \(describe(t))")

@@ -55,6 +55,9 @@ public struct ScanBatches: AsyncSequence, Sendable {
                 guard d.content == .positionDeletes else {
                     throw IcebergError.unsupported("equality delete file \(d.filePath) applies to \(task.file.filePath); only position deletes are read")
                 }
+                guard d.fileFormat.uppercased() == "PARQUET" else {
+                    throw IcebergError.unsupported("\(d.fileFormat) delete file \(d.filePath) (deletion vectors and non-Parquet deletes are not read)")
+                }
                 if deleteCache[d.filePath] == nil { deleteCache[d.filePath] = try await Self.positions(in: d, io: scan.io) }
                 deleted += deleteCache[d.filePath]?[task.file.filePath] ?? []
             }

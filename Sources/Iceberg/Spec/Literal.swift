@@ -144,6 +144,7 @@ extension Literal {
             case .string("NaN"): return .nan
             case .string("Infinity"): return .infinity
             case .string("-Infinity"): return -.infinity
+            case .string(let text): if let d = Double(text) { return d }; throw fail("a number")
             default: throw fail("a number")
             }
         }
