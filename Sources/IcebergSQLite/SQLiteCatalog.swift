@@ -46,6 +46,13 @@ public actor SQLitePointerStore: MetadataPointerStore {
         self.catalogName = catalogName
         self.path = path
         sqlite3_busy_timeout(h, 30_000)
+        // Keep the rollback journal file between transactions (truncated, not deleted): the
+        // same crash safety and file format every client expects, without creating and deleting
+        // a file per commit — on ext4 that churn makes each new file slower to create.
+        // A database another client put in WAL mode is left as it is.
+        if (try? Self.query(h, "PRAGMA journal_mode", []))?.first?.first??.lowercased() == "delete" {
+            _ = try? Self.query(h, "PRAGMA journal_mode=TRUNCATE", [])
+        }
         try Self.exec(h, """
             CREATE TABLE IF NOT EXISTS iceberg_tables (
               catalog_name VARCHAR(255) NOT NULL,

@@ -92,41 +92,108 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Serializes compactly (or pretty-printed with two-space indentation).
     public func serialized(pretty: Bool = false) -> String {
-        var out = ""
+        String(decoding: serializedBytes(pretty: pretty), as: UTF8.self)
+    }
+
+    /// Serializes to UTF-8 bytes, compactly (or pretty-printed with two-space indentation).
+    public func serializedBytes(pretty: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(to: &out, pretty: pretty, indent: 0)
         return out
     }
 
-    private func write(to out: inout String, pretty: Bool, indent: Int) {
+    /// Appends the compact serialization to a byte buffer.
+    public func appendSerialized(to out: inout [UInt8]) { write(to: &out, pretty: false, indent: 0) }
+
+    private func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += JSONValue.formatDouble(d)
+        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .bool(let b): b ? out.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) : out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
+        case .int(let i): JSONValue.writeInteger(i, to: &out)
+        case .double(let d): out.append(contentsOf: JSONValue.formatDouble(d).utf8)
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let a):
-            if a.isEmpty { out += "[]"; return }
-            out += "["
+            if a.isEmpty { out.append(0x5B); out.append(0x5D); return }
+            out.append(0x5B)
             for (i, v) in a.enumerated() {
-                if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: " ", count: indent + 2) }
+                if i > 0 { out.append(0x2C) }
+                if pretty { JSONValue.newline(indent + 2, &out) }
                 v.write(to: &out, pretty: pretty, indent: indent + 2)
             }
-            if pretty { out += "\n" + String(repeating: " ", count: indent) }
-            out += "]"
+            if pretty { JSONValue.newline(indent, &out) }
+            out.append(0x5D)
         case .object(let o):
-            if o.isEmpty { out += "{}"; return }
-            out += "{"
+            if o.isEmpty { out.append(0x7B); out.append(0x7D); return }
+            out.append(0x7B)
             for (i, (k, v)) in o.enumerated() {
-                if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: " ", count: indent + 2) }
+                if i > 0 { out.append(0x2C) }
+                if pretty { JSONValue.newline(indent + 2, &out) }
                 JSONValue.writeString(k, to: &out)
-                out += pretty ? ": " : ":"
+                out.append(0x3A)
+                if pretty { out.append(0x20) }
                 v.write(to: &out, pretty: pretty, indent: indent + 2)
             }
-            if pretty { out += "\n" + String(repeating: " ", count: indent) }
-            out += "}"
+            if pretty { JSONValue.newline(indent, &out) }
+            out.append(0x7D)
         }
+    }
+
+    private static func newline(_ indent: Int, _ out: inout [UInt8]) {
+        out.append(0x0A)
+        for _ in 0..<indent { out.append(0x20) }
+    }
+
+    /// Appends the decimal digits of an integer.
+    public static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(0x2D) }
+        var magnitude = value.magnitude
+        var digits = 0
+        var rest = magnitude
+        repeat { digits += 1; rest /= 10 } while rest > 0
+        let start = out.count
+        out.append(contentsOf: repeatElement(0x30, count: digits))
+        var at = start + digits - 1
+        repeat {
+            out[at] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+            magnitude /= 10
+            at -= 1
+        } while magnitude > 0
+    }
+
+    /// Appends a JSON string literal (UTF-8) with the required escapes.
+    public static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        var text = s
+        text.withUTF8 { utf8 in
+            var clean = 0
+            for i in 0..<utf8.count {
+                let b = utf8[i]
+                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<i]))
+                out.append(0x5C)
+                switch b {
+                case 0x22: out.append(0x22)
+                case 0x5C: out.append(0x5C)
+                case 0x0A: out.append(0x6E)
+                case 0x0D: out.append(0x72)
+                case 0x09: out.append(0x74)
+                default:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+                }
+                clean = i + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean...]))
+        }
+        out.append(0x22)
+    }
+
+    /// Appends a JSON string literal with the required escapes.
+    public static func writeString(_ s: String, to out: inout String) {
+        var bytes: [UInt8] = []
+        writeString(s, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
     /// Formats a finite double as the shortest JSON number that round-trips;
@@ -136,28 +203,6 @@ public enum JSONValue: Sendable, Hashable {
         if d.isInfinite { return d > 0 ? "\"Infinity\"" : "\"-Infinity\"" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) + ".0" }
         return d.description
-    }
-
-    /// Appends a JSON string literal with the required escapes.
-    public static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        var needsEscape = false
-        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C { needsEscape = true; break }
-        if !needsEscape { out += s; out += "\""; return }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }
 

@@ -60,6 +60,11 @@ final class GoldenIcebergTests: XCTestCase {
             let again = try TableMetadata(json: m.json)
             XCTAssertEqual(again.json, m.json, table)
             XCTAssertEqual(again.snapshots.count, m.snapshots.count)
+            // Serializing with reused snapshot text gives the same bytes, cold and warm.
+            var texts: [Int64: [UInt8]] = [:]
+            XCTAssertEqual(m.serializedBytes(snapshotText: &texts), m.json.serializedBytes(), table)
+            XCTAssertEqual(texts.count, m.snapshots.count)
+            XCTAssertEqual(m.serializedBytes(snapshotText: &texts), m.json.serializedBytes(), table)
         }
         let evolving = try latestMetadata("evolving")
         XCTAssertEqual(evolving.formatVersion, 2)

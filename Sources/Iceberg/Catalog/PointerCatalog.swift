@@ -105,7 +105,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
                                      schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
                                      properties: creation.properties, lastUpdatedMs: nowMs())
         let path = Self.metadataPath(location: location, version: 0)
-        try await io.writeExclusive(path, Array(metadata.json.serialized().utf8))
+        try await io.writeExclusive(path, metadata.json.serializedBytes())
         do {
             try await store.createPointer(identifier, location: path)
         } catch {
@@ -163,7 +163,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         let version = (Self.version(of: current.metadataLocation) ?? next.metadataLog.count - 1) + 1
         let path = Self.metadataPath(location: next.location, version: version)
         do {
-            try await io.writeExclusive(path, Array(next.json.serialized().utf8))
+            try await io.writeExclusive(path, await cache.serialize(next))
         } catch FileIOError.alreadyExists {
             throw CatalogError.commitConflict("metadata version \(version) was written by another commit")
         }
@@ -275,6 +275,22 @@ actor MetadataCache {
     private var entries: [String: TableMetadata] = [:]
     private var order: [String] = []
     private let capacity = 32
+    /// Serialized snapshots by table UUID and snapshot id.
+    private var snapshotText: [String: [Int64: [UInt8]]] = [:]
+
+    /// The metadata's JSON text, reusing the text of snapshots serialized before.
+    func serialize(_ metadata: TableMetadata) -> [UInt8] {
+        var texts = snapshotText.removeValue(forKey: metadata.tableUUID) ?? [:]
+        if texts.count > metadata.snapshots.count {
+            // Snapshots were expired: keep only the live ones.
+            let live = Set(metadata.snapshots.map(\.snapshotId))
+            texts = texts.filter { live.contains($0.key) }
+        }
+        let bytes = metadata.serializedBytes(snapshotText: &texts)
+        if snapshotText.count >= capacity { snapshotText.removeAll() }
+        snapshotText[metadata.tableUUID] = texts
+        return bytes
+    }
 
     func get(_ location: String) -> TableMetadata? { entries[location] }
 

@@ -238,7 +238,39 @@ public struct TableMetadata: Sendable, Hashable {
     // MARK: JSON
 
     /// The JSON form for this format version.
-    public var json: JSONValue {
+    public var json: JSONValue { .object(jsonPairs(withSnapshots: true)) }
+
+    /// The JSON text, reusing the serialized text of snapshots already in `snapshotText`
+    /// (snapshots never change) and adding the new ones, so a commit serializes its new
+    /// snapshot rather than the table's whole history. Equal to `json.serializedBytes()`.
+    public func serializedBytes(snapshotText: inout [Int64: [UInt8]]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(4096 + snapshotText.values.reduce(0) { $0 + $1.count + 1 })
+        out.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in jsonPairs(withSnapshots: false).enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            guard key == "snapshots" else { value.appendSerialized(to: &out); continue }
+            out.append(UInt8(ascii: "["))
+            for (k, snapshot) in snapshots.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                if let text = snapshotText[snapshot.snapshotId] {
+                    out.append(contentsOf: text)
+                } else {
+                    let text = snapshot.json.serializedBytes()
+                    snapshotText[snapshot.snapshotId] = text
+                    out.append(contentsOf: text)
+                }
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// The top-level JSON fields; without snapshots, "snapshots" holds an empty array.
+    private func jsonPairs(withSnapshots: Bool) -> [(String, JSONValue)] {
         var p: [(String, JSONValue)] = [
             ("format-version", .int(Int64(formatVersion))),
             ("table-uuid", .string(tableUUID)),
@@ -257,7 +289,7 @@ public struct TableMetadata: Sendable, Hashable {
         p.append(("properties", .object(properties.map { ($0.0, .string($0.1)) })))
         if let c = currentSnapshotId { p.append(("current-snapshot-id", .int(c))) }
         else if formatVersion == 1 { p.append(("current-snapshot-id", .int(-1))) }
-        p.append(("snapshots", .array(snapshots.map(\.json))))
+        p.append(("snapshots", .array(withSnapshots ? snapshots.map(\.json) : [])))
         p.append(("snapshot-log", .array(snapshotLog.map { .object([("timestamp-ms", .int($0.timestampMs)), ("snapshot-id", .int($0.snapshotId))]) })))
         p.append(("metadata-log", .array(metadataLog.map { .object([("timestamp-ms", .int($0.timestampMs)), ("metadata-file", .string($0.metadataFile))]) })))
         p.append(("sort-orders", .array(sortOrders.map(\.json))))
@@ -265,7 +297,7 @@ public struct TableMetadata: Sendable, Hashable {
         if formatVersion >= 2 || !refs.isEmpty { p.append(("refs", .object(refs.map { ($0.0, $0.1.json) }))) }
         if let n = nextRowId { p.append(("next-row-id", .int(n))) }
         p.append(contentsOf: extraFields)
-        return .object(p)
+        return p
     }
 
     static let modelled: Set<String> = [
