@@ -81,25 +81,56 @@ enum IcebergAvro {
 }
 
 /// Field access by Iceberg field id (falling back to name) on a decoded Avro record.
+/// Field positions of Avro record schemas by Iceberg field id and by name, computed once per
+/// record schema of a file (record names are unique within an Avro schema).
+final class AvroFieldPositions {
+    struct Positions {
+        var byId: [Int: Int] = [:]
+        var byName: [String: Int] = [:]
+    }
+    private var byRecord: [String: Positions] = [:]
+
+    func positions(_ record: AvroRecord) -> Positions {
+        let key = (record.namespace.map { $0 + "." } ?? "") + record.name
+        if let p = byRecord[key] { return p }
+        var p = Positions()
+        for (i, f) in record.fields.enumerated() {
+            if let id = f.fieldId, p.byId[id] == nil { p.byId[id] = i }
+            if p.byName[f.name] == nil { p.byName[f.name] = i }
+        }
+        byRecord[key] = p
+        return p
+    }
+}
+
+/// One Avro record value with lookups of its fields by Iceberg field id, then by name.
 struct AvroRecordView {
     let schema: AvroRecord
     let values: [AvroValue]
+    private let positions: AvroFieldPositions.Positions
+    private let memo: AvroFieldPositions
 
-    init?(_ schema: AvroSchema, _ value: AvroValue) {
+    init?(_ schema: AvroSchema, _ value: AvroValue, positions memo: AvroFieldPositions = AvroFieldPositions()) {
         var s = schema
         var v = value.unwrapped
         if case .union(let branches) = schema, case .union(let i, let inner) = value { s = branches[i]; v = inner.unwrapped }
         guard case .record(let r) = s, case .record(let vs) = v, r.fields.count == vs.count else { return nil }
         self.schema = r
         values = vs
+        self.memo = memo
+        positions = memo.positions(r)
     }
 
     /// The value and schema of a field, by field id first, then by name.
     func field(_ id: Int, _ name: String) -> (AvroValue, AvroSchema)? {
-        if let i = schema.fields.firstIndex(where: { $0.fieldId == id }) ?? schema.fields.firstIndex(where: { $0.name == name }) {
-            return (values[i], schema.fields[i].type)
-        }
-        return nil
+        guard let i = positions.byId[id] ?? positions.byName[name] else { return nil }
+        return (values[i], schema.fields[i].type)
+    }
+
+    /// A nested record field, sharing this view's position memo.
+    func record(_ id: Int, _ name: String) -> AvroRecordView? {
+        guard let (v, s) = field(id, name) else { return nil }
+        return AvroRecordView(s, v, positions: memo)
     }
 
     func long(_ id: Int, _ name: String) -> Int64? {

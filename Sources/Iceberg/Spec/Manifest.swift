@@ -239,9 +239,9 @@ public enum ManifestCodec {
         let tableSchema = (try? reader.metadataString("schema").map { try Schema(jsonText: $0) }) ?? schema
         let partitionType = (try? partitionSpec.partitionType(tableSchema ?? schema)) ?? StructType([])
         var out: [ManifestEntry] = []
+        let positions = AvroFieldPositions()
         for value in try reader.records() {
-            guard let entry = AvroRecordView(reader.schema, value), let (dfValue, dfSchema) = entry.field(2, "data_file"),
-                  let df = AvroRecordView(dfSchema, dfValue) else {
+            guard let entry = AvroRecordView(reader.schema, value, positions: positions), let df = entry.record(2, "data_file") else {
                 throw IcebergError.invalidJSON("manifest entry without data_file")
             }
             guard let status = entry.long(0, "status").flatMap({ EntryStatus(rawValue: Int32($0)) }),
@@ -249,7 +249,7 @@ public enum ManifestCodec {
                 throw IcebergError.invalidJSON("manifest entry misses status, file_path, record_count or file_size_in_bytes")
             }
             var partition: [Literal?] = []
-            if let (pv, ps) = df.field(102, "partition"), let p = AvroRecordView(ps, pv) {
+            if let p = df.record(102, "partition") {
                 for f in partitionType.fields {
                     partition.append(p.field(f.id, f.name).flatMap { IcebergAvro.literal($0.0, f.type) })
                 }
@@ -358,8 +358,9 @@ public enum ManifestCodec {
     /// Reads a manifest list (v1 values default as the spec says: sequence numbers 0).
     public static func readManifestList(_ bytes: [UInt8]) throws -> [ManifestFile] {
         let reader = try AvroFileReader(bytes: bytes)
+        let positions = AvroFieldPositions()
         return try reader.records().map { value in
-            guard let r = AvroRecordView(reader.schema, value), let path = r.string(500, "manifest_path"),
+            guard let r = AvroRecordView(reader.schema, value, positions: positions), let path = r.string(500, "manifest_path"),
                   let length = r.long(501, "manifest_length"), let spec = r.long(502, "partition_spec_id"),
                   let added = r.long(503, "added_snapshot_id") else {
                 throw IcebergError.invalidJSON("manifest list entry misses a required field")
@@ -372,7 +373,7 @@ public enum ManifestCodec {
                     return .of(.null)
                 }()
                 partitions = items.compactMap { item in
-                    guard let s = AvroRecordView(summarySchema, item) else { return nil }
+                    guard let s = AvroRecordView(summarySchema, item, positions: positions) else { return nil }
                     return FieldSummary(containsNull: s.bool(509, "contains_null") ?? true, containsNaN: s.bool(518, "contains_nan"),
                                         lowerBound: s.bytes(510, "lower_bound"), upperBound: s.bytes(511, "upper_bound"))
                 }
