@@ -3,7 +3,7 @@ import Parquet
 /// Reads a Parquet data file as column batches projected onto an Iceberg schema, one row group
 /// at a time. Columns are matched by field id (so renamed columns keep their data and columns
 /// added later read as their initial default or null); files written without ids are matched
-/// by name.
+/// through the table's name mapping when it has one, else by the schema's current names.
 public struct DataFileReader {
     /// The projected schema.
     public let schema: Schema
@@ -14,9 +14,13 @@ public struct DataFileReader {
     let firstRows: [Int64]
 
     /// Opens a data file for a projection.
-    public init(input: RandomAccessInput, schema: Schema) throws {
+    public init(input: RandomAccessInput, schema: Schema, nameMapping: NameMapping? = nil) throws {
         reader = try ParquetReader(input: input)
-        fileSchema = try AddFiles.assignIds(reader.schema, schema)
+        if let mapping = nameMapping, !reader.schema.columns.allSatisfy({ $0.node.element.fieldId != nil }) {
+            fileSchema = try mapping.assigningIds(to: reader.schema)
+        } else {
+            fileSchema = try AddFiles.assignIds(reader.schema, schema)
+        }
         layout = try FileLayout(file: fileSchema, schema: schema)
         self.schema = schema
         var first: [Int64] = []

@@ -19,6 +19,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
         private var current: OpenFile? = nil
         /// Positions deleted per delete file, by data file path.
         private var deleteCache: [String: [String: [Int64]]] = [:]
+        /// Field ids for data files written without them.
+        private let nameMapping: NameMapping?
 
         private struct OpenFile {
             let reader: DataFileReader
@@ -28,7 +30,10 @@ public struct ScanBatches: AsyncSequence, Sendable {
             var nextGroup = 0
         }
 
-        init(scan: TableScan) { self.scan = scan }
+        init(scan: TableScan) {
+            self.scan = scan
+            nameMapping = NameMapping(metadata: scan.metadata)
+        }
 
         /// The next non-empty batch, or nil at the end of the scan.
         public mutating func next() async throws -> ColumnBatch? {
@@ -63,7 +68,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
             }
             deleted.sort()
             let readSchema = try scan.schema.keeping(scan.projection.selectedIds.union(scan.filter?.fieldIds ?? []))
-            let reader = try DataFileReader(input: try await scan.io.input(task.file.filePath), schema: readSchema)
+            let reader = try DataFileReader(input: try await scan.io.input(task.file.filePath), schema: readSchema, nameMapping: nameMapping)
             return OpenFile(reader: reader, output: try reader.layout(for: scan.projection), deleted: deleted)
         }
 

@@ -2,6 +2,7 @@
 
   iceberg_peer.py pyiceberg CATALOG_DB WAREHOUSE NAME TABLE   -> {"rows", "snapshots", "files"} via SqlCatalog
   iceberg_peer.py duckdb METADATA_JSON                        -> {"rows"} via DuckDB's iceberg_scan
+  iceberg_peer.py rename CATALOG_DB WAREHOUSE NAME TABLE OLD NEW -> renames a column through PyIceberg
 Rows are in the SDK's JSON value convention, sorted by their JSON text.
 """
 import glob
@@ -46,9 +47,19 @@ def duckdb_scan(metadata):
     return {"rows": sort_rows(table_rows(table))}
 
 
+def rename_column(db, warehouse, name, table, old, new):
+    from pyiceberg.catalog.sql import SqlCatalog
+    t = SqlCatalog(name, uri=f"sqlite:///{db}", warehouse=warehouse).load_table(table)
+    with t.update_schema() as update:
+        update.rename_column(old, new)
+    return {"name-mapping": t.refresh().properties.get("schema.name-mapping.default")}
+
+
 def main():
     if sys.argv[1] == "pyiceberg":
         out = pyiceberg(*sys.argv[2:7])
+    elif sys.argv[1] == "rename":
+        out = rename_column(*sys.argv[2:8])
     else:
         out = duckdb_scan(sys.argv[2])
     json.dump(out, sys.stdout, allow_nan=False)

@@ -1,0 +1,80 @@
+import JSONSupport
+import Parquet
+
+/// A table's name mapping (`schema.name-mapping.default`, the spec's column projection rule):
+/// the field ids that columns of data files written without ids resolve to, by the names
+/// those columns had — including names from before a rename.
+public struct NameMapping: Sendable, Hashable {
+    /// One mapped field: its id (nil: unmapped), the names it was written under, and its children.
+    public struct Field: Sendable, Hashable {
+        /// The field id.
+        public var id: Int?
+        /// Every name the field had.
+        public var names: [String]
+        /// Mappings of nested fields (struct fields, list element, map key and value).
+        public var fields: [Field]
+    }
+
+    /// The top-level fields.
+    public var fields: [Field]
+
+    /// Parses the JSON form (an array of `{"field-id", "names", "fields"}` objects).
+    public init(json: JSONValue) throws {
+        func parse(_ v: JSONValue) throws -> [Field] {
+            guard case .array(let items) = v else { throw IcebergError.invalidJSON("name mapping fields must be an array") }
+            return try items.map { item in
+                Field(id: item["field-id"]?.intValue.map(Int.init), names: (item["names"]?.arrayValue ?? []).compactMap(\.stringValue),
+                      fields: try item["fields"].map(parse) ?? [])
+            }
+        }
+        fields = try parse(json)
+    }
+
+    /// The table's mapping, if it has a valid one.
+    public init?(metadata: TableMetadata) {
+        guard let text = metadata.property("schema.name-mapping.default"), let json = try? JSONValue.parse(text),
+              let mapping = try? NameMapping(json: json) else { return nil }
+        self = mapping
+    }
+
+    /// The file schema with field ids assigned from the mapping; columns it does not name stay
+    /// without an id (and so read as absent).
+    func assigningIds(to parquet: ParquetSchema) throws -> ParquetSchema {
+        func assign(_ node: inout SchemaNode, _ mapped: [Field]) {
+            var isList = node.element.convertedType == .list
+            var isMap = node.element.convertedType == .map || node.element.convertedType == .mapKeyValue
+            if case .list? = node.element.logicalType { isList = true }
+            if case .map? = node.element.logicalType { isMap = true }
+            if (isList || isMap), node.children.count == 1, node.children[0].repetition == .repeated {
+                var repeated = node.children[0]
+                if isList {
+                    // The element: the repeated group's only child, or the repeated node itself.
+                    guard let element = mapped.first else { return }
+                    if repeated.children.count == 1 && !repeated.isLeaf {
+                        repeated.children[0].element.fieldId = element.id.map(Int32.init)
+                        assign(&repeated.children[0], element.fields)
+                    } else {
+                        repeated.element.fieldId = element.id.map(Int32.init)
+                        assign(&repeated, element.fields)
+                    }
+                } else {
+                    // Key and value by position, as the map layout defines them.
+                    for (i, m) in mapped.prefix(2).enumerated() where i < repeated.children.count {
+                        repeated.children[i].element.fieldId = m.id.map(Int32.init)
+                        assign(&repeated.children[i], m.fields)
+                    }
+                }
+                node.children[0] = repeated
+                return
+            }
+            for i in node.children.indices {
+                guard let m = mapped.first(where: { $0.names.contains(node.children[i].name) }) else { continue }
+                node.children[i].element.fieldId = m.id.map(Int32.init)
+                assign(&node.children[i], m.fields)
+            }
+        }
+        var root = parquet.root
+        assign(&root, fields)
+        return try ParquetSchema(root: root)
+    }
+}
