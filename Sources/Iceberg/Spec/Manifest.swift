@@ -237,7 +237,7 @@ public enum ManifestCodec {
             partitionSpec = try PartitionSpec(json: try JSONValue.parse(text))
         } else { partitionSpec = .unpartitioned }
         let tableSchema = (try? reader.metadataString("schema").map { try Schema(jsonText: $0) }) ?? schema
-        let partitionType = (try? partitionSpec.partitionType(tableSchema ?? schema)) ?? StructType([])
+        let partitionType = (try? partitionSpec.partitionType(tableSchema)) ?? StructType([])
         var out: [ManifestEntry] = []
         let positions = AvroFieldPositions()
         for value in try reader.records() {
