@@ -89,7 +89,7 @@ enum RowShape {
             return .object([("keys", .array(keys)), ("values", .array(values))])
         case (.string(let s), .date):
             guard let micros = try? TemporalValues.parseTimestamp(s, unitsPerSecond: 1_000_000, withZone: true) else { return value }
-            return .string(TemporalValues.formatDate(Int((micros - ((micros % 86_400_000_000) + 86_400_000_000) % 86_400_000_000) / 86_400_000_000)))
+            return .string(TemporalValues.formatDate(Int(Transform.floorDiv(micros, 86_400_000_000))))
         case (.string(let s), .timestamp), (.string(let s), .timestampNs):
             let units: Int64 = type == .timestamp ? 1_000_000 : 1_000_000_000
             guard let t = try? TemporalValues.parseTimestamp(s, unitsPerSecond: units, withZone: true) else { return value }

@@ -40,9 +40,7 @@ public struct ColumnBatch: Sendable {
 
     /// The rows whose entry in `keep` is true (one entry per row).
     public func selecting(rows keep: [Bool]) -> ColumnBatch {
-        precondition(keep.count == rowCount, "selection of \(keep.count) rows for a batch of \(rowCount)")
-        var kept = 0
-        for k in keep where k { kept += 1 }
+        let kept = keptCount(keep)
         if kept == rowCount { return self }
         let columns = leaves.enumerated().map { i, leaf in
             leaf.selecting(rows: keep, maxDefinitionLevel: layout.maxDefinitionLevels[i])
@@ -52,9 +50,7 @@ public struct ColumnBatch: Sendable {
 
     /// `selecting(rows:)` with the columns gathered in parallel child tasks.
     public func selectingConcurrently(rows keep: [Bool]) async -> ColumnBatch {
-        precondition(keep.count == rowCount, "selection of \(keep.count) rows for a batch of \(rowCount)")
-        var kept = 0
-        for k in keep where k { kept += 1 }
+        let kept = keptCount(keep)
         if kept == rowCount || leaves.count < 2 { return selecting(rows: keep) }
         let levels = layout.maxDefinitionLevels
         let columns = await withTaskGroup(of: (Int, ColumnData).self) { group in
@@ -66,6 +62,13 @@ public struct ColumnBatch: Sendable {
             return out
         }
         return ColumnBatch(layout: layout, rowCount: kept, leaves: columns)
+    }
+
+    private func keptCount(_ keep: [Bool]) -> Int {
+        precondition(keep.count == rowCount, "selection of \(keep.count) rows for a batch of \(rowCount)")
+        var kept = 0
+        for k in keep where k { kept += 1 }
+        return kept
     }
 
     /// The batch narrowed to a projection (a schema whose fields are a subset of this one's).
@@ -89,7 +92,7 @@ public struct ColumnBatch: Sendable {
         for record in try assembler.assemble(leaves) {
             out.append(.object(fields.map { f in
                 guard let i = layout.topLevelPositions[f.id] else { return (f.name, f.initialDefault ?? .null) }
-                return (f.name, DataFileRows.convert(record[i], assembler.fields[i].shape, f.type))
+                return (f.name, AssembledValueJSON.convert(record[i], assembler.fields[i].shape, f.type))
             }))
         }
         return out
@@ -155,13 +158,8 @@ public struct PrimitiveColumn: Sendable {
         case (.fixedLenByteArray(let f), .decimal): return DecimalValues.unscaled(fromBigEndian: Array(f[i])).map { .decimal($0) }
         case (.fixedLenByteArray(let f), _): return .bytes(Array(f[i]))
         case (.int96(let f), _):
-            // Nanoseconds of the day (little-endian 8 bytes) then the Julian day (4 bytes).
-            let b = f[i]
-            var nanos: Int64 = 0, day: Int32 = 0
-            for k in 0..<8 { nanos |= Int64(b[b.startIndex + k]) << (8 * k) }
-            for k in 0..<4 { day |= Int32(b[b.startIndex + 8 + k]) << (8 * k) }
-            let micros = (Int64(day) - 2_440_588) * 86_400_000_000 + nanos / 1000
-            return .long(type == .timestampNs || type == .timestamptzNs ? micros * 1000 + nanos % 1000 : micros)
+            let nanos = ParquetJSONFormatter.int96Nanos(Array(f[i]))
+            return .long(type == .timestampNs || type == .timestamptzNs ? nanos : Transform.floorDiv(nanos, 1000))
         }
     }
 }

@@ -21,6 +21,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
         private var deleteCache: [String: [String: [Int64]]] = [:]
         /// Field ids for data files written without them.
         private let nameMapping: NameMapping?
+        /// The projection plus the columns the filter needs (set with the plan).
+        private var readSchema: Schema? = nil
 
         private struct OpenFile {
             let reader: DataFileReader
@@ -37,7 +39,10 @@ public struct ScanBatches: AsyncSequence, Sendable {
 
         /// The next non-empty batch, or nil at the end of the scan.
         public mutating func next() async throws -> ColumnBatch? {
-            if tasks == nil { tasks = try await scan.planFiles() }
+            if tasks == nil {
+                readSchema = try scan.schema.keeping(scan.projection.selectedIds.union(scan.filter?.fieldIds ?? []))
+                tasks = try await scan.planFiles()
+            }
             while true {
                 if var file = current, file.nextGroup < file.reader.rowGroupCount {
                     let g = file.nextGroup
@@ -67,8 +72,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
                 deleted += deleteCache[d.filePath]?[task.file.filePath] ?? []
             }
             deleted.sort()
-            let readSchema = try scan.schema.keeping(scan.projection.selectedIds.union(scan.filter?.fieldIds ?? []))
-            let reader = try DataFileReader(input: try await scan.io.input(task.file.filePath), schema: readSchema, nameMapping: nameMapping)
+            let reader = try DataFileReader(input: try await scan.io.input(task.file.filePath), schema: readSchema ?? scan.schema, nameMapping: nameMapping)
             return OpenFile(reader: reader, output: try reader.layout(for: scan.projection), deleted: deleted)
         }
 
@@ -84,8 +88,9 @@ public struct ScanBatches: AsyncSequence, Sendable {
                     i += 1
                 }
             }
-            let selected = await batch.selectingConcurrently(rows: keep)
-            return selected.rowCount == 0 ? nil : selected.projected(onto: file.output)
+            // Filter-only columns are dropped before the kept rows are gathered.
+            let selected = await batch.projected(onto: file.output).selectingConcurrently(rows: keep)
+            return selected.rowCount == 0 ? nil : selected
         }
 
         private static func lowerBound(_ a: [Int64], _ v: Int64) -> Int {

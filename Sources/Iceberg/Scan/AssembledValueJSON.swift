@@ -1,25 +1,11 @@
 import JSONSupport
 import Parquet
 
-/// Reads the rows of a Parquet data file projected onto an Iceberg schema, matching columns
-/// by field id (so renamed columns keep their data and added columns read as null).
-public struct DataFileRows {
-    /// The projected schema.
-    public let schema: Schema
-
-    /// Creates a reader for a projection.
-    public init(schema: Schema) { self.schema = schema }
-
-    /// Reads all rows as JSON objects keyed by the schema's field names.
-    public func rows(_ input: RandomAccessInput) throws -> [JSONValue] {
-        let reader = try DataFileReader(input: input, schema: schema)
-        var out: [JSONValue] = []
-        for g in 0..<reader.rowGroupCount { out += try reader.read(rowGroup: g).jsonRows() }
-        return out
-    }
-
+/// Assembled Parquet values (`RecordAssembler` output) in the JSON value convention of their
+/// Iceberg types; how `ColumnBatch.jsonRows()` renders rows.
+enum AssembledValueJSON {
     /// Converts an assembled Parquet value to the JSON value convention for an Iceberg type.
-    public static func convert(_ value: ParquetValue, _ shape: RecordShape, _ type: IcebergType) -> JSONValue {
+    static func convert(_ value: ParquetValue, _ shape: RecordShape, _ type: IcebergType) -> JSONValue {
         switch (value, shape, type) {
         case (.null, _, _):
             return .null
