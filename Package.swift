@@ -11,10 +11,14 @@ let package = Package(
         .library(name: "Avro", targets: ["Avro"]),
         .library(name: "Iceberg", targets: ["Iceberg"]),
         .library(name: "IcebergSQLite", targets: ["IcebergSQLite"]),
+        // The AWS transport (SigV4, credentials, S3, S3 Tables, Glue) and the Iceberg pieces built on it.
+        .library(name: "IcebergAWS", targets: ["AWSTransport", "IcebergAWS"]),
         .executable(name: "iceberg", targets: ["IcebergCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System C libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev).
@@ -33,10 +37,19 @@ let package = Package(
         // The SQL catalog on SQLite (tables and columns of PyIceberg's SqlCatalog / Java's JdbcCatalog).
         .target(name: "IcebergSQLite", dependencies: ["Iceberg", "CSQLite"]),
 
+        // The AWS transport: the only module with an HTTP client. Knows nothing of Iceberg.
+        .target(name: "AWSTransport", dependencies: [
+            "JSONSupport",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // S3 FileIO and the S3 Tables and Glue catalogs.
+        .target(name: "IcebergAWS", dependencies: ["Iceberg", "AWSTransport"]),
+
         // The `iceberg` command-line tool.
         .executableTarget(
             name: "IcebergCLI",
-            dependencies: ["Iceberg", "IcebergSQLite", "Parquet", "JSONSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "Parquet", "JSONSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "CompressionCodecsTests", dependencies: ["CompressionCodecs"]),
@@ -45,6 +58,7 @@ let package = Package(
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg"]),
         .testTarget(name: "AvroTests", dependencies: ["Avro"]),
         .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg", "Avro", "IcebergSQLite"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWSTransport", "IcebergAWS", "Iceberg", "JSONSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

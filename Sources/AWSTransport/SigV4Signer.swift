@@ -1,0 +1,282 @@
+import Crypto
+
+/// An HTTP request as AWS sees it: the parts SigV4 signs, and the body.
+///
+/// `path` is the decoded path (`/my bucket/a+b.parquet`, `/tables/arn:aws:…/ns/t`); each
+/// segment is percent-encoded once on the wire. `query` holds decoded names and values.
+public struct AWSRequest: Sendable {
+    /// `GET`, `PUT`, `POST`, `DELETE`, `HEAD`.
+    public var method: String
+    /// `http` or `https`.
+    public var scheme: String
+    /// Host name (no port).
+    public var host: String
+    /// Port, or nil for the scheme's default.
+    public var port: Int?
+    /// The decoded path, starting with `/`.
+    public var path: String
+    /// Decoded query parameters, in any order.
+    public var query: [(String, String)]
+    /// Header names and values (names in any case).
+    public var headers: [(String, String)]
+    /// The body.
+    public var body: [UInt8]
+
+    /// Creates a request.
+    public init(method: String, scheme: String = "https", host: String, port: Int? = nil, path: String,
+                query: [(String, String)] = [], headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.method = method
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        self.path = path.hasPrefix("/") ? path : "/" + path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The `Host` header value: the host, with the port unless it is the scheme's default.
+    public var hostHeader: String {
+        guard let port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) else { return host }
+        return "\(host):\(port)"
+    }
+
+    /// The path as sent: each segment percent-encoded once (everything but unreserved characters).
+    public var encodedPath: String { SigV4Signer.percentEncode(path, keepSlash: true) }
+
+    /// The query as sent (`a=1&b=x%20y`), in the given order.
+    public var encodedQuery: String {
+        query.map { SigV4Signer.percentEncode($0.0) + "=" + SigV4Signer.percentEncode($0.1) }.joined(separator: "&")
+    }
+
+    /// The full URL as sent.
+    public var url: String {
+        let q = query.isEmpty ? "" : "?" + encodedQuery
+        return "\(scheme)://\(hostHeader)\(encodedPath)\(q)"
+    }
+
+    /// The first value of a header (case-insensitive), or nil.
+    public func header(_ name: String) -> String? {
+        let lower = name.lowercased()
+        return headers.first { $0.0.lowercased() == lower }?.1
+    }
+
+    /// Sets a header, replacing any value of the same name.
+    public mutating func setHeader(_ name: String, _ value: String) {
+        let lower = name.lowercased()
+        headers.removeAll { $0.0.lowercased() == lower }
+        headers.append((name, value))
+    }
+}
+
+/// How the payload enters the signature.
+public enum SigV4Payload: Sendable, Equatable {
+    /// SHA-256 of the request body (S3 verifies it: an integrity check).
+    case signed
+    /// `UNSIGNED-PAYLOAD` (S3 only; the body is not covered by the signature).
+    case unsigned
+}
+
+/// AWS Signature Version 4.
+///
+/// Two canonical-URI rules: S3 signs the path exactly as sent (encoded once, no
+/// normalisation); every other service (`s3tables`, `glue`, `sts`, …) normalises the path
+/// (dot segments and empty segments removed) and encodes it a second time.
+public struct SigV4Signer: Sendable {
+    /// The signing name (`s3`, `s3tables`, `glue`, `sts`).
+    public var service: String
+    /// The region (`us-east-1`).
+    public var region: String
+
+    /// Creates a signer for a service and region.
+    public init(service: String, region: String) {
+        self.service = service
+        self.region = region
+    }
+
+    /// Whether the S3 rules apply (single-encoded path, `x-amz-content-sha256` always sent).
+    public var isS3: Bool { service == "s3" || service == "s3-object-lambda" }
+
+    /// Headers never signed (hop-by-hop or changed by proxies), as AWS SDKs do.
+    static let unsignedHeaders: Set<String> = [
+        "authorization", "baggage", "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization",
+        "te", "traceparent", "tracestate", "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
+    ]
+
+    /// Signs a request in place: sets `X-Amz-Date`, `X-Amz-Security-Token` (with a session
+    /// token), `X-Amz-Content-SHA256` (S3, or an unsigned payload) and `Authorization`.
+    public func sign(_ request: inout AWSRequest, credentials: AWSCredentials, date: AWSDate, payload: SigV4Payload = .signed) {
+        request.headers.removeAll { ["authorization", "x-amz-date", "x-amz-security-token"].contains($0.0.lowercased()) }
+        request.setHeader("X-Amz-Date", date.timestamp)
+        if let token = credentials.sessionToken { request.setHeader("X-Amz-Security-Token", token) }
+        // A payload hash the caller already set (computed once for an upload) is used as is.
+        let payloadHash = request.header("X-Amz-Content-SHA256")
+            ?? (payload == .unsigned ? "UNSIGNED-PAYLOAD" : Self.hexSHA256(request.body))
+        if isS3 || payload == .unsigned { request.setHeader("X-Amz-Content-SHA256", payloadHash) }
+        let parts = canonicalRequest(request, payloadHash: payloadHash)
+        let signature = self.signature(canonicalRequest: parts.text, credentials: credentials, date: date)
+        request.setHeader("Authorization",
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope(date)), SignedHeaders=\(parts.signedHeaders), Signature=\(signature)")
+    }
+
+    /// A presigned URL valid for `expires` seconds: the signature travels in the query
+    /// string, the payload is `UNSIGNED-PAYLOAD`, only `host` (and any given headers) is signed.
+    public func presignedURL(_ request: AWSRequest, credentials: AWSCredentials, date: AWSDate, expires: Int) -> String {
+        var r = request
+        r.headers.removeAll { $0.0.lowercased() == "authorization" }
+        let signedHeaders = canonicalHeaders(r).signed
+        r.query += [
+            ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
+            ("X-Amz-Credential", "\(credentials.accessKeyId)/\(scope(date))"),
+            ("X-Amz-Date", date.timestamp),
+            ("X-Amz-Expires", String(expires)),
+            ("X-Amz-SignedHeaders", signedHeaders),
+        ]
+        if let token = credentials.sessionToken { r.query.append(("X-Amz-Security-Token", token)) }
+        let parts = canonicalRequest(r, payloadHash: isS3 ? "UNSIGNED-PAYLOAD" : Self.hexSHA256(r.body))
+        let signature = self.signature(canonicalRequest: parts.text, credentials: credentials, date: date)
+        r.query.append(("X-Amz-Signature", signature))
+        return r.url
+    }
+
+    /// The canonical request and the signed-header list.
+    public func canonicalRequest(_ request: AWSRequest, payloadHash: String) -> (text: String, signedHeaders: String) {
+        let headers = canonicalHeaders(request)
+        let text = [
+            request.method.uppercased(),
+            canonicalURI(request.path),
+            Self.canonicalQuery(request.query),
+            headers.canonical + "\n",
+            headers.signed,
+            payloadHash,
+        ].joined(separator: "\n")
+        return (text, headers.signed)
+    }
+
+    /// The canonical URI of a decoded path under this service's rule.
+    public func canonicalURI(_ path: String) -> String {
+        let once = Self.percentEncode(path, keepSlash: true)
+        if isS3 { return once }
+        return Self.percentEncode(Self.removeDotSegments(once), keepSlash: true)
+    }
+
+    /// The string to sign for a canonical request.
+    public func stringToSign(canonicalRequest: String, date: AWSDate) -> String {
+        ["AWS4-HMAC-SHA256", date.timestamp, scope(date), Self.hexSHA256(Array(canonicalRequest.utf8))].joined(separator: "\n")
+    }
+
+    /// The hex signature of a canonical request.
+    public func signature(canonicalRequest: String, credentials: AWSCredentials, date: AWSDate) -> String {
+        let key = signingKey(secret: credentials.secretAccessKey, day: date.day)
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(stringToSign(canonicalRequest: canonicalRequest, date: date).utf8), using: key)
+        return Self.hex(Array(mac))
+    }
+
+    /// `YYYYMMDD/region/service/aws4_request`.
+    public func scope(_ date: AWSDate) -> String { "\(date.day)/\(region)/\(service)/aws4_request" }
+
+    func signingKey(secret: String, day: String) -> SymmetricKey {
+        var key = SymmetricKey(data: Array(("AWS4" + secret).utf8))
+        for part in [day, region, service, "aws4_request"] {
+            key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
+        }
+        return key
+    }
+
+    func canonicalHeaders(_ request: AWSRequest) -> (canonical: String, signed: String) {
+        var values: [String: [String]] = [:]
+        for (name, value) in request.headers {
+            let lower = name.lowercased()
+            if Self.unsignedHeaders.contains(lower) { continue }
+            values[lower, default: []].append(Self.trimAll(value))
+        }
+        if values["host"] == nil { values["host"] = [request.hostHeader] }
+        let names = values.keys.sorted()
+        let canonical = names.map { "\($0):\(values[$0]!.joined(separator: ","))" }.joined(separator: "\n")
+        return (canonical, names.joined(separator: ";"))
+    }
+
+    /// Query parameters encoded and sorted by name, then value.
+    static func canonicalQuery(_ query: [(String, String)]) -> String {
+        query.map { (percentEncode($0.0), percentEncode($0.1)) }
+            .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            .map { "\($0.0)=\($0.1)" }
+            .joined(separator: "&")
+    }
+
+    /// Leading/trailing spaces removed, inner runs of whitespace collapsed to one space.
+    static func trimAll(_ value: String) -> String {
+        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+    }
+
+    /// RFC 3986 dot-segment removal; empty segments are dropped as AWS expects.
+    static func removeDotSegments(_ path: String) -> String {
+        if path.isEmpty { return "/" }
+        var out: [Substring] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if segment == "." { continue }
+            if segment == ".." { if !out.isEmpty { out.removeLast() }; continue }
+            out.append(segment)
+        }
+        let lead = path.hasPrefix("/") ? "/" : ""
+        let trail = path.hasSuffix("/") && !out.isEmpty ? "/" : ""
+        return lead + out.joined(separator: "/") + trail
+    }
+
+    /// Percent-encodes UTF-8 bytes except the unreserved set `A-Z a-z 0-9 - _ . ~` (and `/` if kept).
+    public static func percentEncode(_ text: String, keepSlash: Bool = false) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count)
+        let hexDigits = Array("0123456789ABCDEF".utf8)
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.append(b)
+            case UInt8(ascii: "/") where keepSlash:
+                out.append(b)
+            default:
+                out += [UInt8(ascii: "%"), hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Lowercase hex SHA-256.
+    public static func hexSHA256(_ bytes: [UInt8]) -> String { hex(Array(SHA256.hash(data: bytes))) }
+
+    /// Lowercase hex.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// A UTC instant in the two forms SigV4 uses.
+public struct AWSDate: Sendable, Equatable {
+    /// Seconds since the Unix epoch.
+    public var epochSeconds: Int64
+
+    /// Creates a date from seconds since the epoch.
+    public init(epochSeconds: Int64) { self.epochSeconds = epochSeconds }
+
+    /// The current time.
+    public static func now() -> AWSDate { AWSDate(epochSeconds: Int64(AWSClock.nowSeconds())) }
+
+    /// `YYYYMMDDTHHMMSSZ`.
+    public var timestamp: String {
+        let c = AWSClock.civil(epochSeconds)
+        return "\(pad(c.year, 4))\(pad(c.month, 2))\(pad(c.day, 2))T\(pad(c.hour, 2))\(pad(c.minute, 2))\(pad(c.second, 2))Z"
+    }
+
+    /// `YYYYMMDD`.
+    public var day: String { String(timestamp.prefix(8)) }
+
+    private func pad(_ v: Int, _ n: Int) -> String {
+        let s = String(v)
+        return String(repeating: "0", count: max(0, n - s.count)) + s
+    }
+}
