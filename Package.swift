@@ -57,8 +57,7 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Iceberg"]),
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg"]),
         .testTarget(name: "AvroTests", dependencies: ["Avro"]),
-        .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg", "Avro", "IcebergSQLite"]),
-        .testTarget(name: "AWSTests", dependencies: ["AWSTransport", "IcebergAWS", "Iceberg", "JSONSupport"]),
+        .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg", "Avro", "IcebergSQLite", "AWSTransport", "IcebergAWS"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -253,7 +253,7 @@ public struct ContainerCredentialsProvider: AWSCredentialsProvider {
             path = String(path[..<q])
         }
         var request = AWSRequest(method: "GET", scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
-                                 path: path.isEmpty ? "/" : path.removingPercentEncoding ?? path, query: query)
+                                 path: path.isEmpty ? "/" : path, query: query)
         var token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
         if let file = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], !file.isEmpty {
             guard let t = try? String(contentsOfFile: file, encoding: .utf8) else {

@@ -33,9 +33,11 @@ public struct S3Client: Sendable {
     public func request(_ method: String, bucket: String, key: String = "", query: [(String, String)] = [],
                         headers: [(String, String)] = [], body: [UInt8] = []) -> AWSRequest {
         if pathStyle || bucket.contains(".") {
-            return client.request(method: method, path: "/\(bucket)/\(key)", query: query, headers: headers, body: body)
+            return client.request(method: method, path: "/\(AWSRequest.pathSegment(bucket))/\(AWSRequest.keyPath(key))",
+                                  query: query, headers: headers, body: body)
         }
-        return client.request(method: method, host: "\(bucket).\(client.endpoint.host)", path: "/\(key)", query: query, headers: headers, body: body)
+        return client.request(method: method, host: "\(bucket).\(client.endpoint.host)", path: "/\(AWSRequest.keyPath(key))",
+                              query: query, headers: headers, body: body)
     }
 
     /// Reads an object, or `range` of it (byte offsets, end exclusive).

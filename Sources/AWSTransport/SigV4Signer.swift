@@ -2,8 +2,9 @@ import Crypto
 
 /// An HTTP request as AWS sees it: the parts SigV4 signs, and the body.
 ///
-/// `path` is the decoded path (`/my bucket/a+b.parquet`, `/tables/arn:aws:…/ns/t`); each
-/// segment is percent-encoded once on the wire. `query` holds decoded names and values.
+/// `path` is the path as sent, percent-encoded once (`/my%20bucket/a%2Bb.parquet`,
+/// `/tables/arn%3Aaws%3A…%2Fbkt/ns/t`): build it with `pathSegment(_:)` for values that may
+/// hold a slash and `keyPath(_:)` for S3 keys. `query` holds decoded names and values.
 public struct AWSRequest: Sendable {
     /// `GET`, `PUT`, `POST`, `DELETE`, `HEAD`.
     public var method: String
@@ -13,7 +14,7 @@ public struct AWSRequest: Sendable {
     public var host: String
     /// Port, or nil for the scheme's default.
     public var port: Int?
-    /// The decoded path, starting with `/`.
+    /// The percent-encoded path, starting with `/`.
     public var path: String
     /// Decoded query parameters, in any order.
     public var query: [(String, String)]
@@ -41,8 +42,11 @@ public struct AWSRequest: Sendable {
         return "\(host):\(port)"
     }
 
-    /// The path as sent: each segment percent-encoded once (everything but unreserved characters).
-    public var encodedPath: String { SigV4Signer.percentEncode(path, keepSlash: true) }
+    /// One path segment encoded (every byte but `A-Z a-z 0-9 - _ . ~`; a `/` inside is encoded too).
+    public static func pathSegment(_ value: String) -> String { SigV4Signer.percentEncode(value) }
+
+    /// An S3 key encoded for a path: every byte but unreserved characters and `/`.
+    public static func keyPath(_ key: String) -> String { SigV4Signer.percentEncode(key, keepSlash: true) }
 
     /// The query as sent (`a=1&b=x%20y`), in the given order.
     public var encodedQuery: String {
@@ -52,7 +56,7 @@ public struct AWSRequest: Sendable {
     /// The full URL as sent.
     public var url: String {
         let q = query.isEmpty ? "" : "?" + encodedQuery
-        return "\(scheme)://\(hostHeader)\(encodedPath)\(q)"
+        return "\(scheme)://\(hostHeader)\(path)\(q)"
     }
 
     /// The first value of a header (case-insensitive), or nil.
@@ -73,7 +77,8 @@ public struct AWSRequest: Sendable {
 public enum SigV4Payload: Sendable, Equatable {
     /// SHA-256 of the request body (S3 verifies it: an integrity check).
     case signed
-    /// `UNSIGNED-PAYLOAD` (S3 only; the body is not covered by the signature).
+    /// `UNSIGNED-PAYLOAD` (S3 only; the body is not covered by the signature). Honoured over
+    /// https only; over http the payload is signed.
     case unsigned
 }
 
@@ -110,9 +115,11 @@ public struct SigV4Signer: Sendable {
         request.setHeader("X-Amz-Date", date.timestamp)
         if let token = credentials.sessionToken { request.setHeader("X-Amz-Security-Token", token) }
         // A payload hash the caller already set (computed once for an upload) is used as is.
+        // Over plain http the payload is always signed, as AWS SDKs do.
+        let unsigned = payload == .unsigned && request.scheme == "https"
         let payloadHash = request.header("X-Amz-Content-SHA256")
-            ?? (payload == .unsigned ? "UNSIGNED-PAYLOAD" : Self.hexSHA256(request.body))
-        if isS3 || payload == .unsigned { request.setHeader("X-Amz-Content-SHA256", payloadHash) }
+            ?? (unsigned ? "UNSIGNED-PAYLOAD" : Self.hexSHA256(request.body))
+        if isS3 || unsigned { request.setHeader("X-Amz-Content-SHA256", payloadHash) }
         let parts = canonicalRequest(request, payloadHash: payloadHash)
         let signature = self.signature(canonicalRequest: parts.text, credentials: credentials, date: date)
         request.setHeader("Authorization",
@@ -153,11 +160,11 @@ public struct SigV4Signer: Sendable {
         return (text, headers.signed)
     }
 
-    /// The canonical URI of a decoded path under this service's rule.
+    /// The canonical URI of a path as sent: S3 signs it unchanged; other services sign it
+    /// normalised and encoded a second time.
     public func canonicalURI(_ path: String) -> String {
-        let once = Self.percentEncode(path, keepSlash: true)
-        if isS3 { return once }
-        return Self.percentEncode(Self.removeDotSegments(once), keepSlash: true)
+        if isS3 { return path }
+        return Self.percentEncode(Self.removeDotSegments(path), keepSlash: true)
     }
 
     /// The string to sign for a canonical request.

@@ -14,7 +14,7 @@ enum PythonPeer {
     }
 
     /// Runs a script from `Tests/InteropTests/Python` and returns its standard output.
-    static func run(script: String, _ arguments: [String]) throws -> Data {
+    static func run(script: String, _ arguments: [String], input: Data? = nil) throws -> Data {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw PeerError(message: "no Python peer at \(python): run ./scripts/setup.sh (or make test)")
         }
@@ -25,7 +25,14 @@ enum PythonPeer {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
         try process.run()
+        if let input {
+            // Written from another thread so a peer that answers while reading cannot deadlock us.
+            let writer = stdin.fileHandleForWriting
+            Thread.detachNewThread { writer.write(input); try? writer.close() }
+        }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
