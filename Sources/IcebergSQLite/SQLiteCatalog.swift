@@ -186,7 +186,7 @@ public actor SQLitePointerStore: MetadataPointerStore {
     }
 
     /// Registers a table.
-    public func createPointer(_ table: TableIdentifier, location: String) throws {
+    public func createPointer(_ table: TableIdentifier, location: String, metadata: TableMetadata) throws {
         try transaction {
             guard try pointer(table) == nil else { throw CatalogError.tableAlreadyExists(table.description) }
             try q("INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, metadata_location, previous_metadata_location, iceberg_type) VALUES (?, ?, ?, ?, NULL, 'TABLE')",
@@ -195,7 +195,7 @@ public actor SQLitePointerStore: MetadataPointerStore {
     }
 
     /// Compare-and-swap of the metadata location.
-    public func swapPointer(_ table: TableIdentifier, expected: String, new: String) throws -> Bool {
+    public func swapPointer(_ table: TableIdentifier, expected: String, new: String, metadata: TableMetadata) throws -> Bool {
         try transaction {
             try q("UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ? WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?",
                   [new, expected, catalogName, table.namespace.description, table.name, expected])

@@ -17,14 +17,32 @@ public protocol MetadataPointerStore: Sendable {
     func tables(in namespace: Namespace) async throws -> [TableIdentifier]
     /// The current metadata location of a table, or nil.
     func pointer(_ table: TableIdentifier) async throws -> String?
-    /// Registers a new table; throws `tableAlreadyExists`.
-    func createPointer(_ table: TableIdentifier, location: String) async throws
-    /// Moves the pointer if it still equals `expected`; returns false if it changed.
-    func swapPointer(_ table: TableIdentifier, expected: String, new: String) async throws -> Bool
+    /// Registers a new table whose first metadata file is `location`; throws `tableAlreadyExists`.
+    func createPointer(_ table: TableIdentifier, location: String, metadata: TableMetadata) async throws
+    /// Moves the pointer to `new` (holding `metadata`) if it still equals `expected`; returns
+    /// false if it changed.
+    func swapPointer(_ table: TableIdentifier, expected: String, new: String, metadata: TableMetadata) async throws -> Bool
     /// Removes a table.
     func deletePointer(_ table: TableIdentifier) async throws
     /// Renames a table.
     func renamePointer(_ from: TableIdentifier, to: TableIdentifier) async throws
+    /// For stores that assign table locations (S3 Tables): reserves the table and returns its
+    /// location, before the first metadata file is written. Nil: the catalog chooses.
+    func reserveTable(_ table: TableIdentifier) async throws -> String?
+    /// Undoes `reserveTable` after a failed create.
+    func releaseReservation(_ table: TableIdentifier) async
+    /// Whether dropping a table also deletes its files (managed storage such as S3 Tables),
+    /// so a purge must not delete them through the FileIO.
+    var managesStorage: Bool { get }
+}
+
+extension MetadataPointerStore {
+    /// Locations are chosen by the catalog.
+    public func reserveTable(_ table: TableIdentifier) async throws -> String? { nil }
+    /// Nothing to undo.
+    public func releaseReservation(_ table: TableIdentifier) async {}
+    /// Files are the catalog's to delete.
+    public var managesStorage: Bool { false }
 }
 
 /// A catalog that stores table metadata as files and tracks the current file through a
@@ -100,16 +118,31 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         guard try await store.pointer(identifier) == nil else { throw CatalogError.tableAlreadyExists(identifier.description) }
         guard (1...2).contains(creation.formatVersion) else { throw CatalogError.invalidArgument("format version must be 1 or 2") }
         try creation.spec.validate(creation.schema)
-        let location = creation.location.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? defaultLocation(identifier)
+        let reserved = try await store.reserveTable(identifier)
+        if reserved != nil, creation.location != nil {
+            await store.releaseReservation(identifier)
+            throw CatalogError.invalidArgument("\(identifier): this catalog assigns table locations; do not give one")
+        }
+        let location = (reserved ?? creation.location).map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? defaultLocation(identifier)
         let metadata = TableMetadata(formatVersion: creation.formatVersion, tableUUID: RandomUUID.make(), location: location,
                                      schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
                                      properties: creation.properties, lastUpdatedMs: nowMs())
         let path = Self.metadataPath(location: location, version: 0)
-        try await io.writeExclusive(path, metadata.json.serializedBytes())
         do {
-            try await store.createPointer(identifier, location: path)
+            try await io.writeExclusive(path, metadata.json.serializedBytes())
         } catch {
+            await store.releaseReservation(identifier)
+            throw error
+        }
+        do {
+            try await store.createPointer(identifier, location: path, metadata: metadata)
+        } catch {
+            if (try? await store.pointer(identifier)) == path {
+                // The registration landed although its answer was lost.
+                return Table(identifier: identifier, metadata: metadata, metadataLocation: path, io: io)
+            }
             try? await io.delete(path)
+            await store.releaseReservation(identifier)
             throw error
         }
         return Table(identifier: identifier, metadata: metadata, metadataLocation: path, io: io)
@@ -133,7 +166,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     public func dropTable(_ identifier: TableIdentifier, purge: Bool) async throws {
         let table = try await loadTable(identifier)
         try await store.deletePointer(identifier)
-        if purge { await TablePurge.purge(table) }
+        if purge, !store.managesStorage { await TablePurge.purge(table) }
     }
 
     /// Renames a table.
@@ -169,12 +202,32 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         }
         let swapped: Bool
         do {
-            swapped = try await store.swapPointer(identifier, expected: current.metadataLocation, new: path)
+            swapped = try await store.swapPointer(identifier, expected: current.metadataLocation, new: path, metadata: next)
         } catch {
-            // The store may or may not have moved the pointer: never delete the new file here.
-            throw CatalogError.commitStateUnknown("\(identifier): \(error)")
+            // The store may or may not have moved the pointer (a lost answer): look before deciding.
+            switch try? await store.pointer(identifier) {
+            case path?:
+                break // it landed
+            case let other?:
+                // The pointer is readable and is not ours: the commit did not land.
+                try? await io.delete(path)
+                if other != current.metadataLocation {
+                    throw CatalogError.commitConflict("\(identifier) was changed by another commit (after: \(error))")
+                }
+                throw error
+            case nil:
+                // Never delete the new file when the outcome is unknown.
+                throw CatalogError.commitStateUnknown("\(identifier): \(error); the new metadata \(path) may or may not be current")
+            }
+            await cache.put(path, next)
+            return Table(identifier: identifier, metadata: next, metadataLocation: path, io: io)
         }
         guard swapped else {
+            // A retried request may have landed before its retry saw the conflict.
+            if (try? await store.pointer(identifier)) == path {
+                await cache.put(path, next)
+                return Table(identifier: identifier, metadata: next, metadataLocation: path, io: io)
+            }
             try? await io.delete(path)
             throw CatalogError.commitConflict("\(identifier) was changed by another commit")
         }
@@ -215,7 +268,7 @@ enum TablePurge {
         }
         for e in table.metadata.metadataLog { files.insert(e.metadataFile) }
         files.insert(table.metadataLocation)
-        for f in files { try? await table.io.delete(f) }
+        try? await table.io.delete(files.sorted())
     }
 }
 
@@ -248,12 +301,12 @@ public actor InMemoryPointerStore: MetadataPointerStore {
     /// A pointer.
     public func pointer(_ table: TableIdentifier) -> String? { pointers[table] }
     /// Registers a table.
-    public func createPointer(_ table: TableIdentifier, location: String) throws {
+    public func createPointer(_ table: TableIdentifier, location: String, metadata: TableMetadata) throws {
         guard pointers[table] == nil else { throw CatalogError.tableAlreadyExists(table.description) }
         pointers[table] = location
     }
     /// Compare-and-swap.
-    public func swapPointer(_ table: TableIdentifier, expected: String, new: String) -> Bool {
+    public func swapPointer(_ table: TableIdentifier, expected: String, new: String, metadata: TableMetadata) -> Bool {
         guard pointers[table] == expected else { return false }
         pointers[table] = new
         return true

@@ -62,10 +62,10 @@ public struct AppendOperation {
                 return committed
             } catch let CatalogError.commitConflict(message) {
                 // Remove this attempt's manifest list and merged manifests; keep the added manifest.
-                for f in attemptFiles where f != addedManifestPath { try? await io.delete(f) }
+                try? await io.delete(attemptFiles.filter { $0 != addedManifestPath })
                 written.removeAll { attemptFiles.contains($0) && $0 != addedManifestPath }
                 guard attempt <= retries, nowMs() - started < totalTimeout else {
-                    for f in written { try? await io.delete(f) }
+                    try? await io.delete(written)
                     throw CatalogError.commitConflict("\(message) (gave up after \(attempt) attempts)")
                 }
                 let wait = min(maxWait, minWait * (1 << min(attempt - 1, 20)))
@@ -74,10 +74,10 @@ public struct AppendOperation {
                 table = try await catalog.loadTable(identifier)
             } catch let error as CatalogError {
                 if case .commitStateUnknown = error { throw error }
-                for f in written { try? await io.delete(f) }
+                try? await io.delete(written)
                 throw error
             } catch {
-                for f in written { try? await io.delete(f) }
+                try? await io.delete(written)
                 throw error
             }
         }

@@ -20,8 +20,34 @@ public protocol FileIO: Sendable {
     func delete(_ location: String) async throws
     /// A random-access input for Parquet reading.
     func input(_ location: String) async throws -> RandomAccessInput
-    /// A sequential sink for Parquet writing (atomic: visible only after close).
+    /// A sequential sink for Parquet writing (atomic: visible only after close). Sinks of
+    /// remote storage are `RemoteByteSink`s, which the writers drive asynchronously.
     func output(_ location: String) async throws -> ByteSink
+    /// Deletes many files (no error for those already gone); stores with batch deletes override it.
+    func delete(_ locations: [String]) async throws
+}
+
+extension FileIO {
+    /// Deletes files one by one; every file is tried, the first error is thrown at the end.
+    public func delete(_ locations: [String]) async throws {
+        var firstError: Error?
+        for l in locations {
+            do { try await delete(l) } catch { firstError = firstError ?? error }
+        }
+        if let firstError { throw firstError }
+    }
+}
+
+/// A sink whose bytes go to remote storage. `write` only buffers; the writer calls `flush()`
+/// after each batch so that complete parts are uploaded while it goes on (memory stays
+/// bounded), then `finish()` after the Parquet writer is closed. `abort()` discards the upload.
+public protocol RemoteByteSink: ByteSink {
+    /// Uploads what is buffered in complete parts.
+    func flush() async throws
+    /// Uploads the rest and makes the file visible.
+    func finish() async throws
+    /// Discards everything uploaded so far.
+    func abort() async
 }
 
 /// Errors of file I/O.

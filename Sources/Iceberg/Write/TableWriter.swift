@@ -93,7 +93,10 @@ public struct TableWriter {
         }
         try file.shredder.append(row, rowNumber: rowNumber)
         file.rows += 1
-        if file.shredder.rowCount >= batchRows { try file.flushBatch() }
+        if file.shredder.rowCount >= batchRows {
+            try file.flushBatch()
+            try await (file.sink as? RemoteByteSink)?.flush()
+        }
         if file.writer.bytesWritten + file.writer.bufferedBytes + file.shredder.bufferedBytes / 4 >= targetFileSize {
             open[key] = nil
             try await close(file)
@@ -110,6 +113,7 @@ public struct TableWriter {
         try file.flushBatch()
         file.countNaNs(columns)
         try file.writer.write(columns)
+        try await (file.sink as? RemoteByteSink)?.flush()
         file.rows += rows
         if file.writer.bytesWritten + file.writer.bufferedBytes >= targetFileSize {
             open[key] = nil
@@ -135,6 +139,7 @@ public struct TableWriter {
     private mutating func close(_ file: OpenFile) async throws {
         try file.flushBatch()
         let footer = try file.writer.close()
+        try await (file.sink as? RemoteByteSink)?.finish()
         let size = file.writer.bytesWritten
         var df = DataFile(filePath: file.path, partition: file.partition, recordCount: footer.numRows, fileSizeInBytes: Int64(size))
         metrics.apply(footer, parquetSchema: parquetSchema, nanCounts: file.nanCounts, to: &df)
@@ -151,8 +156,11 @@ public struct TableWriter {
 
     /// Deletes every file this writer created (after a failure or a failed commit).
     public func abort() async {
-        for f in open.values { (f.sink as? FileSink)?.abort() }
-        for p in written { try? await io.delete(p) }
+        for f in open.values {
+            (f.sink as? FileSink)?.abort()
+            await (f.sink as? RemoteByteSink)?.abort()
+        }
+        try? await io.delete(written)
     }
 
     /// Locations written so far.
