@@ -29,6 +29,12 @@ public struct S3Client: Sendable {
         self.pathStyle = pathStyle ?? resolved.isCustom
     }
 
+    /// Creates a client from a configured service client.
+    public init(client: AWSServiceClient, pathStyle: Bool) {
+        self.client = client
+        self.pathStyle = pathStyle
+    }
+
     /// The request for a bucket and key (key without a leading slash).
     public func request(_ method: String, bucket: String, key: String = "", query: [(String, String)] = [],
                         headers: [(String, String)] = [], body: [UInt8] = []) -> AWSRequest {
@@ -38,6 +44,15 @@ public struct S3Client: Sendable {
         }
         return client.request(method: method, host: "\(bucket).\(client.endpoint.host)", path: "/\(AWSRequest.keyPath(key))",
                               query: query, headers: headers, body: body)
+    }
+
+    /// Creates a bucket in the client's region.
+    public func createBucket(_ bucket: String) async throws {
+        var body: [UInt8] = []
+        if client.region != "us-east-1" {
+            body = Array(#"<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>\#(client.region)</LocationConstraint></CreateBucketConfiguration>"#.utf8)
+        }
+        _ = try await client.send(request("PUT", bucket: bucket, body: body), operation: "CreateBucket s3://\(bucket)")
     }
 
     /// Reads an object, or `range` of it (byte offsets, end exclusive).

@@ -6,7 +6,10 @@ Usage:
   aws_peer.py iam-user ENDPOINT          creates an IAM user with full access and prints its access key (JSON)
   aws_peer.py s3tables-bucket ENDPOINT NAME   creates a table bucket, prints its ARN
   aws_peer.py create-bucket ENDPOINT NAME     creates an S3 bucket
-  aws_peer.py get-object ENDPOINT BUCKET KEY  prints an object's bytes (hex) and stored checksum
+  aws_peer.py read-static ENDPOINT KEY SECRET METADATA     PyIceberg StaticTable rows (per snapshot too)
+  aws_peer.py glue-read ENDPOINT KEY SECRET WAREHOUSE DB.T  PyIceberg GlueCatalog rows
+  aws_peer.py glue-write ENDPOINT KEY SECRET WAREHOUSE DB T PyIceberg creates and appends a table through Glue
+  aws_peer.py fault-proxy PORT TARGET_PORT RATE SEED        loopback proxy injecting faults
 """
 import json
 import sys
@@ -115,6 +118,8 @@ def client(service, endpoint, **kw):
 
 def main():
     cmd = sys.argv[1]
+    if extra_main():
+        return
     if cmd == "sign":
         print(json.dumps(sign(json.load(sys.stdin))))
     elif cmd == "moto":
@@ -136,6 +141,159 @@ def main():
         client("s3", sys.argv[2], **kw).create_bucket(Bucket=sys.argv[3])
     else:
         raise SystemExit(f"unknown command {cmd}")
+
+
+
+
+def pyiceberg_properties(endpoint, key, secret):
+    return {
+        "s3.endpoint": endpoint, "s3.access-key-id": key, "s3.secret-access-key": secret, "s3.region": "us-east-1",
+        "glue.endpoint": endpoint, "glue.access-key-id": key, "glue.secret-access-key": secret, "glue.region": "us-east-1",
+    }
+
+
+def table_rows(table, snapshot_id=None):
+    rows = table.scan(snapshot_id=snapshot_id).to_arrow().to_pylist()
+    for r in rows:
+        for k, v in list(r.items()):
+            if hasattr(v, "isoformat"):
+                r[k] = v.isoformat()
+    return sorted(rows, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+def read_static(endpoint, key, secret, metadata_location):
+    """PyIceberg's StaticTable on a metadata file (how S3 Tables tables are read without a catalog)."""
+    from pyiceberg.table import StaticTable
+    table = StaticTable.from_metadata(metadata_location, properties=pyiceberg_properties(endpoint, key, secret))
+    snapshots = {str(s.snapshot_id): table_rows(table, s.snapshot_id) for s in table.metadata.snapshots}
+    return {"rows": table_rows(table), "snapshots": snapshots}
+
+
+def glue_catalog(endpoint, key, secret, warehouse):
+    from pyiceberg.catalog.glue import GlueCatalog
+    return GlueCatalog("glue", **pyiceberg_properties(endpoint, key, secret), warehouse=warehouse)
+
+
+def glue_read(endpoint, key, secret, warehouse, identifier):
+    table = glue_catalog(endpoint, key, secret, warehouse).load_table(identifier)
+    return {"rows": table_rows(table), "snapshots": len(table.metadata.snapshots), "metadata_location": table.metadata_location}
+
+
+def glue_write(endpoint, key, secret, warehouse, database, name):
+    """PyIceberg creates a database and a day-partitioned table through Glue and appends twice."""
+    import datetime
+    import pyarrow as pa
+    from pyiceberg.partitioning import PartitionField, PartitionSpec
+    from pyiceberg.schema import Schema
+    from pyiceberg.transforms import DayTransform
+    from pyiceberg.types import LongType, NestedField, StringType, TimestamptzType
+    catalog = glue_catalog(endpoint, key, secret, warehouse)
+    catalog.create_namespace(database)
+    schema = Schema(NestedField(1, "id", LongType(), required=True), NestedField(2, "name", StringType()),
+                    NestedField(3, "ts", TimestamptzType()))
+    spec = PartitionSpec(PartitionField(source_id=3, field_id=1000, transform=DayTransform(), name="ts_day"))
+    table = catalog.create_table(f"{database}.{name}", schema=schema, partition_spec=spec)
+    arrow_schema = pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("name", pa.string()),
+                              pa.field("ts", pa.timestamp("us", tz="UTC"))])
+    written = []
+    for batch in range(2):
+        rows = [{"id": batch * 10 + i, "name": f"py-{batch}-{i}",
+                 "ts": datetime.datetime(2026, 1, 1 + i % 3, 12, tzinfo=datetime.timezone.utc)} for i in range(5)]
+        table.append(pa.Table.from_pylist(rows, schema=arrow_schema))
+        written += rows
+    for r in written:
+        r["ts"] = r["ts"].isoformat()
+    return {"rows": sorted(written, key=lambda r: json.dumps(r, sort_keys=True))}
+
+
+def fault_proxy(listen_port, target_port, rate, seed):
+    """A loopback HTTP proxy that injects faults into a share of requests: 500 and 503 SlowDown
+    answers, connection resets before forwarding, and resets after forwarding (the request
+    took effect but its answer is lost). Prints one line per fault to stderr."""
+    import http.client
+    import random
+    import socket
+    import struct
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    rng = random.Random(seed)
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def reset(self):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+
+        def handle_any(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            with lock:
+                roll = rng.random()
+                fault = rng.choice(["500", "503", "reset-before", "reset-after", "500-after"]) if roll < rate else None
+            if fault:
+                sys.stderr.write(f"fault {fault} {self.command} {self.path}\n")
+            if fault == "reset-before":
+                return self.reset()
+            if fault in ("500", "503"):
+                status = int(fault)
+                code = "SlowDown" if status == 503 else "InternalError"
+                payload = f"<Error><Code>{code}</Code><Message>injected</Message></Error>".encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                return
+            conn = http.client.HTTPConnection("127.0.0.1", target_port, timeout=60)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
+            conn.request(self.command, self.path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            conn.close()
+            if fault == "reset-after":
+                return self.reset()
+            if fault == "500-after":
+                data = b'{"__type":"InternalServerError","message":"injected after the request took effect"}'
+                self.send_response(500)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
+            self.send_response(response.status)
+            for k, v in response.getheaders():
+                if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
+        do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
+
+    server = ThreadingHTTPServer(("127.0.0.1", listen_port), Handler)
+    server.serve_forever()
+
+
+def extra_main():
+    cmd = sys.argv[1]
+    if cmd == "read-static":
+        print(json.dumps(read_static(*sys.argv[2:6])))
+    elif cmd == "glue-read":
+        print(json.dumps(glue_read(*sys.argv[2:7])))
+    elif cmd == "glue-write":
+        print(json.dumps(glue_write(*sys.argv[2:8])))
+    elif cmd == "fault-proxy":
+        fault_proxy(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]))
+    else:
+        return False
+    return True
 
 
 if __name__ == "__main__":
