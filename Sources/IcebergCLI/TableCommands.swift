@@ -1,5 +1,6 @@
 import ArgumentParser
 import Iceberg
+import IcebergAWS
 import IcebergSQLite
 import JSONSupport
 import Parquet
@@ -9,32 +10,58 @@ import Glibc
 import Darwin
 #endif
 
-/// `--catalog` shared by table commands.
+/// `--catalog` (and the AWS options) shared by table commands.
 struct CatalogOptions: ParsableArguments {
-    @Option(help: "Catalog URI: sqlite:PATH?warehouse=DIR[&name=N] (default: ICEBERG_CATALOG or ./warehouse/catalog.db).")
+    @Option(help: """
+        Catalog URI (default: ICEBERG_CATALOG, else sqlite:./warehouse/catalog.db): \
+        sqlite:PATH?warehouse=DIR[&name=N] | s3tables:arn:aws:s3tables:REGION:ACCOUNT:bucket/NAME | \
+        glue[:CATALOG_ID]?warehouse=s3://BUCKET/PREFIX
+        """)
     var catalog: String?
+    @Option(help: "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, or the table bucket ARN's).")
+    var region: String?
+    @Option(help: "AWS shared-config profile (default: AWS_PROFILE or 'default').")
+    var profile: String?
 
     /// Opens the catalog.
-    func open() throws -> SQLiteCatalog {
+    func open() throws -> any Catalog {
         let uri = catalog ?? ProcessInfo.environmentValue("ICEBERG_CATALOG") ?? "sqlite:./warehouse/catalog.db?warehouse=./warehouse"
-        guard uri.hasPrefix("sqlite:") else { throw ValidationError("unsupported catalog '\(uri)': expected sqlite:PATH?warehouse=DIR") }
+        let settings = AWSSettings(region: region, profile: profile)
+        if uri.hasPrefix("s3tables:") {
+            return try AWSCatalogs.s3Tables(tableBucketARN: String(uri.dropFirst("s3tables:".count)), settings: settings)
+        }
+        if uri == "glue" || uri.hasPrefix("glue:") || uri.hasPrefix("glue?") {
+            let parts = uri.split(separator: "?", maxSplits: 1)
+            let id = parts[0].dropFirst("glue".count).drop { $0 == ":" }
+            let warehouse = parts.count > 1 ? queryValue(String(parts[1]), "warehouse") : nil
+            guard let warehouse, warehouse.hasPrefix("s3://") else {
+                throw ValidationError("glue catalogs need a warehouse: glue[:CATALOG_ID]?warehouse=s3://BUCKET/PREFIX")
+            }
+            return try AWSCatalogs.glue(catalogId: id.isEmpty ? nil : String(id), warehouse: warehouse, settings: settings)
+        }
+        guard uri.hasPrefix("sqlite:") else {
+            throw ValidationError("unsupported catalog '\(uri)': expected sqlite:PATH?warehouse=DIR, s3tables:ARN or glue[:ID]?warehouse=s3://…")
+        }
         let rest = uri.dropFirst("sqlite:".count)
         let parts = rest.split(separator: "?", maxSplits: 1)
         let path = absolute(String(parts[0]))
-        var warehouse: String? = nil
-        var name = "default"
-        if parts.count > 1 {
-            for kv in parts[1].split(separator: "&") {
-                let pair = kv.split(separator: "=", maxSplits: 1).map(String.init)
-                guard pair.count == 2 else { continue }
-                if pair[0] == "warehouse" { warehouse = absolute(pair[1]) } else if pair[0] == "name" { name = pair[1] }
-            }
-        }
+        let query = parts.count > 1 ? String(parts[1]) : ""
+        let warehouse = queryValue(query, "warehouse").map(absolute)
+        let name = queryValue(query, "name") ?? "default"
         let dir = String(path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
         let wh = warehouse ?? dir
         _ = mkdirs(wh)
         _ = mkdirs(dir)
         return try SQLiteCatalog.open(path: path, name: name, warehouse: wh)
+    }
+
+    /// The value of `key` in `a=1&b=2`.
+    func queryValue(_ query: String, _ key: String) -> String? {
+        for kv in query.split(separator: "&") {
+            let pair = kv.split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2, pair[0] == key { return pair[1] }
+        }
+        return nil
     }
 
     func absolute(_ p: String) -> String {
