@@ -9,7 +9,7 @@ Usage:
   aws_peer.py read-static ENDPOINT KEY SECRET METADATA     PyIceberg StaticTable rows (per snapshot too)
   aws_peer.py glue-read ENDPOINT KEY SECRET WAREHOUSE DB.T  PyIceberg GlueCatalog rows
   aws_peer.py glue-write ENDPOINT KEY SECRET WAREHOUSE DB T PyIceberg creates and appends a table through Glue
-  aws_peer.py fault-proxy PORT TARGET_PORT RATE SEED        loopback proxy injecting faults
+  aws_peer.py fault-proxy PORT TARGET_PORT RATE SEED LOG    loopback proxy injecting faults
 """
 import json
 import sys
@@ -206,10 +206,10 @@ def glue_write(endpoint, key, secret, warehouse, database, name):
     return {"rows": sorted(written, key=lambda r: json.dumps(r, sort_keys=True))}
 
 
-def fault_proxy(listen_port, target_port, rate, seed):
+def fault_proxy(listen_port, target_port, rate, seed, log_path):
     """A loopback HTTP proxy that injects faults into a share of requests: 500 and 503 SlowDown
     answers, connection resets before forwarding, and resets after forwarding (the request
-    took effect but its answer is lost). Prints one line per fault to stderr."""
+    took effect but its answer is lost). Appends one line per fault to log_path."""
     import http.client
     import random
     import socket
@@ -238,7 +238,8 @@ def fault_proxy(listen_port, target_port, rate, seed):
                 roll = rng.random()
                 fault = rng.choice(["500", "503", "reset-before", "reset-after", "500-after"]) if roll < rate else None
             if fault:
-                sys.stderr.write(f"fault {fault} {self.command} {self.path}\n")
+                with lock, open(log_path, "a") as log:
+                    log.write(f"{fault} {self.command} {self.path}\n")
             if fault == "reset-before":
                 return self.reset()
             if fault in ("500", "503"):
@@ -290,7 +291,7 @@ def extra_main():
     elif cmd == "glue-write":
         print(json.dumps(glue_write(*sys.argv[2:8])))
     elif cmd == "fault-proxy":
-        fault_proxy(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]))
+        fault_proxy(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
     else:
         return False
     return True
