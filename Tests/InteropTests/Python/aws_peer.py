@@ -9,6 +9,7 @@ Usage:
   aws_peer.py read-static ENDPOINT KEY SECRET METADATA     PyIceberg StaticTable rows (per snapshot too)
   aws_peer.py glue-read ENDPOINT KEY SECRET WAREHOUSE DB.T  PyIceberg GlueCatalog rows
   aws_peer.py glue-write ENDPOINT KEY SECRET WAREHOUSE DB T PyIceberg creates and appends a table through Glue
+  aws_peer.py metadata-endpoint PORT TOKEN               container and IMDSv2 credential endpoints
   aws_peer.py fault-proxy PORT TARGET_PORT RATE SEED LOG    loopback proxy injecting faults
 """
 import json
@@ -282,6 +283,52 @@ def fault_proxy(listen_port, target_port, rate, seed, log_path):
     server.serve_forever()
 
 
+def metadata_endpoint(port, token):
+    """Serves credentials the way the ECS/Lambda container endpoint (Authorization header
+    checked) and EC2 IMDSv2 (session token first) document them. No such service runs off
+    AWS, so this stands in for both; it only answers the documented requests."""
+    import datetime
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    expiration = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def answer(self, status, body):
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_PUT(self):
+            if self.path == "/latest/api/token" and self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
+                return self.answer(200, "imds-session-token")
+            self.answer(400, "")
+
+        def do_GET(self):
+            if self.path.startswith("/latest/meta-data/iam/security-credentials/"):
+                if self.headers.get("X-aws-ec2-metadata-token") != "imds-session-token":
+                    return self.answer(401, "")
+                role = self.path.rsplit("/", 1)[1]
+                if not role:
+                    return self.answer(200, "instance-role")
+                return self.answer(200, json.dumps({"Code": "Success", "AccessKeyId": "ASIAIMDS", "SecretAccessKey": "imds-secret",
+                                                    "Token": "imds-token", "Expiration": expiration}))
+            if self.path.startswith("/creds"):
+                if self.headers.get("Authorization") != token:
+                    return self.answer(403, "")
+                return self.answer(200, json.dumps({"AccessKeyId": "ASIACONTAINER", "SecretAccessKey": "container-secret",
+                                                    "Token": "container-token", "Expiration": expiration}))
+            self.answer(404, "")
+
+    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+
+
 def extra_main():
     cmd = sys.argv[1]
     if cmd == "read-static":
@@ -290,6 +337,8 @@ def extra_main():
         print(json.dumps(glue_read(*sys.argv[2:7])))
     elif cmd == "glue-write":
         print(json.dumps(glue_write(*sys.argv[2:8])))
+    elif cmd == "metadata-endpoint":
+        metadata_endpoint(int(sys.argv[2]), sys.argv[3])
     elif cmd == "fault-proxy":
         fault_proxy(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
     else:
