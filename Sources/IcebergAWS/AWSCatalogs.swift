@@ -42,21 +42,22 @@ public struct AWSSettings: Sendable {
         SharedConfigFiles(environment: environment).value("endpoint_url", profile: profile ?? environment["AWS_PROFILE"] ?? "default")
     }
 
-    /// A client for a service.
-    func client(signingName: String, region: String, credentials: AWSCredentialsProvider, http: AWSHTTPClient) throws -> AWSServiceClient {
+    /// A client of a catalog service and an S3 FileIO in one region, sharing credentials
+    /// (one cache, one refresh) and the HTTP client.
+    func serviceAndStorage(signingName: String, region: String) throws -> (AWSServiceClient, S3FileIO) {
+        let http = AWSHTTPClient()
+        let credentials = credentialsProvider(http: http)
+        let retry = self.retry ?? .standard(environment: environment)
         let endpoint = try AWSEndpoint.resolve(service: signingName, region: region, environment: environment, profileEndpoint: profileEndpoint)
-        return AWSServiceClient(signingName: signingName, region: region, endpoint: endpoint, credentials: credentials, http: http,
-                                retry: retry ?? .standard(environment: environment))
+        let client = AWSServiceClient(signingName: signingName, region: region, endpoint: endpoint, credentials: credentials, http: http, retry: retry)
+        let s3Endpoint = try AWSEndpoint.resolve(service: "s3", region: region, environment: environment, profileEndpoint: profileEndpoint)
+        let s3 = try S3Client(region: region, credentials: credentials, endpoint: s3Endpoint, environment: environment, http: http, retry: retry)
+        return (client, S3FileIO(s3: s3))
     }
 
-    /// An S3 FileIO for a region.
+    /// An S3 FileIO (region as for the catalogs, or the one given).
     public func s3FileIO(region: String? = nil) throws -> S3FileIO {
-        let http = AWSHTTPClient()
-        let r = try resolvedRegion(fallback: region)
-        let endpoint = try AWSEndpoint.resolve(service: "s3", region: r, environment: environment, profileEndpoint: profileEndpoint)
-        let s3 = try S3Client(region: r, credentials: credentialsProvider(http: http), endpoint: endpoint, environment: environment,
-                              http: http, retry: retry)
-        return S3FileIO(s3: s3)
+        try serviceAndStorage(signingName: "s3", region: try resolvedRegion(fallback: region)).1
     }
 }
 
@@ -65,26 +66,15 @@ public enum AWSCatalogs {
     /// A catalog on an S3 Tables table bucket (`arn:aws:s3tables:REGION:ACCOUNT:bucket/NAME`).
     public static func s3Tables(tableBucketARN: String, settings: AWSSettings = AWSSettings()) throws -> PointerCatalog<S3TablesPointerStore> {
         let region = try settings.resolvedRegion(fallback: try S3TablesPointerStore.region(ofARN: tableBucketARN))
-        let http = AWSHTTPClient()
-        let credentials = settings.credentialsProvider(http: http)
-        var s = settings
-        s.credentials = credentials
-        let client = try s.client(signingName: "s3tables", region: region, credentials: credentials, http: http)
-        let store = S3TablesPointerStore(tableBucketARN: tableBucketARN, client: client)
+        let (client, io) = try settings.serviceAndStorage(signingName: "s3tables", region: region)
         let bucket = tableBucketARN.split(separator: "/").last.map(String.init) ?? tableBucketARN
-        return PointerCatalog(name: bucket, warehouse: tableBucketARN, io: try s.s3FileIO(region: region), store: store)
+        return PointerCatalog(name: bucket, warehouse: tableBucketARN, io: io, store: S3TablesPointerStore(tableBucketARN: tableBucketARN, client: client))
     }
 
     /// A catalog on the Glue Data Catalog; new tables go under `warehouse` (`s3://bucket/prefix`)
     /// as `warehouse/DB.db/TABLE`.
     public static func glue(catalogId: String? = nil, warehouse: String, settings: AWSSettings = AWSSettings()) throws -> PointerCatalog<GluePointerStore> {
-        let region = try settings.resolvedRegion()
-        let http = AWSHTTPClient()
-        let credentials = settings.credentialsProvider(http: http)
-        var s = settings
-        s.credentials = credentials
-        let client = try s.client(signingName: "glue", region: region, credentials: credentials, http: http)
-        let store = GluePointerStore(client: client, catalogId: catalogId)
-        return PointerCatalog(name: catalogId ?? "glue", warehouse: warehouse, io: try s.s3FileIO(region: region), store: store)
+        let (client, io) = try settings.serviceAndStorage(signingName: "glue", region: try settings.resolvedRegion())
+        return PointerCatalog(name: catalogId ?? "glue", warehouse: warehouse, io: io, store: GluePointerStore(client: client, catalogId: catalogId))
     }
 }

@@ -194,22 +194,11 @@ final class AWSCatalogMotoTests: XCTestCase {
             XCTAssertEqual(table.status, 0, table.stderr)
 
             let writers = 3, commitsEach = 3
-            var processes: [Process] = []
-            for w in 0..<writers {
-                let script = (0..<commitsEach).map { k in
-                    "echo '{\"id\":\(w * 100 + k),\"name\":\"w\(w)-\(k)\",\"ts\":\"2026-01-01T00:00:00+00:00\"}' | '\(cli.executable)' append ops.events --catalog '\(catalog)' >/dev/null || exit 1"
-                }.joined(separator: "; ")
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: "/bin/sh")
-                p.arguments = ["-c", script]
-                p.environment = env
-                try p.run()
-                processes.append(p)
+            let statuses = try cli.concurrentAppends(table: "ops.events", catalog: catalog, writers: writers, commitsEach: commitsEach,
+                                                     environment: env) { w, k in
+                "{\"id\":\(w * 100 + k),\"name\":\"w\(w)-\(k)\",\"ts\":\"2026-01-01T00:00:00+00:00\"}"
             }
-            for p in processes {
-                p.waitUntilExit()
-                XCTAssertEqual(p.terminationStatus, 0, catalog)
-            }
+            XCTAssertEqual(statuses, Array(repeating: 0, count: writers), catalog)
             let snapshots = try cli.run(["snapshots", "ops.events", "--catalog", catalog], environment: env)
             XCTAssertEqual(snapshots.stdout.split(separator: "\n").count, writers * commitsEach, "\(catalog): \(snapshots.stderr)")
             let scan = try cli.run(["scan", "ops.events", "--catalog", catalog], environment: env)

@@ -80,6 +80,25 @@ struct CLIRunner {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
+    /// Starts `writers` shell processes, each running `commitsEach` `iceberg append` commands
+    /// one after the other (row JSON from `row(writer, commit)`); returns their exit statuses.
+    func concurrentAppends(table: String, catalog: String, writers: Int, commitsEach: Int,
+                           environment: [String: String]? = nil, row: (Int, Int) -> String) throws -> [Int32] {
+        var processes: [Process] = []
+        for w in 0..<writers {
+            let script = (0..<commitsEach).map { k in
+                "echo '\(row(w, k))' | '\(executable)' append \(table) --catalog '\(catalog)' >/dev/null || exit 1"
+            }.joined(separator: "; ")
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", script]
+            if let environment { p.environment = environment }
+            try p.run()
+            processes.append(p)
+        }
+        return processes.map { $0.waitUntilExit(); return $0.terminationStatus }
+    }
+
     func run(_ args: [String], stdin: String? = nil, environment: [String: String]? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)

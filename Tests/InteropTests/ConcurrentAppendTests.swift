@@ -15,21 +15,10 @@ final class ConcurrentAppendTests: XCTestCase {
         XCTAssertEqual(try cli.run(["namespace", "create", "c", "--catalog", catalog]).status, 0)
         XCTAssertEqual(try cli.run(["table", "create", "c.t", "--schema", schema, "--partition", "bucket(4,id)", "--catalog", catalog]).status, 0)
         let writers = 4, commitsEach = 3
-        var processes: [Process] = []
-        for w in 0..<writers {
-            let script = (0..<commitsEach).map { k in
-                "echo '{\"id\":\"w\(w)-\(k)\",\"n\":\(k)}' | '\(cli.executable)' append c.t --catalog '\(catalog)' >/dev/null || exit 1"
-            }.joined(separator: "; ")
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", script]
-            try p.run()
-            processes.append(p)
+        let statuses = try cli.concurrentAppends(table: "c.t", catalog: catalog, writers: writers, commitsEach: commitsEach) { w, k in
+            "{\"id\":\"w\(w)-\(k)\",\"n\":\(k)}"
         }
-        for p in processes {
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0)
-        }
+        XCTAssertEqual(statuses, Array(repeating: 0, count: writers))
         let snapshots = try cli.run(["snapshots", "c.t", "--catalog", catalog]).stdout.split(separator: "\n")
         XCTAssertEqual(snapshots.count, writers * commitsEach)
         let rows = try cli.run(["scan", "c.t", "--catalog", catalog]).stdout.split(separator: "\n").map { try JSONValue.parse(String($0)) }
