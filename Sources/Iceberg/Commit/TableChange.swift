@@ -47,6 +47,29 @@ public enum TableRequirement: Sendable, Hashable {
         }
     }
 
+    /// Parses the REST JSON form (`{"type": "assert-ref-snapshot-id", "ref": "main", "snapshot-id": 1}`).
+    public init(json j: JSONValue) throws {
+        func int(_ key: String) throws -> Int {
+            guard let v = j[key]?.intValue else { throw CatalogError.invalidArgument("requirement \(j["type"]?.stringValue ?? "?") lacks '\(key)'") }
+            return Int(v)
+        }
+        switch j["type"]?.stringValue {
+        case "assert-create": self = .assertCreate
+        case "assert-table-uuid":
+            guard let u = j["uuid"]?.stringValue else { throw CatalogError.invalidArgument("assert-table-uuid lacks 'uuid'") }
+            self = .assertTableUUID(u)
+        case "assert-ref-snapshot-id":
+            guard let ref = j["ref"]?.stringValue else { throw CatalogError.invalidArgument("assert-ref-snapshot-id lacks 'ref'") }
+            self = .assertRefSnapshotId(ref: ref, snapshotId: j["snapshot-id"]?.intValue)
+        case "assert-last-assigned-field-id": self = .assertLastAssignedFieldId(try int("last-assigned-field-id"))
+        case "assert-current-schema-id": self = .assertCurrentSchemaId(try int("current-schema-id"))
+        case "assert-last-assigned-partition-id": self = .assertLastAssignedPartitionId(try int("last-assigned-partition-id"))
+        case "assert-default-spec-id": self = .assertDefaultSpecId(try int("default-spec-id"))
+        case "assert-default-sort-order-id": self = .assertDefaultSortOrderId(try int("default-sort-order-id"))
+        case let other: throw CatalogError.invalidArgument("unknown requirement type '\(other ?? "none")'")
+        }
+    }
+
     /// The REST JSON form.
     public var json: JSONValue {
         switch self {
@@ -65,6 +88,8 @@ public enum TableRequirement: Sendable, Hashable {
 
 /// A change to table metadata (REST spec updates).
 public enum TableUpdate: Sendable, Hashable {
+    /// Sets the table UUID (only when creating a table, or to the same value).
+    case assignUUID(String)
     /// Adds a schema.
     case addSchema(Schema)
     /// Sets the current schema (-1: the last added).
@@ -99,10 +124,71 @@ public enum TableUpdate: Sendable, Hashable {
     /// Hashes the REST JSON form.
     public func hash(into h: inout Hasher) { h.combine(json) }
 
+    /// Parses the REST JSON form (`{"action": "add-snapshot", "snapshot": {…}}`). A schema,
+    /// spec or sort order without an id gets the next free one when applied.
+    public init(json j: JSONValue) throws {
+        let action = j["action"]?.stringValue ?? "none"
+        func field(_ key: String) throws -> JSONValue {
+            guard let v = j[key], v != .null else { throw CatalogError.invalidArgument("update \(action) lacks '\(key)'") }
+            return v
+        }
+        func int(_ key: String) throws -> Int {
+            guard let v = try field(key).intValue else { throw CatalogError.invalidArgument("update \(action): '\(key)' is not an integer") }
+            return Int(v)
+        }
+        func strings(_ key: String) throws -> [String] {
+            guard let a = try field(key).arrayValue else { throw CatalogError.invalidArgument("update \(action): '\(key)' is not an array") }
+            return a.compactMap(\.stringValue)
+        }
+        do {
+            switch action {
+            case "assign-uuid":
+                guard let u = try field("uuid").stringValue else { throw CatalogError.invalidArgument("assign-uuid: 'uuid' is not a string") }
+                self = .assignUUID(u)
+            case "upgrade-format-version": self = .upgradeFormatVersion(try int("format-version"))
+            case "add-schema":
+                var schema = try field("schema")
+                if schema["schema-id"] == nil, case .object(let pairs) = schema { schema = .object(pairs + [("schema-id", .int(-1))]) }
+                self = .addSchema(try Schema(json: schema))
+            case "set-current-schema": self = .setCurrentSchema(try int("schema-id"))
+            case "add-spec": self = .addSpec(try PartitionSpec(json: try field("spec"), specIdDefault: -1))
+            case "set-default-spec": self = .setDefaultSpec(try int("spec-id"))
+            case "add-sort-order":
+                var order = try field("sort-order")
+                if order["order-id"] == nil, case .object(let pairs) = order { order = .object(pairs + [("order-id", .int(-1))]) }
+                self = .addSortOrder(try SortOrder(json: order))
+            case "set-default-sort-order": self = .setDefaultSortOrder(try int("sort-order-id"))
+            case "add-snapshot": self = .addSnapshot(try Snapshot(json: try field("snapshot")))
+            case "set-snapshot-ref":
+                guard let name = try field("ref-name").stringValue else { throw CatalogError.invalidArgument("set-snapshot-ref: 'ref-name' is not a string") }
+                self = .setSnapshotRef(name: name, ref: try SnapshotRef(json: j))
+            case "remove-snapshots":
+                guard let ids = try field("snapshot-ids").arrayValue?.compactMap(\.intValue) else {
+                    throw CatalogError.invalidArgument("remove-snapshots: 'snapshot-ids' is not an array")
+                }
+                self = .removeSnapshots(ids)
+            case "remove-snapshot-ref":
+                guard let name = try field("ref-name").stringValue else { throw CatalogError.invalidArgument("remove-snapshot-ref: 'ref-name' is not a string") }
+                self = .removeSnapshotRef(name)
+            case "set-properties":
+                guard case .object(let pairs) = try field("updates") else { throw CatalogError.invalidArgument("set-properties: 'updates' is not an object") }
+                self = .setProperties(pairs.compactMap { k, v in v.stringValue.map { (k, $0) } })
+            case "remove-properties": self = .removeProperties(try strings("removals"))
+            case "set-location":
+                guard let l = try field("location").stringValue else { throw CatalogError.invalidArgument("set-location: 'location' is not a string") }
+                self = .setLocation(l)
+            default: throw CatalogError.invalidArgument("unsupported update action '\(action)'")
+            }
+        } catch let error as IcebergError {
+            throw CatalogError.invalidArgument("update \(action): \(error)")
+        }
+    }
+
     /// The REST JSON form.
     public var json: JSONValue {
         func obj(_ action: String, _ rest: [(String, JSONValue)]) -> JSONValue { .object([("action", .string(action))] + rest) }
         switch self {
+        case .assignUUID(let u): return obj("assign-uuid", [("uuid", .string(u))])
         case .addSchema(let s): return obj("add-schema", [("schema", s.json)])
         case .setCurrentSchema(let id): return obj("set-current-schema", [("schema-id", .int(Int64(id)))])
         case .addSpec(let s): return obj("add-spec", [("spec", s.json)])
@@ -125,7 +211,13 @@ public enum TableUpdate: Sendable, Hashable {
     /// Applies the update to metadata (pure), as a catalog does on commit.
     public func apply(to m: inout TableMetadata, now: Int64) throws {
         switch self {
-        case .addSchema(let s):
+        case .assignUUID(let u):
+            guard m.tableUUID == u || m.snapshots.isEmpty else {
+                throw CatalogError.invalidCommit("cannot change the UUID of a table with snapshots")
+            }
+            m.tableUUID = u
+        case .addSchema(var s):
+            if s.schemaId == -1 { s.schemaId = (m.schemas.map(\.schemaId).max() ?? -1) + 1 }
             guard m.schema(id: s.schemaId) == nil else { return }
             m.schemas.append(s)
             m.lastColumnId = max(m.lastColumnId, s.highestFieldId)
@@ -133,7 +225,8 @@ public enum TableUpdate: Sendable, Hashable {
             let target = id == -1 ? (m.schemas.last?.schemaId ?? 0) : id
             guard m.schema(id: target) != nil else { throw CatalogError.invalidCommit("no schema \(target)") }
             m.currentSchemaId = target
-        case .addSpec(let s):
+        case .addSpec(var s):
+            if s.specId == -1 { s.specId = (m.partitionSpecs.map(\.specId).max() ?? -1) + 1 }
             guard m.spec(id: s.specId) == nil else { return }
             m.partitionSpecs.append(s)
             m.lastPartitionId = max(m.lastPartitionId, s.lastAssignedFieldId)
@@ -141,7 +234,8 @@ public enum TableUpdate: Sendable, Hashable {
             let target = id == -1 ? (m.partitionSpecs.last?.specId ?? 0) : id
             guard m.spec(id: target) != nil else { throw CatalogError.invalidCommit("no partition spec \(target)") }
             m.defaultSpecId = target
-        case .addSortOrder(let o):
+        case .addSortOrder(var o):
+            if o.orderId == -1 { o.orderId = o.fields.isEmpty ? 0 : max(1, (m.sortOrders.map(\.orderId).max() ?? 0) + 1) }
             guard !m.sortOrders.contains(where: { $0.orderId == o.orderId }) else { return }
             m.sortOrders.append(o)
         case .setDefaultSortOrder(let id):
