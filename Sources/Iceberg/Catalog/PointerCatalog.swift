@@ -200,42 +200,40 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         } catch FileIOError.alreadyExists {
             throw CatalogError.commitConflict("metadata version \(version) was written by another commit")
         }
-        let swapped: Bool
-        do {
-            swapped = try await store.swapPointer(identifier, expected: current.metadataLocation, new: path, metadata: next)
-        } catch {
-            // The store may or may not have moved the pointer (a lost answer): look before deciding.
-            switch try? await store.pointer(identifier) {
-            case path?:
-                break // it landed
-            case let other?:
-                // The pointer is readable and is not ours: the commit did not land.
-                try? await io.delete(path)
-                if other != current.metadataLocation {
-                    throw CatalogError.commitConflict("\(identifier) was changed by another commit (after: \(error))")
-                }
-                throw error
-            case nil:
-                // Never delete the new file when the outcome is unknown.
-                throw CatalogError.commitStateUnknown("\(identifier): \(error); the new metadata \(path) may or may not be current")
-            }
-            await cache.put(path, next)
-            return Table(identifier: identifier, metadata: next, metadataLocation: path, io: io)
+        try await swapPointer(identifier, expected: current.metadataLocation, new: path, metadata: next)
+        await cache.put(path, next)
+        if next.property("write.metadata.delete-after-commit.enabled") == "true" {
+            try? await io.delete(expired)
         }
-        guard swapped else {
-            // A retried request may have landed before its retry saw the conflict.
-            if (try? await store.pointer(identifier)) == path {
-                await cache.put(path, next)
-                return Table(identifier: identifier, metadata: next, metadataLocation: path, io: io)
-            }
+        return Table(identifier: identifier, metadata: next, metadataLocation: path, io: io)
+    }
+
+    /// Moves the pointer from `expected` to `path`, returning only once `path` is current.
+    /// When the store answers with a conflict or an error, the pointer is read back first: a
+    /// retried request may have landed before its retry saw the conflict, or an answer may
+    /// have been lost. Readable and not ours: the commit did not land and `path` is removed.
+    /// Unreadable after an error: the outcome is unknown and nothing is deleted.
+    private func swapPointer(_ identifier: TableIdentifier, expected: String, new path: String, metadata: TableMetadata) async throws {
+        var failure: Error? = nil // nil: the store answered that the pointer had moved
+        do {
+            if try await store.swapPointer(identifier, expected: expected, new: path, metadata: metadata) { return }
+        } catch {
+            failure = error
+        }
+        let pointer = try? await store.pointer(identifier)
+        if pointer == path { return }
+        guard let failure else {
             try? await io.delete(path)
             throw CatalogError.commitConflict("\(identifier) was changed by another commit")
         }
-        await cache.put(path, next)
-        if next.property("write.metadata.delete-after-commit.enabled") == "true" {
-            for f in expired { try? await io.delete(f) }
+        guard let pointer else {
+            throw CatalogError.commitStateUnknown("\(identifier): \(failure); the new metadata \(path) may or may not be current")
         }
-        return Table(identifier: identifier, metadata: next, metadataLocation: path, io: io)
+        try? await io.delete(path)
+        if pointer != expected {
+            throw CatalogError.commitConflict("\(identifier) was changed by another commit (after: \(failure))")
+        }
+        throw failure
     }
 
     /// `location/metadata/NNNNN-uuid.metadata.json`.
