@@ -72,6 +72,25 @@ public struct S3Client: Sendable {
         return response.body
     }
 
+    /// The first `count` bytes of an object (all of it if shorter) and the object's size, from
+    /// one ranged GET — no HEAD first. A missing object throws a `NoSuchKey` service error.
+    public func getObjectPrefix(bucket: String, key: String, count: Int) async throws -> (bytes: [UInt8], size: Int) {
+        let operation = "GetObject s3://\(bucket)/\(key)"
+        let response = try await client.send(request("GET", bucket: bucket, key: key, headers: [("Range", "bytes=0-\(max(count, 1) - 1)")]),
+                                             operation: operation, accepting: [416])
+        // 416: a range cannot be satisfied by an empty object.
+        if response.status == 416 { return ([], 0) }
+        if let length = response.header("Content-Length").flatMap({ Int($0) }), length != response.body.count {
+            throw AWSError.invalidResponse("s3 \(operation): Content-Length \(length) but \(response.body.count) bytes arrived")
+        }
+        guard response.status == 206 else { return (response.body, response.body.count) } // the range was ignored: whole object
+        guard let total = response.header("Content-Range")?.split(separator: "/").last.flatMap({ Int($0) }),
+              total >= response.body.count, response.body.count == min(count, total) else {
+            throw AWSError.invalidResponse("s3 \(operation): unexpected Content-Range '\(response.header("Content-Range") ?? "")' for \(response.body.count) bytes")
+        }
+        return (response.body, total)
+    }
+
     /// The size of an object, or nil if it does not exist.
     public func headObject(bucket: String, key: String) async throws -> Int? {
         let response = try await client.send(request("HEAD", bucket: bucket, key: key), operation: "HeadObject s3://\(bucket)/\(key)", accepting: [404])

@@ -51,8 +51,9 @@ public struct S3FileIO: FileIO {
     public func read(_ location: String) async throws -> [UInt8] {
         let l = try S3Location(location)
         return try await mapErrors(location) {
-            guard let size = try await s3.headObject(bucket: l.bucket, key: l.key) else { throw FileIOError.notFound(location) }
-            return try await readRange(l, size: size)
+            // One ranged GET gives the first chunk and the size; most files end there.
+            let (first, size) = try await s3.getObjectPrefix(bucket: l.bucket, key: l.key, count: readChunkSize)
+            return first.count >= size ? first : try await readRest(l, size: size, first: first)
         }
     }
 
@@ -128,20 +129,21 @@ public struct S3FileIO: FileIO {
         S3UploadSink(s3: s3, location: try S3Location(location), partSize: partSize, maxPartsInFlight: maxPartsInFlight)
     }
 
-    private func readRange(_ l: S3Location, size: Int) async throws -> [UInt8] {
-        if size <= readChunkSize { return try await s3.getObject(bucket: l.bucket, key: l.key, range: size == 0 ? nil : 0..<size) }
+    /// The rest of an object after its first chunk, in parallel ranged GETs.
+    private func readRest(_ l: S3Location, size: Int, first: [UInt8]) async throws -> [UInt8] {
         let chunk = readChunkSize
         let count = (size + chunk - 1) / chunk
         let s3 = self.s3
-        var out = [UInt8](repeating: 0, count: size)
+        var out = first
+        out.append(contentsOf: repeatElement(0, count: size - first.count))
         try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
-            var next = 0
+            var next = 1
             func add() {
                 let i = next
                 next += 1
                 group.addTask { (i, try await s3.getObject(bucket: l.bucket, key: l.key, range: (i * chunk)..<min(size, (i + 1) * chunk))) }
             }
-            for _ in 0..<min(maxPartsInFlight, count) { add() }
+            for _ in 0..<min(maxPartsInFlight, count - 1) { add() }
             while let (i, bytes) = try await group.next() {
                 out.withUnsafeMutableBufferPointer { dst in
                     bytes.withUnsafeBufferPointer { src in

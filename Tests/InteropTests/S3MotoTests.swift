@@ -31,6 +31,11 @@ final class S3MotoTests: XCTestCase {
         let ranged = try await s3.getObject(bucket: "data", key: "warehouse/a b+c/ünï©ode ✓.json", range: 7..<9)
         XCTAssertEqual(ranged, Array("s3".utf8))
 
+        // An empty object: its size comes from the same ranged GET as its (no) bytes.
+        try await io.write("s3://data/empty.json", [])
+        let empty = try await io.read("s3://data/empty.json")
+        XCTAssertEqual(empty, [])
+
         // A 12 MiB file: three parts, uploaded two at a time, read back with parallel ranges.
         var rng = SplitMix64(seed: 3)
         let big = (0..<(12 << 20)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
