@@ -54,8 +54,6 @@ public struct AWSHTTPClient: Sendable {
             var buffer = try await response.body.collect(upTo: maxResponseBytes)
             let body = buffer.readBytes(length: buffer.readableBytes) ?? []
             return AWSResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
-        } catch let error as AWSError {
-            throw error
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw AWSError.network("\(request.method) \(request.scheme)://\(request.hostHeader): timed out (\(error))", retryable: true)
         } catch {

@@ -43,21 +43,29 @@ public struct AWSSettings: Sendable {
     }
 
     /// A client of a catalog service and an S3 FileIO in one region, sharing credentials
-    /// (one cache, one refresh) and the HTTP client.
+    /// (one cache, one refresh) and the HTTP client; the shared config files are read once.
     func serviceAndStorage(signingName: String, region: String) throws -> (AWSServiceClient, S3FileIO) {
         let http = AWSHTTPClient()
         let credentials = credentialsProvider(http: http)
-        let retry = self.retry ?? .standard(environment: environment)
+        let profileEndpoint = self.profileEndpoint
         let endpoint = try AWSEndpoint.resolve(service: signingName, region: region, environment: environment, profileEndpoint: profileEndpoint)
-        let client = AWSServiceClient(signingName: signingName, region: region, endpoint: endpoint, credentials: credentials, http: http, retry: retry)
-        let s3Endpoint = try AWSEndpoint.resolve(service: "s3", region: region, environment: environment, profileEndpoint: profileEndpoint)
-        let s3 = try S3Client(region: region, credentials: credentials, endpoint: s3Endpoint, environment: environment, http: http, retry: retry)
-        return (client, S3FileIO(s3: s3))
+        let client = AWSServiceClient(signingName: signingName, region: region, endpoint: endpoint, credentials: credentials, http: http,
+                                      retry: retry ?? .standard(environment: environment))
+        let io = try s3FileIO(region: region, credentials: credentials, http: http, profileEndpoint: profileEndpoint)
+        return (client, io)
     }
 
     /// An S3 FileIO (region as for the catalogs, or the one given).
     public func s3FileIO(region: String? = nil) throws -> S3FileIO {
-        try serviceAndStorage(signingName: "s3", region: try resolvedRegion(fallback: region)).1
+        let http = AWSHTTPClient()
+        return try s3FileIO(region: try resolvedRegion(fallback: region), credentials: credentialsProvider(http: http), http: http,
+                            profileEndpoint: profileEndpoint)
+    }
+
+    private func s3FileIO(region: String, credentials: AWSCredentialsProvider, http: AWSHTTPClient, profileEndpoint: String?) throws -> S3FileIO {
+        let endpoint = try AWSEndpoint.resolve(service: "s3", region: region, environment: environment, profileEndpoint: profileEndpoint)
+        return S3FileIO(s3: try S3Client(region: region, credentials: credentials, endpoint: endpoint, environment: environment,
+                                         http: http, retry: retry))
     }
 }
 
