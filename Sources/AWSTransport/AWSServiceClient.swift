@@ -41,7 +41,7 @@ public struct AWSEndpoint: Sendable, Equatable {
     /// The endpoint of a service in a region: `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`,
     /// else the profile's `endpoint_url`, else AWS's own (`https://glue.us-east-1.amazonaws.com`).
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips the configured ones.
-    public static func resolve(service: String, hostPrefix: String? = nil, region: String, environment: [String: String],
+    public static func resolve(service: String, region: String, environment: [String: String],
                                profileEndpoint: String? = nil) throws -> AWSEndpoint {
         if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
             let key = "AWS_ENDPOINT_URL_" + String(service.uppercased().map { $0 == " " || $0 == "-" ? "_" : $0 })
@@ -50,7 +50,7 @@ public struct AWSEndpoint: Sendable, Equatable {
             }
         }
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        return AWSEndpoint(scheme: "https", host: "\(hostPrefix ?? service).\(region).\(suffix)")
+        return AWSEndpoint(scheme: "https", host: "\(service).\(region).\(suffix)")
     }
 }
 
