@@ -68,14 +68,7 @@ public struct GluePointerStore: MetadataPointerStore {
 
     /// Every database.
     public func allNamespaces() async throws -> [Namespace] {
-        var out: [Namespace] = []
-        var token: String?
-        repeat {
-            let page = try await call("GetDatabases", token.map { [("NextToken", .string($0))] } ?? [])
-            out += (page["DatabaseList"]?.arrayValue ?? []).compactMap { $0["Name"]?.stringValue }.map { Namespace([$0]) }
-            token = page["NextToken"]?.stringValue
-        } while token != nil
-        return out
+        try await allPages("GetDatabases", [], items: "DatabaseList") { db in db["Name"]?.stringValue.map { Namespace([$0]) } }
     }
 
     /// A database's parameters, with `location` and `comment`.
@@ -95,16 +88,19 @@ public struct GluePointerStore: MetadataPointerStore {
 
     /// The Iceberg tables of a database (other Glue tables are skipped).
     public func tables(in namespace: Namespace) async throws -> [TableIdentifier] {
-        let db = try database(namespace)
-        var out: [TableIdentifier] = []
+        try await allPages("GetTables", [("DatabaseName", .string(try database(namespace)))], items: "TableList") { t in
+            Self.isIceberg(t) ? t["Name"]?.stringValue.map { TableIdentifier(namespace: namespace, name: $0) } : nil
+        }
+    }
+
+    /// Every item of a paginated Glue operation, following `NextToken`.
+    private func allPages<T>(_ operation: String, _ fields: [(String, JSONValue)], items key: String,
+                             _ item: (JSONValue) -> T?) async throws -> [T] {
+        var out: [T] = []
         var token: String?
         repeat {
-            var fields: [(String, JSONValue)] = [("DatabaseName", .string(db))]
-            if let t = token { fields.append(("NextToken", .string(t))) }
-            let page = try await call("GetTables", fields)
-            for t in page["TableList"]?.arrayValue ?? [] where Self.isIceberg(t) {
-                if let name = t["Name"]?.stringValue { out.append(TableIdentifier(namespace: namespace, name: name)) }
-            }
+            let page = try await call(operation, fields + (token.map { [("NextToken", .string($0))] } ?? []))
+            out += (page[key]?.arrayValue ?? []).compactMap(item)
             token = page["NextToken"]?.stringValue
         } while token != nil
         return out

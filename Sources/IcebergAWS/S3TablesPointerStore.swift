@@ -86,17 +86,10 @@ public struct S3TablesPointerStore: MetadataPointerStore {
 
     /// Every namespace of the bucket.
     public func allNamespaces() async throws -> [Namespace] {
-        var out: [Namespace] = []
-        var token: String?
-        repeat {
-            let query = token.map { [("continuationToken", $0)] } ?? []
-            let page = try await call("GET", "/namespaces/\(bucketSegment)", query: query, "ListNamespaces")
-            for n in page["namespaces"]?.arrayValue ?? [] {
-                if let levels = n["namespace"]?.arrayValue?.compactMap(\.stringValue), !levels.isEmpty { out.append(Namespace(levels)) }
-            }
-            token = page["continuationToken"]?.stringValue
-        } while token != nil
-        return out
+        try await Self.listAll(client, path: "/namespaces/\(bucketSegment)", operation: "ListNamespaces", items: "namespaces") { n in
+            let levels = n["namespace"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            return levels.isEmpty ? nil : Namespace(levels)
+        }
     }
 
     /// S3 Tables namespaces have no properties.
@@ -111,18 +104,9 @@ public struct S3TablesPointerStore: MetadataPointerStore {
     /// The tables of a namespace.
     public func tables(in namespace: Namespace) async throws -> [TableIdentifier] {
         let ns = try namespaceName(namespace)
-        var out: [TableIdentifier] = []
-        var token: String?
-        repeat {
-            var query = [("namespace", ns)]
-            if let t = token { query.append(("continuationToken", t)) }
-            let page = try await call("GET", "/tables/\(bucketSegment)", query: query, "ListTables")
-            for t in page["tables"]?.arrayValue ?? [] {
-                if let name = t["name"]?.stringValue { out.append(TableIdentifier(namespace: namespace, name: name)) }
-            }
-            token = page["continuationToken"]?.stringValue
-        } while token != nil
-        return out
+        return try await Self.listAll(client, path: "/tables/\(bucketSegment)", query: [("namespace", ns)], operation: "ListTables", items: "tables") { t in
+            t["name"]?.stringValue.map { TableIdentifier(namespace: namespace, name: $0) }
+        }
     }
 
     /// The table's metadata location and version token; nil if the table does not exist.
@@ -219,13 +203,19 @@ public struct S3TablesPointerStore: MetadataPointerStore {
 
     /// The ARNs of the account's table buckets.
     public static func listTableBuckets(client: AWSServiceClient) async throws -> [String] {
-        var out: [String] = []
+        try await listAll(client, path: "/buckets", operation: "ListTableBuckets", items: "tableBuckets") { $0["arn"]?.stringValue }
+    }
+
+    /// Every item of a paginated list operation (`GET path?…&continuationToken=…`).
+    static func listAll<T>(_ client: AWSServiceClient, path: String, query: [(String, String)] = [], operation: String,
+                           items key: String, _ item: (JSONValue) -> T?) async throws -> [T] {
+        var out: [T] = []
         var token: String?
         repeat {
-            let r = try await client.sendJSON(method: "GET", path: "/buckets", query: token.map { [("continuationToken", $0)] } ?? [],
-                                              body: nil, operation: "ListTableBuckets")
-            out += (r["tableBuckets"]?.arrayValue ?? []).compactMap { $0["arn"]?.stringValue }
-            token = r["continuationToken"]?.stringValue
+            let page = try await client.sendJSON(method: "GET", path: path, query: query + (token.map { [("continuationToken", $0)] } ?? []),
+                                                 body: nil, operation: operation)
+            out += (page[key]?.arrayValue ?? []).compactMap(item)
+            token = page["continuationToken"]?.stringValue
         } while token != nil
         return out
     }
