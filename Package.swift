@@ -12,13 +12,19 @@ let package = Package(
         .library(name: "Iceberg", targets: ["Iceberg"]),
         .library(name: "IcebergSQLite", targets: ["IcebergSQLite"]),
         // The AWS transport (SigV4, credentials, S3, S3 Tables, Glue) and the Iceberg pieces built on it.
-        .library(name: "IcebergAWS", targets: ["AWSTransport", "IcebergAWS"]),
+        .library(name: "IcebergAWS", targets: ["AWSTransport", "IcebergAWS", "IcebergREST", "IcebergRESTServer"]),
+        // The Iceberg REST catalog client (wire forms, OAuth2 / bearer / SigV4 auth).
+        .library(name: "IcebergREST", targets: ["IcebergREST"]),
+        // A REST catalog server over any `Catalog` of this SDK (Hummingbird).
+        .library(name: "IcebergRESTServer", targets: ["IcebergRESTServer"]),
         .executable(name: "iceberg", targets: ["IcebergCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System C libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev).
@@ -45,11 +51,19 @@ let package = Package(
         ]),
         // S3 FileIO and the S3 Tables and Glue catalogs.
         .target(name: "IcebergAWS", dependencies: ["Iceberg", "AWSTransport"]),
+        // The REST catalog protocol: wire forms and the client catalog (HTTP and SigV4 from AWSTransport).
+        .target(name: "IcebergREST", dependencies: ["Iceberg", "AWSTransport", "JSONSupport"]),
+        // The REST catalog server.
+        .target(name: "IcebergRESTServer", dependencies: [
+            "IcebergREST", "Iceberg", "AWSTransport", "JSONSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // The `iceberg` command-line tool.
         .executableTarget(
             name: "IcebergCLI",
-            dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "Parquet", "JSONSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "IcebergREST", "IcebergRESTServer", "Parquet", "JSONSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "CompressionCodecsTests", dependencies: ["CompressionCodecs"]),
@@ -57,7 +71,7 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Iceberg"]),
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg"]),
         .testTarget(name: "AvroTests", dependencies: ["Avro"]),
-        .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg", "Avro", "IcebergSQLite", "AWSTransport", "IcebergAWS"]),
+        .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg", "Avro", "IcebergSQLite", "AWSTransport", "IcebergAWS", "IcebergREST", "IcebergRESTServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

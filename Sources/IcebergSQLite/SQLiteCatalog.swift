@@ -209,6 +209,45 @@ public actor SQLitePointerStore: MetadataPointerStore {
               [catalogName, table.namespace.description, table.name])
     }
 
+    /// Sets and removes namespace properties (one transaction).
+    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) throws {
+        try transaction {
+            for key in removals + updates.map(\.0) {
+                try q("DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? AND property_key = ?",
+                      [catalogName, namespace.description, key])
+            }
+            for (k, v) in updates {
+                try q("INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) VALUES (?, ?, ?, ?)",
+                      [catalogName, namespace.description, k, v])
+            }
+            if try q("SELECT 1 FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? LIMIT 1", [catalogName, namespace.description]).isEmpty {
+                // Keep the namespace when its last property goes (PyIceberg's marker).
+                try q("INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) VALUES (?, ?, 'exists', 'true')",
+                      [catalogName, namespace.description])
+            }
+        }
+    }
+
+    /// One SQLite transaction moves every pointer.
+    public nonisolated var supportsMultiTableSwap: Bool { true }
+
+    /// Moves all pointers or none (rolled back on the first that changed).
+    public func swapPointers(_ swaps: [PointerSwap]) throws -> Bool {
+        struct Changed: Error {}
+        do {
+            try transaction {
+                for s in swaps {
+                    try q("UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ? WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?",
+                          [s.new, s.expected, catalogName, s.table.namespace.description, s.table.name, s.expected])
+                    guard sqlite3_changes(db) == 1 else { throw Changed() }
+                }
+            }
+            return true
+        } catch is Changed {
+            return false
+        }
+    }
+
     /// Renames a table.
     public func renamePointer(_ from: TableIdentifier, to: TableIdentifier) throws {
         try transaction {

@@ -110,7 +110,142 @@ public protocol Catalog: Sendable {
     /// Renames a table.
     func renameTable(_ from: TableIdentifier, to: TableIdentifier) async throws
     /// Commits requirements and updates atomically; throws `commitConflict` if a requirement fails.
+    /// With `.assertCreate` among the requirements the table must not exist and is created from
+    /// the updates (the second half of a staged create).
     func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate]) async throws -> Table
+    /// Whether a namespace exists.
+    func namespaceExists(_ namespace: Namespace) async throws -> Bool
+    /// Sets and removes namespace properties; keys in neither list are left alone.
+    func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) async throws -> NamespacePropertiesChange
+    /// Registers an existing metadata file as a new table.
+    func registerTable(_ identifier: TableIdentifier, metadataLocation: String) async throws -> Table
+    /// The metadata a create would write, without creating anything: commit it later with
+    /// `commitTable(id, requirements: [.assertCreate], updates: staged.creationUpdates + …)`.
+    func stageCreateTable(_ identifier: TableIdentifier, _ creation: TableCreation) async throws -> StagedTable
+    /// Whether `commitTransaction` is atomic across tables in this catalog.
+    var supportsTransactions: Bool { get }
+    /// Commits changes to several tables: all land or none does.
+    func commitTransaction(_ commits: [TableCommit]) async throws -> [Table]
+}
+
+extension Catalog {
+    /// Whether a namespace exists (by reading its properties).
+    public func namespaceExists(_ namespace: Namespace) async throws -> Bool {
+        do { _ = try await namespaceProperties(namespace); return true } catch CatalogError.noSuchNamespace { return false }
+    }
+    /// Not supported unless the catalog says otherwise.
+    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) async throws -> NamespacePropertiesChange {
+        throw CatalogError.unsupported("\(name): namespace properties cannot be changed")
+    }
+    /// Not supported unless the catalog says otherwise.
+    public func registerTable(_ identifier: TableIdentifier, metadataLocation: String) async throws -> Table {
+        throw CatalogError.unsupported("\(name): registering tables")
+    }
+    /// Not supported unless the catalog says otherwise.
+    public func stageCreateTable(_ identifier: TableIdentifier, _ creation: TableCreation) async throws -> StagedTable {
+        throw CatalogError.unsupported("\(name): staged table creation")
+    }
+    /// No multi-table transactions unless the catalog says otherwise.
+    public var supportsTransactions: Bool { false }
+    /// Not supported unless the catalog says otherwise.
+    public func commitTransaction(_ commits: [TableCommit]) async throws -> [Table] {
+        throw CatalogError.unsupported("\(name): multi-table transactions")
+    }
+}
+
+/// What a namespace property update did.
+public struct NamespacePropertiesChange: Sendable, Equatable {
+    /// Keys set or replaced.
+    public var updated: [String]
+    /// Keys removed.
+    public var removed: [String]
+    /// Keys asked to be removed that were not there.
+    public var missing: [String]
+    /// Creates a result.
+    public init(updated: [String], removed: [String], missing: [String]) {
+        self.updated = updated
+        self.removed = removed
+        self.missing = missing
+    }
+}
+
+/// One table's part of a multi-table commit.
+public struct TableCommit: Sendable, Hashable {
+    /// The table.
+    public var identifier: TableIdentifier
+    /// Conditions on its current metadata.
+    public var requirements: [TableRequirement]
+    /// Changes to apply.
+    public var updates: [TableUpdate]
+    /// Creates a table commit.
+    public init(identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate]) {
+        self.identifier = identifier
+        self.requirements = requirements
+        self.updates = updates
+    }
+}
+
+/// A table that is not created yet: its would-be metadata and the updates that create it.
+public struct StagedTable: Sendable {
+    /// The identifier.
+    public var identifier: TableIdentifier
+    /// The metadata the table would start with.
+    public var metadata: TableMetadata
+    /// Catalog-specific settings returned with the staged table (REST `config`).
+    public var config: [(String, String)]
+
+    /// Creates a staged table.
+    public init(identifier: TableIdentifier, metadata: TableMetadata, config: [(String, String)] = []) {
+        self.identifier = identifier
+        self.metadata = metadata
+        self.config = config
+    }
+
+    /// The updates that build `metadata` on an empty table, in the REST order.
+    public var creationUpdates: [TableUpdate] { metadata.creationUpdates }
+}
+
+extension TableMetadata {
+    /// The updates that turn an empty table into this one's initial state (no snapshots).
+    public var creationUpdates: [TableUpdate] {
+        var out: [TableUpdate] = [.assignUUID(tableUUID), .upgradeFormatVersion(formatVersion)]
+        for s in schemas { out.append(.addSchema(s)) }
+        out.append(.setCurrentSchema(currentSchemaId))
+        for s in partitionSpecs { out.append(.addSpec(s)) }
+        out.append(.setDefaultSpec(defaultSpecId))
+        for o in sortOrders { out.append(.addSortOrder(o)) }
+        out.append(.setDefaultSortOrder(defaultSortOrderId))
+        out.append(.setLocation(location))
+        if !properties.isEmpty { out.append(.setProperties(properties)) }
+        return out
+    }
+
+    /// Metadata built from creation updates alone (`assign-uuid`, `add-schema`, …) as a REST
+    /// catalog does for a staged create; `location` is used unless a `set-location` says otherwise.
+    public static func fromCreationUpdates(_ updates: [TableUpdate], defaultLocation: String, now: Int64) throws -> TableMetadata {
+        var m = TableMetadata(formatVersion: 1, tableUUID: RandomUUID.make(), location: defaultLocation,
+                              schema: try Schema(schemaId: 0, fields: []), spec: .unpartitioned, sortOrder: .unsorted,
+                              properties: [], lastUpdatedMs: now)
+        m.schemas = []
+        m.partitionSpecs = []
+        m.sortOrders = []
+        m.lastPartitionId = 999
+        var sawVersion = false
+        for u in updates {
+            if case .upgradeFormatVersion = u { sawVersion = true }
+            try u.apply(to: &m, now: now)
+        }
+        if !sawVersion { m.formatVersion = 2 }
+        guard !m.schemas.isEmpty else { throw CatalogError.invalidCommit("a table create needs an add-schema update") }
+        if m.schema(id: m.currentSchemaId) == nil { m.currentSchemaId = m.schemas[m.schemas.count - 1].schemaId }
+        if m.partitionSpecs.isEmpty { m.partitionSpecs = [.unpartitioned]; m.defaultSpecId = 0 }
+        if m.spec(id: m.defaultSpecId) == nil { m.defaultSpecId = m.partitionSpecs[m.partitionSpecs.count - 1].specId }
+        m.lastPartitionId = max(m.lastPartitionId, m.partitionSpecs.map(\.lastAssignedFieldId).max() ?? 999)
+        if m.sortOrders.isEmpty { m.sortOrders = [.unsorted]; m.defaultSortOrderId = 0 }
+        if m.nextRowId == nil, m.formatVersion >= 3 { m.nextRowId = 0 }
+        try m.defaultSpec.validate(m.currentSchema)
+        return m
+    }
 }
 
 /// Current time in milliseconds since the epoch.

@@ -34,6 +34,32 @@ public protocol MetadataPointerStore: Sendable {
     /// Whether dropping a table also deletes its files (managed storage such as S3 Tables),
     /// so a purge must not delete them through the FileIO.
     var managesStorage: Bool { get }
+    /// Sets and removes properties of an existing namespace.
+    func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) async throws
+    /// Whether `swapPointers` is available.
+    var supportsMultiTableSwap: Bool { get }
+    /// Moves several pointers at once, all or none; returns false (nothing moved) if any
+    /// pointer no longer equals its `expected`.
+    func swapPointers(_ swaps: [PointerSwap]) async throws -> Bool
+}
+
+/// One pointer move of a multi-table commit.
+public struct PointerSwap: Sendable {
+    /// The table.
+    public var table: TableIdentifier
+    /// The metadata location the pointer must still hold.
+    public var expected: String
+    /// The new metadata location.
+    public var new: String
+    /// The metadata at `new`.
+    public var metadata: TableMetadata
+    /// Creates a swap.
+    public init(table: TableIdentifier, expected: String, new: String, metadata: TableMetadata) {
+        self.table = table
+        self.expected = expected
+        self.new = new
+        self.metadata = metadata
+    }
 }
 
 extension MetadataPointerStore {
@@ -43,6 +69,16 @@ extension MetadataPointerStore {
     public func releaseReservation(_ table: TableIdentifier) async {}
     /// Files are the catalog's to delete.
     public var managesStorage: Bool { false }
+    /// Namespace properties are fixed at creation unless the store says otherwise.
+    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) async throws {
+        throw CatalogError.unsupported("namespace properties cannot be changed in this catalog")
+    }
+    /// No atomic multi-table swaps unless the store says otherwise.
+    public var supportsMultiTableSwap: Bool { false }
+    /// Not supported unless the store says otherwise.
+    public func swapPointers(_ swaps: [PointerSwap]) async throws -> Bool {
+        throw CatalogError.unsupported("multi-table transactions in this catalog")
+    }
 }
 
 /// A catalog that stores table metadata as files and tracks the current file through a
@@ -98,6 +134,22 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         try await store.dropNamespace(namespace)
     }
 
+    /// Whether a namespace exists.
+    public func namespaceExists(_ namespace: Namespace) async throws -> Bool { try await store.namespaceExists(namespace) }
+
+    /// Sets and removes namespace properties.
+    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) async throws -> NamespacePropertiesChange {
+        guard try await store.namespaceExists(namespace) else { throw CatalogError.noSuchNamespace(namespace.description) }
+        let updateKeys = Set(updates.map(\.0))
+        if let both = removals.first(where: { updateKeys.contains($0) }) {
+            throw CatalogError.invalidArgument("property '\(both)' is both set and removed")
+        }
+        let before = Set(try await store.namespaceProperties(namespace).map(\.0))
+        try await store.updateNamespaceProperties(namespace, removals: removals, updates: updates)
+        return NamespacePropertiesChange(updated: updates.map(\.0), removed: removals.filter { before.contains($0) },
+                                         missing: removals.filter { !before.contains($0) })
+    }
+
     /// Lists tables.
     public func listTables(_ namespace: Namespace) async throws -> [TableIdentifier] {
         guard try await store.namespaceExists(namespace) else { throw CatalogError.noSuchNamespace(namespace.description) }
@@ -114,20 +166,57 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
 
     /// Creates a table: writes version 0 of its metadata and registers it.
     public func createTable(_ identifier: TableIdentifier, _ creation: TableCreation) async throws -> Table {
+        try await createTable(identifier, location: creation.location) { location in
+            guard (1...2).contains(creation.formatVersion) else { throw CatalogError.invalidArgument("format version must be 1 or 2") }
+            try creation.spec.validate(creation.schema)
+            return TableMetadata(formatVersion: creation.formatVersion, tableUUID: RandomUUID.make(), location: location,
+                                 schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
+                                 properties: creation.properties, lastUpdatedMs: nowMs())
+        }
+    }
+
+    /// The metadata `createTable` would write, nothing created. Stores that assign locations
+    /// (S3 Tables) cannot stage: the location exists only once the table does.
+    public func stageCreateTable(_ identifier: TableIdentifier, _ creation: TableCreation) async throws -> StagedTable {
         guard try await store.namespaceExists(identifier.namespace) else { throw CatalogError.noSuchNamespace(identifier.namespace.description) }
         guard try await store.pointer(identifier) == nil else { throw CatalogError.tableAlreadyExists(identifier.description) }
         guard (1...2).contains(creation.formatVersion) else { throw CatalogError.invalidArgument("format version must be 1 or 2") }
         try creation.spec.validate(creation.schema)
-        let reserved = try await store.reserveTable(identifier)
-        if reserved != nil, creation.location != nil {
-            await store.releaseReservation(identifier)
-            throw CatalogError.invalidArgument("\(identifier): this catalog assigns table locations; do not give one")
-        }
-        let location = (reserved ?? creation.location).map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? defaultLocation(identifier)
+        let location = creation.location.map(Self.trimSlash) ?? defaultLocation(identifier)
         let metadata = TableMetadata(formatVersion: creation.formatVersion, tableUUID: RandomUUID.make(), location: location,
                                      schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
                                      properties: creation.properties, lastUpdatedMs: nowMs())
-        let path = Self.metadataPath(location: location, version: 0)
+        return StagedTable(identifier: identifier, metadata: metadata)
+    }
+
+    /// Registers an existing metadata file as a new table.
+    public func registerTable(_ identifier: TableIdentifier, metadataLocation: String) async throws -> Table {
+        guard try await store.namespaceExists(identifier.namespace) else { throw CatalogError.noSuchNamespace(identifier.namespace.description) }
+        guard try await store.pointer(identifier) == nil else { throw CatalogError.tableAlreadyExists(identifier.description) }
+        let metadata = try await readMetadata(metadataLocation)
+        try await store.createPointer(identifier, location: metadataLocation, metadata: metadata)
+        return Table(identifier: identifier, metadata: metadata, metadataLocation: metadataLocation, io: io)
+    }
+
+    /// Writes version 0 of a new table's metadata (built by `build` from the table location)
+    /// and registers it; on failure nothing is left behind.
+    private func createTable(_ identifier: TableIdentifier, location requested: String?,
+                             build: (String) throws -> TableMetadata) async throws -> Table {
+        guard try await store.namespaceExists(identifier.namespace) else { throw CatalogError.noSuchNamespace(identifier.namespace.description) }
+        guard try await store.pointer(identifier) == nil else { throw CatalogError.tableAlreadyExists(identifier.description) }
+        let reserved = try await store.reserveTable(identifier)
+        if reserved != nil, requested != nil {
+            await store.releaseReservation(identifier)
+            throw CatalogError.invalidArgument("\(identifier): this catalog assigns table locations; do not give one")
+        }
+        let metadata: TableMetadata
+        do {
+            metadata = try build((reserved ?? requested).map(Self.trimSlash) ?? defaultLocation(identifier))
+        } catch {
+            await store.releaseReservation(identifier)
+            throw error
+        }
+        let path = Self.metadataPath(location: metadata.location, version: 0)
         do {
             try await io.writeExclusive(path, metadata.json.serializedBytes())
         } catch {
@@ -145,8 +234,11 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
             await store.releaseReservation(identifier)
             throw error
         }
+        await cache.put(path, metadata)
         return Table(identifier: identifier, metadata: metadata, metadataLocation: path, io: io)
     }
+
+    private static func trimSlash(_ location: String) -> String { location.hasSuffix("/") ? String(location.dropLast()) : location }
 
     /// Loads a table.
     public func loadTable(_ identifier: TableIdentifier) async throws -> Table {
@@ -154,12 +246,18 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         if let cached = await cache.get(pointer) {
             return Table(identifier: identifier, metadata: cached, metadataLocation: pointer, io: io)
         }
-        let bytes = try await io.read(pointer)
-        let text = String(decoding: bytes, as: UTF8.self)
-        let metadata: TableMetadata
-        do { metadata = try TableMetadata(jsonText: text) } catch { throw CatalogError.storage("\(pointer): \(error)") }
-        await cache.put(pointer, metadata)
+        let metadata = try await readMetadata(pointer)
         return Table(identifier: identifier, metadata: metadata, metadataLocation: pointer, io: io)
+    }
+
+    /// Reads and parses a metadata file (cached: metadata files never change).
+    private func readMetadata(_ location: String) async throws -> TableMetadata {
+        if let cached = await cache.get(location) { return cached }
+        let bytes = try await io.read(location)
+        let metadata: TableMetadata
+        do { metadata = try TableMetadata(jsonText: String(decoding: bytes, as: UTF8.self)) } catch { throw CatalogError.storage("\(location): \(error)") }
+        await cache.put(location, metadata)
+        return metadata
     }
 
     /// Drops a table (and with `purge` its data, manifests and metadata files).
@@ -178,9 +276,75 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     }
 
     /// Commits: check requirements on the current metadata, apply updates, write the next
-    /// metadata file, then compare-and-swap the pointer.
+    /// metadata file, then compare-and-swap the pointer. With `.assertCreate` the table is
+    /// created from the updates instead (a staged create).
     public func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate]) async throws -> Table {
+        if requirements.contains(.assertCreate) {
+            if try await store.pointer(identifier) != nil { throw CatalogError.commitConflict("\(identifier): the table already exists") }
+            return try await createTable(identifier, location: nil) { location in
+                try TableMetadata.fromCreationUpdates(updates, defaultLocation: location, now: nowMs())
+            }
+        }
         let current = try await loadTable(identifier)
+        let next = try await writeNextMetadata(current, requirements: requirements, updates: updates)
+        try await swapPointer(identifier, expected: current.metadataLocation, new: next.path, metadata: next.metadata)
+        return await finishCommit(identifier, next)
+    }
+
+    /// Multi-table commits are atomic when the store can move several pointers at once.
+    public var supportsTransactions: Bool { store.supportsMultiTableSwap }
+
+    /// Commits changes to several tables at once: every requirement is checked and every
+    /// metadata file written, then all pointers move together or none does.
+    public func commitTransaction(_ commits: [TableCommit]) async throws -> [Table] {
+        guard store.supportsMultiTableSwap else { throw CatalogError.unsupported("multi-table transactions in this catalog") }
+        guard Set(commits.map(\.identifier)).count == commits.count else { throw CatalogError.invalidArgument("a transaction changes each table once") }
+        var prepared: [(TableIdentifier, current: String, next: NextMetadata)] = []
+        do {
+            for c in commits {
+                guard !c.requirements.contains(.assertCreate) else { throw CatalogError.unsupported("creating tables inside a multi-table transaction") }
+                let current = try await loadTable(c.identifier)
+                prepared.append((c.identifier, current.metadataLocation, try await writeNextMetadata(current, requirements: c.requirements, updates: c.updates)))
+            }
+        } catch {
+            try? await io.delete(prepared.map(\.next.path))
+            throw error
+        }
+        let swaps = prepared.map { PointerSwap(table: $0.0, expected: $0.current, new: $0.next.path, metadata: $0.next.metadata) }
+        var failure: Error? = nil
+        do {
+            if try await store.swapPointers(swaps) {
+                var out: [Table] = []
+                for p in prepared { out.append(await finishCommit(p.0, p.next)) }
+                return out
+            }
+        } catch {
+            failure = error
+        }
+        // Read back one pointer: the swap is all or nothing.
+        guard let first = prepared.first else { return [] }
+        let pointer = try? await store.pointer(first.0)
+        if pointer == first.next.path {
+            var out: [Table] = []
+            for p in prepared { out.append(await finishCommit(p.0, p.next)) }
+            return out
+        }
+        if let failure, pointer == nil {
+            throw CatalogError.commitStateUnknown("transaction: \(failure); the new metadata files may or may not be current")
+        }
+        try? await io.delete(prepared.map(\.next.path))
+        throw failure ?? CatalogError.commitConflict("a table of the transaction was changed by another commit")
+    }
+
+    /// A written, not yet current, metadata file.
+    private struct NextMetadata {
+        var metadata: TableMetadata
+        var path: String
+        var expired: [String]
+    }
+
+    /// Checks requirements, applies updates and writes the next metadata file.
+    private func writeNextMetadata(_ current: Table, requirements: [TableRequirement], updates: [TableUpdate]) async throws -> NextMetadata {
         for r in requirements { try r.check(current.metadata) }
         var next = current.metadata
         let now = nowMs()
@@ -200,12 +364,16 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         } catch FileIOError.alreadyExists {
             throw CatalogError.commitConflict("metadata version \(version) was written by another commit")
         }
-        try await swapPointer(identifier, expected: current.metadataLocation, new: path, metadata: next)
-        await cache.put(path, next)
-        if next.property("write.metadata.delete-after-commit.enabled") == "true" {
-            try? await io.delete(expired)
+        return NextMetadata(metadata: next, path: path, expired: expired)
+    }
+
+    /// After the pointer moved: cache the new metadata and remove expired metadata files.
+    private func finishCommit(_ identifier: TableIdentifier, _ next: NextMetadata) async -> Table {
+        await cache.put(next.path, next.metadata)
+        if next.metadata.property("write.metadata.delete-after-commit.enabled") == "true" {
+            try? await io.delete(next.expired)
         }
-        return Table(identifier: identifier, metadata: next, metadataLocation: path, io: io)
+        return Table(identifier: identifier, metadata: next.metadata, metadataLocation: next.path, io: io)
     }
 
     /// Moves the pointer from `expected` to `path`, returning only once `path` is current.
@@ -315,6 +483,20 @@ public actor InMemoryPointerStore: MetadataPointerStore {
     public func renamePointer(_ from: TableIdentifier, to: TableIdentifier) {
         pointers[to] = pointers[from]
         pointers[from] = nil
+    }
+    /// Sets and removes namespace properties.
+    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) {
+        var props = (namespaces[namespace] ?? []).filter { p in !removals.contains(p.0) && !updates.contains { $0.0 == p.0 } }
+        props += updates
+        namespaces[namespace] = props
+    }
+    /// Atomic multi-table swaps are available.
+    public nonisolated var supportsMultiTableSwap: Bool { true }
+    /// Moves all pointers or none.
+    public func swapPointers(_ swaps: [PointerSwap]) -> Bool {
+        guard swaps.allSatisfy({ pointers[$0.table] == $0.expected }) else { return false }
+        for s in swaps { pointers[s.table] = s.new }
+        return true
     }
 }
 

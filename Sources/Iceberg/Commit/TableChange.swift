@@ -299,6 +299,8 @@ public enum CatalogError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     /// The catalog's storage failed.
     case storage(String)
+    /// The catalog does not support the operation.
+    case unsupported(String)
 
     /// A readable explanation.
     public var description: String {
@@ -313,6 +315,7 @@ public enum CatalogError: Error, Sendable, Equatable, CustomStringConvertible {
         case .commitStateUnknown(let m): return "commit state unknown: \(m)"
         case .invalidArgument(let m): return m
         case .storage(let m): return "catalog storage error: \(m)"
+        case .unsupported(let m): return "not supported: \(m)"
         }
     }
 }
