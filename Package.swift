@@ -63,7 +63,8 @@ let package = Package(
         // The `iceberg` command-line tool.
         .executableTarget(
             name: "IcebergCLI",
-            dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "IcebergREST", "IcebergRESTServer", "Parquet", "JSONSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "IcebergREST", "IcebergRESTServer", "Parquet", "JSONSupport",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]
         ),
 
         .testTarget(name: "CompressionCodecsTests", dependencies: ["CompressionCodecs"]),

@@ -270,6 +270,17 @@ public struct AWSDate: Sendable, Equatable {
     /// Creates a date from seconds since the epoch.
     public init(epochSeconds: Int64) { self.epochSeconds = epochSeconds }
 
+    /// Parses the `X-Amz-Date` form (`20261121T120000Z`).
+    public init?(timestamp: String) {
+        let b = Array(timestamp.utf8)
+        guard b.count == 16, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "Z") else { return nil }
+        let t = String(decoding: b, as: UTF8.self)
+        func part(_ from: Int, _ len: Int) -> Substring { t.dropFirst(from).prefix(len) }
+        let iso = "\(part(0, 4))-\(part(4, 2))-\(part(6, 2))T\(part(9, 2)):\(part(11, 2)):\(part(13, 2))Z"
+        guard let seconds = AWSClock.parseISO8601(iso) else { return nil }
+        epochSeconds = seconds
+    }
+
     /// The current time.
     public static func now() -> AWSDate { AWSDate(epochSeconds: Int64(AWSClock.nowSeconds())) }
 
@@ -281,6 +292,12 @@ public struct AWSDate: Sendable, Equatable {
 
     /// `YYYYMMDD`.
     public var day: String { String(timestamp.prefix(8)) }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`.
+    public var iso8601: String {
+        let t = Array(timestamp)
+        return "\(String(t[0..<4]))-\(String(t[4..<6]))-\(String(t[6..<8]))T\(String(t[9..<11])):\(String(t[11..<13])):\(String(t[13..<15]))Z"
+    }
 
     private func pad(_ v: Int, _ n: Int) -> String {
         let s = String(v)

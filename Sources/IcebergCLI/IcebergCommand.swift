@@ -7,7 +7,7 @@ struct IcebergCommand: AsyncParsableCommand {
         commandName: "iceberg",
         abstract: "Write, read and inspect Apache Iceberg tables and Parquet files.",
         subcommands: [NamespaceCommand.self, TableCommand.self, AppendCommand.self, ScanCommand.self, SnapshotsCommand.self,
-                      DescribeCommand.self, FilesCommand.self, ParquetCommand.self]
+                      DescribeCommand.self, FilesCommand.self, ServeCommand.self, ParquetCommand.self]
     )
 }
 

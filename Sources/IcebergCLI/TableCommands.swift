@@ -24,7 +24,7 @@ struct CatalogOptions: ParsableArguments {
     var profile: String?
 
     /// Opens the catalog.
-    func open() throws -> any Catalog {
+    func open() async throws -> any Catalog {
         let uri = catalog ?? ProcessInfo.environmentValue("ICEBERG_CATALOG") ?? "sqlite:./warehouse/catalog.db?warehouse=./warehouse"
         let settings = AWSSettings(region: region, profile: profile)
         if uri.hasPrefix("s3tables:") {
@@ -108,7 +108,7 @@ struct NamespaceCommand: AsyncParsableCommand {
         @Argument(help: "Namespace (dotted for nesting).") var namespace: String
         @Option(name: .customLong("property"), help: "KEY=VALUE (repeatable).") var properties: [String] = []
         func run() async throws {
-            let catalog = try options.open()
+            let catalog = try await options.open()
             let ns = try Namespace(parsing: namespace)
             let props = try parseProperties(properties)
             try await reportingErrorsAsync { try await catalog.createNamespace(ns, properties: props) }
@@ -120,7 +120,7 @@ struct NamespaceCommand: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions
         @Argument(help: "Parent namespace.") var parent: String?
         func run() async throws {
-            let catalog = try options.open()
+            let catalog = try await options.open()
             let p = try parent.map { try Namespace(parsing: $0) }
             try await reportingErrorsAsync {
                 for ns in try await catalog.listNamespaces(parent: p) { print(JSONValue.object([("namespace", .string(ns.description))]).serialized()) }
@@ -132,7 +132,7 @@ struct NamespaceCommand: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions
         @Argument var namespace: String
         func run() async throws {
-            let catalog = try options.open()
+            let catalog = try await options.open()
             let ns = try Namespace(parsing: namespace)
             try await reportingErrorsAsync { try await catalog.dropNamespace(ns) }
         }
@@ -153,7 +153,7 @@ struct TableCommand: AsyncParsableCommand {
         @Option(help: "Format version, 1 or 2.") var formatVersion: Int = 2
         @Option(help: "Table location (default: under the warehouse).") var location: String?
         func run() async throws {
-            let catalog = try options.open()
+            let catalog = try await options.open()
             let id = try TableIdentifier(parsing: table)
             let s = try Schema(jsonText: try readTextFile(schema))
             let spec = try partition.map { try SpecParsing.partitionSpec($0, schema: s) } ?? .unpartitioned
@@ -173,7 +173,7 @@ struct TableCommand: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions
         @Argument var namespace: String
         func run() async throws {
-            let catalog = try options.open()
+            let catalog = try await options.open()
             let ns = try Namespace(parsing: namespace)
             try await reportingErrorsAsync { for t in try await catalog.listTables(ns) { print(JSONValue.object([("table", .string(t.description))]).serialized()) } }
         }
@@ -184,7 +184,7 @@ struct TableCommand: AsyncParsableCommand {
         @Argument var table: String
         @Flag(help: "Also delete the table's files.") var purge = false
         func run() async throws {
-            let catalog = try options.open()
+            let catalog = try await options.open()
             let id = try TableIdentifier(parsing: table)
             let p = purge
             try await reportingErrorsAsync { try await catalog.dropTable(id, purge: p) }
@@ -196,7 +196,7 @@ struct TableCommand: AsyncParsableCommand {
         @Argument var from: String
         @Argument var to: String
         func run() async throws {
-            let catalog = try options.open()
+            let catalog = try await options.open()
             let a = try TableIdentifier(parsing: from), b = try TableIdentifier(parsing: to)
             try await reportingErrorsAsync { try await catalog.renameTable(a, to: b) }
         }
@@ -211,7 +211,7 @@ struct AppendCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Add existing Parquet files instead of rows (not rewritten).") var parquet: [String] = []
 
     func run() async throws {
-        let catalog = try options.open()
+        let catalog = try await options.open()
         let id = try TableIdentifier(parsing: table)
         let path = file
         let existing = parquet.map { options.absolute($0) }
@@ -294,7 +294,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Print at most N rows.") var limit: Int?
 
     func run() async throws {
-        let catalog = try options.open()
+        let catalog = try await options.open()
         let id = try TableIdentifier(parsing: table)
         let (snap, asOfText, refName, cols, lim) = (snapshotId, asOf, ref, columns, limit)
         let parsedFilter = try filter.map { try FilterParser.parse($0) }
@@ -335,7 +335,7 @@ struct SnapshotsCommand: AsyncParsableCommand {
     @OptionGroup var options: CatalogOptions
     @Argument var table: String
     func run() async throws {
-        let catalog = try options.open()
+        let catalog = try await options.open()
         let id = try TableIdentifier(parsing: table)
         try await reportingErrorsAsync {
             let t = try await catalog.loadTable(id)
@@ -364,7 +364,7 @@ struct DescribeCommand: AsyncParsableCommand {
             print(m.json.serialized(pretty: true))
             return
         }
-        let catalog = try options.open()
+        let catalog = try await options.open()
         let id = try TableIdentifier(parsing: target)
         try await reportingErrorsAsync {
             let t = try await catalog.loadTable(id)
@@ -381,7 +381,7 @@ struct FilesCommand: AsyncParsableCommand {
     @Argument var table: String
     @Option(help: "Snapshot to list (default: current).") var snapshotId: Int64?
     func run() async throws {
-        let catalog = try options.open()
+        let catalog = try await options.open()
         let id = try TableIdentifier(parsing: table)
         let snap = snapshotId
         try await reportingErrorsAsync {
