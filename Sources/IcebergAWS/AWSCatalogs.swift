@@ -25,7 +25,7 @@ public struct AWSSettings: Sendable {
     }
 
     /// The region, or a configuration error saying where it is looked for.
-    func resolvedRegion(fallback: String? = nil) throws -> String {
+    public func resolvedRegion(fallback: String? = nil) throws -> String {
         if let region, !region.isEmpty { return region }
         if let fallback { return fallback }
         if let r = resolveAWSRegion(environment: environment, profile: profile) { return r }
@@ -33,12 +33,12 @@ public struct AWSSettings: Sendable {
     }
 
     /// The credentials provider: the explicit one, or the default chain.
-    func credentialsProvider(http: AWSHTTPClient) -> AWSCredentialsProvider {
+    public func credentialsProvider(http: AWSHTTPClient) -> AWSCredentialsProvider {
         credentials ?? DefaultCredentialsChain(environment: environment, profile: profile, http: http)
     }
 
     /// The profile's `endpoint_url`, if any.
-    var profileEndpoint: String? {
+    public var profileEndpoint: String? {
         SharedConfigFiles(environment: environment).value("endpoint_url", profile: profile ?? environment["AWS_PROFILE"] ?? "default")
     }
 
@@ -62,8 +62,11 @@ public struct AWSSettings: Sendable {
                             profileEndpoint: profileEndpoint)
     }
 
-    private func s3FileIO(region: String, credentials: AWSCredentialsProvider, http: AWSHTTPClient, profileEndpoint: String?) throws -> S3FileIO {
-        let endpoint = try AWSEndpoint.resolve(service: "s3", region: region, environment: environment, profileEndpoint: profileEndpoint)
+    /// An S3 FileIO with given credentials (vended by a catalog) and optionally an endpoint.
+    public func s3FileIO(region: String, credentials: AWSCredentialsProvider, http: AWSHTTPClient = AWSHTTPClient(),
+                         profileEndpoint: String?, endpointURL: String? = nil) throws -> S3FileIO {
+        let endpoint = try endpointURL.map { try AWSEndpoint(url: $0) }
+            ?? AWSEndpoint.resolve(service: "s3", region: region, environment: environment, profileEndpoint: profileEndpoint)
         return S3FileIO(s3: try S3Client(region: region, credentials: credentials, endpoint: endpoint, environment: environment,
                                          http: http, retry: retry))
     }

@@ -24,8 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to bind (only this address listens).") var host = "127.0.0.1"
     @Option(help: "Port (0: any free port).") var port = 8181
     @Option(help: "Path prefix: /v1/PREFIX/… (announced to clients in /v1/config).") var prefix: String?
-    @Option(help: "Accept this bearer token (repeatable).") var token: [String] = []
-    @Option(help: "OAuth2 client credentials CLIENT_ID:SECRET; tokens are issued at /v1/oauth/tokens.") var credential: String?
+    @Option(help: "Require this bearer token (repeatable).") var requireToken: [String] = []
+    @Option(help: "Issue OAuth2 tokens at /v1/oauth/tokens to client credentials CLIENT_ID:SECRET and require them.") var oauthClient: String?
     @Option(help: "Lifetime of issued OAuth2 tokens in seconds.") var tokenLifetime = 3600
     @Option(help: "Require SigV4 signatures by ACCESS_KEY_ID:SECRET.") var sigv4Key: String?
     @Option(help: "SigV4 signing region.") var sigv4Region = "us-east-1"
@@ -47,11 +47,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func auth() throws -> RESTServerAuth {
         let env = { (name: String) in getenv(name).map { String(cString: $0) } }
-        let tokens = token + (env("ICEBERG_SERVE_TOKEN").map { [$0] } ?? [])
-        let credential = self.credential ?? env("ICEBERG_SERVE_CREDENTIAL")
+        let tokens = requireToken + (env("ICEBERG_SERVE_TOKEN").map { [$0] } ?? [])
+        let credential = oauthClient ?? env("ICEBERG_SERVE_CREDENTIAL")
         let sigv4 = sigv4Key ?? env("ICEBERG_SERVE_SIGV4_KEY")
         guard [!tokens.isEmpty, credential != nil, sigv4 != nil].filter({ $0 }).count <= 1 else {
-            throw ValidationError("choose one of --token, --credential and --sigv4-key")
+            throw ValidationError("choose one of --require-token, --oauth-client and --sigv4-key")
         }
         func pair(_ text: String, _ what: String) throws -> (String, String) {
             guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else {
@@ -61,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if !tokens.isEmpty { return .bearer(Set(tokens)) }
         if let credential {
-            let (id, secret) = try pair(credential, "--credential")
+            let (id, secret) = try pair(credential, "--oauth-client")
             return .oauth2(clientId: id, clientSecret: secret, tokenLifetimeSeconds: tokenLifetime)
         }
         if let sigv4 {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Iceberg
 import IcebergAWS
+import IcebergREST
 import IcebergSQLite
 import JSONSupport
 import Parquet
@@ -15,9 +16,12 @@ struct CatalogOptions: ParsableArguments {
     @Option(help: """
         Catalog URI (default: ICEBERG_CATALOG, else sqlite:./warehouse/catalog.db): \
         sqlite:PATH?warehouse=DIR[&name=N] | s3tables:arn:aws:s3tables:REGION:ACCOUNT:bucket/NAME | \
-        glue[:CATALOG_ID]?warehouse=s3://BUCKET/PREFIX
+        glue[:CATALOG_ID]?warehouse=s3://BUCKET/PREFIX | rest+http(s)://HOST[:PORT][/PATH][?warehouse=W] | \
+        s3tables-rest:arn:aws:s3tables:… | glue-rest:CATALOG_ID
         """)
     var catalog: String?
+    @Option(help: "REST catalogs: a bearer token (default: ICEBERG_REST_TOKEN).") var token: String?
+    @Option(help: "REST catalogs: OAuth2 client credentials CLIENT_ID:SECRET (default: ICEBERG_REST_CREDENTIAL).") var credential: String?
     @Option(help: "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, or the table bucket ARN's).")
     var region: String?
     @Option(help: "AWS shared-config profile (default: AWS_PROFILE or 'default').")
@@ -27,6 +31,13 @@ struct CatalogOptions: ParsableArguments {
     func open() async throws -> any Catalog {
         let uri = catalog ?? ProcessInfo.environmentValue("ICEBERG_CATALOG") ?? "sqlite:./warehouse/catalog.db?warehouse=./warehouse"
         let settings = AWSSettings(region: region, profile: profile)
+        if uri.hasPrefix("rest+http://") || uri.hasPrefix("rest+https://") { return try await openREST(String(uri.dropFirst("rest+".count)), settings) }
+        if uri.hasPrefix("s3tables-rest:") {
+            return try await AWSRESTCatalogs.s3Tables(tableBucketARN: String(uri.dropFirst("s3tables-rest:".count)), settings: settings)
+        }
+        if uri == "glue-rest" || uri.hasPrefix("glue-rest:") {
+            return try await AWSRESTCatalogs.glue(catalogId: String(uri.dropFirst("glue-rest".count).drop { $0 == ":" }), settings: settings)
+        }
         if uri.hasPrefix("s3tables:") {
             return try AWSCatalogs.s3Tables(tableBucketARN: String(uri.dropFirst("s3tables:".count)), settings: settings)
         }
@@ -53,6 +64,29 @@ struct CatalogOptions: ParsableArguments {
         _ = mkdirs(wh)
         _ = mkdirs(dir)
         return try SQLiteCatalog.open(path: path, name: name, warehouse: wh)
+    }
+
+    /// A REST catalog at `url` (`http(s)://host[:port][/path][?warehouse=W]`); tables on
+    /// `s3://` use S3 with the credentials the server vends, else the default chain.
+    private func openREST(_ url: String, _ settings: AWSSettings) async throws -> any Catalog {
+        let parts = url.split(separator: "?", maxSplits: 1)
+        let warehouse = parts.count > 1 ? queryValue(String(parts[1]), "warehouse") : nil
+        let token = self.token ?? ProcessInfo.environmentValue("ICEBERG_REST_TOKEN")
+        let credential = self.credential ?? ProcessInfo.environmentValue("ICEBERG_REST_CREDENTIAL")
+        var auth = RESTAuth.none
+        if let token {
+            guard credential == nil else { throw ValidationError("give either --token or --credential") }
+            auth = .bearer(token)
+        } else if let credential {
+            guard let colon = credential.firstIndex(of: ":") else { throw ValidationError("--credential must be CLIENT_ID:SECRET") }
+            auth = .oauth2(clientId: String(credential[..<colon]), clientSecret: String(credential[credential.index(after: colon)...]))
+        }
+        let options = RESTCatalogOptions(uri: String(parts[0]), warehouse: warehouse, auth: auth, fileIO: { location, config in
+            guard location.hasPrefix("s3://") || location.hasPrefix("s3a://") else { return nil }
+            let region = try config.last { $0.0 == "client.region" }?.1 ?? settings.resolvedRegion()
+            return try AWSRESTCatalogs.s3FileIO(config: config, region: region, settings: settings, fallback: try settings.s3FileIO(region: region))
+        })
+        return try await RESTCatalog.connect(options, io: LocalFileIO())
     }
 
     /// The value of `key` in `a=1&b=2`.

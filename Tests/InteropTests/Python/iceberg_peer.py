@@ -33,16 +33,24 @@ def pyiceberg(db, warehouse, name, table, row_filter=None):
             "namespaces": [".".join(n) for n in catalog.list_namespaces()]}
 
 
-def duckdb_scan(metadata):
+def duckdb_connection():
+    """A DuckDB connection with the iceberg extension installed from the pinned PyPI packages (no network)."""
     import duckdb
     import duckdb_extension_avro
+    import duckdb_extension_httpfs
     import duckdb_extension_iceberg
     import duckdb_extension_parquet
     con = duckdb.connect()
-    for mod, name in [(duckdb_extension_parquet, "parquet"), (duckdb_extension_avro, "avro"), (duckdb_extension_iceberg, "iceberg")]:
+    for mod, name in [(duckdb_extension_parquet, "parquet"), (duckdb_extension_avro, "avro"), (duckdb_extension_httpfs, "httpfs"),
+                      (duckdb_extension_iceberg, "iceberg")]:
         path = glob.glob(os.path.join(os.path.dirname(mod.__file__), "extensions", "*", f"{name}.duckdb_extension"))[0]
         con.execute(f"INSTALL '{path}'")
         con.execute(f"LOAD {name}")
+    return con
+
+
+def duckdb_scan(metadata):
+    con = duckdb_connection()
     table = con.execute(f"SELECT * FROM iceberg_scan('{metadata}')").arrow().read_all()
     return {"rows": sort_rows(table_rows(table))}
 
