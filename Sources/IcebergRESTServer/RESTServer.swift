@@ -35,7 +35,11 @@ public struct RESTServer: Sendable {
             } catch {
                 return Response(status: .contentTooLarge)
             }
-            let headers = request.headers.map { ($0.name.rawName, $0.value) }
+            var headers = request.headers.map { ($0.name.rawName, $0.value) }
+            // HTTP/1 `Host` arrives as the authority pseudo-header; SigV4 signs it as `host`.
+            if let authority = request.head.authority, !headers.contains(where: { $0.0.lowercased() == "host" }) {
+                headers.append(("host", authority))
+            }
             let path = request.uri.path
             let answer = await service.handle(RESTServerRequest(method: request.method.rawValue, path: path, query: request.uri.query ?? "",
                                                                 headers: headers, body: Array(body.readableBytesView)))

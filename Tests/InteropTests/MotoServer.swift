@@ -13,12 +13,12 @@ final class LoopbackPeer: @unchecked Sendable {
     let process: Process
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts `aws_peer.py COMMAND PORT ARGS…` on a free port and waits until it accepts connections.
-    init(_ test: XCTestCase, command: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// Starts `SCRIPT COMMAND PORT ARGS…` (default `aws_peer.py`) on a free port and waits until it accepts connections.
+    init(_ test: XCTestCase, command: String, arguments: [String] = [], environment: [String: String] = [:], script: String = "aws_peer.py") throws {
         port = try Self.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: PythonPeer.python)
-        process.arguments = [PythonPeer.repoRoot.appendingPathComponent("Tests/InteropTests/Python/aws_peer.py").path, command, String(port)] + arguments
+        process.arguments = [PythonPeer.repoRoot.appendingPathComponent("Tests/InteropTests/Python/\(script)").path, command, String(port)] + arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env
