@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Iceberg"]),
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg"]),
         .testTarget(name: "AvroTests", dependencies: ["Avro"]),
+        .testTarget(name: "RESTTests", dependencies: ["Iceberg", "IcebergREST", "IcebergRESTServer", "JSONSupport"]),
         .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg", "Avro", "IcebergSQLite", "AWSTransport", "IcebergAWS", "IcebergREST", "IcebergRESTServer"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import AWSTransport
 import Iceberg
 import JSONSupport
 
@@ -10,20 +11,7 @@ public enum RESTWire {
     // MARK: Paths
 
     /// Percent-encodes one path segment or query value (RFC 3986 unreserved characters kept).
-    public static func encode(_ text: String) -> String {
-        var out = ""
-        for b in text.utf8 {
-            switch b {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            default:
-                let hex = Array("0123456789ABCDEF".utf8)
-                out += "%" + String(decoding: [hex[Int(b >> 4)], hex[Int(b & 15)]], as: UTF8.self)
-            }
-        }
-        return out
-    }
+    public static func encode(_ text: String) -> String { SigV4Signer.percentEncode(text) }
 
     /// Decodes `%XX` escapes (and `+` as space when `plusIsSpace`); nil on a broken escape or
     /// bytes that are not UTF-8.

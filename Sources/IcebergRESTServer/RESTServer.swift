@@ -1,5 +1,6 @@
 import AWSTransport
 import Hummingbird
+import JSONSupport
 import Logging
 
 /// Runs a `RESTCatalogService` on Hummingbird, bound to one host (127.0.0.1 unless told
@@ -96,21 +97,7 @@ public struct JSONLinesLogHandler: LogHandler {
         FileHandleStderr.write(out)
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if c.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count) + String(c.value, radix: 16) } else { out.unicodeScalars.append(c) }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONValue.string(s).serialized() }
 }
 
 #if canImport(Glibc)

@@ -178,6 +178,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     /// The metadata `createTable` would write, nothing created. Stores that assign locations
     /// (S3 Tables) cannot stage: the location exists only once the table does.
     public func stageCreateTable(_ identifier: TableIdentifier, _ creation: TableCreation) async throws -> StagedTable {
+        guard !store.managesStorage else { throw CatalogError.unsupported("\(name) assigns table locations at creation; create the table instead of staging it") }
         guard try await store.namespaceExists(identifier.namespace) else { throw CatalogError.noSuchNamespace(identifier.namespace.description) }
         guard try await store.pointer(identifier) == nil else { throw CatalogError.tableAlreadyExists(identifier.description) }
         guard (1...2).contains(creation.formatVersion) else { throw CatalogError.invalidArgument("format version must be 1 or 2") }
@@ -280,6 +281,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     /// created from the updates instead (a staged create).
     public func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate]) async throws -> Table {
         if requirements.contains(.assertCreate) {
+            guard !store.managesStorage else { throw CatalogError.unsupported("\(name) assigns table locations at creation; create the table instead of staging it") }
             if try await store.pointer(identifier) != nil { throw CatalogError.commitConflict("\(identifier): the table already exists") }
             return try await createTable(identifier, location: nil) { location in
                 try TableMetadata.fromCreationUpdates(updates, defaultLocation: location, now: nowMs())

@@ -1,0 +1,83 @@
+import Iceberg
+import IcebergREST
+import IcebergRESTServer
+import JSONSupport
+import XCTest
+
+/// The REST service in process over an in-memory catalog: status codes, error bodies and
+/// idempotency replay for requests no well-behaved client sends.
+final class RESTServiceTests: XCTestCase {
+    func service() throws -> RESTCatalogService {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return RESTCatalogService(catalog: InMemoryCatalog(name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore()))
+    }
+
+    func send(_ s: RESTCatalogService, _ method: String, _ path: String, query: String = "", body: String? = nil,
+              headers: [(String, String)] = []) async -> (Int, JSONValue?) {
+        let r = await s.handle(RESTServerRequest(method: method, path: path, query: query, headers: headers, body: Array((body ?? "").utf8)))
+        var b = r.body
+        return (r.status, b.isEmpty ? nil : try? JSONValue.parse(bytes: &b))
+    }
+
+    static let schema = #"{"type":"struct","schema-id":0,"fields":[{"id":1,"name":"id","required":false,"type":"long"}]}"#
+
+    func testNamespacePathsRoundTrip() throws {
+        for levels in [["a"], ["a", "b c"], ["ünï", "x/y", "50%"]] {
+            let encoded = RESTWire.namespacePath(Namespace(levels))
+            XCTAssertFalse(encoded.contains("/"))
+            XCTAssertEqual(try RESTWire.parseNamespace(encoded: encoded[...]).levels, levels)
+        }
+        XCTAssertEqual(RESTWire.namespacePath(Namespace(["a", "b"])), "a%1Fb")
+        XCTAssertThrowsError(try RESTWire.parseNamespace(encoded: "a%1F"))
+        XCTAssertThrowsError(try RESTWire.parseNamespace(encoded: "bad%zz"))
+    }
+
+    func testErrorAnswers() async throws {
+        let s = try service()
+        var (status, json) = await send(s, "POST", "/v1/namespaces", body: "{not json")
+        XCTAssertEqual(status, 400)
+        XCTAssertEqual(json?["error"]?["type"]?.stringValue, "BadRequestException")
+        XCTAssertEqual(json?["error"]?["code"]?.intValue, 400)
+        (status, json) = await send(s, "GET", "/v1/namespaces/missing")
+        XCTAssertEqual(status, 404)
+        XCTAssertEqual(json?["error"]?["type"]?.stringValue, "NoSuchNamespaceException")
+        (status, _) = await send(s, "PUT", "/v1/namespaces/x")
+        XCTAssertEqual(status, 405)
+        (status, _) = await send(s, "GET", "/v2/anything")
+        XCTAssertEqual(status, 404)
+        (status, _) = await send(s, "POST", "/v1/namespaces", body: #"{"namespace": ["ns"]}"#)
+        XCTAssertEqual(status, 200)
+        (status, _) = await send(s, "POST", "/v1/namespaces/ns/tables", body: #"{"name": "t", "schema": \#(Self.schema)}"#)
+        XCTAssertEqual(status, 200)
+        // Unknown update types and requirement failures.
+        (status, json) = await send(s, "POST", "/v1/namespaces/ns/tables/t", body: #"{"requirements": [], "updates": [{"action": "make-coffee"}]}"#)
+        XCTAssertEqual(status, 400)
+        XCTAssertTrue(json?["error"]?["message"]?.stringValue?.contains("make-coffee") == true)
+        (status, json) = await send(s, "POST", "/v1/namespaces/ns/tables/t",
+                                    body: #"{"requirements": [{"type": "assert-ref-snapshot-id", "ref": "main", "snapshot-id": 42}], "updates": []}"#)
+        XCTAssertEqual(status, 409)
+        XCTAssertEqual(json?["error"]?["type"]?.stringValue, "CommitFailedException")
+        (status, _) = await send(s, "POST", "/v1/namespaces/ns/tables/t",
+                                 body: #"{"identifier": {"namespace": ["ns"], "name": "other"}, "requirements": [], "updates": []}"#)
+        XCTAssertEqual(status, 400)
+        (status, _) = await send(s, "POST", "/v1/namespaces/ns/properties", body: #"{"removals": ["k"], "updates": {"k": "v"}}"#)
+        XCTAssertEqual(status, 422)
+        (status, _) = await send(s, "GET", "/v1/namespaces", query: "pageToken=&pageSize=0")
+        XCTAssertEqual(status, 400)
+    }
+
+    func testIdempotencyKeyReplaysFinishedAnswers() async throws {
+        let s = try service()
+        let key = [("Idempotency-Key", "017f22e2-79b0-7cc3-98c4-dc0c0c07398f")]
+        let first = await send(s, "POST", "/v1/namespaces", body: #"{"namespace": ["ns"]}"#, headers: key)
+        let again = await send(s, "POST", "/v1/namespaces", body: #"{"namespace": ["ns"]}"#, headers: key)
+        XCTAssertEqual(first.0, 200)
+        XCTAssertEqual(again.0, 200, "a repeat under the same key is answered as the first time")
+        let fresh = await send(s, "POST", "/v1/namespaces", body: #"{"namespace": ["ns"]}"#)
+        XCTAssertEqual(fresh.0, 409, "without the key it is a new request")
+        let misuse = await send(s, "DELETE", "/v1/namespaces/ns", headers: key)
+        XCTAssertEqual(misuse.0, 422, "a key reused for another request is refused")
+    }
+}
