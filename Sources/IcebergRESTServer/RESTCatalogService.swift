@@ -422,7 +422,7 @@ public struct RESTCatalogService: Sendable {
 actor IdempotencyStore {
     private var entries: [String: (fingerprint: String, task: Task<RESTServerResponse, Never>, at: Double)] = [:]
     private let lifetime = 1800.0
-    private let capacity = 10_000
+    private let capacity = 2_000  // answers include table metadata: bound the memory kept
 
     func run(key: String, fingerprint: String, _ body: @escaping @Sendable () async -> RESTServerResponse) async -> RESTServerResponse {
         let now = AWSClock.nowSeconds()
