@@ -12,7 +12,7 @@ let package = Package(
         .library(name: "Iceberg", targets: ["Iceberg"]),
         .library(name: "IcebergSQLite", targets: ["IcebergSQLite"]),
         // The AWS transport (SigV4, credentials, S3, S3 Tables, Glue) and the Iceberg pieces built on it.
-        .library(name: "IcebergAWS", targets: ["AWSTransport", "IcebergAWS", "IcebergREST", "IcebergRESTServer"]),
+        .library(name: "IcebergAWS", targets: ["AWSTransport", "IcebergAWS"]),
         // The Iceberg REST catalog client (wire forms, OAuth2 / bearer / SigV4 auth).
         .library(name: "IcebergREST", targets: ["IcebergREST"]),
         // A REST catalog server over any `Catalog` of this SDK (Hummingbird).
