@@ -72,9 +72,7 @@ public struct RESTCatalog: Catalog {
         for i in 0..<6 { b[i] = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i))) }
         b[6] = (b[6] & 0x0F) | 0x70
         b[8] = (b[8] & 0x3F) | 0x80
-        let hex = b.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-        let h = Array(hex)
-        return [h[0..<8], h[8..<12], h[12..<16], h[16..<20], h[20..<32]].map { String($0) }.joined(separator: "-")
+        return ByteText.uuid(b)
     }
 
     private func namespacePath(_ ns: Namespace) -> String { "\(root)/namespaces/\(RESTWire.namespacePath(ns))" }

@@ -132,10 +132,7 @@ public actor SQLitePointerStore: MetadataPointerStore {
         try transaction {
             guard try !namespaceExistsLocked(namespace) else { throw CatalogError.namespaceAlreadyExists(namespace.description) }
             let props = properties.isEmpty ? [("exists", "true")] : properties
-            for (k, v) in props {
-                try q("INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) VALUES (?, ?, ?, ?)",
-                      [catalogName, namespace.description, k, v])
-            }
+            for (k, v) in props { try insertProperty(namespace, k, v) }
         }
     }
 
@@ -196,11 +193,7 @@ public actor SQLitePointerStore: MetadataPointerStore {
 
     /// Compare-and-swap of the metadata location.
     public func swapPointer(_ table: TableIdentifier, expected: String, new: String, metadata: TableMetadata) throws -> Bool {
-        try transaction {
-            try q("UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ? WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?",
-                  [new, expected, catalogName, table.namespace.description, table.name, expected])
-            return sqlite3_changes(db) == 1
-        }
+        try swapPointers([PointerSwap(table: table, expected: expected, new: new, metadata: metadata)])
     }
 
     /// Removes a table.
@@ -216,16 +209,17 @@ public actor SQLitePointerStore: MetadataPointerStore {
                 try q("DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? AND property_key = ?",
                       [catalogName, namespace.description, key])
             }
-            for (k, v) in updates {
-                try q("INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) VALUES (?, ?, ?, ?)",
-                      [catalogName, namespace.description, k, v])
-            }
+            for (k, v) in updates { try insertProperty(namespace, k, v) }
             if try q("SELECT 1 FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? LIMIT 1", [catalogName, namespace.description]).isEmpty {
                 // Keep the namespace when its last property goes (PyIceberg's marker).
-                try q("INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) VALUES (?, ?, 'exists', 'true')",
-                      [catalogName, namespace.description])
+                try insertProperty(namespace, "exists", "true")
             }
         }
+    }
+
+    private func insertProperty(_ namespace: Namespace, _ key: String, _ value: String) throws {
+        try q("INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) VALUES (?, ?, ?, ?)",
+              [catalogName, namespace.description, key, value])
     }
 
     /// One SQLite transaction moves every pointer.

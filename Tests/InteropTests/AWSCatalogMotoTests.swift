@@ -16,22 +16,6 @@ final class AWSCatalogMotoTests: XCTestCase {
       {"id":3,"name":"ts","required":false,"type":"timestamptz"}]}
     """
 
-    static func rows(_ range: Range<Int>) -> [JSONValue] {
-        range.map { i in
-            .object([("id", .int(Int64(i))), ("name", .string("row-\(i)")),
-                     ("ts", .string("2026-01-0\(1 + i % 3)T12:00:00+00:00"))])
-        }
-    }
-
-    @discardableResult
-    static func append(_ catalog: some Catalog, _ id: TableIdentifier, _ rows: [JSONValue]) async throws -> Table {
-        let table = try await catalog.loadTable(id)
-        var writer = try TableWriter(metadata: table.metadata, io: table.io)
-        for (i, r) in rows.enumerated() { try await writer.append(r, rowNumber: i + 1) }
-        let files = try await writer.finish()
-        return try await AppendOperation(catalog: catalog, identifier: id).commit(files, startingFrom: table)
-    }
-
     /// id → name of scanned rows.
     static func names(_ rows: [JSONValue]) -> [Int64: String] {
         var out: [Int64: String] = [:]
@@ -73,15 +57,15 @@ final class AWSCatalogMotoTests: XCTestCase {
 
         var snapshots: [(Int64, Int)] = []
         for range in [0..<20, 20..<35, 35..<60] {
-            let t = try await Self.append(catalog, id, Self.rows(range))
+            let t = try await TableFixtures.append(catalog, id, TableFixtures.rows(range))
             snapshots.append((t.metadata.currentSnapshotId!, range.upperBound))
         }
         let table = try await catalog.loadTable(id)
         XCTAssertEqual(table.metadata.snapshots.count, 3)
         let all = try await TableScan(metadata: table.metadata, io: table.io).rows()
-        XCTAssertEqual(Self.names(all), Self.names(Self.rows(0..<60)))
+        XCTAssertEqual(Self.names(all), Self.names(TableFixtures.rows(0..<60)))
         let first = try await TableScan(metadata: table.metadata, io: table.io, snapshotId: snapshots[0].0).rows()
-        XCTAssertEqual(Self.names(first), Self.names(Self.rows(0..<20)))
+        XCTAssertEqual(Self.names(first), Self.names(TableFixtures.rows(0..<20)))
         let filtered = try await TableScan(metadata: table.metadata, io: table.io)
             .filtered(try FilterParser.parse("ts >= '2026-01-03T00:00:00+00:00'")).rows()
         XCTAssertEqual(Set(filtered.compactMap { $0["id"]?.intValue }), Set((0..<60).filter { $0 % 3 == 2 }.map(Int64.init)))
@@ -89,7 +73,7 @@ final class AWSCatalogMotoTests: XCTestCase {
         // PyIceberg's StaticTable on the metadata location S3 Tables reports.
         var out = [UInt8](try PythonPeer.run(script: "aws_peer.py", ["read-static", moto.endpoint, "testing", "testing", table.metadataLocation]))
         let peer = try JSONValue.parse(bytes: &out)
-        XCTAssertEqual(Self.names(peer["rows"]?.arrayValue ?? []), Self.names(Self.rows(0..<60)))
+        XCTAssertEqual(Self.names(peer["rows"]?.arrayValue ?? []), Self.names(TableFixtures.rows(0..<60)))
         for (snapshot, count) in snapshots {
             XCTAssertEqual(peer["snapshots"]?[String(snapshot)]?.arrayValue?.count, count, "snapshot \(snapshot)")
         }
@@ -122,14 +106,14 @@ final class AWSCatalogMotoTests: XCTestCase {
         let schema = try Schema(jsonText: Self.schema)
         let created = try await catalog.createTable(id, TableCreation(schema: schema, spec: try SpecParsing.partitionSpec("day(ts)", schema: schema)))
         XCTAssertEqual(created.metadata.location, "\(warehouse)/analytics.db/events")
-        try await Self.append(catalog, id, Self.rows(0..<25))
-        try await Self.append(catalog, id, Self.rows(25..<40))
+        try await TableFixtures.append(catalog, id, TableFixtures.rows(0..<25))
+        try await TableFixtures.append(catalog, id, TableFixtures.rows(25..<40))
 
         // PyIceberg's GlueCatalog sees the table as registered.
         var out = [UInt8](try PythonPeer.run(script: "aws_peer.py", ["glue-read", moto.endpoint, moto.credentials.accessKeyId,
                                                                      moto.credentials.secretAccessKey, warehouse, "analytics.events"]))
         let peer = try JSONValue.parse(bytes: &out)
-        XCTAssertEqual(Self.names(peer["rows"]?.arrayValue ?? []), Self.names(Self.rows(0..<40)))
+        XCTAssertEqual(Self.names(peer["rows"]?.arrayValue ?? []), Self.names(TableFixtures.rows(0..<40)))
         XCTAssertEqual(peer["snapshots"]?.intValue, 2)
         let current = try await catalog.loadTable(id)
         XCTAssertEqual(peer["metadata_location"]?.stringValue, current.metadataLocation)
@@ -146,7 +130,7 @@ final class AWSCatalogMotoTests: XCTestCase {
                        Set(theirs.compactMap { $0["ts"]?.stringValue.flatMap(AWSClock.parseISO8601) }))
 
         // We append to PyIceberg's table; PyIceberg reads both.
-        try await Self.append(catalog, TableIdentifier(namespace: Namespace(["pydb"]), name: "events"),
+        try await TableFixtures.append(catalog, TableIdentifier(namespace: Namespace(["pydb"]), name: "events"),
                               [.object([("id", .int(100)), ("name", .string("from-swift")), ("ts", .string("2026-01-02T00:00:00+00:00"))])])
         var both = [UInt8](try PythonPeer.run(script: "aws_peer.py", ["glue-read", moto.endpoint, moto.credentials.accessKeyId,
                                                                       moto.credentials.secretAccessKey, warehouse, "pydb.events"]))

@@ -38,9 +38,9 @@ final class AWSFaultTests: XCTestCase {
             var landed: [Int64] = []
             var failures: [String] = []
             for batch in 0..<12 {
-                let rows = AWSCatalogMotoTests.rows((batch * 10)..<(batch * 10 + 10))
+                let rows = TableFixtures.rows((batch * 10)..<(batch * 10 + 10))
                 do {
-                    try await AWSCatalogMotoTests.append(catalog, id, rows)
+                    try await TableFixtures.append(catalog, id, rows)
                     landed.append(Int64(batch))
                 } catch {
                     let text = "\(error)"

@@ -77,12 +77,7 @@ final class RESTCatalogTests: XCTestCase {
         return rows.map { sortKeys($0).serialized() }.sorted()
     }
 
-    static func lines(_ text: String) throws -> [JSONValue] {
-        try text.split(separator: "\n").map { line in
-            var b = Array(line.utf8)
-            return try JSONValue.parse(bytes: &b)
-        }
-    }
+    static func lines(_ text: String) throws -> [JSONValue] { try text.split(separator: "\n").map { try JSONValue.parse(String($0)) } }
 
     func peer(_ args: [String]) throws -> JSONValue {
         var out = Array(try PythonPeer.run(script: "rest_peer.py", args))
@@ -95,20 +90,6 @@ final class RESTCatalogTests: XCTestCase {
         return try Self.lines(r.stdout)
     }
 
-    static func identifier(_ text: String) -> TableIdentifier { try! TableIdentifier(parsing: text) }
-
-    static func rows(_ range: Range<Int>) -> [JSONValue] {
-        range.map { i in .object([("id", .int(Int64(i))), ("name", .string("row-\(i)")), ("ts", .string("2026-01-0\(1 + i % 3)T12:00:00+00:00"))]) }
-    }
-
-    @discardableResult
-    static func append(_ catalog: some Catalog, _ id: TableIdentifier, _ rows: [JSONValue], startingFrom: Table? = nil) async throws -> Table {
-        let table: Table
-        if let startingFrom { table = startingFrom } else { table = try await catalog.loadTable(id) }
-        var writer = try TableWriter(metadata: table.metadata, io: table.io)
-        for (i, r) in rows.enumerated() { try await writer.append(r, rowNumber: i + 1) }
-        return try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
-    }
 
     // MARK: PyIceberg
 
@@ -137,7 +118,7 @@ final class RESTCatalogTests: XCTestCase {
         let created = try cli.run(["table", "create", "sdk.items", "--schema", schemaPath, "--partition", "day(ts)", "--catalog", rest])
         XCTAssertEqual(created.status, 0, created.stderr)
         for batch in [0..<4, 4..<9] {
-            let input = Self.rows(batch).map { $0.serialized() }.joined(separator: "\n")
+            let input = TableFixtures.rows(batch).map { $0.serialized() }.joined(separator: "\n")
             let r = try cli.run(["append", "sdk.items", "--catalog", rest], stdin: input)
             XCTAssertEqual(r.status, 0, r.stderr)
         }
@@ -171,7 +152,7 @@ final class RESTCatalogTests: XCTestCase {
         try Self.schema.write(toFile: schemaPath, atomically: true, encoding: .utf8)
         XCTAssertEqual(try cli.run(["table", "create", "sdk.items", "--schema", schemaPath, "--catalog", rest]).status, 0)
         for batch in [0..<3, 3..<7] {
-            let r = try cli.run(["append", "sdk.items", "--catalog", rest], stdin: Self.rows(batch).map { $0.serialized() }.joined(separator: "\n"))
+            let r = try cli.run(["append", "sdk.items", "--catalog", rest], stdin: TableFixtures.rows(batch).map { $0.serialized() }.joined(separator: "\n"))
             XCTAssertEqual(r.status, 0, r.stderr)
         }
         let ours = Self.canonical(try scan("sdk.items", catalog: rest))
@@ -227,7 +208,7 @@ final class RESTCatalogTests: XCTestCase {
         do { try await catalog.dropNamespace(inner); XCTFail("non-empty namespace") } catch CatalogError.namespaceNotEmpty {}
 
         // Appends, then register the current metadata file under another name.
-        let appended = try await Self.append(catalog, t0, Self.rows(0..<10))
+        let appended = try await TableFixtures.append(catalog, t0, TableFixtures.rows(0..<10))
         let copy = TableIdentifier(namespace: inner, name: "t0copy")
         let registered = try await catalog.registerTable(copy, metadataLocation: appended.metadataLocation)
         XCTAssertEqual(registered.metadata.currentSnapshotId, appended.metadata.currentSnapshotId)
@@ -290,8 +271,8 @@ final class RESTCatalogTests: XCTestCase {
         try await a.createNamespace(id.namespace, properties: [])
         _ = try await a.createTable(id, TableCreation(schema: try Schema(jsonText: Self.schema)))
         let stale = try await a.loadTable(id)
-        try await Self.append(b, id, Self.rows(0..<5))
-        let landed = try await Self.append(a, id, Self.rows(5..<8), startingFrom: stale)
+        try await TableFixtures.append(b, id, TableFixtures.rows(0..<5))
+        let landed = try await TableFixtures.append(a, id, TableFixtures.rows(5..<8), startingFrom: stale)
         XCTAssertEqual(landed.metadata.snapshots.count, 2)
         let conflicts = server.requests().filter { $0["status"]?.stringValue == "409" && $0["error"]?.stringValue == "CommitFailedException" }
         XCTAssertEqual(conflicts.count, 1)
@@ -307,7 +288,7 @@ final class RESTCatalogTests: XCTestCase {
         }
         // Concurrent CLI writers through REST: every append lands.
         let statuses = try cli.concurrentAppends(table: "race.t", catalog: "rest+\(server.uri)", writers: 3, commitsEach: 3) { w, k in
-            Self.rows((100 + w * 10 + k)..<(101 + w * 10 + k))[0].serialized()
+            TableFixtures.rows((100 + w * 10 + k)..<(101 + w * 10 + k))[0].serialized()
         }
         XCTAssertEqual(statuses, [0, 0, 0])
         XCTAssertEqual(Self.canonical(try scan("race.t", catalog: "rest+\(server.uri)")).count, 17)
@@ -369,7 +350,7 @@ final class RESTCatalogTests: XCTestCase {
         let id = TableIdentifier(namespace: Namespace(["signed ns"]), name: "t")
         try await catalog.createNamespace(id.namespace, properties: [])
         _ = try await catalog.createTable(id, TableCreation(schema: try Schema(jsonText: Self.schema)))
-        try await Self.append(catalog, id, Self.rows(0..<3))
+        try await TableFixtures.append(catalog, id, TableFixtures.rows(0..<3))
         do {
             _ = try await RESTCatalog.connect(options("wrong-secret"), io: LocalFileIO())
             XCTFail("bad signature accepted")

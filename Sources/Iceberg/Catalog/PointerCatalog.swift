@@ -166,34 +166,36 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
 
     /// Creates a table: writes version 0 of its metadata and registers it.
     public func createTable(_ identifier: TableIdentifier, _ creation: TableCreation) async throws -> Table {
-        try await createTable(identifier, location: creation.location) { location in
-            guard (1...2).contains(creation.formatVersion) else { throw CatalogError.invalidArgument("format version must be 1 or 2") }
-            try creation.spec.validate(creation.schema)
-            return TableMetadata(formatVersion: creation.formatVersion, tableUUID: RandomUUID.make(), location: location,
-                                 schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
-                                 properties: creation.properties, lastUpdatedMs: nowMs())
-        }
+        try await createTable(identifier, location: creation.location) { try Self.initialMetadata(creation, location: $0) }
+    }
+
+    /// Version 0 of a new table's metadata.
+    private static func initialMetadata(_ creation: TableCreation, location: String) throws -> TableMetadata {
+        guard (1...2).contains(creation.formatVersion) else { throw CatalogError.invalidArgument("format version must be 1 or 2") }
+        try creation.spec.validate(creation.schema)
+        return TableMetadata(formatVersion: creation.formatVersion, tableUUID: RandomUUID.make(), location: location,
+                             schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
+                             properties: creation.properties, lastUpdatedMs: nowMs())
+    }
+
+    /// Throws unless the namespace exists and the table does not.
+    private func requireNewTable(_ identifier: TableIdentifier) async throws {
+        guard try await store.namespaceExists(identifier.namespace) else { throw CatalogError.noSuchNamespace(identifier.namespace.description) }
+        guard try await store.pointer(identifier) == nil else { throw CatalogError.tableAlreadyExists(identifier.description) }
     }
 
     /// The metadata `createTable` would write, nothing created. Stores that assign locations
     /// (S3 Tables) cannot stage: the location exists only once the table does.
     public func stageCreateTable(_ identifier: TableIdentifier, _ creation: TableCreation) async throws -> StagedTable {
         guard !store.managesStorage else { throw CatalogError.unsupported("\(name) assigns table locations at creation; create the table instead of staging it") }
-        guard try await store.namespaceExists(identifier.namespace) else { throw CatalogError.noSuchNamespace(identifier.namespace.description) }
-        guard try await store.pointer(identifier) == nil else { throw CatalogError.tableAlreadyExists(identifier.description) }
-        guard (1...2).contains(creation.formatVersion) else { throw CatalogError.invalidArgument("format version must be 1 or 2") }
-        try creation.spec.validate(creation.schema)
+        try await requireNewTable(identifier)
         let location = creation.location.map(Self.trimSlash) ?? defaultLocation(identifier)
-        let metadata = TableMetadata(formatVersion: creation.formatVersion, tableUUID: RandomUUID.make(), location: location,
-                                     schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
-                                     properties: creation.properties, lastUpdatedMs: nowMs())
-        return StagedTable(identifier: identifier, metadata: metadata)
+        return StagedTable(identifier: identifier, metadata: try Self.initialMetadata(creation, location: location))
     }
 
     /// Registers an existing metadata file as a new table.
     public func registerTable(_ identifier: TableIdentifier, metadataLocation: String) async throws -> Table {
-        guard try await store.namespaceExists(identifier.namespace) else { throw CatalogError.noSuchNamespace(identifier.namespace.description) }
-        guard try await store.pointer(identifier) == nil else { throw CatalogError.tableAlreadyExists(identifier.description) }
+        try await requireNewTable(identifier)
         let metadata = try await readMetadata(metadataLocation)
         try await store.createPointer(identifier, location: metadataLocation, metadata: metadata)
         return Table(identifier: identifier, metadata: metadata, metadataLocation: metadataLocation, io: io)
@@ -203,8 +205,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     /// and registers it; on failure nothing is left behind.
     private func createTable(_ identifier: TableIdentifier, location requested: String?,
                              build: (String) throws -> TableMetadata) async throws -> Table {
-        guard try await store.namespaceExists(identifier.namespace) else { throw CatalogError.noSuchNamespace(identifier.namespace.description) }
-        guard try await store.pointer(identifier) == nil else { throw CatalogError.tableAlreadyExists(identifier.description) }
+        try await requireNewTable(identifier)
         let reserved = try await store.reserveTable(identifier)
         if reserved != nil, requested != nil {
             await store.releaseReservation(identifier)
@@ -244,11 +245,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     /// Loads a table.
     public func loadTable(_ identifier: TableIdentifier) async throws -> Table {
         guard let pointer = try await store.pointer(identifier) else { throw CatalogError.noSuchTable(identifier.description) }
-        if let cached = await cache.get(pointer) {
-            return Table(identifier: identifier, metadata: cached, metadataLocation: pointer, io: io)
-        }
-        let metadata = try await readMetadata(pointer)
-        return Table(identifier: identifier, metadata: metadata, metadataLocation: pointer, io: io)
+        return Table(identifier: identifier, metadata: try await readMetadata(pointer), metadataLocation: pointer, io: io)
     }
 
     /// Reads and parses a metadata file (cached: metadata files never change).
@@ -282,9 +279,12 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     public func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate]) async throws -> Table {
         if requirements.contains(.assertCreate) {
             guard !store.managesStorage else { throw CatalogError.unsupported("\(name) assigns table locations at creation; create the table instead of staging it") }
-            if try await store.pointer(identifier) != nil { throw CatalogError.commitConflict("\(identifier): the table already exists") }
-            return try await createTable(identifier, location: nil) { location in
-                try TableMetadata.fromCreationUpdates(updates, defaultLocation: location, now: nowMs())
+            do {
+                return try await createTable(identifier, location: nil) { location in
+                    try TableMetadata.fromCreationUpdates(updates, defaultLocation: location, now: nowMs())
+                }
+            } catch CatalogError.tableAlreadyExists {
+                throw CatalogError.commitConflict("\(identifier): the table already exists")
             }
         }
         let current = try await loadTable(identifier)
@@ -312,30 +312,29 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
             try? await io.delete(prepared.map(\.next.path))
             throw error
         }
+        guard let first = prepared.first else { return [] }
         let swaps = prepared.map { PointerSwap(table: $0.0, expected: $0.current, new: $0.next.path, metadata: $0.next.metadata) }
         var failure: Error? = nil
+        var landed = false
         do {
-            if try await store.swapPointers(swaps) {
-                var out: [Table] = []
-                for p in prepared { out.append(await finishCommit(p.0, p.next)) }
-                return out
-            }
+            landed = try await store.swapPointers(swaps)
         } catch {
             failure = error
         }
-        // Read back one pointer: the swap is all or nothing.
-        guard let first = prepared.first else { return [] }
-        let pointer = try? await store.pointer(first.0)
-        if pointer == first.next.path {
-            var out: [Table] = []
-            for p in prepared { out.append(await finishCommit(p.0, p.next)) }
-            return out
+        if !landed {
+            // Read back one pointer: the swap is all or nothing.
+            let pointer = try? await store.pointer(first.0)
+            if pointer != first.next.path {
+                if let failure, pointer == nil {
+                    throw CatalogError.commitStateUnknown("transaction: \(failure); the new metadata files may or may not be current")
+                }
+                try? await io.delete(prepared.map(\.next.path))
+                throw failure ?? CatalogError.commitConflict("a table of the transaction was changed by another commit")
+            }
         }
-        if let failure, pointer == nil {
-            throw CatalogError.commitStateUnknown("transaction: \(failure); the new metadata files may or may not be current")
-        }
-        try? await io.delete(prepared.map(\.next.path))
-        throw failure ?? CatalogError.commitConflict("a table of the transaction was changed by another commit")
+        var out: [Table] = []
+        for p in prepared { out.append(await finishCommit(p.0, p.next)) }
+        return out
     }
 
     /// A written, not yet current, metadata file.
@@ -475,9 +474,7 @@ public actor InMemoryPointerStore: MetadataPointerStore {
     }
     /// Compare-and-swap.
     public func swapPointer(_ table: TableIdentifier, expected: String, new: String, metadata: TableMetadata) -> Bool {
-        guard pointers[table] == expected else { return false }
-        pointers[table] = new
-        return true
+        swapPointers([PointerSwap(table: table, expected: expected, new: new, metadata: metadata)])
     }
     /// Removes a table.
     public func deletePointer(_ table: TableIdentifier) { pointers[table] = nil }

@@ -1,0 +1,24 @@
+import Iceberg
+import JSONSupport
+
+/// Rows and appends shared by the catalog tests (id, name, ts columns).
+enum TableFixtures {
+    /// Rows `{"id": i, "name": "row-i", "ts": one of three January days}`.
+    static func rows(_ range: Range<Int>) -> [JSONValue] {
+        range.map { i in
+            .object([("id", .int(Int64(i))), ("name", .string("row-\(i)")),
+                     ("ts", .string("2026-01-0\(1 + i % 3)T12:00:00+00:00"))])
+        }
+    }
+
+    /// Writes `rows` and commits them through `AppendOperation`, starting from `startingFrom`
+    /// (a possibly stale table) or the table as loaded now.
+    @discardableResult
+    static func append(_ catalog: some Catalog, _ id: TableIdentifier, _ rows: [JSONValue], startingFrom: Table? = nil) async throws -> Table {
+        let table: Table
+        if let startingFrom { table = startingFrom } else { table = try await catalog.loadTable(id) }
+        var writer = try TableWriter(metadata: table.metadata, io: table.io)
+        for (i, r) in rows.enumerated() { try await writer.append(r, rowNumber: i + 1) }
+        return try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
+    }
+}
