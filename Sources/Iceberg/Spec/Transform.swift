@@ -107,11 +107,69 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .identity: return value
         case .void, .unknown: return nil
-        case .bucket(let n): return .int(Int32(Transform.hash(value, source) & Int32.max) % Int32(n))
-        case .truncate(let w): return Transform.truncate(value, width: w, source)
-        case .year, .month, .day, .hour:
-            guard let micros = Transform.epochUnits(value, source) else { return nil }
-            return Transform.temporal(self, micros: micros, isDate: source == .date)
+        default: break
+        }
+        switch value {
+        case .int(let i) where Transform.isIntegerBacked(source):
+            return integerResult(Int64(i), source: source).map { .int(Int32(truncatingIfNeeded: $0)) }
+        case .long(let l) where Transform.isIntegerBacked(source):
+            guard let r = integerResult(l, source: source) else { return nil }
+            if case .truncate = self { return .long(r) }
+            return .int(Int32(truncatingIfNeeded: r))
+        default:
+            switch self {
+            case .bucket(let n): return .int(Int32(Transform.hash(value, source) & Int32.max) % Int32(n))
+            case .truncate(let w): return Transform.truncate(value, width: w, source)
+            default: return nil
+            }
+        }
+    }
+
+    /// Whether values of `type` are plain integers (`int`, `long`, `date`, `time`, timestamps):
+    /// the types `integerResult` transforms.
+    static func isIntegerBacked(_ type: IcebergType) -> Bool {
+        switch type {
+        case .int, .long, .date, .time, .timestamp, .timestamptz, .timestampNs, .timestamptzNs: return true
+        default: return false
+        }
+    }
+
+    /// The transform of one integer-backed value (`isIntegerBacked(source)`: days for dates,
+    /// microseconds for times and timestamps, nanoseconds for the `_ns` timestamps) as an
+    /// integer, without building literals, so partitioning a column costs no allocation per
+    /// row. Nil where the transform yields null or does not apply to the type.
+    @inline(__always)
+    func integerResult(_ v: Int64, source: IcebergType) -> Int64? {
+        let nanos = source == .timestampNs || source == .timestamptzNs
+        switch self {
+        case .identity: return v
+        case .bucket(let n):
+            let h = Murmur3.hashLong(nanos ? Transform.floorDiv(v, 1000) : v)
+            return Int64((h & Int32.max) % Int32(truncatingIfNeeded: n))
+        case .truncate(let w):
+            guard source == .int || source == .long else { return nil }
+            let W = Int64(source == .int ? Int(Int32(clamping: w)) : w)
+            let r = v &- (((v % W) &+ W) % W)
+            return source == .int ? Int64(Int32(truncatingIfNeeded: r)) : r
+        case .year, .month, .day:
+            let days: Int64
+            switch source {
+            case .date: days = v
+            case .timestamp, .timestamptz, .timestampNs, .timestamptzNs:
+                days = Transform.floorDiv(nanos ? Transform.floorDiv(v, 1000) : v, 86_400_000_000)
+            default: return nil
+            }
+            if case .day = self { return Int64(Int32(truncatingIfNeeded: days)) }
+            let (y, m, _) = TemporalValues.civil(days: Int(days))
+            if case .year = self { return Int64(y - 1970) }
+            return Int64((y - 1970) * 12 + (m - 1))
+        case .hour:
+            switch source {
+            case .timestamp, .timestamptz, .timestampNs, .timestamptzNs:
+                return Int64(Int32(truncatingIfNeeded: Transform.floorDiv(nanos ? Transform.floorDiv(v, 1000) : v, 3_600_000_000)))
+            default: return nil
+            }
+        case .void, .unknown: return nil
         }
     }
 
@@ -143,12 +201,6 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
 
     private static func truncate(_ value: Literal, width w: Int, _ type: IcebergType) -> Literal? {
         switch value {
-        case .int(let v):
-            let W = Int32(clamping: w)
-            return .int(v &- (((v % W) + W) % W))
-        case .long(let v):
-            let W = Int64(w)
-            return .long(v &- (((v % W) + W) % W))
         case .decimal(let v):
             let W = Int128(w)
             return .decimal(v - (((v % W) + W) % W))
@@ -164,29 +216,6 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
             return .bytes(Array(b.prefix(w)))
         default:
             return nil
-        }
-    }
-
-    /// Microseconds (or days for dates) since the epoch.
-    private static func epochUnits(_ value: Literal, _ type: IcebergType) -> Int64? {
-        switch (value, type) {
-        case (.int(let d), .date): return Int64(d)
-        case (.long(let t), .timestampNs), (.long(let t), .timestamptzNs): return floorDiv(t, 1000)
-        case (.long(let t), _): return t
-        default: return nil
-        }
-    }
-
-    private static func temporal(_ t: Transform, micros: Int64, isDate: Bool) -> Literal {
-        let days = isDate ? micros : floorDiv(micros, 86_400_000_000)
-        switch t {
-        case .day: return .int(Int32(truncatingIfNeeded: days))
-        case .hour: return .int(Int32(truncatingIfNeeded: floorDiv(micros, 3_600_000_000)))
-        case .year, .month:
-            let (y, m, _) = TemporalValues.civil(days: Int(days))
-            if case .year = t { return .int(Int32(y - 1970)) }
-            return .int(Int32((y - 1970) * 12 + (m - 1)))
-        default: return .int(0)
         }
     }
 

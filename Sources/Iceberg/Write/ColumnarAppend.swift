@@ -13,45 +13,34 @@ extension ColumnData {
     }
 
     /// The rows `rows` (ascending) of a flat column, given its `valueIndexes`.
-    func gatherFlat(_ rows: [Int], valueIndexes: [Int32]?) -> ColumnData {
-        guard let defs = definitionLevels else { return ColumnData(values: values.gather(rows)) }
+    func gatherFlat(_ rows: ArraySlice<Int>, valueIndexes: [Int32]?) -> ColumnData {
+        let rows = Array(rows)
+        guard let defs = definitionLevels else { return ColumnData(values: values.gathering(rows)) }
         let newDefs = rows.map { defs[$0] }
-        guard let vi = valueIndexes else { return ColumnData(values: values.gather(rows), definitionLevels: newDefs) }
+        guard let vi = valueIndexes else { return ColumnData(values: values.gathering(rows), definitionLevels: newDefs) }
         var picked: [Int] = []
         picked.reserveCapacity(rows.count)
         for r in rows where vi[r] >= 0 { picked.append(Int(vi[r])) }
-        return ColumnData(values: values.gather(picked), definitionLevels: newDefs)
+        return ColumnData(values: values.gathering(picked), definitionLevels: newDefs)
+    }
+
+    /// The consecutive rows `range` of a flat column, given its `valueIndexes`: one copy of
+    /// each contiguous buffer (the usual case when the rows arrive ordered by the partition source).
+    func sliceFlat(_ range: Range<Int>, valueIndexes: [Int32]?) -> ColumnData {
+        guard let defs = definitionLevels else { return ColumnData(values: values.slice(range)) }
+        let newDefs = Array(defs[range])
+        guard let vi = valueIndexes else { return ColumnData(values: values.slice(range), definitionLevels: newDefs) }
+        var first = -1, count = 0
+        for r in range where vi[r] >= 0 {
+            if first < 0 { first = Int(vi[r]) }
+            count += 1
+        }
+        let start = max(first, 0)
+        return ColumnData(values: values.slice(start..<start + count), definitionLevels: newDefs)
     }
 }
 
 extension ColumnValues {
-    /// The values at `indices`.
-    func gather(_ indices: [Int]) -> ColumnValues {
-        func pick<T>(_ a: [T]) -> [T] { indices.map { a[$0] } }
-        switch self {
-        case .boolean(let v): return .boolean(pick(v))
-        case .int32(let v): return .int32(pick(v))
-        case .int64(let v): return .int64(pick(v))
-        case .float(let v): return .float(pick(v))
-        case .double(let v): return .double(pick(v))
-        case .int96(let f), .fixedLenByteArray(let f):
-            var out = FixedByteBuffer(width: f.width)
-            out.data.reserveCapacity(indices.count * f.width)
-            for i in indices { out.data.append(contentsOf: f.data[i * f.width..<(i + 1) * f.width]) }
-            if case .int96 = self { return .int96(out) }
-            return .fixedLenByteArray(out)
-        case .byteArray(let b):
-            var out = ByteArrayBuffer(capacity: indices.count)
-            var total = 0
-            for i in indices { total += Int(b.offsets[i + 1] - b.offsets[i]) }
-            out.data.reserveCapacity(total)
-            b.data.withUnsafeBufferPointer { d in
-                for i in indices { out.append(UnsafeBufferPointer(rebasing: d[Int(b.offsets[i])..<Int(b.offsets[i + 1])])) }
-            }
-            return .byteArray(out)
-        }
-    }
-
     /// The value at `i` as an Iceberg literal of `type` (flat columns).
     func literal(at i: Int, _ type: IcebergType) -> Literal? {
         switch self {
@@ -75,32 +64,123 @@ extension ColumnValues {
     }
 }
 
+/// Numbers distinct keys densely (0, 1, 2, …) in the order they are first seen. A key equal
+/// to the previous one skips the hash lookup, so rows that arrive ordered by the partition
+/// source (events by time) cost one comparison each.
+struct DenseCoder<Key: Hashable> {
+    private var table: [Key: Int32] = [:]
+    private var last: Key?
+    private var lastCode: Int32 = -1
+    /// How many distinct keys were seen.
+    private(set) var count = 0
+
+    /// The code of `key`, and whether `key` was seen for the first time.
+    @inline(__always)
+    mutating func code(_ key: Key) -> (code: Int32, isNew: Bool) {
+        if lastCode >= 0, last == key { return (lastCode, false) }
+        let isNew: Bool
+        if let c = table[key] {
+            lastCode = c
+            isNew = false
+        } else {
+            lastCode = Int32(count)
+            table[key] = lastCode
+            count += 1
+            isNew = true
+        }
+        last = key
+        return (lastCode, isNew)
+    }
+}
+
+/// The rows of one columnar append grouped by partition: group `g` has the partition tuple
+/// `keys[g]` and the rows `rows[offsets[g]..<offsets[g + 1]]`, ascending. Groups are in the
+/// order their first row appears.
+struct PartitionGroups {
+    var keys: [[Literal?]]
+    var offsets: [Int]
+    var rows: [Int]
+
+    /// Groups `rowCount` rows given each partition field's per-row codes and the partition
+    /// value of each code.
+    init(fields: [(codes: [Int32], values: [Literal?])], rowCount: Int) {
+        var group = fields[0].codes
+        var keys = fields[0].values.map { [$0] }
+        for field in fields.dropFirst() {
+            // Pairs (group so far, this field's code) numbered densely again, in row order.
+            var coder = DenseCoder<Int64>()
+            var combined: [[Literal?]] = []
+            let width = Int64(field.values.count)
+            for r in 0..<rowCount {
+                let (c, isNew) = coder.code(Int64(group[r]) * width + Int64(field.codes[r]))
+                if isNew { combined.append(keys[Int(group[r])] + [field.values[Int(field.codes[r])]]) }
+                group[r] = c
+            }
+            keys = combined
+        }
+        self.keys = keys
+        var offsets = [Int](repeating: 0, count: keys.count + 1)
+        for g in group { offsets[Int(g) + 1] += 1 }
+        for g in 0..<keys.count { offsets[g + 1] += offsets[g] }
+        self.offsets = offsets
+        if keys.count == 1 {
+            rows = Array(0..<rowCount)
+            return
+        }
+        var cursor = offsets
+        var rows = [Int](repeating: 0, count: rowCount)
+        for r in 0..<rowCount {
+            let g = Int(group[r])
+            rows[cursor[g]] = r
+            cursor[g] += 1
+        }
+        self.rows = rows
+    }
+
+    /// The rows of group `g`.
+    func rows(of g: Int) -> ArraySlice<Int> { rows[offsets[g]..<offsets[g + 1]] }
+}
+
 extension TableWriter {
-    /// Transformed partition values of every row of a flat column.
-    static func partitionValues(_ values: ColumnValues, valueIndexes vi: [Int32]?, rows: Int, type: IcebergType, transform: Transform) -> [Literal?] {
-        var out = [Literal?](repeating: nil, count: rows)
-        func fill(_ literal: (Int) -> Literal?) {
+    /// Dense per-row codes of one partition field over a flat column, and the partition value
+    /// (transform result) of each code. Integer-backed sources (ints, longs, dates, times,
+    /// timestamps) are transformed as integers with no allocation per row; other types go
+    /// through literals.
+    static func partitionCodes(_ values: ColumnValues, valueIndexes vi: [Int32]?, rows: Int, type: IcebergType,
+                               transform: Transform) -> (codes: [Int32], values: [Literal?]) {
+        var codes = [Int32](repeating: 0, count: rows)
+        var partitionValues: [Literal?] = []
+        func integerCodes<T: BinaryInteger>(_ a: [T]) {
+            var coder = DenseCoder<Int64?>()
             for r in 0..<rows {
                 let v = vi.map { Int($0[r]) } ?? r
-                if v >= 0 { out[r] = transform.apply(literal(v), source: type) }
+                let key = v < 0 ? nil : transform.integerResult(Int64(a[v]), source: type)
+                let (c, isNew) = coder.code(key)
+                if isNew { partitionValues.append(v < 0 ? nil : transform.apply(values.literal(at: v, type), source: type)) }
+                codes[r] = c
             }
         }
         switch values {
-        case .int64(let a):
-            if case .decimal = type { fill { .decimal(Int128(a[$0])) } } else { fill { .long(a[$0]) } }
-        case .int32(let a):
-            if case .decimal = type { fill { .decimal(Int128(a[$0])) } }
-            else if type == .long { fill { .long(Int64(a[$0])) } } else { fill { .int(a[$0]) } }
+        case .int32(let a) where Transform.isIntegerBacked(type): integerCodes(a)
+        case .int64(let a) where Transform.isIntegerBacked(type): integerCodes(a)
         default:
-            fill { values.literal(at: $0, type) }
+            var coder = DenseCoder<Literal?>()
+            for r in 0..<rows {
+                let v = vi.map { Int($0[r]) } ?? r
+                let key = v < 0 ? nil : transform.apply(values.literal(at: v, type), source: type)
+                let (c, isNew) = coder.code(key)
+                if isNew { partitionValues.append(key) }
+                codes[r] = c
+            }
         }
-        return out
+        return (codes, partitionValues)
     }
 
     /// The columnar fast path for flat schemas (no lists or maps): `columns` holds one
     /// `ColumnData` per top-level field, in schema order, in Parquet form (the layout of
-    /// `schema.parquetSchema()`). Rows are grouped by partition with one pass over the
-    /// partition source columns, then each group is written as whole columns.
+    /// `schema.parquetSchema()`). Rows are grouped by partition with one typed pass over each
+    /// partition source column, then each group is written as whole columns (sliced without a
+    /// gather when its rows are consecutive).
     public mutating func append(columns: [ColumnData]) async throws {
         let parquet = try schema.parquetSchema()
         guard parquet.columns.allSatisfy({ $0.maxRepetitionLevel == 0 }), parquet.columns.count == schema.fields.count else {
@@ -114,39 +194,28 @@ extension TableWriter {
             try await appendGroup(key: [], columns: columns, rows: rowCount)
             return
         }
-        // Partition values per source column, one typed pass each.
-        var perSource: [[Literal?]] = []
+        guard rowCount > 0 else { return }
+        let indexes = columns.enumerated().map { i, c in c.valueIndexes(maxDefinitionLevel: parquet.columns[i].maxDefinitionLevel) }
+        var fields: [(codes: [Int32], values: [Literal?])] = []
         for f in spec.fields {
             guard let i = schema.fields.firstIndex(where: { $0.id == f.sourceId }) else {
                 throw IcebergError.invalidSchema("partition source \(f.sourceId) must be a top-level column for the columnar append")
             }
-            let c = columns[i]
-            let type = schema.fields[i].type
-            let vi = c.valueIndexes(maxDefinitionLevel: parquet.columns[i].maxDefinitionLevel)
-            perSource.append(Self.partitionValues(c.values, valueIndexes: vi, rows: rowCount, type: type, transform: f.transform))
+            fields.append(Self.partitionCodes(columns[i].values, valueIndexes: indexes[i], rows: rowCount,
+                                              type: schema.fields[i].type, transform: f.transform))
         }
-        var groups: [[Literal?]: [Int]] = [:]
-        var order: [[Literal?]] = []
-        if perSource.count == 1 {
-            var single: [Literal?: [Int]] = [:]
-            var singleOrder: [Literal?] = []
-            let values = perSource[0]
-            for r in 0..<rowCount {
-                let k = values[r]
-                if single[k] == nil { singleOrder.append(k); single[k] = [r] } else { single[k]!.append(r) }
+        let groups = PartitionGroups(fields: fields, rowCount: rowCount)
+        for g in groups.keys.indices {
+            let rows = groups.rows(of: g)
+            let subset: [ColumnData]
+            if rows.count == rowCount {
+                subset = columns
+            } else if let first = rows.first, let last = rows.last, last - first + 1 == rows.count {
+                subset = columns.indices.map { columns[$0].sliceFlat(first..<last + 1, valueIndexes: indexes[$0]) }
+            } else {
+                subset = columns.indices.map { columns[$0].gatherFlat(rows, valueIndexes: indexes[$0]) }
             }
-            for k in singleOrder { order.append([k]); groups[[k]] = single[k] }
-        } else {
-            for r in 0..<rowCount {
-                let key = perSource.map { $0[r] }
-                if groups[key] == nil { order.append(key); groups[key] = [r] } else { groups[key]!.append(r) }
-            }
-        }
-        let indexes = columns.enumerated().map { i, c in c.valueIndexes(maxDefinitionLevel: parquet.columns[i].maxDefinitionLevel) }
-        for k in order {
-            let rows = groups[k]!
-            let subset = columns.enumerated().map { i, c in rows.count == rowCount ? c : c.gatherFlat(rows, valueIndexes: indexes[i]) }
-            try await appendGroup(key: k, columns: subset, rows: rows.count)
+            try await appendGroup(key: groups.keys[g], columns: subset, rows: rows.count)
         }
     }
 }

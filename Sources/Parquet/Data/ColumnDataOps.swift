@@ -22,8 +22,8 @@ extension ColumnValues {
         }
     }
 
-    /// The values in `range`.
-    func slice(_ range: Range<Int>) -> ColumnValues {
+    /// The values in `range`, copied into new buffers (byte-array offsets rebased to 0).
+    public func slice(_ range: Range<Int>) -> ColumnValues {
         switch self {
         case .boolean(let v): return .boolean(Array(v[range]))
         case .int32(let v): return .int32(Array(v[range]))

@@ -59,11 +59,12 @@ struct DictionaryBuilder {
 
     static let sampleSize = 16_384
 
-    /// True when a sample with fewer than 1% repeats comes from a column whose distinct values
-    /// would overflow the dictionary: such columns are (nearly) unique.
-    private static func isHopeless(distinct: Int, sample: Int, total: Int, limit: Int) -> Bool {
+    /// True when a sample holds fewer than 1% repeats: the column is (nearly) unique, so a
+    /// dictionary would either overflow its limit or, when it fits, only add an index per value
+    /// to what PLAIN stores anyway (ids and timestamps in a partition's file of 50k rows).
+    private static func isHopeless(distinct: Int, sample: Int) -> Bool {
         let repeats = sample - distinct
-        return repeats * 100 < sample && total > limit
+        return repeats * 100 < sample
     }
 
     @inline(__always)
@@ -124,7 +125,7 @@ struct DictionaryBuilder {
                     slot = (slot + 1) & mask
                 }
                 i += 1
-                if i == sample && sample < n && isHopeless(distinct: count, sample: sample, total: n, limit: maxEntries) {
+                if i == sample && sample < n && isHopeless(distinct: count, sample: sample) {
                     ok = false
                     return
                 }
@@ -251,8 +252,7 @@ struct DictionaryBuilder {
                             slot = (slot + 1) & mask
                         }
                         i += 1
-                        if i == sample && sample < n,
-                           isHopeless(distinct: count, sample: sample, total: n, limit: maxBytes / max(plainSize / max(count, 1), 1)) {
+                        if i == sample && sample < n && isHopeless(distinct: count, sample: sample) {
                             ok = false
                             return
                         }
