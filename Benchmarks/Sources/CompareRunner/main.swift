@@ -7,7 +7,8 @@ import Workloads
 // The Swift side of Benchmarks/compare. Usage:
 //   compare-runner write DATA_DIR CODEC OUT_FILE RUNS   -> prints {"ms": [...]} (times of each run)
 //   compare-runner read FILE RUNS                        -> prints {"ms": [...], "rows": N}
-//   compare-runner iceberg-append DATA_DIR WORK_DIR RUNS -> 1M events into a day(ts) table per run: {"ms": [...]}
+//   compare-runner iceberg-append DATA_DIR WORK_DIR RUNS [FILES_AT_ONCE] -> 1M events into a day(ts) table per run,
+//                                                           files encoded FILES_AT_ONCE at a time (default 1): {"ms": [...]}
 //   compare-runner iceberg-small DATA_DIR WORK_DIR N      -> N commits of 100 rows: {"ms": [per commit]}
 //   compare-runner iceberg-scan WORK_DIR FILTER RUNS      -> filtered scan of the last appended table: {"ms": [...], "rows": N}
 
@@ -55,10 +56,11 @@ case "read":
 case "iceberg-append":
     let columns = try EventsColumns.load(directory: args[2])
     let data = columns.columnData()
+    let filesAtOnce = args.count > 5 ? Int(args[5])! : 1
     var times: [Double] = []
     for run in 0..<Int(args[4])! {
-        let dir = "\(args[3])/append-\(run)"
-        times.append(try await timedAppend(try await eventsTable(dir), data))
+        let dir = "\(args[3])/append-\(filesAtOnce)-\(run)"
+        times.append(try await timedAppend(try await eventsTable(dir), data, filesAtOnce: filesAtOnce))
     }
     print("{\"ms\": \(times)}")
 case "iceberg-small":
@@ -73,7 +75,7 @@ case "iceberg-small":
     }
     print("{\"ms\": \(times)}")
 case "iceberg-scan":
-    let catalog = try SQLiteCatalog.open(path: "\(args[2])/append-0/catalog.db", name: "default", warehouse: "\(args[2])/append-0/warehouse")
+    let catalog = try SQLiteCatalog.open(path: "\(args[2])/append-1-0/catalog.db", name: "default", warehouse: "\(args[2])/append-1-0/warehouse")
     let id = TableIdentifier(namespace: Namespace(["bench"]), name: "events")
     var times: [Double] = []
     var count = 0
@@ -91,11 +93,12 @@ default:
 }
 
 /// Appends columns to the events table as one commit; returns the milliseconds taken.
-func timedAppend(_ catalog: SQLiteCatalog, _ columns: [ColumnData]) async throws -> Double {
+func timedAppend(_ catalog: SQLiteCatalog, _ columns: [ColumnData], filesAtOnce: Int = 1) async throws -> Double {
     let id = TableIdentifier(namespace: Namespace(["bench"]), name: "events")
     let start = monotonicNanos()
     let table = try await catalog.loadTable(id)
     var writer = try TableWriter(metadata: table.metadata, io: table.io)
+    writer.maxConcurrentFiles = filesAtOnce
     try await writer.append(columns: columns)
     try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
     return Double(monotonicNanos() - start) / 1e6

@@ -110,10 +110,12 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
         default: break
         }
         switch value {
-        case .int(let i) where Transform.isIntegerBacked(source):
-            return integerResult(Int64(i), source: source).map { .int(Int32(truncatingIfNeeded: $0)) }
-        case .long(let l) where Transform.isIntegerBacked(source):
-            guard let r = integerResult(l, source: source) else { return nil }
+        case .int(let i):
+            guard let unit = IntegerUnit(source) else { return nil }
+            return integerResult(Int64(i), unit: unit).map { .int(Int32(truncatingIfNeeded: $0)) }
+        case .long(let l):
+            guard let unit = IntegerUnit(source) else { return nil }
+            guard let r = integerResult(l, unit: unit) else { return nil }
             if case .truncate = self { return .long(r) }
             return .int(Int32(truncatingIfNeeded: r))
         default:
@@ -125,48 +127,63 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Whether values of `type` are plain integers (`int`, `long`, `date`, `time`, timestamps):
-    /// the types `integerResult` transforms.
-    static func isIntegerBacked(_ type: IcebergType) -> Bool {
-        switch type {
-        case .int, .long, .date, .time, .timestamp, .timestamptz, .timestampNs, .timestamptzNs: return true
-        default: return false
+    /// What a plain integer value of a type counts: the types `integerResult` transforms.
+    enum IntegerUnit {
+        /// An `int`.
+        case int
+        /// A `long`.
+        case long
+        /// Days since 1970-01-01 (`date`).
+        case days
+        /// Microseconds (`time`, `timestamp`, `timestamptz`).
+        case micros
+        /// Nanoseconds (`timestamp_ns`, `timestamptz_ns`).
+        case nanos
+
+        /// The unit of `type`'s values; nil for types that are not plain integers (decimals too).
+        init?(_ type: IcebergType) {
+            switch type {
+            case .int: self = .int
+            case .long: self = .long
+            case .date: self = .days
+            case .time, .timestamp, .timestamptz: self = .micros
+            case .timestampNs, .timestamptzNs: self = .nanos
+            default: return nil
+            }
         }
     }
 
-    /// The transform of one integer-backed value (`isIntegerBacked(source)`: days for dates,
-    /// microseconds for times and timestamps, nanoseconds for the `_ns` timestamps) as an
-    /// integer, without building literals, so partitioning a column costs no allocation per
-    /// row. Nil where the transform yields null or does not apply to the type.
+    /// The transform of one integer value of the given unit, as an integer, without building
+    /// literals, so partitioning a column costs no allocation per row. Nil where the
+    /// transform yields null or does not apply to the unit.
     @inline(__always)
-    func integerResult(_ v: Int64, source: IcebergType) -> Int64? {
-        let nanos = source == .timestampNs || source == .timestamptzNs
+    func integerResult(_ v: Int64, unit: IntegerUnit) -> Int64? {
         switch self {
         case .identity: return v
         case .bucket(let n):
-            let h = Murmur3.hashLong(nanos ? Transform.floorDiv(v, 1000) : v)
+            let h = Murmur3.hashLong(unit == .nanos ? Transform.floorDiv(v, 1000) : v)
             return Int64((h & Int32.max) % Int32(truncatingIfNeeded: n))
         case .truncate(let w):
-            guard source == .int || source == .long else { return nil }
-            let W = Int64(source == .int ? Int(Int32(clamping: w)) : w)
+            guard unit == .int || unit == .long else { return nil }
+            let W = Int64(unit == .int ? Int(Int32(clamping: w)) : w)
             let r = v &- (((v % W) &+ W) % W)
-            return source == .int ? Int64(Int32(truncatingIfNeeded: r)) : r
+            return unit == .int ? Int64(Int32(truncatingIfNeeded: r)) : r
         case .year, .month, .day:
             let days: Int64
-            switch source {
-            case .date: days = v
-            case .timestamp, .timestamptz, .timestampNs, .timestamptzNs:
-                days = Transform.floorDiv(nanos ? Transform.floorDiv(v, 1000) : v, 86_400_000_000)
-            default: return nil
+            switch unit {
+            case .days: days = v
+            case .micros: days = Transform.floorDiv(v, 86_400_000_000)
+            case .nanos: days = Transform.floorDiv(v, 86_400_000_000_000)
+            case .int, .long: return nil
             }
             if case .day = self { return Int64(Int32(truncatingIfNeeded: days)) }
             let (y, m, _) = TemporalValues.civil(days: Int(days))
             if case .year = self { return Int64(y - 1970) }
             return Int64((y - 1970) * 12 + (m - 1))
         case .hour:
-            switch source {
-            case .timestamp, .timestamptz, .timestampNs, .timestamptzNs:
-                return Int64(Int32(truncatingIfNeeded: Transform.floorDiv(nanos ? Transform.floorDiv(v, 1000) : v, 3_600_000_000)))
+            switch unit {
+            case .micros: return Int64(Int32(truncatingIfNeeded: Transform.floorDiv(v, 3_600_000_000)))
+            case .nanos: return Int64(Int32(truncatingIfNeeded: Transform.floorDiv(v, 3_600_000_000_000)))
             default: return nil
             }
         case .void, .unknown: return nil

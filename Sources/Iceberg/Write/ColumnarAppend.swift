@@ -150,19 +150,19 @@ extension TableWriter {
                                transform: Transform) -> (codes: [Int32], values: [Literal?]) {
         var codes = [Int32](repeating: 0, count: rows)
         var partitionValues: [Literal?] = []
-        func integerCodes<T: BinaryInteger>(_ a: [T]) {
+        func integerCodes<T: BinaryInteger>(_ a: [T], _ unit: Transform.IntegerUnit) {
             var coder = DenseCoder<Int64?>()
             for r in 0..<rows {
                 let v = vi.map { Int($0[r]) } ?? r
-                let key = v < 0 ? nil : transform.integerResult(Int64(a[v]), source: type)
+                let key = v < 0 ? nil : transform.integerResult(Int64(a[v]), unit: unit)
                 let (c, isNew) = coder.code(key)
                 if isNew { partitionValues.append(v < 0 ? nil : transform.apply(values.literal(at: v, type), source: type)) }
                 codes[r] = c
             }
         }
-        switch values {
-        case .int32(let a) where Transform.isIntegerBacked(type): integerCodes(a)
-        case .int64(let a) where Transform.isIntegerBacked(type): integerCodes(a)
+        switch (values, Transform.IntegerUnit(type)) {
+        case (.int32(let a), let unit?): integerCodes(a, unit)
+        case (.int64(let a), let unit?): integerCodes(a, unit)
         default:
             var coder = DenseCoder<Literal?>()
             for r in 0..<rows {

@@ -53,7 +53,7 @@ extension Schema {
 /// Builds a `DataFile`'s metrics from the footer of a Parquet file we wrote, as Iceberg's
 /// writers do: value and null counts per leaf, NaN counts counted while writing, column
 /// sizes, and lower/upper bounds for leaves outside lists and maps (truncated per mode).
-struct FileMetrics {
+struct FileMetrics: Sendable {
     let schema: Schema
     let properties: [(String, String)]
 

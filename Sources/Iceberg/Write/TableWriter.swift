@@ -26,6 +26,9 @@ public struct TableWriter {
     private let writeId = RandomUUID.make()
     /// Rows buffered per open file before they are handed to its Parquet writer.
     public var batchRows = 8192
+    /// How many files `finish()` encodes and writes at once (default: the processor count;
+    /// 1 writes them one after another on the calling task).
+    public var maxConcurrentFiles = ProcessorCount.online
 
     /// Prepares a writer for the table's current schema, default spec and `write.*` properties.
     public init(metadata: TableMetadata, io: FileIO) throws {
@@ -137,20 +140,51 @@ public struct TableWriter {
     }
 
     private mutating func close(_ file: OpenFile) async throws {
+        completed.append(try await Self.closed(file, metrics: metrics, parquetSchema: parquetSchema))
+    }
+
+    /// Writes what `file` still buffers (usually its whole row group: the encoding and
+    /// compression work), finishes it and describes it as a data file.
+    private static func closed(_ file: OpenFile, metrics: FileMetrics, parquetSchema: ParquetSchema) async throws -> DataFile {
         try file.flushBatch()
         let footer = try file.writer.close()
         try await (file.sink as? RemoteByteSink)?.finish()
         let size = file.writer.bytesWritten
         var df = DataFile(filePath: file.path, partition: file.partition, recordCount: footer.numRows, fileSizeInBytes: Int64(size))
         metrics.apply(footer, parquetSchema: parquetSchema, nanCounts: file.nanCounts, to: &df)
-        completed.append(df)
+        return df
     }
 
-    /// Closes every open file and returns the data files written.
+    /// Closes every open file and returns the data files written. Up to `maxConcurrentFiles`
+    /// files are encoded, compressed and finished at once, in child tasks. A file leaves the
+    /// open set only once it is closed, so `abort()` after a failure reaches the others.
     public mutating func finish() async throws -> [DataFile] {
-        let files = open.values.sorted { $0.path < $1.path }
-        open = [:]
-        for f in files { try await close(f) }
+        let files = open.sorted { $0.value.path < $1.value.path }
+        let limit = max(1, maxConcurrentFiles)
+        if files.count < 2 || limit == 1 {
+            for (key, f) in files {
+                try await close(f)
+                open[key] = nil
+            }
+            return completed
+        }
+        let metrics = metrics, parquetSchema = parquetSchema
+        var closed = [DataFile?](repeating: nil, count: files.count)
+        try await withThrowingTaskGroup(of: (Int, DataFile).self) { group in
+            var next = 0
+            func start() {
+                let i = next, file = files[i].value
+                group.addTask { (i, try await Self.closed(file, metrics: metrics, parquetSchema: parquetSchema)) }
+                next += 1
+            }
+            while next < min(limit, files.count) { start() }
+            for try await (i, df) in group {
+                closed[i] = df
+                open[files[i].key] = nil
+                if next < files.count { start() }
+            }
+        }
+        completed += closed.compactMap { $0 }
         return completed
     }
 
@@ -182,8 +216,9 @@ public struct TableWriter {
     }
 }
 
-/// One Parquet file being written by a `TableWriter`.
-final class OpenFile {
+/// One Parquet file being written by a `TableWriter`. Unchecked `Sendable`: the writer
+/// touches it from one task at a time, and `finish()` hands each file to exactly one child task.
+final class OpenFile: @unchecked Sendable {
     let path: String
     let partition: [Literal?]
     let sink: ByteSink

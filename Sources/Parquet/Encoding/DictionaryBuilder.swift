@@ -74,6 +74,13 @@ struct DictionaryBuilder {
         return h
     }
 
+    /// A slot of the fixed-width hash table: the value itself next to its entry number
+    /// (-1 when empty), so a probe touches one cache line.
+    private struct Slot<K> {
+        var key: K
+        var entry: Int32
+    }
+
     /// Dictionary over fixed-width values compared by bit pattern (so -0.0 and 0.0, and
     /// different NaN payloads, stay distinct entries, as PLAIN round trips require).
     private static func buildFixed<K: FixedWidthInteger & UnsignedInteger>(
@@ -86,8 +93,8 @@ struct DictionaryBuilder {
         let keys = UnsafeMutableBufferPointer<K>.allocate(capacity: maxEntries + 1)
         defer { keys.deallocate() }
         var capacity = 4096
-        var table = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
-        table.initialize(repeating: -1)
+        var table = UnsafeMutableBufferPointer<Slot<K>>.allocate(capacity: capacity)
+        table.initialize(repeating: Slot(key: 0, entry: -1))
         defer { table.deallocate() }
         var count = 0
         var indices = [UInt32](repeating: 0, count: n)
@@ -101,9 +108,9 @@ struct DictionaryBuilder {
                 var slot = Int(truncatingIfNeeded: hash64(UInt64(k)) >> 20) & mask
                 while true {
                     let e = table[slot]
-                    if e < 0 {
+                    if e.entry < 0 {
                         if count == maxEntries { ok = false; return }
-                        table[slot] = Int32(count)
+                        table[slot] = Slot(key: k, entry: Int32(count))
                         idx[i] = UInt32(count)
                         keys[count] = k
                         count += 1
@@ -111,17 +118,17 @@ struct DictionaryBuilder {
                             table.deallocate()
                             capacity *= 2
                             mask = capacity - 1
-                            table = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
-                            table.initialize(repeating: -1)
+                            table = UnsafeMutableBufferPointer<Slot<K>>.allocate(capacity: capacity)
+                            table.initialize(repeating: Slot(key: 0, entry: -1))
                             for j in 0..<count {
                                 var s = Int(truncatingIfNeeded: hash64(UInt64(keys[j])) >> 20) & mask
-                                while table[s] >= 0 { s = (s + 1) & mask }
-                                table[s] = Int32(j)
+                                while table[s].entry >= 0 { s = (s + 1) & mask }
+                                table[s] = Slot(key: keys[j], entry: Int32(j))
                             }
                         }
                         break
                     }
-                    if keys[Int(e)] == k { idx[i] = UInt32(e); break }
+                    if e.key == k { idx[i] = UInt32(e.entry); break }
                     slot = (slot + 1) & mask
                 }
                 i += 1
