@@ -14,13 +14,10 @@ import pyarrow as pa
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-pa.set_cpu_count(1)
-
 # pyarrow and polars allocate from pooled allocators (jemalloc/mimalloc) that keep freed
 # memory; glibc returns large blocks to the kernel and faults them back in on every run.
 # Give the Swift runner the same footing with glibc's own tunables (no code change).
 SWIFT_ENV = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967295")
-pa.set_io_thread_count(1)
 
 CATEGORIES = ["books", "games", "garden", "music", "sports", "tools", "toys", "travel"]
 
@@ -90,7 +87,15 @@ def main():
     ap.add_argument("--iceberg", required=True)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--pyiceberg-append-parallel", metavar="DIR",
+                    help="only time PyIceberg's 1M-row append with its default workers and pyarrow's default threads")
     args = ap.parse_args()
+    if args.pyiceberg_append_parallel:
+        print(json.dumps({"ms": pyiceberg_appends(events_table(args.rows), args.pyiceberg_append_parallel, args.runs)}))
+        return
+    # Single-threaded everywhere unless a workload says otherwise.
+    pa.set_cpu_count(1)
+    pa.set_io_thread_count(1)
 
     table = events_table(args.rows)
     pl_frame = pl.from_arrow(table)
@@ -163,7 +168,7 @@ def main():
         iceberg_workloads(args, table, tmp)
 
 
-def pyiceberg_table(path):
+def pyiceberg_table(path, create=True):
     from pyiceberg.catalog.sql import SqlCatalog
     from pyiceberg.partitioning import PartitionField, PartitionSpec
     from pyiceberg.schema import Schema
@@ -171,6 +176,8 @@ def pyiceberg_table(path):
     from pyiceberg.types import DoubleType, IntegerType, LongType, NestedField, StringType, TimestamptzType
     os.makedirs(path, exist_ok=True)
     catalog = SqlCatalog("default", uri=f"sqlite:///{path}/catalog.db", warehouse=f"file://{path}/warehouse")
+    if not create:
+        return catalog.load_table("bench.events")
     catalog.create_namespace("bench")
     schema = Schema(NestedField(1, "id", LongType(), required=True), NestedField(2, "ts", TimestamptzType()),
                     NestedField(3, "category", StringType()), NestedField(4, "price", DoubleType()),
@@ -179,19 +186,49 @@ def pyiceberg_table(path):
                                 partition_spec=PartitionSpec(PartitionField(2, 1000, DayTransform(), "ts_day")))
 
 
+def pyiceberg_appends(table, directory, runs):
+    """Times PyIceberg appending `table` to a fresh table, once per run."""
+    out = []
+    for r in range(runs):
+        t = pyiceberg_table(f"{directory}-{r}")
+        start = time.perf_counter()
+        t.append(table)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def check_iceberg_table(path, table):
+    """The table the Swift runner wrote, read by PyIceberg through the same SQLite catalog, holds the source rows."""
+    got = pyiceberg_table(path, create=False).scan().to_arrow().sort_by("id")
+    if got.num_rows != table.num_rows or not got.cast(table.schema).equals(table):
+        raise SystemExit(f"validation failed: PyIceberg does not read the Swift append in {path} as the source data")
+
+
 def iceberg_workloads(args, table, tmp):
     """Appends and scans on a day(ts)-partitioned SQLite-catalog table, Swift vs PyIceberg."""
     work = os.path.join(tmp, "iceberg-swift")
-    run = subprocess.run([args.runner, "iceberg-append", tmp, work, str(args.runs)], check=True, capture_output=True, text=True, env=SWIFT_ENV)
+    os.sync()  # earlier workloads' dirty pages would otherwise be written back during the timing
+    run = subprocess.run([args.runner, "iceberg-append", tmp, work, str(args.runs), "1"], check=True, capture_output=True, text=True, env=SWIFT_ENV)
     swift_ms = json.loads(run.stdout)["ms"]
-    py_ms = []
-    for r in range(args.runs):
-        t = pyiceberg_table(os.path.join(tmp, f"iceberg-py-{r}"))
-        start = time.perf_counter()
-        t.append(table)
-        py_ms.append((time.perf_counter() - start) * 1000)
+    check_iceberg_table(os.path.join(work, "append-1-0"), table)
+    os.sync()
+    py_ms = pyiceberg_appends(table, os.path.join(tmp, "iceberg-py"), args.runs)
+    # The same append with each side's default parallelism: this SDK encodes files on every
+    # core, PyIceberg writes files on its default worker pool with pyarrow's default threads.
+    os.sync()
+    run = subprocess.run([args.runner, "iceberg-append", tmp, work, str(args.runs), str(os.cpu_count())], check=True, capture_output=True, text=True, env=SWIFT_ENV)
+    swift_parallel_ms = json.loads(run.stdout)["ms"]
+    check_iceberg_table(os.path.join(work, f"append-{os.cpu_count()}-0"), table)
+    os.sync()
+    peer_env = {k: v for k, v in os.environ.items() if k not in ("PYICEBERG_MAX_WORKERS", "POLARS_MAX_THREADS", "OMP_NUM_THREADS")}
+    run = subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--runs", str(args.runs), "--runner", args.runner,
+                          "--iceberg", args.iceberg, "--pyiceberg-append-parallel", os.path.join(tmp, "iceberg-py-parallel")],
+                         check=True, capture_output=True, text=True, env=peer_env)
+    py_parallel_ms = json.loads(run.stdout)["ms"]
     emit({"workload": "iceberg-append-1m", "codec": "zstd", "rows": args.rows, "partition": "day(ts)",
-          "swift_ms": best(swift_ms), "pyiceberg_ms": best(py_ms)})
+          "swift_ms": best(swift_ms), "pyiceberg_ms": best(py_ms),
+          "swift_parallel_ms": best(swift_parallel_ms), "pyiceberg_parallel_ms": best(py_parallel_ms), "cores": os.cpu_count()})
+    t = pyiceberg_table(os.path.join(tmp, "iceberg-py-0"), create=False)
 
     flt = "ts >= '2023-11-20T00:00:00+00:00' and ts < '2023-11-21T00:00:00+00:00' and category = 'toys'"
     run = subprocess.run([args.runner, "iceberg-scan", work, flt, str(args.runs)], check=True, capture_output=True, text=True, env=SWIFT_ENV)
@@ -207,6 +244,7 @@ def iceberg_workloads(args, table, tmp):
           "swift_ms": best(swift["ms"]), "pyiceberg_ms": best(py_ms)})
 
     commits = 200
+    os.sync()
     run = subprocess.run([args.runner, "iceberg-small", tmp, work, "1000"], check=True, capture_output=True, text=True, env=SWIFT_ENV)
     swift_small = json.loads(run.stdout)["ms"]
     t = pyiceberg_table(os.path.join(tmp, "iceberg-py-small"))
