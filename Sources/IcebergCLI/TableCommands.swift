@@ -387,6 +387,53 @@ struct SnapshotsCommand: AsyncParsableCommand {
     }
 }
 
+struct ExpireSnapshotsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "expire-snapshots",
+        abstract: "Remove old snapshots and delete the files only they reached.",
+        discussion: """
+        Keeps every branch's and tag's snapshot, the newest --retain-last ancestors of each branch and \
+        everything newer than --older-than (defaults: the table's history.expire.* properties, \
+        1 snapshot and 5 days). Prints one JSON object with what was removed.
+        """)
+    @OptionGroup var options: CatalogOptions
+    @Argument var table: String
+    @Option(help: "Expire snapshots older than this ISO-8601 time.") var olderThan: String?
+    @Option(help: "Ancestors each branch keeps whatever their age.") var retainLast: Int?
+    @Option(name: .customLong("snapshot-id"), help: "Expire this snapshot (repeatable).") var snapshotIds: [Int64] = []
+    @Flag(help: "Only remove the snapshots from the metadata; delete no files.") var keepFiles = false
+    @Flag(help: "Print what would expire; change nothing.") var dryRun = false
+
+    func run() async throws {
+        let catalog = try await options.open()
+        let id = try TableIdentifier(parsing: table)
+        if let n = retainLast, n < 1 { throw ValidationError("--retain-last must be at least 1") }
+        var op = ExpireSnapshots(catalog: catalog, identifier: id)
+        if let text = olderThan {
+            op.olderThanMs = try TemporalValues.parseTimestamp(text, unitsPerSecond: 1_000_000, withZone: true) / 1000
+        }
+        op.retainLast = retainLast
+        op.snapshotIds = Set(snapshotIds)
+        op.deleteFiles = !keepFiles
+        let (expiration, dry) = (op, dryRun)
+        try await reportingErrorsAsync {
+            if dry {
+                let plan = try expiration.plan(try await catalog.loadTable(id).metadata)
+                print(JSONValue.object([("dry-run", .bool(true)), ("expired-snapshot-ids", .array(plan.snapshotIds.map { .int($0) })),
+                                        ("removed-refs", .array(plan.refs.map { .string($0) }))]).serialized())
+                return
+            }
+            let r = try await expiration.commit()
+            print(JSONValue.object([
+                ("expired-snapshot-ids", .array(r.expiredSnapshotIds.map { .int($0) })), ("removed-refs", .array(r.removedRefs.map { .string($0) })),
+                ("deleted-data-files", .int(Int64(r.deletedDataFiles))), ("deleted-delete-files", .int(Int64(r.deletedDeleteFiles))),
+                ("deleted-manifests", .int(Int64(r.deletedManifests))), ("deleted-manifest-lists", .int(Int64(r.deletedManifestLists))),
+                ("failed-deletes", .array(r.failedDeletes.map { .string($0) })),
+            ]).serialized())
+        }
+    }
+}
+
 struct DescribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "describe", abstract: "Print a table's metadata (by name or metadata file).")
     @OptionGroup var options: CatalogOptions

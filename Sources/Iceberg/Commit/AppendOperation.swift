@@ -30,11 +30,7 @@ public struct AppendOperation {
         var table: Table
         if let loaded { table = loaded } else { table = try await catalog.loadTable(identifier) }
         let m = table.metadata
-        let retries = Int(m.property("commit.retry.num-retries") ?? "") ?? 4
-        let minWait = Int(m.property("commit.retry.min-wait-ms") ?? "") ?? 100
-        let maxWait = Int(m.property("commit.retry.max-wait-ms") ?? "") ?? 60_000
-        let totalTimeout = Int64(m.property("commit.retry.total-timeout-ms") ?? "") ?? 1_800_000
-        let started = nowMs()
+        let retry = CommitRetryPolicy(m)
         let io = table.io
         // In v2 the new manifest depends only on the files and the spec it was written with
         // (entries inherit snapshot id and sequence numbers), so every attempt reuses it.
@@ -64,13 +60,11 @@ public struct AppendOperation {
                 // Remove this attempt's manifest list and merged manifests; keep the added manifest.
                 try? await io.delete(attemptFiles.filter { $0 != addedManifestPath })
                 written.removeAll { attemptFiles.contains($0) && $0 != addedManifestPath }
-                guard attempt <= retries, nowMs() - started < totalTimeout else {
+                guard retry.mayRetry(after: attempt) else {
                     try? await io.delete(written)
                     throw CatalogError.commitConflict("\(message) (gave up after \(attempt) attempts)")
                 }
-                let wait = min(maxWait, minWait * (1 << min(attempt - 1, 20)))
-                let jittered = Int.random(in: wait / 2...max(wait / 2, wait))
-                try await Task.sleep(nanoseconds: UInt64(jittered) * 1_000_000)
+                try await retry.wait(after: attempt)
                 table = try await catalog.loadTable(identifier)
             } catch let error as CatalogError {
                 if case .commitStateUnknown = error { throw error }
@@ -241,5 +235,39 @@ struct ManifestMerger {
         // Keep the new manifest first, as writers conventionally do.
         out.sort { ($0.addedSnapshotId == snapshotId ? 0 : 1) < ($1.addedSnapshotId == snapshotId ? 0 : 1) }
         return (out, written)
+    }
+}
+
+/// A table's `commit.retry.*` properties: how often and for how long a commit that lost a
+/// race is rebuilt on the refreshed table and tried again, with jittered exponential backoff.
+struct CommitRetryPolicy {
+    /// `commit.retry.num-retries` (default 4).
+    let retries: Int
+    /// `commit.retry.min-wait-ms` (default 100).
+    let minWaitMs: Int
+    /// `commit.retry.max-wait-ms` (default 60 s).
+    let maxWaitMs: Int
+    /// `commit.retry.total-timeout-ms` (default 30 min).
+    let totalTimeoutMs: Int64
+    private let started = nowMs()
+
+    /// Reads the policy from the table's properties; the total timeout runs from now.
+    init(_ m: TableMetadata) {
+        retries = Int(m.property("commit.retry.num-retries") ?? "") ?? 4
+        minWaitMs = Int(m.property("commit.retry.min-wait-ms") ?? "") ?? 100
+        maxWaitMs = Int(m.property("commit.retry.max-wait-ms") ?? "") ?? 60_000
+        totalTimeoutMs = Int64(m.property("commit.retry.total-timeout-ms") ?? "") ?? 1_800_000
+    }
+
+    /// Whether another attempt may follow the failed attempt number `attempt` (1-based).
+    func mayRetry(after attempt: Int) -> Bool {
+        attempt <= retries && nowMs() - started < totalTimeoutMs
+    }
+
+    /// Sleeps before the attempt after `attempt`: min-wait doubling per attempt, capped at max-wait, jittered.
+    func wait(after attempt: Int) async throws {
+        let wait = min(maxWaitMs, minWaitMs * (1 << min(attempt - 1, 20)))
+        let jittered = Int.random(in: wait / 2...max(wait / 2, wait))
+        try await Task.sleep(nanoseconds: UInt64(jittered) * 1_000_000)
     }
 }

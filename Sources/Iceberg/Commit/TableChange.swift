@@ -260,6 +260,11 @@ public enum TableUpdate: Sendable, Hashable {
             m.snapshots.removeAll { set.contains($0.snapshotId) }
             m.snapshotLog.removeAll { set.contains($0.snapshotId) }
             m.refs.removeAll { set.contains($0.1.snapshotId) }
+            // Statistics files (kept verbatim) of removed snapshots go with them.
+            for i in m.extraFields.indices where ["statistics", "partition-statistics"].contains(m.extraFields[i].0) {
+                guard case .array(let items) = m.extraFields[i].1 else { continue }
+                m.extraFields[i].1 = .array(items.filter { item in item["snapshot-id"]?.intValue.map { !set.contains($0) } ?? true })
+            }
         case .removeSnapshotRef(let name):
             m.refs.removeAll { $0.0 == name }
             if name == "main" { m.currentSnapshotId = nil }

@@ -3,6 +3,9 @@
   iceberg_peer.py pyiceberg CATALOG_DB WAREHOUSE NAME TABLE   -> {"rows", "snapshots", "files"} via SqlCatalog
   iceberg_peer.py duckdb METADATA_JSON                        -> {"rows"} via DuckDB's iceberg_scan
   iceberg_peer.py rename CATALOG_DB WAREHOUSE NAME TABLE OLD NEW -> renames a column through PyIceberg
+  iceberg_peer.py history CATALOG_DB WAREHOUSE NAME TABLE     -> creates TABLE with 2 appends, a copy-on-write delete
+                                                                 and an append: {"snapshots": [{"snapshot-id", "timestamp-ms"}]}
+  iceberg_peer.py expire CATALOG_DB WAREHOUSE NAME TABLE MS    -> PyIceberg's expire_snapshots().older_than(MS): {"snapshot-ids"} left
 Rows are in the SDK's JSON value convention, sorted by their JSON text.
 """
 import glob
@@ -63,11 +66,47 @@ def rename_column(db, warehouse, name, table, old, new):
     return {"name-mapping": t.refresh().properties.get("schema.name-mapping.default")}
 
 
+def history(db, warehouse, name, table):
+    import time
+    import pyarrow as pa
+    from pyiceberg.catalog.sql import SqlCatalog
+    from pyiceberg.partitioning import PartitionField, PartitionSpec
+    from pyiceberg.schema import Schema
+    from pyiceberg.transforms import IdentityTransform
+    from pyiceberg.types import LongType, NestedField, StringType
+    catalog = SqlCatalog(name, uri=f"sqlite:///{db}", warehouse=warehouse)
+    catalog.create_namespace(table.split(".")[0])
+    schema = Schema(NestedField(1, "id", LongType(), required=True), NestedField(2, "category", StringType()))
+    t = catalog.create_table(table, schema=schema, partition_spec=PartitionSpec(PartitionField(2, 1000, IdentityTransform(), "category")))
+    arrow_schema = pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("category", pa.string())])
+
+    def rows(lo, hi):
+        return pa.table({"id": list(range(lo, hi)), "category": [["a", "b"][i % 2] for i in range(lo, hi)]}, schema=arrow_schema)
+
+    for step in (lambda: t.append(rows(0, 20)), lambda: t.append(rows(20, 40)), lambda: t.delete("id < 10"),
+                 lambda: t.append(rows(40, 60))):
+        step()
+        time.sleep(0.01)  # distinct snapshot timestamps
+    return {"snapshots": [{"snapshot-id": s.snapshot_id, "timestamp-ms": s.timestamp_ms} for s in t.snapshots()]}
+
+
+def expire(db, warehouse, name, table, older_than_ms):
+    from datetime import datetime, timezone
+    from pyiceberg.catalog.sql import SqlCatalog
+    t = SqlCatalog(name, uri=f"sqlite:///{db}", warehouse=warehouse).load_table(table)
+    t.maintenance.expire_snapshots().older_than(datetime.fromtimestamp(int(older_than_ms) / 1000, tz=timezone.utc)).commit()
+    return {"snapshot-ids": [s.snapshot_id for s in t.refresh().snapshots()]}
+
+
 def main():
     if sys.argv[1] == "pyiceberg":
         out = pyiceberg(*sys.argv[2:7])
     elif sys.argv[1] == "rename":
         out = rename_column(*sys.argv[2:8])
+    elif sys.argv[1] == "history":
+        out = history(*sys.argv[2:6])
+    elif sys.argv[1] == "expire":
+        out = expire(*sys.argv[2:7])
     else:
         out = duckdb_scan(sys.argv[2])
     json.dump(out, sys.stdout, allow_nan=False)
