@@ -60,11 +60,21 @@ final class GoldenIcebergTests: XCTestCase {
             let again = try TableMetadata(json: m.json)
             XCTAssertEqual(again.json, m.json, table)
             XCTAssertEqual(again.snapshots.count, m.snapshots.count)
-            // Serializing with reused snapshot text gives the same bytes, cold and warm.
-            var texts: [Int64: [UInt8]] = [:]
-            XCTAssertEqual(m.serializedBytes(snapshotText: &texts), m.json.serializedBytes(), table)
-            XCTAssertEqual(texts.count, m.snapshots.count)
-            XCTAssertEqual(m.serializedBytes(snapshotText: &texts), m.json.serializedBytes(), table)
+            // Serializing with a reused history gives the same bytes: cold, warm, after the
+            // history grew by a snapshot, and after snapshots were removed.
+            var history = SerializedHistory()
+            XCTAssertEqual(m.serializedBytes(reusing: &history), m.json.serializedBytes(), table)
+            XCTAssertEqual(m.serializedBytes(reusing: &history), m.json.serializedBytes(), table)
+            guard m.snapshots.count > 1 else { continue }
+            var older = m
+            older.snapshots.removeLast()
+            older.snapshotLog.removeAll { $0.snapshotId == m.snapshots.last?.snapshotId }
+            var growing = SerializedHistory()
+            XCTAssertEqual(older.serializedBytes(reusing: &growing), older.json.serializedBytes(), table)
+            XCTAssertEqual(m.serializedBytes(reusing: &growing), m.json.serializedBytes(), "\(table): grown by one snapshot")
+            var expired = m
+            try TableUpdate.removeSnapshots([m.snapshots[0].snapshotId]).apply(to: &expired, now: 0)
+            XCTAssertEqual(expired.serializedBytes(reusing: &growing), expired.json.serializedBytes(), "\(table): after an expiration")
         }
         let evolving = try latestMetadata("evolving")
         XCTAssertEqual(evolving.formatVersion, 2)

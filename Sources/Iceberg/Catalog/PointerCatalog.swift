@@ -507,20 +507,15 @@ actor MetadataCache {
     private var entries: [String: TableMetadata] = [:]
     private var order: [String] = []
     private let capacity = 32
-    /// Serialized snapshots by table UUID and snapshot id.
-    private var snapshotText: [String: [Int64: [UInt8]]] = [:]
+    /// Serialized snapshot histories by table UUID.
+    private var histories: [String: SerializedHistory] = [:]
 
-    /// The metadata's JSON text, reusing the text of snapshots serialized before.
+    /// The metadata's JSON text, reusing the serialized history of the table's earlier versions.
     func serialize(_ metadata: TableMetadata) -> [UInt8] {
-        var texts = snapshotText.removeValue(forKey: metadata.tableUUID) ?? [:]
-        if texts.count > metadata.snapshots.count {
-            // Snapshots were expired: keep only the live ones.
-            let live = Set(metadata.snapshots.map(\.snapshotId))
-            texts = texts.filter { live.contains($0.key) }
-        }
-        let bytes = metadata.serializedBytes(snapshotText: &texts)
-        if snapshotText.count >= capacity { snapshotText.removeAll() }
-        snapshotText[metadata.tableUUID] = texts
+        var history = histories.removeValue(forKey: metadata.tableUUID) ?? SerializedHistory()
+        let bytes = metadata.serializedBytes(reusing: &history)
+        if histories.count >= capacity { histories.removeAll() }
+        histories[metadata.tableUUID] = history
         return bytes
     }
 

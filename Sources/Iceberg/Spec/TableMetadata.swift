@@ -240,36 +240,37 @@ public struct TableMetadata: Sendable, Hashable {
     /// The JSON form for this format version.
     public var json: JSONValue { .object(jsonPairs(withSnapshots: true)) }
 
-    /// The JSON text, reusing the serialized text of snapshots already in `snapshotText`
-    /// (snapshots never change) and adding the new ones, so a commit serializes its new
-    /// snapshot rather than the table's whole history. Equal to `json.serializedBytes()`.
-    public func serializedBytes(snapshotText: inout [Int64: [UInt8]]) -> [UInt8] {
+    /// The JSON text, reusing what `history` holds from serializing an earlier version of this
+    /// table: snapshots and snapshot-log entries are only ever appended (or removed by
+    /// expiration), so a commit appends the text of its new snapshot to the joined text of the
+    /// old ones instead of serializing the table's whole history. Equal to `json.serializedBytes()`.
+    public func serializedBytes(reusing history: inout SerializedHistory) -> [UInt8] {
+        history.update(snapshots: snapshots, log: snapshotLog)
         var out: [UInt8] = []
-        out.reserveCapacity(4096 + snapshotText.values.reduce(0) { $0 + $1.count + 1 })
+        out.reserveCapacity(4096 + history.snapshotsText.count + history.logText.count)
         out.append(UInt8(ascii: "{"))
         for (i, (key, value)) in jsonPairs(withSnapshots: false).enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             JSONValue.writeString(key, to: &out)
             out.append(UInt8(ascii: ":"))
-            guard key == "snapshots" else { value.appendSerialized(to: &out); continue }
-            out.append(UInt8(ascii: "["))
-            for (k, snapshot) in snapshots.enumerated() {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
-                if let text = snapshotText[snapshot.snapshotId] {
-                    out.append(contentsOf: text)
-                } else {
-                    let text = snapshot.json.serializedBytes()
-                    snapshotText[snapshot.snapshotId] = text
-                    out.append(contentsOf: text)
-                }
+            switch key {
+            case "snapshots":
+                out.append(UInt8(ascii: "["))
+                out.append(contentsOf: history.snapshotsText)
+                out.append(UInt8(ascii: "]"))
+            case "snapshot-log":
+                out.append(UInt8(ascii: "["))
+                out.append(contentsOf: history.logText)
+                out.append(UInt8(ascii: "]"))
+            default:
+                value.appendSerialized(to: &out)
             }
-            out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "}"))
         return out
     }
 
-    /// The top-level JSON fields; without snapshots, "snapshots" holds an empty array.
+    /// The top-level JSON fields; without snapshots, "snapshots" and "snapshot-log" hold empty arrays.
     private func jsonPairs(withSnapshots: Bool) -> [(String, JSONValue)] {
         var p: [(String, JSONValue)] = [
             ("format-version", .int(Int64(formatVersion))),
@@ -290,7 +291,7 @@ public struct TableMetadata: Sendable, Hashable {
         if let c = currentSnapshotId { p.append(("current-snapshot-id", .int(c))) }
         else if formatVersion == 1 { p.append(("current-snapshot-id", .int(-1))) }
         p.append(("snapshots", .array(withSnapshots ? snapshots.map(\.json) : [])))
-        p.append(("snapshot-log", .array(snapshotLog.map { .object([("timestamp-ms", .int($0.timestampMs)), ("snapshot-id", .int($0.snapshotId))]) })))
+        p.append(("snapshot-log", .array(withSnapshots ? snapshotLog.map { .object([("timestamp-ms", .int($0.timestampMs)), ("snapshot-id", .int($0.snapshotId))]) } : [])))
         p.append(("metadata-log", .array(metadataLog.map { .object([("timestamp-ms", .int($0.timestampMs)), ("metadata-file", .string($0.metadataFile))]) })))
         p.append(("sort-orders", .array(sortOrders.map(\.json))))
         p.append(("default-sort-order-id", .int(Int64(defaultSortOrderId))))
@@ -371,5 +372,47 @@ public struct TableMetadata: Sendable, Hashable {
         let value: JSONValue
         do { value = try JSONValue.parse(jsonText) } catch { throw IcebergError.invalidJSON("\(error)") }
         try self.init(json: value)
+    }
+}
+
+/// The serialized `snapshots` and `snapshot-log` arrays of one table (their elements joined
+/// by commas, without brackets), kept between commits so each commit serializes only what it
+/// appended.
+public struct SerializedHistory: Sendable {
+    private var snapshotIds: [Int64] = []
+    private var logEntries: [(timestampMs: Int64, snapshotId: Int64)] = []
+    /// The snapshot objects, comma-separated.
+    private(set) var snapshotsText: [UInt8] = []
+    /// The snapshot-log objects, comma-separated.
+    private(set) var logText: [UInt8] = []
+
+    /// An empty history (the first serialization writes everything).
+    public init() {}
+
+    /// Brings the texts up to `snapshots` and `log`: appends when the held ones are a prefix,
+    /// starts over otherwise (after an expiration).
+    mutating func update(snapshots: [Snapshot], log: [(timestampMs: Int64, snapshotId: Int64)]) {
+        if snapshotIds.count > snapshots.count || !snapshotIds.indices.allSatisfy({ snapshotIds[$0] == snapshots[$0].snapshotId }) {
+            snapshotIds = []
+            snapshotsText = []
+        }
+        for k in snapshotIds.count..<snapshots.count {
+            if k > 0 { snapshotsText.append(UInt8(ascii: ",")) }
+            snapshots[k].json.appendSerialized(to: &snapshotsText)
+            snapshotIds.append(snapshots[k].snapshotId)
+        }
+        if logEntries.count > log.count || !logEntries.indices.allSatisfy({ logEntries[$0] == log[$0] }) {
+            logEntries = []
+            logText = []
+        }
+        for k in logEntries.count..<log.count {
+            if k > 0 { logText.append(UInt8(ascii: ",")) }
+            logText.append(contentsOf: #"{"timestamp-ms":"#.utf8)
+            JSONValue.writeInteger(log[k].timestampMs, to: &logText)
+            logText.append(contentsOf: #","snapshot-id":"#.utf8)
+            JSONValue.writeInteger(log[k].snapshotId, to: &logText)
+            logText.append(UInt8(ascii: "}"))
+            logEntries.append(log[k])
+        }
     }
 }
