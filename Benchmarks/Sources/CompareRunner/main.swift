@@ -9,7 +9,9 @@ import Workloads
 //   compare-runner read FILE RUNS                        -> prints {"ms": [...], "rows": N}
 //   compare-runner iceberg-append DATA_DIR WORK_DIR RUNS [FILES_AT_ONCE] -> 1M events into a day(ts) table per run,
 //                                                           files encoded FILES_AT_ONCE at a time (default 1): {"ms": [...]}
-//   compare-runner iceberg-small DATA_DIR WORK_DIR N      -> N commits of 100 rows: {"ms": [per commit]}
+//   compare-runner iceberg-small DATA_DIR WORK_DIR N [KEY=VALUE…] -> N commits of 100 rows to a table with
+//                                                           those properties, the last 100 alternating with the
+//                                                           first 100 of a fresh table: {"ms": [...], "fresh_ms": [...]}
 //   compare-runner iceberg-scan WORK_DIR FILTER RUNS      -> filtered scan of the last appended table: {"ms": [...], "rows": N}
 
 func codec(_ name: String) -> ParquetCompression {
@@ -66,14 +68,25 @@ case "iceberg-append":
 case "iceberg-small":
     let columns = try EventsColumns.load(directory: args[2])
     let data = columns.columnData()
-    let catalog = try await eventsTable("\(args[3])/small")
+    let properties = args.dropFirst(5).map { p in (String(p.prefix { $0 != "=" }), String(p.drop { $0 != "=" }.dropFirst())) }
+    let base = "\(args[3])/small-\(properties.isEmpty ? "default" : "configured")"
+    let catalog = try await eventsTable(base, properties: properties)
     let schema = try EventsColumns.schema()
-    var times: [Double] = []
-    for k in 0..<Int(args[4])! {
-        let batch = data.enumerated().map { i, c in c.slice(rows: k * 100..<k * 100 + 100, maxDefinitionLevel: schema.columns[i].maxDefinitionLevel) }
-        times.append(try await timedAppend(catalog, batch))
+    func batch(_ k: Int) -> [ColumnData] {
+        data.enumerated().map { i, c in c.slice(rows: k * 100..<k * 100 + 100, maxDefinitionLevel: schema.columns[i].maxDefinitionLevel) }
     }
-    print("{\"ms\": \(times)}")
+    let total = Int(args[4])!
+    var times: [Double] = []
+    for k in 0..<max(total - 100, 0) { times.append(try await timedAppend(catalog, batch(k))) }
+    // The last 100 commits alternate with the first 100 commits of a fresh table, so both are
+    // timed in the same minutes and the machine's drift does not enter their ratio.
+    let fresh = try await eventsTable("\(base)-fresh", properties: properties)
+    var freshTimes: [Double] = []
+    for k in max(total - 100, 0)..<total {
+        freshTimes.append(try await timedAppend(fresh, batch(k - max(total - 100, 0))))
+        times.append(try await timedAppend(catalog, batch(k)))
+    }
+    print("{\"ms\": \(times), \"fresh_ms\": \(freshTimes)}")
 case "iceberg-scan":
     let catalog = try SQLiteCatalog.open(path: "\(args[2])/append-1-0/catalog.db", name: "default", warehouse: "\(args[2])/append-1-0/warehouse")
     let id = TableIdentifier(namespace: Namespace(["bench"]), name: "events")
@@ -105,7 +118,7 @@ func timedAppend(_ catalog: SQLiteCatalog, _ columns: [ColumnData], filesAtOnce:
 }
 
 /// A fresh SQLite catalog with the events table partitioned by day(ts), as PyIceberg's side does.
-func eventsTable(_ dir: String) async throws -> SQLiteCatalog {
+func eventsTable(_ dir: String, properties: [(String, String)] = []) async throws -> SQLiteCatalog {
     try? LocalFileIO.makeDirectories(dir)
     let catalog = try SQLiteCatalog.open(path: "\(dir)/catalog.db", name: "default", warehouse: "\(dir)/warehouse")
     try await catalog.createNamespace(Namespace(["bench"]), properties: [])
@@ -114,6 +127,6 @@ func eventsTable(_ dir: String) async throws -> SQLiteCatalog {
         .optional(4, "price", .double), .optional(5, "qty", .int), .optional(6, "note", .string),
     ])
     let spec = try SpecParsing.partitionSpec("day(ts)", schema: schema)
-    _ = try await catalog.createTable(TableIdentifier(namespace: Namespace(["bench"]), name: "events"), TableCreation(schema: schema, spec: spec))
+    _ = try await catalog.createTable(TableIdentifier(namespace: Namespace(["bench"]), name: "events"), TableCreation(schema: schema, spec: spec, properties: properties))
     return catalog
 }
