@@ -231,7 +231,7 @@ public actor SQLitePointerStore: MetadataPointerStore {
         do {
             try transaction {
                 for s in swaps {
-                    try q("UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ? WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?",
+                    _ = try q("UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ? WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?",
                           [s.new, s.expected, catalogName, s.table.namespace.description, s.table.name, s.expected])
                     guard sqlite3_changes(db) == 1 else { throw Changed() }
                 }
