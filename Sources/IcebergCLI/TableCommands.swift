@@ -405,13 +405,13 @@ struct ExpireSnapshotsCommand: AsyncParsableCommand {
     @Flag(help: "Print what would expire; change nothing.") var dryRun = false
 
     func run() async throws {
-        let catalog = try await options.open()
+        // Arguments are checked before the catalog is opened (which may reach a remote service).
         let id = try TableIdentifier(parsing: table)
         if let n = retainLast, n < 1 { throw ValidationError("--retain-last must be at least 1") }
+        let olderThanMs = try olderThan.map { try TemporalValues.parseTimestamp($0, unitsPerSecond: 1_000_000, withZone: true) / 1000 }
+        let catalog = try await options.open()
         var op = ExpireSnapshots(catalog: catalog, identifier: id)
-        if let text = olderThan {
-            op.olderThanMs = try TemporalValues.parseTimestamp(text, unitsPerSecond: 1_000_000, withZone: true) / 1000
-        }
+        op.olderThanMs = olderThanMs
         op.retainLast = retainLast
         op.snapshotIds = Set(snapshotIds)
         op.deleteFiles = !keepFiles
