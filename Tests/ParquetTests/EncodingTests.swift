@@ -137,4 +137,53 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(mm.min.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }, 5)
         XCTAssertEqual(mm.max.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }, -1)
     }
+
+}
+
+final class DictionaryBuilderTests: XCTestCase {
+    /// Byte strings of every length from 0 to 20 and, for each, copies that differ in exactly
+    /// one byte at each position: every one must get its own entry, and repeats the first one.
+    func testDictionaryTellsApartStringsThatDifferInOneByte() throws {
+        var distinct: [[UInt8]] = []
+        for length in 0...20 {
+            let base = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ length) }
+            distinct.append(base)
+            for position in 0..<length {
+                var changed = base
+                changed[position] ^= 0x40
+                distinct.append(changed)
+            }
+        }
+        let values = distinct + distinct.reversed()
+        let built = try XCTUnwrap(DictionaryBuilder.build(.byteArray(ByteArrayBuffer(values)), maxDictionaryBytes: 1 << 20))
+        guard case .byteArray(let dictionary) = built.dictionary else { return XCTFail("not a byte-array dictionary") }
+        XCTAssertEqual(dictionary.count, distinct.count)
+        for (i, v) in values.enumerated() {
+            let e = Int(built.indices[i])
+            let s = Int(dictionary.offsets[e]), end = Int(dictionary.offsets[e + 1])
+            XCTAssertEqual(Array(dictionary.data[s..<end]), v, "value \(i)")
+        }
+    }
+
+    /// A unique column is given up after the sample; a column of 120k doubles drawn from
+    /// 40k (past the sample, so the table is sized from it) keeps every distinct value in
+    /// first-seen order.
+    func testDictionaryGivesUpOnUniqueColumnsAndSizesFromTheSample() throws {
+        XCTAssertNil(DictionaryBuilder.build(.int64((0..<20_000).map { Int64($0) }), maxDictionaryBytes: 1 << 20))
+        XCTAssertNotNil(DictionaryBuilder.build(.int64((0..<16_000).map { Int64($0) }), maxDictionaryBytes: 1 << 20),
+                        "a column no longer than the sample is never given up")
+        let productByProduct = (0..<20_000).map { Int64($0 % 5_000) }
+        XCTAssertEqual(DictionaryBuilder.build(.int64(productByProduct), maxDictionaryBytes: 1 << 20)?.plainSize, 5_000 * 8,
+                       "values distinct for the first 5,000 rows and repeating later keep the dictionary")
+        var rng = SystemRandomNumberGenerator()
+        let values = (0..<120_000).map { _ in Double(Int.random(in: 0..<40_000, using: &rng)) * 0.25 }
+        var firstSeen: [Double] = [], seen = Set<Double>()
+        for v in values where seen.insert(v).inserted { firstSeen.append(v) }
+        let built = try XCTUnwrap(DictionaryBuilder.build(.double(values), maxDictionaryBytes: 1 << 20))
+        guard case .double(let dictionary) = built.dictionary else { return XCTFail("not a double dictionary") }
+        XCTAssertGreaterThan(firstSeen.count, 30_000)
+        XCTAssertEqual(dictionary, firstSeen)
+        XCTAssertEqual(built.indices.map { dictionary[Int($0)] }, values)
+        XCTAssertNil(DictionaryBuilder.build(.double(values), maxDictionaryBytes: 100_000), "40k entries do not fit in 100 kB")
+    }
 }

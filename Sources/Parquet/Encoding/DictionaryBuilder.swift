@@ -59,12 +59,22 @@ struct DictionaryBuilder {
 
     static let sampleSize = 16_384
 
-    /// True when a sample holds fewer than 1% repeats: the column is (nearly) unique, so a
-    /// dictionary would either overflow its limit or, when it fits, only add an index per value
-    /// to what PLAIN stores anyway (ids and timestamps in a partition's file of 50k rows).
+    /// True when the first `sampleSize` values hold fewer than 1% repeats: the column is
+    /// (nearly) unique, so a dictionary would either overflow its limit or, when it fits, only
+    /// add an index per value to what PLAIN stores anyway (ids and timestamps in a partition's
+    /// file of 50k rows). A smaller sample would be cheaper but would give up on columns whose
+    /// first few thousand values are distinct and repeat later (rows emitted product by
+    /// product, day after day).
     private static func isHopeless(distinct: Int, sample: Int) -> Bool {
-        let repeats = sample - distinct
-        return repeats * 100 < sample
+        (sample - distinct) * 100 < sample
+    }
+
+    /// Table capacity (a power of two, at most half full) for `entries` entries.
+    @inline(__always)
+    private static func tableCapacity(for entries: Int) -> Int {
+        var c = 4096
+        while c < entries * 2 + 2 { c *= 2 }
+        return c
     }
 
     @inline(__always)
@@ -74,11 +84,21 @@ struct DictionaryBuilder {
         return h
     }
 
-    /// A slot of the fixed-width hash table: the value itself next to its entry number
-    /// (-1 when empty), so a probe touches one cache line.
-    private struct Slot<K> {
-        var key: K
-        var entry: Int32
+    /// A new hash table of `capacity` slots holding the entry numbers (-1 when empty) of the
+    /// first `count` keys. Four-byte slots keep the table of a 50k-entry dictionary within the
+    /// core's cache; a probe compares the key stored in `keys` at the slot's entry.
+    private static func fixedTable<K: FixedWidthInteger & UnsignedInteger>(
+        capacity: Int, keys: UnsafeMutableBufferPointer<K>, count: Int
+    ) -> UnsafeMutableBufferPointer<Int32> {
+        let table = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+        table.initialize(repeating: -1)
+        let mask = capacity - 1
+        for j in 0..<count {
+            var s = Int(truncatingIfNeeded: hash64(UInt64(keys[j])) >> 20) & mask
+            while table[s] >= 0 { s = (s + 1) & mask }
+            table[s] = Int32(j)
+        }
+        return table
     }
 
     /// Dictionary over fixed-width values compared by bit pattern (so -0.0 and 0.0, and
@@ -93,8 +113,7 @@ struct DictionaryBuilder {
         let keys = UnsafeMutableBufferPointer<K>.allocate(capacity: maxEntries + 1)
         defer { keys.deallocate() }
         var capacity = 4096
-        var table = UnsafeMutableBufferPointer<Slot<K>>.allocate(capacity: capacity)
-        table.initialize(repeating: Slot(key: 0, entry: -1))
+        var table = fixedTable(capacity: capacity, keys: keys, count: 0)
         defer { table.deallocate() }
         var count = 0
         var indices = [UInt32](repeating: 0, count: n)
@@ -108,33 +127,35 @@ struct DictionaryBuilder {
                 var slot = Int(truncatingIfNeeded: hash64(UInt64(k)) >> 20) & mask
                 while true {
                     let e = table[slot]
-                    if e.entry < 0 {
+                    if e < 0 {
                         if count == maxEntries { ok = false; return }
-                        table[slot] = Slot(key: k, entry: Int32(count))
+                        table[slot] = Int32(count)
                         idx[i] = UInt32(count)
                         keys[count] = k
                         count += 1
                         if count * 2 > capacity {
-                            table.deallocate()
                             capacity *= 2
                             mask = capacity - 1
-                            table = UnsafeMutableBufferPointer<Slot<K>>.allocate(capacity: capacity)
-                            table.initialize(repeating: Slot(key: 0, entry: -1))
-                            for j in 0..<count {
-                                var s = Int(truncatingIfNeeded: hash64(UInt64(keys[j])) >> 20) & mask
-                                while table[s].entry >= 0 { s = (s + 1) & mask }
-                                table[s] = Slot(key: keys[j], entry: Int32(j))
-                            }
+                            table.deallocate()
+                            table = fixedTable(capacity: capacity, keys: keys, count: count)
                         }
                         break
                     }
-                    if e.key == k { idx[i] = UInt32(e.entry); break }
+                    if keys[Int(e)] == k { idx[i] = UInt32(e); break }
                     slot = (slot + 1) & mask
                 }
                 i += 1
-                if i == sample && sample < n && isHopeless(distinct: count, sample: sample) {
-                    ok = false
-                    return
+                if i == sample && sample < n {
+                    if isHopeless(distinct: count, sample: sample) { ok = false; return }
+                    // The sample's share of distinct values predicts the final count: size
+                    // the table once for it instead of doubling it step by step.
+                    let expected = min(maxEntries, count * n / sample)
+                    if tableCapacity(for: expected) > capacity {
+                        capacity = tableCapacity(for: expected)
+                        mask = capacity - 1
+                        table.deallocate()
+                        table = fixedTable(capacity: capacity, keys: keys, count: count)
+                    }
                 }
             }
         }
@@ -173,13 +194,23 @@ struct DictionaryBuilder {
         return h ^ (h >> 29)
     }
 
+    /// Compares `n` bytes 8 at a time; a tail, or a value of 4 to 7 bytes, is compared with
+    /// two overlapping loads.
     @inline(__always)
     static func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
-        var i = 0
-        while i + 8 <= n {
-            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
-            i += 8
+        if n >= 8 {
+            var i = 0
+            while i + 8 <= n {
+                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                i += 8
+            }
+            return i == n || a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
         }
+        if n >= 4 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        var i = 0
         while i < n {
             if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
             i += 1
