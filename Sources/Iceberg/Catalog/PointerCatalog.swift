@@ -361,7 +361,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         let version = (Self.version(of: current.metadataLocation) ?? next.metadataLog.count - 1) + 1
         let path = Self.metadataPath(location: next.location, version: version)
         do {
-            try await io.writeExclusive(path, await cache.serialize(next))
+            try await io.writeExclusive(path, parts: await cache.serialize(next))
         } catch FileIOError.alreadyExists {
             throw CatalogError.commitConflict("metadata version \(version) was written by another commit")
         }
@@ -510,13 +510,14 @@ actor MetadataCache {
     /// Serialized snapshot histories by table UUID.
     private var histories: [String: SerializedHistory] = [:]
 
-    /// The metadata's JSON text, reusing the serialized history of the table's earlier versions.
-    func serialize(_ metadata: TableMetadata) -> [UInt8] {
+    /// The metadata's JSON text in parts, reusing the serialized history of the table's
+    /// earlier versions.
+    func serialize(_ metadata: TableMetadata) -> [[UInt8]] {
         var history = histories.removeValue(forKey: metadata.tableUUID) ?? SerializedHistory()
-        let bytes = metadata.serializedBytes(reusing: &history)
+        let parts = metadata.serializedParts(reusing: &history)
         if histories.count >= capacity { histories.removeAll() }
         histories[metadata.tableUUID] = history
-        return bytes
+        return parts
     }
 
     func get(_ location: String) -> TableMetadata? { entries[location] }

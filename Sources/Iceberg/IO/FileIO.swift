@@ -14,6 +14,9 @@ public protocol FileIO: Sendable {
     func write(_ location: String, _ bytes: [UInt8]) async throws
     /// Creates a file only if none exists (metadata files must never be overwritten).
     func writeExclusive(_ location: String, _ bytes: [UInt8]) async throws
+    /// Creates a file from consecutive parts only if none exists. Stores that can write parts
+    /// in turn override it, so a large metadata file is not joined in memory first.
+    func writeExclusive(_ location: String, parts: [[UInt8]]) async throws
     /// Whether a file exists.
     func exists(_ location: String) async throws -> Bool
     /// Deletes a file (no error when it is already gone).
@@ -28,6 +31,11 @@ public protocol FileIO: Sendable {
 }
 
 extension FileIO {
+    /// Joins the parts and writes them with `writeExclusive(_:_:)`.
+    public func writeExclusive(_ location: String, parts: [[UInt8]]) async throws {
+        try await writeExclusive(location, parts.count == 1 ? parts[0] : Array(parts.joined()))
+    }
+
     /// Deletes files one by one; every file is tried, the first error is thrown at the end.
     public func delete(_ locations: [String]) async throws {
         var firstError: Error?
@@ -105,11 +113,17 @@ public struct LocalFileIO: FileIO {
 
     /// Creates a file only if absent, atomically (link of a complete temporary file).
     public func writeExclusive(_ location: String, _ bytes: [UInt8]) async throws {
+        try await writeExclusive(location, parts: [bytes])
+    }
+
+    /// Creates a file from consecutive parts only if none exists: the parts go to a temporary
+    /// file in turn, which is then hard-linked to the location (the link fails if it exists).
+    public func writeExclusive(_ location: String, parts: [[UInt8]]) async throws {
         let p = try Self.path(location)
         try Self.makeParents(p)
         let temp = p + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let sink = try FileSink(path: temp, atomic: false)
-        try sink.write(bytes)
+        for part in parts { try sink.write(part) }
         try sink.close()
         defer { unlink(temp) }
         if link(temp, p) != 0 {

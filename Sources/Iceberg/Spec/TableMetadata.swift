@@ -245,29 +245,36 @@ public struct TableMetadata: Sendable, Hashable {
     /// expiration), so a commit appends the text of its new snapshot to the joined text of the
     /// old ones instead of serializing the table's whole history. Equal to `json.serializedBytes()`.
     public func serializedBytes(reusing history: inout SerializedHistory) -> [UInt8] {
+        Array(serializedParts(reusing: &history).joined())
+    }
+
+    /// The same text as `serializedBytes(reusing:)` in consecutive parts: the history's
+    /// snapshot and snapshot-log texts are parts of their own, shared rather than copied, so
+    /// a store can write a table with a long history without joining it in memory.
+    public func serializedParts(reusing history: inout SerializedHistory) -> [[UInt8]] {
         history.update(snapshots: snapshots, log: snapshotLog)
+        var parts: [[UInt8]] = []
         var out: [UInt8] = []
-        out.reserveCapacity(4096 + history.snapshotsText.count + history.logText.count)
+        out.reserveCapacity(4096)
         out.append(UInt8(ascii: "{"))
         for (i, (key, value)) in jsonPairs(withSnapshots: false).enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             JSONValue.writeString(key, to: &out)
             out.append(UInt8(ascii: ":"))
             switch key {
-            case "snapshots":
+            case "snapshots", "snapshot-log":
                 out.append(UInt8(ascii: "["))
-                out.append(contentsOf: history.snapshotsText)
-                out.append(UInt8(ascii: "]"))
-            case "snapshot-log":
-                out.append(UInt8(ascii: "["))
-                out.append(contentsOf: history.logText)
-                out.append(UInt8(ascii: "]"))
+                parts.append(out)
+                parts.append(key == "snapshots" ? history.snapshotsText : history.logText)
+                out = [UInt8(ascii: "]")]
+                out.reserveCapacity(4096)
             default:
                 value.appendSerialized(to: &out)
             }
         }
         out.append(UInt8(ascii: "}"))
-        return out
+        parts.append(out)
+        return parts
     }
 
     /// The top-level JSON fields; without snapshots, "snapshots" and "snapshot-log" hold empty arrays.

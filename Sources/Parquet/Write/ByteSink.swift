@@ -51,14 +51,19 @@ public final class FileSink: ByteSink {
         self.tempPath = atomic ? "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))" : path
         fd = open(tempPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ParquetError.io("cannot create '\(path)': \(String(cString: strerror(errno)))") }
-        buffer.reserveCapacity(bufferSize)
     }
 
-    /// Appends bytes.
+    /// Appends bytes. Small writes are gathered in a buffer (allocated on first use); writes
+    /// of a quarter of the buffer or more go to the file directly, without a copy.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard !finished else { throw ParquetError.writerClosed }
         if buffer.count + bytes.count > bufferSize { try flush() }
-        if bytes.count >= bufferSize { try writeAll(bytes); return }
+        if bytes.count >= bufferSize / 4 {
+            try flush()
+            try writeAll(bytes)
+            return
+        }
+        if buffer.capacity == 0 { buffer.reserveCapacity(bufferSize) }
         buffer.append(contentsOf: bytes)
     }
 
