@@ -6,7 +6,7 @@ struct IcebergCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iceberg",
         abstract: "Write, read and inspect Apache Iceberg tables and Parquet files.",
-        subcommands: [NamespaceCommand.self, TableCommand.self, AppendCommand.self, ScanCommand.self, SnapshotsCommand.self, ExpireSnapshotsCommand.self,
+        subcommands: [NamespaceCommand.self, TableCommand.self, AppendCommand.self, ScanCommand.self, SnapshotsCommand.self, DeleteCommand.self, ExpireSnapshotsCommand.self,
                       DescribeCommand.self, FilesCommand.self, ServeCommand.self, ParquetCommand.self]
     )
 }

@@ -12,10 +12,7 @@ final class ExpireSnapshotsTests: XCTestCase {
         return Set(all.filter { $0.hasSuffix(".parquet") }.map { dir.appendingPathComponent($0).standardizedFileURL.path })
     }
 
-    func peer(_ args: [String]) throws -> JSONValue {
-        var out = [UInt8](try PythonPeer.run(script: "iceberg_peer.py", args))
-        return try JSONValue.parse(bytes: &out)
-    }
+    func peer(_ args: [String]) throws -> JSONValue { try icebergPeer(args) }
 
     /// PyIceberg writes 2 appends, a copy-on-write delete and an append; the CLI expires what is
     /// older than the delete. PyIceberg's own expiration of an identical history keeps the same

@@ -1,4 +1,5 @@
 import Foundation
+import JSONSupport
 import XCTest
 
 /// Runs the pinned Python peers (pyarrow, DuckDB, …) from the project's venv.
@@ -59,6 +60,12 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// Runs `iceberg_peer.py` (PyIceberg and DuckDB) and parses its JSON answer.
+func icebergPeer(_ arguments: [String]) throws -> JSONValue {
+    var out = [UInt8](try PythonPeer.run(script: "iceberg_peer.py", arguments))
+    return try JSONValue.parse(bytes: &out)
 }
 
 /// A temporary directory removed when the test ends.

@@ -165,6 +165,51 @@ enum SnapshotSummary {
     }
 }
 
+extension SnapshotSummary {
+    /// A copy-on-write delete: whole files removed, surviving rows rewritten into `added`. As
+    /// in Java and PyIceberg, `deleted-records` counts the rows of the removed files.
+    static func delete(removed: [DataFile], added: [DataFile], parent: Snapshot?) -> [(String, String)] {
+        func total(_ key: String) -> Int64 { Int64(parent?.summary(key) ?? "") ?? 0 }
+        let addedRecords = added.reduce(0) { $0 + $1.recordCount }, addedBytes = added.reduce(0) { $0 + $1.fileSizeInBytes }
+        let removedRecords = removed.reduce(0) { $0 + $1.recordCount }, removedBytes = removed.reduce(0) { $0 + $1.fileSizeInBytes }
+        let partitions = Set((removed + added).map { $0.partition.map { $0?.description ?? "null" } }).count
+        var out: [(String, String)] = [("operation", added.isEmpty ? "delete" : "overwrite")]
+        if !added.isEmpty {
+            out += [("added-data-files", String(added.count)), ("added-records", String(addedRecords)), ("added-files-size", String(addedBytes))]
+        }
+        out += [
+            ("deleted-data-files", String(removed.count)),
+            ("deleted-records", String(removedRecords)),
+            ("removed-files-size", String(removedBytes)),
+            ("changed-partition-count", String(partitions)),
+            ("total-records", String(total("total-records") - removedRecords + addedRecords)),
+            ("total-files-size", String(total("total-files-size") - removedBytes + addedBytes)),
+            ("total-data-files", String(total("total-data-files") - Int64(removed.count) + Int64(added.count))),
+            ("total-delete-files", String(total("total-delete-files"))),
+            ("total-position-deletes", String(total("total-position-deletes"))),
+            ("total-equality-deletes", String(total("total-equality-deletes"))),
+        ]
+        return out
+    }
+}
+
+extension ManifestFile {
+    /// The manifest-list entry of a data manifest written by snapshot `snapshotId` with
+    /// `entries`: file and row counts per status, the lowest data sequence number of the live
+    /// entries (inherited ones take `sequenceNumber`) and the partition field summaries.
+    static func describing(_ entries: [ManifestEntry], path: String, length: Int, spec: PartitionSpec, schema: Schema,
+                           snapshotId: Int64, sequenceNumber: Int64) throws -> ManifestFile {
+        func files(_ status: EntryStatus) -> Int32 { Int32(entries.reduce(0) { $0 + ($1.status == status ? 1 : 0) }) }
+        func rows(_ status: EntryStatus) -> Int64 { entries.reduce(0) { $0 + ($1.status == status ? $1.dataFile.recordCount : 0) } }
+        let live = entries.filter { $0.status != .deleted }
+        return ManifestFile(path: path, length: Int64(length), partitionSpecId: spec.specId, sequenceNumber: sequenceNumber,
+                            minSequenceNumber: live.map { $0.sequenceNumber ?? sequenceNumber }.min() ?? sequenceNumber, addedSnapshotId: snapshotId,
+                            addedFilesCount: files(.added), existingFilesCount: files(.existing), deletedFilesCount: files(.deleted),
+                            addedRowsCount: rows(.added), existingRowsCount: rows(.existing), deletedRowsCount: rows(.deleted),
+                            partitions: ManifestSummary.summarize(entries.map(\.dataFile.partition), try spec.partitionType(schema)), keyMetadata: nil)
+    }
+}
+
 /// Partition field summaries for a manifest list entry.
 enum ManifestSummary {
     static func summarize(_ partitions: [[Literal?]], _ type: StructType) -> [FieldSummary] {
@@ -221,15 +266,8 @@ struct ManifestMerger {
             let path = "\(metadata.location)/metadata/\(RandomUUID.make())-m1.avro"
             try await io.write(path, bytes)
             written.append(path)
-            let partitionType = try spec.partitionType(metadata.currentSchema)
-            let addedEntries = entries.filter { $0.status == .added }
-            let existingEntries = entries.filter { $0.status == .existing }
-            out.append(ManifestFile(path: path, length: Int64(bytes.count), partitionSpecId: spec.specId, sequenceNumber: sequenceNumber,
-                                    minSequenceNumber: entries.compactMap(\.sequenceNumber).min() ?? sequenceNumber, addedSnapshotId: snapshotId,
-                                    addedFilesCount: Int32(addedEntries.count), existingFilesCount: Int32(existingEntries.count), deletedFilesCount: 0,
-                                    addedRowsCount: addedEntries.reduce(0) { $0 + $1.dataFile.recordCount },
-                                    existingRowsCount: existingEntries.reduce(0) { $0 + $1.dataFile.recordCount }, deletedRowsCount: 0,
-                                    partitions: ManifestSummary.summarize(entries.map(\.dataFile.partition), partitionType), keyMetadata: nil))
+            out.append(try ManifestFile.describing(entries, path: path, length: bytes.count, spec: spec, schema: metadata.currentSchema,
+                                                   snapshotId: snapshotId, sequenceNumber: sequenceNumber))
             out += group.filter { $0.length >= target }
         }
         // Keep the new manifest first, as writers conventionally do.

@@ -37,6 +37,13 @@ public struct ScanBatches: AsyncSequence, Sendable {
             nameMapping = NameMapping(metadata: scan.metadata)
         }
 
+        /// Reads the given tasks, already planned, instead of planning the scan's.
+        init(scan: TableScan, tasks: [FileScanTask]) throws {
+            self.init(scan: scan)
+            self.tasks = tasks
+            readSchema = try scan.schema.keeping(scan.projection.selectedIds.union(scan.filter?.fieldIds ?? []))
+        }
+
         /// The next non-empty batch, or nil at the end of the scan.
         public mutating func next() async throws -> ColumnBatch? {
             if tasks == nil {

@@ -58,6 +58,13 @@ public struct TableScan: Sendable {
         return copy
     }
 
+    /// Returns the fields of `projection`, a part of `schema` (see `Schema.keeping`).
+    func projecting(_ projection: Schema) -> TableScan {
+        var copy = self
+        copy.projection = projection
+        return copy
+    }
+
     /// Sets the row filter (bound to the scan's schema).
     public func filtered(_ expression: Expression) throws -> TableScan {
         var copy = self

@@ -6,6 +6,9 @@
   iceberg_peer.py history CATALOG_DB WAREHOUSE NAME TABLE     -> creates TABLE with 2 appends, a copy-on-write delete
                                                                  and an append: {"snapshots": [{"snapshot-id", "timestamp-ms"}]}
   iceberg_peer.py expire CATALOG_DB WAREHOUSE NAME TABLE MS    -> PyIceberg's expire_snapshots().older_than(MS): {"snapshot-ids"} left
+  iceberg_peer.py deletable CATALOG_DB WAREHOUSE NAME TABLE   -> creates TABLE (identity(category)) with 3 appends of 40 rows,
+                                                                 some qty null: {"snapshot-ids"}
+  iceberg_peer.py delete CATALOG_DB WAREHOUSE NAME TABLE FILTER -> PyIceberg's delete(FILTER): {"summary"} of the current snapshot
 Rows are in the SDK's JSON value convention, sorted by their JSON text.
 """
 import glob
@@ -98,6 +101,34 @@ def expire(db, warehouse, name, table, older_than_ms):
     return {"snapshot-ids": [s.snapshot_id for s in t.refresh().snapshots()]}
 
 
+def deletable(db, warehouse, name, table):
+    import pyarrow as pa
+    from pyiceberg.catalog.sql import SqlCatalog
+    from pyiceberg.partitioning import PartitionField, PartitionSpec
+    from pyiceberg.schema import Schema
+    from pyiceberg.transforms import IdentityTransform
+    from pyiceberg.types import IntegerType, LongType, NestedField, StringType
+    catalog = SqlCatalog(name, uri=f"sqlite:///{db}", warehouse=warehouse)
+    catalog.create_namespace(table.split(".")[0])
+    schema = Schema(NestedField(1, "id", LongType(), required=True), NestedField(2, "category", StringType()),
+                    NestedField(3, "qty", IntegerType()), NestedField(4, "note", StringType()))
+    t = catalog.create_table(table, schema=schema, partition_spec=PartitionSpec(PartitionField(2, 1000, IdentityTransform(), "category")))
+    arrow_schema = pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("category", pa.string()),
+                              pa.field("qty", pa.int32()), pa.field("note", pa.string())])
+    for lo in (0, 40, 80):
+        ids = list(range(lo, lo + 40))
+        t.append(pa.table({"id": ids, "category": [["a", "b", "c"][i % 3] if lo != 80 else "a" for i in ids],
+                           "qty": [None if i % 7 == 0 else i % 10 for i in ids], "note": [f"n{i}" for i in ids]}, schema=arrow_schema))
+    return {"snapshot-ids": [s.snapshot_id for s in t.snapshots()]}
+
+
+def delete(db, warehouse, name, table, row_filter):
+    from pyiceberg.catalog.sql import SqlCatalog
+    t = SqlCatalog(name, uri=f"sqlite:///{db}", warehouse=warehouse).load_table(table)
+    t.delete(row_filter)
+    return {"summary": t.refresh().current_snapshot().summary.additional_properties | {"operation": t.current_snapshot().summary.operation.value}}
+
+
 def main():
     if sys.argv[1] == "pyiceberg":
         out = pyiceberg(*sys.argv[2:7])
@@ -107,6 +138,10 @@ def main():
         out = history(*sys.argv[2:6])
     elif sys.argv[1] == "expire":
         out = expire(*sys.argv[2:7])
+    elif sys.argv[1] == "deletable":
+        out = deletable(*sys.argv[2:6])
+    elif sys.argv[1] == "delete":
+        out = delete(*sys.argv[2:7])
     else:
         out = duckdb_scan(sys.argv[2])
     json.dump(out, sys.stdout, allow_nan=False)
