@@ -439,7 +439,9 @@ struct DeleteCommand: AsyncParsableCommand {
         commandName: "delete",
         abstract: "Delete the rows that match a filter (copy-on-write).",
         discussion: """
-        Files the filter cannot match are untouched; files whose every row matches are removed;         the other rows of partly matching files are written again. Rows where the filter is unknown         (null compared) are kept. Prints one JSON object; no snapshot is made when nothing matches.
+        Files the filter cannot match are untouched; files whose every row matches are removed; \
+        the other rows of partly matching files are written again. Rows where the filter is unknown \
+        (null compared) are kept. Prints one JSON object; no snapshot is made when nothing matches.
         """)
     @OptionGroup var options: CatalogOptions
     @Argument var table: String
