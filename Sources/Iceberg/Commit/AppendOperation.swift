@@ -83,8 +83,7 @@ public struct AppendOperation {
         let m = table.metadata
         let io = table.io
         let parent = m.currentSnapshot
-        var snapshotId = Int64.random(in: 1...Int64.max)
-        while m.snapshot(id: snapshotId) != nil { snapshotId = Int64.random(in: 1...Int64.max) }
+        let snapshotId = m.unusedSnapshotId()
         let sequence = m.formatVersion >= 2 ? m.lastSequenceNumber + 1 : 0
         var writtenNow: [String] = []
 
@@ -101,12 +100,9 @@ public struct AppendOperation {
         }
         writtenNow.append(added.path)
         guard let addedSpec = m.spec(id: added.specId) else { throw CatalogError.invalidCommit("partition spec \(added.specId) was removed") }
-        let partitionType = try addedSpec.partitionType(m.currentSchema)
-        let addedFile = ManifestFile(path: added.path, length: Int64(added.bytes.count), partitionSpecId: added.specId, sequenceNumber: sequence,
-                                 minSequenceNumber: sequence, addedSnapshotId: snapshotId, addedFilesCount: Int32(files.count),
-                                 existingFilesCount: 0, deletedFilesCount: 0, addedRowsCount: files.reduce(0) { $0 + $1.recordCount },
-                                 existingRowsCount: 0, deletedRowsCount: 0,
-                                 partitions: ManifestSummary.summarize(files.map(\.partition), partitionType), keyMetadata: nil)
+        let addedFile = try ManifestFile.describing(
+            files.map { ManifestEntry(status: .added, snapshotId: snapshotId, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0) },
+            path: added.path, length: added.bytes.count, spec: addedSpec, schema: m.currentSchema, snapshotId: snapshotId, sequenceNumber: sequence)
 
         var manifests: [ManifestFile] = [addedFile]
         if let parent {
@@ -145,7 +141,6 @@ struct AddedManifest {
 /// Snapshot summary fields (the spec's Appendix F names).
 enum SnapshotSummary {
     static func append(files: [DataFile], parent: Snapshot?) -> [(String, String)] {
-        func total(_ key: String) -> Int64 { Int64(parent?.summary(key) ?? "") ?? 0 }
         let records = files.reduce(0) { $0 + $1.recordCount }
         let bytes = files.reduce(0) { $0 + $1.fileSizeInBytes }
         let partitions = Set(files.map { $0.partition.map { $0?.description ?? "null" } }).count
@@ -155,9 +150,17 @@ enum SnapshotSummary {
             ("added-records", String(records)),
             ("added-files-size", String(bytes)),
             ("changed-partition-count", String(partitions)),
+        ] + totals(parent: parent, records: records, bytes: bytes, dataFiles: Int64(files.count))
+    }
+
+    /// The parent's `total-*` fields changed by the given numbers of records, bytes and data
+    /// files (delete-file totals carried over).
+    static func totals(parent: Snapshot?, records: Int64, bytes: Int64, dataFiles: Int64) -> [(String, String)] {
+        func total(_ key: String) -> Int64 { Int64(parent?.summary(key) ?? "") ?? 0 }
+        return [
             ("total-records", String(total("total-records") + records)),
             ("total-files-size", String(total("total-files-size") + bytes)),
-            ("total-data-files", String(total("total-data-files") + Int64(files.count))),
+            ("total-data-files", String(total("total-data-files") + dataFiles)),
             ("total-delete-files", String(total("total-delete-files"))),
             ("total-position-deletes", String(total("total-position-deletes"))),
             ("total-equality-deletes", String(total("total-equality-deletes"))),
@@ -169,7 +172,6 @@ extension SnapshotSummary {
     /// A copy-on-write delete: whole files removed, surviving rows rewritten into `added`. As
     /// in Java and PyIceberg, `deleted-records` counts the rows of the removed files.
     static func delete(removed: [DataFile], added: [DataFile], parent: Snapshot?) -> [(String, String)] {
-        func total(_ key: String) -> Int64 { Int64(parent?.summary(key) ?? "") ?? 0 }
         let addedRecords = added.reduce(0) { $0 + $1.recordCount }, addedBytes = added.reduce(0) { $0 + $1.fileSizeInBytes }
         let removedRecords = removed.reduce(0) { $0 + $1.recordCount }, removedBytes = removed.reduce(0) { $0 + $1.fileSizeInBytes }
         let partitions = Set((removed + added).map { $0.partition.map { $0?.description ?? "null" } }).count
@@ -182,14 +184,9 @@ extension SnapshotSummary {
             ("deleted-records", String(removedRecords)),
             ("removed-files-size", String(removedBytes)),
             ("changed-partition-count", String(partitions)),
-            ("total-records", String(total("total-records") - removedRecords + addedRecords)),
-            ("total-files-size", String(total("total-files-size") - removedBytes + addedBytes)),
-            ("total-data-files", String(total("total-data-files") - Int64(removed.count) + Int64(added.count))),
-            ("total-delete-files", String(total("total-delete-files"))),
-            ("total-position-deletes", String(total("total-position-deletes"))),
-            ("total-equality-deletes", String(total("total-equality-deletes"))),
         ]
-        return out
+        return out + totals(parent: parent, records: addedRecords - removedRecords, bytes: addedBytes - removedBytes,
+                            dataFiles: Int64(added.count - removed.count))
     }
 }
 

@@ -76,6 +76,8 @@ public struct DeleteOperation {
 struct DeletePlan {
     /// Data files removed.
     var removed: [DataFile] = []
+    /// The manifests that list them (only these are rewritten).
+    var manifestsWithRemovals: Set<String> = []
     /// Files written with the surviving rows of partly matching files.
     var added: [DataFile] = []
     /// Live rows that matched.
@@ -87,8 +89,9 @@ struct DeletePlan {
         var plan = DeletePlan()
         guard m.currentSnapshot != nil else { return plan }
         let scan = try TableScan(metadata: m, io: table.io)
-        let bound = try filter.bind(scan.schema)
-        let candidates = try await scan.filtered(filter).planFiles()
+        let filtered = try scan.filtered(filter)
+        let bound = filtered.filter ?? .alwaysTrue
+        let candidates = try await filtered.planFiles()
         // A filter without columns (always true) still needs a column to count rows by.
         let filterColumns = bound.fieldIds.isEmpty ? scan.schema : try scan.schema.keeping(bound.fieldIds)
         var writer = try TableWriter(metadata: m, io: table.io)
@@ -96,16 +99,17 @@ struct DeletePlan {
             for task in candidates {
                 // First only the filter's columns: does any live row match, do all?
                 var live = 0, matched = 0
-                var counting = try ScanBatches.Iterator(scan: scan.projecting(filterColumns), tasks: [task])
+                var counting = ScanBatches.Iterator(scan: scan.projecting(filterColumns), tasks: [task])
                 while let batch = try await counting.next() {
                     live += batch.rowCount
                     matched += batch.matches(bound).reduce(0) { $0 + ($1 ? 1 : 0) }
                 }
                 guard matched > 0 else { continue }
                 plan.removed.append(task.file)
+                plan.manifestsWithRemovals.insert(task.manifestPath)
                 plan.deletedRows += Int64(matched)
                 guard matched < live else { continue }
-                var rows = try ScanBatches.Iterator(scan: scan, tasks: [task])
+                var rows = ScanBatches.Iterator(scan: scan, tasks: [task])
                 while let batch = try await rows.next() {
                     let kept = batch.selecting(rows: batch.matches(bound).map { !$0 })
                     if kept.rowCount > 0 { try await writer.append(columns: kept.leaves) }
@@ -125,8 +129,7 @@ struct DeletePlan {
         let m = table.metadata
         let io = table.io
         guard let parent = m.currentSnapshot else { throw CatalogError.invalidCommit("the table has no snapshot to delete from") }
-        var snapshotId = Int64.random(in: 1...Int64.max)
-        while m.snapshot(id: snapshotId) != nil { snapshotId = Int64.random(in: 1...Int64.max) }
+        let snapshotId = m.unusedSnapshotId()
         let sequence = m.formatVersion >= 2 ? m.lastSequenceNumber + 1 : 0
         let removedPaths = Set(removed.map(\.filePath))
         var manifests: [ManifestFile] = []
@@ -142,12 +145,11 @@ struct DeletePlan {
         }
         let existing = try await TableScan(metadata: m, io: io, snapshotId: parent.snapshotId).manifests()
         for mf in existing {
-            guard mf.content == .data, let spec = m.spec(id: mf.partitionSpecId) else { manifests.append(mf); continue }
-            let entries = try ManifestCodec.readManifest(try await io.read(mf.path), manifest: mf, schema: m.currentSchema, spec: spec)
-            guard entries.contains(where: { $0.status != .deleted && removedPaths.contains($0.dataFile.filePath) }) else {
+            guard mf.content == .data, manifestsWithRemovals.contains(mf.path), let spec = m.spec(id: mf.partitionSpecId) else {
                 manifests.append(mf)
                 continue
             }
+            let entries = try ManifestCodec.readManifest(try await io.read(mf.path), manifest: mf, schema: m.currentSchema, spec: spec)
             // Live entries stay (as existing), removed ones are marked deleted by this snapshot;
             // both keep their sequence numbers. Entries deleted earlier are dropped.
             var rewritten: [ManifestEntry] = []

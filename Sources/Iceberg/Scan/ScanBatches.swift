@@ -21,7 +21,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
         private var deleteCache: [String: [String: [Int64]]] = [:]
         /// Field ids for data files written without them.
         private let nameMapping: NameMapping?
-        /// The projection plus the columns the filter needs (set with the plan).
+        /// The projection plus the columns the filter needs (set on the first `next()`).
         private var readSchema: Schema? = nil
 
         private struct OpenFile {
@@ -38,18 +38,17 @@ public struct ScanBatches: AsyncSequence, Sendable {
         }
 
         /// Reads the given tasks, already planned, instead of planning the scan's.
-        init(scan: TableScan, tasks: [FileScanTask]) throws {
+        init(scan: TableScan, tasks: [FileScanTask]) {
             self.init(scan: scan)
             self.tasks = tasks
-            readSchema = try scan.schema.keeping(scan.projection.selectedIds.union(scan.filter?.fieldIds ?? []))
         }
 
         /// The next non-empty batch, or nil at the end of the scan.
         public mutating func next() async throws -> ColumnBatch? {
-            if tasks == nil {
+            if readSchema == nil {
                 readSchema = try scan.schema.keeping(scan.projection.selectedIds.union(scan.filter?.fieldIds ?? []))
-                tasks = try await scan.planFiles()
             }
+            if tasks == nil { tasks = try await scan.planFiles() }
             while true {
                 if var file = current, file.nextGroup < file.reader.rowGroupCount {
                     let g = file.nextGroup

@@ -9,6 +9,8 @@ public struct FileScanTask: Sendable {
     public var specId: Int
     /// Its data sequence number.
     public var sequenceNumber: Int64
+    /// The manifest that lists it.
+    public var manifestPath: String = ""
     /// The delete files that apply to it, by the spec's rules: position deletes with a data
     /// sequence number at or above the data file's in the same partition; equality deletes
     /// with a higher one in the same partition or from an unpartitioned spec.
@@ -139,7 +141,8 @@ public struct TableScan: Sendable {
                     // Equality deletes apply to older data in their partition, or everywhere from an unpartitioned spec.
                     return d.sequenceNumber > sequenceNumber && (samePartition || metadata.spec(id: d.specId)?.fields.isEmpty == true)
                 }.map(\.file)
-                tasks.append(FileScanTask(file: e.dataFile, specId: m.partitionSpecId, sequenceNumber: sequenceNumber, deletes: applicable))
+                tasks.append(FileScanTask(file: e.dataFile, specId: m.partitionSpecId, sequenceNumber: sequenceNumber,
+                                      manifestPath: m.path, deletes: applicable))
             }
         }
         return tasks

@@ -217,6 +217,12 @@ public struct TableMetadata: Sendable, Hashable {
     public var defaultSortOrder: SortOrder { sortOrders.first { $0.orderId == defaultSortOrderId } ?? .unsorted }
     /// A snapshot by id.
     public func snapshot(id: Int64) -> Snapshot? { snapshots.first { $0.snapshotId == id } }
+    /// A random positive snapshot id no snapshot of the table has.
+    func unusedSnapshotId() -> Int64 {
+        var id = Int64.random(in: 1...Int64.max)
+        while snapshot(id: id) != nil { id = Int64.random(in: 1...Int64.max) }
+        return id
+    }
     /// The current snapshot of `main`.
     public var currentSnapshot: Snapshot? { currentSnapshotId.flatMap { snapshot(id: $0) } }
     /// A property value.
