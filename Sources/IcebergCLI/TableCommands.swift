@@ -254,11 +254,12 @@ struct AppendCommand: AsyncParsableCommand {
             try await reportingErrorsAsync {
                 let loaded = try await catalog.loadTable(id)
                 let files = try await AddFiles(metadata: loaded.metadata, io: loaded.io).dataFiles(existing)
-                var props: [(String, String)] = []
-                if loaded.metadata.property("schema.name-mapping.default") == nil {
-                    props.append(("schema.name-mapping.default", AddFiles.nameMapping(loaded.metadata.currentSchema).serialized()))
+                var txn = loaded.newTransaction()
+                txn.appendFiles(files)
+                if loaded.metadata.property(TableProperties.nameMappingDefault.key) == nil {
+                    txn.updateProperties(set: [(TableProperties.nameMappingDefault.key, AddFiles.nameMapping(loaded.metadata.currentSchema).serialized())])
                 }
-                let committed = try await AppendOperation(catalog: catalog, identifier: id).commit(files, startingFrom: loaded, setting: props)
+                let committed = try await txn.commit()
                 print(JSONValue.object([("table", .string(id.description)), ("snapshot-id", committed.metadata.currentSnapshotId.map { .int($0) } ?? .null),
                                         ("added-files", .int(Int64(files.count))), ("added-records", .int(files.reduce(0) { $0 + $1.recordCount }))]).serialized())
             }
@@ -297,7 +298,8 @@ struct AppendCommand: AsyncParsableCommand {
                 for (n, v) in rows { try await writer.append(v, rowNumber: n) }
                 let files = try await writer.finish()
                 let start = nowMillis()
-                let committed = try await AppendOperation(catalog: catalog, identifier: id).commit(files, startingFrom: loaded)
+                var committed = loaded
+                try await committed.appendFiles(files)
                 let snap = committed.metadata.currentSnapshot
                 print(JSONValue.object([("table", .string(id.description)), ("snapshot-id", snap.map { .int($0.snapshotId) } ?? .null),
                                         ("added-records", .int(Int64(rows.count))), ("data-files", .int(Int64(files.count))),
@@ -410,20 +412,17 @@ struct ExpireSnapshotsCommand: AsyncParsableCommand {
         if let n = retainLast, n < 1 { throw ValidationError("--retain-last must be at least 1") }
         let olderThanMs = try olderThan.map { try TemporalValues.parseTimestamp($0, unitsPerSecond: 1_000_000, withZone: true) / 1000 }
         let catalog = try await options.open()
-        var op = ExpireSnapshots(catalog: catalog, identifier: id)
-        op.olderThanMs = olderThanMs
-        op.retainLast = retainLast
-        op.snapshotIds = Set(snapshotIds)
-        op.deleteFiles = !keepFiles
-        let (expiration, dry) = (op, dryRun)
+        let expiration = ExpireSnapshots(olderThanMs: olderThanMs, retainLast: retainLast, snapshotIds: Set(snapshotIds), deleteFiles: !keepFiles)
+        let dry = dryRun
         try await reportingErrorsAsync {
+            var table = try await catalog.loadTable(id)
             if dry {
-                let plan = try expiration.plan(try await catalog.loadTable(id).metadata)
+                let plan = try expiration.plan(table.metadata)
                 print(JSONValue.object([("dry-run", .bool(true)), ("expired-snapshot-ids", .array(plan.snapshotIds.map { .int($0) })),
                                         ("removed-refs", .array(plan.refs.map { .string($0) }))]).serialized())
                 return
             }
-            let r = try await expiration.commit()
+            let r = try await table.expireSnapshots(expiration)
             print(JSONValue.object([
                 ("expired-snapshot-ids", .array(r.expiredSnapshotIds.map { .int($0) })), ("removed-refs", .array(r.removedRefs.map { .string($0) })),
                 ("deleted-data-files", .int(Int64(r.deletedDataFiles))), ("deleted-delete-files", .int(Int64(r.deletedDeleteFiles))),
@@ -452,7 +451,8 @@ struct DeleteCommand: AsyncParsableCommand {
         let parsed = try FilterParser.parse(filter)
         let catalog = try await options.open()
         try await reportingErrorsAsync {
-            let r = try await DeleteOperation(catalog: catalog, identifier: id).commit(filter: parsed)
+            var table = try await catalog.loadTable(id)
+            let r = try await table.delete(where: parsed)
             print(JSONValue.object([
                 ("snapshot-id", r.snapshotId.map { .int($0) } ?? .null), ("deleted-rows", .int(r.deletedRows)),
                 ("removed-data-files", .int(Int64(r.removedFiles))), ("added-data-files", .int(Int64(r.addedFiles))),

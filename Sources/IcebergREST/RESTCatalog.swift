@@ -161,7 +161,7 @@ public struct RESTCatalog: Catalog {
         }
         let fileIO = try session.options.fileIO?(result.metadata.location, result.fileIOConfig(for: result.metadata.location)) ?? io
         await tableIO.put(identifier, fileIO)
-        return Table(identifier: identifier, metadata: result.metadata, metadataLocation: location, io: fileIO)
+        return Table(identifier: identifier, metadata: result.metadata, metadataLocation: location, io: fileIO, catalog: self)
     }
 
     /// Creates a table.
@@ -218,7 +218,7 @@ public struct RESTCatalog: Catalog {
         }
         let metadata: TableMetadata
         do { metadata = try TableMetadata(json: m) } catch { throw CatalogError.commitStateUnknown("\(identifier): unreadable commit answer: \(error)") }
-        return Table(identifier: identifier, metadata: metadata, metadataLocation: location, io: await tableIO.get(identifier) ?? io)
+        return Table(identifier: identifier, metadata: metadata, metadataLocation: location, io: await tableIO.get(identifier) ?? io, catalog: self)
     }
 
     /// Whether the server announced multi-table commits.

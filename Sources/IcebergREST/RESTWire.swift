@@ -232,7 +232,7 @@ public enum RESTWire {
         case .tableAlreadyExists: return (409, "AlreadyExistsException")
         case .namespaceNotEmpty: return (409, "NamespaceNotEmptyException")
         case .commitConflict: return (409, "CommitFailedException")
-        case .invalidCommit: return (400, "ValidationException")
+        case .invalidCommit, .validationFailed: return (400, "ValidationException")
         case .commitStateUnknown: return (500, "CommitStateUnknownException")
         case .invalidArgument: return (400, "BadRequestException")
         case .storage: return (500, "ServiceFailureException")

@@ -63,7 +63,8 @@ final class ColumnarAppendTests: XCTestCase {
             var rowWriter = try TableWriter(metadata: rowTable.metadata, io: rowTable.io)
             for (i, r) in rows.enumerated() { try await rowWriter.append(r, rowNumber: i + 1) }
             let rowFiles = try await rowWriter.finish()
-            let rowsCommitted = try await AppendOperation(catalog: catalog, identifier: viaRows).commit(rowFiles, startingFrom: rowTable)
+            var rowsCommitted = rowTable
+            try await rowsCommitted.appendFiles(rowFiles)
 
             var shredder = try JSONRowShredder(schema: Self.schema)
             for (i, r) in rows.enumerated() { try shredder.append(r, rowNumber: i + 1) }
@@ -71,7 +72,8 @@ final class ColumnarAppendTests: XCTestCase {
             var columnWriter = try TableWriter(metadata: columnTable.metadata, io: columnTable.io)
             try await columnWriter.append(columns: shredder.takeColumns())
             let columnFiles = try await columnWriter.finish()
-            let columnsCommitted = try await AppendOperation(catalog: catalog, identifier: viaColumns).commit(columnFiles, startingFrom: columnTable)
+            var columnsCommitted = columnTable
+            try await columnsCommitted.appendFiles(columnFiles)
 
             func tuples(_ files: [DataFile]) -> [String] {
                 files.map { f in f.partition.map { $0.map { "\($0)" } ?? "null" }.joined(separator: "|") + " #\(f.recordCount)" }.sorted()

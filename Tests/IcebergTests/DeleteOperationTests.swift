@@ -18,14 +18,15 @@ final class DeleteOperationTests: XCTestCase {
                                                             properties: [("commit.retry.min-wait-ms", "1")]))
         let rows = ColumnarAppendTests.rows(600)
         for part in [rows[..<300], rows[300...]] {
-            let table = try await catalog.loadTable(id)
+            var table = try await catalog.loadTable(id)
             var writer = try TableWriter(metadata: table.metadata, io: table.io)
             for (i, r) in part.enumerated() { try await writer.append(r, rowNumber: i + 1) }
-            try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
+            try await table.appendFiles(try await writer.finish())
         }
 
-        async let small = DeleteOperation(catalog: catalog, identifier: id).commit(filter: try FilterParser.parse("qty < 0"))
-        async let named = DeleteOperation(catalog: catalog, identifier: id).commit(filter: try FilterParser.parse("name = 'swift-1'"))
+        let start = try await catalog.loadTable(id)
+        async let small = { var t = start; return try await t.delete(where: "qty < 0") }()
+        async let named = { var t = start; return try await t.delete(where: "name = 'swift-1'") }()
         let (a, b) = try await (small, named)
         XCTAssertGreaterThan(a.deletedRows, 0)
         XCTAssertGreaterThan(b.deletedRows, 0)
@@ -43,7 +44,8 @@ final class DeleteOperationTests: XCTestCase {
         XCTAssertEqual(keys(got), keys(expected), "rows matching neither filter remain, nulls included")
         XCTAssertEqual(table.metadata.currentSnapshot?.summary("total-records"), String(expected.count))
 
-        let all = try await DeleteOperation(catalog: catalog, identifier: id).commit(filter: .alwaysTrue)
+        var current = try await catalog.loadTable(id)
+        let all = try await current.delete(where: .alwaysTrue)
         XCTAssertEqual(all.deletedRows, Int64(expected.count))
         XCTAssertEqual(all.addedFiles, 0)
         let emptied = try await catalog.loadTable(id)

@@ -107,9 +107,9 @@ final class ExpireSnapshotsTests: XCTestCase {
             .setSnapshotRef(name: "old", ref: SnapshotRef(snapshotId: snaps[0].snapshotId, type: .tag, maxRefAgeMs: 1)),
         ])
         let now = snaps[5].timestampMs + 10_000
-        var op = ExpireSnapshots(catalog: catalog, identifier: id)
+        var op = ExpireSnapshots()
         op.olderThanMs = snaps[5].timestampMs
-        let table = try await catalog.loadTable(id)
+        var table = try await catalog.loadTable(id)
 
         let plan = try op.plan(table.metadata, now: now)
         XCTAssertEqual(Set(plan.snapshotIds), [snaps[0].snapshotId, snaps[4].snapshotId])
@@ -126,7 +126,8 @@ final class ExpireSnapshotsTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("current snapshot of v1"), "\(error)")
         }
 
-        let result = try await op.commit(now: now)
+        op.now = now
+        let result = try await table.expireSnapshots(op)
         XCTAssertEqual(Set(result.expiredSnapshotIds), [snaps[0].snapshotId, snaps[4].snapshotId])
         XCTAssertEqual(result.removedRefs, ["old"])
         XCTAssertEqual(result.deletedManifestLists, 2)

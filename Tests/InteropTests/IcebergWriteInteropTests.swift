@@ -71,7 +71,8 @@ final class IcebergWriteInteropTests: XCTestCase {
                 let rows = Self.rows(range.lowerBound, range.count)
                 for (i, r) in rows.enumerated() { try await writer.append(r, rowNumber: i + 1) }
                 let files = try await writer.finish()
-                let committed = try await AppendOperation(catalog: catalog, identifier: id).commit(files, startingFrom: table)
+                var committed = table
+                try await committed.appendFiles(files)
                 all += rows
                 ourSnapshots[committed.metadata.currentSnapshotId!] = all
                 _ = batch
@@ -129,10 +130,10 @@ final class FilterInteropTests: XCTestCase {
         let spec = try SpecParsing.partitionSpec("day(ts),category", schema: schema)
         _ = try await catalog.createTable(id, TableCreation(schema: schema, spec: spec))
         for range in [0..<80, 80..<200] {
-            let table = try await catalog.loadTable(id)
+            var table = try await catalog.loadTable(id)
             var writer = try TableWriter(metadata: table.metadata, io: table.io)
             for (i, r) in IcebergWriteInteropTests.rows(range.lowerBound, range.count).enumerated() { try await writer.append(r, rowNumber: i + 1) }
-            try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
+            try await table.appendFiles(try await writer.finish())
         }
         let table = try await catalog.loadTable(id)
         let all = try await TableScan(metadata: table.metadata, io: table.io).planFiles()
@@ -217,10 +218,8 @@ final class FilterInteropTests: XCTestCase {
         let id = TableIdentifier(namespace: Namespace(["c"]), name: "readings")
         _ = try await catalog.createTable(id, TableCreation(schema: schema, spec: try SpecParsing.partitionSpec("day(ts)", schema: schema)))
         let values = (0..<40).map(Self.reading)
-        let table = try await catalog.loadTable(id)
-        var writer = try TableWriter(metadata: table.metadata, io: table.io)
-        try await writer.append(contentsOf: values)
-        try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
+        var table = try await catalog.loadTable("c.readings")
+        try await table.append(values)
 
         let encoder = RowEncoder(schema: schema)
         let expected = try values.map { try encoder.encode($0) }

@@ -11,14 +11,15 @@ enum TableFixtures {
         }
     }
 
-    /// Writes `rows` and commits them through `AppendOperation`, starting from `startingFrom`
-    /// (a possibly stale table) or the table as loaded now.
+    /// Writes `rows` and appends them, starting from `startingFrom` (a possibly stale table)
+    /// or the table as loaded now.
     @discardableResult
     static func append(_ catalog: some Catalog, _ id: TableIdentifier, _ rows: [JSONValue], startingFrom: Table? = nil) async throws -> Table {
-        let table: Table
+        var table: Table
         if let startingFrom { table = startingFrom } else { table = try await catalog.loadTable(id) }
         var writer = try TableWriter(metadata: table.metadata, io: table.io)
         for (i, r) in rows.enumerated() { try await writer.append(r, rowNumber: i + 1) }
-        return try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
+        try await table.appendFiles(try await writer.finish())
+        return table
     }
 }

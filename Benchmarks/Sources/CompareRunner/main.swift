@@ -109,11 +109,11 @@ default:
 func timedAppend(_ catalog: SQLiteCatalog, _ columns: [ColumnData], filesAtOnce: Int = 1) async throws -> Double {
     let id = TableIdentifier(namespace: Namespace(["bench"]), name: "events")
     let start = monotonicNanos()
-    let table = try await catalog.loadTable(id)
+    var table = try await catalog.loadTable(id)
     var writer = try TableWriter(metadata: table.metadata, io: table.io)
     writer.maxConcurrentFiles = filesAtOnce
     try await writer.append(columns: columns)
-    try await AppendOperation(catalog: catalog, identifier: id).commit(try await writer.finish(), startingFrom: table)
+    try await table.appendFiles(try await writer.finish())
     return Double(monotonicNanos() - start) / 1e6
 }
 

@@ -35,26 +35,6 @@ public struct TableIdentifier: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(namespace).\(name)" }
 }
 
-/// A loaded table: its metadata, where that metadata lives, and the storage for its files.
-public struct Table: Sendable {
-    /// The identifier.
-    public var identifier: TableIdentifier
-    /// The metadata.
-    public var metadata: TableMetadata
-    /// Location of the current metadata file.
-    public var metadataLocation: String
-    /// Storage for the table's files.
-    public var io: FileIO
-
-    /// Creates a table handle.
-    public init(identifier: TableIdentifier, metadata: TableMetadata, metadataLocation: String, io: FileIO) {
-        self.identifier = identifier
-        self.metadata = metadata
-        self.metadataLocation = metadataLocation
-        self.io = io
-    }
-}
-
 /// Options for a new table.
 public struct TableCreation: Sendable {
     /// The schema (field ids as given).
@@ -247,16 +227,3 @@ extension TableMetadata {
         return m
     }
 }
-
-/// Current time in milliseconds since the epoch.
-func nowMs() -> Int64 {
-    var t = timespec()
-    clock_gettime(CLOCK_REALTIME, &t)
-    return Int64(t.tv_sec) * 1000 + Int64(t.tv_nsec) / 1_000_000
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

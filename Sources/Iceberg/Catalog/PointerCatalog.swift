@@ -175,7 +175,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         try creation.spec.validate(creation.schema)
         return TableMetadata(formatVersion: creation.formatVersion, tableUUID: RandomUUID.make(), location: location,
                              schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
-                             properties: creation.properties, lastUpdatedMs: nowMs())
+                             properties: creation.properties, lastUpdatedMs: WallClock.nowMs())
     }
 
     /// Throws unless the namespace exists and the table does not.
@@ -198,7 +198,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         try await requireNewTable(identifier)
         let metadata = try await readMetadata(metadataLocation)
         try await store.createPointer(identifier, location: metadataLocation, metadata: metadata)
-        return Table(identifier: identifier, metadata: metadata, metadataLocation: metadataLocation, io: io)
+        return Table(identifier: identifier, metadata: metadata, metadataLocation: metadataLocation, io: io, catalog: self)
     }
 
     /// Writes version 0 of a new table's metadata (built by `build` from the table location)
@@ -230,14 +230,14 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         } catch {
             if (try? await store.pointer(identifier)) == path {
                 // The registration landed although its answer was lost.
-                return Table(identifier: identifier, metadata: metadata, metadataLocation: path, io: io)
+                return Table(identifier: identifier, metadata: metadata, metadataLocation: path, io: io, catalog: self)
             }
             try? await io.delete(path)
             await store.releaseReservation(identifier)
             throw error
         }
         await cache.put(path, metadata)
-        return Table(identifier: identifier, metadata: metadata, metadataLocation: path, io: io)
+        return Table(identifier: identifier, metadata: metadata, metadataLocation: path, io: io, catalog: self)
     }
 
     private static func trimSlash(_ location: String) -> String { location.hasSuffix("/") ? String(location.dropLast()) : location }
@@ -245,7 +245,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     /// Loads a table.
     public func loadTable(_ identifier: TableIdentifier) async throws -> Table {
         guard let pointer = try await store.pointer(identifier) else { throw CatalogError.noSuchTable(identifier.description) }
-        return Table(identifier: identifier, metadata: try await readMetadata(pointer), metadataLocation: pointer, io: io)
+        return Table(identifier: identifier, metadata: try await readMetadata(pointer), metadataLocation: pointer, io: io, catalog: self)
     }
 
     /// Reads and parses a metadata file (cached: metadata files never change).
@@ -281,7 +281,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
             guard !store.managesStorage else { throw CatalogError.unsupported("\(name) assigns table locations at creation; create the table instead of staging it") }
             do {
                 return try await createTable(identifier, location: nil) { location in
-                    try TableMetadata.fromCreationUpdates(updates, defaultLocation: location, now: nowMs())
+                    try TableMetadata.fromCreationUpdates(updates, defaultLocation: location, now: WallClock.nowMs())
                 }
             } catch CatalogError.tableAlreadyExists {
                 throw CatalogError.commitConflict("\(identifier): the table already exists")
@@ -348,11 +348,11 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     private func writeNextMetadata(_ current: Table, requirements: [TableRequirement], updates: [TableUpdate]) async throws -> NextMetadata {
         for r in requirements { try r.check(current.metadata) }
         var next = current.metadata
-        let now = nowMs()
+        let now = WallClock.nowMs()
         for u in updates { try u.apply(to: &next, now: now) }
         next.lastUpdatedMs = max(now, current.metadata.lastUpdatedMs + 1)
         next.metadataLog.append((timestampMs: current.metadata.lastUpdatedMs, metadataFile: current.metadataLocation))
-        let keep = Int(next.property("write.metadata.previous-versions-max") ?? "") ?? 100
+        let keep = max(0, try next.value(of: TableProperties.metadataPreviousVersionsMax))
         var expired: [String] = []
         if next.metadataLog.count > keep {
             expired = next.metadataLog.prefix(next.metadataLog.count - keep).map(\.metadataFile)
@@ -371,10 +371,10 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     /// After the pointer moved: cache the new metadata and remove expired metadata files.
     private func finishCommit(_ identifier: TableIdentifier, _ next: NextMetadata) async -> Table {
         await cache.put(next.path, next.metadata)
-        if next.metadata.property("write.metadata.delete-after-commit.enabled") == "true" {
+        if (try? next.metadata.value(of: TableProperties.metadataDeleteAfterCommit)) == true {
             try? await io.delete(next.expired)
         }
-        return Table(identifier: identifier, metadata: next.metadata, metadataLocation: next.path, io: io)
+        return Table(identifier: identifier, metadata: next.metadata, metadataLocation: next.path, io: io, catalog: self)
     }
 
     /// Moves the pointer from `expected` to `path`, returning only once `path` is current.

@@ -62,7 +62,7 @@ public struct DataFileReader {
         var footer = reader.metadata
         footer.rowGroups = [footer.rowGroups[g]]
         var stats = DataFile(filePath: "", partition: [], recordCount: footer.rowGroups[0].numRows, fileSizeInBytes: 0)
-        FileMetrics(schema: schema, properties: [("write.metadata.metrics.default", "full")])
+        FileMetrics(schema: schema, mode: .full)
             .apply(footer, parquetSchema: fileSchema, nanCounts: [:], to: &stats)
         return Pruning.fileMayMatch(filter, stats)
     }

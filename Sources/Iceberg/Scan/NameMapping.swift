@@ -32,7 +32,7 @@ public struct NameMapping: Sendable, Hashable {
 
     /// The table's mapping, if it has a valid one.
     public init?(metadata: TableMetadata) {
-        guard let text = metadata.property("schema.name-mapping.default"), let json = try? JSONValue.parse(text),
+        guard let text = try? metadata.value(of: TableProperties.nameMappingDefault), let json = try? JSONValue.parse(text),
               let mapping = try? NameMapping(json: json) else { return nil }
         self = mapping
     }

@@ -257,8 +257,3 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// `v` in decimal with at least `width` digits.
-func zeroPadded(_ v: Int, _ width: Int) -> String {
-    var out = v < 0 ? "-" : ""
-    TemporalValues.pad(abs(v), width, into: &out)
-    return out
-}

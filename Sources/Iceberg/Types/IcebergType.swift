@@ -292,6 +292,8 @@ public enum IcebergError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidValue(row: Int?, field: String, detail: String)
     /// A table uses a feature this SDK does not implement (what, and where).
     case unsupported(String)
+    /// A table property holds text that does not parse as its type.
+    case invalidProperty(key: String, value: String, expected: String)
 
     /// A readable explanation.
     public var description: String {
@@ -302,6 +304,7 @@ public enum IcebergError: Error, Sendable, Equatable, CustomStringConvertible {
             if let row { return "row \(row), field '\(field)': \(detail)" }
             return "field '\(field)': \(detail)"
         case .unsupported(let m): return "unsupported: \(m)"
+        case .invalidProperty(let key, let value, let expected): return "table property '\(key)' is '\(value)', expected \(expected)"
         }
     }
 }

@@ -107,7 +107,7 @@ public struct AddFiles {
                 }
             }
             var file = DataFile(filePath: location, partition: [], recordCount: reader.rowCount, fileSizeInBytes: Int64(input.size))
-            FileMetrics(schema: schema, properties: [("write.metadata.metrics.default", "full")])
+            FileMetrics(schema: schema, mode: .full)
                 .apply(reader.metadata, parquetSchema: parquet, nanCounts: [:], to: &file)
             file.nanValueCounts = [:]
             // Partition tuple from the source columns' bounds.
@@ -129,7 +129,7 @@ public struct AddFiles {
             }
             file.partition = partition
             // Bounds stay truncated per the table's metrics mode.
-            let truncated = FileMetrics(schema: schema, properties: metadata.properties)
+            let truncated = try FileMetrics(schema: schema, properties: metadata.properties)
             for (id, lo) in file.lowerBounds {
                 guard let type = schema.type(ofFieldId: id), let l = Literal.deserialize(lo, as: type),
                       let h = file.upperBounds[id].flatMap({ Literal.deserialize($0, as: type) }) else { continue }

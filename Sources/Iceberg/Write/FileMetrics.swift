@@ -55,13 +55,38 @@ extension Schema {
 /// sizes, and lower/upper bounds for leaves outside lists and maps (truncated per mode).
 struct FileMetrics: Sendable {
     let schema: Schema
-    let properties: [(String, String)]
+    /// The mode of columns without their own setting.
+    let defaultMode: MetricsMode
+    /// Modes set per column (`write.metadata.metrics.column.<name>`), by column name.
+    let columnModes: [String: MetricsMode]
 
-    func mode(for columnName: String) -> MetricsMode {
-        if let v = properties.last(where: { $0.0 == "write.metadata.metrics.column.\(columnName)" })?.1, let m = MetricsMode(v) { return m }
-        if let v = properties.last(where: { $0.0 == "write.metadata.metrics.default" })?.1, let m = MetricsMode(v) { return m }
-        return .truncate(16)
+    /// Metrics in one mode for every column.
+    init(schema: Schema, mode: MetricsMode) {
+        self.schema = schema
+        defaultMode = mode
+        columnModes = [:]
     }
+
+    /// Metrics as a table's `write.metadata.metrics.*` properties ask; throws
+    /// `IcebergError.invalidProperty` for a mode that does not parse.
+    init(schema: Schema, properties: [(String, String)]) throws {
+        func mode(_ key: String, _ text: String) throws -> MetricsMode {
+            guard let m = MetricsMode(text) else {
+                throw IcebergError.invalidProperty(key: key, value: text, expected: "none, counts, truncate(N) or full")
+            }
+            return m
+        }
+        self.schema = schema
+        let defaultKey = TableProperties.metricsDefault
+        defaultMode = try mode(defaultKey.key, try defaultKey.value(in: properties))
+        var columns: [String: MetricsMode] = [:]
+        for (key, text) in properties where key.hasPrefix(TableProperties.metricsColumnPrefix) {
+            columns[String(key.dropFirst(TableProperties.metricsColumnPrefix.count))] = try mode(key, text)
+        }
+        columnModes = columns
+    }
+
+    func mode(for columnName: String) -> MetricsMode { columnModes[columnName] ?? defaultMode }
 
     func apply(_ footer: FileMetaData, parquetSchema: ParquetSchema, nanCounts: [Int: Int64], to file: inout DataFile) {
         var lower: [Int: Literal] = [:], upper: [Int: Literal] = [:]

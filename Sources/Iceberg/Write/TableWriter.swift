@@ -44,29 +44,30 @@ public struct TableWriter {
         }
         sourcePaths = spec.fields.map { (metadata.currentSchema.columnName(id: $0.sourceId) ?? "").split(separator: ".").map(String.init) }
         self.io = io
-        let base = metadata.property("write.data.path") ?? (metadata.location.hasSuffix("/") ? String(metadata.location.dropLast()) : metadata.location) + "/data"
+        let base = try metadata.value(of: TableProperties.writeDataPath)
+            ?? (metadata.location.hasSuffix("/") ? String(metadata.location.dropLast()) : metadata.location) + "/data"
         dataLocation = base
         options = try TableWriter.parquetOptions(metadata)
-        targetFileSize = Int(metadata.property("write.target-file-size-bytes") ?? "") ?? 512 << 20
-        metrics = FileMetrics(schema: schema, properties: metadata.properties)
+        targetFileSize = try metadata.value(of: TableProperties.writeTargetFileSizeBytes)
+        metrics = try FileMetrics(schema: schema, properties: metadata.properties)
         parquetSchema = try schema.parquetSchema()
     }
 
     /// Parquet settings from the table's `write.parquet.*` properties (codec default zstd).
     public static func parquetOptions(_ metadata: TableMetadata) throws -> ParquetWriterOptions {
         var o = ParquetWriterOptions()
-        let level = metadata.property("write.parquet.compression-level").flatMap { Int32($0) }
-        switch (metadata.property("write.parquet.compression-codec") ?? "zstd").lowercased() {
+        let level = try metadata.value(of: TableProperties.parquetCompressionLevel).map { Int32(clamping: $0) }
+        let codec = TableProperties.parquetCompressionCodec
+        switch try metadata.value(of: codec).lowercased() {
         case "zstd": o.compression = .zstd(level: level ?? 1)
         case "snappy": o.compression = .snappy
         case "gzip": o.compression = .gzip(level: level ?? 6)
         case "uncompressed", "none": o.compression = .uncompressed
-        case let other: throw IcebergError.invalidValue(row: nil, field: "write.parquet.compression-codec", detail: "unsupported codec '\(other)'")
+        case let other: throw IcebergError.invalidProperty(key: codec.key, value: other, expected: "zstd, snappy, gzip or uncompressed")
         }
-        if let v = metadata.property("write.parquet.row-group-size-bytes").flatMap(Int.init) { o.rowGroupBytes = v }
-        if let v = metadata.property("write.parquet.page-size-bytes").flatMap(Int.init) { o.dataPageSize = v }
-        if let v = metadata.property("write.parquet.dict-size-bytes").flatMap(Int.init) { o.dictionaryPageSizeLimit = v }
-        if let v = metadata.property("write.parquet.page-row-limit").flatMap(Int.init) { o.rowGroupRows = max(o.rowGroupRows, v) }
+        if let v = try metadata.value(of: TableProperties.parquetRowGroupSizeBytes) { o.rowGroupBytes = v }
+        if let v = try metadata.value(of: TableProperties.parquetPageSizeBytes) { o.dataPageSize = v }
+        if let v = try metadata.value(of: TableProperties.parquetDictSizeBytes) { o.dictionaryPageSizeLimit = v }
         o.keyValueMetadata = [KeyValue(key: "iceberg.schema", value: metadata.currentSchema.json.serialized())]
         o.createdBy = "swift-iceberg 0.1.0"
         return o

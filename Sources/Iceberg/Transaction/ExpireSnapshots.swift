@@ -10,15 +10,12 @@
 ///   `history.expire.max-snapshot-age-ms`, 5 days);
 /// - snapshots outside every branch's history that are newer than `olderThanMs`.
 ///
-/// `snapshotIds` expire explicitly (never a ref's own snapshot). The metadata commit is
-/// retried on conflicts per `commit.retry.*`, recomputed on the refreshed table. After it
-/// lands, manifest lists of expired snapshots, manifests no kept snapshot lists, and data and
-/// delete files no kept manifest holds as live are deleted (unless `deleteFiles` is false).
-public struct ExpireSnapshots {
-    /// The catalog to commit through.
-    public let catalog: Catalog
-    /// The table.
-    public let identifier: TableIdentifier
+/// `snapshotIds` expire explicitly (never a ref's own snapshot). After a lost race the
+/// expiration is planned again on the refreshed table, and every ref it keeps must still point
+/// where it did. After the commit lands, manifest lists of expired snapshots, manifests no
+/// kept snapshot lists, and data and delete files no kept manifest holds as live are deleted
+/// (unless `deleteFiles` is false).
+public struct ExpireSnapshots: TableAction {
     /// Snapshots older than this (ms since the epoch) may expire; nil: now minus the table's
     /// `history.expire.max-snapshot-age-ms`.
     public var olderThanMs: Int64?
@@ -29,10 +26,20 @@ public struct ExpireSnapshots {
     /// Whether files reachable only from expired snapshots are deleted.
     public var deleteFiles = true
 
-    /// Prepares an expiration with the table's defaults.
-    public init(catalog: Catalog, identifier: TableIdentifier) {
-        self.catalog = catalog
-        self.identifier = identifier
+    /// The time the retention rules are evaluated at (ms since the epoch); nil: now.
+    public var now: Int64?
+    /// What the expiration removed (complete once the transaction has landed).
+    public private(set) var result = Result()
+    /// The metadata the committed plan was made on (to find the files only it reached).
+    private var planned: TableMetadata?
+
+    /// An expiration with the given settings; nil settings take the table's defaults.
+    public init(olderThanMs: Int64? = nil, retainLast: Int? = nil, snapshotIds: Set<Int64> = [], deleteFiles: Bool = true, now: Int64? = nil) {
+        self.olderThanMs = olderThanMs
+        self.retainLast = retainLast
+        self.snapshotIds = snapshotIds
+        self.deleteFiles = deleteFiles
+        self.now = now
     }
 
     /// What an expiration removed.
@@ -51,16 +58,19 @@ public struct ExpireSnapshots {
         public var deletedDeleteFiles = 0
         /// Files that could not be deleted (left for an orphan-file cleanup).
         public var failedDeletes: [String] = []
+        /// Why the files of expired snapshots could not be listed, if they could not (the
+        /// metadata change has landed all the same).
+        public var cleanupError: String?
     }
 
-    /// The snapshots and refs an expiration at `now` (ms since the epoch; default the current
-    /// time) would remove from `metadata`.
+    /// The snapshots and refs an expiration at `now` (ms since the epoch; default `self.now`,
+    /// else the current time) would remove from `metadata`.
     public func plan(_ metadata: TableMetadata, now: Int64? = nil) throws -> (snapshotIds: [Int64], refs: [String]) {
-        let now = now ?? nowMs()
+        let now = now ?? self.now ?? WallClock.nowMs()
         let m = metadata
-        let defaultMaxAge = Int64(m.property("history.expire.max-snapshot-age-ms") ?? "") ?? 432_000_000
-        let defaultMinKeep = retainLast ?? Int(m.property("history.expire.min-snapshots-to-keep") ?? "") ?? 1
-        let defaultMaxRefAge = Int64(m.property("history.expire.max-ref-age-ms") ?? "") ?? Int64.max
+        let defaultMaxAge = try m.value(of: TableProperties.maxSnapshotAgeMs)
+        let defaultMinKeep = try retainLast ?? m.value(of: TableProperties.minSnapshotsToKeep)
+        let defaultMaxRefAge = try m.value(of: TableProperties.maxRefAgeMs)
         let cutoff = olderThanMs ?? now - defaultMaxAge
         let byId = Dictionary(m.snapshots.map { ($0.snapshotId, $0) }, uniquingKeysWith: { a, _ in a })
 
@@ -75,7 +85,7 @@ public struct ExpireSnapshots {
             }
         }
         for id in snapshotIds.sorted() {
-            guard byId[id] != nil else { throw CatalogError.invalidArgument("snapshot \(id) is not in table \(identifier)") }
+            guard byId[id] != nil else { throw CatalogError.invalidArgument("snapshot \(id) is not in the table") }
             let heads = keptRefs.filter { $0.1.snapshotId == id }.map(\.0).sorted()
             if !heads.isEmpty {
                 throw CatalogError.invalidArgument("snapshot \(id) cannot expire: it is the current snapshot of \(heads.joined(separator: ", "))")
@@ -120,40 +130,30 @@ public struct ExpireSnapshots {
         return (expired, removedRefs.sorted())
     }
 
-    /// Expires snapshots as of `now` (default the current time) and deletes the files only
-    /// they reached. Returns what was removed; nothing is committed when nothing expires.
-    @discardableResult
-    public func commit(now: Int64? = nil) async throws -> Result {
-        var table = try await catalog.loadTable(identifier)
-        let retry = CommitRetryPolicy(table.metadata)
-        var attempt = 0
-        while true {
-            attempt += 1
-            let base = table
-            let (expired, refs) = try plan(base.metadata, now: now)
-            guard !expired.isEmpty || !refs.isEmpty else { return Result() }
-            var requirements: [TableRequirement] = [.assertTableUUID(base.metadata.tableUUID)]
-            for (name, ref) in base.metadata.refs where !refs.contains(name) {
-                requirements.append(.assertRefSnapshotId(ref: name, snapshotId: ref.snapshotId))
-            }
-            var updates: [TableUpdate] = refs.map { .removeSnapshotRef($0) }
-            if !expired.isEmpty { updates.append(.removeSnapshots(expired)) }
-            let committed: Table
-            do {
-                committed = try await catalog.commitTable(identifier, requirements: requirements, updates: updates)
-            } catch let CatalogError.commitConflict(message) {
-                guard retry.mayRetry(after: attempt) else {
-                    throw CatalogError.commitConflict("\(message) (gave up after \(attempt) attempts)")
-                }
-                try await retry.wait(after: attempt)
-                table = try await catalog.loadTable(identifier)
-                continue
-            }
-            var result = Result(expiredSnapshotIds: expired, removedRefs: refs)
-            if deleteFiles {
-                try await deleteUnreachableFiles(before: base.metadata, after: committed.metadata, io: committed.io, into: &result)
-            }
-            return result
+    /// Records the removal of the planned snapshots and refs; requires every kept ref to
+    /// still point where it did when planned.
+    public mutating func apply(to changes: inout PendingChanges) async throws {
+        result = Result()
+        planned = nil
+        let m = changes.metadata
+        let (expired, refs) = try plan(m)
+        guard !expired.isEmpty || !refs.isEmpty else { return }
+        for (name, _) in m.refs where !refs.contains(name) {
+            if let ref = changes.base.metadata.ref(name) { changes.require(.assertRefSnapshotId(ref: name, snapshotId: ref.snapshotId)) }
+        }
+        for name in refs { try changes.apply(.removeSnapshotRef(name)) }
+        if !expired.isEmpty { try changes.apply(.removeSnapshots(expired)) }
+        result = Result(expiredSnapshotIds: expired, removedRefs: refs)
+        planned = m
+    }
+
+    /// Deletes the files only the expired snapshots reached (unless `deleteFiles` is false).
+    public mutating func finish(committed: Table) async {
+        guard deleteFiles, let before = planned else { return }
+        do {
+            try await deleteUnreachableFiles(before: before, after: committed.metadata, io: committed.io, into: &result)
+        } catch {
+            result.cleanupError = "\(error)"
         }
     }
 

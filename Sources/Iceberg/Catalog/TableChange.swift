@@ -298,6 +298,9 @@ public enum CatalogError: Error, Sendable, Equatable, CustomStringConvertible {
     case commitConflict(String)
     /// The commit itself is invalid.
     case invalidCommit(String)
+    /// A transaction's action no longer applies to the refreshed table (what changed, and
+    /// why it matters); not retried.
+    case validationFailed(String)
     /// The outcome of a commit is unknown (never clean up files then).
     case commitStateUnknown(String)
     /// A bad identifier or argument.
@@ -317,6 +320,7 @@ public enum CatalogError: Error, Sendable, Equatable, CustomStringConvertible {
         case .namespaceNotEmpty(let n): return "namespace is not empty: \(n)"
         case .commitConflict(let m): return "commit conflict: \(m)"
         case .invalidCommit(let m): return "invalid commit: \(m)"
+        case .validationFailed(let m): return "validation failed: \(m)"
         case .commitStateUnknown(let m): return "commit state unknown: \(m)"
         case .invalidArgument(let m): return m
         case .storage(let m): return "catalog storage error: \(m)"

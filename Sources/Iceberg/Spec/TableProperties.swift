@@ -1,0 +1,200 @@
+/// A table property this SDK reads: its key, its default and what it means.
+///
+/// Every property key the SDK reads is declared once, in `TableProperties`; code reads a
+/// value with `TableMetadata.value(of:)`, which parses it and falls back to the default.
+public struct TableProperty<Value: Sendable>: Sendable {
+    /// The key in the table's `properties`.
+    public let key: String
+    /// The value when the table does not set the key.
+    public let defaultValue: Value
+    /// The default as documented (docs/iceberg.md's property table).
+    public let defaultText: String
+    /// What the property controls, in one line.
+    public let meaning: String
+    let parse: @Sendable (String) -> Value?
+    let expected: String
+
+    init(_ key: String, default defaultValue: Value, defaultText: String, expected: String, meaning: String,
+         parse: @escaping @Sendable (String) -> Value?) {
+        self.key = key
+        self.defaultValue = defaultValue
+        self.defaultText = defaultText
+        self.meaning = meaning
+        self.parse = parse
+        self.expected = expected
+    }
+
+    /// The value of this property in `properties` (the last entry wins), or the default.
+    /// Throws `IcebergError.invalidProperty` when the text does not parse.
+    public func value(in properties: [(String, String)]) throws -> Value {
+        guard let text = properties.last(where: { $0.0 == key })?.1 else { return defaultValue }
+        guard let v = parse(text) else { throw IcebergError.invalidProperty(key: key, value: text, expected: expected) }
+        return v
+    }
+
+    /// The documented form of this property (for listings such as the docs table).
+    public var description: TablePropertyDescription {
+        TablePropertyDescription(key: key, defaultText: defaultText, meaning: meaning)
+    }
+}
+
+/// A property's key, documented default and meaning, independent of its value type.
+public struct TablePropertyDescription: Sendable, Hashable {
+    /// The key.
+    public var key: String
+    /// The default as documented.
+    public var defaultText: String
+    /// What it controls.
+    public var meaning: String
+}
+
+extension TableProperty where Value == Int {
+    init(_ key: String, default value: Int, _ meaning: String, text: String? = nil) {
+        self.init(key, default: value, defaultText: text ?? String(value), expected: "an integer", meaning: meaning) { Int($0) }
+    }
+}
+
+extension TableProperty where Value == Int64 {
+    init(_ key: String, default value: Int64, _ meaning: String, text: String? = nil) {
+        self.init(key, default: value, defaultText: text ?? String(value), expected: "an integer", meaning: meaning) { Int64($0) }
+    }
+}
+
+extension TableProperty where Value == Bool {
+    init(_ key: String, default value: Bool, _ meaning: String) {
+        self.init(key, default: value, defaultText: String(value), expected: "true or false", meaning: meaning) { text in
+            switch text.lowercased() {
+            case "true": return true
+            case "false": return false
+            default: return nil
+            }
+        }
+    }
+}
+
+extension TableProperty where Value == String? {
+    init(_ key: String, _ meaning: String, defaultText: String) {
+        self.init(key, default: nil, defaultText: defaultText, expected: "text", meaning: meaning) { $0 }
+    }
+}
+
+extension TableProperty where Value == String {
+    init(_ key: String, default value: String, _ meaning: String) {
+        self.init(key, default: value, defaultText: value, expected: "text", meaning: meaning) { $0 }
+    }
+}
+
+extension TableProperty where Value == Int? {
+    init(_ key: String, optionalInt meaning: String, defaultText: String) {
+        self.init(key, default: nil, defaultText: defaultText, expected: "an integer", meaning: meaning) { Int($0) }
+    }
+}
+
+/// The table properties this SDK reads (the keys Java's `TableProperties` uses for the same
+/// settings), each with its default and meaning. No other file of the SDK names a key.
+public enum TableProperties {
+    // MARK: Commits
+
+    /// `commit.retry.num-retries`.
+    public static let commitNumRetries = TableProperty<Int>(
+        "commit.retry.num-retries", default: 4,
+        "retries after a conflict whose cause does not show progress by another writer (conflicts with commits that landed meanwhile retry until the total timeout)")
+    /// `commit.retry.min-wait-ms`.
+    public static let commitMinRetryWaitMs = TableProperty<Int>(
+        "commit.retry.min-wait-ms", default: 100, "shortest wait before a retry, in ms; waits double per attempt, jittered")
+    /// `commit.retry.max-wait-ms`.
+    public static let commitMaxRetryWaitMs = TableProperty<Int>(
+        "commit.retry.max-wait-ms", default: 60_000, "longest wait before a retry, in ms")
+    /// `commit.retry.total-timeout-ms`.
+    public static let commitTotalRetryTimeMs = TableProperty<Int64>(
+        "commit.retry.total-timeout-ms", default: 1_800_000, "time after which a commit stops retrying, in ms")
+    /// `commit.manifest-merge.enabled`.
+    public static let manifestMergeEnabled = TableProperty<Bool>(
+        "commit.manifest-merge.enabled", default: true, "whether appends merge small manifests")
+    /// `commit.manifest.min-count-to-merge`.
+    public static let manifestMinMergeCount = TableProperty<Int>(
+        "commit.manifest.min-count-to-merge", default: 100, "manifests of one spec below the target size that trigger a merge")
+    /// `commit.manifest.target-size-bytes`.
+    public static let manifestTargetSizeBytes = TableProperty<Int64>(
+        "commit.manifest.target-size-bytes", default: 8 << 20, "manifests at least this large are not merged", text: "8388608")
+
+    // MARK: Metadata files
+
+    /// `write.metadata.previous-versions-max`.
+    public static let metadataPreviousVersionsMax = TableProperty<Int>(
+        "write.metadata.previous-versions-max", default: 100, "earlier metadata files kept in the metadata log")
+    /// `write.metadata.delete-after-commit.enabled`.
+    public static let metadataDeleteAfterCommit = TableProperty<Bool>(
+        "write.metadata.delete-after-commit.enabled", default: false, "whether metadata files dropped from the log are deleted")
+
+    // MARK: Data files
+
+    /// `write.data.path`.
+    public static let writeDataPath = TableProperty<String?>(
+        "write.data.path", "where new data files are written", defaultText: "table location + /data")
+    /// `write.target-file-size-bytes`.
+    public static let writeTargetFileSizeBytes = TableProperty<Int>(
+        "write.target-file-size-bytes", default: 512 << 20, "size at which a data file is closed and the next begins", text: "536870912")
+    /// `write.parquet.compression-codec`.
+    public static let parquetCompressionCodec = TableProperty<String>(
+        "write.parquet.compression-codec", default: "zstd", "Parquet codec of new data files: zstd, snappy, gzip, uncompressed")
+    /// `write.parquet.compression-level`.
+    public static let parquetCompressionLevel = TableProperty<Int?>(
+        "write.parquet.compression-level", optionalInt: "codec level (zstd, gzip)", defaultText: "zstd 1, gzip 6")
+    /// `write.parquet.row-group-size-bytes`.
+    public static let parquetRowGroupSizeBytes = TableProperty<Int?>(
+        "write.parquet.row-group-size-bytes", optionalInt: "uncompressed size at which a row group is closed", defaultText: "134217728")
+    /// `write.parquet.page-size-bytes`.
+    public static let parquetPageSizeBytes = TableProperty<Int?>(
+        "write.parquet.page-size-bytes", optionalInt: "size at which a data page is closed", defaultText: "1048576")
+    /// `write.parquet.dict-size-bytes`.
+    public static let parquetDictSizeBytes = TableProperty<Int?>(
+        "write.parquet.dict-size-bytes", optionalInt: "dictionary size above which a column falls back to plain encoding", defaultText: "1048576")
+    /// `write.metadata.metrics.default`.
+    public static let metricsDefault = TableProperty<String>(
+        "write.metadata.metrics.default", default: "truncate(16)", "column metrics kept in manifests: none, counts, truncate(N), full")
+    /// `write.metadata.metrics.column.<name>`: the metrics mode of one column.
+    public static func metricsColumn(_ column: String) -> TableProperty<String?> {
+        TableProperty<String?>("\(metricsColumnPrefix)\(column)", "metrics mode of one column", defaultText: "write.metadata.metrics.default")
+    }
+    /// The prefix of the per-column metrics keys.
+    public static let metricsColumnPrefix = "write.metadata.metrics.column."
+
+    // MARK: Snapshot retention
+
+    /// `history.expire.max-snapshot-age-ms`.
+    public static let maxSnapshotAgeMs = TableProperty<Int64>(
+        "history.expire.max-snapshot-age-ms", default: 432_000_000, "age after which snapshot expiration may remove a snapshot (5 days)")
+    /// `history.expire.min-snapshots-to-keep`.
+    public static let minSnapshotsToKeep = TableProperty<Int>(
+        "history.expire.min-snapshots-to-keep", default: 1, "ancestors of each branch that snapshot expiration keeps")
+    /// `history.expire.max-ref-age-ms`.
+    public static let maxRefAgeMs = TableProperty<Int64>(
+        "history.expire.max-ref-age-ms", default: Int64.max, "age after which expiration removes a branch or tag other than main", text: "unlimited")
+
+    // MARK: Reading
+
+    /// `schema.name-mapping.default`.
+    public static let nameMappingDefault = TableProperty<String?>(
+        "schema.name-mapping.default", "JSON name mapping for data files without field ids", defaultText: "none")
+
+    /// Every property above, in the order docs/iceberg.md lists them.
+    public static let all: [TablePropertyDescription] = [
+        commitNumRetries.description, commitMinRetryWaitMs.description, commitMaxRetryWaitMs.description,
+        commitTotalRetryTimeMs.description, manifestMergeEnabled.description, manifestMinMergeCount.description,
+        manifestTargetSizeBytes.description, metadataPreviousVersionsMax.description, metadataDeleteAfterCommit.description,
+        writeDataPath.description, writeTargetFileSizeBytes.description, parquetCompressionCodec.description,
+        parquetCompressionLevel.description, parquetRowGroupSizeBytes.description, parquetPageSizeBytes.description,
+        parquetDictSizeBytes.description, metricsDefault.description,
+        metricsColumn("<name>").description, maxSnapshotAgeMs.description, minSnapshotsToKeep.description,
+        maxRefAgeMs.description, nameMappingDefault.description,
+    ]
+}
+
+extension TableMetadata {
+    /// The value of a table property (its default when unset); throws
+    /// `IcebergError.invalidProperty` naming the key when the set text does not parse.
+    public func value<Value>(of property: TableProperty<Value>) throws -> Value {
+        try property.value(in: properties)
+    }
+}

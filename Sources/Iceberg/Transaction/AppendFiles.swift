@@ -1,0 +1,73 @@
+/// Adds data files to a branch as a new `append` snapshot (Java's `MergeAppend`).
+///
+/// The files go into one new manifest. From format v2 on its entries inherit snapshot id
+/// and sequence numbers, so it is written once and reused by every attempt; v1 writes it per
+/// attempt. The parent's manifests are carried over, and small ones are merged once a spec
+/// has `commit.manifest.min-count-to-merge` of them. Appends never conflict with other
+/// appends: on a lost race the snapshot is simply rebuilt on the refreshed branch.
+public struct AppendFiles: TableAction {
+    /// The data files to add (written for the table's current schema and default spec).
+    public let files: [DataFile]
+    /// The branch the snapshot is committed to.
+    public let branch: String
+    private var reusableManifest: SnapshotProducer.WrittenManifest?
+
+    /// Appends `files` to `branch`.
+    public init(_ files: [DataFile], branch: String = "main") {
+        self.files = files
+        self.branch = branch
+    }
+
+    /// Builds the append snapshot on the current state of the branch.
+    public mutating func apply(to changes: inout PendingChanges) async throws {
+        var producer = SnapshotProducer(changes, branch: branch)
+        if changes.metadata.formatVersion >= 2, !files.isEmpty {
+            if reusableManifest == nil {
+                reusableManifest = try await SnapshotProducer.writeAddedManifest(files, snapshotId: nil, into: &changes, reusedAcrossAttempts: true)
+            }
+            if let manifest = reusableManifest { try producer.add(files, through: manifest) }
+        } else {
+            try await producer.add(files, into: &changes)
+        }
+        try await producer.commit(operation: "append", mergeManifests: true, into: &changes)
+    }
+}
+
+/// Writes rows into new data files for the table as the transaction sees it, then appends
+/// them like `AppendFiles`. The files are written once and reused by later attempts unless
+/// the schema or default spec changed meanwhile; then they are written again.
+struct AppendRows: TableAction {
+    /// Feeds the rows to a writer.
+    let write: @Sendable (inout TableWriter) async throws -> Void
+    let branch: String
+    private var written: (schema: Schema, spec: PartitionSpec, append: AppendFiles)?
+
+    init(branch: String, write: @escaping @Sendable (inout TableWriter) async throws -> Void) {
+        self.branch = branch
+        self.write = write
+    }
+
+    mutating func apply(to changes: inout PendingChanges) async throws {
+        let m = changes.metadata
+        if let w = written, w.schema != m.currentSchema || w.spec != m.defaultSpec {
+            try? await changes.io.delete(w.append.files.map(\.filePath))
+            written = nil
+        }
+        if written == nil {
+            var writer = try TableWriter(metadata: m, io: changes.io)
+            let files: [DataFile]
+            do {
+                try await write(&writer)
+                files = try await writer.finish()
+            } catch {
+                await writer.abort()
+                throw error
+            }
+            changes.track(files.map(\.filePath), reusedAcrossAttempts: true)
+            written = (m.currentSchema, m.defaultSpec, AppendFiles(files, branch: branch))
+        }
+        guard var append = written?.append else { return }
+        try await append.apply(to: &changes)
+        written?.append = append
+    }
+}

@@ -1,0 +1,126 @@
+/// Changes to one table that land together, as one metadata commit (Java's `Transaction`).
+///
+/// Add actions (`appendFiles`, `append`, `delete(where:)`, `expireSnapshots`,
+/// `setProperties`, or any `TableAction`), then `commit()`. Each action sees the table as the
+/// earlier ones left it, so a transaction can change a setting and then append under it.
+///
+/// `commit()` is the SDK's one retry loop. Each attempt applies every action to the table as
+/// the catalog holds it and sends the resulting updates with the requirements they need
+/// (`UpdateRequirements`). When another commit landed first, the loop waits (jittered
+/// exponential backoff per `commit.retry.*`), refreshes the table and applies the actions
+/// again; an action whose precondition no longer holds fails the transaction with
+/// `CatalogError.validationFailed` instead. Files an attempt wrote are deleted when it loses;
+/// files reused across attempts and data files the transaction wrote are deleted when the
+/// transaction fails; nothing is deleted when the outcome is unknown
+/// (`CatalogError.commitStateUnknown`).
+public struct Transaction: Sendable {
+    /// The table as it was when the transaction began.
+    public let table: Table
+    /// The actions, in the order they apply.
+    public private(set) var actions: [any TableAction] = []
+
+    /// Starts a transaction on `table` (loaded from a catalog).
+    public init(_ table: Table) {
+        self.table = table
+    }
+
+    /// Adds an action; it applies after the ones added before it.
+    public mutating func add(_ action: some TableAction) {
+        actions.append(action)
+    }
+
+    /// Commits every action as one metadata change and returns the table after it (the
+    /// table unchanged when no action had anything to change).
+    @discardableResult
+    public func commit() async throws -> Table {
+        try await commitReturningActions().table
+    }
+
+    /// Commits and returns the actions as they were applied in the attempt that landed (with
+    /// their results).
+    public func commitReturningActions() async throws -> (table: Table, actions: [any TableAction]) {
+        guard let catalog = table.catalog else {
+            throw CatalogError.invalidArgument("table \(table.identifier) has no catalog to commit to (load it through a Catalog)")
+        }
+        let policy = try CommitRetryPolicy(table.metadata)
+        let io = table.io
+        var actions = self.actions
+        var base = table
+        var reused: [String] = []
+        var attempt = 0, stalled = 0
+        func discard(_ paths: [String]) async { try? await io.delete(paths) }
+        while true {
+            attempt += 1
+            var changes = PendingChanges(base: base, startingMetadata: table.metadata, attempt: attempt)
+            do {
+                for i in actions.indices { try await actions[i].apply(to: &changes) }
+            } catch {
+                await discard(changes.attemptFiles + Self.adding(changes.reusedFiles, to: reused))
+                throw error
+            }
+            reused = Self.adding(changes.reusedFiles, to: reused)
+            guard !changes.updates.isEmpty else {
+                await discard(changes.attemptFiles + reused)
+                return (base, actions)
+            }
+            let requirements = UpdateRequirements.forUpdates(changes.updates, base: base.metadata, extra: changes.extraRequirements)
+            do {
+                var committed = try await catalog.commitTable(base.identifier, requirements: requirements, updates: changes.updates)
+                if committed.catalog == nil { committed.catalog = catalog }
+                for i in actions.indices { await actions[i].finish(committed: committed) }
+                return (committed, actions)
+            } catch CatalogError.commitConflict(let message) {
+                await discard(changes.attemptFiles)
+                do {
+                    let refreshed = try await catalog.loadTable(base.identifier)
+                    if refreshed.metadataLocation == base.metadataLocation { stalled += 1 }
+                    guard policy.mayRetry(stalledConflicts: stalled) else {
+                        throw CatalogError.commitConflict("\(message) (gave up after \(attempt) attempts)")
+                    }
+                    try await policy.wait(after: attempt)
+                    base = try await catalog.loadTable(base.identifier)
+                } catch {
+                    await discard(reused)
+                    throw error
+                }
+            } catch let error as CatalogError {
+                if case .commitStateUnknown = error { throw error }
+                await discard(changes.attemptFiles + reused)
+                throw error
+            } catch {
+                await discard(changes.attemptFiles + reused)
+                throw error
+            }
+        }
+    }
+
+    private static func adding(_ paths: [String], to list: [String]) -> [String] {
+        var out = list
+        for p in paths where !out.contains(p) { out.append(p) }
+        return out
+    }
+}
+
+/// Sets and removes table properties (Java's `UpdateProperties`).
+public struct UpdateProperties: TableAction {
+    /// Keys and values to set.
+    public let updates: [(String, String)]
+    /// Keys to remove.
+    public let removals: [String]
+
+    /// Sets `updates` and removes `removals`; a key may not be in both.
+    public init(set updates: [(String, String)] = [], remove removals: [String] = []) {
+        self.updates = updates
+        self.removals = removals
+    }
+
+    /// Records the property updates.
+    public func apply(to changes: inout PendingChanges) async throws {
+        let both = Set(updates.map(\.0)).intersection(removals)
+        guard both.isEmpty else {
+            throw CatalogError.invalidArgument("properties both set and removed: \(both.sorted().joined(separator: ", "))")
+        }
+        if !updates.isEmpty { try changes.apply(.setProperties(updates)) }
+        if !removals.isEmpty { try changes.apply(.removeProperties(removals)) }
+    }
+}
