@@ -1,0 +1,215 @@
+import Foundation
+import JSONSupport
+import XCTest
+@testable import Iceberg
+import Parquet
+
+/// The one commit loop: several actions land as one metadata change, lost races retry until
+/// they land, failures remove what the transaction wrote, unknown outcomes keep it.
+final class TransactionTests: XCTestCase {
+    struct Row: Codable, Sendable, Equatable { var id: Int64; var name: String? }
+    static let schema = try! Schema(fields: [.required(1, "id", .long), .optional(2, "name", .string)])
+
+    private func makeTable(properties: [(String, String)] = []) async throws -> (InMemoryCatalog, Table, URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("txn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let catalog = InMemoryCatalog(name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
+        try await catalog.createNamespace(Namespace(["t"]), properties: [])
+        let id = TableIdentifier(namespace: Namespace(["t"]), name: "rows")
+        _ = try await catalog.createTable(id, TableCreation(schema: Self.schema, spec: try SpecParsing.partitionSpec("bucket(4,id)", schema: Self.schema),
+                                                            properties: properties))
+        return (catalog, try await catalog.loadTable("t.rows"), dir)
+    }
+
+    private func files(under dir: URL) -> Set<String> {
+        var out: Set<String> = []
+        let walker = FileManager.default.enumerator(atPath: dir.path)
+        while let p = walker?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(p).path, isDirectory: &isDirectory), !isDirectory.boolValue { out.insert(p) }
+        }
+        return out
+    }
+
+    func testActionsLandAsOneMetadataChangeAndSeeEachOther() async throws {
+        var (_, table, _) = try await makeTable()
+        let before = table.metadata.metadataLog.count
+        var txn = table.newTransaction()
+        txn.updateProperties(set: [(TableProperties.parquetCompressionCodec.key, "snappy")])
+        txn.append([Row(id: 1, name: "a"), Row(id: 2, name: nil), Row(id: 3, name: "c")])
+        table = try await txn.commit()
+        XCTAssertEqual(table.metadata.metadataLog.count, before + 1, "one new metadata file for both actions")
+        XCTAssertEqual(table.metadata.property(TableProperties.parquetCompressionCodec.key), "snappy")
+        XCTAssertEqual(table.metadata.snapshots.count, 1)
+        XCTAssertEqual(table.currentSnapshot?.summary("added-records"), "3")
+        let tasks = try await table.scan().planFiles()
+        XCTAssertFalse(tasks.isEmpty)
+        for task in tasks {
+            let reader = try ParquetReader(path: task.file.filePath)
+            XCTAssertEqual(reader.metadata.rowGroups.first?.columns.first?.metaData?.codec, .snappy,
+                           "the append used the codec the earlier action set")
+        }
+        let rows = try await table.scan(columns: ["id", "name"]).batches().reduce(into: [Row]()) { $0 += try $1.rows(as: Row.self) }
+        XCTAssertEqual(rows.sorted { $0.id < $1.id }, [Row(id: 1, name: "a"), Row(id: 2, name: nil), Row(id: 3, name: "c")])
+    }
+
+    func testAppendsRacingInOneProcessAllLand() async throws {
+        let (catalog, start, _) = try await makeTable()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<8 {
+                group.addTask {
+                    var table = start
+                    for k in 0..<5 { try await table.append([Row(id: Int64(w * 100 + k), name: "w\(w)")]) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let table = try await catalog.loadTable("t.rows")
+        XCTAssertEqual(table.metadata.snapshots.count, 40)
+        XCTAssertEqual(table.currentSnapshot?.summary("total-records"), "40")
+        let ids = try await table.scan().rows().compactMap { $0["id"]?.intValue }
+        XCTAssertEqual(ids.sorted(), (0..<8).flatMap { w in (0..<5).map { Int64(w * 100 + $0) } }.sorted())
+    }
+
+    func testConflictsWithoutProgressGiveUpAndRemoveEveryFileWritten() async throws {
+        let (catalog, table, dir) = try await makeTable(properties: [(TableProperties.commitNumRetries.key, "2"),
+                                                                     (TableProperties.commitMinRetryWaitMs.key, "1")])
+        let before = files(under: dir)
+        let failing = FailingCatalog(inner: catalog, failure: .commitConflict("injected conflict"))
+        var handle = table
+        handle.catalog = failing
+        do {
+            try await handle.append([Row(id: 1, name: "x")])
+            XCTFail("the commit cannot land")
+        } catch CatalogError.commitConflict(let message) {
+            XCTAssertTrue(message.contains("gave up after 3 attempts"), message)
+        }
+        let attempts = await failing.attempts
+        XCTAssertEqual(attempts, 3, "num-retries 2: three attempts")
+        XCTAssertEqual(files(under: dir), before, "data files, manifests and manifest lists of every attempt are removed")
+        let reloaded = try await catalog.loadTable("t.rows")
+        XCTAssertNil(reloaded.currentSnapshot)
+    }
+
+    func testUnknownOutcomeKeepsTheFiles() async throws {
+        let (catalog, table, dir) = try await makeTable()
+        let before = files(under: dir)
+        let failing = FailingCatalog(inner: catalog, failure: .commitStateUnknown("injected: connection reset"))
+        var handle = table
+        handle.catalog = failing
+        do {
+            try await handle.append([Row(id: 1, name: "x")])
+            XCTFail("the outcome is unknown")
+        } catch CatalogError.commitStateUnknown {}
+        let attempts = await failing.attempts
+        XCTAssertEqual(attempts, 1, "an unknown outcome is not retried")
+        let added = files(under: dir).subtracting(before)
+        XCTAssertTrue(added.contains { $0.hasSuffix(".parquet") }, "\(added)")
+        XCTAssertTrue(added.contains { $0.contains("snap-") }, "the manifest list stays: the commit may have landed")
+    }
+
+    func testFailedValidationIsNotRetriedAndRemovesWhatItWrote() async throws {
+        var (catalog, table, dir) = try await makeTable()
+        try await table.append([Row(id: 1, name: "kept")])
+        let before = files(under: dir)
+        var txn = table.newTransaction()
+        txn.append([Row(id: 2, name: "dropped")])
+        txn.add(RefuseAfterWriting())
+        do {
+            try await txn.commit()
+            XCTFail("validation fails")
+        } catch CatalogError.validationFailed(let message) {
+            XCTAssertTrue(message.contains("refused"), message)
+        }
+        XCTAssertEqual(files(under: dir), before, "the append's data file and manifest and the action's file are removed")
+        let reloaded = try await catalog.loadTable("t.rows")
+        XCTAssertEqual(reloaded.metadataLocation, table.metadataLocation, "nothing was committed")
+    }
+
+    func testBadPropertyValueNamesTheKeyAndCommitsNothing() async throws {
+        var (_, table, _) = try await makeTable(properties: [(TableProperties.writeTargetFileSizeBytes.key, "big")])
+        do {
+            try await table.append([Row(id: 1, name: "x")])
+            XCTFail("bad property")
+        } catch let error as IcebergError {
+            XCTAssertEqual("\(error)", "table property 'write.target-file-size-bytes' is 'big', expected an integer")
+        }
+        XCTAssertNil(table.currentSnapshot)
+    }
+
+    func testEmptyTransactionCommitsNothing() async throws {
+        var (_, table, _) = try await makeTable()
+        try await table.append([Row(id: 1, name: "x")])
+        let result = try await table.delete(where: "id = 99")
+        XCTAssertNil(result.snapshotId)
+        XCTAssertEqual(table.metadata.snapshots.count, 1)
+    }
+
+    /// The documented property table lists exactly `TableProperties.all`, and no source file
+    /// other than TableProperties.swift spells a property key.
+    func testPropertyTableMatchesTheDocsAndKeysLiveInOnePlace() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/iceberg.md"), encoding: .utf8)
+        var documented: [TablePropertyDescription] = []
+        for line in doc.split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count == 3 else { continue }
+            func unquote(_ s: String) -> String { s.hasPrefix("`") && s.hasSuffix("`") ? String(s.dropFirst().dropLast()) : s }
+            documented.append(TablePropertyDescription(key: unquote(cells[0]), defaultText: unquote(cells[1]), meaning: cells[2]))
+        }
+        XCTAssertEqual(documented, TableProperties.all, "docs/iceberg.md's property table")
+
+        let sources = root.appendingPathComponent("Sources")
+        let walker = FileManager.default.enumerator(atPath: sources.path)
+        let keys = TableProperties.all.map { $0.key.replacingOccurrences(of: "<name>", with: "") }
+        while let path = walker?.nextObject() as? String {
+            guard path.hasSuffix(".swift"), !path.hasSuffix("TableProperties.swift") else { continue }
+            let text = try String(contentsOf: sources.appendingPathComponent(path), encoding: .utf8)
+            for key in keys { XCTAssertFalse(text.contains("\"\(key)"), "\(path) spells the property key \(key)") }
+        }
+    }
+}
+
+/// An action that writes a file and then finds its precondition broken.
+private struct RefuseAfterWriting: TableAction {
+    mutating func apply(to changes: inout PendingChanges) async throws {
+        try await changes.write(changes.newMetadataPath("probe.bin"), [1, 2, 3])
+        throw CatalogError.validationFailed("refused by the test action")
+    }
+}
+
+/// A catalog that fails every commit with one error (fault injection over a real catalog).
+private actor FailingCatalog: Catalog {
+    let inner: InMemoryCatalog
+    let failure: CatalogError
+    private(set) var attempts = 0
+    init(inner: InMemoryCatalog, failure: CatalogError) {
+        self.inner = inner
+        self.failure = failure
+    }
+    nonisolated var name: String { inner.name }
+    nonisolated var io: FileIO { inner.io }
+    func createNamespace(_ namespace: Namespace, properties: [(String, String)]) async throws {
+        try await inner.createNamespace(namespace, properties: properties)
+    }
+    func listNamespaces(parent: Namespace?) async throws -> [Namespace] { try await inner.listNamespaces(parent: parent) }
+    func namespaceProperties(_ namespace: Namespace) async throws -> [(String, String)] { try await inner.namespaceProperties(namespace) }
+    func dropNamespace(_ namespace: Namespace) async throws { try await inner.dropNamespace(namespace) }
+    func listTables(_ namespace: Namespace) async throws -> [TableIdentifier] { try await inner.listTables(namespace) }
+    func tableExists(_ identifier: TableIdentifier) async throws -> Bool { try await inner.tableExists(identifier) }
+    func createTable(_ identifier: TableIdentifier, _ creation: TableCreation) async throws -> Table {
+        try await inner.createTable(identifier, creation)
+    }
+    func loadTable(_ identifier: TableIdentifier) async throws -> Table {
+        var t = try await inner.loadTable(identifier)
+        t.catalog = self
+        return t
+    }
+    func dropTable(_ identifier: TableIdentifier, purge: Bool) async throws { try await inner.dropTable(identifier, purge: purge) }
+    func renameTable(_ from: TableIdentifier, to: TableIdentifier) async throws { try await inner.renameTable(from, to: to) }
+    func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate]) async throws -> Table {
+        attempts += 1
+        throw failure
+    }
+}
