@@ -74,6 +74,8 @@ let package = Package(
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg"]),
         .testTarget(name: "AvroTests", dependencies: ["Avro"]),
         .testTarget(name: "RESTTests", dependencies: ["Iceberg", "IcebergREST", "IcebergRESTServer", "JSONSupport"]),
+        // Every Swift block of README.md and docs/, compiled (scripts/doc-examples.py writes them).
+        .testTarget(name: "ExamplesTests", dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "IcebergREST", "Parquet", "JSONSupport"]),
         .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg", "Avro", "IcebergSQLite", "AWSTransport", "IcebergAWS", "IcebergREST", "IcebergRESTServer"]),
     ],
     swiftLanguageModes: [.v6]

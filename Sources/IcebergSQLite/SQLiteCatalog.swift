@@ -9,8 +9,11 @@ import Iceberg
 public typealias SQLiteCatalog = PointerCatalog<SQLitePointerStore>
 
 extension PointerCatalog where Store == SQLitePointerStore {
-    /// Opens (creating if needed) a SQLite catalog file.
+    /// Opens (creating if needed, with its folder) a SQLite catalog file.
     public static func open(path: String, name: String = "default", warehouse: String, io: FileIO = LocalFileIO()) throws -> SQLiteCatalog {
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            try LocalFileIO.makeDirectories(String(path[..<slash]))
+        }
         let store = try SQLitePointerStore(path: path, catalogName: name)
         return SQLiteCatalog(name: name, warehouse: warehouse, io: io, store: store)
     }
