@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "IcebergREST", targets: ["IcebergREST"]),
         // A REST catalog server over any `Catalog` of this SDK (Hummingbird).
         .library(name: "IcebergRESTServer", targets: ["IcebergRESTServer"]),
+        // Opens any catalog from a URI or a PyIceberg configuration name (links every catalog).
+        .library(name: "IcebergCatalogLoader", targets: ["IcebergCatalogLoader"]),
         .executable(name: "iceberg", targets: ["IcebergCLI"]),
     ],
     dependencies: [
@@ -25,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System C libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev).
@@ -61,10 +64,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Catalog loading: URIs and PyIceberg's configuration (.pyiceberg.yaml, PYICEBERG_CATALOG__…).
+        .target(name: "IcebergCatalogLoader", dependencies: [
+            "Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "IcebergREST",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
         // The `iceberg` command-line tool.
         .executableTarget(
             name: "IcebergCLI",
-            dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "IcebergREST", "IcebergRESTServer", "Parquet", "JSONSupport",
+            dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "IcebergREST", "IcebergRESTServer", "IcebergCatalogLoader", "Parquet", "JSONSupport",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]
         ),
 
@@ -74,6 +83,7 @@ let package = Package(
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg"]),
         .testTarget(name: "AvroTests", dependencies: ["Avro"]),
         .testTarget(name: "RESTTests", dependencies: ["Iceberg", "IcebergREST", "IcebergRESTServer", "JSONSupport"]),
+        .testTarget(name: "CatalogLoaderTests", dependencies: ["Iceberg", "IcebergCatalogLoader"]),
         // Every Swift block of README.md and docs/, compiled (scripts/doc-examples.py writes them).
         .testTarget(name: "ExamplesTests", dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "IcebergREST", "Parquet", "JSONSupport"]),
         .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg", "Avro", "IcebergSQLite", "AWSTransport", "IcebergAWS", "IcebergREST", "IcebergRESTServer"]),

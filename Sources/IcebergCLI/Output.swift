@@ -1,3 +1,6 @@
+import ArgumentParser
+import Foundation
+import JSONSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -93,3 +96,69 @@ struct LineReader {
 }
 
 import ArgumentParser
+
+/// How result rows are printed.
+enum OutputFormat: String, ExpressibleByArgument, Sendable {
+    /// One JSON object per line.
+    case json
+    /// Aligned columns with a header, long values truncated.
+    case table
+}
+
+/// Prints result rows (JSON objects) as JSON lines, or collects them into an aligned table
+/// printed by `finish()`.
+struct RowPrinter {
+    let format: OutputFormat
+    /// Cells longer than this are cut, ending in `…`.
+    var maxCellWidth = 40
+    private var out = StandardOutput()
+    private var columns: [String] = []
+    private var rows: [[String: String]] = []
+
+    init(format: OutputFormat) { self.format = format }
+
+    /// Prints (or keeps) one row.
+    mutating func row(_ value: JSONValue) {
+        guard format == .table else {
+            out.line(value.serialized())
+            return
+        }
+        guard case .object(let pairs) = value else {
+            rows.append(["value": cell(value)])
+            if !columns.contains("value") { columns.append("value") }
+            return
+        }
+        var row: [String: String] = [:]
+        for (k, v) in pairs {
+            if !columns.contains(k) { columns.append(k) }
+            row[k] = cell(v)
+        }
+        rows.append(row)
+    }
+
+    /// Writes what is buffered.
+    mutating func finish() {
+        if format == .table, !columns.isEmpty {
+            let widths = columns.map { c in rows.reduce(c.count) { max($0, $1[c]?.count ?? 0) } }
+            func line(_ cells: [String]) -> String {
+                zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+                    .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            }
+            out.line(line(columns))
+            out.line(line(widths.map { String(repeating: "-", count: $0) }))
+            for r in rows { out.line(line(columns.map { r[$0] ?? "" })) }
+        }
+        out.flush()
+    }
+
+    private func cell(_ v: JSONValue) -> String {
+        var text: String
+        switch v {
+        case .null: text = ""
+        case .string(let s): text = s
+        default: text = v.serialized()
+        }
+        text = text.replacingOccurrences(of: "\n", with: " ")
+        return text.count > maxCellWidth ? String(text.prefix(maxCellWidth - 1)) + "…" : text
+    }
+}

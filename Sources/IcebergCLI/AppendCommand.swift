@@ -1,0 +1,89 @@
+import ArgumentParser
+import Iceberg
+import JSONSupport
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct AppendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "append", abstract: "Append JSON-lines rows to a table as one snapshot.")
+    @OptionGroup var options: CatalogOptions
+    @Argument(help: "NAMESPACE.TABLE") var table: String
+    @Option(help: "JSON-lines file (default: standard input).") var file: String?
+    @Option(parsing: .upToNextOption, help: "Add existing Parquet files instead of rows (not rewritten).") var parquet: [String] = []
+
+    func run() async throws {
+        let catalog = try await options.open()
+        let id = try TableIdentifier(parsing: table)
+        let path = file
+        let existing = parquet.map { absolutePath($0) }
+        guard existing.isEmpty || path == nil else { throw ValidationError("use either --file or --parquet") }
+        if !existing.isEmpty {
+            try await reportingErrorsAsync {
+                let loaded = try await catalog.loadTable(id)
+                let files = try await AddFiles(metadata: loaded.metadata, io: loaded.io).dataFiles(existing)
+                var txn = loaded.newTransaction()
+                txn.appendFiles(files)
+                if loaded.metadata.property(TableProperties.nameMappingDefault.key) == nil {
+                    txn.updateProperties(set: [(TableProperties.nameMappingDefault.key, AddFiles.nameMapping(loaded.metadata.currentSchema).serialized())])
+                }
+                let committed = try await txn.commit()
+                options.emit(JSONValue.object([("table", .string(id.description)), ("snapshot-id", committed.metadata.currentSnapshotId.map { .int($0) } ?? .null),
+                                        ("added-files", .int(Int64(files.count))), ("added-records", .int(files.reduce(0) { $0 + $1.recordCount }))]))
+            }
+            return
+        }
+        try await reportingErrorsAsync {
+            let loaded = try await catalog.loadTable(id)
+            var writer = try TableWriter(metadata: loaded.metadata, io: loaded.io)
+            var fd: Int32 = 0
+            if let path {
+                fd = open(path, O_RDONLY)
+                guard fd >= 0 else { throw ValidationError("cannot open '\(path)': \(String(cString: strerror(errno)))") }
+            }
+            defer { if fd != 0 { close(fd) } }
+            var reader = LineReader(fd: fd)
+            var rows: [(Int, JSONValue)] = []
+            var row = 0
+            // Parse everything first so a bad row fails before any file is written.
+            try reader.forEachLine { line in
+                row += 1
+                var blank = true
+                for b in line where b != 0x20 && b != 0x09 { blank = false; break }
+                if blank { return }
+                var scanner = JSONScanner(line)
+                do {
+                    let v = try scanner.parseValue(depth: 0)
+                    scanner.skipWhitespace()
+                    guard scanner.atEnd else { throw scanner.error("unexpected text after the row") }
+                    guard case .object = v else { throw IcebergError.invalidValue(row: row, field: "", detail: "a row must be a JSON object") }
+                    rows.append((row, v))
+                } catch let e as JSONParseError {
+                    throw IcebergError.invalidValue(row: row, field: "", detail: e.description)
+                }
+            }
+            do {
+                for (n, v) in rows { try await writer.append(v, rowNumber: n) }
+                let files = try await writer.finish()
+                let start = nowMillis()
+                var committed = loaded
+                try await committed.appendFiles(files)
+                let snap = committed.metadata.currentSnapshot
+                options.emit(JSONValue.object([("table", .string(id.description)), ("snapshot-id", snap.map { .int($0.snapshotId) } ?? .null),
+                                        ("added-records", .int(Int64(rows.count))), ("data-files", .int(Int64(files.count))),
+                                        ("commit-ms", .int(nowMillis() - start))]))
+            } catch {
+                await writer.abort()
+                throw error
+            }
+        }
+    }
+}
+
+func nowMillis() -> Int64 {
+    var t = timespec()
+    clock_gettime(CLOCK_REALTIME, &t)
+    return Int64(t.tv_sec) * 1000 + Int64(t.tv_nsec) / 1_000_000
+}
