@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "JSONSupport", targets: ["JSONSupport"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "Avro", targets: ["Avro"]),
+        // The Iceberg spec model alone: types, values, transforms, expressions, metadata, manifests (no I/O).
+        .library(name: "IcebergSpec", targets: ["IcebergSpec"]),
         .library(name: "Iceberg", targets: ["Iceberg"]),
         .library(name: "IcebergSQLite", targets: ["IcebergSQLite"]),
         // The AWS transport (SigV4, credentials, S3, S3 Tables, Glue) and the Iceberg pieces built on it.
@@ -42,7 +44,10 @@ let package = Package(
         .target(name: "JSONSupport"),
         .target(name: "Parquet", dependencies: ["ThriftCompact", "CompressionCodecs"]),
         .target(name: "Avro", dependencies: ["JSONSupport", "CompressionCodecs", "CZlib"]),
-        .target(name: "Iceberg", dependencies: ["Parquet", "Avro", "JSONSupport"]),
+        // The spec model: knows nothing of Parquet, FileIO, catalogs or commits.
+        .target(name: "IcebergSpec", dependencies: ["Avro", "JSONSupport"]),
+        // Tables: FileIO, Parquet data files, scans, writers, catalogs, transactions.
+        .target(name: "Iceberg", dependencies: ["IcebergSpec", "Parquet", "Avro", "JSONSupport"]),
         // The SQL catalog on SQLite (tables and columns of PyIceberg's SqlCatalog / Java's JdbcCatalog).
         .target(name: "IcebergSQLite", dependencies: ["Iceberg", "CSQLite"]),
 

@@ -208,76 +208,33 @@ public enum TableUpdate: Sendable, Hashable {
         }
     }
 
-    /// Applies the update to metadata (pure), as a catalog does on commit.
+    /// Applies the update to metadata (pure), as a catalog does on commit, through the
+    /// metadata builder (`TableMetadata.addSchema`, …); an inapplicable update is
+    /// `CatalogError.invalidCommit`, one built on older metadata `commitConflict`.
     public func apply(to m: inout TableMetadata, now: Int64) throws {
-        switch self {
-        case .assignUUID(let u):
-            guard m.tableUUID == u || m.snapshots.isEmpty else {
-                throw CatalogError.invalidCommit("cannot change the UUID of a table with snapshots")
+        do {
+            switch self {
+            case .assignUUID(let u): try m.assignUUID(u)
+            case .addSchema(let s): m.addSchema(s)
+            case .setCurrentSchema(let id): try m.setCurrentSchema(id)
+            case .addSpec(let s): m.addSpec(s)
+            case .setDefaultSpec(let id): try m.setDefaultSpec(id)
+            case .addSortOrder(let o): m.addSortOrder(o)
+            case .setDefaultSortOrder(let id): m.setDefaultSortOrder(id)
+            case .addSnapshot(let s): try m.addSnapshot(s, now: now)
+            case .setSnapshotRef(let name, let ref): try m.setRef(name, ref, now: now)
+            case .removeSnapshots(let ids): m.removeSnapshots(ids)
+            case .removeSnapshotRef(let name): m.removeRef(name)
+            case .setProperties(let updates): m.setProperties(updates)
+            case .removeProperties(let keys): m.removeProperties(keys)
+            case .setLocation(let l): m.location = l
+            case .upgradeFormatVersion(let v): try m.upgradeFormatVersion(v)
             }
-            m.tableUUID = u
-        case .addSchema(var s):
-            if s.schemaId == -1 { s.schemaId = (m.schemas.map(\.schemaId).max() ?? -1) + 1 }
-            guard m.schema(id: s.schemaId) == nil else { return }
-            m.schemas.append(s)
-            m.lastColumnId = max(m.lastColumnId, s.highestFieldId)
-        case .setCurrentSchema(let id):
-            let target = id == -1 ? (m.schemas.last?.schemaId ?? 0) : id
-            guard m.schema(id: target) != nil else { throw CatalogError.invalidCommit("no schema \(target)") }
-            m.currentSchemaId = target
-        case .addSpec(var s):
-            if s.specId == -1 { s.specId = (m.partitionSpecs.map(\.specId).max() ?? -1) + 1 }
-            guard m.spec(id: s.specId) == nil else { return }
-            m.partitionSpecs.append(s)
-            m.lastPartitionId = max(m.lastPartitionId, s.lastAssignedFieldId)
-        case .setDefaultSpec(let id):
-            let target = id == -1 ? (m.partitionSpecs.last?.specId ?? 0) : id
-            guard m.spec(id: target) != nil else { throw CatalogError.invalidCommit("no partition spec \(target)") }
-            m.defaultSpecId = target
-        case .addSortOrder(var o):
-            if o.orderId == -1 { o.orderId = o.fields.isEmpty ? 0 : max(1, (m.sortOrders.map(\.orderId).max() ?? 0) + 1) }
-            guard !m.sortOrders.contains(where: { $0.orderId == o.orderId }) else { return }
-            m.sortOrders.append(o)
-        case .setDefaultSortOrder(let id):
-            m.defaultSortOrderId = id == -1 ? (m.sortOrders.last?.orderId ?? 0) : id
-        case .addSnapshot(let s):
-            guard m.snapshot(id: s.snapshotId) == nil else { throw CatalogError.invalidCommit("snapshot \(s.snapshotId) already exists") }
-            if m.formatVersion >= 2 && s.sequenceNumber <= m.lastSequenceNumber && s.parentSnapshotId != nil {
-                throw CatalogError.commitConflict("sequence number \(s.sequenceNumber) is not above \(m.lastSequenceNumber)")
+        } catch let error as MetadataChangeError {
+            switch error {
+            case .invalid(let message): throw CatalogError.invalidCommit(message)
+            case .stale(let message): throw CatalogError.commitConflict(message)
             }
-            m.snapshots.append(s)
-            m.lastSequenceNumber = max(m.lastSequenceNumber, s.sequenceNumber)
-            m.lastUpdatedMs = max(now, s.timestampMs)
-        case .setSnapshotRef(let name, let ref):
-            guard m.snapshot(id: ref.snapshotId) != nil else { throw CatalogError.invalidCommit("ref \(name) points at unknown snapshot \(ref.snapshotId)") }
-            if let i = m.refs.firstIndex(where: { $0.0 == name }) { m.refs[i].1 = ref } else { m.refs.append((name, ref)) }
-            if name == "main" {
-                m.currentSnapshotId = ref.snapshotId
-                m.snapshotLog.append((timestampMs: m.snapshot(id: ref.snapshotId)?.timestampMs ?? now, snapshotId: ref.snapshotId))
-            }
-        case .removeSnapshots(let ids):
-            let set = Set(ids)
-            m.snapshots.removeAll { set.contains($0.snapshotId) }
-            m.snapshotLog.removeAll { set.contains($0.snapshotId) }
-            m.refs.removeAll { set.contains($0.1.snapshotId) }
-            // Statistics files (kept verbatim) of removed snapshots go with them.
-            for i in m.extraFields.indices where ["statistics", "partition-statistics"].contains(m.extraFields[i].0) {
-                guard case .array(let items) = m.extraFields[i].1 else { continue }
-                m.extraFields[i].1 = .array(items.filter { item in item["snapshot-id"]?.intValue.map { !set.contains($0) } ?? true })
-            }
-        case .removeSnapshotRef(let name):
-            m.refs.removeAll { $0.0 == name }
-            if name == "main" { m.currentSnapshotId = nil }
-        case .setProperties(let updates):
-            for (k, v) in updates {
-                if let i = m.properties.firstIndex(where: { $0.0 == k }) { m.properties[i].1 = v } else { m.properties.append((k, v)) }
-            }
-        case .removeProperties(let keys):
-            m.properties.removeAll { keys.contains($0.0) }
-        case .setLocation(let l): m.location = l
-        case .upgradeFormatVersion(let v):
-            guard v >= m.formatVersion, v <= 3 else { throw CatalogError.invalidCommit("cannot change format version \(m.formatVersion) to \(v)") }
-            m.formatVersion = v
         }
     }
 }

@@ -3,17 +3,6 @@ import Parquet
 // The Iceberg → Parquet type mapping of the table spec's Parquet appendix.
 
 extension IcebergType {
-    /// Bytes needed to store a decimal of this precision as FIXED_LEN_BYTE_ARRAY.
-    static func decimalBytes(precision: Int) -> Int {
-        var n = 1
-        while true {
-            // Largest positive value in n bytes: 2^(8n-1) - 1; it must hold 10^precision - 1.
-            let bits = 8 * n - 1
-            if Double(bits) * 0.30102999566398120 >= Double(precision) { return n }
-            n += 1
-        }
-    }
-
     /// The Parquet physical type, type length and logical type used for this primitive.
     var parquetPrimitive: (PhysicalType, Int32?, LogicalType?) {
         switch self {

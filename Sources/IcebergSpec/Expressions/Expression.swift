@@ -136,7 +136,7 @@ public struct BoundPredicate: Sendable, Hashable {
         }
     }
 
-    static func isNaN(_ l: Literal) -> Bool {
+    package static func isNaN(_ l: Literal) -> Bool {
         switch l {
         case .double(let d): return d.isNaN
         case .float(let f): return f.isNaN

@@ -128,7 +128,7 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// What a plain integer value of a type counts: the types `integerResult` transforms.
-    enum IntegerUnit {
+    package enum IntegerUnit {
         /// An `int`.
         case int
         /// A `long`.
@@ -141,7 +141,7 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
         case nanos
 
         /// The unit of `type`'s values; nil for types that are not plain integers (decimals too).
-        init?(_ type: IcebergType) {
+        package init?(_ type: IcebergType) {
             switch type {
             case .int: self = .int
             case .long: self = .long
@@ -157,7 +157,7 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
     /// literals, so partitioning a column costs no allocation per row. Nil where the
     /// transform yields null or does not apply to the unit.
     @inline(__always)
-    func integerResult(_ v: Int64, unit: IntegerUnit) -> Int64? {
+    package func integerResult(_ v: Int64, unit: IntegerUnit) -> Int64? {
         switch self {
         case .identity: return v
         case .bucket(let n):
@@ -211,7 +211,7 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
         return Murmur3.hashLong(Int64(bitPattern: canonical))
     }
 
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    package static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }

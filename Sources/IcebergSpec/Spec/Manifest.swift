@@ -126,6 +126,28 @@ public struct ManifestFile: Sendable, Hashable {
     public var partitions: [FieldSummary]?
     /// Encryption key metadata.
     public var keyMetadata: [UInt8]?
+
+    /// Creates a manifest-list entry.
+    public init(path: String, length: Int64, partitionSpecId: Int, content: FileContent = .data, sequenceNumber: Int64,
+                minSequenceNumber: Int64, addedSnapshotId: Int64, addedFilesCount: Int32, existingFilesCount: Int32,
+                deletedFilesCount: Int32, addedRowsCount: Int64, existingRowsCount: Int64, deletedRowsCount: Int64,
+                partitions: [FieldSummary]?, keyMetadata: [UInt8]?) {
+        self.path = path
+        self.length = length
+        self.partitionSpecId = partitionSpecId
+        self.content = content
+        self.sequenceNumber = sequenceNumber
+        self.minSequenceNumber = minSequenceNumber
+        self.addedSnapshotId = addedSnapshotId
+        self.addedFilesCount = addedFilesCount
+        self.existingFilesCount = existingFilesCount
+        self.deletedFilesCount = deletedFilesCount
+        self.addedRowsCount = addedRowsCount
+        self.existingRowsCount = existingRowsCount
+        self.deletedRowsCount = deletedRowsCount
+        self.partitions = partitions
+        self.keyMetadata = keyMetadata
+    }
 }
 
 /// Writes and reads manifests and manifest lists as Avro files with the spec's schemas.

@@ -27,7 +27,7 @@ public enum RandomUUID {
 }
 
 /// `v` in decimal with at least `width` digits (zeros in front; a minus sign before them).
-func zeroPadded(_ v: Int, _ width: Int) -> String {
+package func zeroPadded(_ v: Int, _ width: Int) -> String {
     var out = v < 0 ? "-" : ""
     TemporalValues.pad(abs(v), width, into: &out)
     return out

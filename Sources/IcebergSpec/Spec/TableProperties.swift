@@ -46,6 +46,13 @@ public struct TablePropertyDescription: Sendable, Hashable {
     public var defaultText: String
     /// What it controls.
     public var meaning: String
+
+    /// Creates a description.
+    public init(key: String, defaultText: String, meaning: String) {
+        self.key = key
+        self.defaultText = defaultText
+        self.meaning = meaning
+    }
 }
 
 extension TableProperty where Value == Int {

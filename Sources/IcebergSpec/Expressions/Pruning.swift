@@ -1,8 +1,8 @@
 /// Inclusive projection of row filters onto partition values, and the evaluators that decide
 /// which manifests and files may hold matching rows (never excluding one that could).
-enum Pruning {
+package enum Pruning {
     /// Projects a bound row filter onto a spec's partition fields (ids = partition field ids).
-    static func project(_ e: BoundExpression, _ spec: PartitionSpec, _ schema: Schema) -> BoundExpression {
+    package static func project(_ e: BoundExpression, _ spec: PartitionSpec, _ schema: Schema) -> BoundExpression {
         switch e {
         case .alwaysTrue, .alwaysFalse: return e
         case .and(let a, let b): return simplify(.and(project(a, spec, schema), project(b, spec, schema)))
@@ -16,7 +16,7 @@ enum Pruning {
         }
     }
 
-    static func simplify(_ e: BoundExpression) -> BoundExpression {
+    package static func simplify(_ e: BoundExpression) -> BoundExpression {
         switch e {
         case .and(.alwaysTrue, let x), .and(let x, .alwaysTrue): return x
         case .and(.alwaysFalse, _), .and(_, .alwaysFalse): return .alwaysFalse
@@ -26,7 +26,7 @@ enum Pruning {
         }
     }
 
-    static func project(_ p: BoundPredicate, _ field: PartitionField, source: IcebergType) -> BoundPredicate? {
+    package static func project(_ p: BoundPredicate, _ field: PartitionField, source: IcebergType) -> BoundPredicate? {
         let t = field.transform
         let resultType = t.resultType(source)
         func make(_ op: PredicateOperator, _ values: [Literal]) -> BoundPredicate {
@@ -67,7 +67,7 @@ enum Pruning {
     }
 
     /// Whether a manifest (by its partition field summaries) may contain matches.
-    static func manifestMayMatch(_ e: BoundExpression, _ summaries: [FieldSummary]?, _ partitionType: StructType) -> Bool {
+    package static func manifestMayMatch(_ e: BoundExpression, _ summaries: [FieldSummary]?, _ partitionType: StructType) -> Bool {
         guard let summaries else { return true }
         func summary(_ id: Int) -> (FieldSummary, IcebergType)? {
             guard let i = partitionType.fields.firstIndex(where: { $0.id == id }), i < summaries.count else { return nil }
@@ -88,7 +88,7 @@ enum Pruning {
     }
 
     /// Whether a file may contain matches, by its column metrics.
-    static func fileMayMatch(_ e: BoundExpression, _ file: DataFile) -> Bool {
+    package static func fileMayMatch(_ e: BoundExpression, _ file: DataFile) -> Bool {
         switch e {
         case .alwaysTrue: return true
         case .alwaysFalse: return false
@@ -107,7 +107,7 @@ enum Pruning {
     }
 
     /// Shared inclusive evaluation against a value range.
-    static func rangeMayMatch(_ p: BoundPredicate, lower: Literal?, upper: Literal?, mayHaveNull: Bool, allNull: Bool,
+    package static func rangeMayMatch(_ p: BoundPredicate, lower: Literal?, upper: Literal?, mayHaveNull: Bool, allNull: Bool,
                               mayHaveNaN: Bool, allNaN: Bool) -> Bool {
         switch p.op {
         case .isNull: return mayHaveNull

@@ -1,10 +1,10 @@
 /// Snapshot summary fields (the spec's Appendix F names, with Java's counting rules).
-enum SnapshotSummary {
+package enum SnapshotSummary {
     /// The summary of a snapshot that adds `added` and removes `removed` data files. Added
     /// fields appear when files were added or none were removed (an append always has them);
     /// deleted fields when files were removed. As in Java and PyIceberg, `deleted-records`
     /// counts every row of the removed files.
-    static func make(operation: String, added: [DataFile], removed: [DataFile], parent: Snapshot?) -> [(String, String)] {
+    package static func make(operation: String, added: [DataFile], removed: [DataFile], parent: Snapshot?) -> [(String, String)] {
         let addedRecords = added.reduce(0) { $0 + $1.recordCount }, addedBytes = added.reduce(0) { $0 + $1.fileSizeInBytes }
         let removedRecords = removed.reduce(0) { $0 + $1.recordCount }, removedBytes = removed.reduce(0) { $0 + $1.fileSizeInBytes }
         let partitions = Set((removed + added).map { $0.partition.map { $0?.description ?? "null" } }).count
@@ -23,7 +23,7 @@ enum SnapshotSummary {
 
     /// The parent's `total-*` fields changed by the given numbers of records, bytes and data
     /// files (delete-file totals carried over).
-    static func totals(parent: Snapshot?, records: Int64, bytes: Int64, dataFiles: Int64) -> [(String, String)] {
+    package static func totals(parent: Snapshot?, records: Int64, bytes: Int64, dataFiles: Int64) -> [(String, String)] {
         func total(_ key: String) -> Int64 { Int64(parent?.summary(key) ?? "") ?? 0 }
         return [
             ("total-records", String(total("total-records") + records)),
@@ -40,7 +40,7 @@ extension ManifestFile {
     /// The manifest-list entry of a data manifest written by snapshot `snapshotId` with
     /// `entries`: file and row counts per status, the lowest data sequence number of the live
     /// entries (inherited ones take `sequenceNumber`) and the partition field summaries.
-    static func describing(_ entries: [ManifestEntry], path: String, length: Int, spec: PartitionSpec, schema: Schema,
+    package static func describing(_ entries: [ManifestEntry], path: String, length: Int, spec: PartitionSpec, schema: Schema,
                            snapshotId: Int64, sequenceNumber: Int64) throws -> ManifestFile {
         func files(_ status: EntryStatus) -> Int32 { Int32(entries.reduce(0) { $0 + ($1.status == status ? 1 : 0) }) }
         func rows(_ status: EntryStatus) -> Int64 { entries.reduce(0) { $0 + ($1.status == status ? $1.dataFile.recordCount : 0) } }
@@ -54,8 +54,8 @@ extension ManifestFile {
 }
 
 /// Partition field summaries for a manifest list entry.
-enum ManifestSummary {
-    static func summarize(_ partitions: [[Literal?]], _ type: StructType) -> [FieldSummary] {
+package enum ManifestSummary {
+    package static func summarize(_ partitions: [[Literal?]], _ type: StructType) -> [FieldSummary] {
         type.fields.enumerated().map { i, field in
             var containsNull = false, containsNaN = false
             var lo: Literal? = nil, hi: Literal? = nil

@@ -50,7 +50,7 @@ public struct Snapshot: Sendable, Hashable {
     /// Hashes the identity.
     public func hash(into h: inout Hasher) { h.combine(snapshotId); h.combine(manifestList) }
 
-    var json: JSONValue {
+    package var json: JSONValue {
         var p: [(String, JSONValue)] = [("snapshot-id", .int(snapshotId))]
         if let parent = parentSnapshotId { p.append(("parent-snapshot-id", .int(parent))) }
         p.append(("sequence-number", .int(sequenceNumber)))
@@ -63,7 +63,7 @@ public struct Snapshot: Sendable, Hashable {
         return .object(p)
     }
 
-    init(json j: JSONValue) throws {
+    package init(json j: JSONValue) throws {
         guard let id = j["snapshot-id"]?.intValue, let ts = j["timestamp-ms"]?.intValue else {
             throw IcebergError.invalidJSON("snapshot without snapshot-id or timestamp-ms")
         }
@@ -218,7 +218,7 @@ public struct TableMetadata: Sendable, Hashable {
     /// A snapshot by id.
     public func snapshot(id: Int64) -> Snapshot? { snapshots.first { $0.snapshotId == id } }
     /// A random positive snapshot id no snapshot of the table has.
-    func unusedSnapshotId() -> Int64 {
+    package func unusedSnapshotId() -> Int64 {
         var id = Int64.random(in: 1...Int64.max)
         while snapshot(id: id) != nil { id = Int64.random(in: 1...Int64.max) }
         return id
