@@ -1,6 +1,5 @@
 import AWSTransport
 import Iceberg
-import Parquet
 
 /// A bucket and key parsed from `s3://bucket/key` (also `s3a://` and `s3n://`).
 public struct S3Location: Sendable, Equatable {
@@ -65,7 +64,7 @@ public struct S3FileIO: FileIO {
                 try await s3.putObject(bucket: l.bucket, key: l.key, body: bytes)
             } else {
                 let sink = S3UploadSink(s3: s3, location: l, partSize: partSize, maxPartsInFlight: maxPartsInFlight)
-                try sink.write(bytes)
+                try bytes.withUnsafeBytes { try sink.write($0) }
                 try sink.close()
                 do { try await sink.finish() } catch { await sink.abort(); throw error }
             }
@@ -120,12 +119,12 @@ public struct S3FileIO: FileIO {
     }
 
     /// The object fetched into memory with parallel ranged GETs, as a random-access input.
-    public func input(_ location: String) async throws -> RandomAccessInput {
-        MemoryInput(try await read(location))
+    public func input(_ location: String) async throws -> InputFile {
+        InMemoryInputFile(try await read(location))
     }
 
     /// A streaming multipart upload.
-    public func output(_ location: String) async throws -> ByteSink {
+    public func output(_ location: String) async throws -> OutputFile {
         S3UploadSink(s3: s3, location: try S3Location(location), partSize: partSize, maxPartsInFlight: maxPartsInFlight)
     }
 
@@ -167,7 +166,7 @@ public struct S3FileIO: FileIO {
 /// A multipart upload fed by a writer: `write` buffers; `flush` cuts full parts and uploads
 /// them (a bounded number at once); `finish` uploads the last part and completes, or sends a
 /// single PUT when the file fits in one part. Any failure aborts the upload.
-public final class S3UploadSink: RemoteByteSink {
+public final class S3UploadSink: RemoteOutputFile {
     private let s3: S3Client
     private let location: S3Location
     private let partSize: Int

@@ -48,9 +48,9 @@ final class S3MotoTests: XCTestCase {
 
         // Streaming sink: flushes upload parts while writing.
         let sink = try await io.output("s3://data/big/streamed.bin")
-        guard let remote = sink as? RemoteByteSink else { return XCTFail("S3 output is not a remote sink") }
+        guard let remote = sink as? RemoteOutputFile else { return XCTFail("S3 output is not a remote output") }
         for i in 0..<12 {
-            try remote.write(Array(big[(i << 20)..<((i + 1) << 20)]))
+            try Array(big[(i << 20)..<((i + 1) << 20)]).withUnsafeBytes { try remote.write($0) }
             try await remote.flush()
         }
         try remote.close()

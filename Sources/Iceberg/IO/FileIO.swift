@@ -1,4 +1,3 @@
-import Parquet
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -21,11 +20,11 @@ public protocol FileIO: Sendable {
     func exists(_ location: String) async throws -> Bool
     /// Deletes a file (no error when it is already gone).
     func delete(_ location: String) async throws
-    /// A random-access input for Parquet reading.
-    func input(_ location: String) async throws -> RandomAccessInput
-    /// A sequential sink for Parquet writing (atomic: visible only after close). Sinks of
-    /// remote storage are `RemoteByteSink`s, which the writers drive asynchronously.
-    func output(_ location: String) async throws -> ByteSink
+    /// The file opened for reading at any offset (data files).
+    func input(_ location: String) async throws -> InputFile
+    /// A new file written front to back, visible only once closed (data files). Outputs to
+    /// remote storage are `RemoteOutputFile`s, which the writers drive asynchronously.
+    func output(_ location: String) async throws -> OutputFile
     /// Deletes many files (no error for those already gone); stores with batch deletes override it.
     func delete(_ locations: [String]) async throws
 }
@@ -46,10 +45,43 @@ extension FileIO {
     }
 }
 
-/// A sink whose bytes go to remote storage. `write` only buffers; the writer calls `flush()`
-/// after each batch so that complete parts are uploaded while it goes on (memory stays
-/// bounded), then `finish()` after the Parquet writer is closed. `abort()` discards the upload.
-public protocol RemoteByteSink: ByteSink {
+/// A file opened for reading at any offset.
+public protocol InputFile: AnyObject {
+    /// Total size in bytes.
+    var size: Int { get }
+    /// Reads exactly `count` bytes at `offset`; throws if the range is outside the file.
+    func read(offset: Int, count: Int) throws -> [UInt8]
+}
+
+/// A file written front to back; it appears at its location only once closed.
+public protocol OutputFile: AnyObject {
+    /// Appends bytes.
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    /// Completes the file; no writes follow.
+    func close() throws
+}
+
+/// An input over bytes already in memory.
+public final class InMemoryInputFile: InputFile {
+    /// The bytes.
+    public let bytes: [UInt8]
+    /// Wraps bytes.
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// The byte count.
+    public var size: Int { bytes.count }
+    /// Copies a range; throws `FileIOError.failed` for a range outside the bytes.
+    public func read(offset: Int, count: Int) throws -> [UInt8] {
+        guard offset >= 0, count >= 0, offset <= bytes.count - count else {
+            throw FileIOError.failed("memory", "range \(offset)+\(count) is outside \(bytes.count) bytes")
+        }
+        return Array(bytes[offset..<offset + count])
+    }
+}
+
+/// An output whose bytes go to remote storage. `write` only buffers; the writer calls
+/// `flush()` after each batch so that complete parts are uploaded while it goes on (memory
+/// stays bounded), then `finish()` after closing. `abort()` discards the upload.
+public protocol RemoteOutputFile: OutputFile {
     /// Uploads what is buffered in complete parts.
     func flush() async throws
     /// Uploads the rest and makes the file visible.
@@ -80,93 +112,3 @@ public enum FileIOError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Local files. `file:` URIs and absolute paths are accepted.
-public struct LocalFileIO: FileIO {
-    /// Creates a local FileIO.
-    public init() {}
-
-    /// The filesystem path of a location.
-    public static func path(_ location: String) throws -> String {
-        if location.hasPrefix("file://") { return String(location.dropFirst("file://".count)) }
-        if location.hasPrefix("file:") { return String(location.dropFirst("file:".count)) }
-        if location.hasPrefix("/") { return location }
-        if location.contains("://") { throw FileIOError.unsupportedScheme(location) }
-        return location
-    }
-
-    /// Reads a whole file.
-    public func read(_ location: String) async throws -> [UInt8] {
-        let p = try Self.path(location)
-        guard access(p, F_OK) == 0 else { throw FileIOError.notFound(location) }
-        let input = try FileInput(path: p)
-        return try input.read(offset: 0, count: input.size)
-    }
-
-    /// Writes a file atomically (temporary file + rename), creating parent directories.
-    public func write(_ location: String, _ bytes: [UInt8]) async throws {
-        let p = try Self.path(location)
-        try Self.makeParents(p)
-        let sink = try FileSink(path: p)
-        try sink.write(bytes)
-        try sink.close()
-    }
-
-    /// Creates a file only if absent, atomically (link of a complete temporary file).
-    public func writeExclusive(_ location: String, _ bytes: [UInt8]) async throws {
-        try await writeExclusive(location, parts: [bytes])
-    }
-
-    /// Creates a file from consecutive parts only if none exists: the parts go to a temporary
-    /// file in turn, which is then hard-linked to the location (the link fails if it exists).
-    public func writeExclusive(_ location: String, parts: [[UInt8]]) async throws {
-        let p = try Self.path(location)
-        try Self.makeParents(p)
-        let temp = p + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let sink = try FileSink(path: temp, atomic: false)
-        for part in parts { try sink.write(part) }
-        try sink.close()
-        defer { unlink(temp) }
-        if link(temp, p) != 0 {
-            if errno == EEXIST { throw FileIOError.alreadyExists(location) }
-            throw FileIOError.failed(location, String(cString: strerror(errno)))
-        }
-    }
-
-    /// Whether a file exists.
-    public func exists(_ location: String) async throws -> Bool { access(try Self.path(location), F_OK) == 0 }
-
-    /// Deletes a file.
-    public func delete(_ location: String) async throws {
-        let p = try Self.path(location)
-        if unlink(p) != 0 && errno != ENOENT { throw FileIOError.failed(location, String(cString: strerror(errno))) }
-    }
-
-    /// A random-access input.
-    public func input(_ location: String) async throws -> RandomAccessInput {
-        let p = try Self.path(location)
-        guard access(p, F_OK) == 0 else { throw FileIOError.notFound(location) }
-        return try FileInput(path: p)
-    }
-
-    /// An atomic file sink.
-    public func output(_ location: String) async throws -> ByteSink {
-        let p = try Self.path(location)
-        try Self.makeParents(p)
-        return try FileSink(path: p)
-    }
-
-    /// Creates a directory and its parents.
-    public static func makeDirectories(_ path: String) throws { try makeParents(path + "/x") }
-
-    static func makeParents(_ path: String) throws {
-        var dir = ""
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        for (i, part) in parts.enumerated() {
-            dir += (i == 0 ? "" : "/") + part
-            if dir.isEmpty { continue }
-            if mkdir(dir, 0o755) != 0 && errno != EEXIST {
-                throw FileIOError.failed(dir, String(cString: strerror(errno)))
-            }
-        }
-    }
-}

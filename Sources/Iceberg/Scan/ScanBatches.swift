@@ -78,7 +78,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
                 deleted += deleteCache[d.filePath]?[task.file.filePath] ?? []
             }
             deleted.sort()
-            let reader = try DataFileReader(input: try await scan.io.input(task.file.filePath), schema: readSchema ?? scan.schema, nameMapping: nameMapping)
+            let reader = try DataFileReader(input: ParquetInput.of(try await scan.io.input(task.file.filePath)), schema: readSchema ?? scan.schema, nameMapping: nameMapping)
             return OpenFile(reader: reader, output: try reader.layout(for: scan.projection), deleted: deleted)
         }
 
@@ -111,7 +111,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
         /// The positions a position delete file deletes, by data file path.
         static func positions(in file: DataFile, io: FileIO) async throws -> [String: [Int64]] {
             let schema = try Schema(fields: [.required(2_147_483_546, "file_path", .string), .required(2_147_483_545, "pos", .long)])
-            let reader = try DataFileReader(input: try await io.input(file.filePath), schema: schema)
+            let reader = try DataFileReader(input: ParquetInput.of(try await io.input(file.filePath)), schema: schema)
             var out: [String: [Int64]] = [:]
             for g in 0..<reader.rowGroupCount {
                 let batch = try reader.read(rowGroup: g)

@@ -84,7 +84,7 @@ public struct AddFiles {
         for location in locations {
             let input = try await io.input(location)
             let reader: ParquetReader
-            do { reader = try ParquetReader(input: input) } catch { throw IcebergError.invalidValue(row: nil, field: location, detail: "\(error)") }
+            do { reader = try ParquetReader(input: ParquetInput.of(input)) } catch { throw IcebergError.invalidValue(row: nil, field: location, detail: "\(error)") }
             let parquet = try Self.assignIds(reader.schema, schema)
             let leafIds = Set(parquet.columns.compactMap { $0.node.element.fieldId.map(Int.init) })
             for f in schema.fields where f.required {

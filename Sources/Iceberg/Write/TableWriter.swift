@@ -99,7 +99,7 @@ public struct TableWriter {
         file.rows += 1
         if file.shredder.rowCount >= batchRows {
             try file.flushBatch()
-            try await (file.sink as? RemoteByteSink)?.flush()
+            try await (file.output as? RemoteOutputFile)?.flush()
         }
         if file.writer.bytesWritten + file.writer.bufferedBytes + file.shredder.bufferedBytes / 4 >= targetFileSize {
             open[key] = nil
@@ -117,7 +117,7 @@ public struct TableWriter {
         try file.flushBatch()
         file.countNaNs(columns)
         try file.writer.write(columns)
-        try await (file.sink as? RemoteByteSink)?.flush()
+        try await (file.output as? RemoteOutputFile)?.flush()
         file.rows += rows
         if file.writer.bytesWritten + file.writer.bufferedBytes >= targetFileSize {
             open[key] = nil
@@ -134,10 +134,10 @@ public struct TableWriter {
             }
         }
         let path = "\(dir)/00000-\(fileCounter)-\(writeId).parquet"
-        let sink = try await io.output(path)
+        let output = try await io.output(path)
         written.append(path)
-        let writer = try ParquetWriter(sink: sink, schema: parquetSchema, options: options)
-        return OpenFile(path: path, partition: key, sink: sink, writer: writer, shredder: try JSONRowShredder(schema: schema))
+        let writer = try ParquetWriter(sink: ParquetOutput.of(output), schema: parquetSchema, options: options)
+        return OpenFile(path: path, partition: key, output: output, writer: writer, shredder: try JSONRowShredder(schema: schema))
     }
 
     private mutating func close(_ file: OpenFile) async throws {
@@ -149,7 +149,7 @@ public struct TableWriter {
     private static func closed(_ file: OpenFile, metrics: FileMetrics, parquetSchema: ParquetSchema) async throws -> DataFile {
         try file.flushBatch()
         let footer = try file.writer.close()
-        try await (file.sink as? RemoteByteSink)?.finish()
+        try await (file.output as? RemoteOutputFile)?.finish()
         let size = file.writer.bytesWritten
         var df = DataFile(filePath: file.path, partition: file.partition, recordCount: footer.numRows, fileSizeInBytes: Int64(size))
         metrics.apply(footer, parquetSchema: parquetSchema, nanCounts: file.nanCounts, to: &df)
@@ -192,8 +192,8 @@ public struct TableWriter {
     /// Deletes every file this writer created (after a failure or a failed commit).
     public func abort() async {
         for f in open.values {
-            (f.sink as? FileSink)?.abort()
-            await (f.sink as? RemoteByteSink)?.abort()
+            (f.output as? FileSink)?.abort()
+            await (f.output as? RemoteOutputFile)?.abort()
         }
         try? await io.delete(written)
     }
@@ -222,16 +222,16 @@ public struct TableWriter {
 final class OpenFile: @unchecked Sendable {
     let path: String
     let partition: [Literal?]
-    let sink: ByteSink
+    let output: OutputFile
     let writer: ParquetWriter
     var shredder: JSONRowShredder
     var rows = 0
     var nanCounts: [Int: Int64] = [:]
 
-    init(path: String, partition: [Literal?], sink: ByteSink, writer: ParquetWriter, shredder: JSONRowShredder) {
+    init(path: String, partition: [Literal?], output: OutputFile, writer: ParquetWriter, shredder: JSONRowShredder) {
         self.path = path
         self.partition = partition
-        self.sink = sink
+        self.output = output
         self.writer = writer
         self.shredder = shredder
     }

@@ -1,0 +1,97 @@
+import Parquet
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Local files. `file:` URIs and absolute paths are accepted.
+public struct LocalFileIO: FileIO {
+    /// Creates a local FileIO.
+    public init() {}
+
+    /// The filesystem path of a location.
+    public static func path(_ location: String) throws -> String {
+        if location.hasPrefix("file://") { return String(location.dropFirst("file://".count)) }
+        if location.hasPrefix("file:") { return String(location.dropFirst("file:".count)) }
+        if location.hasPrefix("/") { return location }
+        if location.contains("://") { throw FileIOError.unsupportedScheme(location) }
+        return location
+    }
+
+    /// Reads a whole file.
+    public func read(_ location: String) async throws -> [UInt8] {
+        let p = try Self.path(location)
+        guard access(p, F_OK) == 0 else { throw FileIOError.notFound(location) }
+        let input = try FileInput(path: p)
+        return try input.read(offset: 0, count: input.size)
+    }
+
+    /// Writes a file atomically (temporary file + rename), creating parent directories.
+    public func write(_ location: String, _ bytes: [UInt8]) async throws {
+        let p = try Self.path(location)
+        try Self.makeParents(p)
+        let sink = try FileSink(path: p)
+        try sink.write(bytes)
+        try sink.close()
+    }
+
+    /// Creates a file only if absent, atomically (link of a complete temporary file).
+    public func writeExclusive(_ location: String, _ bytes: [UInt8]) async throws {
+        try await writeExclusive(location, parts: [bytes])
+    }
+
+    /// Creates a file from consecutive parts only if none exists: the parts go to a temporary
+    /// file in turn, which is then hard-linked to the location (the link fails if it exists).
+    public func writeExclusive(_ location: String, parts: [[UInt8]]) async throws {
+        let p = try Self.path(location)
+        try Self.makeParents(p)
+        let temp = p + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let sink = try FileSink(path: temp, atomic: false)
+        for part in parts { try sink.write(part) }
+        try sink.close()
+        defer { unlink(temp) }
+        if link(temp, p) != 0 {
+            if errno == EEXIST { throw FileIOError.alreadyExists(location) }
+            throw FileIOError.failed(location, String(cString: strerror(errno)))
+        }
+    }
+
+    /// Whether a file exists.
+    public func exists(_ location: String) async throws -> Bool { access(try Self.path(location), F_OK) == 0 }
+
+    /// Deletes a file.
+    public func delete(_ location: String) async throws {
+        let p = try Self.path(location)
+        if unlink(p) != 0 && errno != ENOENT { throw FileIOError.failed(location, String(cString: strerror(errno))) }
+    }
+
+    /// A random-access input.
+    public func input(_ location: String) async throws -> InputFile {
+        let p = try Self.path(location)
+        guard access(p, F_OK) == 0 else { throw FileIOError.notFound(location) }
+        return try FileInput(path: p)
+    }
+
+    /// An atomic file sink.
+    public func output(_ location: String) async throws -> OutputFile {
+        let p = try Self.path(location)
+        try Self.makeParents(p)
+        return try FileSink(path: p)
+    }
+
+    /// Creates a directory and its parents.
+    public static func makeDirectories(_ path: String) throws { try makeParents(path + "/x") }
+
+    static func makeParents(_ path: String) throws {
+        var dir = ""
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        for (i, part) in parts.enumerated() {
+            dir += (i == 0 ? "" : "/") + part
+            if dir.isEmpty { continue }
+            if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+                throw FileIOError.failed(dir, String(cString: strerror(errno)))
+            }
+        }
+    }
+}
