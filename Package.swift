@@ -57,11 +57,10 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // S3 FileIO and the S3 Tables and Glue catalogs.
-        .target(name: "IcebergAWS", dependencies: ["Iceberg", "AWSTransport"]),
-        // The REST catalog protocol: wire forms and the client catalog (HTTP and SigV4 from
-        // AWSTransport; S3 FileIO for S3 Tables' and Glue's REST endpoints from IcebergAWS).
-        .target(name: "IcebergREST", dependencies: ["Iceberg", "AWSTransport", "IcebergAWS", "JSONSupport"]),
+        // The REST catalog protocol: wire forms and the client catalog (HTTP and SigV4 from AWSTransport).
+        .target(name: "IcebergREST", dependencies: ["Iceberg", "AWSTransport", "JSONSupport"]),
+        // S3 FileIO, the S3 Tables and Glue catalogs, and their Iceberg REST endpoints.
+        .target(name: "IcebergAWS", dependencies: ["Iceberg", "AWSTransport", "IcebergREST"]),
         // The REST catalog server.
         .target(name: "IcebergRESTServer", dependencies: [
             "IcebergREST", "Iceberg", "AWSTransport", "JSONSupport",

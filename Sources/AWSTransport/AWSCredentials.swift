@@ -108,7 +108,7 @@ public struct DefaultCredentialsChain: AWSCredentialsProvider {
     private let resolved: AWSCredentialsProvider
 
     /// Builds the chain for an environment and an optional explicit profile.
-    public init(environment: [String: String] = AWSEnvironment.current(), profile: String? = nil, http: AWSHTTPClient) {
+    public init(environment: [String: String] = AWSEnvironment.current(), profile: String? = nil, http: HTTPTransport) {
         resolved = CachingCredentialsProvider(ChainResolver(environment: environment, profile: profile, http: http))
     }
 
@@ -118,7 +118,7 @@ public struct DefaultCredentialsChain: AWSCredentialsProvider {
     private struct ChainResolver: AWSCredentialsProvider {
         let environment: [String: String]
         let profile: String?
-        let http: AWSHTTPClient
+        let http: HTTPTransport
 
         func credentials() async throws -> AWSCredentials {
             let env = EnvironmentCredentialsProvider(environment: environment)

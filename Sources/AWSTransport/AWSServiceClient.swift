@@ -116,7 +116,7 @@ public struct AWSServiceClient: Sendable {
     /// Credentials, or nil to send requests unsigned (STS web identity).
     public let credentials: AWSCredentialsProvider?
     /// The HTTP transport.
-    public let http: AWSHTTPClient
+    public let http: HTTPTransport
     /// Retry policy.
     public var retry: AWSRetryPolicy
     /// Per-attempt timeout in seconds.
@@ -125,7 +125,7 @@ public struct AWSServiceClient: Sendable {
 
     /// Creates a client.
     public init(signingName: String, region: String, endpoint: AWSEndpoint, credentials: AWSCredentialsProvider?,
-                http: AWSHTTPClient = AWSHTTPClient(), retry: AWSRetryPolicy = .standard(), attemptTimeout: Double = 60) {
+                http: HTTPTransport = HTTPTransport(), retry: AWSRetryPolicy = .standard(), attemptTimeout: Double = 60) {
         self.signingName = signingName
         self.region = region
         self.endpoint = endpoint
@@ -137,15 +137,15 @@ public struct AWSServiceClient: Sendable {
 
     /// A request to this client's endpoint.
     public func request(method: String, host: String? = nil, path: String, query: [(String, String)] = [],
-                        headers: [(String, String)] = [], body: [UInt8] = []) -> AWSRequest {
-        AWSRequest(method: method, scheme: endpoint.scheme, host: host ?? endpoint.host, port: endpoint.port, path: path,
+                        headers: [(String, String)] = [], body: [UInt8] = []) -> HTTPRequest {
+        HTTPRequest(method: method, scheme: endpoint.scheme, host: host ?? endpoint.host, port: endpoint.port, path: path,
                    query: query, headers: headers, body: body)
     }
 
     /// Sends a request, signed afresh for each attempt, retrying retryable failures.
     /// Answers with status ≥ 300 (other than those in `accepting`) throw `AWSError.service`.
-    public func send(_ request: AWSRequest, operation: String, payload: SigV4Payload = .signed,
-                     accepting: Set<Int> = []) async throws -> AWSResponse {
+    public func send(_ request: HTTPRequest, operation: String, payload: SigV4Payload = .signed,
+                     accepting: Set<Int> = []) async throws -> HTTPResponse {
         let started = AWSClock.nowSeconds()
         var spent = 0
         var attempt = 0
@@ -198,7 +198,7 @@ public struct AWSServiceClient: Sendable {
     }
 
     /// The error code and message of a failed answer (XML, JSON, or the status alone).
-    public static func serviceError(_ response: AWSResponse, service: String, operation: String) -> AWSError.ServiceError {
+    public static func serviceError(_ response: HTTPResponse, service: String, operation: String) -> AWSError.ServiceError {
         var code = "HTTP \(response.status)"
         var message = ""
         let requestId = response.header("x-amz-request-id") ?? response.header("x-amzn-requestid")

@@ -72,10 +72,10 @@ public struct ProfileCredentialsProvider: AWSCredentialsProvider {
     public let profile: String
     let files: SharedConfigFiles
     let environment: [String: String]
-    let http: AWSHTTPClient
+    let http: HTTPTransport
 
     /// Creates a provider for a profile.
-    public init(profile: String, files: SharedConfigFiles, environment: [String: String], http: AWSHTTPClient) {
+    public init(profile: String, files: SharedConfigFiles, environment: [String: String], http: HTTPTransport) {
         self.profile = profile
         self.files = files
         self.environment = environment
@@ -145,7 +145,7 @@ public struct STSClient: Sendable {
     let client: AWSServiceClient
 
     /// Creates a client; `credentials` nil sends unsigned requests (web identity).
-    public init(region: String, environment: [String: String], credentials: AWSCredentialsProvider?, http: AWSHTTPClient) throws {
+    public init(region: String, environment: [String: String], credentials: AWSCredentialsProvider?, http: HTTPTransport) throws {
         let endpoint = try AWSEndpoint.resolve(service: "sts", region: region, environment: environment)
         client = AWSServiceClient(signingName: "sts", region: region, endpoint: endpoint, credentials: credentials, http: http)
     }
@@ -164,7 +164,7 @@ public struct STSClient: Sendable {
 
     private func call(_ action: String, _ params: [(String, String)]) async throws -> AWSCredentials {
         let form = ([("Action", action), ("Version", "2011-06-15")] + params)
-            .map { SigV4Signer.percentEncode($0.0) + "=" + SigV4Signer.percentEncode($0.1) }.joined(separator: "&")
+            .map { URIEncoding.percentEncode($0.0) + "=" + URIEncoding.percentEncode($0.1) }.joined(separator: "&")
         let request = client.request(method: "POST", path: "/", headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
                                      body: Array(form.utf8))
         let response = try await client.send(request, operation: action)
@@ -186,10 +186,10 @@ public struct WebIdentityCredentialsProvider: AWSCredentialsProvider {
     let sessionName: String
     let region: String
     let environment: [String: String]
-    let http: AWSHTTPClient
+    let http: HTTPTransport
 
     /// Creates a provider from explicit settings.
-    public init(tokenFile: String, roleArn: String, sessionName: String, region: String, environment: [String: String], http: AWSHTTPClient) {
+    public init(tokenFile: String, roleArn: String, sessionName: String, region: String, environment: [String: String], http: HTTPTransport) {
         self.tokenFile = tokenFile
         self.roleArn = roleArn
         self.sessionName = sessionName
@@ -199,7 +199,7 @@ public struct WebIdentityCredentialsProvider: AWSCredentialsProvider {
     }
 
     /// A provider from the environment, or nil when it is not configured.
-    public init?(environment: [String: String], http: AWSHTTPClient) {
+    public init?(environment: [String: String], http: HTTPTransport) {
         guard let file = environment["AWS_WEB_IDENTITY_TOKEN_FILE"], !file.isEmpty,
               let role = environment["AWS_ROLE_ARN"], !role.isEmpty else { return nil }
         self.init(tokenFile: file, roleArn: role,
@@ -224,10 +224,10 @@ public struct WebIdentityCredentialsProvider: AWSCredentialsProvider {
 public struct ContainerCredentialsProvider: AWSCredentialsProvider {
     let url: String
     let environment: [String: String]
-    let http: AWSHTTPClient
+    let http: HTTPTransport
 
     /// A provider from the environment, or nil when it is not configured.
-    public init?(environment: [String: String], http: AWSHTTPClient) {
+    public init?(environment: [String: String], http: HTTPTransport) {
         if let relative = environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"], !relative.isEmpty {
             url = "http://169.254.170.2" + (relative.hasPrefix("/") ? relative : "/" + relative)
         } else if let full = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"], !full.isEmpty {
@@ -252,7 +252,7 @@ public struct ContainerCredentialsProvider: AWSCredentialsProvider {
             }
             path = String(path[..<q])
         }
-        var request = AWSRequest(method: "GET", scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
+        var request = HTTPRequest(method: "GET", scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
                                  path: path.isEmpty ? "/" : path, query: query)
         var token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
         if let file = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], !file.isEmpty {
@@ -284,10 +284,10 @@ public struct ContainerCredentialsProvider: AWSCredentialsProvider {
 /// `AWS_EC2_METADATA_SERVICE_ENDPOINT` overrides the address.
 public struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
     let endpoint: AWSEndpoint
-    let http: AWSHTTPClient
+    let http: HTTPTransport
 
     /// Creates a provider.
-    public init(environment: [String: String], http: AWSHTTPClient) {
+    public init(environment: [String: String], http: HTTPTransport) {
         endpoint = (environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"].flatMap { try? AWSEndpoint(url: $0) })
             ?? AWSEndpoint(scheme: "http", host: "169.254.169.254")
         self.http = http
@@ -295,8 +295,8 @@ public struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
 
     /// Fetches the instance role's credentials.
     public func credentials() async throws -> AWSCredentials {
-        func request(_ method: String, _ path: String, _ headers: [(String, String)]) -> AWSRequest {
-            AWSRequest(method: method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port, path: path, headers: headers)
+        func request(_ method: String, _ path: String, _ headers: [(String, String)]) -> HTTPRequest {
+            HTTPRequest(method: method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port, path: path, headers: headers)
         }
         let tokenResponse = try await http.send(request("PUT", "/latest/api/token", [("X-aws-ec2-metadata-token-ttl-seconds", "21600")]), timeout: 2)
         guard tokenResponse.status == 200 else { throw AWSError.credentials("instance metadata token request answered \(tokenResponse.status)") }

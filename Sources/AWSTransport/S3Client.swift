@@ -22,7 +22,7 @@ public struct S3Client: Sendable {
     /// says otherwise, and virtual-hosted for AWS (path-style for bucket names with dots).
     public init(region: String, credentials: AWSCredentialsProvider, endpoint: AWSEndpoint? = nil,
                 environment: [String: String] = AWSEnvironment.current(), pathStyle: Bool? = nil,
-                http: AWSHTTPClient = AWSHTTPClient(), retry: AWSRetryPolicy? = nil) throws {
+                http: HTTPTransport = HTTPTransport(), retry: AWSRetryPolicy? = nil) throws {
         let resolved = try endpoint ?? AWSEndpoint.resolve(service: "s3", region: region, environment: environment)
         client = AWSServiceClient(signingName: "s3", region: region, endpoint: resolved, credentials: credentials, http: http,
                                   retry: retry ?? .standard(environment: environment))
@@ -37,12 +37,12 @@ public struct S3Client: Sendable {
 
     /// The request for a bucket and key (key without a leading slash).
     public func request(_ method: String, bucket: String, key: String = "", query: [(String, String)] = [],
-                        headers: [(String, String)] = [], body: [UInt8] = []) -> AWSRequest {
+                        headers: [(String, String)] = [], body: [UInt8] = []) -> HTTPRequest {
         if pathStyle || bucket.contains(".") {
-            return client.request(method: method, path: "/\(AWSRequest.pathSegment(bucket))/\(AWSRequest.keyPath(key))",
+            return client.request(method: method, path: "/\(HTTPRequest.pathSegment(bucket))/\(HTTPRequest.keyPath(key))",
                                   query: query, headers: headers, body: body)
         }
-        return client.request(method: method, host: "\(bucket).\(client.endpoint.host)", path: "/\(AWSRequest.keyPath(key))",
+        return client.request(method: method, host: "\(bucket).\(client.endpoint.host)", path: "/\(HTTPRequest.keyPath(key))",
                               query: query, headers: headers, body: body)
     }
 

@@ -1,77 +1,5 @@
 import Crypto
 
-/// An HTTP request as AWS sees it: the parts SigV4 signs, and the body.
-///
-/// `path` is the path as sent, percent-encoded once (`/my%20bucket/a%2Bb.parquet`,
-/// `/tables/arn%3Aaws%3A…%2Fbkt/ns/t`): build it with `pathSegment(_:)` for values that may
-/// hold a slash and `keyPath(_:)` for S3 keys. `query` holds decoded names and values.
-public struct AWSRequest: Sendable {
-    /// `GET`, `PUT`, `POST`, `DELETE`, `HEAD`.
-    public var method: String
-    /// `http` or `https`.
-    public var scheme: String
-    /// Host name (no port).
-    public var host: String
-    /// Port, or nil for the scheme's default.
-    public var port: Int?
-    /// The percent-encoded path, starting with `/`.
-    public var path: String
-    /// Decoded query parameters, in any order.
-    public var query: [(String, String)]
-    /// Header names and values (names in any case).
-    public var headers: [(String, String)]
-    /// The body.
-    public var body: [UInt8]
-
-    /// Creates a request.
-    public init(method: String, scheme: String = "https", host: String, port: Int? = nil, path: String,
-                query: [(String, String)] = [], headers: [(String, String)] = [], body: [UInt8] = []) {
-        self.method = method
-        self.scheme = scheme
-        self.host = host
-        self.port = port
-        self.path = path.hasPrefix("/") ? path : "/" + path
-        self.query = query
-        self.headers = headers
-        self.body = body
-    }
-
-    /// The `Host` header value: the host, with the port unless it is the scheme's default.
-    public var hostHeader: String {
-        guard let port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) else { return host }
-        return "\(host):\(port)"
-    }
-
-    /// One path segment encoded (every byte but `A-Z a-z 0-9 - _ . ~`; a `/` inside is encoded too).
-    public static func pathSegment(_ value: String) -> String { SigV4Signer.percentEncode(value) }
-
-    /// An S3 key encoded for a path: every byte but unreserved characters and `/`.
-    public static func keyPath(_ key: String) -> String { SigV4Signer.percentEncode(key, keepSlash: true) }
-
-    /// The query as sent (`a=1&b=x%20y`), in the given order.
-    public var encodedQuery: String {
-        query.map { SigV4Signer.percentEncode($0.0) + "=" + SigV4Signer.percentEncode($0.1) }.joined(separator: "&")
-    }
-
-    /// The full URL as sent.
-    public var url: String {
-        let q = query.isEmpty ? "" : "?" + encodedQuery
-        return "\(scheme)://\(hostHeader)\(path)\(q)"
-    }
-
-    /// The first value of a header (case-insensitive), or nil.
-    public func header(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return headers.first { $0.0.lowercased() == lower }?.1
-    }
-
-    /// Sets a header, replacing any value of the same name.
-    public mutating func setHeader(_ name: String, _ value: String) {
-        let lower = name.lowercased()
-        headers.removeAll { $0.0.lowercased() == lower }
-        headers.append((name, value))
-    }
-}
 
 /// How the payload enters the signature.
 public enum SigV4Payload: Sendable, Equatable {
@@ -110,7 +38,7 @@ public struct SigV4Signer: Sendable {
 
     /// Signs a request in place: sets `X-Amz-Date`, `X-Amz-Security-Token` (with a session
     /// token), `X-Amz-Content-SHA256` (S3, or an unsigned payload) and `Authorization`.
-    public func sign(_ request: inout AWSRequest, credentials: AWSCredentials, date: AWSDate, payload: SigV4Payload = .signed) {
+    public func sign(_ request: inout HTTPRequest, credentials: AWSCredentials, date: AWSDate, payload: SigV4Payload = .signed) {
         request.headers.removeAll { ["authorization", "x-amz-date", "x-amz-security-token"].contains($0.0.lowercased()) }
         request.setHeader("X-Amz-Date", date.timestamp)
         if let token = credentials.sessionToken { request.setHeader("X-Amz-Security-Token", token) }
@@ -128,7 +56,7 @@ public struct SigV4Signer: Sendable {
 
     /// A presigned URL valid for `expires` seconds: the signature travels in the query
     /// string, the payload is `UNSIGNED-PAYLOAD`, only `host` (and any given headers) is signed.
-    public func presignedURL(_ request: AWSRequest, credentials: AWSCredentials, date: AWSDate, expires: Int) -> String {
+    public func presignedURL(_ request: HTTPRequest, credentials: AWSCredentials, date: AWSDate, expires: Int) -> String {
         var r = request
         r.headers.removeAll { $0.0.lowercased() == "authorization" }
         let signedHeaders = canonicalHeaders(r).signed
@@ -147,7 +75,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// The canonical request and the signed-header list.
-    public func canonicalRequest(_ request: AWSRequest, payloadHash: String) -> (text: String, signedHeaders: String) {
+    public func canonicalRequest(_ request: HTTPRequest, payloadHash: String) -> (text: String, signedHeaders: String) {
         let headers = canonicalHeaders(request)
         let text = [
             request.method.uppercased(),
@@ -164,7 +92,7 @@ public struct SigV4Signer: Sendable {
     /// normalised and encoded a second time.
     public func canonicalURI(_ path: String) -> String {
         if isS3 { return path }
-        return Self.percentEncode(Self.removeDotSegments(path), keepSlash: true)
+        return URIEncoding.percentEncode(Self.removeDotSegments(path), keepSlash: true)
     }
 
     /// The string to sign for a canonical request.
@@ -190,7 +118,7 @@ public struct SigV4Signer: Sendable {
         return key
     }
 
-    func canonicalHeaders(_ request: AWSRequest) -> (canonical: String, signed: String) {
+    func canonicalHeaders(_ request: HTTPRequest) -> (canonical: String, signed: String) {
         var values: [String: [String]] = [:]
         for (name, value) in request.headers {
             let lower = name.lowercased()
@@ -205,7 +133,7 @@ public struct SigV4Signer: Sendable {
 
     /// Query parameters encoded and sorted by name, then value.
     static func canonicalQuery(_ query: [(String, String)]) -> String {
-        query.map { (percentEncode($0.0), percentEncode($0.1)) }
+        query.map { (URIEncoding.percentEncode($0.0), URIEncoding.percentEncode($0.1)) }
             .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
             .map { "\($0.0)=\($0.1)" }
             .joined(separator: "&")
@@ -230,24 +158,6 @@ public struct SigV4Signer: Sendable {
         return lead + out.joined(separator: "/") + trail
     }
 
-    /// Percent-encodes UTF-8 bytes except the unreserved set `A-Z a-z 0-9 - _ . ~` (and `/` if kept).
-    public static func percentEncode(_ text: String, keepSlash: Bool = false) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(text.utf8.count)
-        let hexDigits = Array("0123456789ABCDEF".utf8)
-        for b in text.utf8 {
-            switch b {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.append(b)
-            case UInt8(ascii: "/") where keepSlash:
-                out.append(b)
-            default:
-                out += [UInt8(ascii: "%"), hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 
     /// Lowercase hex SHA-256.
     public static func hexSHA256(_ bytes: [UInt8]) -> String { hex(Array(SHA256.hash(data: bytes))) }

@@ -68,7 +68,7 @@ public struct SigV4Verifier: Sendable {
         guard abs(date.epochSeconds - now) <= maxSkewSeconds else { throw Failure.expired }
         let signed = Set(signedList.split(separator: ";").map(String.init))
         guard signed.contains("host") else { throw Failure.malformed("the host header must be signed") }
-        var request = AWSRequest(method: method, host: "", path: path, query: query,
+        var request = HTTPRequest(method: method, host: "", path: path, query: query,
                                  headers: headers.filter { signed.contains($0.0.lowercased()) }, body: body)
         request.path = path
         let payloadHash = header("x-amz-content-sha256") ?? SigV4Signer.hexSHA256(body)

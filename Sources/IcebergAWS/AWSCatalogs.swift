@@ -33,7 +33,7 @@ public struct AWSSettings: Sendable {
     }
 
     /// The credentials provider: the explicit one, or the default chain.
-    public func credentialsProvider(http: AWSHTTPClient) -> AWSCredentialsProvider {
+    public func credentialsProvider(http: HTTPTransport) -> AWSCredentialsProvider {
         credentials ?? DefaultCredentialsChain(environment: environment, profile: profile, http: http)
     }
 
@@ -45,7 +45,7 @@ public struct AWSSettings: Sendable {
     /// A client of a catalog service and an S3 FileIO in one region, sharing credentials
     /// (one cache, one refresh) and the HTTP client; the shared config files are read once.
     func serviceAndStorage(signingName: String, region: String) throws -> (AWSServiceClient, S3FileIO) {
-        let http = AWSHTTPClient()
+        let http = HTTPTransport()
         let credentials = credentialsProvider(http: http)
         let profileEndpoint = self.profileEndpoint
         let endpoint = try AWSEndpoint.resolve(service: signingName, region: region, environment: environment, profileEndpoint: profileEndpoint)
@@ -57,13 +57,13 @@ public struct AWSSettings: Sendable {
 
     /// An S3 FileIO (region as for the catalogs, or the one given).
     public func s3FileIO(region: String? = nil) throws -> S3FileIO {
-        let http = AWSHTTPClient()
+        let http = HTTPTransport()
         return try s3FileIO(region: try resolvedRegion(fallback: region), credentials: credentialsProvider(http: http), http: http,
                             profileEndpoint: profileEndpoint)
     }
 
     /// An S3 FileIO with given credentials (vended by a catalog) and optionally an endpoint.
-    public func s3FileIO(region: String, credentials: AWSCredentialsProvider, http: AWSHTTPClient = AWSHTTPClient(),
+    public func s3FileIO(region: String, credentials: AWSCredentialsProvider, http: HTTPTransport = HTTPTransport(),
                          profileEndpoint: String?, endpointURL: String? = nil) throws -> S3FileIO {
         let endpoint = try endpointURL.map { try AWSEndpoint(url: $0) }
             ?? AWSEndpoint.resolve(service: "s3", region: region, environment: environment, profileEndpoint: profileEndpoint)

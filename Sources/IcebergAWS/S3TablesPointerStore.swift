@@ -51,10 +51,10 @@ public struct S3TablesPointerStore: MetadataPointerStore {
     private func tablePath(_ table: TableIdentifier, _ suffix: String = "") throws -> String {
         let ns = try namespaceName(table.namespace)
         try Self.validate(name: table.name, kind: "table")
-        return "/tables/\(AWSRequest.pathSegment(tableBucketARN))/\(ns)/\(table.name)\(suffix)"
+        return "/tables/\(HTTPRequest.pathSegment(tableBucketARN))/\(ns)/\(table.name)\(suffix)"
     }
 
-    private var bucketSegment: String { AWSRequest.pathSegment(tableBucketARN) }
+    private var bucketSegment: String { HTTPRequest.pathSegment(tableBucketARN) }
 
     private func call(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil, _ operation: String) async throws -> JSONValue {
         try await client.sendJSON(method: method, path: path, query: query, body: body, operation: operation)

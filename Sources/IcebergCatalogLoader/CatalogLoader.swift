@@ -171,7 +171,7 @@ public struct CatalogLoader: Sendable {
             if properties["rest.sigv4-enabled"]?.lowercased() == "true" {
                 let region = try properties["rest.signing-region"] ?? settings.resolvedRegion()
                 auth = .sigv4(signingName: properties["rest.signing-name"] ?? "execute-api", region: region,
-                              credentials: settings.credentialsProvider(http: AWSHTTPClient()))
+                              credentials: settings.credentialsProvider(http: HTTPTransport()))
             }
             let pageSize = try properties["rest-page-size"].map { text -> Int in
                 guard let n = Int(text), n > 0 else { throw CatalogLoaderError("\(place): rest-page-size '\(text)' is not a positive integer") }

@@ -83,7 +83,7 @@ struct RESTSession: Sendable {
     /// Base path without a trailing slash (`/iceberg`, or empty).
     let basePath: String
     let options: RESTCatalogOptions
-    let http = AWSHTTPClient(maxResponseBytes: 256 << 20)
+    let http = HTTPTransport(maxResponseBytes: 256 << 20)
     let tokens = OAuthTokens()
 
     init(_ options: RESTCatalogOptions) throws {
@@ -123,13 +123,13 @@ struct RESTSession: Sendable {
         var refreshed = false
         while true {
             attempt += 1
-            var request = AWSRequest(method: method, scheme: scheme, host: host, port: port, path: basePath + path, query: query,
+            var request = HTTPRequest(method: method, scheme: scheme, host: host, port: port, path: basePath + path, query: query,
                                      headers: options.headers, body: bytes)
             request.setHeader("Accept", "application/json")
             if body != nil { request.setHeader("Content-Type", "application/json") }
             if let idempotencyKey { request.setHeader("Idempotency-Key", idempotencyKey) }
             try await authorize(&request, forceRefresh: refreshed)
-            let response: AWSResponse
+            let response: HTTPResponse
             do {
                 response = try await http.send(request, timeout: options.timeoutSeconds)
             } catch let e as AWSError {
@@ -163,7 +163,7 @@ struct RESTSession: Sendable {
     }
 
     /// Adds the Authorization header (bearer token or SigV4 signature).
-    private func authorize(_ request: inout AWSRequest, forceRefresh: Bool) async throws {
+    private func authorize(_ request: inout HTTPRequest, forceRefresh: Bool) async throws {
         switch options.auth {
         case .none:
             break
@@ -187,18 +187,18 @@ struct RESTSession: Sendable {
     private func fetchToken(clientId: String, clientSecret: String, scope: String, serverURI: String?) async throws -> (String, Double?) {
         let form = [("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", clientSecret), ("scope", scope)]
             .map { "\(RESTWire.encode($0.0))=\(RESTWire.encode($0.1))" }.joined(separator: "&")
-        var request: AWSRequest
+        var request: HTTPRequest
         if let serverURI {
             let target = try RESTSession(RESTCatalogOptions(uri: serverURI))
-            request = AWSRequest(method: "POST", scheme: target.scheme, host: target.host, port: target.port, path: target.basePath.isEmpty ? "/" : target.basePath)
+            request = HTTPRequest(method: "POST", scheme: target.scheme, host: target.host, port: target.port, path: target.basePath.isEmpty ? "/" : target.basePath)
         } else {
-            request = AWSRequest(method: "POST", scheme: scheme, host: host, port: port, path: basePath + "/v1/oauth/tokens")
+            request = HTTPRequest(method: "POST", scheme: scheme, host: host, port: port, path: basePath + "/v1/oauth/tokens")
         }
         request.body = Array(form.utf8)
         request.setHeader("Content-Type", "application/x-www-form-urlencoded")
         request.setHeader("Accept", "application/json")
         let what = "POST \(request.path) (OAuth2 token)"
-        let response: AWSResponse
+        let response: HTTPResponse
         do { response = try await http.send(request, timeout: options.timeoutSeconds) } catch {
             throw RESTCatalogError(status: 0, type: "NetworkError", message: "\(error)", request: what)
         }
@@ -214,7 +214,7 @@ struct RESTSession: Sendable {
     }
 
     /// The spec's error model as Swift errors.
-    private func mapError(_ response: AWSResponse, what: String, operation: RESTOperation) -> Error {
+    private func mapError(_ response: HTTPResponse, what: String, operation: RESTOperation) -> Error {
         var body = response.body
         let json = try? JSONValue.parse(bytes: &body)
         let type = json?["error"]?["type"]?.stringValue ?? "HTTP\(response.status)"

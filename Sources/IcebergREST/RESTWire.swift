@@ -11,7 +11,7 @@ public enum RESTWire {
     // MARK: Paths
 
     /// Percent-encodes one path segment or query value (RFC 3986 unreserved characters kept).
-    public static func encode(_ text: String) -> String { SigV4Signer.percentEncode(text) }
+    public static func encode(_ text: String) -> String { URIEncoding.percentEncode(text) }
 
     /// Decodes `%XX` escapes (and `+` as space when `plusIsSpace`); nil on a broken escape or
     /// bytes that are not UTF-8.

@@ -7,7 +7,7 @@ import XCTest
 /// web identity and assumed roles through moto's STS, container and instance metadata
 /// endpoints, and caching with refresh before expiry.
 final class AWSCredentialsTests: XCTestCase {
-    let http = AWSHTTPClient()
+    let http = HTTPTransport()
 
     func testEnvironmentAndSharedFiles() async throws {
         let dir = try makeTemporaryDirectory(self)

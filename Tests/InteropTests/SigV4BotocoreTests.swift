@@ -104,10 +104,10 @@ final class SigV4BotocoreTests: XCTestCase {
         for (i, (c, peer)) in zip(cases, expected).enumerated() {
             var path = c.pathTemplate
             for (name, value) in c.pathParams {
-                path = path.replacingOccurrences(of: "{\(name)+}", with: AWSRequest.keyPath(value))
-                path = path.replacingOccurrences(of: "{\(name)}", with: AWSRequest.pathSegment(value))
+                path = path.replacingOccurrences(of: "{\(name)+}", with: HTTPRequest.keyPath(value))
+                path = path.replacingOccurrences(of: "{\(name)}", with: HTTPRequest.pathSegment(value))
             }
-            var request = AWSRequest(method: c.method, scheme: c.scheme, host: c.host, port: c.port, path: path,
+            var request = HTTPRequest(method: c.method, scheme: c.scheme, host: c.host, port: c.port, path: path,
                                      query: c.query, headers: c.headers, body: c.body)
             let creds = AWSCredentials(accessKeyId: credentials.id, secretAccessKey: credentials.secret, sessionToken: c.token)
             let signer = SigV4Signer(service: c.service, region: c.region)
@@ -130,7 +130,7 @@ final class SigV4BotocoreTests: XCTestCase {
     /// The canonical URI rules spelled out: S3 keeps the path as sent; other services
     /// normalise and encode it again (so `%3A` becomes `%253A`).
     func testCanonicalURIRules() {
-        let path = "/tables/" + AWSRequest.pathSegment(Self.arn) + "/ns/t"
+        let path = "/tables/" + HTTPRequest.pathSegment(Self.arn) + "/ns/t"
         XCTAssertEqual(path, "/tables/arn%3Aaws%3As3tables%3Aus-east-1%3A123456789012%3Abucket%2Fmy-table-bucket/ns/t")
         XCTAssertEqual(SigV4Signer(service: "s3tables", region: "us-east-1").canonicalURI(path),
                        "/tables/arn%253Aaws%253As3tables%253Aus-east-1%253A123456789012%253Abucket%252Fmy-table-bucket/ns/t")

@@ -1,5 +1,6 @@
 // Block 5 of README.md, compiled; written by scripts/doc-examples.py.
 import Iceberg
+import IcebergAWS
 import IcebergREST
 
 func example_README5() async throws {

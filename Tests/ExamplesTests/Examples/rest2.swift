@@ -1,5 +1,5 @@
 // Block 2 of docs/rest.md, compiled; written by scripts/doc-examples.py.
-import IcebergREST
+import IcebergAWS
 
 func example_rest2() async throws {
 // BEGIN BLOCK

@@ -1,6 +1,6 @@
 import AWSTransport
 import Iceberg
-import IcebergAWS
+import IcebergREST
 
 /// The Iceberg REST endpoints of AWS: S3 Tables (`https://s3tables.REGION.amazonaws.com/iceberg`,
 /// signing name `s3tables`, warehouse = the table bucket ARN) and the Glue Data Catalog
@@ -30,7 +30,7 @@ public enum AWSRESTCatalogs {
 
     private static func connect(signingName: String, region: String, warehouse: String, prefix: String?, name: String,
                                 settings: AWSSettings) async throws -> RESTCatalog {
-        let http = AWSHTTPClient()
+        let http = HTTPTransport()
         let credentials = settings.credentialsProvider(http: http)
         let profileEndpoint = settings.profileEndpoint
         let io = try settings.s3FileIO(region: region, credentials: credentials, http: http, profileEndpoint: profileEndpoint)
@@ -49,7 +49,7 @@ public enum AWSRESTCatalogs {
         let endpoint = value("s3.endpoint")
         guard let key = value("s3.access-key-id"), let secret = value("s3.secret-access-key") else {
             guard endpoint != nil || tableRegion != region else { return fallback }
-            return try settings.s3FileIO(region: tableRegion, credentials: settings.credentialsProvider(http: AWSHTTPClient()),
+            return try settings.s3FileIO(region: tableRegion, credentials: settings.credentialsProvider(http: HTTPTransport()),
                                          profileEndpoint: settings.profileEndpoint, endpointURL: endpoint)
         }
         let vended = StaticCredentialsProvider(AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: value("s3.session-token")))
