@@ -15,6 +15,7 @@ final class LoopbackPeer: @unchecked Sendable {
 
     /// Starts `SCRIPT COMMAND PORT ARGS…` (default `aws_peer.py`) on a free port and waits until it accepts connections.
     init(_ test: XCTestCase, command: String, arguments: [String] = [], environment: [String: String] = [:], script: String = "aws_peer.py") throws {
+        try PythonPeer.requirePeers()
         port = try Self.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: PythonPeer.python)
