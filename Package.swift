@@ -90,7 +90,10 @@ let package = Package(
         .testTarget(name: "CatalogLoaderTests", dependencies: ["Iceberg", "IcebergCatalogLoader"]),
         // Every Swift block of README.md and docs/, compiled (scripts/doc-examples.py writes them).
         .testTarget(name: "ExamplesTests", dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "IcebergREST", "Parquet", "JSONSupport"]),
-        .testTarget(name: "InteropTests", dependencies: ["Parquet", "Iceberg", "Avro", "IcebergSQLite", "AWSTransport", "IcebergAWS", "IcebergREST", "IcebergRESTServer"]),
+        .testTarget(name: "InteropTests", dependencies: [
+            "Parquet", "Iceberg", "Avro", "JSONSupport", "IcebergSQLite", "AWSTransport", "IcebergAWS", "IcebergREST", "IcebergRESTServer",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
