@@ -87,6 +87,10 @@ let package = Package(
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg"]),
         .testTarget(name: "AvroTests", dependencies: ["Avro"]),
         .testTarget(name: "RESTTests", dependencies: ["Iceberg", "IcebergREST", "IcebergRESTServer", "JSONSupport"]),
+        .testTarget(name: "JSONSupportTests", dependencies: ["JSONSupport"]),
+        .testTarget(name: "AWSTransportTests", dependencies: ["AWSTransport"]),
+        .testTarget(name: "IcebergSQLiteTests", dependencies: ["Iceberg", "IcebergSQLite"]),
+        .testTarget(name: "IcebergCLITests", dependencies: ["IcebergCLI", "JSONSupport"]),
         .testTarget(name: "CatalogLoaderTests", dependencies: ["Iceberg", "IcebergCatalogLoader"]),
         // Every Swift block of README.md and docs/, compiled (scripts/doc-examples.py writes them).
         .testTarget(name: "ExamplesTests", dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "IcebergREST", "Parquet", "JSONSupport"]),

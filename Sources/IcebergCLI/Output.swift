@@ -139,17 +139,24 @@ struct RowPrinter {
     /// Writes what is buffered.
     mutating func finish() {
         if format == .table, !columns.isEmpty {
-            let widths = columns.map { c in rows.reduce(c.count) { max($0, $1[c]?.count ?? 0) } }
-            func line(_ cells: [String]) -> String {
-                zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
-                    .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-            }
-            out.line(line(columns))
-            out.line(line(widths.map { String(repeating: "-", count: $0) }))
-            for r in rows { out.line(line(columns.map { r[$0] ?? "" })) }
+            for line in Self.tableLines(columns: columns, rows: rows) { out.line(line) }
         }
         out.flush()
     }
+
+    /// A header, a rule and one line per row, each column as wide as its widest cell.
+    static func tableLines(columns: [String], rows: [[String: String]]) -> [String] {
+        let widths = columns.map { c in rows.reduce(c.count) { max($0, $1[c]?.count ?? 0) } }
+        func line(_ cells: [String]) -> String {
+            var text = zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
+        }
+        return [line(columns), line(widths.map { String(repeating: "-", count: $0) })] + rows.map { r in line(columns.map { r[$0] ?? "" }) }
+    }
+
+    /// The text of one cell: strings as they are, null empty, other values as JSON, cut to `maxCellWidth`.
+    func cellText(_ v: JSONValue) -> String { cell(v) }
 
     private func cell(_ v: JSONValue) -> String {
         var text: String
