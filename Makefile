@@ -2,7 +2,7 @@
 #   make demo   - installs what is needed, builds `iceberg`, writes and reads a sample Parquet file
 #   make test   - installs what is needed and runs every test (unit, interop with pyarrow, golden files)
 
-.PHONY: setup build demo test bench fixtures
+.PHONY: setup build demo test bench fixtures docs format format-check
 
 setup:
 	./scripts/setup.sh
@@ -22,3 +22,18 @@ bench: setup
 
 fixtures: setup
 	.venv/bin/python Fixtures/parquet/generate.py
+
+# The DocC catalog of every library product; any DocC warning fails the build.
+DOC_TARGETS = CompressionCodecs ThriftCompact JSONSupport Parquet Avro IcebergSpec Iceberg IcebergSQLite \
+	AWSTransport IcebergAWS IcebergREST IcebergRESTServer IcebergCatalogLoader
+docs:
+	swift package generate-documentation $(foreach t,$(DOC_TARGETS),--target $(t)) --warnings-as-errors
+
+# Formats the sources to .swift-format (line length 120, one statement per line).
+FORMATTED = Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Sources
+format:
+	swift format format --in-place --recursive --parallel $(FORMATTED)
+
+# Fails when a source file is not formatted as `make format` would leave it.
+format-check:
+	swift format lint --strict --recursive --parallel $(FORMATTED)

@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // `make docs`: the DocC catalogs of the library products.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System C libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev).
@@ -92,8 +94,11 @@ let package = Package(
         .testTarget(name: "IcebergSQLiteTests", dependencies: ["Iceberg", "IcebergSQLite"]),
         .testTarget(name: "IcebergCLITests", dependencies: ["IcebergCLI", "JSONSupport"]),
         .testTarget(name: "CatalogLoaderTests", dependencies: ["Iceberg", "IcebergCatalogLoader"]),
-        // Every Swift block of README.md and docs/, compiled (scripts/doc-examples.py writes them).
-        .testTarget(name: "ExamplesTests", dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "IcebergREST", "Parquet", "JSONSupport"]),
+        // Every Swift block of README.md, docs/ and the DocC articles, compiled (scripts/doc-examples.py writes them).
+        .testTarget(name: "ExamplesTests", dependencies: [
+            "CompressionCodecs", "ThriftCompact", "JSONSupport", "Parquet", "Avro", "IcebergSpec", "Iceberg", "IcebergSQLite", "AWSTransport",
+            "IcebergAWS", "IcebergREST", "IcebergRESTServer", "IcebergCatalogLoader", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "InteropTests", dependencies: [
             "Parquet", "Iceberg", "Avro", "JSONSupport", "IcebergSQLite", "AWSTransport", "IcebergAWS", "IcebergREST", "IcebergRESTServer",
             .product(name: "Logging", package: "swift-log"),

@@ -3,7 +3,7 @@ import Iceberg
 import IcebergSQLite
 import XCTest
 
-/// Every ```swift block of README.md and docs/*.md is compiled as a file of this target
+/// Every ```swift block of README.md, docs/*.md and the DocC articles is compiled as a file of this target
 /// (Examples/, written by scripts/doc-examples.py); this test keeps the files equal to the
 /// blocks, and runs the blocks that need no network.
 final class DocumentationExamplesTests: XCTestCase {
@@ -36,12 +36,22 @@ final class DocumentationExamplesTests: XCTestCase {
     }
 
     func testEveryDocumentedSwiftBlockIsCompiledHere() throws {
-        let docs = [Self.root.appendingPathComponent("README.md")]
-            + (try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("docs").path))
+        let fm = FileManager.default
+        var docs = [Self.root.appendingPathComponent("README.md")]
+            + (try fm.contentsOfDirectory(atPath: Self.root.appendingPathComponent("docs").path))
             .filter { $0.hasSuffix(".md") }.sorted().map { Self.root.appendingPathComponent("docs/\($0)") }
+        // The DocC articles of every module (Sources/TARGET/TARGET.docc/*.md).
+        for target in try fm.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Sources").path).sorted() {
+            let catalog = Self.root.appendingPathComponent("Sources/\(target)/\(target).docc")
+            guard let articles = try? fm.contentsOfDirectory(atPath: catalog.path) else { continue }
+            docs += articles.filter { $0.hasSuffix(".md") }.sorted().map { catalog.appendingPathComponent($0) }
+        }
         var expected: Set<String> = []
         for doc in docs {
-            let name = doc.deletingPathExtension().lastPathComponent.replacingOccurrences(of: "-", with: "_")
+            let folder = doc.deletingLastPathComponent()
+            let stem = doc.deletingPathExtension().lastPathComponent
+            let name = (folder.pathExtension == "docc" ? "\(folder.deletingPathExtension().lastPathComponent)_\(stem)" : stem)
+                .replacingOccurrences(of: "-", with: "_")
             for (n, block) in Self.blocks(in: try String(contentsOf: doc, encoding: .utf8)).enumerated() {
                 let file = Self.root.appendingPathComponent("Tests/ExamplesTests/Examples/\(name)\(n + 1).swift")
                 expected.insert(file.lastPathComponent)

@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 // Block 3 of README.md, compiled; written by scripts/doc-examples.py.
 import Iceberg
 import JSONSupport

@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 // Block 1 of docs/aws.md, compiled; written by scripts/doc-examples.py.
 import Iceberg
 import IcebergAWS

@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 // Block 2 of docs/rest.md, compiled; written by scripts/doc-examples.py.
 import IcebergAWS
 
