@@ -54,33 +54,43 @@ let package = Package(
         .target(name: "IcebergSQLite", dependencies: ["Iceberg", "CSQLite"]),
 
         // The AWS transport: the only module with an HTTP client. Knows nothing of Iceberg.
-        .target(name: "AWSTransport", dependencies: [
-            "JSONSupport",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "AWSTransport",
+            dependencies: [
+                "JSONSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The REST catalog protocol: wire forms and the client catalog (HTTP and SigV4 from AWSTransport).
         .target(name: "IcebergREST", dependencies: ["Iceberg", "AWSTransport", "JSONSupport"]),
         // S3 FileIO, the S3 Tables and Glue catalogs, and their Iceberg REST endpoints.
         .target(name: "IcebergAWS", dependencies: ["Iceberg", "AWSTransport", "IcebergREST"]),
         // The REST catalog server.
-        .target(name: "IcebergRESTServer", dependencies: [
-            "IcebergREST", "Iceberg", "AWSTransport", "JSONSupport",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "IcebergRESTServer",
+            dependencies: [
+                "IcebergREST", "Iceberg", "AWSTransport", "JSONSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // Catalog loading: URIs and PyIceberg's configuration (.pyiceberg.yaml, PYICEBERG_CATALOG__…).
-        .target(name: "IcebergCatalogLoader", dependencies: [
-            "Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "IcebergREST",
-            .product(name: "Yams", package: "Yams"),
-        ]),
+        .target(
+            name: "IcebergCatalogLoader",
+            dependencies: [
+                "Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "IcebergREST",
+                .product(name: "Yams", package: "Yams"),
+            ]),
 
         // The `iceberg` command-line tool.
         .executableTarget(
             name: "IcebergCLI",
-            dependencies: ["Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "IcebergREST", "IcebergRESTServer", "IcebergCatalogLoader", "Parquet", "JSONSupport",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "IcebergREST", "IcebergRESTServer",
+                "IcebergCatalogLoader", "Parquet", "JSONSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
 
         .testTarget(name: "CompressionCodecsTests", dependencies: ["CompressionCodecs"]),
@@ -95,14 +105,21 @@ let package = Package(
         .testTarget(name: "IcebergCLITests", dependencies: ["IcebergCLI", "JSONSupport"]),
         .testTarget(name: "CatalogLoaderTests", dependencies: ["Iceberg", "IcebergCatalogLoader"]),
         // Every Swift block of README.md, docs/ and the DocC articles, compiled (scripts/doc-examples.py writes them).
-        .testTarget(name: "ExamplesTests", dependencies: [
-            "CompressionCodecs", "ThriftCompact", "JSONSupport", "Parquet", "Avro", "IcebergSpec", "Iceberg", "IcebergSQLite", "AWSTransport",
-            "IcebergAWS", "IcebergREST", "IcebergRESTServer", "IcebergCatalogLoader", .product(name: "Logging", package: "swift-log"),
-        ]),
-        .testTarget(name: "InteropTests", dependencies: [
-            "Parquet", "Iceberg", "Avro", "JSONSupport", "IcebergSQLite", "AWSTransport", "IcebergAWS", "IcebergREST", "IcebergRESTServer",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(
+            name: "ExamplesTests",
+            dependencies: [
+                "CompressionCodecs", "ThriftCompact", "JSONSupport", "Parquet", "Avro", "IcebergSpec", "Iceberg",
+                "IcebergSQLite", "AWSTransport",
+                "IcebergAWS", "IcebergREST", "IcebergRESTServer", "IcebergCatalogLoader",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: [
+                "Parquet", "Iceberg", "Avro", "JSONSupport", "IcebergSQLite", "AWSTransport", "IcebergAWS",
+                "IcebergREST", "IcebergRESTServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,8 +19,11 @@ let package = Package(
         // The Swift side of `Benchmarks/compare` (timed against pyarrow and polars in one run).
         .executableTarget(
             name: "compare-runner",
-            dependencies: ["Workloads", .product(name: "Parquet", package: "swift-iceberg"),
-                           .product(name: "Iceberg", package: "swift-iceberg"), .product(name: "IcebergSQLite", package: "swift-iceberg")],
+            dependencies: [
+                "Workloads", .product(name: "Parquet", package: "swift-iceberg"),
+                .product(name: "Iceberg", package: "swift-iceberg"),
+                .product(name: "IcebergSQLite", package: "swift-iceberg"),
+            ],
             path: "Sources/CompareRunner"
         ),
         // package-benchmark suites: wall clock, throughput and malloc counts per layer.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An access key, its secret and (for temporary credentials) a session token and expiry.
@@ -61,7 +61,9 @@ public struct EnvironmentCredentialsProvider: AWSCredentialsProvider {
         guard let id = nonEmpty("AWS_ACCESS_KEY_ID"), let secret = nonEmpty("AWS_SECRET_ACCESS_KEY") else {
             throw AWSError.credentials("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set")
         }
-        return AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: nonEmpty("AWS_SESSION_TOKEN") ?? nonEmpty("AWS_SECURITY_TOKEN"))
+        return AWSCredentials(
+            accessKeyId: id, secretAccessKey: secret,
+            sessionToken: nonEmpty("AWS_SESSION_TOKEN") ?? nonEmpty("AWS_SECURITY_TOKEN"))
     }
 
     private func nonEmpty(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
@@ -130,18 +132,30 @@ public struct DefaultCredentialsChain: AWSCredentialsProvider {
             let files = SharedConfigFiles(environment: environment)
             let profileName = profile ?? environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"] ?? "default"
             if files.hasCredentials(profile: profileName) {
-                return try await ProfileCredentialsProvider(profile: profileName, files: files, environment: environment, http: http).credentials()
+                return try await ProfileCredentialsProvider(
+                    profile: profileName, files: files, environment: environment, http: http
+                ).credentials()
             }
-            if profile != nil { throw AWSError.credentials("profile '\(profileName)' has no credentials in \(files.credentialsPath) or \(files.configPath)") }
+            if profile != nil {
+                throw AWSError.credentials(
+                    "profile '\(profileName)' has no credentials in \(files.credentialsPath) or \(files.configPath)")
+            }
             if let container = ContainerCredentialsProvider(environment: environment, http: http) {
                 return try await container.credentials()
             }
             if environment["AWS_EC2_METADATA_DISABLED"]?.lowercased() != "true" {
-                do { return try await InstanceMetadataCredentialsProvider(environment: environment, http: http).credentials() } catch {
-                    throw AWSError.credentials("no credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, a web identity, container credentials, or run on EC2 (instance metadata: \(error))")
+                do {
+                    return try await InstanceMetadataCredentialsProvider(environment: environment, http: http)
+                        .credentials()
+                } catch {
+                    throw AWSError.credentials(
+                        "no credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, a web identity, container credentials, or run on EC2 (instance metadata: \(error))"
+                    )
                 }
             }
-            throw AWSError.credentials("no credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, a web identity or container credentials")
+            throw AWSError.credentials(
+                "no credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, a web identity or container credentials"
+            )
         }
     }
 }
@@ -199,11 +213,18 @@ public enum AWSClock {
             }
             return v
         }
-        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2), let s = num(17, 2) else { return nil }
+        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
+            let s = num(17, 2)
+        else { return nil }
         var i = 19
-        if i < b.count, b[i] == UInt8(ascii: ".") { i += 1; while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 } }
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
+        }
         var offset = 0
-        if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), let oh = num(i + 1, 2), let om = num(i + 4, 2) {
+        if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), let oh = num(i + 1, 2),
+            let om = num(i + 4, 2)
+        {
             offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
         }
         // Days from civil (inverse of `civil`).

@@ -44,7 +44,8 @@ public enum AWSError: Error, Sendable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch self {
         case .service(let e):
-            return Self.throttlingCodes.contains(e.code) || Self.transientCodes.contains(e.code) || [500, 502, 503, 504].contains(e.status)
+            return Self.throttlingCodes.contains(e.code) || Self.transientCodes.contains(e.code)
+                || [500, 502, 503, 504].contains(e.status)
         case .network(_, let retryable): return retryable
         case .credentials, .configuration, .invalidResponse: return false
         }
@@ -57,12 +58,15 @@ public enum AWSError: Error, Sendable, CustomStringConvertible {
     }
 
     static let throttlingCodes: Set<String> = [
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException",
         "ProvisionedThroughputExceededException", "TransactionInProgressException", "RequestLimitExceeded",
         "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
         "EC2ThrottledException",
     ]
-    static let transientCodes: Set<String> = ["RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure", "ServiceUnavailable"]
+    static let transientCodes: Set<String> = [
+        "RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure", "ServiceUnavailable",
+    ]
 
     /// A readable explanation.
     public var description: String {

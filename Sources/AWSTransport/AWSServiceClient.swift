@@ -22,9 +22,13 @@ public struct AWSEndpoint: Sendable, Equatable {
 
     /// Parses `http(s)://host[:port][/]`.
     public init(url: String) throws {
-        guard let schemeEnd = url.range(of: "://") else { throw AWSError.configuration("endpoint '\(url)' is not an http(s) URL") }
+        guard let schemeEnd = url.range(of: "://") else {
+            throw AWSError.configuration("endpoint '\(url)' is not an http(s) URL")
+        }
         scheme = String(url[..<schemeEnd.lowerBound]).lowercased()
-        guard scheme == "http" || scheme == "https" else { throw AWSError.configuration("endpoint '\(url)' is not an http(s) URL") }
+        guard scheme == "http" || scheme == "https" else {
+            throw AWSError.configuration("endpoint '\(url)' is not an http(s) URL")
+        }
         var rest = String(url[schemeEnd.upperBound...])
         if let slash = rest.firstIndex(of: "/") { rest = String(rest[..<slash]) }
         if let colon = rest.lastIndex(of: ":"), let p = Int(rest[rest.index(after: colon)...]) {
@@ -41,8 +45,10 @@ public struct AWSEndpoint: Sendable, Equatable {
     /// The endpoint of a service in a region: `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`,
     /// else the profile's `endpoint_url`, else AWS's own (`https://glue.us-east-1.amazonaws.com`).
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips the configured ones.
-    public static func resolve(service: String, region: String, environment: [String: String],
-                               profileEndpoint: String? = nil) throws -> AWSEndpoint {
+    public static func resolve(
+        service: String, region: String, environment: [String: String],
+        profileEndpoint: String? = nil
+    ) throws -> AWSEndpoint {
         if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
             let key = "AWS_ENDPOINT_URL_" + String(service.uppercased().map { $0 == " " || $0 == "-" ? "_" : $0 })
             for candidate in [environment[key], environment["AWS_ENDPOINT_URL"], profileEndpoint] {
@@ -124,8 +130,10 @@ public struct AWSServiceClient: Sendable {
     private let quota = RetryQuota()
 
     /// Creates a client.
-    public init(signingName: String, region: String, endpoint: AWSEndpoint, credentials: AWSCredentialsProvider?,
-                http: HTTPTransport = HTTPTransport(), retry: AWSRetryPolicy = .standard(), attemptTimeout: Double = 60) {
+    public init(
+        signingName: String, region: String, endpoint: AWSEndpoint, credentials: AWSCredentialsProvider?,
+        http: HTTPTransport = HTTPTransport(), retry: AWSRetryPolicy = .standard(), attemptTimeout: Double = 60
+    ) {
         self.signingName = signingName
         self.region = region
         self.endpoint = endpoint
@@ -136,16 +144,21 @@ public struct AWSServiceClient: Sendable {
     }
 
     /// A request to this client's endpoint.
-    public func request(method: String, host: String? = nil, path: String, query: [(String, String)] = [],
-                        headers: [(String, String)] = [], body: [UInt8] = []) -> HTTPRequest {
-        HTTPRequest(method: method, scheme: endpoint.scheme, host: host ?? endpoint.host, port: endpoint.port, path: path,
-                   query: query, headers: headers, body: body)
+    public func request(
+        method: String, host: String? = nil, path: String, query: [(String, String)] = [],
+        headers: [(String, String)] = [], body: [UInt8] = []
+    ) -> HTTPRequest {
+        HTTPRequest(
+            method: method, scheme: endpoint.scheme, host: host ?? endpoint.host, port: endpoint.port, path: path,
+            query: query, headers: headers, body: body)
     }
 
     /// Sends a request, signed afresh for each attempt, retrying retryable failures.
     /// Answers with status ≥ 300 (other than those in `accepting`) throw `AWSError.service`.
-    public func send(_ request: HTTPRequest, operation: String, payload: SigV4Payload = .signed,
-                     accepting: Set<Int> = []) async throws -> HTTPResponse {
+    public func send(
+        _ request: HTTPRequest, operation: String, payload: SigV4Payload = .signed,
+        accepting: Set<Int> = []
+    ) async throws -> HTTPResponse {
         let started = AWSClock.nowSeconds()
         var spent = 0
         var attempt = 0
@@ -154,7 +167,8 @@ public struct AWSServiceClient: Sendable {
             var r = request
             if let credentials {
                 let creds = try await credentials.credentials()
-                SigV4Signer(service: signingName, region: region).sign(&r, credentials: creds, date: .now(), payload: payload)
+                SigV4Signer(service: signingName, region: region).sign(
+                    &r, credentials: creds, date: .now(), payload: payload)
             }
             let failure: AWSError
             do {
@@ -180,8 +194,10 @@ public struct AWSServiceClient: Sendable {
 
     /// Sends a JSON request (`application/x-amz-json-1.1` with `X-Amz-Target`, or REST-JSON)
     /// and parses the JSON answer (an empty body gives an empty object).
-    public func sendJSON(method: String, path: String, query: [(String, String)] = [], target: String? = nil,
-                         body: JSONValue?, operation: String) async throws -> JSONValue {
+    public func sendJSON(
+        method: String, path: String, query: [(String, String)] = [], target: String? = nil,
+        body: JSONValue?, operation: String
+    ) async throws -> JSONValue {
         var headers: [(String, String)] = []
         if let target {
             headers.append(("X-Amz-Target", target))
@@ -190,7 +206,8 @@ public struct AWSServiceClient: Sendable {
             headers.append(("Content-Type", "application/json"))
         }
         let bytes = body.map { $0.serializedBytes() } ?? []
-        let response = try await send(request(method: method, path: path, query: query, headers: headers, body: bytes), operation: operation)
+        let response = try await send(
+            request(method: method, path: path, query: query, headers: headers, body: bytes), operation: operation)
         if response.body.isEmpty { return .object([]) }
         do { return try JSONValue.parse(response.text) } catch {
             throw AWSError.invalidResponse("\(signingName) \(operation): answer is not JSON: \(error)")
@@ -198,7 +215,9 @@ public struct AWSServiceClient: Sendable {
     }
 
     /// The error code and message of a failed answer (XML, JSON, or the status alone).
-    public static func serviceError(_ response: HTTPResponse, service: String, operation: String) -> AWSError.ServiceError {
+    public static func serviceError(_ response: HTTPResponse, service: String, operation: String)
+        -> AWSError.ServiceError
+    {
         var code = "HTTP \(response.status)"
         var message = ""
         let requestId = response.header("x-amz-request-id") ?? response.header("x-amzn-requestid")
@@ -224,7 +243,8 @@ public struct AWSServiceClient: Sendable {
             default: break
             }
         }
-        return AWSError.ServiceError(service: service, operation: operation, status: response.status, code: code,
-                                     message: message, requestId: requestId)
+        return AWSError.ServiceError(
+            service: service, operation: operation, status: response.status, code: code,
+            message: message, requestId: requestId)
     }
 }

@@ -19,7 +19,8 @@ public struct SharedConfigFiles: Sendable {
         configPath = environment["AWS_CONFIG_FILE"] ?? "\(home)/.aws/config"
         credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "\(home)/.aws/credentials"
         config = Self.parse((try? String(contentsOfFile: configPath, encoding: .utf8)) ?? "", configStyle: true)
-        credentialsFile = Self.parse((try? String(contentsOfFile: credentialsPath, encoding: .utf8)) ?? "", configStyle: false)
+        credentialsFile = Self.parse(
+            (try? String(contentsOfFile: credentialsPath, encoding: .utf8)) ?? "", configStyle: false)
     }
 
     /// A setting of a profile: the credentials file first, then the config file.
@@ -29,7 +30,9 @@ public struct SharedConfigFiles: Sendable {
 
     /// Whether a profile can produce credentials.
     public func hasCredentials(profile: String) -> Bool {
-        ["aws_access_key_id", "credential_process", "role_arn", "web_identity_token_file"].contains { value($0, profile: profile) != nil }
+        ["aws_access_key_id", "credential_process", "role_arn", "web_identity_token_file"].contains {
+            value($0, profile: profile) != nil
+        }
     }
 
     /// Parses INI text. In the config file, `[profile NAME]` names profile NAME and `[default]` the default.
@@ -41,7 +44,9 @@ public struct SharedConfigFiles: Sendable {
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") && line.hasSuffix("]") {
                 var name = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-                if configStyle, name.hasPrefix("profile ") { name = String(name.dropFirst(8)).trimmingCharacters(in: .whitespaces) }
+                if configStyle, name.hasPrefix("profile ") {
+                    name = String(name.dropFirst(8)).trimmingCharacters(in: .whitespaces)
+                }
                 // Sections such as [services x] or [sso-session y] are not profiles.
                 current = name.contains(" ") ? nil : name
                 if let c = current, out[c] == nil { out[c] = [:] }
@@ -94,27 +99,40 @@ public struct ProfileCredentialsProvider: AWSCredentialsProvider {
             let session = v("role_session_name") ?? "swift-iceberg-\(Int(AWSClock.nowSeconds()))"
             let region = v("region") ?? resolveAWSRegion(environment: environment, profile: profile) ?? "us-east-1"
             if let tokenFile = v("web_identity_token_file") {
-                return try await WebIdentityCredentialsProvider(tokenFile: tokenFile, roleArn: roleArn, sessionName: session,
-                                                                region: region, environment: environment, http: http).credentials()
+                return try await WebIdentityCredentialsProvider(
+                    tokenFile: tokenFile, roleArn: roleArn, sessionName: session,
+                    region: region, environment: environment, http: http
+                ).credentials()
             }
             guard let source = v("source_profile") else {
-                throw AWSError.credentials("profile '\(profile)' has role_arn but neither source_profile nor web_identity_token_file")
+                throw AWSError.credentials(
+                    "profile '\(profile)' has role_arn but neither source_profile nor web_identity_token_file")
             }
-            let sourceCredentials = source == profile && v("aws_access_key_id") != nil
+            let sourceCredentials =
+                source == profile && v("aws_access_key_id") != nil
                 ? try staticKeys(profile: profile)
                 : try await credentials(profile: source, depth: depth + 1)
-            let sts = try STSClient(region: region, environment: environment, credentials: StaticCredentialsProvider(sourceCredentials), http: http)
+            let sts = try STSClient(
+                region: region, environment: environment, credentials: StaticCredentialsProvider(sourceCredentials),
+                http: http)
             return try await sts.assumeRole(roleArn: roleArn, sessionName: session, externalId: v("external_id"))
         }
-        if let command = v("credential_process") { return try await Self.runCredentialProcess(command, profile: profile) }
+        if let command = v("credential_process") {
+            return try await Self.runCredentialProcess(command, profile: profile)
+        }
         return try staticKeys(profile: profile)
     }
 
     private func staticKeys(profile: String) throws -> AWSCredentials {
-        guard let id = files.value("aws_access_key_id", profile: profile), let secret = files.value("aws_secret_access_key", profile: profile) else {
-            throw AWSError.credentials("profile '\(profile)' has no aws_access_key_id/aws_secret_access_key in \(files.credentialsPath) or \(files.configPath)")
+        guard let id = files.value("aws_access_key_id", profile: profile),
+            let secret = files.value("aws_secret_access_key", profile: profile)
+        else {
+            throw AWSError.credentials(
+                "profile '\(profile)' has no aws_access_key_id/aws_secret_access_key in \(files.credentialsPath) or \(files.configPath)"
+            )
         }
-        return AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: files.value("aws_session_token", profile: profile))
+        return AWSCredentials(
+            accessKeyId: id, secretAccessKey: secret, sessionToken: files.value("aws_session_token", profile: profile))
     }
 
     /// Runs a `credential_process` command and reads its JSON (`Version` 1).
@@ -125,18 +143,24 @@ public struct ProfileCredentialsProvider: AWSCredentialsProvider {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { throw AWSError.credentials("profile '\(profile)': credential_process could not start: \(error)") }
+        do { try process.run() } catch {
+            throw AWSError.credentials("profile '\(profile)': credential_process could not start: \(error)")
+        }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw AWSError.credentials("profile '\(profile)': credential_process exited with status \(process.terminationStatus)")
+            throw AWSError.credentials(
+                "profile '\(profile)': credential_process exited with status \(process.terminationStatus)")
         }
         guard let json = try? JSONValue.parse(String(decoding: data, as: UTF8.self)),
-              let id = json["AccessKeyId"]?.stringValue, let secret = json["SecretAccessKey"]?.stringValue else {
-            throw AWSError.credentials("profile '\(profile)': credential_process output lacks AccessKeyId/SecretAccessKey")
+            let id = json["AccessKeyId"]?.stringValue, let secret = json["SecretAccessKey"]?.stringValue
+        else {
+            throw AWSError.credentials(
+                "profile '\(profile)': credential_process output lacks AccessKeyId/SecretAccessKey")
         }
-        return AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: json["SessionToken"]?.stringValue,
-                              expiration: json["Expiration"]?.stringValue.flatMap(AWSClock.parseISO8601))
+        return AWSCredentials(
+            accessKeyId: id, secretAccessKey: secret, sessionToken: json["SessionToken"]?.stringValue,
+            expiration: json["Expiration"]?.stringValue.flatMap(AWSClock.parseISO8601))
     }
 }
 
@@ -145,14 +169,21 @@ public struct STSClient: Sendable {
     let client: AWSServiceClient
 
     /// Creates a client; `credentials` nil sends unsigned requests (web identity).
-    public init(region: String, environment: [String: String], credentials: AWSCredentialsProvider?, http: HTTPTransport) throws {
+    public init(
+        region: String, environment: [String: String], credentials: AWSCredentialsProvider?, http: HTTPTransport
+    ) throws {
         let endpoint = try AWSEndpoint.resolve(service: "sts", region: region, environment: environment)
-        client = AWSServiceClient(signingName: "sts", region: region, endpoint: endpoint, credentials: credentials, http: http)
+        client = AWSServiceClient(
+            signingName: "sts", region: region, endpoint: endpoint, credentials: credentials, http: http)
     }
 
     /// `AssumeRoleWithWebIdentity`.
-    public func assumeRoleWithWebIdentity(roleArn: String, sessionName: String, token: String) async throws -> AWSCredentials {
-        try await call("AssumeRoleWithWebIdentity", [("RoleArn", roleArn), ("RoleSessionName", sessionName), ("WebIdentityToken", token)])
+    public func assumeRoleWithWebIdentity(roleArn: String, sessionName: String, token: String) async throws
+        -> AWSCredentials
+    {
+        try await call(
+            "AssumeRoleWithWebIdentity",
+            [("RoleArn", roleArn), ("RoleSessionName", sessionName), ("WebIdentityToken", token)])
     }
 
     /// `AssumeRole`.
@@ -165,15 +196,18 @@ public struct STSClient: Sendable {
     private func call(_ action: String, _ params: [(String, String)]) async throws -> AWSCredentials {
         let form = ([("Action", action), ("Version", "2011-06-15")] + params)
             .map { URIEncoding.percentEncode($0.0) + "=" + URIEncoding.percentEncode($0.1) }.joined(separator: "&")
-        let request = client.request(method: "POST", path: "/", headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-                                     body: Array(form.utf8))
+        let request = client.request(
+            method: "POST", path: "/", headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+            body: Array(form.utf8))
         let response = try await client.send(request, operation: action)
         let xml = try XMLNode.parse(response.body)
-        guard let c = xml.find("Credentials"), let id = c.text("AccessKeyId"), let secret = c.text("SecretAccessKey") else {
+        guard let c = xml.find("Credentials"), let id = c.text("AccessKeyId"), let secret = c.text("SecretAccessKey")
+        else {
             throw AWSError.invalidResponse("sts \(action): no Credentials in the answer")
         }
-        return AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: c.text("SessionToken"),
-                              expiration: c.text("Expiration").flatMap(AWSClock.parseISO8601))
+        return AWSCredentials(
+            accessKeyId: id, secretAccessKey: secret, sessionToken: c.text("SessionToken"),
+            expiration: c.text("Expiration").flatMap(AWSClock.parseISO8601))
     }
 }
 
@@ -189,7 +223,10 @@ public struct WebIdentityCredentialsProvider: AWSCredentialsProvider {
     let http: HTTPTransport
 
     /// Creates a provider from explicit settings.
-    public init(tokenFile: String, roleArn: String, sessionName: String, region: String, environment: [String: String], http: HTTPTransport) {
+    public init(
+        tokenFile: String, roleArn: String, sessionName: String, region: String, environment: [String: String],
+        http: HTTPTransport
+    ) {
         self.tokenFile = tokenFile
         self.roleArn = roleArn
         self.sessionName = sessionName
@@ -201,10 +238,12 @@ public struct WebIdentityCredentialsProvider: AWSCredentialsProvider {
     /// A provider from the environment, or nil when it is not configured.
     public init?(environment: [String: String], http: HTTPTransport) {
         guard let file = environment["AWS_WEB_IDENTITY_TOKEN_FILE"], !file.isEmpty,
-              let role = environment["AWS_ROLE_ARN"], !role.isEmpty else { return nil }
-        self.init(tokenFile: file, roleArn: role,
-                  sessionName: environment["AWS_ROLE_SESSION_NAME"] ?? "swift-iceberg-\(Int(AWSClock.nowSeconds()))",
-                  region: resolveAWSRegion(environment: environment) ?? "us-east-1", environment: environment, http: http)
+            let role = environment["AWS_ROLE_ARN"], !role.isEmpty
+        else { return nil }
+        self.init(
+            tokenFile: file, roleArn: role,
+            sessionName: environment["AWS_ROLE_SESSION_NAME"] ?? "swift-iceberg-\(Int(AWSClock.nowSeconds()))",
+            region: resolveAWSRegion(environment: environment) ?? "us-east-1", environment: environment, http: http)
     }
 
     /// Exchanges the current token for credentials.
@@ -213,8 +252,9 @@ public struct WebIdentityCredentialsProvider: AWSCredentialsProvider {
             throw AWSError.credentials("web identity token file \(tokenFile) cannot be read")
         }
         let sts = try STSClient(region: region, environment: environment, credentials: nil, http: http)
-        return try await sts.assumeRoleWithWebIdentity(roleArn: roleArn, sessionName: sessionName,
-                                                       token: token.trimmingCharacters(in: .whitespacesAndNewlines))
+        return try await sts.assumeRoleWithWebIdentity(
+            roleArn: roleArn, sessionName: sessionName,
+            token: token.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
 
@@ -248,12 +288,16 @@ public struct ContainerCredentialsProvider: AWSCredentialsProvider {
         if let q = path.firstIndex(of: "?") {
             query = path[path.index(after: q)...].split(separator: "&").map {
                 let kv = $0.split(separator: "=", maxSplits: 1)
-                return (String(kv[0]).removingPercentEncoding ?? String(kv[0]), kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : "")
+                return (
+                    String(kv[0]).removingPercentEncoding ?? String(kv[0]),
+                    kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : ""
+                )
             }
             path = String(path[..<q])
         }
-        var request = HTTPRequest(method: "GET", scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
-                                 path: path.isEmpty ? "/" : path, query: query)
+        var request = HTTPRequest(
+            method: "GET", scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port,
+            path: path.isEmpty ? "/" : path, query: query)
         var token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
         if let file = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], !file.isEmpty {
             guard let t = try? String(contentsOfFile: file, encoding: .utf8) else {
@@ -272,11 +316,13 @@ public struct ContainerCredentialsProvider: AWSCredentialsProvider {
     /// Decodes the JSON credential document of container and instance metadata endpoints.
     static func decode(_ body: [UInt8], source: String) throws -> AWSCredentials {
         guard let json = try? JSONValue.parse(String(decoding: body, as: UTF8.self)),
-              let id = json["AccessKeyId"]?.stringValue, let secret = json["SecretAccessKey"]?.stringValue else {
+            let id = json["AccessKeyId"]?.stringValue, let secret = json["SecretAccessKey"]?.stringValue
+        else {
             throw AWSError.credentials("\(source): the answer lacks AccessKeyId/SecretAccessKey")
         }
-        return AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: json["Token"]?.stringValue,
-                              expiration: json["Expiration"]?.stringValue.flatMap(AWSClock.parseISO8601))
+        return AWSCredentials(
+            accessKeyId: id, secretAccessKey: secret, sessionToken: json["Token"]?.stringValue,
+            expiration: json["Expiration"]?.stringValue.flatMap(AWSClock.parseISO8601))
     }
 }
 
@@ -288,7 +334,8 @@ public struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
 
     /// Creates a provider.
     public init(environment: [String: String], http: HTTPTransport) {
-        endpoint = (environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"].flatMap { try? AWSEndpoint(url: $0) })
+        endpoint =
+            (environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"].flatMap { try? AWSEndpoint(url: $0) })
             ?? AWSEndpoint(scheme: "http", host: "169.254.169.254")
         self.http = http
     }
@@ -296,17 +343,26 @@ public struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
     /// Fetches the instance role's credentials.
     public func credentials() async throws -> AWSCredentials {
         func request(_ method: String, _ path: String, _ headers: [(String, String)]) -> HTTPRequest {
-            HTTPRequest(method: method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port, path: path, headers: headers)
+            HTTPRequest(
+                method: method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port, path: path,
+                headers: headers)
         }
-        let tokenResponse = try await http.send(request("PUT", "/latest/api/token", [("X-aws-ec2-metadata-token-ttl-seconds", "21600")]), timeout: 2)
-        guard tokenResponse.status == 200 else { throw AWSError.credentials("instance metadata token request answered \(tokenResponse.status)") }
+        let tokenResponse = try await http.send(
+            request("PUT", "/latest/api/token", [("X-aws-ec2-metadata-token-ttl-seconds", "21600")]), timeout: 2)
+        guard tokenResponse.status == 200 else {
+            throw AWSError.credentials("instance metadata token request answered \(tokenResponse.status)")
+        }
         let header = [("X-aws-ec2-metadata-token", tokenResponse.text)]
-        let roles = try await http.send(request("GET", "/latest/meta-data/iam/security-credentials/", header), timeout: 2)
+        let roles = try await http.send(
+            request("GET", "/latest/meta-data/iam/security-credentials/", header), timeout: 2)
         guard roles.status == 200, let role = roles.text.split(separator: "\n").first else {
             throw AWSError.credentials("instance metadata has no IAM role (status \(roles.status))")
         }
-        let creds = try await http.send(request("GET", "/latest/meta-data/iam/security-credentials/\(role)", header), timeout: 2)
-        guard creds.status == 200 else { throw AWSError.credentials("instance metadata credentials answered \(creds.status)") }
+        let creds = try await http.send(
+            request("GET", "/latest/meta-data/iam/security-credentials/\(role)", header), timeout: 2)
+        guard creds.status == 200 else {
+            throw AWSError.credentials("instance metadata credentials answered \(creds.status)")
+        }
         return try ContainerCredentialsProvider.decode(creds.body, source: "instance metadata")
     }
 }

@@ -45,7 +45,9 @@ public struct HTTPTransport: Sendable {
     public func send(_ request: HTTPRequest, timeout: Double) async throws -> HTTPResponse {
         var r = HTTPClientRequest(url: request.url)
         r.method = HTTPMethod(rawValue: request.method.uppercased())
-        for (name, value) in request.headers where name.lowercased() != "host" { r.headers.add(name: name, value: value) }
+        for (name, value) in request.headers where name.lowercased() != "host" {
+            r.headers.add(name: name, value: value)
+        }
         if !request.body.isEmpty || ["PUT", "POST"].contains(request.method.uppercased()) {
             r.body = .bytes(ByteBuffer(bytes: request.body))
         }
@@ -53,11 +55,16 @@ public struct HTTPTransport: Sendable {
             let response = try await sharedHTTPClient.execute(r, timeout: .milliseconds(Int64(timeout * 1000)))
             var buffer = try await response.body.collect(upTo: maxResponseBytes)
             let body = buffer.readBytes(length: buffer.readableBytes) ?? []
-            return HTTPResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw AWSError.network("\(request.method) \(request.scheme)://\(request.hostHeader): timed out (\(error))", retryable: true)
+            return HTTPResponse(
+                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
+        } catch let error as HTTPClientError
+            where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
+        {
+            throw AWSError.network(
+                "\(request.method) \(request.scheme)://\(request.hostHeader): timed out (\(error))", retryable: true)
         } catch {
-            throw AWSError.network("\(request.method) \(request.scheme)://\(request.hostHeader): \(error)", retryable: true)
+            throw AWSError.network(
+                "\(request.method) \(request.scheme)://\(request.hostHeader): \(error)", retryable: true)
         }
     }
 }
@@ -99,8 +106,10 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
 
     /// Creates a request.
-    public init(method: String, scheme: String = "https", host: String, port: Int? = nil, path: String,
-                query: [(String, String)] = [], headers: [(String, String)] = [], body: [UInt8] = []) {
+    public init(
+        method: String, scheme: String = "https", host: String, port: Int? = nil, path: String,
+        query: [(String, String)] = [], headers: [(String, String)] = [], body: [UInt8] = []
+    ) {
         self.method = method
         self.scheme = scheme
         self.host = host
@@ -157,8 +166,9 @@ public enum URIEncoding {
         let hexDigits = Array("0123456789ABCDEF".utf8)
         for b in text.utf8 {
             switch b {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
                 out.append(b)
             case UInt8(ascii: "/") where keepSlash:
                 out.append(b)

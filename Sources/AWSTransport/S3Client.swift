@@ -20,12 +20,15 @@ public struct S3Client: Sendable {
 
     /// Creates a client. Addressing is path-style for custom endpoints unless `pathStyle`
     /// says otherwise, and virtual-hosted for AWS (path-style for bucket names with dots).
-    public init(region: String, credentials: AWSCredentialsProvider, endpoint: AWSEndpoint? = nil,
-                environment: [String: String] = AWSEnvironment.current(), pathStyle: Bool? = nil,
-                http: HTTPTransport = HTTPTransport(), retry: AWSRetryPolicy? = nil) throws {
+    public init(
+        region: String, credentials: AWSCredentialsProvider, endpoint: AWSEndpoint? = nil,
+        environment: [String: String] = AWSEnvironment.current(), pathStyle: Bool? = nil,
+        http: HTTPTransport = HTTPTransport(), retry: AWSRetryPolicy? = nil
+    ) throws {
         let resolved = try endpoint ?? AWSEndpoint.resolve(service: "s3", region: region, environment: environment)
-        client = AWSServiceClient(signingName: "s3", region: region, endpoint: resolved, credentials: credentials, http: http,
-                                  retry: retry ?? .standard(environment: environment))
+        client = AWSServiceClient(
+            signingName: "s3", region: region, endpoint: resolved, credentials: credentials, http: http,
+            retry: retry ?? .standard(environment: environment))
         self.pathStyle = pathStyle ?? resolved.isCustom
     }
 
@@ -36,21 +39,27 @@ public struct S3Client: Sendable {
     }
 
     /// The request for a bucket and key (key without a leading slash).
-    public func request(_ method: String, bucket: String, key: String = "", query: [(String, String)] = [],
-                        headers: [(String, String)] = [], body: [UInt8] = []) -> HTTPRequest {
+    public func request(
+        _ method: String, bucket: String, key: String = "", query: [(String, String)] = [],
+        headers: [(String, String)] = [], body: [UInt8] = []
+    ) -> HTTPRequest {
         if pathStyle || bucket.contains(".") {
-            return client.request(method: method, path: "/\(HTTPRequest.pathSegment(bucket))/\(HTTPRequest.keyPath(key))",
-                                  query: query, headers: headers, body: body)
+            return client.request(
+                method: method, path: "/\(HTTPRequest.pathSegment(bucket))/\(HTTPRequest.keyPath(key))",
+                query: query, headers: headers, body: body)
         }
-        return client.request(method: method, host: "\(bucket).\(client.endpoint.host)", path: "/\(HTTPRequest.keyPath(key))",
-                              query: query, headers: headers, body: body)
+        return client.request(
+            method: method, host: "\(bucket).\(client.endpoint.host)", path: "/\(HTTPRequest.keyPath(key))",
+            query: query, headers: headers, body: body)
     }
 
     /// Creates a bucket in the client's region.
     public func createBucket(_ bucket: String) async throws {
         var body: [UInt8] = []
         if client.region != "us-east-1" {
-            body = Array(#"<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>\#(client.region)</LocationConstraint></CreateBucketConfiguration>"#.utf8)
+            body = Array(
+                #"<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>\#(client.region)</LocationConstraint></CreateBucketConfiguration>"#
+                    .utf8)
         }
         _ = try await client.send(request("PUT", bucket: bucket, body: body), operation: "CreateBucket s3://\(bucket)")
     }
@@ -62,12 +71,16 @@ public struct S3Client: Sendable {
             if range.isEmpty { return [] }
             headers.append(("Range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)"))
         }
-        let response = try await client.send(request("GET", bucket: bucket, key: key, headers: headers), operation: "GetObject s3://\(bucket)/\(key)")
+        let response = try await client.send(
+            request("GET", bucket: bucket, key: key, headers: headers), operation: "GetObject s3://\(bucket)/\(key)")
         if let range, response.body.count != range.count {
-            throw AWSError.invalidResponse("s3 GetObject s3://\(bucket)/\(key): asked for \(range.count) bytes at \(range.lowerBound), got \(response.body.count)")
+            throw AWSError.invalidResponse(
+                "s3 GetObject s3://\(bucket)/\(key): asked for \(range.count) bytes at \(range.lowerBound), got \(response.body.count)"
+            )
         }
         if let length = response.header("Content-Length").flatMap({ Int($0) }), length != response.body.count {
-            throw AWSError.invalidResponse("s3 GetObject s3://\(bucket)/\(key): Content-Length \(length) but \(response.body.count) bytes arrived")
+            throw AWSError.invalidResponse(
+                "s3 GetObject s3://\(bucket)/\(key): Content-Length \(length) but \(response.body.count) bytes arrived")
         }
         return response.body
     }
@@ -76,24 +89,31 @@ public struct S3Client: Sendable {
     /// one ranged GET — no HEAD first. A missing object throws a `NoSuchKey` service error.
     public func getObjectPrefix(bucket: String, key: String, count: Int) async throws -> (bytes: [UInt8], size: Int) {
         let operation = "GetObject s3://\(bucket)/\(key)"
-        let response = try await client.send(request("GET", bucket: bucket, key: key, headers: [("Range", "bytes=0-\(max(count, 1) - 1)")]),
-                                             operation: operation, accepting: [416])
+        let response = try await client.send(
+            request("GET", bucket: bucket, key: key, headers: [("Range", "bytes=0-\(max(count, 1) - 1)")]),
+            operation: operation, accepting: [416])
         // 416: a range cannot be satisfied by an empty object.
         if response.status == 416 { return ([], 0) }
         if let length = response.header("Content-Length").flatMap({ Int($0) }), length != response.body.count {
-            throw AWSError.invalidResponse("s3 \(operation): Content-Length \(length) but \(response.body.count) bytes arrived")
+            throw AWSError.invalidResponse(
+                "s3 \(operation): Content-Length \(length) but \(response.body.count) bytes arrived")
         }
-        guard response.status == 206 else { return (response.body, response.body.count) } // the range was ignored: whole object
+        // A status other than 206: the range was ignored and the whole object came back.
+        guard response.status == 206 else { return (response.body, response.body.count) }
         guard let total = response.header("Content-Range")?.split(separator: "/").last.flatMap({ Int($0) }),
-              total >= response.body.count, response.body.count == min(count, total) else {
-            throw AWSError.invalidResponse("s3 \(operation): unexpected Content-Range '\(response.header("Content-Range") ?? "")' for \(response.body.count) bytes")
+            total >= response.body.count, response.body.count == min(count, total)
+        else {
+            throw AWSError.invalidResponse(
+                "s3 \(operation): unexpected Content-Range '\(response.header("Content-Range") ?? "")' for \(response.body.count) bytes"
+            )
         }
         return (response.body, total)
     }
 
     /// The size of an object, or nil if it does not exist.
     public func headObject(bucket: String, key: String) async throws -> Int? {
-        let response = try await client.send(request("HEAD", bucket: bucket, key: key), operation: "HeadObject s3://\(bucket)/\(key)", accepting: [404])
+        let response = try await client.send(
+            request("HEAD", bucket: bucket, key: key), operation: "HeadObject s3://\(bucket)/\(key)", accepting: [404])
         if response.status == 404 { return nil }
         guard let size = response.header("Content-Length").flatMap({ Int($0) }) else {
             throw AWSError.invalidResponse("s3 HeadObject s3://\(bucket)/\(key): no Content-Length")
@@ -103,11 +123,15 @@ public struct S3Client: Sendable {
 
     /// Writes an object. With `ifNoneMatch`, only if no object exists at the key
     /// (S3 conditional write); an existing object throws a `PreconditionFailed` service error.
-    public func putObject(bucket: String, key: String, body: [UInt8], ifNoneMatch: Bool = false, contentType: String? = nil) async throws {
+    public func putObject(
+        bucket: String, key: String, body: [UInt8], ifNoneMatch: Bool = false, contentType: String? = nil
+    ) async throws {
         var headers = Self.integrityHeaders(body)
         if ifNoneMatch { headers.append(("If-None-Match", "*")) }
         if let contentType { headers.append(("Content-Type", contentType)) }
-        _ = try await client.send(request("PUT", bucket: bucket, key: key, headers: headers, body: body), operation: "PutObject s3://\(bucket)/\(key)")
+        _ = try await client.send(
+            request("PUT", bucket: bucket, key: key, headers: headers, body: body),
+            operation: "PutObject s3://\(bucket)/\(key)")
     }
 
     /// Deletes keys in batches of 1000 (`DeleteObjects`); missing keys are not errors.
@@ -117,24 +141,33 @@ public struct S3Client: Sendable {
         while start < keys.count {
             let batch = keys[start..<min(start + 1000, keys.count)]
             start += batch.count
-            var xml = #"<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>true</Quiet>"#
+            var xml =
+                #"<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>true</Quiet>"#
             for k in batch { xml += "<Object><Key>\(xmlEscape(k))</Key></Object>" }
             xml += "</Delete>"
             let body = Array(xml.utf8)
             let md5 = Base64.encode(Array(Insecure.MD5.hash(data: body)))
             let headers = Self.integrityHeaders(body) + [("Content-MD5", md5), ("Content-Type", "application/xml")]
-            let response = try await client.send(request("POST", bucket: bucket, query: [("delete", "")], headers: headers, body: body),
-                                                 operation: "DeleteObjects s3://\(bucket)")
-            if !response.body.isEmpty, let result = try? XMLNode.parse(response.body), let failed = result.child("Error") {
-                throw AWSError.service(.init(service: "s3", operation: "DeleteObjects s3://\(bucket)/\(failed.text("Key") ?? "")",
-                                             status: response.status, code: failed.text("Code") ?? "Error", message: failed.text("Message") ?? "", requestId: nil))
+            let response = try await client.send(
+                request("POST", bucket: bucket, query: [("delete", "")], headers: headers, body: body),
+                operation: "DeleteObjects s3://\(bucket)")
+            if !response.body.isEmpty, let result = try? XMLNode.parse(response.body),
+                let failed = result.child("Error")
+            {
+                throw AWSError.service(
+                    .init(
+                        service: "s3", operation: "DeleteObjects s3://\(bucket)/\(failed.text("Key") ?? "")",
+                        status: response.status, code: failed.text("Code") ?? "Error",
+                        message: failed.text("Message") ?? "", requestId: nil))
             }
         }
     }
 
     /// Deletes one object (no error if absent).
     public func deleteObject(bucket: String, key: String) async throws {
-        _ = try await client.send(request("DELETE", bucket: bucket, key: key), operation: "DeleteObject s3://\(bucket)/\(key)", accepting: [404])
+        _ = try await client.send(
+            request("DELETE", bucket: bucket, key: key), operation: "DeleteObject s3://\(bucket)/\(key)",
+            accepting: [404])
     }
 
     /// Every object under a prefix (`ListObjectsV2`, all pages).
@@ -144,7 +177,8 @@ public struct S3Client: Sendable {
         repeat {
             var query = [("list-type", "2"), ("prefix", prefix)]
             if let t = token { query.append(("continuation-token", t)) }
-            let response = try await client.send(request("GET", bucket: bucket, query: query), operation: "ListObjectsV2 s3://\(bucket)/\(prefix)")
+            let response = try await client.send(
+                request("GET", bucket: bucket, query: query), operation: "ListObjectsV2 s3://\(bucket)/\(prefix)")
             let xml = try XMLNode.parse(response.body)
             for c in xml.children("Contents") {
                 guard let key = c.text("Key") else { continue }
@@ -157,8 +191,9 @@ public struct S3Client: Sendable {
 
     /// Starts a multipart upload and returns its id.
     public func createMultipartUpload(bucket: String, key: String) async throws -> String {
-        let response = try await client.send(request("POST", bucket: bucket, key: key, query: [("uploads", "")]),
-                                             operation: "CreateMultipartUpload s3://\(bucket)/\(key)")
+        let response = try await client.send(
+            request("POST", bucket: bucket, key: key, query: [("uploads", "")]),
+            operation: "CreateMultipartUpload s3://\(bucket)/\(key)")
         guard let id = try XMLNode.parse(response.body).text("UploadId") else {
             throw AWSError.invalidResponse("s3 CreateMultipartUpload s3://\(bucket)/\(key): no UploadId")
         }
@@ -166,41 +201,55 @@ public struct S3Client: Sendable {
     }
 
     /// Uploads one part (numbers from 1; every part but the last ≥ 5 MiB) and returns its ETag.
-    public func uploadPart(bucket: String, key: String, uploadId: String, partNumber: Int, body: [UInt8]) async throws -> String {
+    public func uploadPart(bucket: String, key: String, uploadId: String, partNumber: Int, body: [UInt8]) async throws
+        -> String
+    {
         let headers = [("X-Amz-Content-SHA256", SigV4Signer.hexSHA256(body))]
-        let response = try await client.send(request("PUT", bucket: bucket, key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadId)],
-                                                     headers: headers, body: body),
-                                             operation: "UploadPart \(partNumber) s3://\(bucket)/\(key)")
-        guard let etag = response.header("ETag") else { throw AWSError.invalidResponse("s3 UploadPart s3://\(bucket)/\(key): no ETag") }
+        let response = try await client.send(
+            request(
+                "PUT", bucket: bucket, key: key, query: [("partNumber", String(partNumber)), ("uploadId", uploadId)],
+                headers: headers, body: body),
+            operation: "UploadPart \(partNumber) s3://\(bucket)/\(key)")
+        guard let etag = response.header("ETag") else {
+            throw AWSError.invalidResponse("s3 UploadPart s3://\(bucket)/\(key): no ETag")
+        }
         return etag
     }
 
     /// Completes a multipart upload from its parts' ETags (in part order).
     public func completeMultipartUpload(bucket: String, key: String, uploadId: String, etags: [String]) async throws {
         var xml = #"<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">"#
-        for (i, e) in etags.enumerated() { xml += "<Part><PartNumber>\(i + 1)</PartNumber><ETag>\(xmlEscape(e))</ETag></Part>" }
+        for (i, e) in etags.enumerated() {
+            xml += "<Part><PartNumber>\(i + 1)</PartNumber><ETag>\(xmlEscape(e))</ETag></Part>"
+        }
         xml += "</CompleteMultipartUpload>"
-        let response = try await client.send(request("POST", bucket: bucket, key: key, query: [("uploadId", uploadId)], body: Array(xml.utf8)),
-                                             operation: "CompleteMultipartUpload s3://\(bucket)/\(key)")
+        let response = try await client.send(
+            request("POST", bucket: bucket, key: key, query: [("uploadId", uploadId)], body: Array(xml.utf8)),
+            operation: "CompleteMultipartUpload s3://\(bucket)/\(key)")
         // S3 may answer 200 with an error document when completion fails late.
         if let doc = try? XMLNode.parse(response.body), doc.name == "Error" {
-            throw AWSError.service(.init(service: "s3", operation: "CompleteMultipartUpload s3://\(bucket)/\(key)", status: response.status,
-                                         code: doc.text("Code") ?? "Error", message: doc.text("Message") ?? "", requestId: doc.text("RequestId")))
+            throw AWSError.service(
+                .init(
+                    service: "s3", operation: "CompleteMultipartUpload s3://\(bucket)/\(key)", status: response.status,
+                    code: doc.text("Code") ?? "Error", message: doc.text("Message") ?? "",
+                    requestId: doc.text("RequestId")))
         }
     }
 
     /// Aborts a multipart upload, discarding its parts.
     public func abortMultipartUpload(bucket: String, key: String, uploadId: String) async throws {
-        _ = try await client.send(request("DELETE", bucket: bucket, key: key, query: [("uploadId", uploadId)]),
-                                  operation: "AbortMultipartUpload s3://\(bucket)/\(key)", accepting: [404])
+        _ = try await client.send(
+            request("DELETE", bucket: bucket, key: key, query: [("uploadId", uploadId)]),
+            operation: "AbortMultipartUpload s3://\(bucket)/\(key)", accepting: [404])
     }
 
     /// A presigned GET URL for an object, valid `expires` seconds.
     public func presignedGetURL(bucket: String, key: String, expires: Int = 3600) async throws -> String {
         guard let provider = client.credentials else { throw AWSError.credentials("no credentials to presign with") }
         let creds = try await provider.credentials()
-        return SigV4Signer(service: "s3", region: client.region).presignedURL(request("GET", bucket: bucket, key: key), credentials: creds,
-                                                                               date: .now(), expires: expires)
+        return SigV4Signer(service: "s3", region: client.region).presignedURL(
+            request("GET", bucket: bucket, key: key), credentials: creds,
+            date: .now(), expires: expires)
     }
 
     /// The payload hash (hex, for the signature) and the stored checksum (base64) of a body.
@@ -237,7 +286,8 @@ public enum Base64 {
     /// Decodes standard base64 (padding optional, whitespace not allowed); nil if malformed.
     public static func decode(_ text: String) -> [UInt8]? {
         var out: [UInt8] = []
-        var acc: UInt32 = 0, bits = 0
+        var acc: UInt32 = 0
+        var bits = 0
         for c in text.utf8 {
             let v: UInt32
             switch c {

@@ -1,6 +1,5 @@
 import Crypto
 
-
 /// How the payload enters the signature.
 public enum SigV4Payload: Sendable, Equatable {
     /// SHA-256 of the request body (S3 verifies it: an integrity check).
@@ -38,25 +37,33 @@ public struct SigV4Signer: Sendable {
 
     /// Signs a request in place: sets `X-Amz-Date`, `X-Amz-Security-Token` (with a session
     /// token), `X-Amz-Content-SHA256` (S3, or an unsigned payload) and `Authorization`.
-    public func sign(_ request: inout HTTPRequest, credentials: AWSCredentials, date: AWSDate, payload: SigV4Payload = .signed) {
-        request.headers.removeAll { ["authorization", "x-amz-date", "x-amz-security-token"].contains($0.0.lowercased()) }
+    public func sign(
+        _ request: inout HTTPRequest, credentials: AWSCredentials, date: AWSDate, payload: SigV4Payload = .signed
+    ) {
+        request.headers.removeAll {
+            ["authorization", "x-amz-date", "x-amz-security-token"].contains($0.0.lowercased())
+        }
         request.setHeader("X-Amz-Date", date.timestamp)
         if let token = credentials.sessionToken { request.setHeader("X-Amz-Security-Token", token) }
         // A payload hash the caller already set (computed once for an upload) is used as is.
         // Over plain http the payload is always signed, as AWS SDKs do.
         let unsigned = payload == .unsigned && request.scheme == "https"
-        let payloadHash = request.header("X-Amz-Content-SHA256")
+        let payloadHash =
+            request.header("X-Amz-Content-SHA256")
             ?? (unsigned ? "UNSIGNED-PAYLOAD" : Self.hexSHA256(request.body))
         if isS3 || unsigned { request.setHeader("X-Amz-Content-SHA256", payloadHash) }
         let parts = canonicalRequest(request, payloadHash: payloadHash)
         let signature = self.signature(canonicalRequest: parts.text, credentials: credentials, date: date)
-        request.setHeader("Authorization",
-            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope(date)), SignedHeaders=\(parts.signedHeaders), Signature=\(signature)")
+        request.setHeader(
+            "Authorization",
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope(date)), SignedHeaders=\(parts.signedHeaders), Signature=\(signature)"
+        )
     }
 
     /// A presigned URL valid for `expires` seconds: the signature travels in the query
     /// string, the payload is `UNSIGNED-PAYLOAD`, only `host` (and any given headers) is signed.
-    public func presignedURL(_ request: HTTPRequest, credentials: AWSCredentials, date: AWSDate, expires: Int) -> String {
+    public func presignedURL(_ request: HTTPRequest, credentials: AWSCredentials, date: AWSDate, expires: Int) -> String
+    {
         var r = request
         r.headers.removeAll { $0.0.lowercased() == "authorization" }
         let signedHeaders = canonicalHeaders(r).signed
@@ -97,13 +104,15 @@ public struct SigV4Signer: Sendable {
 
     /// The string to sign for a canonical request.
     public func stringToSign(canonicalRequest: String, date: AWSDate) -> String {
-        ["AWS4-HMAC-SHA256", date.timestamp, scope(date), Self.hexSHA256(Array(canonicalRequest.utf8))].joined(separator: "\n")
+        ["AWS4-HMAC-SHA256", date.timestamp, scope(date), Self.hexSHA256(Array(canonicalRequest.utf8))].joined(
+            separator: "\n")
     }
 
     /// The hex signature of a canonical request.
     public func signature(canonicalRequest: String, credentials: AWSCredentials, date: AWSDate) -> String {
         let key = signingKey(secret: credentials.secretAccessKey, day: date.day)
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(stringToSign(canonicalRequest: canonicalRequest, date: date).utf8), using: key)
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Array(stringToSign(canonicalRequest: canonicalRequest, date: date).utf8), using: key)
         return Self.hex(Array(mac))
     }
 
@@ -150,14 +159,16 @@ public struct SigV4Signer: Sendable {
         var out: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
             if segment == "." { continue }
-            if segment == ".." { if !out.isEmpty { out.removeLast() }; continue }
+            if segment == ".." {
+                if !out.isEmpty { out.removeLast() }
+                continue
+            }
             out.append(segment)
         }
         let lead = path.hasPrefix("/") ? "/" : ""
         let trail = path.hasSuffix("/") && !out.isEmpty ? "/" : ""
         return lead + out.joined(separator: "/") + trail
     }
-
 
     /// Lowercase hex SHA-256.
     public static func hexSHA256(_ bytes: [UInt8]) -> String { hex(Array(SHA256.hash(data: bytes))) }
@@ -167,7 +178,10 @@ public struct SigV4Signer: Sendable {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
         return String(decoding: out, as: UTF8.self)
     }
 }
@@ -197,7 +211,8 @@ public struct AWSDate: Sendable, Equatable {
     /// `YYYYMMDDTHHMMSSZ`.
     public var timestamp: String {
         let c = AWSClock.civil(epochSeconds)
-        return "\(pad(c.year, 4))\(pad(c.month, 2))\(pad(c.day, 2))T\(pad(c.hour, 2))\(pad(c.minute, 2))\(pad(c.second, 2))Z"
+        return
+            "\(pad(c.year, 4))\(pad(c.month, 2))\(pad(c.day, 2))T\(pad(c.hour, 2))\(pad(c.minute, 2))\(pad(c.second, 2))Z"
     }
 
     /// `YYYYMMDD`.
@@ -206,7 +221,8 @@ public struct AWSDate: Sendable, Equatable {
     /// `YYYY-MM-DDTHH:MM:SSZ`.
     public var iso8601: String {
         let t = Array(timestamp)
-        return "\(String(t[0..<4]))-\(String(t[4..<6]))-\(String(t[6..<8]))T\(String(t[9..<11])):\(String(t[11..<13])):\(String(t[13..<15]))Z"
+        return
+            "\(String(t[0..<4]))-\(String(t[4..<6]))-\(String(t[6..<8]))T\(String(t[9..<11])):\(String(t[11..<13])):\(String(t[13..<15]))Z"
     }
 
     private func pad(_ v: Int, _ n: Int) -> String {

@@ -44,8 +44,10 @@ public struct SigV4Verifier: Sendable {
 
     /// Verifies a request as received: `path` encoded as sent, `query` decoded pairs,
     /// `headers` as sent. Returns the access key id.
-    public func verify(method: String, path: String, query: [(String, String)], headers: [(String, String)],
-                       body: [UInt8], now: Int64 = Int64(AWSClock.nowSeconds())) throws -> String {
+    public func verify(
+        method: String, path: String, query: [(String, String)], headers: [(String, String)],
+        body: [UInt8], now: Int64 = Int64(AWSClock.nowSeconds())
+    ) throws -> String {
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
         guard let auth = header("authorization"), auth.hasPrefix("AWS4-HMAC-SHA256 ") else { throw Failure.missing }
         var fields: [String: String] = [:]
@@ -53,7 +55,9 @@ public struct SigV4Verifier: Sendable {
             let kv = part.trimmingSpaces.split(separator: "=", maxSplits: 1)
             if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
         }
-        guard let credential = fields["Credential"], let signedList = fields["SignedHeaders"], let signature = fields["Signature"] else {
+        guard let credential = fields["Credential"], let signedList = fields["SignedHeaders"],
+            let signature = fields["Signature"]
+        else {
             throw Failure.malformed("Credential, SignedHeaders and Signature are required")
         }
         let scope = credential.split(separator: "/").map(String.init)
@@ -68,15 +72,19 @@ public struct SigV4Verifier: Sendable {
         guard abs(date.epochSeconds - now) <= maxSkewSeconds else { throw Failure.expired }
         let signed = Set(signedList.split(separator: ";").map(String.init))
         guard signed.contains("host") else { throw Failure.malformed("the host header must be signed") }
-        var request = HTTPRequest(method: method, host: "", path: path, query: query,
-                                 headers: headers.filter { signed.contains($0.0.lowercased()) }, body: body)
+        var request = HTTPRequest(
+            method: method, host: "", path: path, query: query,
+            headers: headers.filter { signed.contains($0.0.lowercased()) }, body: body)
         request.path = path
         let payloadHash = header("x-amz-content-sha256") ?? SigV4Signer.hexSHA256(body)
         if payloadHash != "UNSIGNED-PAYLOAD", payloadHash != SigV4Signer.hexSHA256(body) { throw Failure.mismatch }
         let canonical = signer.canonicalRequest(request, payloadHash: payloadHash)
-        guard canonical.signedHeaders == signedList else { throw Failure.malformed("signed headers are missing from the request") }
-        let expected = signer.signature(canonicalRequest: canonical.text,
-                                        credentials: AWSCredentials(accessKeyId: scope[0], secretAccessKey: secret), date: date)
+        guard canonical.signedHeaders == signedList else {
+            throw Failure.malformed("signed headers are missing from the request")
+        }
+        let expected = signer.signature(
+            canonicalRequest: canonical.text,
+            credentials: AWSCredentials(accessKeyId: scope[0], secretAccessKey: secret), date: date)
         guard Self.constantTimeEqual(Array(expected.utf8), Array(signature.utf8)) else { throw Failure.mismatch }
         return scope[0]
     }

@@ -40,10 +40,22 @@ private struct XMLParserState {
 
     mutating func skipMisc() throws {
         while i < bytes.count {
-            if bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1; continue }
-            if starts("<?") { try skip(past: "?>"); continue }
-            if starts("<!--") { try skip(past: "-->"); continue }
-            if starts("<!DOCTYPE") { try skip(past: ">"); continue }
+            if bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
+                i += 1
+                continue
+            }
+            if starts("<?") {
+                try skip(past: "?>")
+                continue
+            }
+            if starts("<!--") {
+                try skip(past: "-->")
+                continue
+            }
+            if starts("<!DOCTYPE") {
+                try skip(past: ">")
+                continue
+            }
             break
         }
     }
@@ -56,7 +68,13 @@ private struct XMLParserState {
     }
 
     mutating func skip(past s: String) throws {
-        while i < bytes.count { if starts(s) { i += s.utf8.count; return }; i += 1 }
+        while i < bytes.count {
+            if starts(s) {
+                i += s.utf8.count
+                return
+            }
+            i += 1
+        }
         throw fail("unterminated construct, expected '\(s)'")
     }
 
@@ -68,7 +86,10 @@ private struct XMLParserState {
 
     mutating func name() throws -> String {
         let start = i
-        while i < bytes.count, !(bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 || bytes[i] == UInt8(ascii: ">") || bytes[i] == UInt8(ascii: "/")) { i += 1 }
+        while i < bytes.count,
+            !(bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09
+                || bytes[i] == UInt8(ascii: ">") || bytes[i] == UInt8(ascii: "/"))
+        { i += 1 }
         guard i > start else { throw fail("empty element name") }
         let full = String(decoding: bytes[start..<i], as: UTF8.self)
         if let colon = full.lastIndex(of: ":") { return String(full[full.index(after: colon)...]) }
@@ -79,30 +100,45 @@ private struct XMLParserState {
         depth += 1
         defer { depth -= 1 }
         guard depth < 64 else { throw fail("nesting too deep") }
-        i += 1 // <
+        i += 1  // <
         let n = try name()
         // Attributes: skipped, honouring quotes.
         var quote: UInt8 = 0
         while i < bytes.count {
             let b = bytes[i]
-            if quote != 0 { if b == quote { quote = 0 }; i += 1; continue }
-            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { quote = b; i += 1; continue }
+            if quote != 0 {
+                if b == quote { quote = 0 }
+                i += 1
+                continue
+            }
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                quote = b
+                i += 1
+                continue
+            }
             if b == UInt8(ascii: ">") || b == UInt8(ascii: "/") { break }
             i += 1
         }
         guard i < bytes.count else { throw fail("unterminated tag <\(n)>") }
         if bytes[i] == UInt8(ascii: "/") {
-            guard i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: ">") else { throw fail("malformed empty tag <\(n)/>") }
+            guard i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: ">") else {
+                throw fail("malformed empty tag <\(n)/>")
+            }
             i += 2
             return XMLNode(name: n, children: [], text: "")
         }
-        i += 1 // >
+        i += 1  // >
         var node = XMLNode(name: n, children: [], text: "")
         var text = [UInt8]()
         while true {
             guard i < bytes.count else { throw fail("unterminated element <\(n)>") }
             if bytes[i] != UInt8(ascii: "<") {
-                if bytes[i] == UInt8(ascii: "&") { try entity(into: &text) } else { text.append(bytes[i]); i += 1 }
+                if bytes[i] == UInt8(ascii: "&") {
+                    try entity(into: &text)
+                } else {
+                    text.append(bytes[i])
+                    i += 1
+                }
                 continue
             }
             if starts("<![CDATA[") {
@@ -141,7 +177,11 @@ private struct XMLParserState {
         case "apos": out.append(UInt8(ascii: "'"))
         default:
             var code: UInt32?
-            if body.hasPrefix("#x") { code = UInt32(body.dropFirst(2), radix: 16) } else if body.hasPrefix("#") { code = UInt32(body.dropFirst(), radix: 10) }
+            if body.hasPrefix("#x") {
+                code = UInt32(body.dropFirst(2), radix: 16)
+            } else if body.hasPrefix("#") {
+                code = UInt32(body.dropFirst(), radix: 10)
+            }
             guard let c = code, let scalar = Unicode.Scalar(c) else { throw fail("unknown entity &\(body);") }
             out += Array(String(Character(scalar)).utf8)
         }
@@ -160,7 +200,11 @@ public func xmlEscape(_ s: String) -> String {
         case "\"": out += "&quot;"
         case "'": out += "&apos;"
         default:
-            if ch.value < 0x20 && ch != "\n" && ch != "\t" { out += "&#\(ch.value);" } else { out.unicodeScalars.append(ch) }
+            if ch.value < 0x20 && ch != "\n" && ch != "\t" {
+                out += "&#\(ch.value);"
+            } else {
+                out.unicodeScalars.append(ch)
+            }
         }
     }
     return out

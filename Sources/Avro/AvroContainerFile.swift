@@ -1,5 +1,5 @@
-import CompressionCodecs
 import CZlib
+import CompressionCodecs
 import JSONSupport
 
 /// Block codecs of Avro object container files.
@@ -21,7 +21,9 @@ public enum AvroCodec: String, Sendable, Hashable {
         case .snappy:
             var out = try CompressionCodec.snappy.compress(block)
             let crc = AvroCodec.crc32(block)
-            out.append(contentsOf: [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)])
+            out.append(contentsOf: [
+                UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF),
+            ])
             return out
         }
     }
@@ -30,15 +32,20 @@ public enum AvroCodec: String, Sendable, Hashable {
         do {
             switch self {
             case .null: return block
-            case .deflate: return try CompressionCodec.deflate(level: 6).decompress(block, uncompressedSize: nil, maxSize: maxSize)
-            case .zstandard: return try CompressionCodec.zstd(level: 3).decompress(block, uncompressedSize: nil, maxSize: maxSize)
+            case .deflate:
+                return try CompressionCodec.deflate(level: 6).decompress(block, uncompressedSize: nil, maxSize: maxSize)
+            case .zstandard:
+                return try CompressionCodec.zstd(level: 3).decompress(block, uncompressedSize: nil, maxSize: maxSize)
             case .snappy:
                 guard block.count >= 4 else { throw AvroError.malformedFile("snappy block shorter than its checksum") }
                 let body = Array(block[0..<block.count - 4])
                 let out = try CompressionCodec.snappy.decompress(body, uncompressedSize: nil, maxSize: maxSize)
                 let t = block.suffix(4).map(UInt32.init)
-                let expected = t[t.startIndex] << 24 | t[t.startIndex + 1] << 16 | t[t.startIndex + 2] << 8 | t[t.startIndex + 3]
-                guard AvroCodec.crc32(out) == expected else { throw AvroError.malformedFile("snappy block checksum mismatch") }
+                let expected =
+                    t[t.startIndex] << 24 | t[t.startIndex + 1] << 16 | t[t.startIndex + 2] << 8 | t[t.startIndex + 3]
+                guard AvroCodec.crc32(out) == expected else {
+                    throw AvroError.malformedFile("snappy block checksum mismatch")
+                }
                 return out
             }
         } catch let e as CompressionError {
@@ -134,7 +141,9 @@ public struct AvroFileReader {
         metadata = meta
         sync = try r.bytes(16)
         firstBlock = r.position
-        guard let schemaBytes = meta["avro.schema"] else { throw AvroError.malformedFile("no avro.schema in the header") }
+        guard let schemaBytes = meta["avro.schema"] else {
+            throw AvroError.malformedFile("no avro.schema in the header")
+        }
         schema = try AvroSchema(jsonText: String(decoding: schemaBytes, as: UTF8.self))
         let codecName = meta["avro.codec"].map { String(decoding: $0, as: UTF8.self) } ?? "null"
         guard let c = AvroCodec(rawValue: codecName) else { throw AvroError.unsupportedCodec(codecName) }
@@ -152,16 +161,21 @@ public struct AvroFileReader {
             let count = try r.long()
             let size = try r.long()
             guard count >= 0, size >= 0, size <= Int64(r.remaining) else {
-                throw AvroError.malformedFile("block of \(count) records and \(size) bytes at \(r.position) does not fit the file")
+                throw AvroError.malformedFile(
+                    "block of \(count) records and \(size) bytes at \(r.position) does not fit the file")
             }
             let raw = try r.bytes(Int(size))
-            guard try r.bytes(16) == sync else { throw AvroError.malformedFile("sync marker mismatch at \(r.position - 16)") }
+            guard try r.bytes(16) == sync else {
+                throw AvroError.malformedFile("sync marker mismatch at \(r.position - 16)")
+            }
             let block = try codec.decompress(raw, maxSize: maxBlockSize)
             var br = AvroReader(block)
             for _ in 0..<count {
                 out.append(try AvroBinary.decode(schema, from: &br))
             }
-            guard br.remaining == 0 else { throw AvroError.malformedFile("block has \(br.remaining) bytes after its \(count) records") }
+            guard br.remaining == 0 else {
+                throw AvroError.malformedFile("block has \(br.remaining) bytes after its \(count) records")
+            }
         }
         return out
     }

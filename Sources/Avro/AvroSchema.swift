@@ -27,7 +27,9 @@ public indirect enum AvroSchema: Sendable, Hashable {
     /// The extra attributes of this schema (empty for unions).
     public var attributes: AvroAttributes {
         switch self {
-        case .primitive(_, let a), .enumeration(_, _, _, let a), .array(_, let a), .map(_, let a), .fixed(_, _, _, let a): return a
+        case .primitive(_, let a), .enumeration(_, _, _, let a), .array(_, let a), .map(_, let a),
+            .fixed(_, _, _, let a):
+            return a
         case .record(let r): return r.attributes
         case .union: return AvroAttributes()
         }
@@ -89,7 +91,12 @@ public struct AvroAttributes: Sendable, Hashable {
     }
 
     /// Hashes the ordered pairs.
-    public func hash(into h: inout Hasher) { for (k, v) in pairs { h.combine(k); h.combine(v) } }
+    public func hash(into h: inout Hasher) {
+        for (k, v) in pairs {
+            h.combine(k)
+            h.combine(v)
+        }
+    }
 }
 
 /// A record schema.
@@ -104,7 +111,9 @@ public struct AvroRecord: Sendable, Hashable {
     public var attributes: AvroAttributes
 
     /// Creates a record schema.
-    public init(name: String, namespace: String? = nil, fields: [AvroField], attributes: AvroAttributes = AvroAttributes()) {
+    public init(
+        name: String, namespace: String? = nil, fields: [AvroField], attributes: AvroAttributes = AvroAttributes()
+    ) {
         self.name = name
         self.namespace = namespace
         self.fields = fields
@@ -129,7 +138,10 @@ public struct AvroField: Sendable, Hashable {
     public var attributes: AvroAttributes
 
     /// Creates a field.
-    public init(name: String, type: AvroSchema, defaultValue: JSONValue? = nil, doc: String? = nil, attributes: AvroAttributes = AvroAttributes()) {
+    public init(
+        name: String, type: AvroSchema, defaultValue: JSONValue? = nil, doc: String? = nil,
+        attributes: AvroAttributes = AvroAttributes()
+    ) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
@@ -182,13 +194,18 @@ extension AvroSchema {
         self = try AvroSchema.parse(json, namespace: nil, names: &names, depth: 0)
     }
 
-    private static let reserved: Set<String> = ["type", "name", "namespace", "fields", "symbols", "items", "values", "size", "doc", "aliases", "default", "order"]
+    private static let reserved: Set<String> = [
+        "type", "name", "namespace", "fields", "symbols", "items", "values", "size", "doc", "aliases", "default",
+        "order",
+    ]
 
     private static func attributes(_ pairs: [(String, JSONValue)]) -> AvroAttributes {
         AvroAttributes(pairs.filter { !reserved.contains($0.0) })
     }
 
-    private static func parse(_ json: JSONValue, namespace: String?, names: inout [String: AvroSchema], depth: Int) throws -> AvroSchema {
+    private static func parse(_ json: JSONValue, namespace: String?, names: inout [String: AvroSchema], depth: Int)
+        throws -> AvroSchema
+    {
         guard depth < 100 else { throw AvroError.invalidSchema("schema nests deeper than 100 levels") }
         switch json {
         case .string(let name):
@@ -206,14 +223,20 @@ extension AvroSchema {
             }
             let attrs = attributes(pairs)
             func nameAndNamespace() throws -> (String, String?) {
-                guard let name = json["name"]?.stringValue, !name.isEmpty else { throw AvroError.invalidSchema("\(kind) without a name") }
-                if let dot = name.lastIndex(of: ".") { return (String(name[name.index(after: dot)...]), String(name[..<dot])) }
+                guard let name = json["name"]?.stringValue, !name.isEmpty else {
+                    throw AvroError.invalidSchema("\(kind) without a name")
+                }
+                if let dot = name.lastIndex(of: ".") {
+                    return (String(name[name.index(after: dot)...]), String(name[..<dot]))
+                }
                 return (name, json["namespace"]?.stringValue ?? namespace)
             }
             switch kind {
             case "record", "error":
                 let (name, ns) = try nameAndNamespace()
-                guard let fields = json["fields"]?.arrayValue else { throw AvroError.invalidSchema("record '\(name)' without fields") }
+                guard let fields = json["fields"]?.arrayValue else {
+                    throw AvroError.invalidSchema("record '\(name)' without fields")
+                }
                 // Register a placeholder so a self-reference fails clearly rather than looping.
                 let full = ns.map { "\($0).\(name)" } ?? name
                 var parsed: [AvroField] = []
@@ -221,27 +244,35 @@ extension AvroSchema {
                     guard case .object(let fp) = f, let fname = f["name"]?.stringValue, let ftype = f["type"] else {
                         throw AvroError.invalidSchema("record '\(name)' has a field without name or type")
                     }
-                    parsed.append(AvroField(name: fname, type: try parse(ftype, namespace: ns, names: &names, depth: depth + 1),
-                                            defaultValue: f["default"], doc: f["doc"]?.stringValue, attributes: attributes(fp)))
+                    parsed.append(
+                        AvroField(
+                            name: fname, type: try parse(ftype, namespace: ns, names: &names, depth: depth + 1),
+                            defaultValue: f["default"], doc: f["doc"]?.stringValue, attributes: attributes(fp)))
                 }
                 let record = AvroSchema.record(AvroRecord(name: name, namespace: ns, fields: parsed, attributes: attrs))
                 names[full] = record
                 return record
             case "enum":
                 let (name, ns) = try nameAndNamespace()
-                guard let symbols = json["symbols"]?.arrayValue?.compactMap({ $0.stringValue }) else { throw AvroError.invalidSchema("enum '\(name)' without symbols") }
+                guard let symbols = json["symbols"]?.arrayValue?.compactMap({ $0.stringValue }) else {
+                    throw AvroError.invalidSchema("enum '\(name)' without symbols")
+                }
                 let s = AvroSchema.enumeration(name: name, namespace: ns, symbols: symbols, attributes: attrs)
                 names[s.fullName!] = s
                 return s
             case "array":
                 guard let items = json["items"] else { throw AvroError.invalidSchema("array without items") }
-                return .array(items: try parse(items, namespace: namespace, names: &names, depth: depth + 1), attributes: attrs)
+                return .array(
+                    items: try parse(items, namespace: namespace, names: &names, depth: depth + 1), attributes: attrs)
             case "map":
                 guard let values = json["values"] else { throw AvroError.invalidSchema("map without values") }
-                return .map(values: try parse(values, namespace: namespace, names: &names, depth: depth + 1), attributes: attrs)
+                return .map(
+                    values: try parse(values, namespace: namespace, names: &names, depth: depth + 1), attributes: attrs)
             case "fixed":
                 let (name, ns) = try nameAndNamespace()
-                guard let size = json["size"]?.intValue, size >= 0, size <= 1 << 20 else { throw AvroError.invalidSchema("fixed '\(name)' without a valid size") }
+                guard let size = json["size"]?.intValue, size >= 0, size <= 1 << 20 else {
+                    throw AvroError.invalidSchema("fixed '\(name)' without a valid size")
+                }
                 let s = AvroSchema.fixed(name: name, namespace: ns, size: Int(size), attributes: attrs)
                 names[s.fullName!] = s
                 return s
@@ -272,12 +303,17 @@ extension AvroSchema {
             seen.insert(full)
             var base: [(String, JSONValue)] = [("type", .string("record")), ("name", .string(r.name))]
             if let ns = r.namespace { base.append(("namespace", .string(ns))) }
-            base.append(("fields", .array(r.fields.map { f in
-                var fp: [(String, JSONValue)] = [("name", .string(f.name)), ("type", f.type.toJSON(&seen))]
-                if let d = f.doc { fp.append(("doc", .string(d))) }
-                if let d = f.defaultValue { fp.append(("default", d)) }
-                return .object(fp + f.attributes.pairs)
-            })))
+            base.append(
+                (
+                    "fields",
+                    .array(
+                        r.fields.map { f in
+                            var fp: [(String, JSONValue)] = [("name", .string(f.name)), ("type", f.type.toJSON(&seen))]
+                            if let d = f.doc { fp.append(("doc", .string(d))) }
+                            if let d = f.defaultValue { fp.append(("default", d)) }
+                            return .object(fp + f.attributes.pairs)
+                        })
+                ))
             return withAttributes(base, r.attributes)
         case .enumeration(let n, let ns, let symbols, let a):
             let full = fullName!

@@ -36,7 +36,10 @@ public indirect enum AvroValue: Sendable, Hashable {
     }
 
     /// Whether this is null (directly or in a union).
-    public var isNull: Bool { if case .null = unwrapped { return true }; return false }
+    public var isNull: Bool {
+        if case .null = unwrapped { return true }
+        return false
+    }
 }
 
 /// One key/value pair of an Avro map.
@@ -46,7 +49,10 @@ public struct AvroMapEntry: Sendable, Hashable {
     /// The value.
     public var value: AvroValue
     /// Creates an entry.
-    public init(key: String, value: AvroValue) { self.key = key; self.value = value }
+    public init(key: String, value: AvroValue) {
+        self.key = key
+        self.value = value
+    }
 }
 
 /// Avro binary encoding.
@@ -61,14 +67,17 @@ public enum AvroBinary {
         case (.primitive(.long, _), .int(let i)): writeLong(Int64(i), &out)
         case (.primitive(.float, _), .float(let f)): appendLE(f.bitPattern, &out)
         case (.primitive(.double, _), .double(let d)): appendLE(d.bitPattern, &out)
-        case (.primitive(.bytes, _), .bytes(let b)): writeLong(Int64(b.count), &out); out.append(contentsOf: b)
+        case (.primitive(.bytes, _), .bytes(let b)):
+            writeLong(Int64(b.count), &out)
+            out.append(contentsOf: b)
         case (.primitive(.string, _), .string(let s)):
             let u = Array(s.utf8)
             writeLong(Int64(u.count), &out)
             out.append(contentsOf: u)
         case (.record(let r), .record(let values)):
             guard values.count == r.fields.count else {
-                throw AvroError.valueMismatch("record \(r.name) has \(r.fields.count) fields, value has \(values.count)")
+                throw AvroError.valueMismatch(
+                    "record \(r.name) has \(r.fields.count) fields, value has \(values.count)")
             }
             for (f, v) in zip(r.fields, values) {
                 do { try encode(v, f.type, into: &out) } catch let e as AvroError {
@@ -94,7 +103,9 @@ public enum AvroBinary {
             }
             out.append(0)
         case (.fixed(let name, _, let size, _), .fixed(let b)):
-            guard b.count == size else { throw AvroError.valueMismatch("fixed \(name) needs \(size) bytes, got \(b.count)") }
+            guard b.count == size else {
+                throw AvroError.valueMismatch("fixed \(name) needs \(size) bytes, got \(b.count)")
+            }
             out.append(contentsOf: b)
         case (.union(let branches), .union(let i, let v)):
             guard i >= 0, i < branches.count else { throw AvroError.valueMismatch("union branch \(i) out of range") }
@@ -116,9 +127,9 @@ public enum AvroBinary {
     private static func accepts(_ schema: AvroSchema, _ value: AvroValue) -> Bool {
         switch (schema, value) {
         case (.primitive(.null, _), .null), (.primitive(.boolean, _), .boolean), (.primitive(.int, _), .int),
-             (.primitive(.long, _), .long), (.primitive(.long, _), .int), (.primitive(.float, _), .float),
-             (.primitive(.double, _), .double), (.primitive(.bytes, _), .bytes), (.primitive(.string, _), .string),
-             (.record, .record), (.enumeration, .enumeration), (.array, .array), (.map, .map), (.fixed, .fixed):
+            (.primitive(.long, _), .long), (.primitive(.long, _), .int), (.primitive(.float, _), .float),
+            (.primitive(.double, _), .double), (.primitive(.bytes, _), .bytes), (.primitive(.string, _), .string),
+            (.record, .record), (.enumeration, .enumeration), (.array, .array), (.map, .map), (.fixed, .fixed):
             return true
         default:
             return false
@@ -152,7 +163,9 @@ public enum AvroBinary {
                 return .boolean(b == 1)
             case .int:
                 let v = try reader.long()
-                guard let i = Int32(exactly: v) else { throw AvroError.malformedData("int out of range at \(reader.position)") }
+                guard let i = Int32(exactly: v) else {
+                    throw AvroError.malformedData("int out of range at \(reader.position)")
+                }
                 return .int(i)
             case .long: return .long(try reader.long())
             case .float: return .float(Float(bitPattern: try reader.littleEndian(UInt32.self)))
@@ -160,7 +173,9 @@ public enum AvroBinary {
             case .bytes: return .bytes(try reader.lengthPrefixed())
             case .string:
                 let b = try reader.lengthPrefixed()
-                guard let s = String(validating: b, as: UTF8.self) else { throw AvroError.malformedData("invalid UTF-8 string at \(reader.position)") }
+                guard let s = String(validating: b, as: UTF8.self) else {
+                    throw AvroError.malformedData("invalid UTF-8 string at \(reader.position)")
+                }
                 return .string(s)
             }
         case .record(let r):
@@ -170,7 +185,9 @@ public enum AvroBinary {
             return .record(values)
         case .enumeration(let name, _, let symbols, _):
             let i = try reader.long()
-            guard i >= 0, i < symbols.count else { throw AvroError.malformedData("enum \(name) index \(i) out of range") }
+            guard i >= 0, i < symbols.count else {
+                throw AvroError.malformedData("enum \(name) index \(i) out of range")
+            }
             return .enumeration(Int(i))
         case .array(let items, _):
             var values: [AvroValue] = []
@@ -187,7 +204,9 @@ public enum AvroBinary {
             return .fixed(try reader.bytes(size))
         case .union(let branches):
             let i = try reader.long()
-            guard i >= 0, i < branches.count else { throw AvroError.malformedData("union branch \(i) out of range at \(reader.position)") }
+            guard i >= 0, i < branches.count else {
+                throw AvroError.malformedData("union branch \(i) out of range at \(reader.position)")
+            }
             return .union(branch: Int(i), try decode(branches[Int(i)], from: &reader))
         }
     }
@@ -244,14 +263,18 @@ public struct AvroReader {
 
     /// Reads exactly `n` bytes.
     public mutating func bytes(_ n: Int) throws -> [UInt8] {
-        guard n >= 0, n <= remaining else { throw AvroError.malformedData("length \(n) at \(position) exceeds the \(remaining) bytes left") }
+        guard n >= 0, n <= remaining else {
+            throw AvroError.malformedData("length \(n) at \(position) exceeds the \(remaining) bytes left")
+        }
         defer { position += n }
         return Array(data[position..<position + n])
     }
 
     mutating func lengthPrefixed() throws -> [UInt8] {
         let n = try long()
-        guard n >= 0, n <= Int64(remaining) else { throw AvroError.malformedData("length \(n) at \(position) exceeds the \(remaining) bytes left") }
+        guard n >= 0, n <= Int64(remaining) else {
+            throw AvroError.malformedData("length \(n) at \(position) exceeds the \(remaining) bytes left")
+        }
         return try bytes(Int(n))
     }
 
@@ -263,10 +286,12 @@ public struct AvroReader {
             if count == 0 { return }
             if count < 0 {
                 count = -count
-                _ = try long()   // block size in bytes
+                _ = try long()  // block size in bytes
             }
             total += Int(clamping: count)
-            guard count <= Int64(maxItems), total <= maxItems else { throw AvroError.malformedData("array or map with more than \(maxItems) items") }
+            guard count <= Int64(maxItems), total <= maxItems else {
+                throw AvroError.malformedData("array or map with more than \(maxItems) items")
+            }
             for _ in 0..<count {
                 let before = position
                 try item(&self)

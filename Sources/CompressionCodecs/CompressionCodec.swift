@@ -59,7 +59,9 @@ public enum CompressionCodec: Sendable, Hashable {
     /// Compresses `input` into `output`, which must hold `maxCompressedLength(input.count)`
     /// bytes; returns the number of bytes produced. No intermediate buffers are allocated
     /// (except zlib's own state).
-    public func compress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(CompressionError) -> Int {
+    public func compress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(CompressionError) -> Int
+    {
         precondition(output.count >= maxCompressedLength(input.count), "output buffer too small")
         switch self {
         case .uncompressed:
@@ -68,18 +70,27 @@ public enum CompressionCodec: Sendable, Hashable {
         case .snappy:
             var produced = output.count
             let src = input.baseAddress?.assumingMemoryBound(to: CChar.self) ?? UnsafePointer<CChar>(bitPattern: 1)!
-            let status = snappy_compress(src, input.count, output.baseAddress!.assumingMemoryBound(to: CChar.self), &produced)
-            guard status == SNAPPY_OK else { throw .compressionFailed(codec: "snappy", detail: "status \(status.rawValue)") }
+            let status = snappy_compress(
+                src, input.count, output.baseAddress!.assumingMemoryBound(to: CChar.self), &produced)
+            guard status == SNAPPY_OK else {
+                throw .compressionFailed(codec: "snappy", detail: "status \(status.rawValue)")
+            }
             return produced
         case .zstd(let level):
             let result = ZSTD_compress(output.baseAddress, output.count, input.baseAddress, input.count, level)
-            if ZSTD_isError(result) != 0 { throw .compressionFailed(codec: "zstd", detail: String(cString: ZSTD_getErrorName(result))) }
+            if ZSTD_isError(result) != 0 {
+                throw .compressionFailed(codec: "zstd", detail: String(cString: ZSTD_getErrorName(result)))
+            }
             return result
         case .gzip, .deflate:
             var out: [UInt8] = []
             try compress(input, appendingTo: &out)
-            guard out.count <= output.count else { throw .compressionFailed(codec: name, detail: "output exceeds the bound") }
-            out.withUnsafeBytes { if $0.count > 0 { output.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+            guard out.count <= output.count else {
+                throw .compressionFailed(codec: name, detail: "output exceeds the bound")
+            }
+            out.withUnsafeBytes {
+                if $0.count > 0 { output.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            }
             return out.count
         }
     }
@@ -114,16 +125,20 @@ public enum CompressionCodec: Sendable, Hashable {
         case .zstd:
             return try Zstd.decompress(input, expectedSize: uncompressedSize, maxSize: maxSize)
         case .gzip:
-            return try Zlib.decompress(input, windowBits: 47, expectedSize: uncompressedSize, maxSize: maxSize, codec: name)
+            return try Zlib.decompress(
+                input, windowBits: 47, expectedSize: uncompressedSize, maxSize: maxSize, codec: name)
         case .deflate:
-            return try Zlib.decompress(input, windowBits: -15, expectedSize: uncompressedSize, maxSize: maxSize, codec: name)
+            return try Zlib.decompress(
+                input, windowBits: -15, expectedSize: uncompressedSize, maxSize: maxSize, codec: name)
         }
     }
 
     /// Decompresses `input` into `output`, which must be exactly the expected decompressed
     /// size (as Parquet page headers record it). Reusing one output buffer across pages avoids
     /// an allocation per page.
-    public func decompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(CompressionError) {
+    public func decompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(CompressionError)
+    {
         let size = output.count
         switch self {
         case .uncompressed:
@@ -141,8 +156,11 @@ public enum CompressionCodec: Sendable, Hashable {
             guard length == size else { throw .sizeMismatch(codec: "snappy", expected: size, actual: length) }
             if size == 0 { return }
             var produced = size
-            guard snappy_uncompress(src, input.count, output.baseAddress!.assumingMemoryBound(to: CChar.self), &produced) == SNAPPY_OK,
-                  produced == size else {
+            guard
+                snappy_uncompress(src, input.count, output.baseAddress!.assumingMemoryBound(to: CChar.self), &produced)
+                    == SNAPPY_OK,
+                produced == size
+            else {
                 throw .corruptInput(codec: "snappy", detail: "decompression failed")
             }
         case .zstd:
@@ -151,20 +169,28 @@ public enum CompressionCodec: Sendable, Hashable {
                 throw .corruptInput(codec: "zstd", detail: "empty input")
             }
             let result = ZSTD_decompress(output.baseAddress, size, input.baseAddress, input.count)
-            if ZSTD_isError(result) != 0 { throw .corruptInput(codec: "zstd", detail: String(cString: ZSTD_getErrorName(result))) }
+            if ZSTD_isError(result) != 0 {
+                throw .corruptInput(codec: "zstd", detail: String(cString: ZSTD_getErrorName(result)))
+            }
             guard result == size else { throw .sizeMismatch(codec: "zstd", expected: size, actual: result) }
         case .gzip, .deflate:
             let bytes = try decompress(input, uncompressedSize: size, maxSize: size)
-            bytes.withUnsafeBytes { if size > 0 { output.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: size) } }
+            bytes.withUnsafeBytes {
+                if size > 0 { output.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: size) }
+            }
         }
     }
 
     /// Decompresses a byte array; see `decompress(_:uncompressedSize:maxSize:)`.
-    public func decompress(_ input: [UInt8], uncompressedSize: Int?, maxSize: Int = 1 << 31) throws(CompressionError) -> [UInt8] {
+    public func decompress(_ input: [UInt8], uncompressedSize: Int?, maxSize: Int = 1 << 31) throws(CompressionError)
+        -> [UInt8]
+    {
         var result: [UInt8] = []
         var failure: CompressionError?
         input.withUnsafeBytes { buf in
-            do throws(CompressionError) { result = try decompress(buf, uncompressedSize: uncompressedSize, maxSize: maxSize) } catch { failure = error }
+            do throws(CompressionError) {
+                result = try decompress(buf, uncompressedSize: uncompressedSize, maxSize: maxSize)
+            } catch { failure = error }
         }
         if let failure { throw failure }
         return result
@@ -205,7 +231,9 @@ public enum CompressionError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 enum Snappy {
-    static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, maxSize: Int) throws(CompressionError) -> [UInt8] {
+    static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, maxSize: Int) throws(CompressionError)
+        -> [UInt8]
+    {
         guard let src = input.baseAddress?.assumingMemoryBound(to: CChar.self), input.count > 0 else {
             throw .corruptInput(codec: "snappy", detail: "empty input")
         }
@@ -221,7 +249,9 @@ enum Snappy {
         var status = SNAPPY_OK
         var produced = length
         let out = [UInt8](unsafeUninitializedCapacity: length) { buf, count in
-            status = snappy_uncompress(src, input.count, UnsafeMutableRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), &produced)
+            status = snappy_uncompress(
+                src, input.count, UnsafeMutableRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self),
+                &produced)
             count = status == SNAPPY_OK ? produced : 0
         }
         guard status == SNAPPY_OK, produced == length else {
@@ -232,7 +262,9 @@ enum Snappy {
 }
 
 enum Zstd {
-    static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, maxSize: Int) throws(CompressionError) -> [UInt8] {
+    static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, maxSize: Int) throws(CompressionError)
+        -> [UInt8]
+    {
         guard input.count > 0, let src = input.baseAddress else {
             if expectedSize == 0 { return [] }
             throw .corruptInput(codec: "zstd", detail: "empty input")
@@ -244,7 +276,9 @@ enum Zstd {
         if frameSize == ZSTD_CONTENTSIZE_ERROR { throw .corruptInput(codec: "zstd", detail: "bad frame header") }
         if frameSize != ZSTD_CONTENTSIZE_UNKNOWN {
             guard frameSize <= UInt64(maxSize) else { throw .sizeLimitExceeded(codec: "zstd", limit: maxSize) }
-            if let expected = expectedSize, UInt64(expected) != frameSize, ZSTD_findFrameCompressedSize(src, input.count) == input.count {
+            if let expected = expectedSize, UInt64(expected) != frameSize,
+                ZSTD_findFrameCompressedSize(src, input.count) == input.count
+            {
                 throw .sizeMismatch(codec: "zstd", expected: expected, actual: Int(frameSize))
             }
             capacity = expectedSize ?? Int(frameSize)
@@ -270,8 +304,12 @@ enum Zstd {
         return out
     }
 
-    private static func streamDecompress(_ input: UnsafeRawBufferPointer, maxSize: Int) throws(CompressionError) -> [UInt8] {
-        guard let stream = ZSTD_createDStream() else { throw .corruptInput(codec: "zstd", detail: "cannot allocate stream") }
+    private static func streamDecompress(_ input: UnsafeRawBufferPointer, maxSize: Int) throws(CompressionError)
+        -> [UInt8]
+    {
+        guard let stream = ZSTD_createDStream() else {
+            throw .corruptInput(codec: "zstd", detail: "cannot allocate stream")
+        }
         defer { ZSTD_freeDStream(stream) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -284,7 +322,9 @@ enum Zstd {
                 ret = ZSTD_decompressStream(stream, &outBuf, &inBuf)
                 produced = outBuf.pos
             }
-            if ZSTD_isError(ret) != 0 { throw .corruptInput(codec: "zstd", detail: String(cString: ZSTD_getErrorName(ret))) }
+            if ZSTD_isError(ret) != 0 {
+                throw .corruptInput(codec: "zstd", detail: String(cString: ZSTD_getErrorName(ret)))
+            }
             output.append(contentsOf: chunk[0..<produced])
             if output.count > maxSize { throw .sizeLimitExceeded(codec: "zstd", limit: maxSize) }
             if ret == 0 && inBuf.pos == inBuf.size { return output }
@@ -296,10 +336,16 @@ enum Zstd {
 }
 
 enum Zlib {
-    static func compress(_ input: UnsafeRawBufferPointer, level: Int32, windowBits: Int32, appendingTo output: inout [UInt8]) throws(CompressionError) {
+    static func compress(
+        _ input: UnsafeRawBufferPointer, level: Int32, windowBits: Int32, appendingTo output: inout [UInt8]
+    ) throws(CompressionError) {
         var stream = z_stream()
         let codec = windowBits > 15 ? "gzip" : "deflate"
-        guard deflateInit2_(&stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard
+            deflateInit2_(
+                &stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else {
             throw .compressionFailed(codec: codec, detail: "deflateInit2 failed")
         }
         defer { deflateEnd(&stream) }
@@ -323,7 +369,9 @@ enum Zlib {
         output.removeLast(bound - produced)
     }
 
-    static func decompress(_ input: UnsafeRawBufferPointer, windowBits: Int32, expectedSize: Int?, maxSize: Int, codec: String) throws(CompressionError) -> [UInt8] {
+    static func decompress(
+        _ input: UnsafeRawBufferPointer, windowBits: Int32, expectedSize: Int?, maxSize: Int, codec: String
+    ) throws(CompressionError) -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw .corruptInput(codec: codec, detail: "inflateInit2 failed")
@@ -346,7 +394,9 @@ enum Zlib {
             if status == Z_STREAM_END {
                 // Parquet permits concatenated gzip members; continue if input remains.
                 if stream.avail_in > 0 && windowBits > 15 {
-                    guard inflateReset(&stream) == Z_OK else { throw .corruptInput(codec: codec, detail: "reset failed") }
+                    guard inflateReset(&stream) == Z_OK else {
+                        throw .corruptInput(codec: codec, detail: "reset failed")
+                    }
                     continue
                 }
                 break

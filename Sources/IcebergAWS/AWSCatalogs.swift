@@ -15,8 +15,10 @@ public struct AWSSettings: Sendable {
     public var retry: AWSRetryPolicy?
 
     /// Creates settings (the process environment by default).
-    public init(region: String? = nil, profile: String? = nil, environment: [String: String] = AWSEnvironment.current(),
-                credentials: AWSCredentialsProvider? = nil, retry: AWSRetryPolicy? = nil) {
+    public init(
+        region: String? = nil, profile: String? = nil, environment: [String: String] = AWSEnvironment.current(),
+        credentials: AWSCredentialsProvider? = nil, retry: AWSRetryPolicy? = nil
+    ) {
         self.region = region
         self.profile = profile
         self.environment = environment
@@ -39,7 +41,8 @@ public struct AWSSettings: Sendable {
 
     /// The profile's `endpoint_url`, if any.
     public var profileEndpoint: String? {
-        SharedConfigFiles(environment: environment).value("endpoint_url", profile: profile ?? environment["AWS_PROFILE"] ?? "default")
+        SharedConfigFiles(environment: environment).value(
+            "endpoint_url", profile: profile ?? environment["AWS_PROFILE"] ?? "default")
     }
 
     /// A client of a catalog service and an S3 FileIO in one region, sharing credentials
@@ -48,9 +51,11 @@ public struct AWSSettings: Sendable {
         let http = HTTPTransport()
         let credentials = credentialsProvider(http: http)
         let profileEndpoint = self.profileEndpoint
-        let endpoint = try AWSEndpoint.resolve(service: signingName, region: region, environment: environment, profileEndpoint: profileEndpoint)
-        let client = AWSServiceClient(signingName: signingName, region: region, endpoint: endpoint, credentials: credentials, http: http,
-                                      retry: retry ?? .standard(environment: environment))
+        let endpoint = try AWSEndpoint.resolve(
+            service: signingName, region: region, environment: environment, profileEndpoint: profileEndpoint)
+        let client = AWSServiceClient(
+            signingName: signingName, region: region, endpoint: endpoint, credentials: credentials, http: http,
+            retry: retry ?? .standard(environment: environment))
         let io = try s3FileIO(region: region, credentials: credentials, http: http, profileEndpoint: profileEndpoint)
         return (client, io)
     }
@@ -58,34 +63,49 @@ public struct AWSSettings: Sendable {
     /// An S3 FileIO (region as for the catalogs, or the one given).
     public func s3FileIO(region: String? = nil) throws -> S3FileIO {
         let http = HTTPTransport()
-        return try s3FileIO(region: try resolvedRegion(fallback: region), credentials: credentialsProvider(http: http), http: http,
-                            profileEndpoint: profileEndpoint)
+        return try s3FileIO(
+            region: try resolvedRegion(fallback: region), credentials: credentialsProvider(http: http), http: http,
+            profileEndpoint: profileEndpoint)
     }
 
     /// An S3 FileIO with given credentials (vended by a catalog) and optionally an endpoint.
-    public func s3FileIO(region: String, credentials: AWSCredentialsProvider, http: HTTPTransport = HTTPTransport(),
-                         profileEndpoint: String?, endpointURL: String? = nil) throws -> S3FileIO {
-        let endpoint = try endpointURL.map { try AWSEndpoint(url: $0) }
-            ?? AWSEndpoint.resolve(service: "s3", region: region, environment: environment, profileEndpoint: profileEndpoint)
-        return S3FileIO(s3: try S3Client(region: region, credentials: credentials, endpoint: endpoint, environment: environment,
-                                         http: http, retry: retry))
+    public func s3FileIO(
+        region: String, credentials: AWSCredentialsProvider, http: HTTPTransport = HTTPTransport(),
+        profileEndpoint: String?, endpointURL: String? = nil
+    ) throws -> S3FileIO {
+        let endpoint =
+            try endpointURL.map { try AWSEndpoint(url: $0) }
+            ?? AWSEndpoint.resolve(
+                service: "s3", region: region, environment: environment, profileEndpoint: profileEndpoint)
+        return S3FileIO(
+            s3: try S3Client(
+                region: region, credentials: credentials, endpoint: endpoint, environment: environment,
+                http: http, retry: retry))
     }
 }
 
 /// Builders of the AWS catalogs.
 public enum AWSCatalogs {
     /// A catalog on an S3 Tables table bucket (`arn:aws:s3tables:REGION:ACCOUNT:bucket/NAME`).
-    public static func s3Tables(tableBucketARN: String, settings: AWSSettings = AWSSettings()) throws -> PointerCatalog<S3TablesPointerStore> {
+    public static func s3Tables(tableBucketARN: String, settings: AWSSettings = AWSSettings()) throws -> PointerCatalog<
+        S3TablesPointerStore
+    > {
         let region = try settings.resolvedRegion(fallback: try S3TablesPointerStore.region(ofARN: tableBucketARN))
         let (client, io) = try settings.serviceAndStorage(signingName: "s3tables", region: region)
         let bucket = tableBucketARN.split(separator: "/").last.map(String.init) ?? tableBucketARN
-        return PointerCatalog(name: bucket, warehouse: tableBucketARN, io: io, store: S3TablesPointerStore(tableBucketARN: tableBucketARN, client: client))
+        return PointerCatalog(
+            name: bucket, warehouse: tableBucketARN, io: io,
+            store: S3TablesPointerStore(tableBucketARN: tableBucketARN, client: client))
     }
 
     /// A catalog on the Glue Data Catalog; new tables go under `warehouse` (`s3://bucket/prefix`)
     /// as `warehouse/DB.db/TABLE`.
-    public static func glue(catalogId: String? = nil, warehouse: String, settings: AWSSettings = AWSSettings()) throws -> PointerCatalog<GluePointerStore> {
+    public static func glue(catalogId: String? = nil, warehouse: String, settings: AWSSettings = AWSSettings()) throws
+        -> PointerCatalog<GluePointerStore>
+    {
         let (client, io) = try settings.serviceAndStorage(signingName: "glue", region: try settings.resolvedRegion())
-        return PointerCatalog(name: catalogId ?? "glue", warehouse: warehouse, io: io, store: GluePointerStore(client: client, catalogId: catalogId))
+        return PointerCatalog(
+            name: catalogId ?? "glue", warehouse: warehouse, io: io,
+            store: GluePointerStore(client: client, catalogId: catalogId))
     }
 }

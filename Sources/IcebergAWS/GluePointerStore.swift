@@ -23,7 +23,8 @@ public struct GluePointerStore: MetadataPointerStore {
     private func call(_ operation: String, _ fields: [(String, JSONValue)]) async throws -> JSONValue {
         var body = fields
         if let catalogId { body.insert(("CatalogId", .string(catalogId)), at: 0) }
-        return try await client.sendJSON(method: "POST", path: "/", target: "AWSGlue.\(operation)", body: .object(body), operation: operation)
+        return try await client.sendJSON(
+            method: "POST", path: "/", target: "AWSGlue.\(operation)", body: .object(body), operation: operation)
     }
 
     private static func code(_ error: Error) -> String? { (error as? AWSError)?.serviceError?.code }
@@ -49,7 +50,7 @@ public struct GluePointerStore: MetadataPointerStore {
         input.append(("Parameters", .object(parameters)))
         do {
             _ = try await call("CreateDatabase", [("DatabaseInput", .object(input))])
-        } catch where Self.code(error) == "AlreadyExistsException" {
+        } catch  where Self.code(error) == "AlreadyExistsException" {
             throw CatalogError.namespaceAlreadyExists(namespace.description)
         }
     }
@@ -58,7 +59,7 @@ public struct GluePointerStore: MetadataPointerStore {
         guard namespace.levels.count == 1 else { return nil }
         do {
             return try await call("GetDatabase", [("Name", .string(namespace.levels[0]))])["Database"]
-        } catch where Self.code(error) == "EntityNotFoundException" {
+        } catch  where Self.code(error) == "EntityNotFoundException" {
             return nil
         }
     }
@@ -68,14 +69,20 @@ public struct GluePointerStore: MetadataPointerStore {
 
     /// Every database.
     public func allNamespaces() async throws -> [Namespace] {
-        try await allPages("GetDatabases", [], items: "DatabaseList") { db in db["Name"]?.stringValue.map { Namespace([$0]) } }
+        try await allPages("GetDatabases", [], items: "DatabaseList") { db in
+            db["Name"]?.stringValue.map { Namespace([$0]) }
+        }
     }
 
     /// A database's parameters, with `location` and `comment`.
     public func namespaceProperties(_ namespace: Namespace) async throws -> [(String, String)] {
-        guard let db = try await getDatabase(namespace) else { throw CatalogError.noSuchNamespace(namespace.description) }
+        guard let db = try await getDatabase(namespace) else {
+            throw CatalogError.noSuchNamespace(namespace.description)
+        }
         var out: [(String, String)] = []
-        if case .object(let params)? = db["Parameters"] { out += params.compactMap { k, v in v.stringValue.map { (k, $0) } } }
+        if case .object(let params)? = db["Parameters"] {
+            out += params.compactMap { k, v in v.stringValue.map { (k, $0) } }
+        }
         if let l = db["LocationUri"]?.stringValue { out.append(("location", l)) }
         if let d = db["Description"]?.stringValue { out.append(("comment", d)) }
         return out
@@ -94,8 +101,10 @@ public struct GluePointerStore: MetadataPointerStore {
     }
 
     /// Every item of a paginated Glue operation, following `NextToken`.
-    private func allPages<T>(_ operation: String, _ fields: [(String, JSONValue)], items key: String,
-                             _ item: (JSONValue) -> T?) async throws -> [T] {
+    private func allPages<T>(
+        _ operation: String, _ fields: [(String, JSONValue)], items key: String,
+        _ item: (JSONValue) -> T?
+    ) async throws -> [T] {
         var out: [T] = []
         var token: String?
         repeat {
@@ -113,8 +122,10 @@ public struct GluePointerStore: MetadataPointerStore {
     private func getTable(_ table: TableIdentifier) async throws -> JSONValue? {
         guard table.namespace.levels.count == 1 else { return nil }
         do {
-            return try await call("GetTable", [("DatabaseName", .string(table.namespace.levels[0])), ("Name", .string(table.name))])["Table"]
-        } catch where Self.code(error) == "EntityNotFoundException" {
+            return try await call(
+                "GetTable", [("DatabaseName", .string(table.namespace.levels[0])), ("Name", .string(table.name))])[
+                    "Table"]
+        } catch  where Self.code(error) == "EntityNotFoundException" {
             return nil
         }
     }
@@ -127,30 +138,40 @@ public struct GluePointerStore: MetadataPointerStore {
 
     /// Registers a new Iceberg table.
     public func createPointer(_ table: TableIdentifier, location: String, metadata: TableMetadata) async throws {
-        let input = Self.tableInput(name: table.name, metadataLocation: location, previous: nil, metadata: metadata, existingParameters: [])
+        let input = Self.tableInput(
+            name: table.name, metadataLocation: location, previous: nil, metadata: metadata, existingParameters: [])
         do {
-            _ = try await call("CreateTable", [("DatabaseName", .string(try database(table.namespace))), ("TableInput", input)])
-        } catch where Self.code(error) == "AlreadyExistsException" {
+            _ = try await call(
+                "CreateTable", [("DatabaseName", .string(try database(table.namespace))), ("TableInput", input)])
+        } catch  where Self.code(error) == "AlreadyExistsException" {
             throw CatalogError.tableAlreadyExists(table.description)
-        } catch where Self.code(error) == "EntityNotFoundException" {
+        } catch  where Self.code(error) == "EntityNotFoundException" {
             throw CatalogError.noSuchNamespace(table.namespace.description)
         }
     }
 
     /// Updates the table if its metadata location is still `expected`, with the `VersionId`
     /// read alongside it; Glue's `ConcurrentModificationException` means another writer won.
-    public func swapPointer(_ table: TableIdentifier, expected: String, new: String, metadata: TableMetadata) async throws -> Bool {
-        guard let current = try await getTable(table), Self.isIceberg(current) else { throw CatalogError.noSuchTable(table.description) }
+    public func swapPointer(_ table: TableIdentifier, expected: String, new: String, metadata: TableMetadata)
+        async throws -> Bool
+    {
+        guard let current = try await getTable(table), Self.isIceberg(current) else {
+            throw CatalogError.noSuchTable(table.description)
+        }
         guard current["Parameters"]?["metadata_location"]?.stringValue == expected else { return false }
         var existing: [(String, JSONValue)] = []
         if case .object(let p)? = current["Parameters"] { existing = p }
-        let input = Self.tableInput(name: table.name, metadataLocation: new, previous: expected, metadata: metadata, existingParameters: existing)
-        var fields: [(String, JSONValue)] = [("DatabaseName", .string(try database(table.namespace))), ("TableInput", input)]
+        let input = Self.tableInput(
+            name: table.name, metadataLocation: new, previous: expected, metadata: metadata,
+            existingParameters: existing)
+        var fields: [(String, JSONValue)] = [
+            ("DatabaseName", .string(try database(table.namespace))), ("TableInput", input),
+        ]
         if let version = current["VersionId"]?.stringValue { fields.append(("VersionId", .string(version))) }
         do {
             _ = try await call("UpdateTable", fields)
             return true
-        } catch where Self.code(error) == "ConcurrentModificationException" {
+        } catch  where Self.code(error) == "ConcurrentModificationException" {
             return false
         }
     }
@@ -158,8 +179,10 @@ public struct GluePointerStore: MetadataPointerStore {
     /// Deletes the Glue table (files stay unless purged).
     public func deletePointer(_ table: TableIdentifier) async throws {
         do {
-            _ = try await call("DeleteTable", [("DatabaseName", .string(try database(table.namespace))), ("Name", .string(table.name))])
-        } catch where Self.code(error) == "EntityNotFoundException" {
+            _ = try await call(
+                "DeleteTable",
+                [("DatabaseName", .string(try database(table.namespace))), ("Name", .string(table.name))])
+        } catch  where Self.code(error) == "EntityNotFoundException" {
             throw CatalogError.noSuchTable(table.description)
         }
     }
@@ -173,8 +196,9 @@ public struct GluePointerStore: MetadataPointerStore {
             if let v = current[key] { input.append((key, Self.tableInputValue(key: key, v))) }
         }
         do {
-            _ = try await call("CreateTable", [("DatabaseName", .string(try database(to.namespace))), ("TableInput", .object(input))])
-        } catch where Self.code(error) == "AlreadyExistsException" {
+            _ = try await call(
+                "CreateTable", [("DatabaseName", .string(try database(to.namespace))), ("TableInput", .object(input))])
+        } catch  where Self.code(error) == "AlreadyExistsException" {
             throw CatalogError.tableAlreadyExists(to.description)
         }
         do {
@@ -188,15 +212,21 @@ public struct GluePointerStore: MetadataPointerStore {
     /// A storage descriptor as read has fields a `TableInput` does not accept; keep the writable ones.
     static func tableInputValue(key: String, _ value: JSONValue) -> JSONValue {
         guard key == "StorageDescriptor", case .object(let pairs) = value else { return value }
-        let writable: Set<String> = ["Columns", "Location", "InputFormat", "OutputFormat", "Compressed", "NumberOfBuckets",
-                                     "SerdeInfo", "BucketColumns", "SortColumns", "Parameters", "StoredAsSubDirectories"]
+        let writable: Set<String> = [
+            "Columns", "Location", "InputFormat", "OutputFormat", "Compressed", "NumberOfBuckets",
+            "SerdeInfo", "BucketColumns", "SortColumns", "Parameters", "StoredAsSubDirectories",
+        ]
         return .object(pairs.filter { writable.contains($0.0) })
     }
 
     /// The `TableInput` of an Iceberg table.
-    static func tableInput(name: String, metadataLocation: String, previous: String?, metadata: TableMetadata,
-                           existingParameters: [(String, JSONValue)]) -> JSONValue {
-        var parameters = existingParameters.filter { !["table_type", "metadata_location", "previous_metadata_location"].contains($0.0) }
+    static func tableInput(
+        name: String, metadataLocation: String, previous: String?, metadata: TableMetadata,
+        existingParameters: [(String, JSONValue)]
+    ) -> JSONValue {
+        var parameters = existingParameters.filter {
+            !["table_type", "metadata_location", "previous_metadata_location"].contains($0.0)
+        }
         parameters.append(("table_type", .string("ICEBERG")))
         parameters.append(("metadata_location", .string(metadataLocation)))
         if let previous { parameters.append(("previous_metadata_location", .string(previous))) }
@@ -204,7 +234,10 @@ public struct GluePointerStore: MetadataPointerStore {
             ("Name", .string(name)),
             ("TableType", .string("EXTERNAL_TABLE")),
             ("Parameters", .object(parameters)),
-            ("StorageDescriptor", .object([("Columns", .array(columns(metadata))), ("Location", .string(metadata.location))])),
+            (
+                "StorageDescriptor",
+                .object([("Columns", .array(columns(metadata))), ("Location", .string(metadata.location))])
+            ),
         ]
         if let comment = metadata.property("comment") { input.append(("Description", .string(comment))) }
         return .object(input)
@@ -221,11 +254,14 @@ public struct GluePointerStore: MetadataPointerStore {
                 var column: [(String, JSONValue)] = [
                     ("Name", .string(field.name)),
                     ("Type", .string(hiveType(field.type))),
-                    ("Parameters", .object([
-                        ("iceberg.field.id", .string(String(field.id))),
-                        ("iceberg.field.optional", .string(field.required ? "false" : "true")),
-                        ("iceberg.field.current", .string(schema.schemaId == current.schemaId ? "true" : "false")),
-                    ])),
+                    (
+                        "Parameters",
+                        .object([
+                            ("iceberg.field.id", .string(String(field.id))),
+                            ("iceberg.field.optional", .string(field.required ? "false" : "true")),
+                            ("iceberg.field.current", .string(schema.schemaId == current.schemaId ? "true" : "false")),
+                        ])
+                    ),
                 ]
                 if let doc = field.doc { column.append(("Comment", .string(doc))) }
                 out.append(.object(column))
@@ -247,7 +283,8 @@ public struct GluePointerStore: MetadataPointerStore {
         case .time, .string, .uuid: return "string"
         case .timestamp, .timestamptz, .timestampNs, .timestamptzNs: return "timestamp"
         case .fixed, .binary: return "binary"
-        case .struct(let s): return "struct<" + s.fields.map { "\($0.name):\(hiveType($0.type))" }.joined(separator: ",") + ">"
+        case .struct(let s):
+            return "struct<" + s.fields.map { "\($0.name):\(hiveType($0.type))" }.joined(separator: ",") + ">"
         case .list(let l): return "array<\(hiveType(l.element))>"
         case .map(let m): return "map<\(hiveType(m.key)),\(hiveType(m.value))>"
         }

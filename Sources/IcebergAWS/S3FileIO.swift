@@ -11,9 +11,13 @@ public struct S3Location: Sendable, Equatable {
     /// Parses a location; throws `FileIOError.unsupportedScheme` for other schemes.
     public init(_ location: String) throws {
         var rest: Substring
-        if location.hasPrefix("s3://") { rest = location.dropFirst(5) }
-        else if location.hasPrefix("s3a://") || location.hasPrefix("s3n://") { rest = location.dropFirst(6) }
-        else { throw FileIOError.unsupportedScheme(location) }
+        if location.hasPrefix("s3://") {
+            rest = location.dropFirst(5)
+        } else if location.hasPrefix("s3a://") || location.hasPrefix("s3n://") {
+            rest = location.dropFirst(6)
+        } else {
+            throw FileIOError.unsupportedScheme(location)
+        }
         guard let slash = rest.firstIndex(of: "/"), slash != rest.startIndex else {
             throw FileIOError.failed(location, "expected s3://bucket/key")
         }
@@ -66,7 +70,10 @@ public struct S3FileIO: FileIO {
                 let sink = S3UploadSink(s3: s3, location: l, partSize: partSize, maxPartsInFlight: maxPartsInFlight)
                 try bytes.withUnsafeBytes { try sink.write($0) }
                 try sink.close()
-                do { try await sink.finish() } catch { await sink.abort(); throw error }
+                do { try await sink.finish() } catch {
+                    await sink.abort()
+                    throw error
+                }
             }
         }
     }
@@ -140,13 +147,20 @@ public struct S3FileIO: FileIO {
             func add() {
                 let i = next
                 next += 1
-                group.addTask { (i, try await s3.getObject(bucket: l.bucket, key: l.key, range: (i * chunk)..<min(size, (i + 1) * chunk))) }
+                group.addTask {
+                    (
+                        i,
+                        try await s3.getObject(
+                            bucket: l.bucket, key: l.key, range: (i * chunk)..<min(size, (i + 1) * chunk))
+                    )
+                }
             }
             for _ in 0..<min(maxPartsInFlight, count - 1) { add() }
             while let (i, bytes) = try await group.next() {
                 out.withUnsafeMutableBufferPointer { dst in
                     bytes.withUnsafeBufferPointer { src in
-                        UnsafeMutableRawPointer(dst.baseAddress! + i * chunk).copyMemory(from: src.baseAddress!, byteCount: src.count)
+                        UnsafeMutableRawPointer(dst.baseAddress! + i * chunk).copyMemory(
+                            from: src.baseAddress!, byteCount: src.count)
                     }
                 }
                 if next < count { add() }
@@ -212,7 +226,10 @@ public final class S3UploadSink: RemoteOutputFile {
         }
         do {
             try await flush()
-            if !buffer.isEmpty { try await upload(buffer); buffer = [] }
+            if !buffer.isEmpty {
+                try await upload(buffer)
+                buffer = []
+            }
             for task in inFlight { etags.append(try await task.value) }
             inFlight = []
             guard let id = uploadId else { return }
@@ -243,6 +260,8 @@ public final class S3UploadSink: RemoteOutputFile {
         }
         let number = etags.count + inFlight.count + 1
         let (s3, l, id) = (self.s3, location, uploadId!)
-        inFlight.append(Task { try await s3.uploadPart(bucket: l.bucket, key: l.key, uploadId: id, partNumber: number, body: part) })
+        inFlight.append(
+            Task { try await s3.uploadPart(bucket: l.bucket, key: l.key, uploadId: id, partNumber: number, body: part) }
+        )
     }
 }

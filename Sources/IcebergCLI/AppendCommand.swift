@@ -1,18 +1,21 @@
 import ArgumentParser
 import Iceberg
 import JSONSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct AppendCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "append", abstract: "Append JSON-lines rows to a table as one snapshot.")
+    static let configuration = CommandConfiguration(
+        commandName: "append", abstract: "Append JSON-lines rows to a table as one snapshot.")
     @OptionGroup var options: CatalogOptions
     @Argument(help: "NAMESPACE.TABLE") var table: String
     @Option(help: "JSON-lines file (default: standard input).") var file: String?
-    @Option(parsing: .upToNextOption, help: "Add existing Parquet files instead of rows (not rewritten).") var parquet: [String] = []
+    @Option(parsing: .upToNextOption, help: "Add existing Parquet files instead of rows (not rewritten).") var parquet:
+        [String] = []
 
     func run() async throws {
         let catalog = try await options.open()
@@ -27,11 +30,21 @@ struct AppendCommand: AsyncParsableCommand {
                 var txn = loaded.newTransaction()
                 txn.appendFiles(files)
                 if loaded.metadata.property(TableProperties.nameMappingDefault.key) == nil {
-                    txn.updateProperties(set: [(TableProperties.nameMappingDefault.key, AddFiles.nameMapping(loaded.metadata.currentSchema).serialized())])
+                    txn.updateProperties(set: [
+                        (
+                            TableProperties.nameMappingDefault.key,
+                            AddFiles.nameMapping(loaded.metadata.currentSchema).serialized()
+                        )
+                    ])
                 }
                 let committed = try await txn.commit()
-                options.emit(JSONValue.object([("table", .string(id.description)), ("snapshot-id", committed.metadata.currentSnapshotId.map { .int($0) } ?? .null),
-                                        ("added-files", .int(Int64(files.count))), ("added-records", .int(files.reduce(0) { $0 + $1.recordCount }))]))
+                options.emit(
+                    JSONValue.object([
+                        ("table", .string(id.description)),
+                        ("snapshot-id", committed.metadata.currentSnapshotId.map { .int($0) } ?? .null),
+                        ("added-files", .int(Int64(files.count))),
+                        ("added-records", .int(files.reduce(0) { $0 + $1.recordCount })),
+                    ]))
             }
             return
         }
@@ -41,7 +54,9 @@ struct AppendCommand: AsyncParsableCommand {
             var fd: Int32 = 0
             if let path {
                 fd = open(path, O_RDONLY)
-                guard fd >= 0 else { throw ValidationError("cannot open '\(path)': \(String(cString: strerror(errno)))") }
+                guard fd >= 0 else {
+                    throw ValidationError("cannot open '\(path)': \(String(cString: strerror(errno)))")
+                }
             }
             defer { if fd != 0 { close(fd) } }
             var reader = LineReader(fd: fd)
@@ -51,14 +66,19 @@ struct AppendCommand: AsyncParsableCommand {
             try reader.forEachLine { line in
                 row += 1
                 var blank = true
-                for b in line where b != 0x20 && b != 0x09 { blank = false; break }
+                for b in line where b != 0x20 && b != 0x09 {
+                    blank = false
+                    break
+                }
                 if blank { return }
                 var scanner = JSONScanner(line)
                 do {
                     let v = try scanner.parseValue(depth: 0)
                     scanner.skipWhitespace()
                     guard scanner.atEnd else { throw scanner.error("unexpected text after the row") }
-                    guard case .object = v else { throw IcebergError.invalidValue(row: row, field: "", detail: "a row must be a JSON object") }
+                    guard case .object = v else {
+                        throw IcebergError.invalidValue(row: row, field: "", detail: "a row must be a JSON object")
+                    }
                     rows.append((row, v))
                 } catch let e as JSONParseError {
                     throw IcebergError.invalidValue(row: row, field: "", detail: e.description)
@@ -71,9 +91,12 @@ struct AppendCommand: AsyncParsableCommand {
                 var committed = loaded
                 try await committed.appendFiles(files)
                 let snap = committed.metadata.currentSnapshot
-                options.emit(JSONValue.object([("table", .string(id.description)), ("snapshot-id", snap.map { .int($0.snapshotId) } ?? .null),
-                                        ("added-records", .int(Int64(rows.count))), ("data-files", .int(Int64(files.count))),
-                                        ("commit-ms", .int(nowMillis() - start))]))
+                options.emit(
+                    JSONValue.object([
+                        ("table", .string(id.description)), ("snapshot-id", snap.map { .int($0.snapshotId) } ?? .null),
+                        ("added-records", .int(Int64(rows.count))), ("data-files", .int(Int64(files.count))),
+                        ("commit-ms", .int(nowMillis() - start)),
+                    ]))
             } catch {
                 await writer.abort()
                 throw error

@@ -7,17 +7,20 @@ import JSONSupport
 /// The options every table command shares. They are accepted after the command and, as in
 /// PyIceberg's CLI, before it (`iceberg --catalog prod scan shop.sales`).
 struct CatalogOptions: ParsableArguments {
-    @Option(help: """
-        A catalog of the PyIceberg configuration (~/.pyiceberg.yaml, PYICEBERG_CATALOG__NAME__KEY), \
-        or a catalog URI (default: ICEBERG_CATALOG, else PyIceberg's default-catalog, else \
-        sqlite:./warehouse/catalog.db): sqlite:PATH?warehouse=DIR[&name=N] | \
-        s3tables:arn:aws:s3tables:REGION:ACCOUNT:bucket/NAME | glue[:CATALOG_ID]?warehouse=s3://BUCKET/PREFIX | \
-        rest+http(s)://HOST[:PORT][/PATH][?warehouse=W] | s3tables-rest:arn:aws:s3tables:… | glue-rest:CATALOG_ID
-        """)
+    @Option(
+        help: """
+            A catalog of the PyIceberg configuration (~/.pyiceberg.yaml, PYICEBERG_CATALOG__NAME__KEY), \
+            or a catalog URI (default: ICEBERG_CATALOG, else PyIceberg's default-catalog, else \
+            sqlite:./warehouse/catalog.db): sqlite:PATH?warehouse=DIR[&name=N] | \
+            s3tables:arn:aws:s3tables:REGION:ACCOUNT:bucket/NAME | glue[:CATALOG_ID]?warehouse=s3://BUCKET/PREFIX | \
+            rest+http(s)://HOST[:PORT][/PATH][?warehouse=W] | s3tables-rest:arn:aws:s3tables:… | glue-rest:CATALOG_ID
+            """)
     var catalog: String?
     @Option(help: "REST catalogs: a bearer token (default: ICEBERG_REST_TOKEN).") var token: String?
-    @Option(help: "REST catalogs: OAuth2 client credentials CLIENT_ID:SECRET (default: ICEBERG_REST_CREDENTIAL).") var credential: String?
-    @Option(help: "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, or the table bucket ARN's).")
+    @Option(help: "REST catalogs: OAuth2 client credentials CLIENT_ID:SECRET (default: ICEBERG_REST_CREDENTIAL).")
+    var credential: String?
+    @Option(
+        help: "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, or the table bucket ARN's).")
     var region: String?
     @Option(help: "AWS shared-config profile (default: AWS_PROFILE or 'default').")
     var profile: String?
@@ -25,11 +28,14 @@ struct CatalogOptions: ParsableArguments {
     var output: OutputFormat = .json
 
     /// The names of the shared options, for moving them from before the command to after it.
-    static let sharedOptionNames: Set<String> = ["--catalog", "--token", "--credential", "--region", "--profile", "--output"]
+    static let sharedOptionNames: Set<String> = [
+        "--catalog", "--token", "--credential", "--region", "--profile", "--output",
+    ]
 
     /// Opens the catalog.
     func open() async throws -> any Catalog {
-        let loader = CatalogLoader(overrides: .init(token: token, credential: credential, region: region, profile: profile))
+        let loader = CatalogLoader(
+            overrides: .init(token: token, credential: credential, region: region, profile: profile))
         do {
             return try await loader.load(catalog)
         } catch {

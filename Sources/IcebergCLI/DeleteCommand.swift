@@ -1,10 +1,11 @@
 import ArgumentParser
 import Iceberg
 import JSONSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct DeleteCommand: AsyncParsableCommand {
@@ -12,13 +13,14 @@ struct DeleteCommand: AsyncParsableCommand {
         commandName: "delete",
         abstract: "Delete the rows that match a filter (copy-on-write).",
         discussion: """
-        Files the filter cannot match are untouched; files whose every row matches are removed; \
-        the other rows of partly matching files are written again. Rows where the filter is unknown \
-        (null compared) are kept. Prints one JSON object; no snapshot is made when nothing matches.
-        """)
+            Files the filter cannot match are untouched; files whose every row matches are removed; \
+            the other rows of partly matching files are written again. Rows where the filter is unknown \
+            (null compared) are kept. Prints one JSON object; no snapshot is made when nothing matches.
+            """)
     @OptionGroup var options: CatalogOptions
     @Argument var table: String
-    @Option(help: "Rows to delete, in the scan's filter syntax, e.g. \"category = 'a' and qty < 3\".") var filter: String
+    @Option(help: "Rows to delete, in the scan's filter syntax, e.g. \"category = 'a' and qty < 3\".") var filter:
+        String
 
     func run() async throws {
         let id = try TableIdentifier(parsing: table)
@@ -27,10 +29,12 @@ struct DeleteCommand: AsyncParsableCommand {
         try await reportingErrorsAsync {
             var table = try await catalog.loadTable(id)
             let r = try await table.delete(where: parsed)
-            options.emit(JSONValue.object([
-                ("snapshot-id", r.snapshotId.map { .int($0) } ?? .null), ("deleted-rows", .int(r.deletedRows)),
-                ("removed-data-files", .int(Int64(r.removedFiles))), ("added-data-files", .int(Int64(r.addedFiles))),
-            ]))
+            options.emit(
+                JSONValue.object([
+                    ("snapshot-id", r.snapshotId.map { .int($0) } ?? .null), ("deleted-rows", .int(r.deletedRows)),
+                    ("removed-data-files", .int(Int64(r.removedFiles))),
+                    ("added-data-files", .int(Int64(r.addedFiles))),
+                ]))
         }
     }
 }

@@ -1,14 +1,16 @@
 import ArgumentParser
 import Iceberg
 import JSONSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct DescribeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Print a table's metadata (by name or metadata file).")
+    static let configuration = CommandConfiguration(
+        commandName: "describe", abstract: "Print a table's metadata (by name or metadata file).")
     @OptionGroup var options: CatalogOptions
     @Argument(help: "NAMESPACE.TABLE or a path to a metadata.json file.") var table: String
     func run() async throws {

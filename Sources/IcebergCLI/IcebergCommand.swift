@@ -6,9 +6,14 @@ struct IcebergCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iceberg",
         abstract: "Write, read and inspect Apache Iceberg tables and Parquet files.",
-        discussion: "The shared options (--catalog, --token, --credential, --region, --profile, --output) may also come before the command.",
-        subcommands: [NamespaceCommand.self, TableCommand.self, AppendCommand.self, ScanCommand.self, SnapshotsCommand.self, DeleteCommand.self,
-                      ExpireSnapshotsCommand.self, DescribeCommand.self, FilesCommand.self, ServeCommand.self, ParquetCommand.self]
+        discussion:
+            "The shared options (--catalog, --token, --credential, --region, --profile, --output) may also come before the command.",
+        subcommands: [
+            NamespaceCommand.self, TableCommand.self, AppendCommand.self, ScanCommand.self, SnapshotsCommand.self,
+            DeleteCommand.self,
+            ExpireSnapshotsCommand.self, DescribeCommand.self, FilesCommand.self, ServeCommand.self,
+            ParquetCommand.self,
+        ]
     )
 
     /// Runs the command line, with shared options given before the command moved after it.
@@ -36,7 +41,8 @@ struct IcebergCommand: AsyncParsableCommand {
         var commands: [ParsableCommand.Type] = configuration.subcommands
         var pathLength = 0
         while pathLength < rest.count,
-              let next = commands.first(where: { $0._commandName == rest[pathLength] }) {
+            let next = commands.first(where: { $0._commandName == rest[pathLength] })
+        {
             pathLength += 1
             commands = next.configuration.subcommands
         }

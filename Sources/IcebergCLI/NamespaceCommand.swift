@@ -1,15 +1,17 @@
 import ArgumentParser
 import Iceberg
 import JSONSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct NamespaceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "namespace", abstract: "Create, list and drop namespaces.",
-                                                    subcommands: [Create.self, List.self, Drop.self])
+    static let configuration = CommandConfiguration(
+        commandName: "namespace", abstract: "Create, list and drop namespaces.",
+        subcommands: [Create.self, List.self, Drop.self])
 
     struct Create: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions
@@ -32,7 +34,9 @@ struct NamespaceCommand: AsyncParsableCommand {
             let p = try parent.map { try Namespace(parsing: $0) }
             try await reportingErrorsAsync {
                 var printer = options.printer()
-                for ns in try await catalog.listNamespaces(parent: p) { printer.row(.object([("namespace", .string(ns.description))])) }
+                for ns in try await catalog.listNamespaces(parent: p) {
+                    printer.row(.object([("namespace", .string(ns.description))]))
+                }
                 printer.finish()
             }
         }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import JSONSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Buffered standard output.
@@ -25,7 +26,10 @@ struct StandardOutput {
             var done = 0
             while done < raw.count {
                 let n = write(1, raw.baseAddress! + done, raw.count - done)
-                if n <= 0 { if errno == EINTR { continue }; break }
+                if n <= 0 {
+                    if errno == EINTR { continue }
+                    break
+                }
                 done += n
             }
         }
@@ -68,7 +72,8 @@ struct LineReader {
             start = lineStart
             if eof {
                 if start < end {
-                    let s = start, e = end
+                    let s = start
+                    let e = end
                     try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[s..<e])) }
                 }
                 return
@@ -94,8 +99,6 @@ struct LineReader {
         }
     }
 }
-
-import ArgumentParser
 
 /// How result rows are printed.
 enum OutputFormat: String, ExpressibleByArgument, Sendable {
@@ -148,11 +151,13 @@ struct RowPrinter {
     static func tableLines(columns: [String], rows: [[String: String]]) -> [String] {
         let widths = columns.map { c in rows.reduce(c.count) { max($0, $1[c]?.count ?? 0) } }
         func line(_ cells: [String]) -> String {
-            var text = zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+            var text = zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(
+                separator: "  ")
             while text.last == " " { text.removeLast() }
             return text
         }
-        return [line(columns), line(widths.map { String(repeating: "-", count: $0) })] + rows.map { r in line(columns.map { r[$0] ?? "" }) }
+        return [line(columns), line(widths.map { String(repeating: "-", count: $0) })]
+            + rows.map { r in line(columns.map { r[$0] ?? "" }) }
     }
 
     /// The text of one cell: strings as they are, null empty, other values as JSON, cut to `maxCellWidth`.

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Iceberg
 import Parquet
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct ParquetSchemaCommand: ParsableCommand {

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Iceberg
 import Parquet
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct ParquetWrite: ParsableCommand {
@@ -31,7 +32,9 @@ struct ParquetWrite: ParsableCommand {
             case "none", "uncompressed": options.compression = .uncompressed
             default: throw ValidationError("unknown codec '\(codec)' (use snappy, zstd, gzip or none)")
             }
-            guard dataPageVersion == 1 || dataPageVersion == 2 else { throw ValidationError("--data-page-version must be 1 or 2") }
+            guard dataPageVersion == 1 || dataPageVersion == 2 else {
+                throw ValidationError("--data-page-version must be 1 or 2")
+            }
             guard rowGroupBytes > 0, pageBytes > 0 else { throw ValidationError("sizes must be positive") }
             options.dataPageVersion = dataPageVersion == 1 ? .v1 : .v2
             options.rowGroupBytes = rowGroupBytes
@@ -46,7 +49,9 @@ struct ParquetWrite: ParsableCommand {
                 var fd: Int32 = 0
                 if let input {
                     fd = open(input, O_RDONLY)
-                    guard fd >= 0 else { throw ValidationError("cannot open '\(input)': \(String(cString: strerror(errno)))") }
+                    guard fd >= 0 else {
+                        throw ValidationError("cannot open '\(input)': \(String(cString: strerror(errno)))")
+                    }
                 }
                 defer { if fd != 0 { close(fd) } }
                 var reader = LineReader(fd: fd)
@@ -55,7 +60,10 @@ struct ParquetWrite: ParsableCommand {
                 try reader.forEachLine { line in
                     // Skip blank lines.
                     var blank = true
-                    for b in line where b != 0x20 && b != 0x09 { blank = false; break }
+                    for b in line where b != 0x20 && b != 0x09 {
+                        blank = false
+                        break
+                    }
                     row += 1
                     if blank { return }
                     try shredder.append(jsonLine: line, rowNumber: row)

@@ -1,18 +1,22 @@
 import ArgumentParser
 import Iceberg
 import JSONSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct ScanCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "scan", abstract: "Print a table's rows as JSON lines.")
+    static let configuration = CommandConfiguration(
+        commandName: "scan", abstract: "Print a table's rows as JSON lines.")
     @OptionGroup var options: CatalogOptions
     @Argument(help: "NAMESPACE.TABLE") var table: String
-    @Option(help: "Row filter, e.g. \"ts >= '2024-01-01T00:00:00+00:00' and category in ('a','b') and not (qty < 3)\".") var filter: String?
-    @Option(help: "Comma-separated columns to print (top-level names or dotted paths into structs).") var columns: String?
+    @Option(help: "Row filter, e.g. \"ts >= '2024-01-01T00:00:00+00:00' and category in ('a','b') and not (qty < 3)\".")
+    var filter: String?
+    @Option(help: "Comma-separated columns to print (top-level names or dotted paths into structs).") var columns:
+        String?
     @Option(help: "Read this snapshot.") var snapshotId: Int64?
     @Option(help: "Read the snapshot current at this ISO-8601 time.") var asOf: String?
     @Option(help: "Read a branch or tag.") var ref: String?
@@ -31,7 +35,9 @@ struct ScanCommand: AsyncParsableCommand {
             var chosen = snap
             if let text = asOfText {
                 let micros = try TemporalValues.parseTimestamp(text, unitsPerSecond: 1_000_000, withZone: true)
-                guard let s = t.metadata.snapshot(asOf: micros / 1000) else { throw ValidationError("no snapshot at or before \(text)") }
+                guard let s = t.metadata.snapshot(asOf: micros / 1000) else {
+                    throw ValidationError("no snapshot at or before \(text)")
+                }
                 chosen = s.snapshotId
             }
             if let r = refName {
@@ -40,7 +46,9 @@ struct ScanCommand: AsyncParsableCommand {
             }
             var scan = try TableScan(metadata: t.metadata, io: t.io, snapshotId: chosen)
             if let f = parsedFilter { scan = try scan.filtered(f) }
-            if let c = cols { scan = try scan.selecting(c.split(separator: ",").map { String($0).trimmingCharacters() }) }
+            if let c = cols {
+                scan = try scan.selecting(c.split(separator: ",").map { String($0).trimmingCharacters() })
+            }
             var printer = options.printer()
             var remaining = lim ?? Int.max
             scanning: for try await batch in scan.batches() {

@@ -2,10 +2,11 @@ import ArgumentParser
 import IcebergRESTServer
 import JSONSupport
 import Logging
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `iceberg serve`: the catalog over the Iceberg REST protocol.
@@ -25,7 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port (0: any free port).") var port = 8181
     @Option(help: "Path prefix: /v1/PREFIX/… (announced to clients in /v1/config).") var prefix: String?
     @Option(help: "Require this bearer token (repeatable).") var requireToken: [String] = []
-    @Option(help: "Issue OAuth2 tokens at /v1/oauth/tokens to client credentials CLIENT_ID:SECRET and require them.") var oauthClient: String?
+    @Option(help: "Issue OAuth2 tokens at /v1/oauth/tokens to client credentials CLIENT_ID:SECRET and require them.")
+    var oauthClient: String?
     @Option(help: "Lifetime of issued OAuth2 tokens in seconds.") var tokenLifetime = 3600
     @Option(help: "Require SigV4 signatures by ACCESS_KEY_ID:SECRET.") var sigv4Key: String?
     @Option(help: "SigV4 signing region.") var sigv4Region = "us-east-1"
@@ -34,13 +36,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try await options.open()
-        let service = RESTCatalogService(catalog: catalog, options: RESTServerOptions(prefix: prefix, auth: try auth(), maxPageSize: maxPageSize))
+        let service = RESTCatalogService(
+            catalog: catalog, options: RESTServerOptions(prefix: prefix, auth: try auth(), maxPageSize: maxPageSize))
         LoggingSystem.bootstrap { JSONLinesLogHandler(label: $0) }
         let logger = Logger(label: "iceberg.serve")
         let host = self.host
         try await RESTServer(service: service, host: host, port: port).run(logger: logger) { bound in
             // Written straight to the descriptor so a parent reading the pipe sees it at once.
-            let line = Array((JSONValue.object([("listening", .string("http://\(host):\(bound)")), ("port", .int(Int64(bound)))]).serialized() + "\n").utf8)
+            let line = Array(
+                (JSONValue.object([("listening", .string("http://\(host):\(bound)")), ("port", .int(Int64(bound)))])
+                    .serialized() + "\n").utf8)
             _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
         }
     }
@@ -54,7 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("choose one of --require-token, --oauth-client and --sigv4-key")
         }
         func pair(_ text: String, _ what: String) throws -> (String, String) {
-            guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else {
+            guard let colon = text.firstIndex(of: ":"), colon != text.startIndex,
+                text.index(after: colon) != text.endIndex
+            else {
                 throw ValidationError("\(what) must be ID:SECRET")
             }
             return (String(text[..<colon]), String(text[text.index(after: colon)...]))

@@ -1,21 +1,24 @@
 import ArgumentParser
 import Iceberg
 import JSONSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 struct TableCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "table", abstract: "Create, list, drop and rename tables.",
-                                                    subcommands: [Create.self, List.self, Drop.self, Rename.self])
+    static let configuration = CommandConfiguration(
+        commandName: "table", abstract: "Create, list, drop and rename tables.",
+        subcommands: [Create.self, List.self, Drop.self, Rename.self])
 
     struct Create: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions
         @Argument(help: "NAMESPACE.TABLE") var table: String
         @Option(help: "Iceberg schema JSON file.") var schema: String
-        @Option(help: "Partition spec, e.g. \"day(ts),bucket(16,id),truncate(4,name),category\".") var partition: String?
+        @Option(help: "Partition spec, e.g. \"day(ts),bucket(16,id),truncate(4,name),category\".") var partition:
+            String?
         @Option(help: "Sort order, e.g. \"ts desc, id\".") var sort: String?
         @Option(name: .customLong("property"), help: "KEY=VALUE (repeatable).") var properties: [String] = []
         @Option(help: "Format version, 1 or 2.") var formatVersion: Int = 2
@@ -26,13 +29,19 @@ struct TableCommand: AsyncParsableCommand {
             let s = try Schema(jsonText: try readTextFile(schema))
             let spec = try partition.map { try SpecParsing.partitionSpec($0, schema: s) } ?? .unpartitioned
             let order = try sort.map { try SpecParsing.sortOrder($0, schema: s) } ?? .unsorted
-            guard formatVersion == 1 || formatVersion == 2 else { throw ValidationError("--format-version must be 1 or 2") }
-            let creation = TableCreation(schema: s, spec: spec, sortOrder: order, properties: try parseProperties(properties),
-                                         location: location, formatVersion: formatVersion)
+            guard formatVersion == 1 || formatVersion == 2 else {
+                throw ValidationError("--format-version must be 1 or 2")
+            }
+            let creation = TableCreation(
+                schema: s, spec: spec, sortOrder: order, properties: try parseProperties(properties),
+                location: location, formatVersion: formatVersion)
             try await reportingErrorsAsync {
                 let t = try await catalog.createTable(id, creation)
-                options.emit(JSONValue.object([("table", .string(id.description)), ("location", .string(t.metadata.location)),
-                                        ("metadata", .string(t.metadataLocation))]))
+                options.emit(
+                    JSONValue.object([
+                        ("table", .string(id.description)), ("location", .string(t.metadata.location)),
+                        ("metadata", .string(t.metadataLocation)),
+                    ]))
             }
         }
     }
@@ -69,7 +78,8 @@ struct TableCommand: AsyncParsableCommand {
         @Argument var to: String
         func run() async throws {
             let catalog = try await options.open()
-            let a = try TableIdentifier(parsing: from), b = try TableIdentifier(parsing: to)
+            let a = try TableIdentifier(parsing: from)
+            let b = try TableIdentifier(parsing: to)
             try await reportingErrorsAsync { try await catalog.renameTable(a, to: b) }
         }
     }

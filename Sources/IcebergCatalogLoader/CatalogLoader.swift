@@ -47,8 +47,10 @@ public struct CatalogLoader: Sendable {
     public static let localDefault = "sqlite:./warehouse/catalog.db?warehouse=./warehouse"
 
     /// A loader for the given environment (the process's by default).
-    public init(environment: [String: String] = AWSEnvironment.current(), homeDirectory: String? = nil,
-                currentDirectory: String = FileManager.default.currentDirectoryPath, overrides: Overrides = Overrides()) {
+    public init(
+        environment: [String: String] = AWSEnvironment.current(), homeDirectory: String? = nil,
+        currentDirectory: String = FileManager.default.currentDirectoryPath, overrides: Overrides = Overrides()
+    ) {
         self.environment = environment
         self.homeDirectory = homeDirectory
         self.currentDirectory = currentDirectory
@@ -57,7 +59,8 @@ public struct CatalogLoader: Sendable {
 
     /// PyIceberg's configuration as this loader sees it.
     public func configuration() throws -> PyIcebergConfiguration {
-        try PyIcebergConfiguration.load(environment: environment, homeDirectory: homeDirectory, currentDirectory: currentDirectory)
+        try PyIcebergConfiguration.load(
+            environment: environment, homeDirectory: homeDirectory, currentDirectory: currentDirectory)
     }
 
     /// Opens `reference`: a catalog PyIceberg's configuration names (case-insensitive), else
@@ -71,7 +74,8 @@ public struct CatalogLoader: Sendable {
             return try await load(name: reference.lowercased(), properties: properties, source: config.file)
         }
         if config.defaultCatalog?.lowercased() == reference.lowercased() {
-            throw CatalogLoaderError("\(config.file ?? "PyIceberg configuration"): default-catalog '\(reference)' is not configured")
+            throw CatalogLoaderError(
+                "\(config.file ?? "PyIceberg configuration"): default-catalog '\(reference)' is not configured")
         }
         return try await load(uri: reference)
     }
@@ -85,31 +89,40 @@ public struct CatalogLoader: Sendable {
             let url = String(uri.dropFirst("rest+".count))
             let parts = url.split(separator: "?", maxSplits: 1)
             let warehouse = parts.count > 1 ? Self.queryValue(String(parts[1]), "warehouse") : nil
-            let auth = try restAuth(token: overrides.token ?? environment["ICEBERG_REST_TOKEN"],
-                                    credential: overrides.credential ?? environment["ICEBERG_REST_CREDENTIAL"], scope: nil, serverURI: nil)
-            return try await RESTCatalog.connect(RESTCatalogOptions(uri: String(parts[0]), warehouse: warehouse, auth: auth,
-                                                                    fileIO: Self.restFileIO(settings)), io: LocalFileIO())
+            let auth = try restAuth(
+                token: overrides.token ?? environment["ICEBERG_REST_TOKEN"],
+                credential: overrides.credential ?? environment["ICEBERG_REST_CREDENTIAL"], scope: nil, serverURI: nil)
+            return try await RESTCatalog.connect(
+                RESTCatalogOptions(
+                    uri: String(parts[0]), warehouse: warehouse, auth: auth,
+                    fileIO: Self.restFileIO(settings)), io: LocalFileIO())
         }
         if uri.hasPrefix("s3tables-rest:") {
-            return try await AWSRESTCatalogs.s3Tables(tableBucketARN: String(uri.dropFirst("s3tables-rest:".count)), settings: settings)
+            return try await AWSRESTCatalogs.s3Tables(
+                tableBucketARN: String(uri.dropFirst("s3tables-rest:".count)), settings: settings)
         }
         if uri == "glue-rest" || uri.hasPrefix("glue-rest:") {
-            return try await AWSRESTCatalogs.glue(catalogId: String(uri.dropFirst("glue-rest".count).drop { $0 == ":" }), settings: settings)
+            return try await AWSRESTCatalogs.glue(
+                catalogId: String(uri.dropFirst("glue-rest".count).drop { $0 == ":" }), settings: settings)
         }
         if uri.hasPrefix("s3tables:") {
-            return try AWSCatalogs.s3Tables(tableBucketARN: String(uri.dropFirst("s3tables:".count)), settings: settings)
+            return try AWSCatalogs.s3Tables(
+                tableBucketARN: String(uri.dropFirst("s3tables:".count)), settings: settings)
         }
         if uri == "glue" || uri.hasPrefix("glue:") || uri.hasPrefix("glue?") {
             let parts = uri.split(separator: "?", maxSplits: 1)
             let id = parts[0].dropFirst("glue".count).drop { $0 == ":" }
             let warehouse = parts.count > 1 ? Self.queryValue(String(parts[1]), "warehouse") : nil
             guard let warehouse, warehouse.hasPrefix("s3://") else {
-                throw CatalogLoaderError("glue catalogs need a warehouse: glue[:CATALOG_ID]?warehouse=s3://BUCKET/PREFIX")
+                throw CatalogLoaderError(
+                    "glue catalogs need a warehouse: glue[:CATALOG_ID]?warehouse=s3://BUCKET/PREFIX")
             }
-            return try AWSCatalogs.glue(catalogId: id.isEmpty ? nil : String(id), warehouse: warehouse, settings: settings)
+            return try AWSCatalogs.glue(
+                catalogId: id.isEmpty ? nil : String(id), warehouse: warehouse, settings: settings)
         }
         guard uri.hasPrefix("sqlite:") else {
-            throw CatalogLoaderError("""
+            throw CatalogLoaderError(
+                """
                 unknown catalog '\(uri)': not a catalog of the PyIceberg configuration, nor a URI \
                 (sqlite:PATH?warehouse=DIR, s3tables:ARN, glue[:ID]?warehouse=s3://…, rest+http(s)://…, s3tables-rest:ARN, glue-rest:ID)
                 """)
@@ -120,7 +133,8 @@ public struct CatalogLoader: Sendable {
         let folder = (path as NSString).deletingLastPathComponent
         let warehouse = Self.queryValue(query, "warehouse").map(absolute) ?? folder
         try LocalFileIO.makeDirectories(warehouse)
-        return try SQLiteCatalog.open(path: path, name: Self.queryValue(query, "name") ?? "default", warehouse: warehouse)
+        return try SQLiteCatalog.open(
+            path: path, name: Self.queryValue(query, "name") ?? "default", warehouse: warehouse)
     }
 
     // MARK: PyIceberg properties
@@ -129,10 +143,12 @@ public struct CatalogLoader: Sendable {
     public static let knownKeys: Set<String> = [
         "type", "uri", "warehouse", "credential", "token", "prefix", "scope", "oauth2-server-uri", "rest-page-size",
         "rest.sigv4-enabled", "rest.signing-name", "rest.signing-region",
-        "glue.id", "glue.region", "glue.endpoint", "glue.profile-name", "glue.access-key-id", "glue.secret-access-key", "glue.session-token",
-        "client.region", "client.profile-name", "client.access-key-id", "client.secret-access-key", "client.session-token",
+        "glue.id", "glue.region", "glue.endpoint", "glue.profile-name", "glue.access-key-id", "glue.secret-access-key",
+        "glue.session-token",
+        "client.region", "client.profile-name", "client.access-key-id", "client.secret-access-key",
+        "client.session-token",
         "s3.endpoint", "s3.region", "s3.access-key-id", "s3.secret-access-key", "s3.session-token",
-        "py-io-impl", // selects PyIceberg's Python FileIO; nothing to do here
+        "py-io-impl",  // selects PyIceberg's Python FileIO; nothing to do here
     ]
 
     /// Opens catalog `name` from PyIceberg-style properties (`type: sql|rest|glue|in-memory`
@@ -146,41 +162,53 @@ public struct CatalogLoader: Sendable {
         let settings = awsSettings(properties)
         switch type {
         case "sql":
-            guard let uri = properties["uri"] else { throw CatalogLoaderError("\(place): a sql catalog needs 'uri' (sqlite:///PATH)") }
+            guard let uri = properties["uri"] else {
+                throw CatalogLoaderError("\(place): a sql catalog needs 'uri' (sqlite:///PATH)")
+            }
             guard uri.hasPrefix("sqlite:///") else {
                 throw CatalogLoaderError("\(place): uri '\(uri)': only SQLite catalogs (sqlite:///PATH) are supported")
             }
             let path = absolute(String(uri.dropFirst("sqlite:///".count)))
-            let warehouse = try properties["warehouse"].map { try localOrS3($0, place: place) } ?? (path as NSString).deletingLastPathComponent
+            let warehouse =
+                try properties["warehouse"].map { try localOrS3($0, place: place) }
+                ?? (path as NSString).deletingLastPathComponent
             let io: FileIO = warehouse.hasPrefix("s3://") ? try settings.s3FileIO() : LocalFileIO()
             if !warehouse.hasPrefix("s3://") { try LocalFileIO.makeDirectories(warehouse) }
             return try SQLiteCatalog.open(path: path, name: name, warehouse: warehouse, io: io)
         case "in-memory":
-            let warehouse = try properties["warehouse"].map { try localOrS3($0, place: place) } ?? absolute("./warehouse")
+            let warehouse =
+                try properties["warehouse"].map { try localOrS3($0, place: place) } ?? absolute("./warehouse")
             let io: FileIO = warehouse.hasPrefix("s3://") ? try settings.s3FileIO() : LocalFileIO()
             return InMemoryCatalog(name: name, warehouse: warehouse, io: io, store: InMemoryPointerStore())
         case "glue":
             guard let warehouse = properties["warehouse"], warehouse.hasPrefix("s3://") else {
-                throw CatalogLoaderError("\(place): a glue catalog needs 'warehouse: s3://BUCKET/PREFIX' for new tables")
+                throw CatalogLoaderError(
+                    "\(place): a glue catalog needs 'warehouse: s3://BUCKET/PREFIX' for new tables")
             }
             return try AWSCatalogs.glue(catalogId: properties["glue.id"], warehouse: warehouse, settings: settings)
         case "rest":
             guard let uri = properties["uri"] else { throw CatalogLoaderError("\(place): a rest catalog needs 'uri'") }
-            var auth = try restAuth(token: overrides.token ?? properties["token"], credential: overrides.credential ?? properties["credential"],
-                                    scope: properties["scope"], serverURI: properties["oauth2-server-uri"])
+            var auth = try restAuth(
+                token: overrides.token ?? properties["token"],
+                credential: overrides.credential ?? properties["credential"],
+                scope: properties["scope"], serverURI: properties["oauth2-server-uri"])
             if properties["rest.sigv4-enabled"]?.lowercased() == "true" {
                 let region = try properties["rest.signing-region"] ?? settings.resolvedRegion()
-                auth = .sigv4(signingName: properties["rest.signing-name"] ?? "execute-api", region: region,
-                              credentials: settings.credentialsProvider(http: HTTPTransport()))
+                auth = .sigv4(
+                    signingName: properties["rest.signing-name"] ?? "execute-api", region: region,
+                    credentials: settings.credentialsProvider(http: HTTPTransport()))
             }
             let pageSize = try properties["rest-page-size"].map { text -> Int in
-                guard let n = Int(text), n > 0 else { throw CatalogLoaderError("\(place): rest-page-size '\(text)' is not a positive integer") }
+                guard let n = Int(text), n > 0 else {
+                    throw CatalogLoaderError("\(place): rest-page-size '\(text)' is not a positive integer")
+                }
                 return n
             }
             let headers = properties.filter { $0.key.hasPrefix("header.") }.sorted { $0.key < $1.key }
                 .map { (String($0.key.dropFirst("header.".count)), $0.value) }
-            let options = RESTCatalogOptions(uri: uri, warehouse: properties["warehouse"], auth: auth, name: name, prefix: properties["prefix"],
-                                             headers: headers, pageSize: pageSize, fileIO: Self.restFileIO(settings))
+            let options = RESTCatalogOptions(
+                uri: uri, warehouse: properties["warehouse"], auth: auth, name: name, prefix: properties["prefix"],
+                headers: headers, pageSize: pageSize, fileIO: Self.restFileIO(settings))
             return try await RESTCatalog.connect(options, io: LocalFileIO())
         default:
             throw CatalogLoaderError("\(place): unknown type '\(type)' (expected sql, rest, glue or in-memory)")
@@ -207,13 +235,16 @@ public struct CatalogLoader: Sendable {
         var credentials: AWSCredentialsProvider? = nil
         for scope in ["glue", "client", "s3"] {
             if let key = p["\(scope).access-key-id"], let secret = p["\(scope).secret-access-key"] {
-                credentials = StaticCredentialsProvider(AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: p["\(scope).session-token"]))
+                credentials = StaticCredentialsProvider(
+                    AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: p["\(scope).session-token"])
+                )
                 break
             }
         }
-        return AWSSettings(region: overrides.region ?? p["glue.region"] ?? p["client.region"] ?? p["s3.region"],
-                           profile: overrides.profile ?? p["glue.profile-name"] ?? p["client.profile-name"],
-                           environment: env, credentials: credentials)
+        return AWSSettings(
+            region: overrides.region ?? p["glue.region"] ?? p["client.region"] ?? p["s3.region"],
+            profile: overrides.profile ?? p["glue.profile-name"] ?? p["client.profile-name"],
+            environment: env, credentials: credentials)
     }
 
     private func restAuth(token: String?, credential: String?, scope: String?, serverURI: String?) throws -> RESTAuth {
@@ -225,23 +256,28 @@ public struct CatalogLoader: Sendable {
         guard let colon = credential.firstIndex(of: ":") else {
             throw CatalogLoaderError("a REST credential must be CLIENT_ID:SECRET")
         }
-        return .oauth2(clientId: String(credential[..<colon]), clientSecret: String(credential[credential.index(after: colon)...]),
-                       scope: scope ?? "catalog", serverURI: serverURI)
+        return .oauth2(
+            clientId: String(credential[..<colon]), clientSecret: String(credential[credential.index(after: colon)...]),
+            scope: scope ?? "catalog", serverURI: serverURI)
     }
 
     /// Tables on `s3://` use S3 with the credentials the server vends, else `settings`.
-    private static func restFileIO(_ settings: AWSSettings) -> @Sendable (String, [(String, String)]) throws -> FileIO? {
+    private static func restFileIO(_ settings: AWSSettings) -> @Sendable (String, [(String, String)]) throws -> FileIO?
+    {
         { location, config in
             guard location.hasPrefix("s3://") || location.hasPrefix("s3a://") else { return nil }
             let region = try config.last { $0.0 == "client.region" }?.1 ?? settings.resolvedRegion()
-            return try AWSRESTCatalogs.s3FileIO(config: config, region: region, settings: settings, fallback: try settings.s3FileIO(region: region))
+            return try AWSRESTCatalogs.s3FileIO(
+                config: config, region: region, settings: settings, fallback: try settings.s3FileIO(region: region))
         }
     }
 
     private func localOrS3(_ location: String, place: String) throws -> String {
         if location.hasPrefix("s3://") { return location }
         if location.hasPrefix("file://") { return absolute(String(location.dropFirst("file://".count))) }
-        guard !location.contains("://") else { throw CatalogLoaderError("\(place): warehouse '\(location)': expected a path, file:// or s3://") }
+        guard !location.contains("://") else {
+            throw CatalogLoaderError("\(place): warehouse '\(location)': expected a path, file:// or s3://")
+        }
         return absolute(location)
     }
 
@@ -260,7 +296,10 @@ public struct CatalogLoader: Sendable {
         var parts = path.hasPrefix("/") ? [] : currentDirectory.split(separator: "/").map(String.init)
         for c in path.split(separator: "/") {
             if c == "." { continue }
-            if c == ".." { _ = parts.popLast(); continue }
+            if c == ".." {
+                _ = parts.popLast()
+                continue
+            }
             parts.append(String(c))
         }
         return "/" + parts.joined(separator: "/")

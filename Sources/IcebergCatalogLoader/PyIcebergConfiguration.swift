@@ -23,8 +23,10 @@ public struct PyIcebergConfiguration: Sendable, Equatable {
 
     /// Reads the configuration for `environment`, looking for the file in
     /// `$PYICEBERG_HOME`, `homeDirectory` (default `$HOME`) and `currentDirectory`.
-    public static func load(environment: [String: String], homeDirectory: String? = nil,
-                            currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> PyIcebergConfiguration {
+    public static func load(
+        environment: [String: String], homeDirectory: String? = nil,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) throws -> PyIcebergConfiguration {
         var config = PyIcebergConfiguration()
         let dirs = [environment["PYICEBERG_HOME"], homeDirectory ?? environment["HOME"], currentDirectory]
         for dir in dirs.compactMap({ $0 }) where !dir.isEmpty {
@@ -54,25 +56,32 @@ public struct PyIcebergConfiguration: Sendable, Equatable {
             let key = (keyNode.string ?? "").lowercased()
             switch key {
             case "default-catalog":
-                guard let name = value.scalar?.string else { throw CatalogLoaderError("\(file): default-catalog must be a name") }
+                guard let name = value.scalar?.string else {
+                    throw CatalogLoaderError("\(file): default-catalog must be a name")
+                }
                 config.defaultCatalog = name
             case "catalog":
-                guard let catalogs = value.mapping else { throw CatalogLoaderError("\(file): catalog must map names to settings") }
+                guard let catalogs = value.mapping else {
+                    throw CatalogLoaderError("\(file): catalog must map names to settings")
+                }
                 for (nameNode, settings) in catalogs {
                     let name = (nameNode.string ?? "").lowercased()
-                    guard let pairs = settings.mapping else { throw CatalogLoaderError("\(file): catalog '\(name)' must map keys to values") }
+                    guard let pairs = settings.mapping else {
+                        throw CatalogLoaderError("\(file): catalog '\(name)' must map keys to values")
+                    }
                     var properties: [String: String] = [:]
                     for (k, v) in pairs {
                         let propertyKey = (k.string ?? "").lowercased()
                         guard let text = v.scalar?.string else {
-                            throw CatalogLoaderError("\(file): catalog '\(name)', key '\(propertyKey)': expected a single value")
+                            throw CatalogLoaderError(
+                                "\(file): catalog '\(name)', key '\(propertyKey)': expected a single value")
                         }
                         properties[propertyKey] = text
                     }
                     config.catalogs[name] = properties
                 }
             default:
-                continue // PyIceberg's runtime settings (max-workers, …) say nothing about catalogs
+                continue  // PyIceberg's runtime settings (max-workers, …) say nothing about catalogs
             }
         }
         return config
@@ -92,7 +101,7 @@ public struct PyIcebergConfiguration: Sendable, Equatable {
             case _ where parts[0] == "catalog":
                 throw CatalogLoaderError("environment variable \(name): expected PYICEBERG_CATALOG__<NAME>__<KEY>")
             default:
-                continue // PyIceberg's runtime settings (PYICEBERG_MAX_WORKERS, …)
+                continue  // PyIceberg's runtime settings (PYICEBERG_MAX_WORKERS, …)
             }
         }
     }

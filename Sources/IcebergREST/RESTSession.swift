@@ -40,9 +40,11 @@ public struct RESTCatalogOptions: Sendable {
     public var fileIO: (@Sendable (_ location: String, _ config: [(String, String)]) throws -> FileIO?)?
 
     /// Creates options.
-    public init(uri: String, warehouse: String? = nil, auth: RESTAuth = .none, name: String = "rest", prefix: String? = nil,
-                headers: [(String, String)] = [], maxAttempts: Int = 3, timeoutSeconds: Double = 60, pageSize: Int? = nil,
-                fileIO: (@Sendable (_ location: String, _ config: [(String, String)]) throws -> FileIO?)? = nil) {
+    public init(
+        uri: String, warehouse: String? = nil, auth: RESTAuth = .none, name: String = "rest", prefix: String? = nil,
+        headers: [(String, String)] = [], maxAttempts: Int = 3, timeoutSeconds: Double = 60, pageSize: Int? = nil,
+        fileIO: (@Sendable (_ location: String, _ config: [(String, String)]) throws -> FileIO?)? = nil
+    ) {
         self.uri = uri
         self.warehouse = warehouse
         self.auth = auth
@@ -88,9 +90,13 @@ struct RESTSession: Sendable {
 
     init(_ options: RESTCatalogOptions) throws {
         var rest = Substring(options.uri)
-        guard let schemeEnd = rest.range(of: "://") else { throw CatalogError.invalidArgument("REST catalog URI '\(options.uri)' needs http:// or https://") }
+        guard let schemeEnd = rest.range(of: "://") else {
+            throw CatalogError.invalidArgument("REST catalog URI '\(options.uri)' needs http:// or https://")
+        }
         let scheme = String(rest[..<schemeEnd.lowerBound]).lowercased()
-        guard scheme == "http" || scheme == "https" else { throw CatalogError.invalidArgument("REST catalog URI '\(options.uri)' needs http:// or https://") }
+        guard scheme == "http" || scheme == "https" else {
+            throw CatalogError.invalidArgument("REST catalog URI '\(options.uri)' needs http:// or https://")
+        }
         rest = rest[schemeEnd.upperBound...]
         let slash = rest.firstIndex(of: "/") ?? rest.endIndex
         let authority = rest[..<slash]
@@ -101,9 +107,11 @@ struct RESTSession: Sendable {
             guard let p = Int(authority[authority.index(after: colon)...]), (1...65535).contains(p) else {
                 throw CatalogError.invalidArgument("REST catalog URI '\(options.uri)' has a bad port")
             }
-            host = String(authority[..<colon]); port = p
+            host = String(authority[..<colon])
+            port = p
         } else {
-            host = String(authority); port = nil
+            host = String(authority)
+            port = nil
         }
         guard !host.isEmpty else { throw CatalogError.invalidArgument("REST catalog URI '\(options.uri)' has no host") }
         self.scheme = scheme
@@ -114,8 +122,10 @@ struct RESTSession: Sendable {
     /// Sends a request to `path` (encoded, below the base path) and decodes the answer;
     /// errors are mapped to `CatalogError` or `RESTCatalogError`. `idempotencyKey` marks a
     /// mutation the server will deduplicate, so it may be repeated after a lost answer.
-    func send(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
-              operation: RESTOperation = .plain, idempotencyKey: String? = nil, accept: Set<Int> = []) async throws -> RESTAnswer {
+    func send(
+        _ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
+        operation: RESTOperation = .plain, idempotencyKey: String? = nil, accept: Set<Int> = []
+    ) async throws -> RESTAnswer {
         let bytes = body?.serializedBytes() ?? []
         let isRead = method == "GET" || method == "HEAD"
         let what = "\(method) \(basePath)\(path)"
@@ -123,8 +133,9 @@ struct RESTSession: Sendable {
         var refreshed = false
         while true {
             attempt += 1
-            var request = HTTPRequest(method: method, scheme: scheme, host: host, port: port, path: basePath + path, query: query,
-                                     headers: options.headers, body: bytes)
+            var request = HTTPRequest(
+                method: method, scheme: scheme, host: host, port: port, path: basePath + path, query: query,
+                headers: options.headers, body: bytes)
             request.setHeader("Accept", "application/json")
             if body != nil { request.setHeader("Content-Type", "application/json") }
             if let idempotencyKey { request.setHeader("Idempotency-Key", idempotencyKey) }
@@ -136,7 +147,10 @@ struct RESTSession: Sendable {
                 // No answer: a read or a deduplicated mutation may be repeated; a commit
                 // without deduplication may or may not have landed.
                 let repeatable = isRead || idempotencyKey != nil
-                if repeatable, attempt < options.maxAttempts { try await backoff(attempt); continue }
+                if repeatable, attempt < options.maxAttempts {
+                    try await backoff(attempt)
+                    continue
+                }
                 if operation == .commit {
                     throw CatalogError.commitStateUnknown("\(what): \(e); the commit may or may not have landed")
                 }
@@ -152,7 +166,10 @@ struct RESTSession: Sendable {
                 continue
             }
             let retryable = response.status == 429 || (isRead && [500, 502, 503, 504].contains(response.status))
-            if retryable, operation != .commit, attempt < options.maxAttempts { try await backoff(attempt); continue }
+            if retryable, operation != .commit, attempt < options.maxAttempts {
+                try await backoff(attempt)
+                continue
+            }
             throw mapError(response, what: what, operation: operation)
         }
     }
@@ -177,22 +194,32 @@ struct RESTSession: Sendable {
         case .sigv4(let name, let region, let provider):
             let credentials: AWSCredentials
             do { credentials = try await provider.credentials() } catch {
-                throw RESTCatalogError(status: 0, type: "CredentialsError", message: "\(error)", request: "\(request.method) \(request.path)")
+                throw RESTCatalogError(
+                    status: 0, type: "CredentialsError", message: "\(error)",
+                    request: "\(request.method) \(request.path)")
             }
             SigV4Signer(service: name, region: region).sign(&request, credentials: credentials, date: .now())
         }
     }
 
     /// The client credentials grant; returns the token and its lifetime in seconds.
-    private func fetchToken(clientId: String, clientSecret: String, scope: String, serverURI: String?) async throws -> (String, Double?) {
-        let form = [("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", clientSecret), ("scope", scope)]
-            .map { "\(RESTWire.encode($0.0))=\(RESTWire.encode($0.1))" }.joined(separator: "&")
+    private func fetchToken(clientId: String, clientSecret: String, scope: String, serverURI: String?) async throws -> (
+        String, Double?
+    ) {
+        let form = [
+            ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", clientSecret),
+            ("scope", scope),
+        ]
+        .map { "\(RESTWire.encode($0.0))=\(RESTWire.encode($0.1))" }.joined(separator: "&")
         var request: HTTPRequest
         if let serverURI {
             let target = try RESTSession(RESTCatalogOptions(uri: serverURI))
-            request = HTTPRequest(method: "POST", scheme: target.scheme, host: target.host, port: target.port, path: target.basePath.isEmpty ? "/" : target.basePath)
+            request = HTTPRequest(
+                method: "POST", scheme: target.scheme, host: target.host, port: target.port,
+                path: target.basePath.isEmpty ? "/" : target.basePath)
         } else {
-            request = HTTPRequest(method: "POST", scheme: scheme, host: host, port: port, path: basePath + "/v1/oauth/tokens")
+            request = HTTPRequest(
+                method: "POST", scheme: scheme, host: host, port: port, path: basePath + "/v1/oauth/tokens")
         }
         request.body = Array(form.utf8)
         request.setHeader("Content-Type", "application/x-www-form-urlencoded")
@@ -218,7 +245,8 @@ struct RESTSession: Sendable {
         var body = response.body
         let json = try? JSONValue.parse(bytes: &body)
         let type = json?["error"]?["type"]?.stringValue ?? "HTTP\(response.status)"
-        let message = json?["error"]?["message"]?.stringValue ?? String(decoding: response.body.prefix(300), as: UTF8.self)
+        let message =
+            json?["error"]?["message"]?.stringValue ?? String(decoding: response.body.prefix(300), as: UTF8.self)
         switch (response.status, operation) {
         case (500...599, .commit):
             return CatalogError.commitStateUnknown("\(what) → \(response.status) \(type): \(message)")
@@ -249,7 +277,9 @@ actor OAuthTokens {
     private var refreshAt: Double = 0
     private var pending: Task<(String, Double?), Error>?
 
-    func token(forceRefresh: Bool, fetch: @escaping @Sendable () async throws -> (String, Double?)) async throws -> String {
+    func token(forceRefresh: Bool, fetch: @escaping @Sendable () async throws -> (String, Double?)) async throws
+        -> String
+    {
         let now = AWSClock.nowSeconds()
         if !forceRefresh, let token, now < refreshAt { return token }
         if let pending { return try await pending.value.0 }

@@ -21,7 +21,8 @@ public enum RESTWire {
         var it = Array(text.utf8)[...]
         while let b = it.popFirst() {
             if b == UInt8(ascii: "%") {
-                guard it.count >= 2, let hi = hexValue(it[it.startIndex]), let lo = hexValue(it[it.startIndex + 1]) else { return nil }
+                guard it.count >= 2, let hi = hexValue(it[it.startIndex]), let lo = hexValue(it[it.startIndex + 1])
+                else { return nil }
                 bytes.append(hi << 4 | lo)
                 it = it.dropFirst(2)
             } else if b == UInt8(ascii: "+"), plusIsSpace {
@@ -55,8 +56,11 @@ public enum RESTWire {
 
     /// Parses a decoded namespace (a `parent` query value): levels split on 0x1F.
     public static func parseNamespace(text: String) throws -> Namespace {
-        let levels = text.split(separator: Character(namespaceSeparator), omittingEmptySubsequences: false).map(String.init)
-        guard !levels.isEmpty, !levels.contains(where: \.isEmpty) else { throw CatalogError.invalidArgument("malformed namespace '\(text)'") }
+        let levels = text.split(separator: Character(namespaceSeparator), omittingEmptySubsequences: false).map(
+            String.init)
+        guard !levels.isEmpty, !levels.contains(where: \.isEmpty) else {
+            throw CatalogError.invalidArgument("malformed namespace '\(text)'")
+        }
         return Namespace(levels)
     }
 
@@ -76,9 +80,13 @@ public enum RESTWire {
 
     /// Parses `["a", "b"]`.
     public static func namespace(_ json: JSONValue?, field: String = "namespace") throws -> Namespace {
-        guard let a = json?.arrayValue, !a.isEmpty else { throw CatalogError.invalidArgument("'\(field)' must be a non-empty array of strings") }
+        guard let a = json?.arrayValue, !a.isEmpty else {
+            throw CatalogError.invalidArgument("'\(field)' must be a non-empty array of strings")
+        }
         let levels = try a.map { v -> String in
-            guard let s = v.stringValue, !s.isEmpty else { throw CatalogError.invalidArgument("'\(field)' must be a non-empty array of strings") }
+            guard let s = v.stringValue, !s.isEmpty else {
+                throw CatalogError.invalidArgument("'\(field)' must be a non-empty array of strings")
+            }
             return s
         }
         return Namespace(levels)
@@ -98,12 +106,16 @@ public enum RESTWire {
     }
 
     /// A string map.
-    public static func json(_ properties: [(String, String)]) -> JSONValue { .object(properties.map { ($0.0, .string($0.1)) }) }
+    public static func json(_ properties: [(String, String)]) -> JSONValue {
+        .object(properties.map { ($0.0, .string($0.1)) })
+    }
 
     /// Parses a string map (absent or null: empty); non-string values are an error.
     public static func properties(_ json: JSONValue?, field: String) throws -> [(String, String)] {
         guard let j = json, j != .null else { return [] }
-        guard case .object(let pairs) = j else { throw CatalogError.invalidArgument("'\(field)' must be an object of strings") }
+        guard case .object(let pairs) = j else {
+            throw CatalogError.invalidArgument("'\(field)' must be an object of strings")
+        }
         return try pairs.map { k, v in
             guard let s = v.stringValue else { throw CatalogError.invalidArgument("'\(field).\(k)' must be a string") }
             return (k, s)
@@ -113,7 +125,9 @@ public enum RESTWire {
     // MARK: Tables
 
     /// A `LoadTableResult` / `CommitTableResponse` body.
-    public static func loadTableResult(metadataLocation: String?, metadata: TableMetadata, config: [(String, String)]) -> JSONValue {
+    public static func loadTableResult(metadataLocation: String?, metadata: TableMetadata, config: [(String, String)])
+        -> JSONValue
+    {
         var pairs: [(String, JSONValue)] = []
         if let metadataLocation { pairs.append(("metadata-location", .string(metadataLocation))) }
         pairs.append(("metadata", metadata.json))
@@ -136,7 +150,9 @@ public enum RESTWire {
         /// storage credential whose prefix matches, as the spec asks.
         public func fileIOConfig(for location: String) -> [(String, String)] {
             var out = config
-            if let best = storageCredentials.filter({ location.hasPrefix($0.prefix) }).max(by: { $0.prefix.count < $1.prefix.count }) {
+            if let best = storageCredentials.filter({ location.hasPrefix($0.prefix) }).max(by: {
+                $0.prefix.count < $1.prefix.count
+            }) {
                 for (k, v) in best.config {
                     out.removeAll { $0.0 == k }
                     out.append((k, v))
@@ -148,16 +164,21 @@ public enum RESTWire {
 
     /// Parses a `LoadTableResult`.
     public static func loadTableResult(_ j: JSONValue) throws -> LoadTableResult {
-        guard let m = j["metadata"], m != .null else { throw CatalogError.invalidArgument("the response has no table metadata") }
+        guard let m = j["metadata"], m != .null else {
+            throw CatalogError.invalidArgument("the response has no table metadata")
+        }
         let metadata: TableMetadata
-        do { metadata = try TableMetadata(json: m) } catch { throw CatalogError.invalidArgument("the response's table metadata is invalid: \(error)") }
+        do { metadata = try TableMetadata(json: m) } catch {
+            throw CatalogError.invalidArgument("the response's table metadata is invalid: \(error)")
+        }
         var creds: [(prefix: String, config: [(String, String)])] = []
         for c in j["storage-credentials"]?.arrayValue ?? [] {
             guard let prefix = c["prefix"]?.stringValue else { continue }
             creds.append((prefix, try properties(c["config"], field: "storage-credentials.config")))
         }
-        return LoadTableResult(metadataLocation: j["metadata-location"]?.stringValue, metadata: metadata,
-                               config: try properties(j["config"], field: "config"), storageCredentials: creds)
+        return LoadTableResult(
+            metadataLocation: j["metadata-location"]?.stringValue, metadata: metadata,
+            config: try properties(j["config"], field: "config"), storageCredentials: creds)
     }
 
     /// A `CreateTableRequest` body.
@@ -169,29 +190,38 @@ public enum RESTWire {
         pairs.append(("write-order", c.sortOrder.json))
         pairs.append(("stage-create", .bool(stageCreate)))
         var props = c.properties
-        if !props.contains(where: { $0.0 == "format-version" }) { props.append(("format-version", String(c.formatVersion))) }
+        if !props.contains(where: { $0.0 == "format-version" }) {
+            props.append(("format-version", String(c.formatVersion)))
+        }
         pairs.append(("properties", json(props)))
         return .object(pairs)
     }
 
     /// Parses a `CreateTableRequest`: the name, the creation options and `stage-create`.
     /// A `format-version` property selects the format version (Java and PyIceberg send it so).
-    public static func createTableRequest(_ j: JSONValue) throws -> (name: String, creation: TableCreation, stage: Bool) {
-        guard let name = j["name"]?.stringValue, !name.isEmpty else { throw CatalogError.invalidArgument("'name' is required") }
+    public static func createTableRequest(_ j: JSONValue) throws -> (name: String, creation: TableCreation, stage: Bool)
+    {
+        guard let name = j["name"]?.stringValue, !name.isEmpty else {
+            throw CatalogError.invalidArgument("'name' is required")
+        }
         guard let s = j["schema"], s != .null else { throw CatalogError.invalidArgument("'schema' is required") }
         do {
             let schema = try Schema(json: s)
-            let spec = try j["partition-spec"].flatMap { $0 == .null ? nil : try PartitionSpec(json: $0) } ?? .unpartitioned
+            let spec =
+                try j["partition-spec"].flatMap { $0 == .null ? nil : try PartitionSpec(json: $0) } ?? .unpartitioned
             let order = try j["write-order"].flatMap { $0 == .null ? nil : try SortOrder(json: $0) } ?? .unsorted
             var props = try properties(j["properties"], field: "properties")
             var version = 2
             if let v = props.first(where: { $0.0 == "format-version" })?.1 {
-                guard let n = Int(v) else { throw CatalogError.invalidArgument("format-version '\(v)' is not a number") }
+                guard let n = Int(v) else {
+                    throw CatalogError.invalidArgument("format-version '\(v)' is not a number")
+                }
                 version = n
                 props.removeAll { $0.0 == "format-version" }
             }
-            let creation = TableCreation(schema: schema, spec: spec, sortOrder: order, properties: props,
-                                         location: j["location"]?.stringValue, formatVersion: version)
+            let creation = TableCreation(
+                schema: schema, spec: spec, sortOrder: order, properties: props,
+                location: j["location"]?.stringValue, formatVersion: version)
             return (name, creation, j["stage-create"]?.boolValue ?? false)
         } catch let e as IcebergError {
             throw CatalogError.invalidArgument("invalid table definition: \(e)")
@@ -199,7 +229,9 @@ public enum RESTWire {
     }
 
     /// A `CommitTableRequest` body.
-    public static func commitTableRequest(_ id: TableIdentifier?, requirements: [TableRequirement], updates: [TableUpdate]) -> JSONValue {
+    public static func commitTableRequest(
+        _ id: TableIdentifier?, requirements: [TableRequirement], updates: [TableUpdate]
+    ) -> JSONValue {
         var pairs: [(String, JSONValue)] = []
         if let id { pairs.append(("identifier", json(id))) }
         pairs.append(("requirements", .array(requirements.map(\.json))))
@@ -208,7 +240,9 @@ public enum RESTWire {
     }
 
     /// Parses a `CommitTableRequest`.
-    public static func commitTableRequest(_ j: JSONValue) throws -> (identifier: TableIdentifier?, requirements: [TableRequirement], updates: [TableUpdate]) {
+    public static func commitTableRequest(_ j: JSONValue) throws -> (
+        identifier: TableIdentifier?, requirements: [TableRequirement], updates: [TableUpdate]
+    ) {
         guard let r = j["requirements"]?.arrayValue, let u = j["updates"]?.arrayValue else {
             throw CatalogError.invalidArgument("a commit needs 'requirements' and 'updates' arrays")
         }
@@ -220,7 +254,9 @@ public enum RESTWire {
 
     /// An `IcebergErrorResponse` body.
     public static func errorBody(code: Int, type: String, message: String) -> JSONValue {
-        .object([("error", .object([("message", .string(message)), ("type", .string(type)), ("code", .int(Int64(code)))]))])
+        .object([
+            ("error", .object([("message", .string(message)), ("type", .string(type)), ("code", .int(Int64(code)))]))
+        ])
     }
 
     /// The HTTP status and error type the spec gives a catalog error.

@@ -17,7 +17,8 @@ public struct RESTServerRequest: Sendable {
     public var body: [UInt8]
 
     /// Creates a request.
-    public init(method: String, path: String, query: String = "", headers: [(String, String)] = [], body: [UInt8] = []) {
+    public init(method: String, path: String, query: String = "", headers: [(String, String)] = [], body: [UInt8] = [])
+    {
         self.method = method
         self.path = path
         self.query = query
@@ -46,7 +47,8 @@ public struct RESTServerResponse: Sendable {
     }
 
     static func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> RESTServerResponse {
-        RESTServerResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: value.serializedBytes())
+        RESTServerResponse(
+            status: status, headers: [("Content-Type", "application/json")] + headers, body: value.serializedBytes())
     }
 
     static func error(_ status: Int, _ type: String, _ message: String) -> RESTServerResponse {
@@ -85,7 +87,10 @@ public struct RESTServerOptions: Sendable {
     public var tableConfig: [(String, String)]
 
     /// Creates options.
-    public init(prefix: String? = nil, auth: RESTServerAuth = .none, maxPageSize: Int = 1000, tableConfig: [(String, String)] = []) {
+    public init(
+        prefix: String? = nil, auth: RESTServerAuth = .none, maxPageSize: Int = 1000,
+        tableConfig: [(String, String)] = []
+    ) {
         self.prefix = prefix
         self.auth = auth
         self.maxPageSize = maxPageSize
@@ -129,17 +134,22 @@ public struct RESTCatalogService: Sendable {
         case .none:
             return nil
         case .bearer(let valid):
-            guard let token = bearer(request), valid.contains(token) else { return unauthorized("a valid bearer token is required") }
+            guard let token = bearer(request), valid.contains(token) else {
+                return unauthorized("a valid bearer token is required")
+            }
             return nil
         case .oauth2:
             guard let token = bearer(request) else { return unauthorized("a bearer token is required") }
-            guard await tokens.isValid(token, now: AWSClock.nowSeconds()) else { return unauthorized("the bearer token is unknown or expired") }
+            guard await tokens.isValid(token, now: AWSClock.nowSeconds()) else {
+                return unauthorized("the bearer token is unknown or expired")
+            }
             return nil
         case .sigv4(let service, let region, let secrets):
             let verifier = SigV4Verifier(service: service, region: region, secrets: secrets)
             do {
-                _ = try verifier.verify(method: request.method, path: request.path, query: RESTWire.parseQuery(request.query[...]),
-                                        headers: request.headers, body: request.body)
+                _ = try verifier.verify(
+                    method: request.method, path: request.path, query: RESTWire.parseQuery(request.query[...]),
+                    headers: request.headers, body: request.body)
                 return nil
             } catch let f as SigV4Verifier.Failure {
                 if case .mismatch = f { return .error(403, "ForbiddenException", f.description) }
@@ -155,7 +165,9 @@ public struct RESTCatalogService: Sendable {
         return String(h.dropFirst(7)).trimmingCharacters(" ")
     }
 
-    private func unauthorized(_ message: String) -> RESTServerResponse { .error(401, "NotAuthorizedException", message) }
+    private func unauthorized(_ message: String) -> RESTServerResponse {
+        .error(401, "NotAuthorizedException", message)
+    }
 
     /// OAuth2 client credentials grant (form-encoded body, or HTTP Basic client authentication).
     private func issueToken(_ request: RESTServerRequest) async -> RESTServerResponse {
@@ -167,36 +179,50 @@ public struct RESTCatalogService: Sendable {
         }
         let form = RESTWire.parseQuery(String(decoding: request.body, as: UTF8.self)[...])
         func field(_ k: String) -> String? { form.first { $0.0 == k }?.1 }
-        guard field("grant_type") == "client_credentials" else { return oauthError(400, "unsupported_grant_type", "only client_credentials is supported") }
-        var id = field("client_id"), secret = field("client_secret")
+        guard field("grant_type") == "client_credentials" else {
+            return oauthError(400, "unsupported_grant_type", "only client_credentials is supported")
+        }
+        var id = field("client_id")
+        var secret = field("client_secret")
         if let basic = request.header("Authorization"), basic.lowercased().hasPrefix("basic "),
-           let decoded = Base64.decode(String(basic.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
-           let colon = decoded.firstIndex(of: ":") {
-            id = RESTWire.decode(decoded[..<colon]); secret = RESTWire.decode(decoded[decoded.index(after: colon)...])
+            let decoded = Base64.decode(String(basic.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
+            let colon = decoded.firstIndex(of: ":")
+        {
+            id = RESTWire.decode(decoded[..<colon])
+            secret = RESTWire.decode(decoded[decoded.index(after: colon)...])
         }
         guard let id, let secret,
-              SigV4Verifier.constantTimeEqual(Array(id.utf8), Array(clientId.utf8)),
-              SigV4Verifier.constantTimeEqual(Array(secret.utf8), Array(clientSecret.utf8)) else {
+            SigV4Verifier.constantTimeEqual(Array(id.utf8), Array(clientId.utf8)),
+            SigV4Verifier.constantTimeEqual(Array(secret.utf8), Array(clientSecret.utf8))
+        else {
             return oauthError(401, "invalid_client", "unknown client or wrong secret")
         }
         let token = await tokens.issue(lifetime: lifetime, now: AWSClock.nowSeconds())
-        return .json(200, .object([("access_token", .string(token)), ("token_type", .string("bearer")),
-                                   ("expires_in", .int(Int64(lifetime))),
-                                   ("issued_token_type", .string("urn:ietf:params:oauth:token-type:access_token"))]))
+        return .json(
+            200,
+            .object([
+                ("access_token", .string(token)), ("token_type", .string("bearer")),
+                ("expires_in", .int(Int64(lifetime))),
+                ("issued_token_type", .string("urn:ietf:params:oauth:token-type:access_token")),
+            ]))
     }
 
     // MARK: Routing
 
     private func route(_ request: RESTServerRequest) async -> RESTServerResponse {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
-        guard segments.first == "v1" else { return .error(404, "NotFoundException", "no route for \(request.method) \(request.path)") }
+        guard segments.first == "v1" else {
+            return .error(404, "NotFoundException", "no route for \(request.method) \(request.path)")
+        }
         var rest = Array(segments.dropFirst())
         if rest == ["config"] {
             guard request.method == "GET" else { return methodNotAllowed(request) }
             return config()
         }
         if let prefix = options.prefix {
-            guard rest.first.map(String.init) == prefix else { return .error(404, "NotFoundException", "unknown prefix in \(request.path)") }
+            guard rest.first.map(String.init) == prefix else {
+                return .error(404, "NotFoundException", "unknown prefix in \(request.path)")
+            }
             rest.removeFirst()
         }
         let query = RESTWire.parseQuery(request.query[...])
@@ -208,16 +234,27 @@ public struct RESTCatalogService: Sendable {
             case (_, 2, "namespaces", _):
                 let ns = try RESTWire.parseNamespace(encoded: rest[1])
                 switch request.method {
-                case "GET": return .json(200, .object([("namespace", RESTWire.json(ns)), ("properties", RESTWire.json(try await catalog.namespaceProperties(ns)))]))
+                case "GET":
+                    return .json(
+                        200,
+                        .object([
+                            ("namespace", RESTWire.json(ns)),
+                            ("properties", RESTWire.json(try await catalog.namespaceProperties(ns))),
+                        ]))
                 case "HEAD": return RESTServerResponse(status: try await catalog.namespaceExists(ns) ? 204 : 404)
-                case "DELETE": try await catalog.dropNamespace(ns); return RESTServerResponse(status: 204)
+                case "DELETE":
+                    try await catalog.dropNamespace(ns)
+                    return RESTServerResponse(status: 204)
                 default: return methodNotAllowed(request)
                 }
             case ("POST", 3, "namespaces", "properties"):
                 return try await updateProperties(try RESTWire.parseNamespace(encoded: rest[1]), try body(request))
-            case ("GET", 3, "namespaces", "tables"): return try await listTables(try RESTWire.parseNamespace(encoded: rest[1]), param)
-            case ("POST", 3, "namespaces", "tables"): return try await createTable(try RESTWire.parseNamespace(encoded: rest[1]), try body(request))
-            case ("POST", 3, "namespaces", "register"): return try await registerTable(try RESTWire.parseNamespace(encoded: rest[1]), try body(request))
+            case ("GET", 3, "namespaces", "tables"):
+                return try await listTables(try RESTWire.parseNamespace(encoded: rest[1]), param)
+            case ("POST", 3, "namespaces", "tables"):
+                return try await createTable(try RESTWire.parseNamespace(encoded: rest[1]), try body(request))
+            case ("POST", 3, "namespaces", "register"):
+                return try await registerTable(try RESTWire.parseNamespace(encoded: rest[1]), try body(request))
             case (_, 4, "namespaces", "tables"):
                 let id = try tableIdentifier(rest[1], rest[3])
                 switch request.method {
@@ -233,7 +270,8 @@ public struct RESTCatalogService: Sendable {
                 _ = try tableIdentifier(rest[1], rest[3])
                 return RESTServerResponse(status: 204)
             case ("POST", 2, "tables", _) where rest[1] == "rename": return try await rename(try body(request))
-            case ("POST", 2, "transactions", _) where rest[1] == "commit": return try await commitTransaction(try body(request))
+            case ("POST", 2, "transactions", _) where rest[1] == "commit":
+                return try await commitTransaction(try body(request))
             default:
                 return .error(404, "NotFoundException", "no route for \(request.method) \(request.path)")
             }
@@ -260,7 +298,9 @@ public struct RESTCatalogService: Sendable {
     }
 
     private func tableIdentifier(_ ns: Substring, _ name: Substring) throws -> TableIdentifier {
-        guard let table = RESTWire.decode(name), !table.isEmpty else { throw CatalogError.invalidArgument("malformed table name '\(name)'") }
+        guard let table = RESTWire.decode(name), !table.isEmpty else {
+            throw CatalogError.invalidArgument("malformed table name '\(name)'")
+        }
         return TableIdentifier(namespace: try RESTWire.parseNamespace(encoded: ns), name: table)
     }
 
@@ -271,9 +311,12 @@ public struct RESTCatalogService: Sendable {
             "GET /v1/{prefix}/namespaces/{namespace}", "HEAD /v1/{prefix}/namespaces/{namespace}",
             "DELETE /v1/{prefix}/namespaces/{namespace}", "POST /v1/{prefix}/namespaces/{namespace}/properties",
             "GET /v1/{prefix}/namespaces/{namespace}/tables", "POST /v1/{prefix}/namespaces/{namespace}/tables",
-            "GET /v1/{prefix}/namespaces/{namespace}/tables/{table}", "HEAD /v1/{prefix}/namespaces/{namespace}/tables/{table}",
-            "POST /v1/{prefix}/namespaces/{namespace}/tables/{table}", "DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}",
-            "POST /v1/{prefix}/namespaces/{namespace}/register", "POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics",
+            "GET /v1/{prefix}/namespaces/{namespace}/tables/{table}",
+            "HEAD /v1/{prefix}/namespaces/{namespace}/tables/{table}",
+            "POST /v1/{prefix}/namespaces/{namespace}/tables/{table}",
+            "DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}",
+            "POST /v1/{prefix}/namespaces/{namespace}/register",
+            "POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics",
             "POST /v1/{prefix}/tables/rename",
         ]
         if catalog.supportsTransactions { list.append("POST /v1/{prefix}/transactions/commit") }
@@ -283,11 +326,13 @@ public struct RESTCatalogService: Sendable {
     private func config() -> RESTServerResponse {
         var overrides: [(String, String)] = []
         if let prefix = options.prefix { overrides.append(("prefix", prefix)) }
-        return .json(200, .object([
-            ("defaults", .object([])), ("overrides", RESTWire.json(overrides)),
-            ("endpoints", .array(endpoints.map { .string($0) })),
-            ("idempotency-key-lifetime", .string("PT30M")),
-        ]))
+        return .json(
+            200,
+            .object([
+                ("defaults", .object([])), ("overrides", RESTWire.json(overrides)),
+                ("endpoints", .array(endpoints.map { .string($0) })),
+                ("idempotency-key-lifetime", .string("PT30M")),
+            ]))
     }
 
     // MARK: Namespaces
@@ -297,7 +342,9 @@ public struct RESTCatalogService: Sendable {
         guard let token = param("pageToken") else { return (items, nil) }
         var size = options.maxPageSize
         if let s = param("pageSize") {
-            guard let n = Int(s), n > 0 else { throw CatalogError.invalidArgument("pageSize must be a positive integer") }
+            guard let n = Int(s), n > 0 else {
+                throw CatalogError.invalidArgument("pageSize must be a positive integer")
+            }
             size = min(n, options.maxPageSize)
         }
         let sorted = items.sorted { key($0) < key($1) }
@@ -308,9 +355,18 @@ public struct RESTCatalogService: Sendable {
 
     private func listNamespaces(_ param: (String) -> String?) async throws -> RESTServerResponse {
         let parent = try param("parent").flatMap { $0.isEmpty ? nil : try RESTWire.parseNamespace(text: $0) }
-        if let parent, !(try await catalog.namespaceExists(parent)) { throw CatalogError.noSuchNamespace(parent.description) }
-        let (items, next) = try page(try await catalog.listNamespaces(parent: parent), key: { $0.levels.joined(separator: RESTWire.namespaceSeparator) }, param)
-        return .json(200, .object([("namespaces", .array(items.map(RESTWire.json))), ("next-page-token", next.map { .string($0) } ?? .null)]))
+        if let parent, !(try await catalog.namespaceExists(parent)) {
+            throw CatalogError.noSuchNamespace(parent.description)
+        }
+        let (items, next) = try page(
+            try await catalog.listNamespaces(parent: parent),
+            key: { $0.levels.joined(separator: RESTWire.namespaceSeparator) }, param)
+        return .json(
+            200,
+            .object([
+                ("namespaces", .array(items.map(RESTWire.json))),
+                ("next-page-token", next.map { .string($0) } ?? .null),
+            ]))
     }
 
     private func createNamespace(_ j: JSONValue) async throws -> RESTServerResponse {
@@ -325,8 +381,13 @@ public struct RESTCatalogService: Sendable {
         let updates = try RESTWire.properties(j["updates"], field: "updates")
         do {
             let change = try await catalog.updateNamespaceProperties(ns, removals: removals, updates: updates)
-            return .json(200, .object([("updated", .array(change.updated.map { .string($0) })), ("removed", .array(change.removed.map { .string($0) })),
-                                       ("missing", .array(change.missing.map { .string($0) }))]))
+            return .json(
+                200,
+                .object([
+                    ("updated", .array(change.updated.map { .string($0) })),
+                    ("removed", .array(change.removed.map { .string($0) })),
+                    ("missing", .array(change.missing.map { .string($0) })),
+                ]))
         } catch CatalogError.invalidArgument(let m) where m.contains("both set and removed") {
             return .error(422, "UnprocessableEntityException", m)
         }
@@ -336,7 +397,12 @@ public struct RESTCatalogService: Sendable {
 
     private func listTables(_ ns: Namespace, _ param: (String) -> String?) async throws -> RESTServerResponse {
         let (items, next) = try page(try await catalog.listTables(ns), key: \.name, param)
-        return .json(200, .object([("identifiers", .array(items.map(RESTWire.json))), ("next-page-token", next.map { .string($0) } ?? .null)]))
+        return .json(
+            200,
+            .object([
+                ("identifiers", .array(items.map(RESTWire.json))),
+                ("next-page-token", next.map { .string($0) } ?? .null),
+            ]))
     }
 
     private func loaded(_ table: Table, status: Int = 200, snapshotsParam: String? = nil) -> RESTServerResponse {
@@ -345,8 +411,11 @@ public struct RESTCatalogService: Sendable {
             let referenced = Set(metadata.refs.map(\.1.snapshotId))
             metadata.snapshots.removeAll { !referenced.contains($0.snapshotId) }
         }
-        return .json(status, RESTWire.loadTableResult(metadataLocation: table.metadataLocation, metadata: metadata, config: options.tableConfig),
-                     headers: [("ETag", Self.etag(table.metadataLocation))])
+        return .json(
+            status,
+            RESTWire.loadTableResult(
+                metadataLocation: table.metadataLocation, metadata: metadata, config: options.tableConfig),
+            headers: [("ETag", Self.etag(table.metadataLocation))])
     }
 
     /// A strong ETag naming a metadata file (FNV-1a of its location).
@@ -356,7 +425,9 @@ public struct RESTCatalogService: Sendable {
         return "\"\(String(h, radix: 16))\""
     }
 
-    private func loadTable(_ id: TableIdentifier, _ request: RESTServerRequest, _ param: (String) -> String?) async throws -> RESTServerResponse {
+    private func loadTable(_ id: TableIdentifier, _ request: RESTServerRequest, _ param: (String) -> String?)
+        async throws -> RESTServerResponse
+    {
         let table = try await catalog.loadTable(id)
         if let tag = request.header("If-None-Match"), tag == Self.etag(table.metadataLocation) {
             return RESTServerResponse(status: 304, headers: [("ETag", tag)])
@@ -369,17 +440,23 @@ public struct RESTCatalogService: Sendable {
         let id = TableIdentifier(namespace: ns, name: req.name)
         if req.stage {
             let staged = try await catalog.stageCreateTable(id, req.creation)
-            return .json(200, RESTWire.loadTableResult(metadataLocation: nil, metadata: staged.metadata, config: options.tableConfig + staged.config))
+            return .json(
+                200,
+                RESTWire.loadTableResult(
+                    metadataLocation: nil, metadata: staged.metadata, config: options.tableConfig + staged.config))
         }
         return loaded(try await catalog.createTable(id, req.creation))
     }
 
     private func registerTable(_ ns: Namespace, _ j: JSONValue) async throws -> RESTServerResponse {
-        guard let name = j["name"]?.stringValue, !name.isEmpty, let location = j["metadata-location"]?.stringValue, !location.isEmpty else {
+        guard let name = j["name"]?.stringValue, !name.isEmpty, let location = j["metadata-location"]?.stringValue,
+            !location.isEmpty
+        else {
             throw CatalogError.invalidArgument("'name' and 'metadata-location' are required")
         }
         if j["overwrite"]?.boolValue == true { throw CatalogError.unsupported("registering with overwrite") }
-        return loaded(try await catalog.registerTable(TableIdentifier(namespace: ns, name: name), metadataLocation: location))
+        return loaded(
+            try await catalog.registerTable(TableIdentifier(namespace: ns, name: name), metadataLocation: location))
     }
 
     private func commitTable(_ id: TableIdentifier, _ j: JSONValue) async throws -> RESTServerResponse {
@@ -388,13 +465,15 @@ public struct RESTCatalogService: Sendable {
             throw CatalogError.invalidArgument("the body names \(given) but the path names \(id)")
         }
         let table = try await catalog.commitTable(id, requirements: req.requirements, updates: req.updates)
-        return .json(200, .object([("metadata-location", .string(table.metadataLocation)), ("metadata", table.metadata.json)]),
-                     headers: [("ETag", Self.etag(table.metadataLocation))])
+        return .json(
+            200, .object([("metadata-location", .string(table.metadataLocation)), ("metadata", table.metadata.json)]),
+            headers: [("ETag", Self.etag(table.metadataLocation))])
     }
 
     private func rename(_ j: JSONValue) async throws -> RESTServerResponse {
-        try await catalog.renameTable(try RESTWire.identifier(j["source"], field: "source"),
-                                      to: try RESTWire.identifier(j["destination"], field: "destination"))
+        try await catalog.renameTable(
+            try RESTWire.identifier(j["source"], field: "source"),
+            to: try RESTWire.identifier(j["destination"], field: "destination"))
         return RESTServerResponse(status: 204)
     }
 
@@ -404,7 +483,9 @@ public struct RESTCatalogService: Sendable {
         }
         let commits = try changes.map { c -> TableCommit in
             let req = try RESTWire.commitTableRequest(c)
-            guard let id = req.identifier else { throw CatalogError.invalidArgument("every table change needs an 'identifier'") }
+            guard let id = req.identifier else {
+                throw CatalogError.invalidArgument("every table change needs an 'identifier'")
+            }
             return TableCommit(identifier: id, requirements: req.requirements, updates: req.updates)
         }
         if commits.count == 1, let c = commits.first {
@@ -424,12 +505,15 @@ actor IdempotencyStore {
     private let lifetime = 1800.0
     private let capacity = 2_000  // answers include table metadata: bound the memory kept
 
-    func run(key: String, fingerprint: String, _ body: @escaping @Sendable () async -> RESTServerResponse) async -> RESTServerResponse {
+    func run(key: String, fingerprint: String, _ body: @escaping @Sendable () async -> RESTServerResponse) async
+        -> RESTServerResponse
+    {
         let now = AWSClock.nowSeconds()
         if entries.count >= capacity { entries = entries.filter { now - $0.value.at < lifetime } }
         if let e = entries[key], now - e.at < lifetime {
             guard e.fingerprint == fingerprint else {
-                return .error(422, "UnprocessableEntityException", "Idempotency-Key \(key) was used for a different request")
+                return .error(
+                    422, "UnprocessableEntityException", "Idempotency-Key \(key) was used for a different request")
             }
             return await e.task.value
         }

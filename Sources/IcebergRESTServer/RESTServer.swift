@@ -42,10 +42,13 @@ public struct RESTServer: Sendable {
                 headers.append(("host", authority))
             }
             let path = request.uri.path
-            let answer = await service.handle(RESTServerRequest(method: request.method.rawValue, path: path, query: request.uri.query ?? "",
-                                                                headers: headers, body: Array(body.readableBytesView)))
+            let answer = await service.handle(
+                RESTServerRequest(
+                    method: request.method.rawValue, path: path, query: request.uri.query ?? "",
+                    headers: headers, body: Array(body.readableBytesView)))
             var metadata: Logger.Metadata = [
-                "method": .string(request.method.rawValue), "path": .string(path), "status": .stringConvertible(answer.status),
+                "method": .string(request.method.rawValue), "path": .string(path),
+                "status": .stringConvertible(answer.status),
                 "ms": .stringConvertible(Int((AWSClock.nowSeconds() - start) * 1000)),
             ]
             if let type = answer.status >= 400 ? answer.errorType : nil { metadata["error"] = .string(type) }
@@ -54,8 +57,9 @@ public struct RESTServer: Sendable {
             for (name, value) in answer.headers {
                 if let n = HTTPFields.Element.Name(name) { fields.append(HTTPFields.Element(name: n, value: value)) }
             }
-            return Response(status: HTTPResponse.Status(code: answer.status), headers: fields,
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+            return Response(
+                status: HTTPResponse.Status(code: answer.status), headers: fields,
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
         let app = Application(
             responder: responder,
@@ -91,7 +95,8 @@ public struct JSONLinesLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var merged = metadata
         for (k, v) in event.metadata ?? [:] { merged[k] = v }
-        var out = "{\"time\":\"\(AWSDate.now().iso8601)\",\"level\":\"\(event.level)\",\"logger\":\(Self.quote(label)),\"message\":\(Self.quote("\(event.message)"))"
+        var out =
+            "{\"time\":\"\(AWSDate.now().iso8601)\",\"level\":\"\(event.level)\",\"logger\":\(Self.quote(label)),\"message\":\(Self.quote("\(event.message)"))"
         for k in merged.keys.sorted() { out += ",\(Self.quote(k)):\(Self.quote("\(merged[k]!)"))" }
         out += "}\n"
         FileHandleStderr.write(out)
@@ -101,9 +106,9 @@ public struct JSONLinesLogHandler: LogHandler {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 enum FileHandleStderr {

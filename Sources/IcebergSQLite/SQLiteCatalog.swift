@@ -10,7 +10,9 @@ public typealias SQLiteCatalog = PointerCatalog<SQLitePointerStore>
 
 extension PointerCatalog where Store == SQLitePointerStore {
     /// Opens (creating if needed, with its folder) a SQLite catalog file.
-    public static func open(path: String, name: String = "default", warehouse: String, io: FileIO = LocalFileIO()) throws -> SQLiteCatalog {
+    public static func open(path: String, name: String = "default", warehouse: String, io: FileIO = LocalFileIO())
+        throws -> SQLiteCatalog
+    {
         if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
             try LocalFileIO.makeDirectories(String(path[..<slash]))
         }
@@ -56,7 +58,9 @@ public actor SQLitePointerStore: MetadataPointerStore {
         if (try? Self.query(h, "PRAGMA journal_mode", []))?.first?.first??.lowercased() == "delete" {
             _ = try? Self.query(h, "PRAGMA journal_mode=TRUNCATE", [])
         }
-        try Self.exec(h, """
+        try Self.exec(
+            h,
+            """
             CREATE TABLE IF NOT EXISTS iceberg_tables (
               catalog_name VARCHAR(255) NOT NULL,
               table_namespace VARCHAR(255) NOT NULL,
@@ -78,7 +82,6 @@ public actor SQLitePointerStore: MetadataPointerStore {
         }
     }
 
-
     static func exec(_ db: OpaquePointer, _ sql: String) throws {
         var err: UnsafeMutablePointer<CChar>?
         if sqlite3_exec(db, sql, nil, nil, &err) != SQLITE_OK {
@@ -98,14 +101,20 @@ public actor SQLitePointerStore: MetadataPointerStore {
         defer { sqlite3_finalize(s) }
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         for (i, p) in params.enumerated() {
-            if let p { sqlite3_bind_text(s, Int32(i + 1), p, -1, transient) } else { sqlite3_bind_null(s, Int32(i + 1)) }
+            if let p {
+                sqlite3_bind_text(s, Int32(i + 1), p, -1, transient)
+            } else {
+                sqlite3_bind_null(s, Int32(i + 1))
+            }
         }
         var rows: [[String?]] = []
         while true {
             let rc = sqlite3_step(s)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else {
-                if rc == SQLITE_CONSTRAINT { throw SQLiteError(message: "constraint: \(String(cString: sqlite3_errmsg(db)))") }
+                if rc == SQLITE_CONSTRAINT {
+                    throw SQLiteError(message: "constraint: \(String(cString: sqlite3_errmsg(db)))")
+                }
                 throw SQLiteError(message: String(cString: sqlite3_errmsg(db)))
             }
             let n = sqlite3_column_count(s)
@@ -115,7 +124,9 @@ public actor SQLitePointerStore: MetadataPointerStore {
     }
 
     private func q(_ sql: String, _ params: [String?] = []) throws -> [[String?]] {
-        do { return try Self.query(db, sql, params) } catch let e as SQLiteError { throw CatalogError.storage("\(path): \(e.message)") }
+        do { return try Self.query(db, sql, params) } catch let e as SQLiteError {
+            throw CatalogError.storage("\(path): \(e.message)")
+        }
     }
 
     private func transaction<T>(_ body: () throws -> T) throws -> T {
@@ -133,7 +144,9 @@ public actor SQLitePointerStore: MetadataPointerStore {
     /// Creates a namespace (PyIceberg marks it with `exists = true`).
     public func createNamespace(_ namespace: Namespace, properties: [(String, String)]) throws {
         try transaction {
-            guard try !namespaceExistsLocked(namespace) else { throw CatalogError.namespaceAlreadyExists(namespace.description) }
+            guard try !namespaceExistsLocked(namespace) else {
+                throw CatalogError.namespaceAlreadyExists(namespace.description)
+            }
             let props = properties.isEmpty ? [("exists", "true")] : properties
             for (k, v) in props { try insertProperty(namespace, k, v) }
         }
@@ -142,10 +155,16 @@ public actor SQLitePointerStore: MetadataPointerStore {
     private func namespaceExistsLocked(_ namespace: Namespace) throws -> Bool {
         let ns = namespace.description
         let like = ns.replacingAll("!", "!!").replacingAll("_", "!_").replacingAll("%", "!%") + ".%"
-        if !(try q("SELECT 1 FROM iceberg_tables WHERE catalog_name = ? AND (table_namespace = ? OR table_namespace LIKE ? ESCAPE '!') LIMIT 1",
-                   [catalogName, ns, like])).isEmpty { return true }
-        return !(try q("SELECT 1 FROM iceberg_namespace_properties WHERE catalog_name = ? AND (namespace = ? OR namespace LIKE ? ESCAPE '!') LIMIT 1",
-                       [catalogName, ns, like])).isEmpty
+        if !(try q(
+            "SELECT 1 FROM iceberg_tables WHERE catalog_name = ? AND (table_namespace = ? OR table_namespace LIKE ? ESCAPE '!') LIMIT 1",
+            [catalogName, ns, like])).isEmpty
+        {
+            return true
+        }
+        return
+            !(try q(
+                "SELECT 1 FROM iceberg_namespace_properties WHERE catalog_name = ? AND (namespace = ? OR namespace LIKE ? ESCAPE '!') LIMIT 1",
+                [catalogName, ns, like])).isEmpty
     }
 
     /// Whether a namespace exists.
@@ -154,15 +173,18 @@ public actor SQLitePointerStore: MetadataPointerStore {
     /// All namespaces.
     public func allNamespaces() throws -> [Namespace] {
         let a = try q("SELECT DISTINCT table_namespace FROM iceberg_tables WHERE catalog_name = ?", [catalogName])
-        let b = try q("SELECT DISTINCT namespace FROM iceberg_namespace_properties WHERE catalog_name = ?", [catalogName])
+        let b = try q(
+            "SELECT DISTINCT namespace FROM iceberg_namespace_properties WHERE catalog_name = ?", [catalogName])
         let names = Set((a + b).compactMap { $0.first ?? nil })
         return names.compactMap { try? Namespace(parsing: $0) }
     }
 
     /// Namespace properties (without PyIceberg's `exists` marker).
     public func namespaceProperties(_ namespace: Namespace) throws -> [(String, String)] {
-        try q("SELECT property_key, property_value FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? ORDER BY property_key",
-              [catalogName, namespace.description]).compactMap { r in
+        try q(
+            "SELECT property_key, property_value FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? ORDER BY property_key",
+            [catalogName, namespace.description]
+        ).compactMap { r in
             guard let k = r[0], let v = r[1], k != "exists" else { return nil }
             return (k, v)
         }
@@ -170,50 +192,66 @@ public actor SQLitePointerStore: MetadataPointerStore {
 
     /// Drops a namespace.
     public func dropNamespace(_ namespace: Namespace) throws {
-        try q("DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ?", [catalogName, namespace.description])
+        try q(
+            "DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ?",
+            [catalogName, namespace.description])
     }
 
     /// Tables of a namespace.
     public func tables(in namespace: Namespace) throws -> [TableIdentifier] {
-        try q("SELECT table_name FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL)",
-              [catalogName, namespace.description]).compactMap { $0[0].map { TableIdentifier(namespace: namespace, name: $0) } }
+        try q(
+            "SELECT table_name FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL)",
+            [catalogName, namespace.description]
+        ).compactMap { $0[0].map { TableIdentifier(namespace: namespace, name: $0) } }
     }
 
     /// The current metadata location.
     public func pointer(_ table: TableIdentifier) throws -> String? {
-        try q("SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL)",
-              [catalogName, table.namespace.description, table.name]).first?[0] ?? nil
+        try q(
+            "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL)",
+            [catalogName, table.namespace.description, table.name]
+        ).first?[0] ?? nil
     }
 
     /// Registers a table.
     public func createPointer(_ table: TableIdentifier, location: String, metadata: TableMetadata) throws {
         try transaction {
             guard try pointer(table) == nil else { throw CatalogError.tableAlreadyExists(table.description) }
-            try q("INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, metadata_location, previous_metadata_location, iceberg_type) VALUES (?, ?, ?, ?, NULL, 'TABLE')",
-                  [catalogName, table.namespace.description, table.name, location])
+            try q(
+                "INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, metadata_location, previous_metadata_location, iceberg_type) VALUES (?, ?, ?, ?, NULL, 'TABLE')",
+                [catalogName, table.namespace.description, table.name, location])
         }
     }
 
     /// Compare-and-swap of the metadata location.
-    public func swapPointer(_ table: TableIdentifier, expected: String, new: String, metadata: TableMetadata) throws -> Bool {
+    public func swapPointer(_ table: TableIdentifier, expected: String, new: String, metadata: TableMetadata) throws
+        -> Bool
+    {
         try swapPointers([PointerSwap(table: table, expected: expected, new: new, metadata: metadata)])
     }
 
     /// Removes a table.
     public func deletePointer(_ table: TableIdentifier) throws {
-        try q("DELETE FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?",
-              [catalogName, table.namespace.description, table.name])
+        try q(
+            "DELETE FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?",
+            [catalogName, table.namespace.description, table.name])
     }
 
     /// Sets and removes namespace properties (one transaction).
-    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) throws {
+    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)])
+        throws
+    {
         try transaction {
             for key in removals + updates.map(\.0) {
-                try q("DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? AND property_key = ?",
-                      [catalogName, namespace.description, key])
+                try q(
+                    "DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? AND property_key = ?",
+                    [catalogName, namespace.description, key])
             }
             for (k, v) in updates { try insertProperty(namespace, k, v) }
-            if try q("SELECT 1 FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? LIMIT 1", [catalogName, namespace.description]).isEmpty {
+            if try q(
+                "SELECT 1 FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? LIMIT 1",
+                [catalogName, namespace.description]
+            ).isEmpty {
                 // Keep the namespace when its last property goes (PyIceberg's marker).
                 try insertProperty(namespace, "exists", "true")
             }
@@ -221,8 +259,9 @@ public actor SQLitePointerStore: MetadataPointerStore {
     }
 
     private func insertProperty(_ namespace: Namespace, _ key: String, _ value: String) throws {
-        try q("INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) VALUES (?, ?, ?, ?)",
-              [catalogName, namespace.description, key, value])
+        try q(
+            "INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) VALUES (?, ?, ?, ?)",
+            [catalogName, namespace.description, key, value])
     }
 
     /// One SQLite transaction moves every pointer.
@@ -234,8 +273,9 @@ public actor SQLitePointerStore: MetadataPointerStore {
         do {
             try transaction {
                 for s in swaps {
-                    _ = try q("UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ? WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?",
-                          [s.new, s.expected, catalogName, s.table.namespace.description, s.table.name, s.expected])
+                    _ = try q(
+                        "UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ? WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?",
+                        [s.new, s.expected, catalogName, s.table.namespace.description, s.table.name, s.expected])
                     guard sqlite3_changes(db) == 1 else { throw Changed() }
                 }
             }
@@ -248,8 +288,9 @@ public actor SQLitePointerStore: MetadataPointerStore {
     /// Renames a table.
     public func renamePointer(_ from: TableIdentifier, to: TableIdentifier) throws {
         try transaction {
-            try q("UPDATE iceberg_tables SET table_namespace = ?, table_name = ? WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?",
-                  [to.namespace.description, to.name, catalogName, from.namespace.description, from.name])
+            try q(
+                "UPDATE iceberg_tables SET table_namespace = ?, table_name = ? WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?",
+                [to.namespace.description, to.name, catalogName, from.namespace.description, from.name])
         }
     }
 }

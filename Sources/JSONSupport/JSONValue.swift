@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A parsed JSON document. Integers that fit in 64 bits are kept exact; objects keep their
@@ -46,7 +46,11 @@ public enum JSONValue: Sendable, Hashable {
         case .double(let d): h.combine(d.isNaN ? Double.nan.bitPattern : d.bitPattern)
         case .string(let s): h.combine(s)
         case .array(let a): h.combine(a)
-        case .object(let o): for (k, v) in o { h.combine(k); h.combine(v) }
+        case .object(let o):
+            for (k, v) in o {
+                h.combine(k)
+                h.combine(v)
+            }
         }
     }
 
@@ -57,13 +61,25 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// The string, if this is one.
-    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
     /// The integer, if this is an integer literal.
-    public var intValue: Int64? { if case .int(let i) = self { return i }; return nil }
+    public var intValue: Int64? {
+        if case .int(let i) = self { return i }
+        return nil
+    }
     /// The boolean, if this is one.
-    public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
+    public var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
     /// The elements, if this is an array.
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    public var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
     /// The number as a double (integers converted).
     public var doubleValue: Double? {
         switch self {
@@ -109,12 +125,19 @@ public enum JSONValue: Sendable, Hashable {
     private func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
         case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let b): b ? out.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) : out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
+        case .bool(let b):
+            b
+                ? out.append(contentsOf: [0x74, 0x72, 0x75, 0x65])
+                : out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
         case .int(let i): JSONValue.writeInteger(i, to: &out)
         case .double(let d): out.append(contentsOf: JSONValue.formatDouble(d).utf8)
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let a):
-            if a.isEmpty { out.append(0x5B); out.append(0x5D); return }
+            if a.isEmpty {
+                out.append(0x5B)
+                out.append(0x5D)
+                return
+            }
             out.append(0x5B)
             for (i, v) in a.enumerated() {
                 if i > 0 { out.append(0x2C) }
@@ -124,7 +147,11 @@ public enum JSONValue: Sendable, Hashable {
             if pretty { JSONValue.newline(indent, &out) }
             out.append(0x5D)
         case .object(let o):
-            if o.isEmpty { out.append(0x7B); out.append(0x7D); return }
+            if o.isEmpty {
+                out.append(0x7B)
+                out.append(0x7D)
+                return
+            }
             out.append(0x7B)
             for (i, (k, v)) in o.enumerated() {
                 if i > 0 { out.append(0x2C) }
@@ -150,7 +177,10 @@ public enum JSONValue: Sendable, Hashable {
         var magnitude = value.magnitude
         var digits = 0
         var rest = magnitude
-        repeat { digits += 1; rest /= 10 } while rest > 0
+        repeat {
+            digits += 1
+            rest /= 10
+        } while rest > 0
         let start = out.count
         out.append(contentsOf: repeatElement(0x30, count: digits))
         var at = start + digits - 1
@@ -291,7 +321,10 @@ public struct JSONScanner {
         case UInt8(ascii: "{"):
             pos += 1
             var pairs: [(String, JSONValue)] = []
-            if peek() == UInt8(ascii: "}") { pos += 1; return .object(pairs) }
+            if peek() == UInt8(ascii: "}") {
+                pos += 1
+                return .object(pairs)
+            }
             while true {
                 skipWhitespace()
                 let key = try parseString()
@@ -300,24 +333,39 @@ public struct JSONScanner {
                 guard let n = peek() else { throw error("unterminated object") }
                 pos += 1
                 if n == UInt8(ascii: "}") { return .object(pairs) }
-                guard n == UInt8(ascii: ",") else { pos -= 1; throw error("expected ',' or '}'") }
+                guard n == UInt8(ascii: ",") else {
+                    pos -= 1
+                    throw error("expected ',' or '}'")
+                }
             }
         case UInt8(ascii: "["):
             pos += 1
             var items: [JSONValue] = []
-            if peek() == UInt8(ascii: "]") { pos += 1; return .array(items) }
+            if peek() == UInt8(ascii: "]") {
+                pos += 1
+                return .array(items)
+            }
             while true {
                 items.append(try parseValue(depth: depth + 1))
                 guard let n = peek() else { throw error("unterminated array") }
                 pos += 1
                 if n == UInt8(ascii: "]") { return .array(items) }
-                guard n == UInt8(ascii: ",") else { pos -= 1; throw error("expected ',' or ']'") }
+                guard n == UInt8(ascii: ",") else {
+                    pos -= 1
+                    throw error("expected ',' or ']'")
+                }
             }
         case UInt8(ascii: "\""):
             return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         default:
             let n = try parseNumber()
             if let i = n.integer { return .int(i) }
@@ -340,7 +388,10 @@ public struct JSONScanner {
         skipWhitespace()
         let start = pos
         var negative = false
-        if pos < end && buf[pos] == UInt8(ascii: "-") { negative = true; pos += 1 }
+        if pos < end && buf[pos] == UInt8(ascii: "-") {
+            negative = true
+            pos += 1
+        }
         let digitsStart = pos
         var value: UInt64 = 0
         var overflow = false
@@ -379,7 +430,9 @@ public struct JSONScanner {
                 return Number(integer: Int64(value), double: Double(value), range: start..<pos)
             }
         }
-        guard let d = Self.parseDouble(UnsafeBufferPointer(rebasing: buf[start..<pos])) else { throw error("invalid number") }
+        guard let d = Self.parseDouble(UnsafeBufferPointer(rebasing: buf[start..<pos])) else {
+            throw error("invalid number")
+        }
         return Number(integer: nil, double: d, range: start..<pos)
     }
 
@@ -395,7 +448,10 @@ public struct JSONScanner {
     public static func parseDouble(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
         var i = 0
         var negative = false
-        if i < text.count && text[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        if i < text.count && text[i] == UInt8(ascii: "-") {
+            negative = true
+            i += 1
+        }
         var mantissa: UInt64 = 0
         var digits = 0
         var fractionDigits = 0
@@ -533,7 +589,9 @@ public struct JSONScanner {
     /// Calls `body` with the UTF-8 bytes of the string literal at the cursor: a view into the
     /// input when it has no escapes, else the decoded bytes in `scratch`.
     @inlinable @inline(__always)
-    public mutating func withStringToken<R>(scratch: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+    public mutating func withStringToken<R>(scratch: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> R)
+        throws -> R
+    {
         skipWhitespace()
         guard pos < end, buf[pos] == UInt8(ascii: "\"") else { throw error("expected a string") }
         var i = pos + 1

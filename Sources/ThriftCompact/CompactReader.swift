@@ -34,7 +34,9 @@ public struct CompactReader: Sendable {
 
     /// Begins reading a struct's fields.
     public mutating func beginStruct() throws(ThriftError) {
-        guard fieldIdStack.count < limits.maxDepth else { throw .depthLimitExceeded(limit: limits.maxDepth, offset: position) }
+        guard fieldIdStack.count < limits.maxDepth else {
+            throw .depthLimitExceeded(limit: limits.maxDepth, offset: position)
+        }
         fieldIdStack.append(lastFieldId)
         lastFieldId = 0
     }
@@ -105,7 +107,10 @@ public struct CompactReader: Sendable {
 
     /// Reads a boolean: from the pending field header, or a list-element byte.
     public mutating func readBool() throws(ThriftError) -> Bool {
-        if let b = pendingBool { pendingBool = nil; return b }
+        if let b = pendingBool {
+            pendingBool = nil
+            return b
+        }
         let start = position
         switch try readRawByte() {
         case 1: return true
@@ -170,7 +175,9 @@ public struct CompactReader: Sendable {
         return (type, count)
     }
     /// Reads a map header.
-    public mutating func readMapHeader() throws(ThriftError) -> (keyType: CompactType, valueType: CompactType, count: Int) {
+    public mutating func readMapHeader() throws(ThriftError) -> (
+        keyType: CompactType, valueType: CompactType, count: Int
+    ) {
         let start = position
         let v = try readVarint()
         guard v <= UInt64(limits.maxContainerSize) else {
@@ -229,7 +236,10 @@ public struct CompactReader: Sendable {
     }
 
     private mutating func skipElement(_ type: CompactType, depth: Int) throws(ThriftError) {
-        if type == .boolTrue || type == .boolFalse { _ = try readBool(); return }
+        if type == .boolTrue || type == .boolFalse {
+            _ = try readBool()
+            return
+        }
         try skip(type, depth: depth)
     }
 }

@@ -58,7 +58,8 @@ public enum ThriftError: Error, Sendable, Equatable, CustomStringConvertible {
         case .varintTooLong(let o): return "thrift: varint too long at byte \(o)"
         case .invalidType(let t, let o): return "thrift: invalid compact type \(t) at byte \(o)"
         case .lengthLimitExceeded(let l, let m, let o): return "thrift: length \(l) at byte \(o) exceeds the limit \(m)"
-        case .containerLimitExceeded(let c, let m, let o): return "thrift: container of \(c) elements at byte \(o) exceeds the limit \(m)"
+        case .containerLimitExceeded(let c, let m, let o):
+            return "thrift: container of \(c) elements at byte \(o) exceeds the limit \(m)"
         case .depthLimitExceeded(let m, let o): return "thrift: nesting deeper than \(m) at byte \(o)"
         case .missingField(let s, let f): return "thrift: \(s) is missing required field \(f)"
         case .unexpectedType(let s, let id, let t): return "thrift: \(s) field \(id) has unexpected type \(t)"

@@ -51,39 +51,48 @@ public struct CompactWriter: Sendable {
     }
     /// Writes a byte field.
     public mutating func write(field id: Int16, _ value: Int8) {
-        writeFieldHeader(id, .byte); bytes.append(UInt8(bitPattern: value))
+        writeFieldHeader(id, .byte)
+        bytes.append(UInt8(bitPattern: value))
     }
     /// Writes an i16 field.
     public mutating func write(field id: Int16, _ value: Int16) {
-        writeFieldHeader(id, .i16); writeVarint(UInt64(zigzag: Int64(value)))
+        writeFieldHeader(id, .i16)
+        writeVarint(UInt64(zigzag: Int64(value)))
     }
     /// Writes an i32 field.
     public mutating func write(field id: Int16, _ value: Int32) {
-        writeFieldHeader(id, .i32); writeVarint(UInt64(zigzag: Int64(value)))
+        writeFieldHeader(id, .i32)
+        writeVarint(UInt64(zigzag: Int64(value)))
     }
     /// Writes an i64 field.
     public mutating func write(field id: Int16, _ value: Int64) {
-        writeFieldHeader(id, .i64); writeVarint(UInt64(zigzag: value))
+        writeFieldHeader(id, .i64)
+        writeVarint(UInt64(zigzag: value))
     }
     /// Writes a double field.
     public mutating func write(field id: Int16, _ value: Double) {
-        writeFieldHeader(id, .double); writeDouble(value)
+        writeFieldHeader(id, .double)
+        writeDouble(value)
     }
     /// Writes a binary field.
     public mutating func write(field id: Int16, _ value: [UInt8]) {
-        writeFieldHeader(id, .binary); writeBinary(value)
+        writeFieldHeader(id, .binary)
+        writeBinary(value)
     }
     /// Writes a string field (UTF-8 binary).
     public mutating func write(field id: Int16, _ value: String) {
-        writeFieldHeader(id, .binary); writeBinary(Array(value.utf8))
+        writeFieldHeader(id, .binary)
+        writeBinary(Array(value.utf8))
     }
     /// Writes the header of a struct-typed field and begins the struct; finish with `endStruct()`.
     public mutating func beginStructField(_ id: Int16) {
-        writeFieldHeader(id, .struct); beginStruct()
+        writeFieldHeader(id, .struct)
+        beginStruct()
     }
     /// Writes the header of a list-typed field followed by the list header.
     public mutating func beginListField(_ id: Int16, elementType: CompactType, count: Int) {
-        writeFieldHeader(id, .list); writeListHeader(elementType, count: count)
+        writeFieldHeader(id, .list)
+        writeListHeader(elementType, count: count)
     }
 
     /// Writes a list (or set) header.
@@ -113,11 +122,15 @@ public struct CompactWriter: Sendable {
     /// Writes a bare double, little-endian.
     public mutating func writeDouble(_ value: Double) {
         var bits = value.bitPattern
-        for _ in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: bits)); bits >>= 8 }
+        for _ in 0..<8 {
+            bytes.append(UInt8(truncatingIfNeeded: bits))
+            bits >>= 8
+        }
     }
     /// Writes bare length-prefixed bytes.
     public mutating func writeBinary(_ value: [UInt8]) {
-        writeVarint(UInt64(value.count)); bytes.append(contentsOf: value)
+        writeVarint(UInt64(value.count))
+        bytes.append(contentsOf: value)
     }
     /// Writes a bare string.
     public mutating func writeString(_ value: String) { writeBinary(Array(value.utf8)) }

@@ -33,7 +33,9 @@ final class AWSCredentialsUnitTests: XCTestCase {
         aws_secret_access_key=other-secret
         aws_session_token=other-token
         """.write(toFile: credentials, atomically: true, encoding: .utf8)
-        let base = ["AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": credentials, "AWS_EC2_METADATA_DISABLED": "true"]
+        let base = [
+            "AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": credentials, "AWS_EC2_METADATA_DISABLED": "true",
+        ]
 
         // Environment keys come first.
         var env = base
@@ -41,7 +43,8 @@ final class AWSCredentialsUnitTests: XCTestCase {
         env["AWS_SECRET_ACCESS_KEY"] = "env-secret"
         env["AWS_SESSION_TOKEN"] = "env-token"
         var c = try await DefaultCredentialsChain(environment: env, http: http).credentials()
-        XCTAssertEqual(c, AWSCredentials(accessKeyId: "AKIDENV", secretAccessKey: "env-secret", sessionToken: "env-token"))
+        XCTAssertEqual(
+            c, AWSCredentials(accessKeyId: "AKIDENV", secretAccessKey: "env-secret", sessionToken: "env-token"))
 
         // Then the default profile of the files; its region from the config file.
         c = try await DefaultCredentialsChain(environment: base, http: http).credentials()
@@ -52,7 +55,8 @@ final class AWSCredentialsUnitTests: XCTestCase {
         var other = base
         other["AWS_PROFILE"] = "other"
         c = try await DefaultCredentialsChain(environment: other, http: http).credentials()
-        XCTAssertEqual(c, AWSCredentials(accessKeyId: "AKIDOTHER", secretAccessKey: "other-secret", sessionToken: "other-token"))
+        XCTAssertEqual(
+            c, AWSCredentials(accessKeyId: "AKIDOTHER", secretAccessKey: "other-secret", sessionToken: "other-token"))
         c = try await DefaultCredentialsChain(environment: env, profile: "dev", http: http).credentials()
         XCTAssertEqual(c.accessKeyId, "AKIDPROCESS")
         XCTAssertEqual(c.sessionToken, "process-token")
@@ -81,9 +85,13 @@ final class AWSCredentialsUnitTests: XCTestCase {
             let lifetime: Int64
             init(lifetime: Int64) { self.lifetime = lifetime }
             func credentials() async throws -> AWSCredentials {
-                let n = calls.withLock { $0 += 1; return $0 }
+                let n = calls.withLock {
+                    $0 += 1
+                    return $0
+                }
                 try await Task.sleep(nanoseconds: 20_000_000)
-                return AWSCredentials(accessKeyId: "AKID\(n)", secretAccessKey: "s", expiration: Int64(AWSClock.nowSeconds()) + lifetime)
+                return AWSCredentials(
+                    accessKeyId: "AKID\(n)", secretAccessKey: "s", expiration: Int64(AWSClock.nowSeconds()) + lifetime)
             }
         }
         let longLived = Counting(lifetime: 3600)
@@ -95,7 +103,7 @@ final class AWSCredentialsUnitTests: XCTestCase {
         XCTAssertEqual(ids, ["AKID1"])
         XCTAssertEqual(longLived.calls.withLock { $0 }, 1)
 
-        let expiring = Counting(lifetime: 200) // inside the 300 s margin: every call refreshes
+        let expiring = Counting(lifetime: 200)  // inside the 300 s margin: every call refreshes
         let refreshing = CachingCredentialsProvider(expiring, refreshMarginSeconds: 300)
         _ = try await refreshing.credentials()
         let second = try await refreshing.credentials()
@@ -103,17 +111,26 @@ final class AWSCredentialsUnitTests: XCTestCase {
     }
 
     func testEndpointResolution() throws {
-        let env = ["AWS_ENDPOINT_URL": "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_S3TABLES": "https://tables.example:8443/"]
-        XCTAssertEqual(try AWSEndpoint.resolve(service: "s3tables", region: "us-east-1", environment: env),
-                       AWSEndpoint(scheme: "https", host: "tables.example", port: 8443, isCustom: true))
-        XCTAssertEqual(try AWSEndpoint.resolve(service: "glue", region: "us-east-1", environment: env),
-                       AWSEndpoint(scheme: "http", host: "127.0.0.1", port: 4566, isCustom: true))
-        XCTAssertEqual(try AWSEndpoint.resolve(service: "glue", region: "eu-west-1", environment: [:]),
-                       AWSEndpoint(scheme: "https", host: "glue.eu-west-1.amazonaws.com"))
-        XCTAssertEqual(try AWSEndpoint.resolve(service: "s3", region: "cn-north-1", environment: [:]).host, "s3.cn-north-1.amazonaws.com.cn")
+        let env = [
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_S3TABLES": "https://tables.example:8443/",
+        ]
+        XCTAssertEqual(
+            try AWSEndpoint.resolve(service: "s3tables", region: "us-east-1", environment: env),
+            AWSEndpoint(scheme: "https", host: "tables.example", port: 8443, isCustom: true))
+        XCTAssertEqual(
+            try AWSEndpoint.resolve(service: "glue", region: "us-east-1", environment: env),
+            AWSEndpoint(scheme: "http", host: "127.0.0.1", port: 4566, isCustom: true))
+        XCTAssertEqual(
+            try AWSEndpoint.resolve(service: "glue", region: "eu-west-1", environment: [:]),
+            AWSEndpoint(scheme: "https", host: "glue.eu-west-1.amazonaws.com"))
+        XCTAssertEqual(
+            try AWSEndpoint.resolve(service: "s3", region: "cn-north-1", environment: [:]).host,
+            "s3.cn-north-1.amazonaws.com.cn")
         var ignoring = env
         ignoring["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = "true"
-        XCTAssertEqual(try AWSEndpoint.resolve(service: "glue", region: "us-east-1", environment: ignoring).host, "glue.us-east-1.amazonaws.com")
+        XCTAssertEqual(
+            try AWSEndpoint.resolve(service: "glue", region: "us-east-1", environment: ignoring).host,
+            "glue.us-east-1.amazonaws.com")
     }
 }
 

@@ -1,35 +1,41 @@
 import JSONSupport
 import XCTest
+
 @testable import Avro
 
 final class AvroTests: XCTestCase {
     static let schemaJSON = """
-    {"type":"record","name":"entry","fields":[
-      {"name":"status","type":"int","field-id":0},
-      {"name":"id","type":["null","long"],"default":null,"field-id":1},
-      {"name":"name","type":"string"},
-      {"name":"ratio","type":"double"},
-      {"name":"f","type":"float"},
-      {"name":"ok","type":"boolean"},
-      {"name":"raw","type":"bytes"},
-      {"name":"hash","type":{"type":"fixed","name":"md5","size":4}},
-      {"name":"kind","type":{"type":"enum","name":"Kind","symbols":["DATA","DELETES"]}},
-      {"name":"tags","type":{"type":"array","items":"string","element-id":7}},
-      {"name":"props","type":{"type":"map","values":"long"}},
-      {"name":"counts","type":["null",{"type":"array","logicalType":"map","items":{"type":"record","name":"k1_v2",
-        "fields":[{"name":"key","type":"int","field-id":1},{"name":"value","type":"long","field-id":2}]}}],"default":null},
-      {"name":"inner","type":{"type":"record","name":"inner","fields":[{"name":"day","type":{"type":"int","logicalType":"date"}}]}},
-      {"name":"again","type":"md5"}
-    ]}
-    """
+        {"type":"record","name":"entry","fields":[
+          {"name":"status","type":"int","field-id":0},
+          {"name":"id","type":["null","long"],"default":null,"field-id":1},
+          {"name":"name","type":"string"},
+          {"name":"ratio","type":"double"},
+          {"name":"f","type":"float"},
+          {"name":"ok","type":"boolean"},
+          {"name":"raw","type":"bytes"},
+          {"name":"hash","type":{"type":"fixed","name":"md5","size":4}},
+          {"name":"kind","type":{"type":"enum","name":"Kind","symbols":["DATA","DELETES"]}},
+          {"name":"tags","type":{"type":"array","items":"string","element-id":7}},
+          {"name":"props","type":{"type":"map","values":"long"}},
+          {"name":"counts","type":["null",{"type":"array","logicalType":"map","items":{"type":"record","name":"k1_v2",
+            "fields":[{"name":"key","type":"int","field-id":1},{"name":"value","type":"long","field-id":2}]}}],"default":null},
+          {"name":"inner","type":{"type":"record","name":"inner","fields":[{"name":"day","type":{"type":"int","logicalType":"date"}}]}},
+          {"name":"again","type":"md5"}
+        ]}
+        """
 
     func sampleRecords() -> [AvroValue] {
         (0..<300).map { (i: Int) -> AvroValue in
-            let id: AvroValue = i % 4 == 0 ? .union(branch: 0, .null) : .union(branch: 1, .long(Int64(i) * 1_000_000_007))
-            let counts: AvroValue = i % 3 == 0 ? .union(branch: 0, .null) : .union(branch: 1, .array([.record([.int(1), .long(Int64(i))])]))
+            let id: AvroValue =
+                i % 4 == 0 ? .union(branch: 0, .null) : .union(branch: 1, .long(Int64(i) * 1_000_000_007))
+            let counts: AvroValue =
+                i % 3 == 0
+                ? .union(branch: 0, .null) : .union(branch: 1, .array([.record([.int(1), .long(Int64(i))])]))
             let tags: [AvroValue] = (0..<(i % 3)).map { .string("t\($0)") }
             let props: [AvroMapEntry] = (0..<(i % 2)).map { AvroMapEntry(key: "k\($0)", value: .long(Int64($0))) }
-            var fields: [AvroValue] = [.int(Int32(i % 3)), id, .string("file-\(i)-é"), .double(Double(i) / 7), .float(Float(i) / 4)]
+            var fields: [AvroValue] = [
+                .int(Int32(i % 3)), id, .string("file-\(i)-é"), .double(Double(i) / 7), .float(Float(i) / 4),
+            ]
             fields.append(.boolean(i % 2 == 0))
             fields.append(.bytes((0..<(i % 5)).map { UInt8($0) }))
             fields.append(.fixed([UInt8(i & 0xFF), 1, 2, 3]))
@@ -49,7 +55,7 @@ final class AvroTests: XCTestCase {
         XCTAssertEqual(r.fields[0].fieldId, 0)
         XCTAssertEqual(r.fields[1].fieldId, 1)
         if case .array(_, let a) = r.fields[9].type { XCTAssertEqual(a["element-id"], .int(7)) } else { XCTFail() }
-        XCTAssertEqual(r.fields[13].type, r.fields[7].type) // named reference resolved
+        XCTAssertEqual(r.fields[13].type, r.fields[7].type)  // named reference resolved
         let again = try AvroSchema(json: schema.json)
         XCTAssertEqual(again, schema)
     }
@@ -83,7 +89,9 @@ final class AvroTests: XCTestCase {
             let i = Int(state >> 33) % bad.count
             bad[i] ^= UInt8(truncatingIfNeeded: (state >> 20) | 1)
             do { _ = try AvroFileReader(bytes: bad).records() } catch { failures += 1 }
-            do { _ = try AvroFileReader(bytes: Array(good.prefix(Int(state >> 40) % good.count))).records() } catch { failures += 1 }
+            do { _ = try AvroFileReader(bytes: Array(good.prefix(Int(state >> 40) % good.count))).records() } catch {
+                failures += 1
+            }
         }
         XCTAssertGreaterThan(failures, 1500)
         // Absurd lengths and counts inside values.

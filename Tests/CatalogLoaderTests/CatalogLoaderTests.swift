@@ -16,36 +16,47 @@ final class CatalogLoaderTests: XCTestCase {
     func testYAMLThenEnvironmentAsPyIcebergMergesThem() throws {
         let dir = try directory()
         try """
-            default-catalog: Prod
-            max-workers: 4
-            catalog:
-              PROD:
-                URI: http://127.0.0.1:8181
-                rest-page-size: 50
-                s3.endpoint: http://minio:9000
-              dev:
-                type: in-memory
-            """.write(toFile: dir.appendingPathComponent(".pyiceberg.yaml").path, atomically: true, encoding: .utf8)
-        let env = ["PYICEBERG_HOME": dir.path, "PYICEBERG_CATALOG__PROD__S3__ACCESS_KEY_ID": "AKID",
-                   "pyiceberg_catalog__prod__uri": "http://127.0.0.1:9999", "PYICEBERG_CATALOG__NEW__TYPE": "in-memory",
-                   "PYICEBERG_MAX_WORKERS": "8"]
-        let config = try PyIcebergConfiguration.load(environment: env, homeDirectory: "/nonexistent", currentDirectory: "/nonexistent")
+        default-catalog: Prod
+        max-workers: 4
+        catalog:
+          PROD:
+            URI: http://127.0.0.1:8181
+            rest-page-size: 50
+            s3.endpoint: http://minio:9000
+          dev:
+            type: in-memory
+        """.write(toFile: dir.appendingPathComponent(".pyiceberg.yaml").path, atomically: true, encoding: .utf8)
+        let env = [
+            "PYICEBERG_HOME": dir.path, "PYICEBERG_CATALOG__PROD__S3__ACCESS_KEY_ID": "AKID",
+            "pyiceberg_catalog__prod__uri": "http://127.0.0.1:9999", "PYICEBERG_CATALOG__NEW__TYPE": "in-memory",
+            "PYICEBERG_MAX_WORKERS": "8",
+        ]
+        let config = try PyIcebergConfiguration.load(
+            environment: env, homeDirectory: "/nonexistent", currentDirectory: "/nonexistent")
         XCTAssertEqual(config.file, dir.appendingPathComponent(".pyiceberg.yaml").path)
         XCTAssertEqual(config.defaultCatalog, "Prod")
-        XCTAssertEqual(config.catalog(named: "prod"), [
-            "uri": "http://127.0.0.1:9999", "rest-page-size": "50", "s3.endpoint": "http://minio:9000", "s3.access-key-id": "AKID",
-        ], "keys lower-cased, the environment wins, __ is a dot and _ a dash")
+        XCTAssertEqual(
+            config.catalog(named: "prod"),
+            [
+                "uri": "http://127.0.0.1:9999", "rest-page-size": "50", "s3.endpoint": "http://minio:9000",
+                "s3.access-key-id": "AKID",
+            ], "keys lower-cased, the environment wins, __ is a dot and _ a dash")
         XCTAssertEqual(config.catalog(named: "DEV"), ["type": "in-memory"])
         XCTAssertEqual(config.catalog(named: "new"), ["type": "in-memory"])
     }
 
     func testFileSearchOrderIsHomeVariableThenHomeThenCurrentFolder() throws {
-        let a = try directory(), b = try directory(), c = try directory()
+        let a = try directory()
+        let b = try directory()
+        let c = try directory()
         for (dir, name) in [(b, "from-home"), (c, "from-cwd")] {
-            try "catalog:\n  \(name):\n    type: in-memory\n".write(toFile: dir.appendingPathComponent(".pyiceberg.yaml").path, atomically: true, encoding: .utf8)
+            try "catalog:\n  \(name):\n    type: in-memory\n".write(
+                toFile: dir.appendingPathComponent(".pyiceberg.yaml").path, atomically: true, encoding: .utf8)
         }
-        let home = try PyIcebergConfiguration.load(environment: ["PYICEBERG_HOME": a.path], homeDirectory: b.path, currentDirectory: c.path)
-        XCTAssertEqual(Array(home.catalogs.keys), ["from-home"], "PYICEBERG_HOME has no file: the home folder's is used")
+        let home = try PyIcebergConfiguration.load(
+            environment: ["PYICEBERG_HOME": a.path], homeDirectory: b.path, currentDirectory: c.path)
+        XCTAssertEqual(
+            Array(home.catalogs.keys), ["from-home"], "PYICEBERG_HOME has no file: the home folder's is used")
         let cwd = try PyIcebergConfiguration.load(environment: [:], homeDirectory: a.path, currentDirectory: c.path)
         XCTAssertEqual(Array(cwd.catalogs.keys), ["from-cwd"])
     }
@@ -54,7 +65,8 @@ final class CatalogLoaderTests: XCTestCase {
         let dir = try directory()
         let file = dir.appendingPathComponent(".pyiceberg.yaml").path
         func loader() -> CatalogLoader {
-            CatalogLoader(environment: ["PYICEBERG_HOME": dir.path], homeDirectory: "/nonexistent", currentDirectory: dir.path)
+            CatalogLoader(
+                environment: ["PYICEBERG_HOME": dir.path], homeDirectory: "/nonexistent", currentDirectory: dir.path)
         }
         func expect(_ yaml: String, _ name: String, _ message: String) async throws {
             try yaml.write(toFile: file, atomically: true, encoding: .utf8)
@@ -65,23 +77,33 @@ final class CatalogLoaderTests: XCTestCase {
                 XCTAssertEqual(error.message, message)
             }
         }
-        try await expect("catalog:\n  prod:\n    type: sql\n    uri: sqlite:///x.db\n    colour: blue\n", "prod",
-                         "\(file), catalog 'prod': unknown key 'colour'")
-        try await expect("catalog:\n  prod:\n    type: hive\n    uri: thrift://h:9083\n", "prod",
-                         "\(file), catalog 'prod': unknown type 'hive' (expected sql, rest, glue or in-memory)")
-        try await expect("catalog:\n  prod:\n    warehouse: /tmp/w\n", "prod",
-                         "\(file), catalog 'prod': no 'type', and no 'uri' to infer it from")
-        try await expect("catalog:\n  prod:\n    uri: postgresql://db/iceberg\n", "prod",
-                         "\(file), catalog 'prod': uri 'postgresql://db/iceberg': only SQLite catalogs (sqlite:///PATH) are supported")
-        try await expect("catalog:\n  prod:\n    type: glue\n", "prod",
-                         "\(file), catalog 'prod': a glue catalog needs 'warehouse: s3://BUCKET/PREFIX' for new tables")
-        try await expect("catalog:\n  prod:\n    s3:\n      endpoint: x\n", "prod",
-                         "\(file): catalog 'prod', key 's3': expected a single value")
+        try await expect(
+            "catalog:\n  prod:\n    type: sql\n    uri: sqlite:///x.db\n    colour: blue\n", "prod",
+            "\(file), catalog 'prod': unknown key 'colour'")
+        try await expect(
+            "catalog:\n  prod:\n    type: hive\n    uri: thrift://h:9083\n", "prod",
+            "\(file), catalog 'prod': unknown type 'hive' (expected sql, rest, glue or in-memory)")
+        try await expect(
+            "catalog:\n  prod:\n    warehouse: /tmp/w\n", "prod",
+            "\(file), catalog 'prod': no 'type', and no 'uri' to infer it from")
+        try await expect(
+            "catalog:\n  prod:\n    uri: postgresql://db/iceberg\n", "prod",
+            "\(file), catalog 'prod': uri 'postgresql://db/iceberg': only SQLite catalogs (sqlite:///PATH) are supported"
+        )
+        try await expect(
+            "catalog:\n  prod:\n    type: glue\n", "prod",
+            "\(file), catalog 'prod': a glue catalog needs 'warehouse: s3://BUCKET/PREFIX' for new tables")
+        try await expect(
+            "catalog:\n  prod:\n    s3:\n      endpoint: x\n", "prod",
+            "\(file): catalog 'prod', key 's3': expected a single value")
         try await expect("catalog: [1, 2]\n", "prod", "\(file): catalog must map names to settings")
-        try await expect("default-catalog: missing\ncatalog:\n  prod:\n    type: in-memory\n", "missing",
-                         "\(file): default-catalog 'missing' is not configured")
-        try await expect("catalog:\n  prod:\n    type: in-memory\n", "nothing-like-this",
-                         "unknown catalog 'nothing-like-this': not a catalog of the PyIceberg configuration, nor a URI (sqlite:PATH?warehouse=DIR, s3tables:ARN, glue[:ID]?warehouse=s3://…, rest+http(s)://…, s3tables-rest:ARN, glue-rest:ID)")
+        try await expect(
+            "default-catalog: missing\ncatalog:\n  prod:\n    type: in-memory\n", "missing",
+            "\(file): default-catalog 'missing' is not configured")
+        try await expect(
+            "catalog:\n  prod:\n    type: in-memory\n", "nothing-like-this",
+            "unknown catalog 'nothing-like-this': not a catalog of the PyIceberg configuration, nor a URI (sqlite:PATH?warehouse=DIR, s3tables:ARN, glue[:ID]?warehouse=s3://…, rest+http(s)://…, s3tables-rest:ARN, glue-rest:ID)"
+        )
         try "catalog:\n  prod: [unclosed\n".write(toFile: file, atomically: true, encoding: .utf8)
         do {
             _ = try await loader().load("prod")
@@ -94,15 +116,19 @@ final class CatalogLoaderTests: XCTestCase {
     func testSQLAndInMemoryCatalogsFromProperties() async throws {
         let dir = try directory()
         let loader = CatalogLoader(environment: [:], homeDirectory: "/nonexistent", currentDirectory: dir.path)
-        let sql = try await loader.load(name: "prod", properties: ["uri": "sqlite:///catalog/prod.db", "warehouse": "file://\(dir.path)/wh"])
+        let sql = try await loader.load(
+            name: "prod", properties: ["uri": "sqlite:///catalog/prod.db", "warehouse": "file://\(dir.path)/wh"])
         XCTAssertEqual(sql.name, "prod", "PyIceberg's catalog_name is the configured name")
         try await sql.createNamespace(Namespace(["a"]), properties: [])
-        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("catalog/prod.db").path), "relative to the current folder")
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: dir.appendingPathComponent("catalog/prod.db").path),
+            "relative to the current folder")
         let schema = try Schema(fields: [.required(1, "id", .long)])
         let created = try await sql.createTable(try TableIdentifier(parsing: "a.t"), TableCreation(schema: schema))
         XCTAssertTrue(created.metadata.location.hasPrefix("\(dir.path)/wh/"), created.metadata.location)
 
-        let memory = try await loader.load(name: "scratch", properties: ["type": "in-memory", "warehouse": dir.path + "/mem"])
+        let memory = try await loader.load(
+            name: "scratch", properties: ["type": "in-memory", "warehouse": dir.path + "/mem"])
         try await memory.createNamespace(Namespace(["m"]), properties: [])
         let namespaces = try await memory.listNamespaces(parent: nil)
         XCTAssertEqual(namespaces, [Namespace(["m"])])
@@ -114,15 +140,18 @@ final class CatalogLoaderTests: XCTestCase {
         let catalog = try await loader.load("sqlite:local/catalog.db?warehouse=local/wh&name=mine")
         XCTAssertEqual(catalog.name, "mine")
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("local/wh").path))
-        let fallback = try await CatalogLoader(environment: ["ICEBERG_CATALOG": "sqlite:env/catalog.db"], homeDirectory: "/nonexistent",
-                                               currentDirectory: dir.path).load()
+        let fallback = try await CatalogLoader(
+            environment: ["ICEBERG_CATALOG": "sqlite:env/catalog.db"], homeDirectory: "/nonexistent",
+            currentDirectory: dir.path
+        ).load()
         XCTAssertEqual(fallback.name, "default")
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("env/catalog.db").path))
         do {
             _ = try await loader.load("glue?warehouse=/local")
             XCTFail("glue needs s3")
         } catch let error as CatalogLoaderError {
-            XCTAssertEqual(error.message, "glue catalogs need a warehouse: glue[:CATALOG_ID]?warehouse=s3://BUCKET/PREFIX")
+            XCTAssertEqual(
+                error.message, "glue catalogs need a warehouse: glue[:CATALOG_ID]?warehouse=s3://BUCKET/PREFIX")
         }
     }
 }

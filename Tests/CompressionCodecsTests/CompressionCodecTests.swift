@@ -1,8 +1,11 @@
 import XCTest
+
 @testable import CompressionCodecs
 
 final class CompressionCodecTests: XCTestCase {
-    let codecs: [CompressionCodec] = [.uncompressed, .snappy, .zstd(level: 1), .zstd(level: 9), .gzip(level: 6), .deflate(level: 1)]
+    let codecs: [CompressionCodec] = [
+        .uncompressed, .snappy, .zstd(level: 1), .zstd(level: 9), .gzip(level: 6), .deflate(level: 1),
+    ]
 
     func samples() -> [[UInt8]] {
         var state: UInt64 = 99
@@ -25,10 +28,14 @@ final class CompressionCodecTests: XCTestCase {
                 }
                 // The buffer-to-buffer form agrees.
                 var out = [UInt8](repeating: 0, count: codec.maxCompressedLength(sample.count))
-                let n = try sample.withUnsafeBytes { i in try out.withUnsafeMutableBytes { o in try codec.compress(i, into: o) } }
+                let n = try sample.withUnsafeBytes { i in
+                    try out.withUnsafeMutableBytes { o in try codec.compress(i, into: o) }
+                }
                 var restored = [UInt8](repeating: 0, count: sample.count)
                 try out.withUnsafeBytes { i in
-                    try restored.withUnsafeMutableBytes { o in try codec.decompress(UnsafeRawBufferPointer(rebasing: i[0..<n]), into: o) }
+                    try restored.withUnsafeMutableBytes { o in
+                        try codec.decompress(UnsafeRawBufferPointer(rebasing: i[0..<n]), into: o)
+                    }
                 }
                 XCTAssertEqual(restored, sample, "\(codec.name) into-buffer")
             }
@@ -45,7 +52,9 @@ final class CompressionCodecTests: XCTestCase {
         for codec in codecs where codec != .uncompressed {
             let compressed = try codec.compress(text)
             // Truncated.
-            XCTAssertThrowsError(try codec.decompress(Array(compressed.prefix(compressed.count / 2)), uncompressedSize: text.count), codec.name)
+            XCTAssertThrowsError(
+                try codec.decompress(Array(compressed.prefix(compressed.count / 2)), uncompressedSize: text.count),
+                codec.name)
             // Wrong declared size.
             XCTAssertThrowsError(try codec.decompress(compressed, uncompressedSize: text.count + 1), codec.name)
             // Garbage.
@@ -53,7 +62,7 @@ final class CompressionCodecTests: XCTestCase {
             for i in stride(from: 0, to: garbage.count, by: 3) { garbage[i] ^= 0x5A }
             do {
                 let out = try codec.decompress(garbage, uncompressedSize: text.count)
-                XCTAssertEqual(out.count, text.count) // a lucky decode must still honour the size
+                XCTAssertEqual(out.count, text.count)  // a lucky decode must still honour the size
             } catch let e as CompressionError {
                 XCTAssertFalse(e.description.isEmpty)
             }
@@ -62,7 +71,9 @@ final class CompressionCodecTests: XCTestCase {
 
     func testSizeLimitsAreEnforced() throws {
         let zeros = try CompressionCodec.zstd(level: 3).compress(Array(repeating: 0, count: 1 << 20))
-        XCTAssertThrowsError(try CompressionCodec.zstd(level: 3).decompress(zeros, uncompressedSize: nil, maxSize: 1000)) { error in
+        XCTAssertThrowsError(
+            try CompressionCodec.zstd(level: 3).decompress(zeros, uncompressedSize: nil, maxSize: 1000)
+        ) { error in
             XCTAssertEqual(error as? CompressionError, .sizeLimitExceeded(codec: "zstd", limit: 1000))
         }
         let gz = try CompressionCodec.gzip(level: 6).compress(Array(repeating: 0, count: 1 << 20))

@@ -7,7 +7,8 @@ import XCTest
 /// (Examples/, written by scripts/doc-examples.py); this test keeps the files equal to the
 /// blocks, and runs the blocks that need no network.
 final class DocumentationExamplesTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// A block split as the generator splits it: import lines, and the rest without leading blank lines.
     struct Parts: Equatable {
@@ -37,7 +38,8 @@ final class DocumentationExamplesTests: XCTestCase {
 
     func testEveryDocumentedSwiftBlockIsCompiledHere() throws {
         let fm = FileManager.default
-        var docs = [Self.root.appendingPathComponent("README.md")]
+        var docs =
+            [Self.root.appendingPathComponent("README.md")]
             + (try fm.contentsOfDirectory(atPath: Self.root.appendingPathComponent("docs").path))
             .filter { $0.hasSuffix(".md") }.sorted().map { Self.root.appendingPathComponent("docs/\($0)") }
         // The DocC articles of every module (Sources/TARGET/TARGET.docc/*.md).
@@ -50,7 +52,8 @@ final class DocumentationExamplesTests: XCTestCase {
         for doc in docs {
             let folder = doc.deletingLastPathComponent()
             let stem = doc.deletingPathExtension().lastPathComponent
-            let name = (folder.pathExtension == "docc" ? "\(folder.deletingPathExtension().lastPathComponent)_\(stem)" : stem)
+            let name =
+                (folder.pathExtension == "docc" ? "\(folder.deletingPathExtension().lastPathComponent)_\(stem)" : stem)
                 .replacingOccurrences(of: "-", with: "_")
             for (n, block) in Self.blocks(in: try String(contentsOf: doc, encoding: .utf8)).enumerated() {
                 let file = Self.root.appendingPathComponent("Tests/ExamplesTests/Examples/\(name)\(n + 1).swift")
@@ -60,15 +63,21 @@ final class DocumentationExamplesTests: XCTestCase {
                     continue
                 }
                 let lines = text.components(separatedBy: "\n")
-                guard let begin = lines.firstIndex(of: "// BEGIN BLOCK"), let end = lines.firstIndex(of: "// END BLOCK") else {
+                guard let begin = lines.firstIndex(of: "// BEGIN BLOCK"), let end = lines.firstIndex(of: "// END BLOCK")
+                else {
                     XCTFail("\(file.lastPathComponent) lacks its markers")
                     continue
                 }
                 let compiled = Parts(lines: lines.filter { $0.hasPrefix("import ") } + lines[(begin + 1)..<end])
-                XCTAssertEqual(compiled, block, "\(doc.lastPathComponent) block \(n + 1) differs from \(file.lastPathComponent): run scripts/doc-examples.py")
+                XCTAssertEqual(
+                    compiled, block,
+                    "\(doc.lastPathComponent) block \(n + 1) differs from \(file.lastPathComponent): run scripts/doc-examples.py"
+                )
             }
         }
-        let present = Set(try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Tests/ExamplesTests/Examples").path))
+        let present = Set(
+            try FileManager.default.contentsOfDirectory(
+                atPath: Self.root.appendingPathComponent("Tests/ExamplesTests/Examples").path))
         XCTAssertEqual(present, expected, "compiled copies of blocks that are gone")
         XCTAssertGreaterThanOrEqual(expected.count, 8)
     }

@@ -23,13 +23,16 @@ final class SQLiteCatalogTests: XCTestCase {
         try await a.createNamespace(Namespace(["ns"]), properties: [("owner", "x")])
         let bNamespaces = try await b.listNamespaces(parent: nil)
         XCTAssertEqual(bNamespaces, [], "catalog b does not see catalog a's namespaces")
-        _ = try await a.createTable(try TableIdentifier(parsing: "ns.t"), TableCreation(schema: try Schema(fields: [.required(1, "id", .long)])))
+        _ = try await a.createTable(
+            try TableIdentifier(parsing: "ns.t"), TableCreation(schema: try Schema(fields: [.required(1, "id", .long)]))
+        )
         var viaSecondHandle = try await a2.loadTable("ns.t")
         try await viaSecondHandle.updateProperties(set: [("k", "v")])
         let reloaded = try await a.loadTable("ns.t")
         XCTAssertEqual(reloaded.metadata.property("k"), "v", "a commit through one handle is what the other loads")
 
-        let change = try await a.updateNamespaceProperties(Namespace(["ns"]), removals: ["owner", "absent"], updates: [("team", "data")])
+        let change = try await a.updateNamespaceProperties(
+            Namespace(["ns"]), removals: ["owner", "absent"], updates: [("team", "data")])
         XCTAssertEqual(change.removed, ["owner"])
         XCTAssertEqual(change.missing, ["absent"])
         let properties = try await a2.namespaceProperties(Namespace(["ns"]))
@@ -39,7 +42,8 @@ final class SQLiteCatalogTests: XCTestCase {
     func testAFileThatIsNotSQLiteIsRefused() throws {
         let dir = try directory()
         let path = dir.appendingPathComponent("catalog.db").path
-        try Data("this is not a database, just text long enough to be read as a header".utf8).write(to: URL(fileURLWithPath: path))
+        try Data("this is not a database, just text long enough to be read as a header".utf8).write(
+            to: URL(fileURLWithPath: path))
         XCTAssertThrowsError(try SQLiteCatalog.open(path: path, warehouse: dir.path)) { error in
             XCTAssertTrue("\(error)".contains("SQLite"), "\(error)")
             XCTAssertTrue("\(error)".contains("catalog.db") || "\(error)".contains("not a database"), "\(error)")

@@ -1,6 +1,7 @@
 import Foundation
 import JSONSupport
 import XCTest
+
 @testable import Iceberg
 @testable import Parquet
 
@@ -9,7 +10,8 @@ import XCTest
 /// tuples, same row counts per file, same rows back from a scan.
 final class ColumnarAppendTests: XCTestCase {
     static let schema = try! Schema(fields: [
-        .required(1, "id", .long), .optional(2, "name", .string), .optional(3, "amount", .decimal(precision: 12, scale: 3)),
+        .required(1, "id", .long), .optional(2, "name", .string),
+        .optional(3, "amount", .decimal(precision: 12, scale: 3)),
         .optional(4, "day", .date), .optional(5, "ts", .timestamptz), .optional(6, "local_ts", .timestamp),
         .optional(7, "qty", .int), .optional(8, "score", .double), .optional(9, "code", .binary),
     ])
@@ -31,7 +33,10 @@ final class ColumnarAppendTests: XCTestCase {
                 ("amount", maybe(.string(DecimalValues.format(Int128(next(2_000_000) - 1_000_000), scale: 3)))),
                 ("day", maybe(.string(TemporalValues.formatDate((next(16) - 8) * 50)))),
                 ("ts", maybe(.string(TemporalValues.formatTimestamp(micros, unitsPerSecond: 1_000_000, utc: true)))),
-                ("local_ts", maybe(.string(TemporalValues.formatTimestamp(micros / 3, unitsPerSecond: 1_000_000, utc: false)))),
+                (
+                    "local_ts",
+                    maybe(.string(TemporalValues.formatTimestamp(micros / 3, unitsPerSecond: 1_000_000, utc: false)))
+                ),
                 ("qty", maybe(.int(Int64(next(200) - 100)))),
                 ("score", maybe(.double(Double(next(100)) / 4))),
                 ("code", maybe(.string(["0001", "0002", "ff", ""][next(4)]))),
@@ -43,12 +48,15 @@ final class ColumnarAppendTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("columnar-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        let catalog = InMemoryCatalog(name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
+        let catalog = InMemoryCatalog(
+            name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
         try await catalog.createNamespace(Namespace(["t"]), properties: [])
         let rows = Self.rows(600)
         let specs = [
-            "id", "bucket(16,id)", "truncate(1000,id)", "truncate(10,id)", "bucket(4,qty)", "truncate(7,qty)", "qty", "name", "truncate(2,name)",
-            "bucket(8,name)", "truncate(100,amount)", "bucket(5,amount)", "year(day)", "month(day)", "day", "bucket(3,day)",
+            "id", "bucket(16,id)", "truncate(1000,id)", "truncate(10,id)", "bucket(4,qty)", "truncate(7,qty)", "qty",
+            "name", "truncate(2,name)",
+            "bucket(8,name)", "truncate(100,amount)", "bucket(5,amount)", "year(day)", "month(day)", "day",
+            "bucket(3,day)",
             "year(ts)", "month(ts)", "day(ts)", "hour(ts)", "bucket(6,ts)", "hour(local_ts)", "day(local_ts)", "score",
             "code", "bucket(3,code)", "void(id)", "day(ts),bucket(4,id),name", "month(local_ts),truncate(3,name),qty",
         ]
@@ -76,14 +84,18 @@ final class ColumnarAppendTests: XCTestCase {
             try await columnsCommitted.appendFiles(columnFiles)
 
             func tuples(_ files: [DataFile]) -> [String] {
-                files.map { f in f.partition.map { $0.map { "\($0)" } ?? "null" }.joined(separator: "|") + " #\(f.recordCount)" }.sorted()
+                files.map { f in
+                    f.partition.map { $0.map { "\($0)" } ?? "null" }.joined(separator: "|") + " #\(f.recordCount)"
+                }.sorted()
             }
             XCTAssertEqual(tuples(columnFiles), tuples(rowFiles), specText)
-            XCTAssertEqual(Set(columnFiles.map { $0.partition.map { $0.map { "\($0)" } ?? "null" } }).count, columnFiles.count,
-                           "\(specText): one file per partition")
+            XCTAssertEqual(
+                Set(columnFiles.map { $0.partition.map { $0.map { "\($0)" } ?? "null" } }).count, columnFiles.count,
+                "\(specText): one file per partition")
             let fromRows = try await TableScan(metadata: rowsCommitted.metadata, io: rowsCommitted.io).rows()
             let fromColumns = try await TableScan(metadata: columnsCommitted.metadata, io: columnsCommitted.io).rows()
-            XCTAssertEqual(fromColumns.map { $0.serialized() }.sorted(), fromRows.map { $0.serialized() }.sorted(), specText)
+            XCTAssertEqual(
+                fromColumns.map { $0.serialized() }.sorted(), fromRows.map { $0.serialized() }.sorted(), specText)
             XCTAssertEqual(fromColumns.count, rows.count, specText)
         }
     }
@@ -102,7 +114,9 @@ final class ColumnarAppendTests: XCTestCase {
             XCTAssertEqual(sliced.definitionLevels, gathered.definitionLevels, "column \(i)")
             XCTAssertEqual(sliced.values.count, gathered.values.count, "column \(i)")
             for v in 0..<sliced.values.count {
-                XCTAssertEqual(sliced.values.literal(at: v, Self.schema.fields[i].type), gathered.values.literal(at: v, Self.schema.fields[i].type), "column \(i) value \(v)")
+                XCTAssertEqual(
+                    sliced.values.literal(at: v, Self.schema.fields[i].type),
+                    gathered.values.literal(at: v, Self.schema.fields[i].type), "column \(i) value \(v)")
             }
         }
     }

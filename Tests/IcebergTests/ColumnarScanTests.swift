@@ -1,6 +1,7 @@
 import Foundation
 import JSONSupport
 import XCTest
+
 @testable import Iceberg
 @testable import Parquet
 
@@ -10,7 +11,8 @@ final class ColumnarScanTests: XCTestCase {
     static let schema = try! Schema(fields: [
         .required(1, "id", .long), .optional(2, "i", .int), .optional(3, "d", .double), .optional(4, "f", .float),
         .optional(5, "s", .string), .optional(6, "small", .decimal(precision: 9, scale: 2)),
-        .optional(7, "big", .decimal(precision: 22, scale: 3)), .optional(8, "day", .date), .optional(9, "flag", .boolean),
+        .optional(7, "big", .decimal(precision: 22, scale: 3)), .optional(8, "day", .date),
+        .optional(9, "flag", .boolean),
         .optional(10, "u", .uuid), .optional(11, "ts", .timestamptz),
         .optional(12, "tags", .list(ListType(elementId: 13, elementRequired: false, element: .string))),
         .optional(14, "loc", .struct(StructType([.optional(15, "city", .string), .required(16, "zip", .int)]))),
@@ -34,13 +36,34 @@ final class ColumnarScanTests: XCTestCase {
                 ("f", maybe(next(12) == 0 ? .string("NaN") : .double(Double(next(40)) / 8))),
                 ("s", maybe(.string(words[next(words.count)]))),
                 ("small", maybe(.string(DecimalValues.format(Int128(next(20_000) - 10_000), scale: 2)))),
-                ("big", maybe(.string(DecimalValues.format(Int128(next(1_000_000)) * 1_000_000_000_000 - 7, scale: 3)))),
+                (
+                    "big",
+                    maybe(.string(DecimalValues.format(Int128(next(1_000_000)) * 1_000_000_000_000 - 7, scale: 3)))
+                ),
                 ("day", maybe(.string(TemporalValues.formatDate(19_000 + next(30))))),
                 ("flag", maybe(.bool(next(2) == 0))),
-                ("u", maybe(.string(["00000000-0000-0000-0000-000000000001", "f79c3e09-677c-4bbd-a479-3f349cb785e7"][next(2)]))),
-                ("ts", maybe(.string(TemporalValues.formatTimestamp(1_700_000_000_000_000 + Int64(next(100)) * 3_600_000_000, unitsPerSecond: 1_000_000, utc: true)))),
+                (
+                    "u",
+                    maybe(
+                        .string(
+                            ["00000000-0000-0000-0000-000000000001", "f79c3e09-677c-4bbd-a479-3f349cb785e7"][next(2)]))
+                ),
+                (
+                    "ts",
+                    maybe(
+                        .string(
+                            TemporalValues.formatTimestamp(
+                                1_700_000_000_000_000 + Int64(next(100)) * 3_600_000_000, unitsPerSecond: 1_000_000,
+                                utc: true)))
+                ),
                 ("tags", maybe(.array((0..<next(4)).map { _ in maybe(.string(words[next(words.count)])) }))),
-                ("loc", maybe(.object([("city", maybe(.string(words[next(words.count)]))), ("zip", .int(Int64(next(99_999))))]))),
+                (
+                    "loc",
+                    maybe(
+                        .object([
+                            ("city", maybe(.string(words[next(words.count)]))), ("zip", .int(Int64(next(99_999)))),
+                        ]))
+                ),
             ])
         }
     }
@@ -64,12 +87,17 @@ final class ColumnarScanTests: XCTestCase {
         XCTAssertEqual(batch.rowCount, rows.count)
         let filters = [
             "i < 0", "i <= -3", "i > 10", "i >= 24", "i = 7", "i != 7", "i in (1, 2, 3)", "i not in (1, 2, 3)",
-            "d < 0", "d >= 12.5", "d = 0", "d != 0", "d is nan", "d is not nan", "d is null", "d is not null", "d in (1.5, -2.25)",
-            "f > 2.5", "f is nan", "f != 1", "s = 'apple'", "s < 'b'", "s >= 'app'", "s like 'app%'", "not (s like 'ap%')",
+            "d < 0", "d >= 12.5", "d = 0", "d != 0", "d is nan", "d is not nan", "d is null", "d is not null",
+            "d in (1.5, -2.25)",
+            "f > 2.5", "f is nan", "f != 1", "s = 'apple'", "s < 'b'", "s >= 'app'", "s like 'app%'",
+            "not (s like 'ap%')",
             "s in ('', 'zebra', '日本')", "s not in ('apple')", "s != ''", "small > 12.34", "small <= -50.00",
-            "big > 500000000000000.000", "big <= 300000000000000.000", "day >= '2022-01-10'", "day in ('2022-01-10', '2022-01-11')",
-            "flag = true", "flag != false", "u = 'f79c3e09-677c-4bbd-a479-3f349cb785e7'", "ts < '2023-11-16T00:00:00+00:00'",
-            "tags is null", "tags is not null", "loc is null", "loc.city = 'zebra'", "loc.city is null", "loc.zip > 50000",
+            "big > 500000000000000.000", "big <= 300000000000000.000", "day >= '2022-01-10'",
+            "day in ('2022-01-10', '2022-01-11')",
+            "flag = true", "flag != false", "u = 'f79c3e09-677c-4bbd-a479-3f349cb785e7'",
+            "ts < '2023-11-16T00:00:00+00:00'",
+            "tags is null", "tags is not null", "loc is null", "loc.city = 'zebra'", "loc.city is null",
+            "loc.zip > 50000",
             "i > 0 and (s like 'a%' or d < 0)", "not (i > 0 and flag = true) or loc.zip < 100",
         ]
         // Equality on values that occur.
@@ -80,7 +108,9 @@ final class ColumnarScanTests: XCTestCase {
             let mask = batch.matches(filter)
             let expected = rows.map { row in
                 filter.evaluate { id in
-                    guard let path = Self.schema.columnName(id: id), let type = Self.schema.type(ofFieldId: id) else { return nil }
+                    guard let path = Self.schema.columnName(id: id), let type = Self.schema.type(ofFieldId: id) else {
+                        return nil
+                    }
                     var v: JSONValue? = row
                     for p in path.split(separator: ".") { v = v?[String(p)] }
                     if !type.isPrimitive { return (v == nil || v == .null) ? nil : .boolean(true) }
@@ -115,7 +145,9 @@ final class ColumnarScanTests: XCTestCase {
         let rows = Self.rows(50)
         let batch = try Self.reader(rows).read(rowGroup: 0)
         let small = try XCTUnwrap(batch.column("small"))
-        XCTAssertEqual(small.literals().map { $0.map { $0.json(as: small.field.type) } ?? .null }, rows.map { $0["small"] ?? .null })
+        XCTAssertEqual(
+            small.literals().map { $0.map { $0.json(as: small.field.type) } ?? .null },
+            rows.map { $0["small"] ?? .null })
         let city = try XCTUnwrap(batch.column("loc.city"))
         XCTAssertEqual(city.validity(), rows.map { ($0["loc"]?["city"] ?? .null) != .null })
         XCTAssertNil(batch.column("tags"), "lists are not primitive columns")
@@ -132,7 +164,10 @@ final class ColumnarScanTests: XCTestCase {
     }
 
     struct Sale: Codable, Equatable {
-        struct Place: Codable, Equatable { var city: String?; var zip: Int32 }
+        struct Place: Codable, Equatable {
+            var city: String?
+            var zip: Int32
+        }
         var id: Int64
         var i: Int32?
         var d: Double?
@@ -149,9 +184,11 @@ final class ColumnarScanTests: XCTestCase {
     func testCodableRowsRoundTrip() throws {
         let day = Date(timeIntervalSince1970: 19_000 * 86_400)
         let sales = [
-            Sale(id: 1, i: -3, d: 2.5, s: "apple", small: Decimal(string: "12.34"), day: day, flag: true,
-                 u: UUID(uuidString: "F79C3E09-677C-4BBD-A479-3F349CB785E7"), ts: Date(timeIntervalSince1970: 1_700_000_000.123456),
-                 tags: ["a", nil], loc: Sale.Place(city: "Zürich", zip: 8001)),
+            Sale(
+                id: 1, i: -3, d: 2.5, s: "apple", small: Decimal(string: "12.34"), day: day, flag: true,
+                u: UUID(uuidString: "F79C3E09-677C-4BBD-A479-3F349CB785E7"),
+                ts: Date(timeIntervalSince1970: 1_700_000_000.123456),
+                tags: ["a", nil], loc: Sale.Place(city: "Zürich", zip: 8001)),
             Sale(id: 2, i: nil, d: nil, s: nil, small: nil, day: nil, flag: nil, u: nil, ts: nil, tags: nil, loc: nil),
         ]
         let encoder = RowEncoder(schema: Self.schema)

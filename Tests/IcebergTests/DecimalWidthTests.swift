@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Iceberg
 
 /// Decimal storage widths from the Iceberg spec's Parquet appendix: the minimum number of

@@ -1,6 +1,7 @@
 import Foundation
 import JSONSupport
 import XCTest
+
 @testable import Iceberg
 
 /// Deletes through the Swift API on an in-memory catalog: racing deletes both land (the loser
@@ -10,12 +11,16 @@ final class DeleteOperationTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("delete-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        let catalog = InMemoryCatalog(name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
+        let catalog = InMemoryCatalog(
+            name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
         try await catalog.createNamespace(Namespace(["t"]), properties: [])
         let id = TableIdentifier(namespace: Namespace(["t"]), name: "rows")
         let schema = ColumnarAppendTests.schema
-        _ = try await catalog.createTable(id, TableCreation(schema: schema, spec: try SpecParsing.partitionSpec("bucket(4,id)", schema: schema),
-                                                            properties: [("commit.retry.min-wait-ms", "1")]))
+        _ = try await catalog.createTable(
+            id,
+            TableCreation(
+                schema: schema, spec: try SpecParsing.partitionSpec("bucket(4,id)", schema: schema),
+                properties: [("commit.retry.min-wait-ms", "1")]))
         let rows = ColumnarAppendTests.rows(600)
         for part in [rows[..<300], rows[300...]] {
             var table = try await catalog.loadTable(id)
@@ -25,8 +30,14 @@ final class DeleteOperationTests: XCTestCase {
         }
 
         let start = try await catalog.loadTable(id)
-        async let small = { var t = start; return try await t.delete(where: "qty < 0") }()
-        async let named = { var t = start; return try await t.delete(where: "name = 'swift-1'") }()
+        async let small = {
+            var t = start
+            return try await t.delete(where: "qty < 0")
+        }()
+        async let named = {
+            var t = start
+            return try await t.delete(where: "name = 'swift-1'")
+        }()
         let (a, b) = try await (small, named)
         XCTAssertGreaterThan(a.deletedRows, 0)
         XCTAssertGreaterThan(b.deletedRows, 0)
@@ -39,7 +50,8 @@ final class DeleteOperationTests: XCTestCase {
         XCTAssertEqual(table.metadata.snapshots.count, 4, "two appends and both deletes")
         let got = try await TableScan(metadata: table.metadata, io: table.io).rows()
         func keys(_ rows: [JSONValue]) -> [String] {
-            rows.map { r in ["id", "name", "qty"].map { (r[$0] ?? .null).serialized() }.joined(separator: "|") }.sorted()
+            rows.map { r in ["id", "name", "qty"].map { (r[$0] ?? .null).serialized() }.joined(separator: "|") }
+                .sorted()
         }
         XCTAssertEqual(keys(got), keys(expected), "rows matching neither filter remain, nulls included")
         XCTAssertEqual(table.metadata.currentSnapshot?.summary("total-records"), String(expected.count))

@@ -1,20 +1,21 @@
 import JSONSupport
 import XCTest
+
 @testable import Iceberg
 @testable import Parquet
 
 final class SchemaJSONTests: XCTestCase {
     /// The nested schema example from the Iceberg table spec's JSON appendix, in Java's spelling.
     let specSchema = """
-    {"type":"struct","schema-id":1,"identifier-field-ids":[1],"fields":[
-      {"id":1,"name":"id","required":true,"type":"long","doc":"unique id"},
-      {"id":2,"name":"price","required":false,"type":"decimal(9, 2)"},
-      {"id":3,"name":"tags","required":false,"type":{"type":"list","element-id":4,"element":"string","element-required":true}},
-      {"id":5,"name":"props","required":false,"type":{"type":"map","key-id":6,"key":"string","value-id":7,"value":"fixed[16]","value-required":false}},
-      {"id":8,"name":"location","required":false,"type":{"type":"struct","fields":[
-        {"id":9,"name":"lat","required":true,"type":"float"},{"id":10,"name":"at","required":false,"type":"timestamptz_ns"}]}}
-    ]}
-    """
+        {"type":"struct","schema-id":1,"identifier-field-ids":[1],"fields":[
+          {"id":1,"name":"id","required":true,"type":"long","doc":"unique id"},
+          {"id":2,"name":"price","required":false,"type":"decimal(9, 2)"},
+          {"id":3,"name":"tags","required":false,"type":{"type":"list","element-id":4,"element":"string","element-required":true}},
+          {"id":5,"name":"props","required":false,"type":{"type":"map","key-id":6,"key":"string","value-id":7,"value":"fixed[16]","value-required":false}},
+          {"id":8,"name":"location","required":false,"type":{"type":"struct","fields":[
+            {"id":9,"name":"lat","required":true,"type":"float"},{"id":10,"name":"at","required":false,"type":"timestamptz_ns"}]}}
+        ]}
+        """
 
     func testParsesAndSerializesTheSpecForm() throws {
         let schema = try Schema(jsonText: specSchema)
@@ -34,13 +35,22 @@ final class SchemaJSONTests: XCTestCase {
     }
 
     func testRejectsInvalidSchemas() {
-        XCTAssertThrowsError(try Schema(jsonText: #"{"type":"struct","fields":[{"id":1,"name":"a","required":true,"type":"long"},{"id":1,"name":"b","required":true,"type":"int"}]}"#)) {
+        XCTAssertThrowsError(
+            try Schema(
+                jsonText:
+                    #"{"type":"struct","fields":[{"id":1,"name":"a","required":true,"type":"long"},{"id":1,"name":"b","required":true,"type":"int"}]}"#
+            )
+        ) {
             XCTAssertTrue("\($0)".contains("field id 1"))
         }
-        XCTAssertThrowsError(try Schema(jsonText: #"{"type":"struct","fields":[{"id":1,"name":"a","required":true,"type":"varchar"}]}"#)) {
+        XCTAssertThrowsError(
+            try Schema(jsonText: #"{"type":"struct","fields":[{"id":1,"name":"a","required":true,"type":"varchar"}]}"#)
+        ) {
             XCTAssertTrue("\($0)".contains("unknown type 'varchar'"))
         }
-        XCTAssertThrowsError(try Schema(jsonText: #"{"type":"struct","fields":[{"id":1,"name":"a","required":true,"type":"decimal(50,2)"}]}"#))
+        XCTAssertThrowsError(
+            try Schema(
+                jsonText: #"{"type":"struct","fields":[{"id":1,"name":"a","required":true,"type":"decimal(50,2)"}]}"#))
         XCTAssertThrowsError(try Schema(jsonText: #"{"type":"struct","fields":[{"id":1,"name":"a","type":"int"}]}"#)) {
             XCTAssertTrue("\($0)".contains("required"))
         }
@@ -51,8 +61,12 @@ final class SchemaJSONTests: XCTestCase {
         let schema = try Schema(jsonText: specSchema)
         let parquet = try schema.parquetSchema()
         let cols = parquet.columns
-        XCTAssertEqual(cols.map { $0.path.joined(separator: ".") },
-                       ["id", "price", "tags.list.element", "props.key_value.key", "props.key_value.value", "location.lat", "location.at"])
+        XCTAssertEqual(
+            cols.map { $0.path.joined(separator: ".") },
+            [
+                "id", "price", "tags.list.element", "props.key_value.key", "props.key_value.value", "location.lat",
+                "location.at",
+            ])
         XCTAssertEqual(cols[1].physicalType, .int32)
         XCTAssertEqual(cols[1].logicalType, .decimal(precision: 9, scale: 2))
         XCTAssertEqual(cols[2].node.element.fieldId, 4)
@@ -63,9 +77,12 @@ final class SchemaJSONTests: XCTestCase {
         XCTAssertEqual(cols[6].logicalType, .timestamp(isAdjustedToUTC: true, unit: .nanos))
         XCTAssertEqual(parquet.node(at: ["tags"])?.element.logicalType, .list)
         XCTAssertEqual(parquet.node(at: ["props"])?.element.convertedType, .map)
-        let decimals = try Schema(fields: [.required(1, "a", .decimal(precision: 18, scale: 0)), .required(2, "b", .decimal(precision: 19, scale: 0)),
-                                           .required(3, "c", .decimal(precision: 38, scale: 10)), .required(4, "u", .uuid)]).parquetSchema().columns
-        XCTAssertEqual(decimals.map(\.physicalType), [.int64, .fixedLenByteArray, .fixedLenByteArray, .fixedLenByteArray])
+        let decimals = try Schema(fields: [
+            .required(1, "a", .decimal(precision: 18, scale: 0)), .required(2, "b", .decimal(precision: 19, scale: 0)),
+            .required(3, "c", .decimal(precision: 38, scale: 10)), .required(4, "u", .uuid),
+        ]).parquetSchema().columns
+        XCTAssertEqual(
+            decimals.map(\.physicalType), [.int64, .fixedLenByteArray, .fixedLenByteArray, .fixedLenByteArray])
         XCTAssertEqual(decimals.map(\.typeLength), [0, 9, 16, 16])
         XCTAssertEqual(decimals[3].logicalType, .uuid)
     }
@@ -77,17 +94,32 @@ final class ValueConventionTests: XCTestCase {
         XCTAssertEqual(try TemporalValues.parseDate("2017-11-16"), 17486)
         XCTAssertEqual(TemporalValues.formatDate(17486), "2017-11-16")
         XCTAssertEqual(try TemporalValues.parseTime("22:31:08", unitsPerSecond: 1_000_000), 81_068_000_000)
-        XCTAssertEqual(try TemporalValues.parseTimestamp("2017-11-16T22:31:08", unitsPerSecond: 1_000_000, withZone: false), 1_510_871_468_000_000)
-        XCTAssertEqual(try TemporalValues.parseTimestamp("2017-11-16T14:31:08-08:00", unitsPerSecond: 1_000_000, withZone: true), 1_510_871_468_000_000)
-        XCTAssertEqual(try TemporalValues.parseTimestamp("2017-11-16T22:31:08.123456789Z", unitsPerSecond: 1_000_000_000, withZone: true), 1_510_871_468_123_456_789)
-        XCTAssertEqual(TemporalValues.formatTimestamp(1_510_871_468_123_456, unitsPerSecond: 1_000_000, utc: true), "2017-11-16T22:31:08.123456+00:00")
-        XCTAssertEqual(TemporalValues.formatTimestamp(-1, unitsPerSecond: 1_000_000_000, utc: false), "1969-12-31T23:59:59.999999999")
+        XCTAssertEqual(
+            try TemporalValues.parseTimestamp("2017-11-16T22:31:08", unitsPerSecond: 1_000_000, withZone: false),
+            1_510_871_468_000_000)
+        XCTAssertEqual(
+            try TemporalValues.parseTimestamp("2017-11-16T14:31:08-08:00", unitsPerSecond: 1_000_000, withZone: true),
+            1_510_871_468_000_000)
+        XCTAssertEqual(
+            try TemporalValues.parseTimestamp(
+                "2017-11-16T22:31:08.123456789Z", unitsPerSecond: 1_000_000_000, withZone: true),
+            1_510_871_468_123_456_789)
+        XCTAssertEqual(
+            TemporalValues.formatTimestamp(1_510_871_468_123_456, unitsPerSecond: 1_000_000, utc: true),
+            "2017-11-16T22:31:08.123456+00:00")
+        XCTAssertEqual(
+            TemporalValues.formatTimestamp(-1, unitsPerSecond: 1_000_000_000, utc: false),
+            "1969-12-31T23:59:59.999999999")
         XCTAssertEqual(TemporalValues.formatTime(81_068_123_456, unitsPerSecond: 1_000_000), "22:31:08.123456")
-        XCTAssertThrowsError(try TemporalValues.parseTimestamp("2017-11-16T22:31:08", unitsPerSecond: 1_000_000, withZone: true))
-        XCTAssertThrowsError(try TemporalValues.parseTimestamp("2017-11-16T22:31:08+00:00", unitsPerSecond: 1_000_000, withZone: false))
+        XCTAssertThrowsError(
+            try TemporalValues.parseTimestamp("2017-11-16T22:31:08", unitsPerSecond: 1_000_000, withZone: true))
+        XCTAssertThrowsError(
+            try TemporalValues.parseTimestamp("2017-11-16T22:31:08+00:00", unitsPerSecond: 1_000_000, withZone: false))
         XCTAssertThrowsError(try TemporalValues.parseDate("2017-02-29"))
         XCTAssertThrowsError(try TemporalValues.parseTime("24:00:00", unitsPerSecond: 1_000_000))
-        XCTAssertThrowsError(try TemporalValues.parseTimestamp("2017-11-16T22:31:08.1234567", unitsPerSecond: 1_000_000, withZone: false))
+        XCTAssertThrowsError(
+            try TemporalValues.parseTimestamp("2017-11-16T22:31:08.1234567", unitsPerSecond: 1_000_000, withZone: false)
+        )
     }
 
     func testDecimals() throws {
@@ -153,19 +185,25 @@ final class ShredderTests: XCTestCase {
         expect([#"{"id":1,"s":{"x":null}}"#], "row 1, field 's.x': required value is null")
         expect([#"{"id":1,"s":{"x":1,"y":2}}"#], "row 1, field 's.y': unknown field")
         expect([#"{"id":1,"s":{"x":3000000000}}"#], "row 1, field 's.x': expected a 32-bit integer")
-        expect([#"{"id":1,"ts":"2024-01-01T00:00:00"}"#], "row 1, field 'ts': invalid timestamptz: a timestamptz needs a UTC offset such as +00:00")
+        expect(
+            [#"{"id":1,"ts":"2024-01-01T00:00:00"}"#],
+            "row 1, field 'ts': invalid timestamptz: a timestamptz needs a UTC offset such as +00:00")
         expect([#"{"id":1,"id":2}"#], "row 1, field 'id': field given twice")
         expect([#"{"id":1} x"#], "row 1, field '': invalid JSON at byte 9: unexpected text after the row")
         expect([#"[1]"#], "row 1, field '': a row must be a JSON object")
     }
 
     func testStreamingAndParsedPathsAgree() throws {
-        let schema = try Schema(jsonText: """
-        {"type":"struct","fields":[{"id":1,"name":"a","required":false,"type":{"type":"list","element-id":2,"element-required":false,
-          "element":{"type":"map","key-id":3,"key":"string","value-id":4,"value-required":false,"value":"double"}}},
-          {"id":5,"name":"b","required":false,"type":"decimal(20,3)"}]}
-        """)
-        let lines = [#"{"a":[{"keys":["x"],"values":[1.5]},null,{"keys":[],"values":[]}],"b":"-1.5"}"#, #"{"a":[]}"#, #"{"b":12}"#, "{}"]
+        let schema = try Schema(
+            jsonText: """
+                {"type":"struct","fields":[{"id":1,"name":"a","required":false,"type":{"type":"list","element-id":2,"element-required":false,
+                  "element":{"type":"map","key-id":3,"key":"string","value-id":4,"value-required":false,"value":"double"}}},
+                  {"id":5,"name":"b","required":false,"type":"decimal(20,3)"}]}
+                """)
+        let lines = [
+            #"{"a":[{"keys":["x"],"values":[1.5]},null,{"keys":[],"values":[]}],"b":"-1.5"}"#, #"{"a":[]}"#,
+            #"{"b":12}"#, "{}",
+        ]
         var streamed = try shred(schema, lines)
         var parsed = try JSONRowShredder(schema: schema)
         for (i, l) in lines.enumerated() { try parsed.append(try JSONValue.parse(l), rowNumber: i + 1) }

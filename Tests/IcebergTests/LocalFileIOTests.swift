@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Iceberg
 
 final class LocalFileIOTests: XCTestCase {
@@ -11,10 +12,12 @@ final class LocalFileIOTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("metadata/00001.metadata.json").path
         let sizes = [1, 300_000, 17, 2_500_000, 0, 4_000, 262_144, 3]
-        let parts = sizes.enumerated().map { k, n in [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
-            for i in 0..<n { buffer[i] = UInt8(truncatingIfNeeded: i &* 31 &+ k &* 97 &+ i >> 8) }
-            count = n
-        } }
+        let parts = sizes.enumerated().map { k, n in
+            [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
+                for i in 0..<n { buffer[i] = UInt8(truncatingIfNeeded: i &* 31 &+ k &* 97 &+ i >> 8) }
+                count = n
+            }
+        }
         let io = LocalFileIO()
         try await io.writeExclusive(path, parts: parts)
         let written = try await io.read(path)

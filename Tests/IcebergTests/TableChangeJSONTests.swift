@@ -1,28 +1,38 @@
 import JSONSupport
 import XCTest
+
 @testable import Iceberg
 
 /// Requirements and updates in their REST JSON form: parsed, serialized back, applied.
 final class TableChangeJSONTests: XCTestCase {
-    let schema = try! Schema(jsonText: #"{"type":"struct","schema-id":0,"fields":[{"id":1,"name":"id","required":true,"type":"long"},{"id":2,"name":"ts","required":false,"type":"timestamptz"}]}"#)
+    let schema = try! Schema(
+        jsonText:
+            #"{"type":"struct","schema-id":0,"fields":[{"id":1,"name":"id","required":true,"type":"long"},{"id":2,"name":"ts","required":false,"type":"timestamptz"}]}"#
+    )
 
     func testEveryRequirementAndUpdateRoundTrips() throws {
         let requirements: [TableRequirement] = [
-            .assertCreate, .assertTableUUID("9c12d441-03fe-4693-9a96-a0705ddf69c1"), .assertRefSnapshotId(ref: "main", snapshotId: 42),
-            .assertRefSnapshotId(ref: "audit", snapshotId: nil), .assertLastAssignedFieldId(7), .assertCurrentSchemaId(1),
+            .assertCreate, .assertTableUUID("9c12d441-03fe-4693-9a96-a0705ddf69c1"),
+            .assertRefSnapshotId(ref: "main", snapshotId: 42),
+            .assertRefSnapshotId(ref: "audit", snapshotId: nil), .assertLastAssignedFieldId(7),
+            .assertCurrentSchemaId(1),
             .assertLastAssignedPartitionId(1001), .assertDefaultSpecId(2), .assertDefaultSortOrderId(0),
         ]
         for r in requirements {
             XCTAssertEqual(try TableRequirement(json: try JSONValue.parse(r.json.serialized())), r, r.json.serialized())
         }
         let spec = try SpecParsing.partitionSpec("day(ts),bucket(16,id)", schema: schema)
-        let snapshot = Snapshot(snapshotId: 5, parentSnapshotId: nil, sequenceNumber: 1, timestampMs: 1_700_000_000_000,
-                                manifestList: "s3://b/t/metadata/snap-5.avro", summary: [("operation", "append")], schemaId: 0)
+        let snapshot = Snapshot(
+            snapshotId: 5, parentSnapshotId: nil, sequenceNumber: 1, timestampMs: 1_700_000_000_000,
+            manifestList: "s3://b/t/metadata/snap-5.avro", summary: [("operation", "append")], schemaId: 0)
         let updates: [TableUpdate] = [
-            .assignUUID("9c12d441-03fe-4693-9a96-a0705ddf69c1"), .upgradeFormatVersion(2), .addSchema(schema), .setCurrentSchema(-1),
-            .addSpec(spec), .setDefaultSpec(-1), .addSortOrder(.unsorted), .setDefaultSortOrder(0), .addSnapshot(snapshot),
+            .assignUUID("9c12d441-03fe-4693-9a96-a0705ddf69c1"), .upgradeFormatVersion(2), .addSchema(schema),
+            .setCurrentSchema(-1),
+            .addSpec(spec), .setDefaultSpec(-1), .addSortOrder(.unsorted), .setDefaultSortOrder(0),
+            .addSnapshot(snapshot),
             .setSnapshotRef(name: "main", ref: SnapshotRef(snapshotId: 5, type: .branch)), .removeSnapshots([1, 2]),
-            .removeSnapshotRef("old"), .setProperties([("owner", "swift")]), .removeProperties(["x"]), .setLocation("s3://b/t"),
+            .removeSnapshotRef("old"), .setProperties([("owner", "swift")]), .removeProperties(["x"]),
+            .setLocation("s3://b/t"),
         ]
         for u in updates {
             XCTAssertEqual(try TableUpdate(json: try JSONValue.parse(u.json.serialized())), u, u.json.serialized())
@@ -31,18 +41,26 @@ final class TableChangeJSONTests: XCTestCase {
 
     /// A schema, spec or sort order sent without an id gets the next free one.
     func testMissingIdsAreAssignedOnApply() throws {
-        var m = TableMetadata(formatVersion: 2, tableUUID: "u", location: "/t", schema: schema, spec: .unpartitioned,
-                              sortOrder: .unsorted, properties: [], lastUpdatedMs: 0)
-        let add = try TableUpdate(json: try JSONValue.parse(#"""
-            {"action":"add-schema","schema":{"type":"struct","fields":[{"id":1,"name":"id","required":true,"type":"long"},
-             {"id":2,"name":"ts","required":false,"type":"timestamptz"},{"id":3,"name":"note","required":false,"type":"string"}]}}
-            """#))
+        var m = TableMetadata(
+            formatVersion: 2, tableUUID: "u", location: "/t", schema: schema, spec: .unpartitioned,
+            sortOrder: .unsorted, properties: [], lastUpdatedMs: 0)
+        let add = try TableUpdate(
+            json: try JSONValue.parse(
+                #"""
+                {"action":"add-schema","schema":{"type":"struct","fields":[{"id":1,"name":"id","required":true,"type":"long"},
+                 {"id":2,"name":"ts","required":false,"type":"timestamptz"},{"id":3,"name":"note","required":false,"type":"string"}]}}
+                """#))
         try add.apply(to: &m, now: 1)
-        try TableUpdate(json: try JSONValue.parse(#"{"action":"set-current-schema","schema-id":-1}"#)).apply(to: &m, now: 1)
+        try TableUpdate(json: try JSONValue.parse(#"{"action":"set-current-schema","schema-id":-1}"#)).apply(
+            to: &m, now: 1)
         XCTAssertEqual(m.currentSchemaId, 1)
         XCTAssertEqual(m.lastColumnId, 3)
-        try TableUpdate(json: try JSONValue.parse(#"{"action":"add-spec","spec":{"fields":[{"source-id":2,"field-id":1000,"name":"ts_day","transform":"day"}]}}"#))
-            .apply(to: &m, now: 1)
+        try TableUpdate(
+            json: try JSONValue.parse(
+                #"{"action":"add-spec","spec":{"fields":[{"source-id":2,"field-id":1000,"name":"ts_day","transform":"day"}]}}"#
+            )
+        )
+        .apply(to: &m, now: 1)
         try TableUpdate(json: try JSONValue.parse(#"{"action":"set-default-spec","spec-id":-1}"#)).apply(to: &m, now: 1)
         XCTAssertEqual(m.defaultSpecId, 1)
         XCTAssertEqual(m.defaultSpec.fields.map(\.name), ["ts_day"])
@@ -55,10 +73,13 @@ final class TableChangeJSONTests: XCTestCase {
         XCTAssertThrowsError(try TableUpdate(json: try JSONValue.parse(#"{"action":"set-location"}"#))) { error in
             XCTAssertTrue("\(error)".contains("lacks 'location'"), "\(error)")
         }
-        XCTAssertThrowsError(try TableRequirement(json: try JSONValue.parse(#"{"type":"assert-current-schema-id"}"#))) { error in
+        XCTAssertThrowsError(try TableRequirement(json: try JSONValue.parse(#"{"type":"assert-current-schema-id"}"#))) {
+            error in
             XCTAssertTrue("\(error)".contains("lacks 'current-schema-id'"), "\(error)")
         }
-        XCTAssertThrowsError(try TableUpdate(json: try JSONValue.parse(#"{"action":"add-schema","schema":{"type":"list"}}"#))) { error in
+        XCTAssertThrowsError(
+            try TableUpdate(json: try JSONValue.parse(#"{"action":"add-schema","schema":{"type":"list"}}"#))
+        ) { error in
             XCTAssertTrue("\(error)".contains("update add-schema"), "\(error)")
         }
     }

@@ -1,24 +1,32 @@
 import Foundation
 import JSONSupport
-import XCTest
-@testable import Iceberg
 import Parquet
+import XCTest
+
+@testable import Iceberg
 
 /// The one commit loop: several actions land as one metadata change, lost races retry until
 /// they land, failures remove what the transaction wrote, unknown outcomes keep it.
 final class TransactionTests: XCTestCase {
-    struct Row: Codable, Sendable, Equatable { var id: Int64; var name: String? }
+    struct Row: Codable, Sendable, Equatable {
+        var id: Int64
+        var name: String?
+    }
     static let schema = try! Schema(fields: [.required(1, "id", .long), .optional(2, "name", .string)])
 
     private func makeTable(properties: [(String, String)] = []) async throws -> (InMemoryCatalog, Table, URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("txn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        let catalog = InMemoryCatalog(name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
+        let catalog = InMemoryCatalog(
+            name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
         try await catalog.createNamespace(Namespace(["t"]), properties: [])
         let id = TableIdentifier(namespace: Namespace(["t"]), name: "rows")
-        _ = try await catalog.createTable(id, TableCreation(schema: Self.schema, spec: try SpecParsing.partitionSpec("bucket(4,id)", schema: Self.schema),
-                                                            properties: properties))
+        _ = try await catalog.createTable(
+            id,
+            TableCreation(
+                schema: Self.schema, spec: try SpecParsing.partitionSpec("bucket(4,id)", schema: Self.schema),
+                properties: properties))
         return (catalog, try await catalog.loadTable("t.rows"), dir)
     }
 
@@ -27,7 +35,11 @@ final class TransactionTests: XCTestCase {
         let walker = FileManager.default.enumerator(atPath: dir.path)
         while let p = walker?.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(p).path, isDirectory: &isDirectory), !isDirectory.boolValue { out.insert(p) }
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(p).path, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
+                out.insert(p)
+            }
         }
         return out
     }
@@ -47,11 +59,15 @@ final class TransactionTests: XCTestCase {
         XCTAssertFalse(tasks.isEmpty)
         for task in tasks {
             let reader = try ParquetReader(path: task.file.filePath)
-            XCTAssertEqual(reader.metadata.rowGroups.first?.columns.first?.metaData?.codec, .snappy,
-                           "the append used the codec the earlier action set")
+            XCTAssertEqual(
+                reader.metadata.rowGroups.first?.columns.first?.metaData?.codec, .snappy,
+                "the append used the codec the earlier action set")
         }
-        let rows = try await table.scan(columns: ["id", "name"]).batches().reduce(into: [Row]()) { $0 += try $1.rows(as: Row.self) }
-        XCTAssertEqual(rows.sorted { $0.id < $1.id }, [Row(id: 1, name: "a"), Row(id: 2, name: nil), Row(id: 3, name: "c")])
+        let rows = try await table.scan(columns: ["id", "name"]).batches().reduce(into: [Row]()) {
+            $0 += try $1.rows(as: Row.self)
+        }
+        XCTAssertEqual(
+            rows.sorted { $0.id < $1.id }, [Row(id: 1, name: "a"), Row(id: 2, name: nil), Row(id: 3, name: "c")])
     }
 
     func testAppendsRacingInOneProcessAllLand() async throws {
@@ -73,8 +89,10 @@ final class TransactionTests: XCTestCase {
     }
 
     func testConflictsWithoutProgressGiveUpAndRemoveEveryFileWritten() async throws {
-        let (catalog, table, dir) = try await makeTable(properties: [(TableProperties.commitNumRetries.key, "2"),
-                                                                     (TableProperties.commitMinRetryWaitMs.key, "1")])
+        let (catalog, table, dir) = try await makeTable(properties: [
+            (TableProperties.commitNumRetries.key, "2"),
+            (TableProperties.commitMinRetryWaitMs.key, "1"),
+        ])
         let before = files(under: dir)
         let failing = FailingCatalog(inner: catalog, failure: .commitConflict("injected conflict"))
         var handle = table
@@ -87,7 +105,8 @@ final class TransactionTests: XCTestCase {
         }
         let attempts = await failing.attempts
         XCTAssertEqual(attempts, 3, "num-retries 2: three attempts")
-        XCTAssertEqual(files(under: dir), before, "data files, manifests and manifest lists of every attempt are removed")
+        XCTAssertEqual(
+            files(under: dir), before, "data files, manifests and manifest lists of every attempt are removed")
         let reloaded = try await catalog.loadTable("t.rows")
         XCTAssertNil(reloaded.currentSnapshot)
     }
@@ -122,7 +141,8 @@ final class TransactionTests: XCTestCase {
         } catch CatalogError.validationFailed(let message) {
             XCTAssertTrue(message.contains("refused"), message)
         }
-        XCTAssertEqual(files(under: dir), before, "the append's data file and manifest and the action's file are removed")
+        XCTAssertEqual(
+            files(under: dir), before, "the append's data file and manifest and the action's file are removed")
         let reloaded = try await catalog.loadTable("t.rows")
         XCTAssertEqual(reloaded.metadataLocation, table.metadataLocation, "nothing was committed")
     }
@@ -149,14 +169,18 @@ final class TransactionTests: XCTestCase {
     /// The documented property table lists exactly `TableProperties.all`, and no source file
     /// other than TableProperties.swift spells a property key.
     func testPropertyTableMatchesTheDocsAndKeysLiveInOnePlace() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/iceberg.md"), encoding: .utf8)
         var documented: [TablePropertyDescription] = []
         for line in doc.split(separator: "\n") where line.hasPrefix("| `") {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             guard cells.count == 3 else { continue }
-            func unquote(_ s: String) -> String { s.hasPrefix("`") && s.hasSuffix("`") ? String(s.dropFirst().dropLast()) : s }
-            documented.append(TablePropertyDescription(key: unquote(cells[0]), defaultText: unquote(cells[1]), meaning: cells[2]))
+            func unquote(_ s: String) -> String {
+                s.hasPrefix("`") && s.hasSuffix("`") ? String(s.dropFirst().dropLast()) : s
+            }
+            documented.append(
+                TablePropertyDescription(key: unquote(cells[0]), defaultText: unquote(cells[1]), meaning: cells[2]))
         }
         XCTAssertEqual(documented, TableProperties.all, "docs/iceberg.md's property table")
 
@@ -193,8 +217,12 @@ private actor FailingCatalog: Catalog {
     func createNamespace(_ namespace: Namespace, properties: [(String, String)]) async throws {
         try await inner.createNamespace(namespace, properties: properties)
     }
-    func listNamespaces(parent: Namespace?) async throws -> [Namespace] { try await inner.listNamespaces(parent: parent) }
-    func namespaceProperties(_ namespace: Namespace) async throws -> [(String, String)] { try await inner.namespaceProperties(namespace) }
+    func listNamespaces(parent: Namespace?) async throws -> [Namespace] {
+        try await inner.listNamespaces(parent: parent)
+    }
+    func namespaceProperties(_ namespace: Namespace) async throws -> [(String, String)] {
+        try await inner.namespaceProperties(namespace)
+    }
     func dropNamespace(_ namespace: Namespace) async throws { try await inner.dropNamespace(namespace) }
     func listTables(_ namespace: Namespace) async throws -> [TableIdentifier] { try await inner.listTables(namespace) }
     func tableExists(_ identifier: TableIdentifier) async throws -> Bool { try await inner.tableExists(identifier) }
@@ -206,9 +234,15 @@ private actor FailingCatalog: Catalog {
         t.catalog = self
         return t
     }
-    func dropTable(_ identifier: TableIdentifier, purge: Bool) async throws { try await inner.dropTable(identifier, purge: purge) }
-    func renameTable(_ from: TableIdentifier, to: TableIdentifier) async throws { try await inner.renameTable(from, to: to) }
-    func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate]) async throws -> Table {
+    func dropTable(_ identifier: TableIdentifier, purge: Bool) async throws {
+        try await inner.dropTable(identifier, purge: purge)
+    }
+    func renameTable(_ from: TableIdentifier, to: TableIdentifier) async throws {
+        try await inner.renameTable(from, to: to)
+    }
+    func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate])
+        async throws -> Table
+    {
         attempts += 1
         throw failure
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Iceberg
 
 /// Hashes and transforms against the examples in the Iceberg spec (Appendix B and the
@@ -7,18 +8,26 @@ final class TransformTests: XCTestCase {
     func testHashesMatchTheSpecTable() throws {
         XCTAssertEqual(Transform.hash(.int(34), .int), 2017239379)
         XCTAssertEqual(Transform.hash(.long(34), .long), 2017239379)
-        XCTAssertEqual(Transform.hash(.decimal(try DecimalValues.parse("14.20", precision: 9, scale: 2)), .decimal(precision: 9, scale: 2)), -500754589)
+        XCTAssertEqual(
+            Transform.hash(
+                .decimal(try DecimalValues.parse("14.20", precision: 9, scale: 2)), .decimal(precision: 9, scale: 2)),
+            -500754589)
         XCTAssertEqual(Transform.hash(.int(try TemporalValues.parseDate("2017-11-16")), .date), -653330422)
-        XCTAssertEqual(Transform.hash(.long(try TemporalValues.parseTime("22:31:08", unitsPerSecond: 1_000_000)), .time), -662762989)
+        XCTAssertEqual(
+            Transform.hash(.long(try TemporalValues.parseTime("22:31:08", unitsPerSecond: 1_000_000)), .time),
+            -662762989)
         let ts = try TemporalValues.parseTimestamp("2017-11-16T22:31:08", unitsPerSecond: 1_000_000, withZone: false)
         XCTAssertEqual(Transform.hash(.long(ts), .timestamp), -2047944441)
         XCTAssertEqual(Transform.hash(.long(ts + 1), .timestamp), -1207196810)
-        let tstz = try TemporalValues.parseTimestamp("2017-11-16T14:31:08.000001-08:00", unitsPerSecond: 1_000_000, withZone: true)
+        let tstz = try TemporalValues.parseTimestamp(
+            "2017-11-16T14:31:08.000001-08:00", unitsPerSecond: 1_000_000, withZone: true)
         XCTAssertEqual(Transform.hash(.long(tstz), .timestamptz), -1207196810)
-        let ns = try TemporalValues.parseTimestamp("2017-11-16T22:31:08.000001001", unitsPerSecond: 1_000_000_000, withZone: false)
+        let ns = try TemporalValues.parseTimestamp(
+            "2017-11-16T22:31:08.000001001", unitsPerSecond: 1_000_000_000, withZone: false)
         XCTAssertEqual(Transform.hash(.long(ns), .timestampNs), -1207196810)
         XCTAssertEqual(Transform.hash(.string("iceberg"), .string), 1210000089)
-        XCTAssertEqual(Transform.hash(.bytes(ByteText.parseUUID("f79c3e09-677c-4bbd-a479-3f349cb785e7")!), .uuid), 1488055340)
+        XCTAssertEqual(
+            Transform.hash(.bytes(ByteText.parseUUID("f79c3e09-677c-4bbd-a479-3f349cb785e7")!), .uuid), 1488055340)
         XCTAssertEqual(Transform.hash(.bytes([0, 1, 2, 3]), .fixed(length: 4)), -188683207)
         XCTAssertEqual(Transform.hash(.bytes([0, 1, 2, 3]), .binary), -188683207)
         XCTAssertEqual(Transform.hash(.boolean(true), .boolean), 1392991556)
@@ -31,7 +40,8 @@ final class TransformTests: XCTestCase {
         XCTAssertEqual(Transform.truncate(10).apply(.int(1), source: .int), .int(0))
         XCTAssertEqual(Transform.truncate(10).apply(.int(-1), source: .int), .int(-10))
         XCTAssertEqual(Transform.truncate(10).apply(.long(-1), source: .long), .long(-10))
-        XCTAssertEqual(Transform.truncate(50).apply(.decimal(1065), source: .decimal(precision: 9, scale: 2)), .decimal(1050))
+        XCTAssertEqual(
+            Transform.truncate(50).apply(.decimal(1065), source: .decimal(precision: 9, scale: 2)), .decimal(1050))
         XCTAssertEqual(Transform.truncate(3).apply(.string("iceberg"), source: .string), .string("ice"))
         XCTAssertEqual(Transform.truncate(2).apply(.string("日本語"), source: .string), .string("日本"))
         XCTAssertEqual(Transform.truncate(3).apply(.bytes([1, 2, 3, 4, 5]), source: .binary), .bytes([1, 2, 3]))

@@ -10,11 +10,11 @@ import XCTest
 /// against both, including several processes appending at once.
 final class AWSCatalogMotoTests: XCTestCase {
     static let schema = """
-    {"type":"struct","schema-id":0,"fields":[
-      {"id":1,"name":"id","required":true,"type":"long"},
-      {"id":2,"name":"name","required":false,"type":"string"},
-      {"id":3,"name":"ts","required":false,"type":"timestamptz"}]}
-    """
+        {"type":"struct","schema-id":0,"fields":[
+          {"id":1,"name":"id","required":true,"type":"long"},
+          {"id":2,"name":"name","required":false,"type":"string"},
+          {"id":3,"name":"ts","required":false,"type":"timestamptz"}]}
+        """
 
     /// id → name of scanned rows.
     static func names(_ rows: [JSONValue]) -> [Int64: String] {
@@ -26,8 +26,9 @@ final class AWSCatalogMotoTests: XCTestCase {
     func testS3TablesCatalogEndToEnd() async throws {
         let moto = try Moto(self, authenticated: false)
         let settings = AWSSettings(environment: moto.environment)
-        let control = AWSServiceClient(signingName: "s3tables", region: "us-east-1", endpoint: try AWSEndpoint(url: moto.endpoint),
-                                       credentials: StaticCredentialsProvider(moto.credentials))
+        let control = AWSServiceClient(
+            signingName: "s3tables", region: "us-east-1", endpoint: try AWSEndpoint(url: moto.endpoint),
+            credentials: StaticCredentialsProvider(moto.credentials))
         let arn = try await S3TablesPointerStore.createTableBucket(name: "analytics", client: control)
         XCTAssertTrue(arn.hasPrefix("arn:aws:s3tables:us-east-1:"), arn)
         let buckets = try await S3TablesPointerStore.listTableBuckets(client: control)
@@ -48,7 +49,8 @@ final class AWSCatalogMotoTests: XCTestCase {
         XCTAssertEqual(namespaces, [ns])
         let id = TableIdentifier(namespace: ns, name: "events")
         let schema = try Schema(jsonText: Self.schema)
-        let created = try await catalog.createTable(id, TableCreation(schema: schema, spec: try SpecParsing.partitionSpec("day(ts)", schema: schema)))
+        let created = try await catalog.createTable(
+            id, TableCreation(schema: schema, spec: try SpecParsing.partitionSpec("day(ts)", schema: schema)))
         XCTAssertTrue(created.metadata.location.hasPrefix("s3://"), created.metadata.location)
         do {
             _ = try await catalog.createTable(id, TableCreation(schema: schema))
@@ -68,10 +70,13 @@ final class AWSCatalogMotoTests: XCTestCase {
         XCTAssertEqual(Self.names(first), Self.names(TableFixtures.rows(0..<20)))
         let filtered = try await TableScan(metadata: table.metadata, io: table.io)
             .filtered(try FilterParser.parse("ts >= '2026-01-03T00:00:00+00:00'")).rows()
-        XCTAssertEqual(Set(filtered.compactMap { $0["id"]?.intValue }), Set((0..<60).filter { $0 % 3 == 2 }.map(Int64.init)))
+        XCTAssertEqual(
+            Set(filtered.compactMap { $0["id"]?.intValue }), Set((0..<60).filter { $0 % 3 == 2 }.map(Int64.init)))
 
         // PyIceberg's StaticTable on the metadata location S3 Tables reports.
-        var out = [UInt8](try PythonPeer.run(script: "aws_peer.py", ["read-static", moto.endpoint, "testing", "testing", table.metadataLocation]))
+        var out = [UInt8](
+            try PythonPeer.run(
+                script: "aws_peer.py", ["read-static", moto.endpoint, "testing", "testing", table.metadataLocation]))
         let peer = try JSONValue.parse(bytes: &out)
         XCTAssertEqual(Self.names(peer["rows"]?.arrayValue ?? []), Self.names(TableFixtures.rows(0..<60)))
         for (snapshot, count) in snapshots {
@@ -104,14 +109,20 @@ final class AWSCatalogMotoTests: XCTestCase {
         XCTAssertTrue(props.contains { $0 == ("owner", "swift") })
         let id = TableIdentifier(namespace: ns, name: "events")
         let schema = try Schema(jsonText: Self.schema)
-        let created = try await catalog.createTable(id, TableCreation(schema: schema, spec: try SpecParsing.partitionSpec("day(ts)", schema: schema)))
+        let created = try await catalog.createTable(
+            id, TableCreation(schema: schema, spec: try SpecParsing.partitionSpec("day(ts)", schema: schema)))
         XCTAssertEqual(created.metadata.location, "\(warehouse)/analytics.db/events")
         try await TableFixtures.append(catalog, id, TableFixtures.rows(0..<25))
         try await TableFixtures.append(catalog, id, TableFixtures.rows(25..<40))
 
         // PyIceberg's GlueCatalog sees the table as registered.
-        var out = [UInt8](try PythonPeer.run(script: "aws_peer.py", ["glue-read", moto.endpoint, moto.credentials.accessKeyId,
-                                                                     moto.credentials.secretAccessKey, warehouse, "analytics.events"]))
+        var out = [UInt8](
+            try PythonPeer.run(
+                script: "aws_peer.py",
+                [
+                    "glue-read", moto.endpoint, moto.credentials.accessKeyId,
+                    moto.credentials.secretAccessKey, warehouse, "analytics.events",
+                ]))
         let peer = try JSONValue.parse(bytes: &out)
         XCTAssertEqual(Self.names(peer["rows"]?.arrayValue ?? []), Self.names(TableFixtures.rows(0..<40)))
         XCTAssertEqual(peer["snapshots"]?.intValue, 2)
@@ -119,21 +130,37 @@ final class AWSCatalogMotoTests: XCTestCase {
         XCTAssertEqual(peer["metadata_location"]?.stringValue, current.metadataLocation)
 
         // What PyIceberg writes through Glue, we read.
-        var written = [UInt8](try PythonPeer.run(script: "aws_peer.py", ["glue-write", moto.endpoint, moto.credentials.accessKeyId,
-                                                                         moto.credentials.secretAccessKey, warehouse, "pydb", "events"]))
+        var written = [UInt8](
+            try PythonPeer.run(
+                script: "aws_peer.py",
+                [
+                    "glue-write", moto.endpoint, moto.credentials.accessKeyId,
+                    moto.credentials.secretAccessKey, warehouse, "pydb", "events",
+                ]))
         let theirs = try JSONValue.parse(bytes: &written)["rows"]?.arrayValue ?? []
         let pyTable = try await catalog.loadTable(TableIdentifier(namespace: Namespace(["pydb"]), name: "events"))
         XCTAssertEqual(pyTable.metadata.snapshots.count, 2)
         let ours = try await TableScan(metadata: pyTable.metadata, io: pyTable.io).rows()
         XCTAssertEqual(Self.names(ours), Self.names(theirs))
-        XCTAssertEqual(Set(ours.compactMap { $0["ts"]?.stringValue.flatMap(AWSClock.parseISO8601) }),
-                       Set(theirs.compactMap { $0["ts"]?.stringValue.flatMap(AWSClock.parseISO8601) }))
+        XCTAssertEqual(
+            Set(ours.compactMap { $0["ts"]?.stringValue.flatMap(AWSClock.parseISO8601) }),
+            Set(theirs.compactMap { $0["ts"]?.stringValue.flatMap(AWSClock.parseISO8601) }))
 
         // We append to PyIceberg's table; PyIceberg reads both.
-        try await TableFixtures.append(catalog, TableIdentifier(namespace: Namespace(["pydb"]), name: "events"),
-                              [.object([("id", .int(100)), ("name", .string("from-swift")), ("ts", .string("2026-01-02T00:00:00+00:00"))])])
-        var both = [UInt8](try PythonPeer.run(script: "aws_peer.py", ["glue-read", moto.endpoint, moto.credentials.accessKeyId,
-                                                                      moto.credentials.secretAccessKey, warehouse, "pydb.events"]))
+        try await TableFixtures.append(
+            catalog, TableIdentifier(namespace: Namespace(["pydb"]), name: "events"),
+            [
+                .object([
+                    ("id", .int(100)), ("name", .string("from-swift")), ("ts", .string("2026-01-02T00:00:00+00:00")),
+                ])
+            ])
+        var both = [UInt8](
+            try PythonPeer.run(
+                script: "aws_peer.py",
+                [
+                    "glue-read", moto.endpoint, moto.credentials.accessKeyId,
+                    moto.credentials.secretAccessKey, warehouse, "pydb.events",
+                ]))
         XCTAssertEqual(try JSONValue.parse(bytes: &both)["rows"]?.arrayValue?.count, theirs.count + 1)
 
         // Rename (create + delete in Glue) keeps the table readable.
@@ -147,7 +174,8 @@ final class AWSCatalogMotoTests: XCTestCase {
         // A wrong secret: the service's error code, never the secret.
         var badEnv = moto.environment
         badEnv["AWS_SECRET_ACCESS_KEY"] = "wrong-secret-value"
-        let bad = try AWSCatalogs.glue(warehouse: warehouse, settings: AWSSettings(environment: badEnv, retry: AWSRetryPolicy(maxAttempts: 1)))
+        let bad = try AWSCatalogs.glue(
+            warehouse: warehouse, settings: AWSSettings(environment: badEnv, retry: AWSRetryPolicy(maxAttempts: 1)))
         do {
             _ = try await bad.listNamespaces(parent: nil)
             XCTFail("a wrong secret was accepted")
@@ -160,8 +188,9 @@ final class AWSCatalogMotoTests: XCTestCase {
 
     func testCLIConcurrentAppendsOnS3TablesAndGlue() async throws {
         let moto = try Moto(self, authenticated: false)
-        let control = AWSServiceClient(signingName: "s3tables", region: "us-east-1", endpoint: try AWSEndpoint(url: moto.endpoint),
-                                       credentials: StaticCredentialsProvider(moto.credentials))
+        let control = AWSServiceClient(
+            signingName: "s3tables", region: "us-east-1", endpoint: try AWSEndpoint(url: moto.endpoint),
+            credentials: StaticCredentialsProvider(moto.credentials))
         let arn = try await S3TablesPointerStore.createTableBucket(name: "clibucket", client: control)
         try await AWSSettings(environment: moto.environment).s3FileIO().s3.createBucket("glue-lake")
         let dir = try makeTemporaryDirectory(self)
@@ -174,24 +203,37 @@ final class AWSCatalogMotoTests: XCTestCase {
         for catalog in ["s3tables:\(arn)", "glue?warehouse=s3://glue-lake/wh"] {
             let create = try cli.run(["namespace", "create", "ops", "--catalog", catalog], environment: env)
             XCTAssertEqual(create.status, 0, create.stderr)
-            let table = try cli.run(["table", "create", "ops.events", "--schema", schema, "--partition", "day(ts)", "--catalog", catalog], environment: env)
+            let table = try cli.run(
+                ["table", "create", "ops.events", "--schema", schema, "--partition", "day(ts)", "--catalog", catalog],
+                environment: env)
             XCTAssertEqual(table.status, 0, table.stderr)
 
-            let writers = 3, commitsEach = 3
-            let statuses = try cli.concurrentAppends(table: "ops.events", catalog: catalog, writers: writers, commitsEach: commitsEach,
-                                                     environment: env) { w, k in
+            let writers = 3
+            let commitsEach = 3
+            let statuses = try cli.concurrentAppends(
+                table: "ops.events", catalog: catalog, writers: writers, commitsEach: commitsEach,
+                environment: env
+            ) { w, k in
                 "{\"id\":\(w * 100 + k),\"name\":\"w\(w)-\(k)\",\"ts\":\"2026-01-01T00:00:00+00:00\"}"
             }
             XCTAssertEqual(statuses, Array(repeating: 0, count: writers), catalog)
             let snapshots = try cli.run(["snapshots", "ops.events", "--catalog", catalog], environment: env)
-            XCTAssertEqual(snapshots.stdout.split(separator: "\n").count, writers * commitsEach, "\(catalog): \(snapshots.stderr)")
+            XCTAssertEqual(
+                snapshots.stdout.split(separator: "\n").count, writers * commitsEach, "\(catalog): \(snapshots.stderr)")
             let scan = try cli.run(["scan", "ops.events", "--catalog", catalog], environment: env)
-            let ids = Set(try scan.stdout.split(separator: "\n").compactMap { try JSONValue.parse(String($0))["id"]?.intValue })
+            let ids = Set(
+                try scan.stdout.split(separator: "\n").compactMap { try JSONValue.parse(String($0))["id"]?.intValue })
             XCTAssertEqual(ids.count, writers * commitsEach, "\(catalog): \(scan.stderr)")
-            let older = try cli.run(["scan", "ops.events", "--catalog", catalog, "--snapshot-id",
-                                     String(try JSONValue.parse(String(snapshots.stdout.split(separator: "\n")[0]))["snapshot-id"]?.intValue ?? 0)],
-                                    environment: env)
-            XCTAssertEqual(older.stdout.split(separator: "\n").count, 1, "\(catalog): time travel to the first snapshot")
+            let older = try cli.run(
+                [
+                    "scan", "ops.events", "--catalog", catalog, "--snapshot-id",
+                    String(
+                        try JSONValue.parse(String(snapshots.stdout.split(separator: "\n")[0]))["snapshot-id"]?.intValue
+                            ?? 0),
+                ],
+                environment: env)
+            XCTAssertEqual(
+                older.stdout.split(separator: "\n").count, 1, "\(catalog): time travel to the first snapshot")
         }
     }
 }

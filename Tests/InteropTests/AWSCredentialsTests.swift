@@ -9,15 +9,17 @@ import XCTest
 final class AWSCredentialsTests: XCTestCase {
     let http = HTTPTransport()
 
-
     func testWebIdentityAndAssumedRoleThroughSTS() async throws {
         let moto = try Moto(self, authenticated: false)
         let dir = try makeTemporaryDirectory(self)
         let tokenFile = dir.appendingPathComponent("token").path
-        try "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZXJ2aWNlIn0.c2lnbmF0dXJl\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
-        let env = ["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/lambda-writer",
-                   "AWS_ROLE_SESSION_NAME": "ingest", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_STS": moto.endpoint,
-                   "AWS_EC2_METADATA_DISABLED": "true", "HOME": "/nonexistent"]
+        try "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZXJ2aWNlIn0.c2lnbmF0dXJl\n".write(
+            toFile: tokenFile, atomically: true, encoding: .utf8)
+        let env = [
+            "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/lambda-writer",
+            "AWS_ROLE_SESSION_NAME": "ingest", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_STS": moto.endpoint,
+            "AWS_EC2_METADATA_DISABLED": "true", "HOME": "/nonexistent",
+        ]
         let c = try await DefaultCredentialsChain(environment: env, http: http).credentials()
         XCTAssertTrue(c.accessKeyId.hasPrefix("ASIA"), c.accessKeyId)
         XCTAssertNotNil(c.sessionToken)
@@ -34,9 +36,13 @@ final class AWSCredentialsTests: XCTestCase {
         source_profile = base
         region = us-east-1
         """.write(toFile: config, atomically: true, encoding: .utf8)
-        let profileEnv = ["AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_ENDPOINT_URL_STS": moto.endpoint,
-                          "AWS_EC2_METADATA_DISABLED": "true"]
-        let assumed = try await DefaultCredentialsChain(environment: profileEnv, profile: "writer", http: http).credentials()
+        let profileEnv = [
+            "AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+            "AWS_ENDPOINT_URL_STS": moto.endpoint,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        ]
+        let assumed = try await DefaultCredentialsChain(environment: profileEnv, profile: "writer", http: http)
+            .credentials()
         XCTAssertTrue(assumed.accessKeyId.hasPrefix("ASIA"), assumed.accessKeyId)
         XCTAssertNotEqual(assumed.accessKeyId, "AKIDBASE")
     }
@@ -67,9 +73,12 @@ final class AWSCredentialsTests: XCTestCase {
         var imds = base
         imds["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = endpoint.endpoint
         c = try await DefaultCredentialsChain(environment: imds, http: http).credentials()
-        XCTAssertEqual(c, AWSCredentials(accessKeyId: "ASIAIMDS", secretAccessKey: "imds-secret", sessionToken: "imds-token", expiration: c.expiration))
+        XCTAssertEqual(
+            c,
+            AWSCredentials(
+                accessKeyId: "ASIAIMDS", secretAccessKey: "imds-secret", sessionToken: "imds-token",
+                expiration: c.expiration))
         XCTAssertNotNil(c.expiration)
     }
-
 
 }

@@ -12,28 +12,37 @@ final class AWSFaultTests: XCTestCase {
     func testAppendsSurviveInjectedFaults() async throws {
         let moto = try Moto(self, authenticated: false)
         let faultLog = try makeTemporaryDirectory(self).appendingPathComponent("faults.log").path
-        let proxy = try LoopbackPeer(self, command: "fault-proxy", arguments: [String(moto.peer.port), "0.15", "42", faultLog])
+        let proxy = try LoopbackPeer(
+            self, command: "fault-proxy", arguments: [String(moto.peer.port), "0.15", "42", faultLog])
         let direct = AWSSettings(environment: moto.environment)
         var faulty = moto.environment
         faulty["AWS_ENDPOINT_URL"] = proxy.endpoint
         let retry = AWSRetryPolicy(maxAttempts: 4, baseDelay: 0.02, maxBackoff: 0.2)
         let settings = AWSSettings(environment: faulty, retry: retry)
 
-        let control = AWSServiceClient(signingName: "s3tables", region: "us-east-1", endpoint: try AWSEndpoint(url: moto.endpoint),
-                                       credentials: StaticCredentialsProvider(moto.credentials))
+        let control = AWSServiceClient(
+            signingName: "s3tables", region: "us-east-1", endpoint: try AWSEndpoint(url: moto.endpoint),
+            credentials: StaticCredentialsProvider(moto.credentials))
         let arn = try await S3TablesPointerStore.createTableBucket(name: "faults", client: control)
         try await direct.s3FileIO().s3.createBucket("faulty-lake")
         let schema = try Schema(jsonText: AWSCatalogMotoTests.schema)
 
         let catalogs: [(String, any Catalog, any Catalog)] = [
-            ("s3tables", try AWSCatalogs.s3Tables(tableBucketARN: arn, settings: settings), try AWSCatalogs.s3Tables(tableBucketARN: arn, settings: direct)),
-            ("glue", try AWSCatalogs.glue(warehouse: "s3://faulty-lake/wh", settings: settings), try AWSCatalogs.glue(warehouse: "s3://faulty-lake/wh", settings: direct)),
+            (
+                "s3tables", try AWSCatalogs.s3Tables(tableBucketARN: arn, settings: settings),
+                try AWSCatalogs.s3Tables(tableBucketARN: arn, settings: direct)
+            ),
+            (
+                "glue", try AWSCatalogs.glue(warehouse: "s3://faulty-lake/wh", settings: settings),
+                try AWSCatalogs.glue(warehouse: "s3://faulty-lake/wh", settings: direct)
+            ),
         ]
         for (label, catalog, clean) in catalogs {
             let ns = Namespace(["faults"])
             try await clean.createNamespace(ns, properties: [])
             let id = TableIdentifier(namespace: ns, name: "events")
-            _ = try await clean.createTable(id, TableCreation(schema: schema, spec: try SpecParsing.partitionSpec("day(ts)", schema: schema)))
+            _ = try await clean.createTable(
+                id, TableCreation(schema: schema, spec: try SpecParsing.partitionSpec("day(ts)", schema: schema)))
 
             var landed: [Int64] = []
             var failures: [String] = []
@@ -46,7 +55,9 @@ final class AWSFaultTests: XCTestCase {
                     let text = "\(error)"
                     failures.append(text)
                     XCTAssertFalse(text.isEmpty)
-                    XCTAssertFalse(text.contains(moto.credentials.secretAccessKey) && moto.credentials.secretAccessKey.count > 8, text)
+                    XCTAssertFalse(
+                        text.contains(moto.credentials.secretAccessKey) && moto.credentials.secretAccessKey.count > 8,
+                        text)
                 }
             }
             // Every batch that reported success is there exactly once; failed ones at most once.
@@ -73,7 +84,8 @@ final class AWSFaultTests: XCTestCase {
         for kind in ["500 ", "503 ", "reset-before ", "reset-after ", "500-after "] {
             XCTAssertTrue(faults.contains(kind), "no '\(kind)' fault injected:\n\(faults)")
         }
-        XCTAssertTrue(faults.contains("metadata-location") || faults.contains("UpdateTable") || faults.contains("PUT /tables"),
-                      "no fault hit a commit request:\n\(faults)")
+        XCTAssertTrue(
+            faults.contains("metadata-location") || faults.contains("UpdateTable") || faults.contains("PUT /tables"),
+            "no fault hit a commit request:\n\(faults)")
     }
 }

@@ -1,44 +1,45 @@
-import JSONSupport
 import Foundation
+import JSONSupport
+
 @testable import Iceberg
 
 /// A schema with every Iceberg type, nesting and nullability, and rows for it in the JSON
 /// value convention (already canonical, so they compare directly with the peers' output).
 enum AllTypesData {
     static let schemaJSON = """
-    {"type":"struct","schema-id":0,"fields":[
-      {"id":1,"name":"b","required":false,"type":"boolean"},
-      {"id":2,"name":"i","required":false,"type":"int"},
-      {"id":3,"name":"l","required":true,"type":"long"},
-      {"id":4,"name":"f","required":false,"type":"float"},
-      {"id":5,"name":"d","required":false,"type":"double"},
-      {"id":6,"name":"dec9","required":false,"type":"decimal(9,2)"},
-      {"id":7,"name":"dec18","required":false,"type":"decimal(18,6)"},
-      {"id":8,"name":"dec38","required":false,"type":"decimal(38,10)"},
-      {"id":9,"name":"day","required":false,"type":"date"},
-      {"id":10,"name":"tod","required":false,"type":"time"},
-      {"id":11,"name":"ts","required":false,"type":"timestamp"},
-      {"id":12,"name":"tstz","required":false,"type":"timestamptz"},
-      {"id":13,"name":"tsns","required":false,"type":"timestamp_ns"},
-      {"id":14,"name":"tstzns","required":false,"type":"timestamptz_ns"},
-      {"id":15,"name":"s","required":false,"type":"string"},
-      {"id":16,"name":"u","required":false,"type":"uuid"},
-      {"id":17,"name":"fx","required":false,"type":"fixed[4]"},
-      {"id":18,"name":"bin","required":false,"type":"binary"},
-      {"id":19,"name":"st","required":false,"type":{"type":"struct","fields":[
-        {"id":20,"name":"a","required":true,"type":"int"},
-        {"id":21,"name":"b","required":false,"type":"string"},
-        {"id":22,"name":"inner","required":false,"type":{"type":"struct","fields":[
-          {"id":23,"name":"x","required":false,"type":"double"}]}}]}},
-      {"id":24,"name":"lst","required":false,"type":{"type":"list","element-id":25,"element-required":false,"element":"long"}},
-      {"id":26,"name":"lol","required":false,"type":{"type":"list","element-id":27,"element-required":false,
-        "element":{"type":"list","element-id":28,"element-required":true,"element":"string"}}},
-      {"id":29,"name":"m","required":false,"type":{"type":"map","key-id":30,"key":"string","value-id":31,"value-required":false,
-        "value":{"type":"struct","fields":[{"id":32,"name":"v","required":false,"type":"int"}]}}},
-      {"id":33,"name":"ls","required":true,"type":{"type":"list","element-id":34,"element-required":true,
-        "element":{"type":"struct","fields":[{"id":35,"name":"k","required":true,"type":"string"},{"id":36,"name":"n","required":false,"type":"int"}]}}}
-    ]}
-    """
+        {"type":"struct","schema-id":0,"fields":[
+          {"id":1,"name":"b","required":false,"type":"boolean"},
+          {"id":2,"name":"i","required":false,"type":"int"},
+          {"id":3,"name":"l","required":true,"type":"long"},
+          {"id":4,"name":"f","required":false,"type":"float"},
+          {"id":5,"name":"d","required":false,"type":"double"},
+          {"id":6,"name":"dec9","required":false,"type":"decimal(9,2)"},
+          {"id":7,"name":"dec18","required":false,"type":"decimal(18,6)"},
+          {"id":8,"name":"dec38","required":false,"type":"decimal(38,10)"},
+          {"id":9,"name":"day","required":false,"type":"date"},
+          {"id":10,"name":"tod","required":false,"type":"time"},
+          {"id":11,"name":"ts","required":false,"type":"timestamp"},
+          {"id":12,"name":"tstz","required":false,"type":"timestamptz"},
+          {"id":13,"name":"tsns","required":false,"type":"timestamp_ns"},
+          {"id":14,"name":"tstzns","required":false,"type":"timestamptz_ns"},
+          {"id":15,"name":"s","required":false,"type":"string"},
+          {"id":16,"name":"u","required":false,"type":"uuid"},
+          {"id":17,"name":"fx","required":false,"type":"fixed[4]"},
+          {"id":18,"name":"bin","required":false,"type":"binary"},
+          {"id":19,"name":"st","required":false,"type":{"type":"struct","fields":[
+            {"id":20,"name":"a","required":true,"type":"int"},
+            {"id":21,"name":"b","required":false,"type":"string"},
+            {"id":22,"name":"inner","required":false,"type":{"type":"struct","fields":[
+              {"id":23,"name":"x","required":false,"type":"double"}]}}]}},
+          {"id":24,"name":"lst","required":false,"type":{"type":"list","element-id":25,"element-required":false,"element":"long"}},
+          {"id":26,"name":"lol","required":false,"type":{"type":"list","element-id":27,"element-required":false,
+            "element":{"type":"list","element-id":28,"element-required":true,"element":"string"}}},
+          {"id":29,"name":"m","required":false,"type":{"type":"map","key-id":30,"key":"string","value-id":31,"value-required":false,
+            "value":{"type":"struct","fields":[{"id":32,"name":"v","required":false,"type":"int"}]}}},
+          {"id":33,"name":"ls","required":true,"type":{"type":"list","element-id":34,"element-required":true,
+            "element":{"type":"struct","fields":[{"id":35,"name":"k","required":true,"type":"string"},{"id":36,"name":"n","required":false,"type":"int"}]}}}
+        ]}
+        """
 
     static func schema() throws -> Schema { try Schema(jsonText: schemaJSON) }
 
@@ -94,32 +95,61 @@ enum AllTypesData {
                 ("day", maybe(.string(TemporalValues.formatDate(Int(int(-100_000...100_000)))))),
                 ("tod", maybe(.string(TemporalValues.formatTime(int(0...86_399_999_999), unitsPerSecond: 1_000_000)))),
                 ("ts", maybe(.string(TemporalValues.formatTimestamp(micros, unitsPerSecond: 1_000_000, utc: false)))),
-                ("tstz", maybe(.string(TemporalValues.formatTimestamp(micros / 3, unitsPerSecond: 1_000_000, utc: true)))),
-                ("tsns", maybe(.string(TemporalValues.formatTimestamp(nanos, unitsPerSecond: 1_000_000_000, utc: false)))),
-                ("tstzns", maybe(.string(TemporalValues.formatTimestamp(nanos / 7, unitsPerSecond: 1_000_000_000, utc: true)))),
+                (
+                    "tstz",
+                    maybe(.string(TemporalValues.formatTimestamp(micros / 3, unitsPerSecond: 1_000_000, utc: true)))
+                ),
+                (
+                    "tsns",
+                    maybe(.string(TemporalValues.formatTimestamp(nanos, unitsPerSecond: 1_000_000_000, utc: false)))
+                ),
+                (
+                    "tstzns",
+                    maybe(.string(TemporalValues.formatTimestamp(nanos / 7, unitsPerSecond: 1_000_000_000, utc: true)))
+                ),
                 ("s", maybe(.string(r % 3 == 0 ? "category-\(r % 5)" : str(Int(rng.next() % 30))))),
                 ("u", maybe(.string(ByteText.uuid((0..<16).map { _ in UInt8(truncatingIfNeeded: rng.next()) })))),
                 ("fx", maybe(.string(hex(4)))),
                 ("bin", maybe(.string(hex(Int(rng.next() % 12))))),
-                ("st", maybe(.object([
-                    ("a", .int(int(-5...5))),
-                    ("b", maybe(.string(str(3)))),
-                    ("inner", maybe(.object([("x", maybe(double()))]))),
-                ]))),
+                (
+                    "st",
+                    maybe(
+                        .object([
+                            ("a", .int(int(-5...5))),
+                            ("b", maybe(.string(str(3)))),
+                            ("inner", maybe(.object([("x", maybe(double()))]))),
+                        ]))
+                ),
                 ("lst", maybe(.array((0..<Int(rng.next() % 4)).map { _ in maybe(.int(int(-1000...1000))) }))),
-                ("lol", maybe(.array((0..<Int(rng.next() % 3)).map { _ in
-                    maybe(.array((0..<Int(rng.next() % 3)).map { _ in .string(str(2)) }))
-                }))),
-                ("m", maybe({
-                    let n = Int(rng.next() % 3)
-                    return .object([
-                        ("keys", .array((0..<n).map { .string("k\($0)") })),
-                        ("values", .array((0..<n).map { _ in maybe(.object([("v", maybe(.int(int(0...9))))])) })),
-                    ])
-                }())),
-                ("ls", .array((0..<Int(rng.next() % 3)).map { _ in
-                    .object([("k", .string(str(2))), ("n", maybe(.int(int(0...99))))])
-                })),
+                (
+                    "lol",
+                    maybe(
+                        .array(
+                            (0..<Int(rng.next() % 3)).map { _ in
+                                maybe(.array((0..<Int(rng.next() % 3)).map { _ in .string(str(2)) }))
+                            }))
+                ),
+                (
+                    "m",
+                    maybe(
+                        {
+                            let n = Int(rng.next() % 3)
+                            return .object([
+                                ("keys", .array((0..<n).map { .string("k\($0)") })),
+                                (
+                                    "values",
+                                    .array((0..<n).map { _ in maybe(.object([("v", maybe(.int(int(0...9))))])) })
+                                ),
+                            ])
+                        }())
+                ),
+                (
+                    "ls",
+                    .array(
+                        (0..<Int(rng.next() % 3)).map { _ in
+                            .object([("k", .string(str(2))), ("n", maybe(.int(int(0...99))))])
+                        })
+                ),
             ]
             out.append(.object(row))
         }

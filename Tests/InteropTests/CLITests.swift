@@ -1,16 +1,20 @@
-import JSONSupport
 import Foundation
+import JSONSupport
 import XCTest
+
 @testable import Iceberg
 
 /// The `iceberg parquet …` commands, run as a user would, checked with pyarrow.
 final class CLITests: XCTestCase {
     var executable: String { CLIRunner().executable }
 
-    func run(_ args: [String], stdin: String? = nil) throws -> CLIRunner.Result { try CLIRunner().run(args, stdin: stdin) }
+    func run(_ args: [String], stdin: String? = nil) throws -> CLIRunner.Result {
+        try CLIRunner().run(args, stdin: stdin)
+    }
 
     func testWriteCatSchemaMetaAndBadInput() throws {
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: executable), "build the iceberg product first: \(executable)")
+        XCTAssertTrue(
+            FileManager.default.isExecutableFile(atPath: executable), "build the iceberg product first: \(executable)")
         let dir = try makeTemporaryDirectory(self)
         let schemaPath = dir.appendingPathComponent("schema.json").path
         try AllTypesData.schemaJSON.write(toFile: schemaPath, atomically: true, encoding: .utf8)
@@ -18,8 +22,11 @@ final class CLITests: XCTestCase {
         let input = rows.map { $0.serialized() }.joined(separator: "\n") + "\n"
         for (codec, version) in [("snappy", "1"), ("zstd", "2"), ("gzip", "1"), ("none", "2")] {
             let out = dir.appendingPathComponent("out-\(codec).parquet").path
-            let w = try run(["parquet", "write", out, "--schema", schemaPath, "--codec", codec, "--data-page-version", version,
-                             "--page-bytes", "4096", "--row-group-bytes", "50000"] + (codec == "gzip" ? ["--no-dictionary"] : []), stdin: input)
+            let w = try run(
+                [
+                    "parquet", "write", out, "--schema", schemaPath, "--codec", codec, "--data-page-version", version,
+                    "--page-bytes", "4096", "--row-group-bytes", "50000",
+                ] + (codec == "gzip" ? ["--no-dictionary"] : []), stdin: input)
             XCTAssertEqual(w.status, 0, w.stderr)
             // pyarrow reads exactly the rows we sent.
             var bytes = [UInt8](try PythonPeer.run(script: "read_parquet.py", [out]))
@@ -73,17 +80,26 @@ struct CLIRunner {
     /// The `iceberg` executable built next to this test bundle.
     var executable: String {
         let bundle = Bundle(for: CLITests.self).bundleURL
-        let candidates = [bundle.appendingPathComponent("iceberg"), bundle.deletingLastPathComponent().appendingPathComponent("iceberg"),
-                          PythonPeer.repoRoot.appendingPathComponent(".build/debug/iceberg")]
+        let candidates = [
+            bundle.appendingPathComponent("iceberg"),
+            bundle.deletingLastPathComponent().appendingPathComponent("iceberg"),
+            PythonPeer.repoRoot.appendingPathComponent(".build/debug/iceberg"),
+        ]
         return (candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]).path
     }
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
 
     /// Starts `writers` shell processes, each running `commitsEach` `iceberg append` commands
     /// one after the other (row JSON from `row(writer, commit)`); returns their exit statuses.
-    func concurrentAppends(table: String, catalog: String, writers: Int, commitsEach: Int,
-                           environment: [String: String]? = nil, row: (Int, Int) -> String) throws -> [Int32] {
+    func concurrentAppends(
+        table: String, catalog: String, writers: Int, commitsEach: Int,
+        environment: [String: String]? = nil, row: (Int, Int) -> String
+    ) throws -> [Int32] {
         var processes: [Process] = []
         for w in 0..<writers {
             let script = (0..<commitsEach).map { k in
@@ -96,7 +112,10 @@ struct CLIRunner {
             try p.run()
             processes.append(p)
         }
-        return processes.map { $0.waitUntilExit(); return $0.terminationStatus }
+        return processes.map {
+            $0.waitUntilExit()
+            return $0.terminationStatus
+        }
     }
 
     func run(_ args: [String], stdin: String? = nil, environment: [String: String]? = nil) throws -> Result {
@@ -108,7 +127,9 @@ struct CLIRunner {
             for (k, v) in environment { env[k] = v }
             p.environment = env
         }
-        let out = Pipe(), err = Pipe(), inp = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let inp = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = inp
@@ -118,7 +139,9 @@ struct CLIRunner {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Result(
+            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: e, as: UTF8.self))
     }
 
 }

@@ -14,37 +14,46 @@ import XCTest
 final class CatalogConformanceTests: XCTestCase {
     func testInMemory() async throws {
         let dir = try makeTemporaryDirectory(self)
-        try await CatalogConformance(catalog: InMemoryCatalog(name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore()),
-                                     test: self).run()
+        try await CatalogConformance(
+            catalog: InMemoryCatalog(
+                name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore()),
+            test: self
+        ).run()
     }
 
     func testSQLite() async throws {
         let dir = try makeTemporaryDirectory(self)
-        let catalog = try SQLiteCatalog.open(path: "\(dir.path)/catalog.db", name: "conformance", warehouse: "\(dir.path)/warehouse")
+        let catalog = try SQLiteCatalog.open(
+            path: "\(dir.path)/catalog.db", name: "conformance", warehouse: "\(dir.path)/warehouse")
         try await CatalogConformance(catalog: catalog, test: self).run()
     }
 
     /// The REST client against `RESTServer` in this process, over a SQLite catalog.
     func testRESTInProcess() async throws {
         let dir = try makeTemporaryDirectory(self)
-        let backing = try SQLiteCatalog.open(path: "\(dir.path)/catalog.db", name: "served", warehouse: "\(dir.path)/warehouse")
+        let backing = try SQLiteCatalog.open(
+            path: "\(dir.path)/catalog.db", name: "served", warehouse: "\(dir.path)/warehouse")
         let server = RESTServer(service: RESTCatalogService(catalog: backing), host: "127.0.0.1", port: 0)
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let task = Task { try await server.run(logger: Logger(label: "conformance")) { port in portSink.yield(port) } }
         defer { task.cancel() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { return XCTFail("the server did not start") }
-        let client = try await RESTCatalog.connect(RESTCatalogOptions(uri: "http://127.0.0.1:\(port)"), io: LocalFileIO())
+        let client = try await RESTCatalog.connect(
+            RESTCatalogOptions(uri: "http://127.0.0.1:\(port)"), io: LocalFileIO())
         try await CatalogConformance(catalog: client, test: self).run()
     }
 
     func testS3TablesOnMoto() async throws {
         let moto = try Moto(self, authenticated: false)
-        let control = AWSServiceClient(signingName: "s3tables", region: "us-east-1", endpoint: try AWSEndpoint(url: moto.endpoint),
-                                       credentials: StaticCredentialsProvider(moto.credentials))
+        let control = AWSServiceClient(
+            signingName: "s3tables", region: "us-east-1", endpoint: try AWSEndpoint(url: moto.endpoint),
+            credentials: StaticCredentialsProvider(moto.credentials))
         let arn = try await S3TablesPointerStore.createTableBucket(name: "conformance", client: control)
-        let catalog = try AWSCatalogs.s3Tables(tableBucketARN: arn, settings: AWSSettings(environment: moto.environment))
-        try await CatalogConformance(catalog: catalog, test: self, namespaceProperties: false, stagedCreate: false).run()
+        let catalog = try AWSCatalogs.s3Tables(
+            tableBucketARN: arn, settings: AWSSettings(environment: moto.environment))
+        try await CatalogConformance(catalog: catalog, test: self, namespaceProperties: false, stagedCreate: false)
+            .run()
     }
 
     func testGlueOnMoto() async throws {
@@ -67,7 +76,10 @@ struct CatalogConformance {
     var stagedCreate = true
 
     static let schema = try! Schema(fields: [.required(1, "id", .long), .optional(2, "name", .string)])
-    struct Row: Codable, Sendable, Equatable { var id: Int64; var name: String? }
+    struct Row: Codable, Sendable, Equatable {
+        var id: Int64
+        var name: String?
+    }
 
     func run() async throws {
         try await namespaces()
@@ -99,10 +111,14 @@ struct CatalogConformance {
             let properties = try await catalog.namespaceProperties(ns)
             XCTAssertEqual(properties.first { $0.0 == "owner" }?.1, "conformance", catalog.name)
         }
-        await expectError("creating a namespace twice", { if case .namespaceAlreadyExists = $0 { return true } else { return false } }) {
+        await expectError(
+            "creating a namespace twice", { if case .namespaceAlreadyExists = $0 { return true } else { return false } }
+        ) {
             try await catalog.createNamespace(ns, properties: [])
         }
-        await expectError("reading a missing namespace", { if case .noSuchNamespace = $0 { return true } else { return false } }) {
+        await expectError(
+            "reading a missing namespace", { if case .noSuchNamespace = $0 { return true } else { return false } }
+        ) {
             _ = try await catalog.namespaceProperties(Namespace(["conf_missing"]))
         }
         let missing = try await catalog.namespaceExists(Namespace(["conf_missing"]))
@@ -117,13 +133,20 @@ struct CatalogConformance {
         try await catalog.createNamespace(ns, properties: [])
         let id = TableIdentifier(namespace: ns, name: "events")
         var table = try await catalog.createTable(id, TableCreation(schema: Self.schema))
-        await expectError("creating a table twice", { if case .tableAlreadyExists = $0 { return true } else { return false } }) {
+        await expectError(
+            "creating a table twice", { if case .tableAlreadyExists = $0 { return true } else { return false } }
+        ) {
             _ = try await catalog.createTable(id, TableCreation(schema: Self.schema))
         }
-        await expectError("loading a missing table", { if case .noSuchTable = $0 { return true } else { return false } }) {
+        await expectError(
+            "loading a missing table", { if case .noSuchTable = $0 { return true } else { return false } }
+        ) {
             _ = try await catalog.loadTable(TableIdentifier(namespace: ns, name: "missing"))
         }
-        await expectError("dropping a namespace with tables", { if case .namespaceNotEmpty = $0 { return true } else { return false } }) {
+        await expectError(
+            "dropping a namespace with tables",
+            { if case .namespaceNotEmpty = $0 { return true } else { return false } }
+        ) {
             try await catalog.dropNamespace(ns)
         }
         try await table.append([Row(id: 1, name: "a"), Row(id: 2, name: nil)])
@@ -137,7 +160,8 @@ struct CatalogConformance {
         let oldExists = try await catalog.tableExists(id)
         XCTAssertFalse(oldExists, catalog.name)
         let loaded = try await catalog.loadTable(renamed)
-        XCTAssertEqual(loaded.metadata.tableUUID, table.metadata.tableUUID, "\(catalog.name): the same table after the rename")
+        XCTAssertEqual(
+            loaded.metadata.tableUUID, table.metadata.tableUUID, "\(catalog.name): the same table after the rename")
         let rows = try await loaded.scan().rows().compactMap { $0["id"]?.intValue }
         XCTAssertEqual(rows.sorted(), [1, 2], catalog.name)
 
@@ -156,18 +180,23 @@ struct CatalogConformance {
         let ns = Namespace(["conf_commits"])
         try await catalog.createNamespace(ns, properties: [])
         let id = TableIdentifier(namespace: ns, name: "racing")
-        let start = try await catalog.createTable(id, TableCreation(schema: Self.schema, properties: [(TableProperties.commitMinRetryWaitMs.key, "5")]))
+        let start = try await catalog.createTable(
+            id, TableCreation(schema: Self.schema, properties: [(TableProperties.commitMinRetryWaitMs.key, "5")]))
         var first = start
         try await first.append([Row(id: 0, name: "first")])
-        await expectError("a commit on a stale ref", { if case .commitConflict = $0 { return true } else { return false } }) {
-            _ = try await catalog.commitTable(id, requirements: [.assertRefSnapshotId(ref: "main", snapshotId: nil)],
-                                              updates: [.setProperties([("stale", "yes")])])
+        await expectError(
+            "a commit on a stale ref", { if case .commitConflict = $0 { return true } else { return false } }
+        ) {
+            _ = try await catalog.commitTable(
+                id, requirements: [.assertRefSnapshotId(ref: "main", snapshotId: nil)],
+                updates: [.setProperties([("stale", "yes")])])
         }
         // A stale handle's append is applied again on the refreshed table.
         var stale = start
         try await stale.append([Row(id: 1, name: "stale")])
         // Concurrent writers through the same catalog: every append lands once.
-        let writers = 4, each = 3
+        let writers = 4
+        let each = 3
         let base = try await catalog.loadTable(id)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for w in 0..<writers {
@@ -200,14 +229,20 @@ struct CatalogConformance {
             try await catalog.dropNamespace(ns)
             return
         }
-        let staged = try await catalog.stageCreateTable(id, TableCreation(schema: Self.schema, properties: [("staged", "true")]))
+        let staged = try await catalog.stageCreateTable(
+            id, TableCreation(schema: Self.schema, properties: [("staged", "true")]))
         let early = try await catalog.tableExists(id)
         XCTAssertFalse(early, "\(catalog.name): a staged table does not exist before its commit")
         let created = try await catalog.commitTable(id, requirements: [.assertCreate], updates: staged.creationUpdates)
         XCTAssertEqual(created.metadata.property("staged"), "true", catalog.name)
-        await expectError("committing a staged create twice", { if case .commitConflict = $0 { return true }
-            if case .tableAlreadyExists = $0 { return true }
-            return false }) {
+        await expectError(
+            "committing a staged create twice",
+            {
+                if case .commitConflict = $0 { return true }
+                if case .tableAlreadyExists = $0 { return true }
+                return false
+            }
+        ) {
             _ = try await catalog.commitTable(id, requirements: [.assertCreate], updates: staged.creationUpdates)
         }
         try await catalog.dropTable(id, purge: true)
@@ -218,18 +253,28 @@ struct CatalogConformance {
         guard catalog.supportsTransactions else { return }
         let ns = Namespace(["conf_txn"])
         try await catalog.createNamespace(ns, properties: [])
-        let a = TableIdentifier(namespace: ns, name: "a"), b = TableIdentifier(namespace: ns, name: "b")
+        let a = TableIdentifier(namespace: ns, name: "a")
+        let b = TableIdentifier(namespace: ns, name: "b")
         let ta = try await catalog.createTable(a, TableCreation(schema: Self.schema))
         let tb = try await catalog.createTable(b, TableCreation(schema: Self.schema))
         _ = try await catalog.commitTransaction([
-            TableCommit(identifier: a, requirements: [.assertTableUUID(ta.metadata.tableUUID)], updates: [.setProperties([("txn", "1")])]),
-            TableCommit(identifier: b, requirements: [.assertTableUUID(tb.metadata.tableUUID)], updates: [.setProperties([("txn", "1")])]),
+            TableCommit(
+                identifier: a, requirements: [.assertTableUUID(ta.metadata.tableUUID)],
+                updates: [.setProperties([("txn", "1")])]),
+            TableCommit(
+                identifier: b, requirements: [.assertTableUUID(tb.metadata.tableUUID)],
+                updates: [.setProperties([("txn", "1")])]),
         ])
         // One failing requirement: neither table changes.
-        await expectError("a transaction with a failing requirement", { if case .commitConflict = $0 { return true } else { return false } }) {
+        await expectError(
+            "a transaction with a failing requirement",
+            { if case .commitConflict = $0 { return true } else { return false } }
+        ) {
             _ = try await catalog.commitTransaction([
                 TableCommit(identifier: a, requirements: [], updates: [.setProperties([("txn", "2")])]),
-                TableCommit(identifier: b, requirements: [.assertTableUUID("not-the-uuid")], updates: [.setProperties([("txn", "2")])]),
+                TableCommit(
+                    identifier: b, requirements: [.assertTableUUID("not-the-uuid")],
+                    updates: [.setProperties([("txn", "2")])]),
             ])
         }
         for id in [a, b] {

@@ -1,6 +1,7 @@
 import Foundation
 import JSONSupport
 import XCTest
+
 @testable import Avro
 
 /// fastavro reads the container files we write, and we read what fastavro writes.
@@ -53,7 +54,9 @@ final class FastavroInteropTests: XCTestCase {
             let reader = try AvroFileReader(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: theirs))))
             XCTAssertEqual(reader.codec, codec)
             XCTAssertEqual(reader.metadataString("written-by"), "fastavro")
-            XCTAssertEqual(JSONValue.array(try reader.records().map { json($0, reader.schema) }), expected, "fastavro \(codec.rawValue)")
+            XCTAssertEqual(
+                JSONValue.array(try reader.records().map { json($0, reader.schema) }), expected,
+                "fastavro \(codec.rawValue)")
         }
     }
 }
@@ -61,24 +64,25 @@ final class FastavroInteropTests: XCTestCase {
 /// A schema covering every Avro type, shared with the unit tests' shape.
 enum AvroTestsSchema {
     static let json = """
-    {"type":"record","name":"entry","fields":[
-      {"name":"status","type":"int","field-id":0},
-      {"name":"id","type":["null","long"],"default":null,"field-id":1},
-      {"name":"name","type":"string"},
-      {"name":"ratio","type":"double"},
-      {"name":"ok","type":"boolean"},
-      {"name":"raw","type":"bytes"},
-      {"name":"hash","type":{"type":"fixed","name":"md5","size":4}},
-      {"name":"kind","type":{"type":"enum","name":"Kind","symbols":["DATA","DELETES"]}},
-      {"name":"tags","type":{"type":"array","items":"string","element-id":7}},
-      {"name":"props","type":{"type":"map","values":"long"}},
-      {"name":"inner","type":["null",{"type":"record","name":"inner","fields":[{"name":"day","type":{"type":"int","logicalType":"date"}}]}]}
-    ]}
-    """
+        {"type":"record","name":"entry","fields":[
+          {"name":"status","type":"int","field-id":0},
+          {"name":"id","type":["null","long"],"default":null,"field-id":1},
+          {"name":"name","type":"string"},
+          {"name":"ratio","type":"double"},
+          {"name":"ok","type":"boolean"},
+          {"name":"raw","type":"bytes"},
+          {"name":"hash","type":{"type":"fixed","name":"md5","size":4}},
+          {"name":"kind","type":{"type":"enum","name":"Kind","symbols":["DATA","DELETES"]}},
+          {"name":"tags","type":{"type":"array","items":"string","element-id":7}},
+          {"name":"props","type":{"type":"map","values":"long"}},
+          {"name":"inner","type":["null",{"type":"record","name":"inner","fields":[{"name":"day","type":{"type":"int","logicalType":"date"}}]}]}
+        ]}
+        """
 
     static func records() -> [AvroValue] {
         (0..<200).map { (i: Int) -> AvroValue in
-            let id: AvroValue = i % 4 == 0 ? .union(branch: 0, .null) : .union(branch: 1, .long(Int64(i) * 1_000_000_007))
+            let id: AvroValue =
+                i % 4 == 0 ? .union(branch: 0, .null) : .union(branch: 1, .long(Int64(i) * 1_000_000_007))
             let inner: AvroValue = i % 3 == 0 ? .union(branch: 0, .null) : .union(branch: 1, .record([.int(Int32(i))]))
             let tags: [AvroValue] = (0..<(i % 3)).map { .string("t\($0)") }
             let props: [AvroMapEntry] = (0..<(i % 2)).map { AvroMapEntry(key: "k\($0)", value: .long(Int64($0))) }

@@ -1,6 +1,7 @@
 import Foundation
 import JSONSupport
 import XCTest
+
 @testable import Iceberg
 
 /// Tables written by PyIceberg (Fixtures/iceberg, from its generate.py): every snapshot we
@@ -28,13 +29,16 @@ final class GoldenIcebergTests: XCTestCase {
 
     func latestMetadata(_ table: String) throws -> TableMetadata {
         let dir = Self.warehouse.appendingPathComponent("golden/\(table)/metadata")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".metadata.json") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
+            $0.hasSuffix(".metadata.json")
+        }.sorted()
         let last = try XCTUnwrap(files.last)
         return try TableMetadata(jsonText: try String(contentsOf: dir.appendingPathComponent(last), encoding: .utf8))
     }
 
     func testEverySnapshotMatchesPyIceberg() async throws {
-        let expected = try JSONValue.parse(try String(contentsOf: Self.source.appendingPathComponent("expected.json"), encoding: .utf8))
+        let expected = try JSONValue.parse(
+            try String(contentsOf: Self.source.appendingPathComponent("expected.json"), encoding: .utf8))
         guard case .object(let tables) = expected else { return XCTFail("expected.json is not an object") }
         XCTAssertGreaterThanOrEqual(tables.count, 10)
         for (name, table) in tables {
@@ -43,7 +47,8 @@ final class GoldenIcebergTests: XCTestCase {
             XCTAssertEqual(snapshots.count, metadata.snapshots.count, name)
             for (id, rows) in snapshots {
                 let scan = try TableScan(metadata: metadata, io: LocalFileIO(), snapshotId: Int64(id)!)
-                let ours = try await scan.rows().sorted { ($0["id"]?.intValue ?? 0) < ($1["id"]?.intValue ?? 0) }.map(sortedKeys)
+                let ours = try await scan.rows().sorted { ($0["id"]?.intValue ?? 0) < ($1["id"]?.intValue ?? 0) }.map(
+                    sortedKeys)
                 let theirs = rows.arrayValue ?? []
                 XCTAssertEqual(ours.count, theirs.count, "\(name) @ \(id)")
                 for (i, (a, b)) in zip(ours, theirs).enumerated() where a != b {
@@ -71,10 +76,13 @@ final class GoldenIcebergTests: XCTestCase {
             older.snapshotLog.removeAll { $0.snapshotId == m.snapshots.last?.snapshotId }
             var growing = SerializedHistory()
             XCTAssertEqual(older.serializedBytes(reusing: &growing), older.json.serializedBytes(), table)
-            XCTAssertEqual(m.serializedBytes(reusing: &growing), m.json.serializedBytes(), "\(table): grown by one snapshot")
+            XCTAssertEqual(
+                m.serializedBytes(reusing: &growing), m.json.serializedBytes(), "\(table): grown by one snapshot")
             var expired = m
             try TableUpdate.removeSnapshots([m.snapshots[0].snapshotId]).apply(to: &expired, now: 0)
-            XCTAssertEqual(expired.serializedBytes(reusing: &growing), expired.json.serializedBytes(), "\(table): after an expiration")
+            XCTAssertEqual(
+                expired.serializedBytes(reusing: &growing), expired.json.serializedBytes(),
+                "\(table): after an expiration")
         }
         let evolving = try latestMetadata("evolving")
         XCTAssertEqual(evolving.formatVersion, 2)

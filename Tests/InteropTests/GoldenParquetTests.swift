@@ -1,6 +1,7 @@
-import JSONSupport
 import Foundation
+import JSONSupport
 import XCTest
+
 @testable import Iceberg
 @testable import Parquet
 
@@ -15,7 +16,8 @@ final class GoldenParquetTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(files.count, 8, "golden files missing: run make fixtures")
         for file in files {
             let name = String(file.dropLast(".parquet".count))
-            let expectedText = try String(contentsOf: Self.fixtures.appendingPathComponent(name + ".jsonl"), encoding: .utf8)
+            let expectedText = try String(
+                contentsOf: Self.fixtures.appendingPathComponent(name + ".jsonl"), encoding: .utf8)
             let expected = try expectedText.split(separator: "\n").map { try JSONValue.parse(String($0)) }
             let rows = try readAll(Self.fixtures.appendingPathComponent(file).path)
             XCTAssertEqual(rows.count, expected.count, name)

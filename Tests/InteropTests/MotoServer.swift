@@ -2,8 +2,9 @@ import AWSTransport
 import Foundation
 import JSONSupport
 import XCTest
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A peer process listening on 127.0.0.1 (moto in server mode, the fault proxy), started by a
@@ -14,12 +15,19 @@ final class LoopbackPeer: @unchecked Sendable {
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
     /// Starts `SCRIPT COMMAND PORT ARGS…` (default `aws_peer.py`) on a free port and waits until it accepts connections.
-    init(_ test: XCTestCase, command: String, arguments: [String] = [], environment: [String: String] = [:], script: String = "aws_peer.py") throws {
+    init(
+        _ test: XCTestCase, command: String, arguments: [String] = [], environment: [String: String] = [:],
+        script: String = "aws_peer.py"
+    ) throws {
         try PythonPeer.requirePeers()
         port = try Self.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: PythonPeer.python)
-        process.arguments = [PythonPeer.repoRoot.appendingPathComponent("Tests/InteropTests/Python/\(script)").path, command, String(port)] + arguments
+        process.arguments =
+            [
+                PythonPeer.repoRoot.appendingPathComponent("Tests/InteropTests/Python/\(script)").path, command,
+                String(port),
+            ] + arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env
@@ -30,7 +38,9 @@ final class LoopbackPeer: @unchecked Sendable {
         test.addTeardownBlock { Self.stop(proc) }
         let deadline = Date().addingTimeInterval(30)
         while !Self.accepts(port) {
-            guard process.isRunning, Date() < deadline else { throw PythonPeer.PeerError(message: "\(command) did not start on port \(port)") }
+            guard process.isRunning, Date() < deadline else {
+                throw PythonPeer.PeerError(message: "\(command) did not start on port \(port)")
+            }
             usleep(100_000)
         }
     }
@@ -52,7 +62,9 @@ final class LoopbackPeer: @unchecked Sendable {
         addr.sin_port = 0
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
+            }
         }
         guard bound else { throw PythonPeer.PeerError(message: "no free port") }
         return Int(UInt16(bigEndian: addr.sin_port))
@@ -66,7 +78,9 @@ final class LoopbackPeer: @unchecked Sendable {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = UInt16(port).bigEndian
         return withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 }
@@ -84,7 +98,9 @@ struct Moto {
         if authenticated {
             var out = [UInt8](try PythonPeer.run(script: "aws_peer.py", ["iam-user", peer.endpoint]))
             let key = try JSONValue.parse(bytes: &out)
-            credentials = AWSCredentials(accessKeyId: key["access_key"]?.stringValue ?? "", secretAccessKey: key["secret_key"]?.stringValue ?? "")
+            credentials = AWSCredentials(
+                accessKeyId: key["access_key"]?.stringValue ?? "", secretAccessKey: key["secret_key"]?.stringValue ?? ""
+            )
         } else {
             credentials = AWSCredentials(accessKeyId: "testing", secretAccessKey: "testing")
         }
@@ -92,7 +108,10 @@ struct Moto {
 
     /// The environment a client needs to reach this server (endpoint, keys, region).
     var environment: [String: String] {
-        ["AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": credentials.accessKeyId, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
-         "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true", "HOME": "/nonexistent"]
+        [
+            "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": credentials.accessKeyId,
+            "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
+            "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true", "HOME": "/nonexistent",
+        ]
     }
 }

@@ -1,6 +1,7 @@
-import JSONSupport
 import Foundation
+import JSONSupport
 import XCTest
+
 @testable import Iceberg
 @testable import Parquet
 
@@ -42,18 +43,25 @@ final class PyarrowWriteInteropTests: XCTestCase {
             "f": .byteStreamSplit, "d": .byteStreamSplit, "dec18": .byteStreamSplit, "fx": .byteStreamSplit,
             "b": .rle,
         ]
-        out.append(Variant(name: "none-v2-delta-bss", options: o, expectEncodings: [
-            "i": "DELTA_BINARY_PACKED", "l": "DELTA_BINARY_PACKED", "s": "DELTA_LENGTH_BYTE_ARRAY",
-            "f": "BYTE_STREAM_SPLIT", "d": "BYTE_STREAM_SPLIT", "fx": "BYTE_STREAM_SPLIT", "b": "RLE",
-        ]))
+        out.append(
+            Variant(
+                name: "none-v2-delta-bss", options: o,
+                expectEncodings: [
+                    "i": "DELTA_BINARY_PACKED", "l": "DELTA_BINARY_PACKED", "s": "DELTA_LENGTH_BYTE_ARRAY",
+                    "f": "BYTE_STREAM_SPLIT", "d": "BYTE_STREAM_SPLIT", "fx": "BYTE_STREAM_SPLIT", "b": "RLE",
+                ]))
 
         o = ParquetWriterOptions()
         o.compression = .snappy
         o.dataPageVersion = .v1
-        o.columnEncodings = ["i": .deltaBinaryPacked, "tstz": .deltaBinaryPacked, "s": .deltaLengthByteArray, "d": .byteStreamSplit]
+        o.columnEncodings = [
+            "i": .deltaBinaryPacked, "tstz": .deltaBinaryPacked, "s": .deltaLengthByteArray, "d": .byteStreamSplit,
+        ]
         o.rowGroupBytes = 20_000
-        out.append(Variant(name: "snappy-v1-delta-small-row-groups", options: o,
-                           expectEncodings: ["tstz": "DELTA_BINARY_PACKED", "d": "BYTE_STREAM_SPLIT"]))
+        out.append(
+            Variant(
+                name: "snappy-v1-delta-small-row-groups", options: o,
+                expectEncodings: ["tstz": "DELTA_BINARY_PACKED", "d": "BYTE_STREAM_SPLIT"]))
         return out
     }
 
@@ -64,7 +72,8 @@ final class PyarrowWriteInteropTests: XCTestCase {
         for variant in Self.variants() {
             let path = dir.appendingPathComponent("\(variant.name).parquet").path
             var shredder = try JSONRowShredder(schema: schema)
-            let writer = try ParquetWriter(sink: try FileSink(path: path), schema: shredder.parquetSchema, options: variant.options)
+            let writer = try ParquetWriter(
+                sink: try FileSink(path: path), schema: shredder.parquetSchema, options: variant.options)
             for (i, row) in rows.enumerated() {
                 try shredder.append(row, rowNumber: i + 1)
                 if shredder.rowCount == 500 { try writer.write(shredder.takeColumns()) }
@@ -79,7 +88,9 @@ final class PyarrowWriteInteropTests: XCTestCase {
             let peerRows = try XCTUnwrap(result["rows"]?.arrayValue, variant.name)
             XCTAssertEqual(peerRows.count, rows.count, variant.name)
             for (i, (mine, theirs)) in zip(rows, peerRows).enumerated() where mine != theirs {
-                XCTFail("\(variant.name): row \(i) differs\n ours:    \(mine.serialized())\n pyarrow: \(theirs.serialized())")
+                XCTFail(
+                    "\(variant.name): row \(i) differs\n ours:    \(mine.serialized())\n pyarrow: \(theirs.serialized())"
+                )
                 break
             }
 
@@ -95,7 +106,9 @@ final class PyarrowWriteInteropTests: XCTestCase {
                 XCTAssertFalse(matching.isEmpty, "\(variant.name): no chunk \(path)")
                 for c in matching {
                     let encodings = c["encodings"]?.arrayValue?.compactMap { $0.stringValue } ?? []
-                    XCTAssertTrue(encodings.contains(encoding), "\(variant.name): \(path) encodings \(encodings), expected \(encoding)")
+                    XCTAssertTrue(
+                        encodings.contains(encoding),
+                        "\(variant.name): \(path) encodings \(encodings), expected \(encoding)")
                 }
             }
             for c in chunks {
@@ -110,11 +123,15 @@ final class PyarrowWriteInteropTests: XCTestCase {
             let formatter = ParquetJSONFormatter(assembler: assembler)
             var ourRows: [JSONValue] = []
             for g in 0..<reader.rowGroupCount {
-                for r in try assembler.assemble(try reader.readRowGroup(g)) { ourRows.append(try JSONValue.parse(formatter.format(r))) }
+                for r in try assembler.assemble(try reader.readRowGroup(g)) {
+                    ourRows.append(try JSONValue.parse(formatter.format(r)))
+                }
             }
             XCTAssertEqual(ourRows.count, rows.count, variant.name)
             for (i, (mine, back)) in zip(rows, ourRows).enumerated() where mine != back {
-                XCTFail("\(variant.name): our reader differs at row \(i)\n in:  \(mine.serialized())\n out: \(back.serialized())")
+                XCTFail(
+                    "\(variant.name): our reader differs at row \(i)\n in:  \(mine.serialized())\n out: \(back.serialized())"
+                )
                 break
             }
         }
@@ -130,12 +147,18 @@ final class PyarrowWriteInteropTests: XCTestCase {
         var shredder = try JSONRowShredder(schema: schema)
         let names = ["pear", "apple", "zucchini", "fig", "Äpfel"]
         for i in 0..<1000 {
-            try shredder.append(.object([
-                ("id", .int(Int64(i * 7 - 3000))),
-                ("name", i % 10 == 0 ? .null : .string(names[i % names.count])),
-                ("score", i == 5 ? .string("NaN") : .double(Double(i) / 4 - 10)),
-                ("when", .string(TemporalValues.formatTimestamp(Int64(i) * 1_000_000_000, unitsPerSecond: 1_000_000, utc: true))),
-            ]), rowNumber: i + 1)
+            try shredder.append(
+                .object([
+                    ("id", .int(Int64(i * 7 - 3000))),
+                    ("name", i % 10 == 0 ? .null : .string(names[i % names.count])),
+                    ("score", i == 5 ? .string("NaN") : .double(Double(i) / 4 - 10)),
+                    (
+                        "when",
+                        .string(
+                            TemporalValues.formatTimestamp(
+                                Int64(i) * 1_000_000_000, unitsPerSecond: 1_000_000, utc: true))
+                    ),
+                ]), rowNumber: i + 1)
         }
         let path = dir.appendingPathComponent("stats.parquet").path
         let writer = try ParquetWriter(sink: try FileSink(path: path), schema: shredder.parquetSchema)

@@ -21,7 +21,9 @@ enum PythonPeer {
         if let p = ProcessInfo.processInfo.environment["ICEBERG_PYTHON"], !p.isEmpty {
             throw PeerError(message: "ICEBERG_PYTHON is \(p), which is not an executable: run ./scripts/setup.sh")
         }
-        throw XCTSkip("needs the Python peers: \(python) is missing (./scripts/setup.sh makes the venv; make test runs everything)")
+        throw XCTSkip(
+            "needs the Python peers: \(python) is missing (./scripts/setup.sh makes the venv; make test runs everything)"
+        )
     }
 
     /// Runs a script from `Tests/InteropTests/Python` and returns its standard output.
@@ -31,7 +33,8 @@ enum PythonPeer {
         process.executableURL = URL(fileURLWithPath: python)
         let scriptPath = repoRoot.appendingPathComponent("Tests/InteropTests/Python/\(script)").path
         process.arguments = [scriptPath] + arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         let stdin = Pipe()
@@ -40,13 +43,17 @@ enum PythonPeer {
         if let input {
             // Written from another thread so a peer that answers while reading cannot deadlock us.
             let writer = stdin.fileHandleForWriting
-            Thread.detachNewThread { writer.write(input); try? writer.close() }
+            Thread.detachNewThread {
+                writer.write(input)
+                try? writer.close()
+            }
         }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw PeerError(message: "\(script) failed (\(process.terminationStatus)): \(String(decoding: errData, as: UTF8.self))")
+            throw PeerError(
+                message: "\(script) failed (\(process.terminationStatus)): \(String(decoding: errData, as: UTF8.self))")
         }
         return data
     }

@@ -4,8 +4,9 @@ import Iceberg
 import IcebergREST
 import JSONSupport
 import XCTest
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `iceberg serve` on loopback (a SQLite catalog in a temporary directory), started and
@@ -25,12 +26,17 @@ final class ServeProcess: @unchecked Sendable {
         FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
         process.executableURL = URL(fileURLWithPath: CLIRunner().executable)
-        process.arguments = ["serve", "--catalog", "sqlite:\(directory.path)/catalog.db?warehouse=\(directory.path)/warehouse", "--port", "0"] + arguments
+        process.arguments =
+            [
+                "serve", "--catalog", "sqlite:\(directory.path)/catalog.db?warehouse=\(directory.path)/warehouse",
+                "--port", "0",
+            ] + arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle(forWritingAtPath: logPath)
         try process.run()
-        let proc = process, dir = directory
+        let proc = process
+        let dir = directory
         test.addTeardownBlock {
             LoopbackPeer.stop(proc)
             try? FileManager.default.removeItem(at: dir)
@@ -39,11 +45,15 @@ final class ServeProcess: @unchecked Sendable {
         var line = Data()
         let deadline = Date().addingTimeInterval(30)
         while !line.contains(UInt8(ascii: "\n")) {
-            guard process.isRunning, Date() < deadline else { throw PythonPeer.PeerError(message: "iceberg serve did not start") }
+            guard process.isRunning, Date() < deadline else {
+                throw PythonPeer.PeerError(message: "iceberg serve did not start")
+            }
             line += out.fileHandleForReading.availableData
         }
         var bytes = Array(line.prefix { $0 != UInt8(ascii: "\n") })
-        guard let p = try JSONValue.parse(bytes: &bytes)["port"]?.intValue else { throw PythonPeer.PeerError(message: "no port announced") }
+        guard let p = try JSONValue.parse(bytes: &bytes)["port"]?.intValue else {
+            throw PythonPeer.PeerError(message: "no port announced")
+        }
         port = Int(p)
     }
 
@@ -61,23 +71,27 @@ final class RESTCatalogTests: XCTestCase {
     let cli = CLIRunner()
 
     static let schema = """
-    {"type":"struct","schema-id":0,"fields":[
-      {"id":1,"name":"id","required":false,"type":"long"},
-      {"id":2,"name":"name","required":false,"type":"string"},
-      {"id":3,"name":"ts","required":false,"type":"timestamptz"}]}
-    """
+        {"type":"struct","schema-id":0,"fields":[
+          {"id":1,"name":"id","required":false,"type":"long"},
+          {"id":2,"name":"name","required":false,"type":"string"},
+          {"id":3,"name":"ts","required":false,"type":"timestamptz"}]}
+        """
 
     /// Rows as canonical text (keys sorted), sorted: equal sets of rows compare equal.
     static func canonical(_ rows: [JSONValue]) -> [String] {
         func sortKeys(_ v: JSONValue) -> JSONValue {
-            if case .object(let pairs) = v { return .object(pairs.sorted { $0.0 < $1.0 }.map { ($0.0, sortKeys($0.1)) }) }
+            if case .object(let pairs) = v {
+                return .object(pairs.sorted { $0.0 < $1.0 }.map { ($0.0, sortKeys($0.1)) })
+            }
             if case .array(let a) = v { return .array(a.map(sortKeys)) }
             return v
         }
         return rows.map { sortKeys($0).serialized() }.sorted()
     }
 
-    static func lines(_ text: String) throws -> [JSONValue] { try text.split(separator: "\n").map { try JSONValue.parse(String($0)) } }
+    static func lines(_ text: String) throws -> [JSONValue] {
+        try text.split(separator: "\n").map { try JSONValue.parse(String($0)) }
+    }
 
     func peer(_ args: [String]) throws -> JSONValue {
         var out = Array(try PythonPeer.run(script: "rest_peer.py", args))
@@ -89,7 +103,6 @@ final class RESTCatalogTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         return try Self.lines(r.stdout)
     }
-
 
     // MARK: PyIceberg
 
@@ -106,16 +119,21 @@ final class RESTCatalogTests: XCTestCase {
         XCTAssertEqual(expected.count, 35)
         XCTAssertEqual(Self.canonical(try scan("a.b.events", catalog: "rest+\(server.uri)")), expected)
         XCTAssertEqual(Self.canonical(try scan("a.b.events", catalog: server.sqliteCatalog)), expected)
-        let filtered = try cli.run(["scan", "a.b.events", "--catalog", "rest+\(server.uri)", "--filter", "qty is not null and category = 'a'"])
-        XCTAssertEqual(Self.canonical(try Self.lines(filtered.stdout)),
-                       expected.filter { $0.contains("\"category\":\"a\"") && !$0.contains("\"qty\":null") })
+        let filtered = try cli.run([
+            "scan", "a.b.events", "--catalog", "rest+\(server.uri)", "--filter", "qty is not null and category = 'a'",
+        ])
+        XCTAssertEqual(
+            Self.canonical(try Self.lines(filtered.stdout)),
+            expected.filter { $0.contains("\"category\":\"a\"") && !$0.contains("\"qty\":null") })
 
         // The other direction: this SDK's CLI writes through REST, PyIceberg reads.
         let rest = "rest+\(server.uri)"
         XCTAssertEqual(try cli.run(["namespace", "create", "sdk", "--catalog", rest]).status, 0)
         let schemaPath = server.directory.appendingPathComponent("schema.json").path
         try Self.schema.write(toFile: schemaPath, atomically: true, encoding: .utf8)
-        let created = try cli.run(["table", "create", "sdk.items", "--schema", schemaPath, "--partition", "day(ts)", "--catalog", rest])
+        let created = try cli.run([
+            "table", "create", "sdk.items", "--schema", schemaPath, "--partition", "day(ts)", "--catalog", rest,
+        ])
         XCTAssertEqual(created.status, 0, created.stderr)
         for batch in [0..<4, 4..<9] {
             let input = TableFixtures.rows(batch).map { $0.serialized() }.joined(separator: "\n")
@@ -150,14 +168,18 @@ final class RESTCatalogTests: XCTestCase {
         XCTAssertEqual(try cli.run(["namespace", "create", "sdk", "--catalog", rest]).status, 0)
         let schemaPath = server.directory.appendingPathComponent("schema.json").path
         try Self.schema.write(toFile: schemaPath, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try cli.run(["table", "create", "sdk.items", "--schema", schemaPath, "--catalog", rest]).status, 0)
+        XCTAssertEqual(
+            try cli.run(["table", "create", "sdk.items", "--schema", schemaPath, "--catalog", rest]).status, 0)
         for batch in [0..<3, 3..<7] {
-            let r = try cli.run(["append", "sdk.items", "--catalog", rest], stdin: TableFixtures.rows(batch).map { $0.serialized() }.joined(separator: "\n"))
+            let r = try cli.run(
+                ["append", "sdk.items", "--catalog", rest],
+                stdin: TableFixtures.rows(batch).map { $0.serialized() }.joined(separator: "\n"))
             XCTAssertEqual(r.status, 0, r.stderr)
         }
         let ours = Self.canonical(try scan("sdk.items", catalog: rest))
         XCTAssertEqual(ours.count, 7)
-        XCTAssertEqual(Self.canonical(try peer(["duckdb-read", server.uri, "sdk", "items"])["rows"]?.arrayValue ?? []), ours)
+        XCTAssertEqual(
+            Self.canonical(try peer(["duckdb-read", server.uri, "sdk", "items"])["rows"]?.arrayValue ?? []), ours)
     }
 
     // MARK: Client against server
@@ -169,11 +191,15 @@ final class RESTCatalogTests: XCTestCase {
         let catalog = try await RESTCatalog.connect(RESTCatalogOptions(uri: server.uri), io: LocalFileIO())
         XCTAssertTrue(catalog.supportsIdempotency)
         XCTAssertTrue(catalog.supportsTransactions)
-        let ns = Namespace(["sales"]), inner = Namespace(["sales", "eu west"])
+        let ns = Namespace(["sales"])
+        let inner = Namespace(["sales", "eu west"])
 
         try await catalog.createNamespace(ns, properties: [("owner", "ops")])
         try await catalog.createNamespace(inner, properties: [])
-        do { try await catalog.createNamespace(ns, properties: []); XCTFail("duplicate namespace") } catch CatalogError.namespaceAlreadyExists {}
+        do {
+            try await catalog.createNamespace(ns, properties: [])
+            XCTFail("duplicate namespace")
+        } catch CatalogError.namespaceAlreadyExists {}
         let top = try await catalog.listNamespaces(parent: nil)
         XCTAssertEqual(top, [ns])
         let children = try await catalog.listNamespaces(parent: ns)
@@ -182,7 +208,8 @@ final class RESTCatalogTests: XCTestCase {
         let missing = try await catalog.namespaceExists(Namespace(["nope"]))
         XCTAssertTrue(exists)
         XCTAssertFalse(missing)
-        let change = try await catalog.updateNamespaceProperties(ns, removals: ["owner", "absent"], updates: [("team", "data")])
+        let change = try await catalog.updateNamespaceProperties(
+            ns, removals: ["owner", "absent"], updates: [("team", "data")])
         XCTAssertEqual(change, NamespacePropertiesChange(updated: ["team"], removed: ["owner"], missing: ["absent"]))
         let props = try await catalog.namespaceProperties(ns)
         XCTAssertEqual(props.map { "\($0.0)=\($0.1)" }, ["team=data"])
@@ -190,22 +217,35 @@ final class RESTCatalogTests: XCTestCase {
         // Five tables listed through pages of two.
         let schema = try Schema(jsonText: Self.schema)
         for i in 0..<5 {
-            _ = try await catalog.createTable(TableIdentifier(namespace: inner, name: "t\(i)"), TableCreation(schema: schema))
+            _ = try await catalog.createTable(
+                TableIdentifier(namespace: inner, name: "t\(i)"), TableCreation(schema: schema))
         }
         let tables = try await catalog.listTables(inner)
         XCTAssertEqual(tables.map(\.name), ["t0", "t1", "t2", "t3", "t4"])
-        let listCalls = server.requests().filter { $0["method"]?.stringValue == "GET" && $0["path"]?.stringValue?.hasSuffix("/tables") == true }
+        let listCalls = server.requests().filter {
+            $0["method"]?.stringValue == "GET" && $0["path"]?.stringValue?.hasSuffix("/tables") == true
+        }
         XCTAssertEqual(listCalls.count, 3, "five tables in pages of two")
-        XCTAssertTrue(listCalls.allSatisfy { $0["path"]?.stringValue?.hasPrefix("/v1/wh/namespaces/sales%1Feu%20west/") == true })
+        XCTAssertTrue(
+            listCalls.allSatisfy { $0["path"]?.stringValue?.hasPrefix("/v1/wh/namespaces/sales%1Feu%20west/") == true })
 
         let t0 = TableIdentifier(namespace: inner, name: "t0")
         let existsT0 = try await catalog.tableExists(t0)
         let existsNone = try await catalog.tableExists(TableIdentifier(namespace: inner, name: "none"))
         XCTAssertTrue(existsT0)
         XCTAssertFalse(existsNone)
-        do { _ = try await catalog.loadTable(TableIdentifier(namespace: inner, name: "none")); XCTFail("missing table") } catch CatalogError.noSuchTable {}
-        do { _ = try await catalog.createTable(t0, TableCreation(schema: schema)); XCTFail("duplicate table") } catch CatalogError.tableAlreadyExists {}
-        do { try await catalog.dropNamespace(inner); XCTFail("non-empty namespace") } catch CatalogError.namespaceNotEmpty {}
+        do {
+            _ = try await catalog.loadTable(TableIdentifier(namespace: inner, name: "none"))
+            XCTFail("missing table")
+        } catch CatalogError.noSuchTable {}
+        do {
+            _ = try await catalog.createTable(t0, TableCreation(schema: schema))
+            XCTFail("duplicate table")
+        } catch CatalogError.tableAlreadyExists {}
+        do {
+            try await catalog.dropNamespace(inner)
+            XCTFail("non-empty namespace")
+        } catch CatalogError.namespaceNotEmpty {}
 
         // Appends, then register the current metadata file under another name.
         let appended = try await TableFixtures.append(catalog, t0, TableFixtures.rows(0..<10))
@@ -216,10 +256,12 @@ final class RESTCatalogTests: XCTestCase {
 
         // Staged create, committed with assert-create; a second assert-create conflicts.
         let stagedId = TableIdentifier(namespace: inner, name: "staged")
-        let staged = try await catalog.stageCreateTable(stagedId, TableCreation(schema: schema, properties: [("k", "v")]))
+        let staged = try await catalog.stageCreateTable(
+            stagedId, TableCreation(schema: schema, properties: [("k", "v")]))
         let stagedExists = try await catalog.tableExists(stagedId)
         XCTAssertFalse(stagedExists, "staging creates nothing")
-        let created = try await catalog.commitTable(stagedId, requirements: [.assertCreate], updates: staged.creationUpdates)
+        let created = try await catalog.commitTable(
+            stagedId, requirements: [.assertCreate], updates: staged.creationUpdates)
         XCTAssertEqual(created.metadata.tableUUID, staged.metadata.tableUUID)
         XCTAssertEqual(created.metadata.property("k"), "v")
         do {
@@ -228,7 +270,8 @@ final class RESTCatalogTests: XCTestCase {
         } catch CatalogError.commitConflict {}
 
         // A two-table transaction lands on both; one with a stale requirement changes neither.
-        let t1 = TableIdentifier(namespace: inner, name: "t1"), t2 = TableIdentifier(namespace: inner, name: "t2")
+        let t1 = TableIdentifier(namespace: inner, name: "t1")
+        let t2 = TableIdentifier(namespace: inner, name: "t2")
         _ = try await catalog.commitTransaction([
             TableCommit(identifier: t1, requirements: [], updates: [.setProperties([("tx", "1")])]),
             TableCommit(identifier: t2, requirements: [], updates: [.setProperties([("tx", "1")])]),
@@ -236,7 +279,9 @@ final class RESTCatalogTests: XCTestCase {
         do {
             _ = try await catalog.commitTransaction([
                 TableCommit(identifier: t1, requirements: [], updates: [.setProperties([("tx", "2")])]),
-                TableCommit(identifier: t2, requirements: [.assertTableUUID("00000000-0000-0000-0000-000000000000")], updates: [.setProperties([("tx", "2")])]),
+                TableCommit(
+                    identifier: t2, requirements: [.assertTableUUID("00000000-0000-0000-0000-000000000000")],
+                    updates: [.setProperties([("tx", "2")])]),
             ])
             XCTFail("stale transaction")
         } catch CatalogError.commitConflict {}
@@ -256,7 +301,9 @@ final class RESTCatalogTests: XCTestCase {
         let purged = try await catalog.loadTable(t0)
         try await catalog.dropTable(t0, purge: true)
         XCTAssertFalse(FileManager.default.fileExists(atPath: purged.metadataLocation), "purge deletes metadata")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: appended.metadataLocation.replacingOccurrences(of: "file://", with: "")))
+        XCTAssertFalse(
+            FileManager.default.fileExists(
+                atPath: appended.metadataLocation.replacingOccurrences(of: "file://", with: "")))
 
         // Every mutation carried an Idempotency-Key; none failed on the server.
         XCTAssertFalse(server.requests().contains { ($0["status"]?.stringValue ?? "").hasPrefix("5") })
@@ -274,20 +321,25 @@ final class RESTCatalogTests: XCTestCase {
         try await TableFixtures.append(b, id, TableFixtures.rows(0..<5))
         let landed = try await TableFixtures.append(a, id, TableFixtures.rows(5..<8), startingFrom: stale)
         XCTAssertEqual(landed.metadata.snapshots.count, 2)
-        let conflicts = server.requests().filter { $0["status"]?.stringValue == "409" && $0["error"]?.stringValue == "CommitFailedException" }
+        let conflicts = server.requests().filter {
+            $0["status"]?.stringValue == "409" && $0["error"]?.stringValue == "CommitFailedException"
+        }
         XCTAssertEqual(conflicts.count, 1)
         XCTAssertEqual(Self.canonical(try scan("race.t", catalog: "rest+\(server.uri)")).count, 8)
 
         // A raw stale commit surfaces as a conflict.
         do {
-            _ = try await b.commitTable(id, requirements: [.assertRefSnapshotId(ref: "main", snapshotId: stale.metadata.currentSnapshotId)],
-                                        updates: [.setProperties([("x", "y")])])
+            _ = try await b.commitTable(
+                id, requirements: [.assertRefSnapshotId(ref: "main", snapshotId: stale.metadata.currentSnapshotId)],
+                updates: [.setProperties([("x", "y")])])
             XCTFail("stale commit")
         } catch CatalogError.commitConflict(let message) {
             XCTAssertTrue(message.contains("main"), message)
         }
         // Concurrent CLI writers through REST: every append lands.
-        let statuses = try cli.concurrentAppends(table: "race.t", catalog: "rest+\(server.uri)", writers: 3, commitsEach: 3) { w, k in
+        let statuses = try cli.concurrentAppends(
+            table: "race.t", catalog: "rest+\(server.uri)", writers: 3, commitsEach: 3
+        ) { w, k in
             TableFixtures.rows((100 + w * 10 + k)..<(101 + w * 10 + k))[0].serialized()
         }
         XCTAssertEqual(statuses, [0, 0, 0])
@@ -308,9 +360,12 @@ final class RESTCatalogTests: XCTestCase {
                 XCTAssertFalse(e.description.contains("s3cr3t"))
             }
         }
-        let catalog = try await RESTCatalog.connect(RESTCatalogOptions(uri: server.uri, auth: .bearer("s3cr3t-token")), io: LocalFileIO())
+        let catalog = try await RESTCatalog.connect(
+            RESTCatalogOptions(uri: server.uri, auth: .bearer("s3cr3t-token")), io: LocalFileIO())
         try await catalog.createNamespace(Namespace(["ok"]), properties: [])
-        let r = try cli.run(["namespace", "list", "--catalog", "rest+\(server.uri)"], environment: ["ICEBERG_REST_TOKEN": "s3cr3t-token"])
+        let r = try cli.run(
+            ["namespace", "list", "--catalog", "rest+\(server.uri)"],
+            environment: ["ICEBERG_REST_TOKEN": "s3cr3t-token"])
         XCTAssertEqual(r.stdout, "{\"namespace\":\"ok\"}\n", r.stderr)
         let refused = try cli.run(["namespace", "list", "--catalog", "rest+\(server.uri)", "--token", "bad"])
         XCTAssertNotEqual(refused.status, 0)
@@ -318,33 +373,50 @@ final class RESTCatalogTests: XCTestCase {
     }
 
     func testOAuth2ClientCredentialsWithRefresh() async throws {
-        let server = try ServeProcess(self, arguments: ["--oauth-client", "svc:client-secret-123", "--token-lifetime", "2"])
-        let catalog = try await RESTCatalog.connect(RESTCatalogOptions(uri: server.uri, auth: .oauth2(clientId: "svc", clientSecret: "client-secret-123")),
-                                                    io: LocalFileIO())
+        let server = try ServeProcess(
+            self, arguments: ["--oauth-client", "svc:client-secret-123", "--token-lifetime", "2"])
+        let catalog = try await RESTCatalog.connect(
+            RESTCatalogOptions(uri: server.uri, auth: .oauth2(clientId: "svc", clientSecret: "client-secret-123")),
+            io: LocalFileIO())
         try await catalog.createNamespace(Namespace(["first"]), properties: [])
         try await Task.sleep(nanoseconds: 2_500_000_000)
         try await catalog.createNamespace(Namespace(["second"]), properties: [])
         let names = try await catalog.listNamespaces(parent: nil)
         XCTAssertEqual(names, [Namespace(["first"]), Namespace(["second"])])
-        let tokenRequests = server.requests().filter { $0["path"]?.stringValue == "/v1/oauth/tokens" && $0["status"]?.stringValue == "200" }
+        let tokenRequests = server.requests().filter {
+            $0["path"]?.stringValue == "/v1/oauth/tokens" && $0["status"]?.stringValue == "200"
+        }
         XCTAssertGreaterThanOrEqual(tokenRequests.count, 2, "the expired token was refreshed")
         do {
-            _ = try await RESTCatalog.connect(RESTCatalogOptions(uri: server.uri, auth: .oauth2(clientId: "svc", clientSecret: "not-the-secret")), io: LocalFileIO())
+            _ = try await RESTCatalog.connect(
+                RESTCatalogOptions(uri: server.uri, auth: .oauth2(clientId: "svc", clientSecret: "not-the-secret")),
+                io: LocalFileIO())
             XCTFail("wrong secret accepted")
         } catch let e as RESTCatalogError {
             XCTAssertEqual(e.status, 401)
             XCTAssertEqual(e.type, "invalid_client")
             XCTAssertFalse(e.description.contains("not-the-secret"))
         }
-        let r = try cli.run(["namespace", "list", "--catalog", "rest+\(server.uri)", "--credential", "svc:client-secret-123"])
+        let r = try cli.run([
+            "namespace", "list", "--catalog", "rest+\(server.uri)", "--credential", "svc:client-secret-123",
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
     }
 
     func testSigV4Auth() async throws {
-        let server = try ServeProcess(self, arguments: ["--sigv4-key", "AKIDREST:rest-secret-key", "--sigv4-region", "eu-west-1", "--sigv4-service", "execute-api"])
+        let server = try ServeProcess(
+            self,
+            arguments: [
+                "--sigv4-key", "AKIDREST:rest-secret-key", "--sigv4-region", "eu-west-1", "--sigv4-service",
+                "execute-api",
+            ])
         func options(_ secret: String) -> RESTCatalogOptions {
-            RESTCatalogOptions(uri: server.uri, auth: .sigv4(signingName: "execute-api", region: "eu-west-1",
-                                                             credentials: StaticCredentialsProvider(AWSCredentials(accessKeyId: "AKIDREST", secretAccessKey: secret))))
+            RESTCatalogOptions(
+                uri: server.uri,
+                auth: .sigv4(
+                    signingName: "execute-api", region: "eu-west-1",
+                    credentials: StaticCredentialsProvider(
+                        AWSCredentials(accessKeyId: "AKIDREST", secretAccessKey: secret))))
         }
         let catalog = try await RESTCatalog.connect(options("rest-secret-key"), io: LocalFileIO())
         let id = TableIdentifier(namespace: Namespace(["signed ns"]), name: "t")
@@ -367,26 +439,44 @@ final class RESTCatalogTests: XCTestCase {
     func testAWSRESTRequestsMatchBotocore() throws {
         let arn = "arn:aws:s3tables:us-west-2:111122223333:bucket/my-bucket"
         let encodedARN = "arn%3Aaws%3As3tables%3Aus-west-2%3A111122223333%3Abucket%2Fmy-bucket"
-        let cases: [(catalog: String, service: String, region: String, prefix: String, path: String, warehouse: String)] = [
-            ("s3tables-rest:\(arn)", "s3tables", "us-west-2", encodedARN, "/iceberg/v1/\(encodedARN)/namespaces", "warehouse=\(encodedARN)"),
-            ("glue-rest:111122223333", "glue", "eu-central-1", "-", "/iceberg/v1/catalogs/111122223333/namespaces", "warehouse=111122223333"),
-        ]
+        let cases:
+            [(catalog: String, service: String, region: String, prefix: String, path: String, warehouse: String)] = [
+                (
+                    "s3tables-rest:\(arn)", "s3tables", "us-west-2", encodedARN, "/iceberg/v1/\(encodedARN)/namespaces",
+                    "warehouse=\(encodedARN)"
+                ),
+                (
+                    "glue-rest:111122223333", "glue", "eu-central-1", "-",
+                    "/iceberg/v1/catalogs/111122223333/namespaces", "warehouse=111122223333"
+                ),
+            ]
         for c in cases {
-            let log = FileManager.default.temporaryDirectory.appendingPathComponent("sigv4-\(UUID().uuidString).log").path
-            let echo = try LoopbackPeer(self, command: "sigv4-echo",
-                                        arguments: [log, c.service, c.region, "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", c.prefix],
-                                        script: "rest_peer.py")
-            let env = ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                       "AWS_REGION": c.region, "AWS_ENDPOINT_URL_S3TABLES": echo.endpoint, "AWS_ENDPOINT_URL_GLUE": echo.endpoint,
-                       "AWS_ENDPOINT_URL_S3": echo.endpoint, "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("sigv4-\(UUID().uuidString).log")
+                .path
+            let echo = try LoopbackPeer(
+                self, command: "sigv4-echo",
+                arguments: [
+                    log, c.service, c.region, "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", c.prefix,
+                ],
+                script: "rest_peer.py")
+            let env = [
+                "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                "AWS_REGION": c.region, "AWS_ENDPOINT_URL_S3TABLES": echo.endpoint,
+                "AWS_ENDPOINT_URL_GLUE": echo.endpoint,
+                "AWS_ENDPOINT_URL_S3": echo.endpoint, "AWS_CONFIG_FILE": "/nonexistent",
+                "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+            ]
             let list = try cli.run(["namespace", "list", "--catalog", c.catalog], environment: env)
             XCTAssertEqual(list.status, 0, list.stderr)
             let create = try cli.run(["namespace", "create", "new ns", "--catalog", c.catalog], environment: env)
             XCTAssertEqual(create.status, 0, create.stderr)
             let entries = try Self.lines(try String(contentsOfFile: log, encoding: .utf8))
             XCTAssertEqual(entries.count, 4)
-            XCTAssertTrue(entries.allSatisfy { $0["verified"]?.boolValue == true }, "botocore recomputed every signature")
-            XCTAssertEqual(entries.map { $0["path"]?.stringValue ?? "" }, ["/iceberg/v1/config", c.path, "/iceberg/v1/config", c.path])
+            XCTAssertTrue(
+                entries.allSatisfy { $0["verified"]?.boolValue == true }, "botocore recomputed every signature")
+            XCTAssertEqual(
+                entries.map { $0["path"]?.stringValue ?? "" },
+                ["/iceberg/v1/config", c.path, "/iceberg/v1/config", c.path])
             XCTAssertEqual(entries[0]["query"]?.stringValue, c.warehouse)
             XCTAssertEqual(entries.map { $0["method"]?.stringValue ?? "" }, ["GET", "GET", "GET", "POST"])
             // Non-S3 services sign the path encoded a second time.

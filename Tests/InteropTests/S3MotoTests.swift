@@ -8,11 +8,15 @@ import XCTest
 /// (Presigned URLs are compared with botocore's in `SigV4BotocoreTests`: moto's request
 /// authentication does not accept query-string signatures, not even boto3's.)
 final class S3MotoTests: XCTestCase {
-    func client(_ moto: Moto, secret: String? = nil, retry: AWSRetryPolicy = AWSRetryPolicy(maxAttempts: 2, baseDelay: 0.05)) throws -> S3Client {
+    func client(
+        _ moto: Moto, secret: String? = nil, retry: AWSRetryPolicy = AWSRetryPolicy(maxAttempts: 2, baseDelay: 0.05)
+    ) throws -> S3Client {
         var creds = moto.credentials
         if let secret { creds.secretAccessKey = secret }
-        return try S3Client(region: "us-east-1", credentials: StaticCredentialsProvider(creds), endpoint: try AWSEndpoint(url: moto.endpoint),
-                            environment: [:], retry: retry)
+        return try S3Client(
+            region: "us-east-1", credentials: StaticCredentialsProvider(creds),
+            endpoint: try AWSEndpoint(url: moto.endpoint),
+            environment: [:], retry: retry)
     }
 
     func testObjectsMultipartAndErrorsWithSignatureChecks() async throws {
@@ -99,9 +103,10 @@ final class S3MotoTests: XCTestCase {
     func testUnreachableEndpointIsANetworkErrorAfterRetries() async throws {
         let port = try LoopbackPeer.freePort()
         // AsyncHTTPClient keeps trying to connect until the attempt's deadline: keep it short.
-        let client = AWSServiceClient(signingName: "s3", region: "us-east-1", endpoint: try AWSEndpoint(url: "http://127.0.0.1:\(port)"),
-                                      credentials: StaticCredentialsProvider(AWSCredentials(accessKeyId: "a", secretAccessKey: "b")),
-                                      retry: AWSRetryPolicy(maxAttempts: 3, baseDelay: 0.01), attemptTimeout: 1)
+        let client = AWSServiceClient(
+            signingName: "s3", region: "us-east-1", endpoint: try AWSEndpoint(url: "http://127.0.0.1:\(port)"),
+            credentials: StaticCredentialsProvider(AWSCredentials(accessKeyId: "a", secretAccessKey: "b")),
+            retry: AWSRetryPolicy(maxAttempts: 3, baseDelay: 0.01), attemptTimeout: 1)
         let s3 = S3Client(client: client, pathStyle: true)
         do {
             _ = try await s3.headObject(bucket: "b", key: "k")

@@ -30,48 +30,81 @@ final class SigV4BotocoreTests: XCTestCase {
         let large = (0..<(1 << 20)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         let token = "IQoJb3JpZ2luX2VjEBoaCXVzLWVhc3QtMSJHMEUCIQD+/session=="
         return [
-            Case(service: "s3", method: "PUT", host: "s3.us-east-1.amazonaws.com", pathTemplate: "/{Bucket}/{Key+}",
-                 pathParams: [("Bucket", "my-bucket"), ("Key", "data/a b+c/ünï©ode ✓.parquet")], body: Array("hello".utf8)),
-            Case(service: "s3", method: "GET", host: "my-bucket.s3.eu-west-1.amazonaws.com", pathTemplate: "/{Key+}",
-                 pathParams: [("Key", "warehouse/db/t/metadata/00001-x.metadata.json")], headers: [("Range", "bytes=0-99")],
-                 token: token, region: "eu-west-1"),
-            Case(service: "s3", method: "GET", host: "s3.us-east-1.amazonaws.com", pathTemplate: "/{Bucket}",
-                 pathParams: [("Bucket", "my-bucket")],
-                 query: [("list-type", "2"), ("prefix", "a b/c+d/é"), ("continuation-token", "1/ab==+x"), ("max-keys", "10")]),
-            Case(service: "s3", method: "POST", host: "s3.us-east-1.amazonaws.com", pathTemplate: "/{Bucket}",
-                 pathParams: [("Bucket", "my-bucket")], query: [("delete", "")],
-                 headers: [("Content-Type", "application/xml"), ("Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg==")],
-                 body: Array("<Delete><Object><Key>a b</Key></Object></Delete>".utf8)),
-            Case(service: "s3", method: "PUT", host: "s3.us-east-1.amazonaws.com", pathTemplate: "/{Bucket}/{Key+}",
-                 pathParams: [("Bucket", "big"), ("Key", "part one")], query: [("partNumber", "3"), ("uploadId", "a/b+c=")], body: large),
-            Case(service: "s3", method: "PUT", scheme: "http", host: "127.0.0.1", port: 9000, pathTemplate: "/{Bucket}/{Key+}",
-                 pathParams: [("Bucket", "local"), ("Key", "k")], body: Array("x".utf8), unsignedPayload: true),
-            Case(service: "s3", method: "GET", host: "s3.us-east-1.amazonaws.com", pathTemplate: "/{Bucket}/{Key+}",
-                 pathParams: [("Bucket", "my-bucket"), ("Key", "reports/2026 q4+final.parquet")], token: token, presignExpires: 900),
-            Case(service: "s3tables", method: "GET", host: "s3tables.us-east-1.amazonaws.com",
-                 pathTemplate: "/tables/{tableBucketARN}/{namespace}/{name}/metadata-location",
-                 pathParams: [("tableBucketARN", Self.arn), ("namespace", "sales_ns"), ("name", "events")]),
-            Case(service: "s3tables", method: "PUT", host: "s3tables.us-east-1.amazonaws.com",
-                 pathTemplate: "/tables/{tableBucketARN}/{namespace}/{name}/metadata-location",
-                 pathParams: [("tableBucketARN", Self.arn), ("namespace", "sales_ns"), ("name", "events")],
-                 headers: [("Content-Type", "application/json")],
-                 body: Array(#"{"versionToken":"abc","metadataLocation":"s3://x--table-s3/metadata/00001-a.metadata.json"}"#.utf8), token: token),
-            Case(service: "s3tables", method: "GET", host: "s3tables.us-east-1.amazonaws.com", pathTemplate: "/get-table",
-                 query: [("tableBucketARN", Self.arn), ("namespace", "sales_ns"), ("name", "events")]),
-            Case(service: "s3tables", method: "GET", host: "s3tables.us-east-1.amazonaws.com", pathTemplate: "/iceberg/v1/{prefix}/namespaces",
-                 pathParams: [("prefix", Self.arn)], query: [("pageToken", "a b")]),
-            Case(service: "glue", method: "POST", host: "glue.eu-central-1.amazonaws.com", pathTemplate: "/",
-                 headers: [("X-Amz-Target", "AWSGlue.GetTable"), ("Content-Type", "application/x-amz-json-1.1"), ("X-Custom", "  a   b  ")],
-                 body: Array(#"{"DatabaseName":"db","Name":"t"}"#.utf8), region: "eu-central-1"),
-            Case(service: "glue", method: "GET", host: "glue.us-east-1.amazonaws.com", pathTemplate: "/iceberg/v1/catalogs/{id}/namespaces/{ns}",
-                 pathParams: [("id", "123456789012:s3tablescatalog/bkt"), ("ns", "a\u{1F}b")]),
-            Case(service: "glue", method: "GET", host: "glue.us-east-1.amazonaws.com", pathTemplate: "/x/./y//z/../w/",
-                 token: token),
-            Case(service: "sts", method: "POST", host: "sts.amazonaws.com", pathTemplate: "/",
-                 headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-                 body: Array("Action=AssumeRole&Version=2011-06-15".utf8)),
-            Case(service: "s3tables", method: "DELETE", host: "s3tables.us-east-1.amazonaws.com", pathTemplate: "/tables/{a}/{b}/{c}",
-                 pathParams: [("a", Self.arn), ("b", "ns"), ("c", "t")], query: [("versionToken", "v1")], presignExpires: 60),
+            Case(
+                service: "s3", method: "PUT", host: "s3.us-east-1.amazonaws.com", pathTemplate: "/{Bucket}/{Key+}",
+                pathParams: [("Bucket", "my-bucket"), ("Key", "data/a b+c/ünï©ode ✓.parquet")],
+                body: Array("hello".utf8)),
+            Case(
+                service: "s3", method: "GET", host: "my-bucket.s3.eu-west-1.amazonaws.com", pathTemplate: "/{Key+}",
+                pathParams: [("Key", "warehouse/db/t/metadata/00001-x.metadata.json")],
+                headers: [("Range", "bytes=0-99")],
+                token: token, region: "eu-west-1"),
+            Case(
+                service: "s3", method: "GET", host: "s3.us-east-1.amazonaws.com", pathTemplate: "/{Bucket}",
+                pathParams: [("Bucket", "my-bucket")],
+                query: [
+                    ("list-type", "2"), ("prefix", "a b/c+d/é"), ("continuation-token", "1/ab==+x"), ("max-keys", "10"),
+                ]),
+            Case(
+                service: "s3", method: "POST", host: "s3.us-east-1.amazonaws.com", pathTemplate: "/{Bucket}",
+                pathParams: [("Bucket", "my-bucket")], query: [("delete", "")],
+                headers: [("Content-Type", "application/xml"), ("Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg==")],
+                body: Array("<Delete><Object><Key>a b</Key></Object></Delete>".utf8)),
+            Case(
+                service: "s3", method: "PUT", host: "s3.us-east-1.amazonaws.com", pathTemplate: "/{Bucket}/{Key+}",
+                pathParams: [("Bucket", "big"), ("Key", "part one")],
+                query: [("partNumber", "3"), ("uploadId", "a/b+c=")], body: large),
+            Case(
+                service: "s3", method: "PUT", scheme: "http", host: "127.0.0.1", port: 9000,
+                pathTemplate: "/{Bucket}/{Key+}",
+                pathParams: [("Bucket", "local"), ("Key", "k")], body: Array("x".utf8), unsignedPayload: true),
+            Case(
+                service: "s3", method: "GET", host: "s3.us-east-1.amazonaws.com", pathTemplate: "/{Bucket}/{Key+}",
+                pathParams: [("Bucket", "my-bucket"), ("Key", "reports/2026 q4+final.parquet")], token: token,
+                presignExpires: 900),
+            Case(
+                service: "s3tables", method: "GET", host: "s3tables.us-east-1.amazonaws.com",
+                pathTemplate: "/tables/{tableBucketARN}/{namespace}/{name}/metadata-location",
+                pathParams: [("tableBucketARN", Self.arn), ("namespace", "sales_ns"), ("name", "events")]),
+            Case(
+                service: "s3tables", method: "PUT", host: "s3tables.us-east-1.amazonaws.com",
+                pathTemplate: "/tables/{tableBucketARN}/{namespace}/{name}/metadata-location",
+                pathParams: [("tableBucketARN", Self.arn), ("namespace", "sales_ns"), ("name", "events")],
+                headers: [("Content-Type", "application/json")],
+                body: Array(
+                    #"{"versionToken":"abc","metadataLocation":"s3://x--table-s3/metadata/00001-a.metadata.json"}"#.utf8
+                ), token: token),
+            Case(
+                service: "s3tables", method: "GET", host: "s3tables.us-east-1.amazonaws.com",
+                pathTemplate: "/get-table",
+                query: [("tableBucketARN", Self.arn), ("namespace", "sales_ns"), ("name", "events")]),
+            Case(
+                service: "s3tables", method: "GET", host: "s3tables.us-east-1.amazonaws.com",
+                pathTemplate: "/iceberg/v1/{prefix}/namespaces",
+                pathParams: [("prefix", Self.arn)], query: [("pageToken", "a b")]),
+            Case(
+                service: "glue", method: "POST", host: "glue.eu-central-1.amazonaws.com", pathTemplate: "/",
+                headers: [
+                    ("X-Amz-Target", "AWSGlue.GetTable"), ("Content-Type", "application/x-amz-json-1.1"),
+                    ("X-Custom", "  a   b  "),
+                ],
+                body: Array(#"{"DatabaseName":"db","Name":"t"}"#.utf8), region: "eu-central-1"),
+            Case(
+                service: "glue", method: "GET", host: "glue.us-east-1.amazonaws.com",
+                pathTemplate: "/iceberg/v1/catalogs/{id}/namespaces/{ns}",
+                pathParams: [("id", "123456789012:s3tablescatalog/bkt"), ("ns", "a\u{1F}b")]),
+            Case(
+                service: "glue", method: "GET", host: "glue.us-east-1.amazonaws.com", pathTemplate: "/x/./y//z/../w/",
+                token: token),
+            Case(
+                service: "sts", method: "POST", host: "sts.amazonaws.com", pathTemplate: "/",
+                headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+                body: Array("Action=AssumeRole&Version=2011-06-15".utf8)),
+            Case(
+                service: "s3tables", method: "DELETE", host: "s3tables.us-east-1.amazonaws.com",
+                pathTemplate: "/tables/{a}/{b}/{c}",
+                pathParams: [("a", Self.arn), ("b", "ns"), ("c", "t")], query: [("versionToken", "v1")],
+                presignExpires: 60),
         ]
     }
 
@@ -97,8 +130,11 @@ final class SigV4BotocoreTests: XCTestCase {
             if let e = c.presignExpires { o.append(("presign_expires", .int(Int64(e)))) }
             return .object(o)
         }
-        let output = try PythonPeer.run(script: "aws_peer.py", ["sign"], input: Data(JSONValue.array(input).serializedBytes()))
-        guard case .array(let expected) = try JSONValue.parse(String(decoding: output, as: UTF8.self)) else { return XCTFail("no results") }
+        let output = try PythonPeer.run(
+            script: "aws_peer.py", ["sign"], input: Data(JSONValue.array(input).serializedBytes()))
+        guard case .array(let expected) = try JSONValue.parse(String(decoding: output, as: UTF8.self)) else {
+            return XCTFail("no results")
+        }
         XCTAssertEqual(expected.count, cases.count)
 
         for (i, (c, peer)) in zip(cases, expected).enumerated() {
@@ -107,9 +143,11 @@ final class SigV4BotocoreTests: XCTestCase {
                 path = path.replacingOccurrences(of: "{\(name)+}", with: HTTPRequest.keyPath(value))
                 path = path.replacingOccurrences(of: "{\(name)}", with: HTTPRequest.pathSegment(value))
             }
-            var request = HTTPRequest(method: c.method, scheme: c.scheme, host: c.host, port: c.port, path: path,
-                                     query: c.query, headers: c.headers, body: c.body)
-            let creds = AWSCredentials(accessKeyId: credentials.id, secretAccessKey: credentials.secret, sessionToken: c.token)
+            var request = HTTPRequest(
+                method: c.method, scheme: c.scheme, host: c.host, port: c.port, path: path,
+                query: c.query, headers: c.headers, body: c.body)
+            let creds = AWSCredentials(
+                accessKeyId: credentials.id, secretAccessKey: credentials.secret, sessionToken: c.token)
             let signer = SigV4Signer(service: c.service, region: c.region)
             let label = "case \(i) (\(c.service) \(c.method) \(c.pathTemplate))"
             if let expires = c.presignExpires {
@@ -118,12 +156,14 @@ final class SigV4BotocoreTests: XCTestCase {
                 continue
             }
             signer.sign(&request, credentials: creds, date: date, payload: c.unsignedPayload ? .unsigned : .signed)
-            let canonical = signer.canonicalRequest(request, payloadHash: request.header("X-Amz-Content-SHA256") ?? SigV4Signer.hexSHA256(c.body))
+            let canonical = signer.canonicalRequest(
+                request, payloadHash: request.header("X-Amz-Content-SHA256") ?? SigV4Signer.hexSHA256(c.body))
             XCTAssertEqual(canonical.text, peer["canonical"]?.stringValue, label)
             XCTAssertEqual(request.header("Authorization"), peer["authorization"]?.stringValue, label)
             // The path as sent must match; query values may differ in how a space is written
             // on the wire (`%20` here, `+` from botocore's form encoding), both meaning a space.
-            XCTAssertEqual(request.url.split(separator: "?").first, peer["url"]?.stringValue?.split(separator: "?").first, label)
+            XCTAssertEqual(
+                request.url.split(separator: "?").first, peer["url"]?.stringValue?.split(separator: "?").first, label)
         }
     }
 
@@ -132,8 +172,9 @@ final class SigV4BotocoreTests: XCTestCase {
     func testCanonicalURIRules() {
         let path = "/tables/" + HTTPRequest.pathSegment(Self.arn) + "/ns/t"
         XCTAssertEqual(path, "/tables/arn%3Aaws%3As3tables%3Aus-east-1%3A123456789012%3Abucket%2Fmy-table-bucket/ns/t")
-        XCTAssertEqual(SigV4Signer(service: "s3tables", region: "us-east-1").canonicalURI(path),
-                       "/tables/arn%253Aaws%253As3tables%253Aus-east-1%253A123456789012%253Abucket%252Fmy-table-bucket/ns/t")
+        XCTAssertEqual(
+            SigV4Signer(service: "s3tables", region: "us-east-1").canonicalURI(path),
+            "/tables/arn%253Aaws%253As3tables%253Aus-east-1%253A123456789012%253Abucket%252Fmy-table-bucket/ns/t")
         XCTAssertEqual(SigV4Signer(service: "s3", region: "us-east-1").canonicalURI("/b/a//./c%20d"), "/b/a//./c%20d")
         XCTAssertEqual(SigV4Signer(service: "glue", region: "us-east-1").canonicalURI("/a//./b/../c"), "/a/c")
     }

@@ -6,15 +6,19 @@ enum TableFixtures {
     /// Rows `{"id": i, "name": "row-i", "ts": one of three January days}`.
     static func rows(_ range: Range<Int>) -> [JSONValue] {
         range.map { i in
-            .object([("id", .int(Int64(i))), ("name", .string("row-\(i)")),
-                     ("ts", .string("2026-01-0\(1 + i % 3)T12:00:00+00:00"))])
+            .object([
+                ("id", .int(Int64(i))), ("name", .string("row-\(i)")),
+                ("ts", .string("2026-01-0\(1 + i % 3)T12:00:00+00:00")),
+            ])
         }
     }
 
     /// Writes `rows` and appends them, starting from `startingFrom` (a possibly stale table)
     /// or the table as loaded now.
     @discardableResult
-    static func append(_ catalog: some Catalog, _ id: TableIdentifier, _ rows: [JSONValue], startingFrom: Table? = nil) async throws -> Table {
+    static func append(_ catalog: some Catalog, _ id: TableIdentifier, _ rows: [JSONValue], startingFrom: Table? = nil)
+        async throws -> Table
+    {
         var table: Table
         if let startingFrom { table = startingFrom } else { table = try await catalog.loadTable(id) }
         var writer = try TableWriter(metadata: table.metadata, io: table.io)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Parquet
 
 final class EncodingTests: XCTestCase {
@@ -17,7 +18,9 @@ final class EncodingTests: XCTestCase {
     func testLegacyBitPackedLevels() throws {
         let bytes: [UInt8] = [0b0000_0101, 0b0011_1001, 0b0111_0111]
         var out: [UInt8] = []
-        let end = try bytes.withUnsafeBytes { try decodeBitPackedLevels($0, start: 0, maxLevel: 7, count: 8, into: &out) }
+        let end = try bytes.withUnsafeBytes {
+            try decodeBitPackedLevels($0, start: 0, maxLevel: 7, count: 8, into: &out)
+        }
         XCTAssertEqual(out, Array(0..<8))
         XCTAssertEqual(end, 3)
     }
@@ -82,12 +85,20 @@ final class EncodingTests: XCTestCase {
 
     func testBitPackingRoundTrip64() {
         for width in [1, 7, 31, 33, 63, 64] {
-            let values: [UInt64] = (0..<32).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 & (width == 64 ? ~0 : (1 << UInt64(width)) - 1) }
+            let values: [UInt64] = (0..<32).map {
+                UInt64($0) &* 0x9E37_79B9_7F4A_7C15 & (width == 64 ? ~0 : (1 << UInt64(width)) - 1)
+            }
             var packed: [UInt8] = []
-            values.withUnsafeBufferPointer { BitPacking.pack64($0.baseAddress!, count: 32, width: width, into: &packed) }
+            values.withUnsafeBufferPointer {
+                BitPacking.pack64($0.baseAddress!, count: 32, width: width, into: &packed)
+            }
             XCTAssertEqual(packed.count, 32 * width / 8)
             var back = [UInt64](repeating: 0, count: 32)
-            packed.withUnsafeBufferPointer { p in back.withUnsafeMutableBufferPointer { BitPacking.unpack64(p.baseAddress!, count: 32, width: width, into: $0.baseAddress!) } }
+            packed.withUnsafeBufferPointer { p in
+                back.withUnsafeMutableBufferPointer {
+                    BitPacking.unpack64(p.baseAddress!, count: 32, width: width, into: $0.baseAddress!)
+                }
+            }
             XCTAssertEqual(back, values, "width \(width)")
         }
     }
@@ -95,12 +106,13 @@ final class EncodingTests: XCTestCase {
 
 final class StatisticsTests: XCTestCase {
     func column(_ type: PhysicalType, _ logical: LogicalType?, length: Int32? = nil) throws -> ColumnDescriptor {
-        try ParquetSchema(fields: [.primitive("c", type, .optional, logicalType: logical, typeLength: length)]).columns[0]
+        try ParquetSchema(fields: [.primitive("c", type, .optional, logicalType: logical, typeLength: length)]).columns[
+            0]
     }
 
     func testStringBoundsTruncateToValidUTF8() throws {
         let stats = StatisticsBuilder(column: try column(.byteArray, .string))
-        let long = Array("abcdéfgh".utf8)   // é is two bytes at offsets 4-5
+        let long = Array("abcdéfgh".utf8)  // é is two bytes at offsets 4-5
         let t = stats.truncated(MinMax(min: long, max: long), limit: 5)
         XCTAssertEqual(t.min, Array("abcd".utf8))
         XCTAssertFalse(t.minExact)
@@ -121,11 +133,12 @@ final class StatisticsTests: XCTestCase {
     }
 
     func testDecimalBytesCompareAsSignedIntegers() throws {
-        let stats = StatisticsBuilder(column: try column(.fixedLenByteArray, .decimal(precision: 20, scale: 0), length: 9))
+        let stats = StatisticsBuilder(
+            column: try column(.fixedLenByteArray, .decimal(precision: 20, scale: 0), length: 9))
         var values = FixedByteBuffer(width: 9)
-        values.append([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE])   // -2
-        values.append([0, 0, 0, 0, 0, 0, 0, 0, 5])                             // 5
-        values.append([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])   // -1
+        values.append([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE])  // -2
+        values.append([0, 0, 0, 0, 0, 0, 0, 0, 5])  // 5
+        values.append([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])  // -1
         let mm = stats.minMax(.fixedLenByteArray(values), 0..<3)!
         XCTAssertEqual(mm.min.last, 0xFE)
         XCTAssertEqual(mm.max.last, 5)
@@ -155,12 +168,14 @@ final class DictionaryBuilderTests: XCTestCase {
             }
         }
         let values = distinct + distinct.reversed()
-        let built = try XCTUnwrap(DictionaryBuilder.build(.byteArray(ByteArrayBuffer(values)), maxDictionaryBytes: 1 << 20))
+        let built = try XCTUnwrap(
+            DictionaryBuilder.build(.byteArray(ByteArrayBuffer(values)), maxDictionaryBytes: 1 << 20))
         guard case .byteArray(let dictionary) = built.dictionary else { return XCTFail("not a byte-array dictionary") }
         XCTAssertEqual(dictionary.count, distinct.count)
         for (i, v) in values.enumerated() {
             let e = Int(built.indices[i])
-            let s = Int(dictionary.offsets[e]), end = Int(dictionary.offsets[e + 1])
+            let s = Int(dictionary.offsets[e])
+            let end = Int(dictionary.offsets[e + 1])
             XCTAssertEqual(Array(dictionary.data[s..<end]), v, "value \(i)")
         }
     }
@@ -170,20 +185,24 @@ final class DictionaryBuilderTests: XCTestCase {
     /// first-seen order.
     func testDictionaryGivesUpOnUniqueColumnsAndSizesFromTheSample() throws {
         XCTAssertNil(DictionaryBuilder.build(.int64((0..<20_000).map { Int64($0) }), maxDictionaryBytes: 1 << 20))
-        XCTAssertNotNil(DictionaryBuilder.build(.int64((0..<16_000).map { Int64($0) }), maxDictionaryBytes: 1 << 20),
-                        "a column no longer than the sample is never given up")
+        XCTAssertNotNil(
+            DictionaryBuilder.build(.int64((0..<16_000).map { Int64($0) }), maxDictionaryBytes: 1 << 20),
+            "a column no longer than the sample is never given up")
         let productByProduct = (0..<20_000).map { Int64($0 % 5_000) }
-        XCTAssertEqual(DictionaryBuilder.build(.int64(productByProduct), maxDictionaryBytes: 1 << 20)?.plainSize, 5_000 * 8,
-                       "values distinct for the first 5,000 rows and repeating later keep the dictionary")
+        XCTAssertEqual(
+            DictionaryBuilder.build(.int64(productByProduct), maxDictionaryBytes: 1 << 20)?.plainSize, 5_000 * 8,
+            "values distinct for the first 5,000 rows and repeating later keep the dictionary")
         var rng = SystemRandomNumberGenerator()
         let values = (0..<120_000).map { _ in Double(Int.random(in: 0..<40_000, using: &rng)) * 0.25 }
-        var firstSeen: [Double] = [], seen = Set<Double>()
+        var firstSeen: [Double] = []
+        var seen = Set<Double>()
         for v in values where seen.insert(v).inserted { firstSeen.append(v) }
         let built = try XCTUnwrap(DictionaryBuilder.build(.double(values), maxDictionaryBytes: 1 << 20))
         guard case .double(let dictionary) = built.dictionary else { return XCTFail("not a double dictionary") }
         XCTAssertGreaterThan(firstSeen.count, 30_000)
         XCTAssertEqual(dictionary, firstSeen)
         XCTAssertEqual(built.indices.map { dictionary[Int($0)] }, values)
-        XCTAssertNil(DictionaryBuilder.build(.double(values), maxDictionaryBytes: 100_000), "40k entries do not fit in 100 kB")
+        XCTAssertNil(
+            DictionaryBuilder.build(.double(values), maxDictionaryBytes: 100_000), "40k entries do not fit in 100 kB")
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Iceberg
 @testable import Parquet
 
@@ -22,10 +23,14 @@ final class MalformedFileTests: XCTestCase {
     }
 
     func testCommittedCorpusFailsCleanly() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path).filter { $0.hasSuffix(".parquet") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path).filter {
+            $0.hasSuffix(".parquet")
+        }.sorted()
         XCTAssertGreaterThanOrEqual(files.count, 6)
         for file in files {
-            XCTAssertThrowsError(try readEverything(try FileInput(path: Self.corpus.appendingPathComponent(file).path)), file) { error in
+            XCTAssertThrowsError(
+                try readEverything(try FileInput(path: Self.corpus.appendingPathComponent(file).path)), file
+            ) { error in
                 XCTAssertTrue(error is ParquetError, "\(file): \(error)")
                 XCTAssertFalse("\(error)".isEmpty)
             }
@@ -40,8 +45,11 @@ final class MalformedFileTests: XCTestCase {
         ])
         var shredder = try JSONRowShredder(schema: schema)
         for i in 0..<300 {
-            try shredder.append(.object([("id", .int(Int64(i))), ("s", i % 4 == 0 ? .null : .string("str\(i % 9)")),
-                                         ("l", .array([.int(Int64(i)), .null])), ("d", .string("\(i).25"))]), rowNumber: i + 1)
+            try shredder.append(
+                .object([
+                    ("id", .int(Int64(i))), ("s", i % 4 == 0 ? .null : .string("str\(i % 9)")),
+                    ("l", .array([.int(Int64(i)), .null])), ("d", .string("\(i).25")),
+                ]), rowNumber: i + 1)
         }
         let sink = MemorySink()
         let writer = try ParquetWriter(sink: sink, schema: shredder.parquetSchema, options: options)
@@ -51,13 +59,25 @@ final class MalformedFileTests: XCTestCase {
     }
 
     func testTruncationsAndByteFlipsNeverCrash() throws {
-        var o1 = ParquetWriterOptions(); o1.dataPageSize = 256
-        var o2 = ParquetWriterOptions(); o2.compression = .zstd(level: 1); o2.dataPageVersion = .v2; o2.dataPageSize = 300
-        var o3 = ParquetWriterOptions(); o3.compression = .gzip(level: 1); o3.enableDictionary = false
-        var o4 = ParquetWriterOptions(); o4.compression = .uncompressed; o4.columnEncodings = ["id": .deltaBinaryPacked, "s": .deltaLengthByteArray]
+        var o1 = ParquetWriterOptions()
+        o1.dataPageSize = 256
+        var o2 = ParquetWriterOptions()
+        o2.compression = .zstd(level: 1)
+        o2.dataPageVersion = .v2
+        o2.dataPageSize = 300
+        var o3 = ParquetWriterOptions()
+        o3.compression = .gzip(level: 1)
+        o3.enableDictionary = false
+        var o4 = ParquetWriterOptions()
+        o4.compression = .uncompressed
+        o4.columnEncodings = ["id": .deltaBinaryPacked, "s": .deltaLengthByteArray]
         var state: UInt64 = 2024
-        func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
-        var failures = 0, successes = 0
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        var failures = 0
+        var successes = 0
         for options in [o1, o2, o3, o4] {
             let good = try sampleFile(options)
             try readEverything(MemoryInput(good))
@@ -65,7 +85,10 @@ final class MalformedFileTests: XCTestCase {
             var cuts = Array(max(0, good.count - 400)..<good.count)
             for _ in 0..<100 { cuts.append(next() % good.count) }
             for cut in cuts {
-                do { try readEverything(MemoryInput(Array(good[0..<cut]))); successes += 1 } catch { failures += 1 }
+                do {
+                    try readEverything(MemoryInput(Array(good[0..<cut])))
+                    successes += 1
+                } catch { failures += 1 }
             }
             // Random byte flips anywhere.
             for _ in 0..<600 {
@@ -74,7 +97,10 @@ final class MalformedFileTests: XCTestCase {
                     let i = 4 + next() % (good.count - 12)
                     bad[i] ^= UInt8(truncatingIfNeeded: 1 + next() % 255)
                 }
-                do { try readEverything(MemoryInput(bad)); successes += 1 } catch { failures += 1 }
+                do {
+                    try readEverything(MemoryInput(bad))
+                    successes += 1
+                } catch { failures += 1 }
             }
         }
         XCTAssertGreaterThan(failures, 1000)
@@ -88,12 +114,17 @@ final class MalformedFileTests: XCTestCase {
             }
         }
         expect(Array("PAR1".utf8), "too short")
-        var badMagic = good; badMagic[0] = UInt8(ascii: "X")
+        var badMagic = good
+        badMagic[0] = UInt8(ascii: "X")
         expect(badMagic, "leading magic")
-        var badTail = good; badTail[good.count - 1] = 0
+        var badTail = good
+        badTail[good.count - 1] = 0
         expect(badTail, "trailing magic")
         var hugeFooter = good
-        hugeFooter[good.count - 8] = 0xFF; hugeFooter[good.count - 7] = 0xFF; hugeFooter[good.count - 6] = 0xFF; hugeFooter[good.count - 5] = 0x7F
+        hugeFooter[good.count - 8] = 0xFF
+        hugeFooter[good.count - 7] = 0xFF
+        hugeFooter[good.count - 6] = 0xFF
+        hugeFooter[good.count - 5] = 0x7F
         expect(hugeFooter, "footer length")
         var footerGarbage = good
         let footerLength = Int(good[good.count - 8]) | Int(good[good.count - 7]) << 8

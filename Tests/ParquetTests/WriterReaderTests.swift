@@ -1,8 +1,11 @@
 import XCTest
+
 @testable import Iceberg
 @testable import Parquet
 
-func writeInMemory(_ schema: ParquetSchema, _ batches: [[ColumnData]], _ options: ParquetWriterOptions = ParquetWriterOptions()) throws -> [UInt8] {
+func writeInMemory(
+    _ schema: ParquetSchema, _ batches: [[ColumnData]], _ options: ParquetWriterOptions = ParquetWriterOptions()
+) throws -> [UInt8] {
     let sink = MemorySink()
     let writer = try ParquetWriter(sink: sink, schema: schema, options: options)
     for b in batches { try writer.write(b) }
@@ -29,45 +32,72 @@ final class WriterReaderTests: XCTestCase {
             // optional group two_level (LIST) { repeated int32 element; }
             .group("two_level", .optional, convertedType: .list, children: [.primitive("element", .int32, .repeated)]),
             // optional group tuple (LIST) { repeated group array { required binary s (UTF8); } }
-            .group("tuple", .optional, logicalType: .list, convertedType: .list, children: [
-                .group("array", .repeated, children: [.primitive("s", .byteArray, .required, logicalType: .string)]),
-            ]),
+            .group(
+                "tuple", .optional, logicalType: .list, convertedType: .list,
+                children: [
+                    .group("array", .repeated, children: [.primitive("s", .byteArray, .required, logicalType: .string)])
+                ]),
             // repeated int64 bare;
             .primitive("bare", .int64, .repeated),
             // optional group m (MAP_KEY_VALUE) { repeated group map { required binary key; optional int32 value; } }
-            .group("m", .optional, convertedType: .mapKeyValue, children: [
-                .group("map", .repeated, children: [
-                    .primitive("key", .byteArray, .required, logicalType: .string),
-                    .primitive("value", .int32, .optional),
+            .group(
+                "m", .optional, convertedType: .mapKeyValue,
+                children: [
+                    .group(
+                        "map", .repeated,
+                        children: [
+                            .primitive("key", .byteArray, .required, logicalType: .string),
+                            .primitive("value", .int32, .optional),
+                        ])
                 ]),
-            ]),
         ])
         // Row 1: two_level [1,2], tuple [{s:"a"}], bare [10], m {"k": 1}
         // Row 2: two_level null, tuple [], bare [], m {"z": null}
         let columns = [
             ColumnData(values: .int32([1, 2]), definitionLevels: [2, 2, 0], repetitionLevels: [0, 1, 0]),
-            ColumnData(values: .byteArray(ByteArrayBuffer(strings: ["a"])), definitionLevels: [2, 1], repetitionLevels: [0, 0]),
+            ColumnData(
+                values: .byteArray(ByteArrayBuffer(strings: ["a"])), definitionLevels: [2, 1], repetitionLevels: [0, 0]),
             ColumnData(values: .int64([10]), definitionLevels: [1, 0], repetitionLevels: [0, 0]),
-            ColumnData(values: .byteArray(ByteArrayBuffer(strings: ["k", "z"])), definitionLevels: [2, 2], repetitionLevels: [0, 0]),
+            ColumnData(
+                values: .byteArray(ByteArrayBuffer(strings: ["k", "z"])), definitionLevels: [2, 2],
+                repetitionLevels: [0, 0]),
             ColumnData(values: .int32([1]), definitionLevels: [3, 2], repetitionLevels: [0, 0]),
         ]
         let rows = try readRows(try writeInMemory(schema, [columns]))
-        XCTAssertEqual(rows, [
-            #"{"two_level":[1,2],"tuple":[{"s":"a"}],"bare":[10],"m":{"keys":["k"],"values":[1]}}"#,
-            #"{"two_level":null,"tuple":[],"bare":[],"m":{"keys":["z"],"values":[null]}}"#,
-        ])
+        XCTAssertEqual(
+            rows,
+            [
+                #"{"two_level":[1,2],"tuple":[{"s":"a"}],"bare":[10],"m":{"keys":["k"],"values":[1]}}"#,
+                #"{"two_level":null,"tuple":[],"bare":[],"m":{"keys":["z"],"values":[null]}}"#,
+            ])
     }
 
     func testRowGroupsSplitByRowsAndBytes() throws {
-        let schema = try ParquetSchema(fields: [.primitive("x", .int64, .required), .primitive("s", .byteArray, .optional, logicalType: .string)])
+        let schema = try ParquetSchema(fields: [
+            .primitive("x", .int64, .required), .primitive("s", .byteArray, .optional, logicalType: .string),
+        ])
         var options = ParquetWriterOptions()
         options.rowGroupRows = 3000
         options.dataPageSize = 1000
         let n = 10_000
         var strings = ByteArrayBuffer()
         var defs: [UInt8] = []
-        for i in 0..<n { if i % 5 == 0 { defs.append(0) } else { defs.append(1); strings.append("v\(i)") } }
-        let bytes = try writeInMemory(schema, [[ColumnData(values: .int64(Array(0..<Int64(n)))), ColumnData(values: .byteArray(strings), definitionLevels: defs)]], options)
+        for i in 0..<n {
+            if i % 5 == 0 {
+                defs.append(0)
+            } else {
+                defs.append(1)
+                strings.append("v\(i)")
+            }
+        }
+        let bytes = try writeInMemory(
+            schema,
+            [
+                [
+                    ColumnData(values: .int64(Array(0..<Int64(n)))),
+                    ColumnData(values: .byteArray(strings), definitionLevels: defs),
+                ]
+            ], options)
         let reader = try ParquetReader(input: MemoryInput(bytes))
         XCTAssertEqual(reader.metadata.rowGroups.map(\.numRows), [3000, 3000, 3000, 1000])
         var all: [Int64] = []
@@ -86,25 +116,37 @@ final class WriterReaderTests: XCTestCase {
 
         options = ParquetWriterOptions()
         options.rowGroupBytes = 20_000
-        let small = try writeInMemory(schema, stride(from: 0, to: n, by: 500).map { start in
-            [ColumnData(values: .int64(Array(Int64(start)..<Int64(start + 500)))),
-             ColumnData(values: .byteArray(ByteArrayBuffer(strings: (start..<start + 500).map { "s\($0)" })), definitionLevels: Array(repeating: 1, count: 500))]
-        }, options)
+        let small = try writeInMemory(
+            schema,
+            stride(from: 0, to: n, by: 500).map { start in
+                [
+                    ColumnData(values: .int64(Array(Int64(start)..<Int64(start + 500)))),
+                    ColumnData(
+                        values: .byteArray(ByteArrayBuffer(strings: (start..<start + 500).map { "s\($0)" })),
+                        definitionLevels: Array(repeating: 1, count: 500)),
+                ]
+            }, options)
         let r2 = try ParquetReader(input: MemoryInput(small))
         XCTAssertGreaterThan(r2.rowGroupCount, 3)
         XCTAssertEqual(r2.rowCount, Int64(n))
     }
 
     func testDictionaryFallsBackToPlainWhenTooLarge() throws {
-        let schema = try ParquetSchema(fields: [.primitive("s", .byteArray, .required, logicalType: .string),
-                                                .primitive("few", .byteArray, .required, logicalType: .string)])
+        let schema = try ParquetSchema(fields: [
+            .primitive("s", .byteArray, .required, logicalType: .string),
+            .primitive("few", .byteArray, .required, logicalType: .string),
+        ])
         var options = ParquetWriterOptions()
         options.dictionaryPageSizeLimit = 10_000
         let n = 5000
-        let bytes = try writeInMemory(schema, [[
-            ColumnData(values: .byteArray(ByteArrayBuffer(strings: (0..<n).map { "unique-value-\($0)" }))),
-            ColumnData(values: .byteArray(ByteArrayBuffer(strings: (0..<n).map { "v\($0 % 3)" }))),
-        ]], options)
+        let bytes = try writeInMemory(
+            schema,
+            [
+                [
+                    ColumnData(values: .byteArray(ByteArrayBuffer(strings: (0..<n).map { "unique-value-\($0)" }))),
+                    ColumnData(values: .byteArray(ByteArrayBuffer(strings: (0..<n).map { "v\($0 % 3)" }))),
+                ]
+            ], options)
         let reader = try ParquetReader(input: MemoryInput(bytes))
         let chunks = reader.metadata.rowGroups[0].columns.map { $0.metaData! }
         XCTAssertFalse(chunks[0].encodings.contains(.rleDictionary))
@@ -115,7 +157,9 @@ final class WriterReaderTests: XCTestCase {
     }
 
     func testWriterRejectsDataThatDoesNotFitTheSchema() throws {
-        let schema = try ParquetSchema(fields: [.primitive("x", .int64, .optional), .primitive("f", .fixedLenByteArray, .required, typeLength: 4)])
+        let schema = try ParquetSchema(fields: [
+            .primitive("x", .int64, .optional), .primitive("f", .fixedLenByteArray, .required, typeLength: 4),
+        ])
         let sink = MemorySink()
         let writer = try ParquetWriter(sink: sink, schema: schema)
         func expectInvalid(_ columns: [ColumnData], _ fragment: String) {
@@ -125,11 +169,15 @@ final class WriterReaderTests: XCTestCase {
         }
         let fixed = ColumnData(values: .fixedLenByteArray(FixedByteBuffer(width: 4, data: [1, 2, 3, 4])))
         expectInvalid([ColumnData(values: .int32([1]), definitionLevels: [1]), fixed], "expected INT64")
-        expectInvalid([ColumnData(values: .int64([1]), definitionLevels: [1, 1]), fixed], "2 defined slots but 1 values")
+        expectInvalid(
+            [ColumnData(values: .int64([1]), definitionLevels: [1, 1]), fixed], "2 defined slots but 1 values")
         expectInvalid([ColumnData(values: .int64([1])), fixed], "needs definition levels")
         expectInvalid([ColumnData(values: .int64([1]), definitionLevels: [2]), fixed], "exceeds")
-        expectInvalid([ColumnData(values: .int64([1]), definitionLevels: [1]),
-                       ColumnData(values: .fixedLenByteArray(FixedByteBuffer(width: 3, data: [1, 2, 3])))], "type_length")
+        expectInvalid(
+            [
+                ColumnData(values: .int64([1]), definitionLevels: [1]),
+                ColumnData(values: .fixedLenByteArray(FixedByteBuffer(width: 3, data: [1, 2, 3]))),
+            ], "type_length")
         expectInvalid([ColumnData(values: .int64([1, 2]), definitionLevels: [1, 1]), fixed], "has 1 rows")
         expectInvalid([fixed], "batch has 1 columns")
         // A failed writer refuses further use.
@@ -138,7 +186,8 @@ final class WriterReaderTests: XCTestCase {
     }
 
     func testFileSinkLeavesNoPartialFile() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("partial-\(UUID().uuidString).parquet").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("partial-\(UUID().uuidString).parquet")
+            .path
         do {
             let sink = try FileSink(path: path)
             try sink.write([1, 2, 3])

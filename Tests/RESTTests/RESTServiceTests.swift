@@ -11,17 +11,24 @@ final class RESTServiceTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        return RESTCatalogService(catalog: InMemoryCatalog(name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore()))
+        return RESTCatalogService(
+            catalog: InMemoryCatalog(name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
+        )
     }
 
-    func send(_ s: RESTCatalogService, _ method: String, _ path: String, query: String = "", body: String? = nil,
-              headers: [(String, String)] = []) async -> (Int, JSONValue?) {
-        let r = await s.handle(RESTServerRequest(method: method, path: path, query: query, headers: headers, body: Array((body ?? "").utf8)))
+    func send(
+        _ s: RESTCatalogService, _ method: String, _ path: String, query: String = "", body: String? = nil,
+        headers: [(String, String)] = []
+    ) async -> (Int, JSONValue?) {
+        let r = await s.handle(
+            RESTServerRequest(
+                method: method, path: path, query: query, headers: headers, body: Array((body ?? "").utf8)))
         var b = r.body
         return (r.status, b.isEmpty ? nil : try? JSONValue.parse(bytes: &b))
     }
 
-    static let schema = #"{"type":"struct","schema-id":0,"fields":[{"id":1,"name":"id","required":false,"type":"long"}]}"#
+    static let schema =
+        #"{"type":"struct","schema-id":0,"fields":[{"id":1,"name":"id","required":false,"type":"long"}]}"#
 
     func testNamespacePathsRoundTrip() throws {
         for levels in [["a"], ["a", "b c"], ["ünï", "x/y", "50%"]] {
@@ -49,20 +56,28 @@ final class RESTServiceTests: XCTestCase {
         XCTAssertEqual(status, 404)
         (status, _) = await send(s, "POST", "/v1/namespaces", body: #"{"namespace": ["ns"]}"#)
         XCTAssertEqual(status, 200)
-        (status, _) = await send(s, "POST", "/v1/namespaces/ns/tables", body: #"{"name": "t", "schema": \#(Self.schema)}"#)
+        (status, _) = await send(
+            s, "POST", "/v1/namespaces/ns/tables", body: #"{"name": "t", "schema": \#(Self.schema)}"#)
         XCTAssertEqual(status, 200)
         // Unknown update types and requirement failures.
-        (status, json) = await send(s, "POST", "/v1/namespaces/ns/tables/t", body: #"{"requirements": [], "updates": [{"action": "make-coffee"}]}"#)
+        (status, json) = await send(
+            s, "POST", "/v1/namespaces/ns/tables/t",
+            body: #"{"requirements": [], "updates": [{"action": "make-coffee"}]}"#)
         XCTAssertEqual(status, 400)
         XCTAssertTrue(json?["error"]?["message"]?.stringValue?.contains("make-coffee") == true)
-        (status, json) = await send(s, "POST", "/v1/namespaces/ns/tables/t",
-                                    body: #"{"requirements": [{"type": "assert-ref-snapshot-id", "ref": "main", "snapshot-id": 42}], "updates": []}"#)
+        (status, json) = await send(
+            s, "POST", "/v1/namespaces/ns/tables/t",
+            body:
+                #"{"requirements": [{"type": "assert-ref-snapshot-id", "ref": "main", "snapshot-id": 42}], "updates": []}"#
+        )
         XCTAssertEqual(status, 409)
         XCTAssertEqual(json?["error"]?["type"]?.stringValue, "CommitFailedException")
-        (status, _) = await send(s, "POST", "/v1/namespaces/ns/tables/t",
-                                 body: #"{"identifier": {"namespace": ["ns"], "name": "other"}, "requirements": [], "updates": []}"#)
+        (status, _) = await send(
+            s, "POST", "/v1/namespaces/ns/tables/t",
+            body: #"{"identifier": {"namespace": ["ns"], "name": "other"}, "requirements": [], "updates": []}"#)
         XCTAssertEqual(status, 400)
-        (status, _) = await send(s, "POST", "/v1/namespaces/ns/properties", body: #"{"removals": ["k"], "updates": {"k": "v"}}"#)
+        (status, _) = await send(
+            s, "POST", "/v1/namespaces/ns/properties", body: #"{"removals": ["k"], "updates": {"k": "v"}}"#)
         XCTAssertEqual(status, 422)
         (status, _) = await send(s, "GET", "/v1/namespaces", query: "pageToken=&pageSize=0")
         XCTAssertEqual(status, 400)

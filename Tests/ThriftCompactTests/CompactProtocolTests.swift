@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import ThriftCompact
 
 final class CompactProtocolTests: XCTestCase {
@@ -14,19 +15,22 @@ final class CompactProtocolTests: XCTestCase {
         w.write(field: 8, "héllo")
         w.beginListField(9, elementType: .i32, count: 3)
         for v: Int32 in [1, -2, 3] { w.writeI32(v) }
-        w.beginListField(10, elementType: .i64, count: 20)   // long-form list header
+        w.beginListField(10, elementType: .i64, count: 20)  // long-form list header
         for v in 0..<20 { w.writeI64(Int64(v) * -1_000_000_007) }
         w.writeFieldHeader(11, .map)
         w.writeMapHeader(keyType: .binary, valueType: .i32, count: 2)
-        w.writeString("a"); w.writeI32(1)
-        w.writeString("b"); w.writeI32(2)
+        w.writeString("a")
+        w.writeI32(1)
+        w.writeString("b")
+        w.writeI32(2)
         w.beginStructField(12)
         w.write(field: 1, Int32(42))
         w.endStruct()
-        w.write(field: 300, Int32(9))   // delta > 15: long-form field header
-        w.write(field: 40, Int32(10))   // id going backwards: long-form too
+        w.write(field: 300, Int32(9))  // delta > 15: long-form field header
+        w.write(field: 40, Int32(10))  // id going backwards: long-form too
         w.beginListField(13, elementType: .boolTrue, count: 2)
-        w.writeBool(true); w.writeBool(false)
+        w.writeBool(true)
+        w.writeBool(false)
         w.endStruct()
 
         var r = CompactReader(bytes: w.bytes)
@@ -53,9 +57,13 @@ final class CompactProtocolTests: XCTestCase {
                 XCTAssertEqual(try (0..<n).map { _ in try r.readI64() }, (0..<20).map { Int64($0) * -1_000_000_007 })
             case 11:
                 let (k, v, n) = try r.readMapHeader()
-                XCTAssertEqual(k, .binary); XCTAssertEqual(v, .i32); XCTAssertEqual(n, 2)
-                XCTAssertEqual(try r.readString(), "a"); XCTAssertEqual(try r.readI32(), 1)
-                XCTAssertEqual(try r.readString(), "b"); XCTAssertEqual(try r.readI32(), 2)
+                XCTAssertEqual(k, .binary)
+                XCTAssertEqual(v, .i32)
+                XCTAssertEqual(n, 2)
+                XCTAssertEqual(try r.readString(), "a")
+                XCTAssertEqual(try r.readI32(), 1)
+                XCTAssertEqual(try r.readString(), "b")
+                XCTAssertEqual(try r.readI32(), 2)
             case 12:
                 try r.beginStruct()
                 let h = try r.readFieldHeader()
@@ -82,11 +90,16 @@ final class CompactProtocolTests: XCTestCase {
         w.write(field: 2, "skip me")
         w.beginStructField(3)
         w.beginListField(1, elementType: .struct, count: 2)
-        for _ in 0..<2 { w.beginStruct(); w.write(field: 1, 2.5); w.endStruct() }
+        for _ in 0..<2 {
+            w.beginStruct()
+            w.write(field: 1, 2.5)
+            w.endStruct()
+        }
         w.endStruct()
         w.writeFieldHeader(4, .map)
         w.writeMapHeader(keyType: .i32, valueType: .boolTrue, count: 1)
-        w.writeI32(1); w.writeBool(true)
+        w.writeI32(1)
+        w.writeBool(true)
         w.write(field: 5, true)
         w.write(field: 6, Int64(77))
         w.endStruct()
@@ -119,13 +132,19 @@ final class CompactProtocolTests: XCTestCase {
         // Invalid type nibble 14.
         XCTAssertEqual(read([0x1E]), .invalidType(14, offset: 0))
         // Absurd binary length.
-        if case .lengthLimitExceeded? = read([0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]) {} else { XCTFail("expected length limit") }
+        if case .lengthLimitExceeded? = read([0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]) {
+        } else {
+            XCTFail("expected length limit")
+        }
         // Binary length beyond the input.
         XCTAssertEqual(read([0x18, 0x05, 0x61]), .truncated(offset: 2))
         // A list claiming more elements than bytes remain.
         XCTAssertEqual(read([0x19, 0xF5, 0xFF, 0xFF, 0x03]), .truncated(offset: 1))
         // Container over the limit.
-        if case .containerLimitExceeded? = read([0x19, 0xF5, 0xFF, 0xFF, 0x03], limits: ThriftLimits(maxContainerSize: 100)) {} else {
+        if case .containerLimitExceeded? = read(
+            [0x19, 0xF5, 0xFF, 0xFF, 0x03], limits: ThriftLimits(maxContainerSize: 100))
+        {
+        } else {
             XCTFail("expected container limit")
         }
         // Deep nesting.

@@ -68,12 +68,16 @@ case "iceberg-append":
 case "iceberg-small":
     let columns = try EventsColumns.load(directory: args[2])
     let data = columns.columnData()
-    let properties = args.dropFirst(5).map { p in (String(p.prefix { $0 != "=" }), String(p.drop { $0 != "=" }.dropFirst())) }
+    let properties = args.dropFirst(5).map { p in
+        (String(p.prefix { $0 != "=" }), String(p.drop { $0 != "=" }.dropFirst()))
+    }
     let base = "\(args[3])/small-\(properties.isEmpty ? "default" : "configured")"
     let catalog = try await eventsTable(base, properties: properties)
     let schema = try EventsColumns.schema()
     func batch(_ k: Int) -> [ColumnData] {
-        data.enumerated().map { i, c in c.slice(rows: k * 100..<k * 100 + 100, maxDefinitionLevel: schema.columns[i].maxDefinitionLevel) }
+        data.enumerated().map { i, c in
+            c.slice(rows: k * 100..<k * 100 + 100, maxDefinitionLevel: schema.columns[i].maxDefinitionLevel)
+        }
     }
     let total = Int(args[4])!
     var times: [Double] = []
@@ -88,7 +92,8 @@ case "iceberg-small":
     }
     print("{\"ms\": \(times), \"fresh_ms\": \(freshTimes)}")
 case "iceberg-scan":
-    let catalog = try SQLiteCatalog.open(path: "\(args[2])/append-1-0/catalog.db", name: "default", warehouse: "\(args[2])/append-1-0/warehouse")
+    let catalog = try SQLiteCatalog.open(
+        path: "\(args[2])/append-1-0/catalog.db", name: "default", warehouse: "\(args[2])/append-1-0/warehouse")
     let id = TableIdentifier(namespace: Namespace(["bench"]), name: "events")
     var times: [Double] = []
     var count = 0
@@ -127,6 +132,8 @@ func eventsTable(_ dir: String, properties: [(String, String)] = []) async throw
         .optional(4, "price", .double), .optional(5, "qty", .int), .optional(6, "note", .string),
     ])
     let spec = try SpecParsing.partitionSpec("day(ts)", schema: schema)
-    _ = try await catalog.createTable(TableIdentifier(namespace: Namespace(["bench"]), name: "events"), TableCreation(schema: schema, spec: spec, properties: properties))
+    _ = try await catalog.createTable(
+        TableIdentifier(namespace: Namespace(["bench"]), name: "events"),
+        TableCreation(schema: schema, spec: spec, properties: properties))
     return catalog
 }

@@ -1,9 +1,9 @@
 import Parquet
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The `events` workload: id long (required), ts timestamptz, category string (8 values),
@@ -24,7 +24,8 @@ public struct EventsColumns {
     public static func schema() throws -> ParquetSchema {
         try ParquetSchema(fields: [
             .primitive("id", .int64, .required, fieldId: 1),
-            .primitive("ts", .int64, .optional, fieldId: 2, logicalType: .timestamp(isAdjustedToUTC: true, unit: .micros)),
+            .primitive(
+                "ts", .int64, .optional, fieldId: 2, logicalType: .timestamp(isAdjustedToUTC: true, unit: .micros)),
             .primitive("category", .byteArray, .optional, fieldId: 3, logicalType: .string),
             .primitive("price", .double, .optional, fieldId: 4),
             .primitive("qty", .int32, .optional, fieldId: 5),
@@ -63,9 +64,10 @@ public struct EventsColumns {
         func strings(_ name: String) throws -> ByteArrayBuffer {
             ByteArrayBuffer(data: try raw(name + ".data"), offsets: try typed(name + ".offsets", Int32.self))
         }
-        return EventsColumns(id: try typed("id.i64", Int64.self), ts: try typed("ts.i64", Int64.self),
-                             category: try strings("category"), price: try typed("price.f64", Double.self),
-                             qty: try typed("qty.i32", Int32.self), note: try strings("note"))
+        return EventsColumns(
+            id: try typed("id.i64", Int64.self), ts: try typed("ts.i64", Int64.self),
+            category: try strings("category"), price: try typed("price.f64", Double.self),
+            qty: try typed("qty.i32", Int32.self), note: try strings("note"))
     }
 
     /// Generates the workload in Swift (used by the package-benchmark suites).
@@ -81,8 +83,12 @@ public struct EventsColumns {
         let categories = ["books", "games", "garden", "music", "sports", "tools", "toys", "travel"]
         var category = ByteArrayBuffer(capacity: rows, byteCapacity: rows * 6)
         var note = ByteArrayBuffer(capacity: rows, byteCapacity: rows * 21)
-        var ts = [Int64](), price = [Double](), qty = [Int32]()
-        ts.reserveCapacity(rows); price.reserveCapacity(rows); qty.reserveCapacity(rows)
+        var ts = [Int64]()
+        var price = [Double]()
+        var qty = [Int32]()
+        ts.reserveCapacity(rows)
+        price.reserveCapacity(rows)
+        qty.reserveCapacity(rows)
         var t: Int64 = 1_700_000_000_000_000
         for i in 0..<rows {
             t += Int64(next() % 2_000_000)

@@ -7,7 +7,9 @@ public struct Namespace: Sendable, Hashable, CustomStringConvertible {
     /// Parses dotted text.
     public init(parsing text: String) throws {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else { throw CatalogError.invalidArgument("invalid namespace '\(text)'") }
+        guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else {
+            throw CatalogError.invalidArgument("invalid namespace '\(text)'")
+        }
         levels = parts
     }
     /// Dotted text.
@@ -21,7 +23,10 @@ public struct TableIdentifier: Sendable, Hashable, CustomStringConvertible {
     /// The table name.
     public var name: String
     /// Creates an identifier.
-    public init(namespace: Namespace, name: String) { self.namespace = namespace; self.name = name }
+    public init(namespace: Namespace, name: String) {
+        self.namespace = namespace
+        self.name = name
+    }
     /// Parses `ns.table` (the last level is the table).
     public init(parsing text: String) throws {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -51,8 +56,10 @@ public struct TableCreation: Sendable {
     public var formatVersion: Int = 2
 
     /// Creates options.
-    public init(schema: Schema, spec: PartitionSpec = .unpartitioned, sortOrder: SortOrder = .unsorted,
-                properties: [(String, String)] = [], location: String? = nil, formatVersion: Int = 2) {
+    public init(
+        schema: Schema, spec: PartitionSpec = .unpartitioned, sortOrder: SortOrder = .unsorted,
+        properties: [(String, String)] = [], location: String? = nil, formatVersion: Int = 2
+    ) {
         self.schema = schema
         self.spec = spec
         self.sortOrder = sortOrder
@@ -92,11 +99,13 @@ public protocol Catalog: Sendable {
     /// Commits requirements and updates atomically; throws `commitConflict` if a requirement fails.
     /// With `.assertCreate` among the requirements the table must not exist and is created from
     /// the updates (the second half of a staged create).
-    func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate]) async throws -> Table
+    func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate])
+        async throws -> Table
     /// Whether a namespace exists.
     func namespaceExists(_ namespace: Namespace) async throws -> Bool
     /// Sets and removes namespace properties; keys in neither list are left alone.
-    func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) async throws -> NamespacePropertiesChange
+    func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) async throws
+        -> NamespacePropertiesChange
     /// Registers an existing metadata file as a new table.
     func registerTable(_ identifier: TableIdentifier, metadataLocation: String) async throws -> Table
     /// The metadata a create would write, without creating anything: commit it later with
@@ -111,10 +120,15 @@ public protocol Catalog: Sendable {
 extension Catalog {
     /// Whether a namespace exists (by reading its properties).
     public func namespaceExists(_ namespace: Namespace) async throws -> Bool {
-        do { _ = try await namespaceProperties(namespace); return true } catch CatalogError.noSuchNamespace { return false }
+        do {
+            _ = try await namespaceProperties(namespace)
+            return true
+        } catch CatalogError.noSuchNamespace { return false }
     }
     /// Not supported unless the catalog says otherwise.
-    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) async throws -> NamespacePropertiesChange {
+    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)])
+        async throws -> NamespacePropertiesChange
+    {
         throw CatalogError.unsupported("\(name): namespace properties cannot be changed")
     }
     /// Not supported unless the catalog says otherwise.
@@ -202,10 +216,13 @@ extension TableMetadata {
 
     /// Metadata built from creation updates alone (`assign-uuid`, `add-schema`, …) as a REST
     /// catalog does for a staged create; `location` is used unless a `set-location` says otherwise.
-    public static func fromCreationUpdates(_ updates: [TableUpdate], defaultLocation: String, now: Int64) throws -> TableMetadata {
-        var m = TableMetadata(formatVersion: 1, tableUUID: RandomUUID.make(), location: defaultLocation,
-                              schema: try Schema(schemaId: 0, fields: []), spec: .unpartitioned, sortOrder: .unsorted,
-                              properties: [], lastUpdatedMs: now)
+    public static func fromCreationUpdates(_ updates: [TableUpdate], defaultLocation: String, now: Int64) throws
+        -> TableMetadata
+    {
+        var m = TableMetadata(
+            formatVersion: 1, tableUUID: RandomUUID.make(), location: defaultLocation,
+            schema: try Schema(schemaId: 0, fields: []), spec: .unpartitioned, sortOrder: .unsorted,
+            properties: [], lastUpdatedMs: now)
         m.schemas = []
         m.partitionSpecs = []
         m.sortOrders = []
@@ -218,10 +235,16 @@ extension TableMetadata {
         if !sawVersion { m.formatVersion = 2 }
         guard !m.schemas.isEmpty else { throw CatalogError.invalidCommit("a table create needs an add-schema update") }
         if m.schema(id: m.currentSchemaId) == nil { m.currentSchemaId = m.schemas[m.schemas.count - 1].schemaId }
-        if m.partitionSpecs.isEmpty { m.partitionSpecs = [.unpartitioned]; m.defaultSpecId = 0 }
+        if m.partitionSpecs.isEmpty {
+            m.partitionSpecs = [.unpartitioned]
+            m.defaultSpecId = 0
+        }
         if m.spec(id: m.defaultSpecId) == nil { m.defaultSpecId = m.partitionSpecs[m.partitionSpecs.count - 1].specId }
         m.lastPartitionId = max(m.lastPartitionId, m.partitionSpecs.map(\.lastAssignedFieldId).max() ?? 999)
-        if m.sortOrders.isEmpty { m.sortOrders = [.unsorted]; m.defaultSortOrderId = 0 }
+        if m.sortOrders.isEmpty {
+            m.sortOrders = [.unsorted]
+            m.defaultSortOrderId = 0
+        }
         if m.nextRowId == nil, m.formatVersion >= 3 { m.nextRowId = 0 }
         try m.defaultSpec.validate(m.currentSchema)
         return m

@@ -21,7 +21,8 @@ public protocol MetadataPointerStore: Sendable {
     func createPointer(_ table: TableIdentifier, location: String, metadata: TableMetadata) async throws
     /// Moves the pointer to `new` (holding `metadata`) if it still equals `expected`; returns
     /// false if it changed.
-    func swapPointer(_ table: TableIdentifier, expected: String, new: String, metadata: TableMetadata) async throws -> Bool
+    func swapPointer(_ table: TableIdentifier, expected: String, new: String, metadata: TableMetadata) async throws
+        -> Bool
     /// Removes a table.
     func deletePointer(_ table: TableIdentifier) async throws
     /// Renames a table.
@@ -70,7 +71,9 @@ extension MetadataPointerStore {
     /// Files are the catalog's to delete.
     public var managesStorage: Bool { false }
     /// Namespace properties are fixed at creation unless the store says otherwise.
-    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) async throws {
+    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)])
+        async throws
+    {
         throw CatalogError.unsupported("namespace properties cannot be changed in this catalog")
     }
     /// No atomic multi-table swaps unless the store says otherwise.
@@ -123,41 +126,58 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
 
     /// Namespace properties.
     public func namespaceProperties(_ namespace: Namespace) async throws -> [(String, String)] {
-        guard try await store.namespaceExists(namespace) else { throw CatalogError.noSuchNamespace(namespace.description) }
+        guard try await store.namespaceExists(namespace) else {
+            throw CatalogError.noSuchNamespace(namespace.description)
+        }
         return try await store.namespaceProperties(namespace)
     }
 
     /// Drops an empty namespace.
     public func dropNamespace(_ namespace: Namespace) async throws {
-        guard try await store.namespaceExists(namespace) else { throw CatalogError.noSuchNamespace(namespace.description) }
-        guard try await store.tables(in: namespace).isEmpty else { throw CatalogError.namespaceNotEmpty(namespace.description) }
+        guard try await store.namespaceExists(namespace) else {
+            throw CatalogError.noSuchNamespace(namespace.description)
+        }
+        guard try await store.tables(in: namespace).isEmpty else {
+            throw CatalogError.namespaceNotEmpty(namespace.description)
+        }
         try await store.dropNamespace(namespace)
     }
 
     /// Whether a namespace exists.
-    public func namespaceExists(_ namespace: Namespace) async throws -> Bool { try await store.namespaceExists(namespace) }
+    public func namespaceExists(_ namespace: Namespace) async throws -> Bool {
+        try await store.namespaceExists(namespace)
+    }
 
     /// Sets and removes namespace properties.
-    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) async throws -> NamespacePropertiesChange {
-        guard try await store.namespaceExists(namespace) else { throw CatalogError.noSuchNamespace(namespace.description) }
+    public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)])
+        async throws -> NamespacePropertiesChange
+    {
+        guard try await store.namespaceExists(namespace) else {
+            throw CatalogError.noSuchNamespace(namespace.description)
+        }
         let updateKeys = Set(updates.map(\.0))
         if let both = removals.first(where: { updateKeys.contains($0) }) {
             throw CatalogError.invalidArgument("property '\(both)' is both set and removed")
         }
         let before = Set(try await store.namespaceProperties(namespace).map(\.0))
         try await store.updateNamespaceProperties(namespace, removals: removals, updates: updates)
-        return NamespacePropertiesChange(updated: updates.map(\.0), removed: removals.filter { before.contains($0) },
-                                         missing: removals.filter { !before.contains($0) })
+        return NamespacePropertiesChange(
+            updated: updates.map(\.0), removed: removals.filter { before.contains($0) },
+            missing: removals.filter { !before.contains($0) })
     }
 
     /// Lists tables.
     public func listTables(_ namespace: Namespace) async throws -> [TableIdentifier] {
-        guard try await store.namespaceExists(namespace) else { throw CatalogError.noSuchNamespace(namespace.description) }
+        guard try await store.namespaceExists(namespace) else {
+            throw CatalogError.noSuchNamespace(namespace.description)
+        }
         return try await store.tables(in: namespace).sorted { $0.name < $1.name }
     }
 
     /// Whether a table exists.
-    public func tableExists(_ identifier: TableIdentifier) async throws -> Bool { try await store.pointer(identifier) != nil }
+    public func tableExists(_ identifier: TableIdentifier) async throws -> Bool {
+        try await store.pointer(identifier) != nil
+    }
 
     /// The default location of a table (`warehouse/ns.db/table`, as PyIceberg's SqlCatalog).
     public func defaultLocation(_ identifier: TableIdentifier) -> String {
@@ -166,28 +186,40 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
 
     /// Creates a table: writes version 0 of its metadata and registers it.
     public func createTable(_ identifier: TableIdentifier, _ creation: TableCreation) async throws -> Table {
-        try await createTable(identifier, location: creation.location) { try Self.initialMetadata(creation, location: $0) }
+        try await createTable(identifier, location: creation.location) {
+            try Self.initialMetadata(creation, location: $0)
+        }
     }
 
     /// Version 0 of a new table's metadata.
     private static func initialMetadata(_ creation: TableCreation, location: String) throws -> TableMetadata {
-        guard (1...2).contains(creation.formatVersion) else { throw CatalogError.invalidArgument("format version must be 1 or 2") }
+        guard (1...2).contains(creation.formatVersion) else {
+            throw CatalogError.invalidArgument("format version must be 1 or 2")
+        }
         try creation.spec.validate(creation.schema)
-        return TableMetadata(formatVersion: creation.formatVersion, tableUUID: RandomUUID.make(), location: location,
-                             schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
-                             properties: creation.properties, lastUpdatedMs: WallClock.nowMs())
+        return TableMetadata(
+            formatVersion: creation.formatVersion, tableUUID: RandomUUID.make(), location: location,
+            schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
+            properties: creation.properties, lastUpdatedMs: WallClock.nowMs())
     }
 
     /// Throws unless the namespace exists and the table does not.
     private func requireNewTable(_ identifier: TableIdentifier) async throws {
-        guard try await store.namespaceExists(identifier.namespace) else { throw CatalogError.noSuchNamespace(identifier.namespace.description) }
-        guard try await store.pointer(identifier) == nil else { throw CatalogError.tableAlreadyExists(identifier.description) }
+        guard try await store.namespaceExists(identifier.namespace) else {
+            throw CatalogError.noSuchNamespace(identifier.namespace.description)
+        }
+        guard try await store.pointer(identifier) == nil else {
+            throw CatalogError.tableAlreadyExists(identifier.description)
+        }
     }
 
     /// The metadata `createTable` would write, nothing created. Stores that assign locations
     /// (S3 Tables) cannot stage: the location exists only once the table does.
     public func stageCreateTable(_ identifier: TableIdentifier, _ creation: TableCreation) async throws -> StagedTable {
-        guard !store.managesStorage else { throw CatalogError.unsupported("\(name) assigns table locations at creation; create the table instead of staging it") }
+        guard !store.managesStorage else {
+            throw CatalogError.unsupported(
+                "\(name) assigns table locations at creation; create the table instead of staging it")
+        }
         try await requireNewTable(identifier)
         let location = creation.location.map(Self.trimSlash) ?? defaultLocation(identifier)
         return StagedTable(identifier: identifier, metadata: try Self.initialMetadata(creation, location: location))
@@ -198,13 +230,16 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         try await requireNewTable(identifier)
         let metadata = try await readMetadata(metadataLocation)
         try await store.createPointer(identifier, location: metadataLocation, metadata: metadata)
-        return Table(identifier: identifier, metadata: metadata, metadataLocation: metadataLocation, io: io, catalog: self)
+        return Table(
+            identifier: identifier, metadata: metadata, metadataLocation: metadataLocation, io: io, catalog: self)
     }
 
     /// Writes version 0 of a new table's metadata (built by `build` from the table location)
     /// and registers it; on failure nothing is left behind.
-    private func createTable(_ identifier: TableIdentifier, location requested: String?,
-                             build: (String) throws -> TableMetadata) async throws -> Table {
+    private func createTable(
+        _ identifier: TableIdentifier, location requested: String?,
+        build: (String) throws -> TableMetadata
+    ) async throws -> Table {
         try await requireNewTable(identifier)
         let reserved = try await store.reserveTable(identifier)
         if reserved != nil, requested != nil {
@@ -240,12 +275,18 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         return Table(identifier: identifier, metadata: metadata, metadataLocation: path, io: io, catalog: self)
     }
 
-    private static func trimSlash(_ location: String) -> String { location.hasSuffix("/") ? String(location.dropLast()) : location }
+    private static func trimSlash(_ location: String) -> String {
+        location.hasSuffix("/") ? String(location.dropLast()) : location
+    }
 
     /// Loads a table.
     public func loadTable(_ identifier: TableIdentifier) async throws -> Table {
-        guard let pointer = try await store.pointer(identifier) else { throw CatalogError.noSuchTable(identifier.description) }
-        return Table(identifier: identifier, metadata: try await readMetadata(pointer), metadataLocation: pointer, io: io, catalog: self)
+        guard let pointer = try await store.pointer(identifier) else {
+            throw CatalogError.noSuchTable(identifier.description)
+        }
+        return Table(
+            identifier: identifier, metadata: try await readMetadata(pointer), metadataLocation: pointer, io: io,
+            catalog: self)
     }
 
     /// Reads and parses a metadata file (cached: metadata files never change).
@@ -253,7 +294,9 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         if let cached = await cache.get(location) { return cached }
         let bytes = try await io.read(location)
         let metadata: TableMetadata
-        do { metadata = try TableMetadata(jsonText: String(decoding: bytes, as: UTF8.self)) } catch { throw CatalogError.storage("\(location): \(error)") }
+        do { metadata = try TableMetadata(jsonText: String(decoding: bytes, as: UTF8.self)) } catch {
+            throw CatalogError.storage("\(location): \(error)")
+        }
         await cache.put(location, metadata)
         return metadata
     }
@@ -268,7 +311,9 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     /// Renames a table.
     public func renameTable(_ from: TableIdentifier, to: TableIdentifier) async throws {
         guard try await store.pointer(from) != nil else { throw CatalogError.noSuchTable(from.description) }
-        guard try await store.namespaceExists(to.namespace) else { throw CatalogError.noSuchNamespace(to.namespace.description) }
+        guard try await store.namespaceExists(to.namespace) else {
+            throw CatalogError.noSuchNamespace(to.namespace.description)
+        }
         guard try await store.pointer(to) == nil else { throw CatalogError.tableAlreadyExists(to.description) }
         try await store.renamePointer(from, to: to)
     }
@@ -276,9 +321,14 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     /// Commits: check requirements on the current metadata, apply updates, write the next
     /// metadata file, then compare-and-swap the pointer. With `.assertCreate` the table is
     /// created from the updates instead (a staged create).
-    public func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate]) async throws -> Table {
+    public func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate])
+        async throws -> Table
+    {
         if requirements.contains(.assertCreate) {
-            guard !store.managesStorage else { throw CatalogError.unsupported("\(name) assigns table locations at creation; create the table instead of staging it") }
+            guard !store.managesStorage else {
+                throw CatalogError.unsupported(
+                    "\(name) assigns table locations at creation; create the table instead of staging it")
+            }
             do {
                 return try await createTable(identifier, location: nil) { location in
                     try TableMetadata.fromCreationUpdates(updates, defaultLocation: location, now: WallClock.nowMs())
@@ -299,21 +349,33 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     /// Commits changes to several tables at once: every requirement is checked and every
     /// metadata file written, then all pointers move together or none does.
     public func commitTransaction(_ commits: [TableCommit]) async throws -> [Table] {
-        guard store.supportsMultiTableSwap else { throw CatalogError.unsupported("multi-table transactions in this catalog") }
-        guard Set(commits.map(\.identifier)).count == commits.count else { throw CatalogError.invalidArgument("a transaction changes each table once") }
+        guard store.supportsMultiTableSwap else {
+            throw CatalogError.unsupported("multi-table transactions in this catalog")
+        }
+        guard Set(commits.map(\.identifier)).count == commits.count else {
+            throw CatalogError.invalidArgument("a transaction changes each table once")
+        }
         var prepared: [(TableIdentifier, current: String, next: NextMetadata)] = []
         do {
             for c in commits {
-                guard !c.requirements.contains(.assertCreate) else { throw CatalogError.unsupported("creating tables inside a multi-table transaction") }
+                guard !c.requirements.contains(.assertCreate) else {
+                    throw CatalogError.unsupported("creating tables inside a multi-table transaction")
+                }
                 let current = try await loadTable(c.identifier)
-                prepared.append((c.identifier, current.metadataLocation, try await writeNextMetadata(current, requirements: c.requirements, updates: c.updates)))
+                prepared.append(
+                    (
+                        c.identifier, current.metadataLocation,
+                        try await writeNextMetadata(current, requirements: c.requirements, updates: c.updates)
+                    ))
             }
         } catch {
             try? await io.delete(prepared.map(\.next.path))
             throw error
         }
         guard let first = prepared.first else { return [] }
-        let swaps = prepared.map { PointerSwap(table: $0.0, expected: $0.current, new: $0.next.path, metadata: $0.next.metadata) }
+        let swaps = prepared.map {
+            PointerSwap(table: $0.0, expected: $0.current, new: $0.next.path, metadata: $0.next.metadata)
+        }
         var failure: Error? = nil
         var landed = false
         do {
@@ -326,7 +388,8 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
             let pointer = try? await store.pointer(first.0)
             if pointer != first.next.path {
                 if let failure, pointer == nil {
-                    throw CatalogError.commitStateUnknown("transaction: \(failure); the new metadata files may or may not be current")
+                    throw CatalogError.commitStateUnknown(
+                        "transaction: \(failure); the new metadata files may or may not be current")
                 }
                 try? await io.delete(prepared.map(\.next.path))
                 throw failure ?? CatalogError.commitConflict("a table of the transaction was changed by another commit")
@@ -345,7 +408,9 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     }
 
     /// Checks requirements, applies updates and writes the next metadata file.
-    private func writeNextMetadata(_ current: Table, requirements: [TableRequirement], updates: [TableUpdate]) async throws -> NextMetadata {
+    private func writeNextMetadata(_ current: Table, requirements: [TableRequirement], updates: [TableUpdate])
+        async throws -> NextMetadata
+    {
         for r in requirements { try r.check(current.metadata) }
         var next = current.metadata
         let now = WallClock.nowMs()
@@ -374,7 +439,8 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         if (try? next.metadata.value(of: TableProperties.metadataDeleteAfterCommit)) == true {
             try? await io.delete(next.expired)
         }
-        return Table(identifier: identifier, metadata: next.metadata, metadataLocation: next.path, io: io, catalog: self)
+        return Table(
+            identifier: identifier, metadata: next.metadata, metadataLocation: next.path, io: io, catalog: self)
     }
 
     /// Moves the pointer from `expected` to `path`, returning only once `path` is current.
@@ -382,8 +448,10 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     /// retried request may have landed before its retry saw the conflict, or an answer may
     /// have been lost. Readable and not ours: the commit did not land and `path` is removed.
     /// Unreadable after an error: the outcome is unknown and nothing is deleted.
-    private func swapPointer(_ identifier: TableIdentifier, expected: String, new path: String, metadata: TableMetadata) async throws {
-        var failure: Error? = nil // nil: the store answered that the pointer had moved
+    private func swapPointer(_ identifier: TableIdentifier, expected: String, new path: String, metadata: TableMetadata)
+        async throws
+    {
+        var failure: Error? = nil  // nil: the store answered that the pointer had moved
         do {
             if try await store.swapPointer(identifier, expected: expected, new: path, metadata: metadata) { return }
         } catch {
@@ -396,7 +464,8 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
             throw CatalogError.commitConflict("\(identifier) was changed by another commit")
         }
         guard let pointer else {
-            throw CatalogError.commitStateUnknown("\(identifier): \(failure); the new metadata \(path) may or may not be current")
+            throw CatalogError.commitStateUnknown(
+                "\(identifier): \(failure); the new metadata \(path) may or may not be current")
         }
         try? await io.delete(path)
         if pointer != expected {
@@ -424,11 +493,16 @@ enum TablePurge {
         var files = Set<String>()
         for snapshot in table.metadata.snapshots {
             if !snapshot.manifestList.isEmpty { files.insert(snapshot.manifestList) }
-            guard let list = try? await table.io.read(snapshot.manifestList), let manifests = try? ManifestCodec.readManifestList(list) else { continue }
+            guard let list = try? await table.io.read(snapshot.manifestList),
+                let manifests = try? ManifestCodec.readManifestList(list)
+            else { continue }
             for m in manifests {
                 files.insert(m.path)
                 if let bytes = try? await table.io.read(m.path),
-                   let entries = try? ManifestCodec.readManifest(bytes, manifest: m, schema: table.metadata.currentSchema, spec: table.metadata.spec(id: m.partitionSpecId)) {
+                    let entries = try? ManifestCodec.readManifest(
+                        bytes, manifest: m, schema: table.metadata.currentSchema,
+                        spec: table.metadata.spec(id: m.partitionSpecId))
+                {
                     for e in entries { files.insert(e.dataFile.filePath) }
                 }
             }
@@ -464,7 +538,9 @@ public actor InMemoryPointerStore: MetadataPointerStore {
     /// Drops a namespace.
     public func dropNamespace(_ namespace: Namespace) { namespaces[namespace] = nil }
     /// Tables of a namespace.
-    public func tables(in namespace: Namespace) -> [TableIdentifier] { pointers.keys.filter { $0.namespace == namespace } }
+    public func tables(in namespace: Namespace) -> [TableIdentifier] {
+        pointers.keys.filter { $0.namespace == namespace }
+    }
     /// A pointer.
     public func pointer(_ table: TableIdentifier) -> String? { pointers[table] }
     /// Registers a table.
@@ -485,7 +561,9 @@ public actor InMemoryPointerStore: MetadataPointerStore {
     }
     /// Sets and removes namespace properties.
     public func updateNamespaceProperties(_ namespace: Namespace, removals: [String], updates: [(String, String)]) {
-        var props = (namespaces[namespace] ?? []).filter { p in !removals.contains(p.0) && !updates.contains { $0.0 == p.0 } }
+        var props = (namespaces[namespace] ?? []).filter { p in
+            !removals.contains(p.0) && !updates.contains { $0.0 == p.0 }
+        }
         props += updates
         namespaces[namespace] = props
     }

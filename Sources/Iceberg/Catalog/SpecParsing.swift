@@ -7,7 +7,9 @@ public enum SpecParsing {
             let item = raw.trimmingSpaces
             guard !item.isEmpty else { continue }
             let (transform, column) = try parseTerm(item)
-            guard let source = schema.field(at: column) else { throw IcebergError.invalidSchema("partition column '\(column)' is not in the schema") }
+            guard let source = schema.field(at: column) else {
+                throw IcebergError.invalidSchema("partition column '\(column)' is not in the schema")
+            }
             let suffix: String
             switch transform {
             case .identity: suffix = ""
@@ -35,7 +37,9 @@ public enum SpecParsing {
             let words = raw.split(separator: " ").map(String.init)
             guard let first = words.first else { continue }
             let (transform, column) = try parseTerm(first)
-            guard let source = schema.field(at: column) else { throw IcebergError.invalidSchema("sort column '\(column)' is not in the schema") }
+            guard let source = schema.field(at: column) else {
+                throw IcebergError.invalidSchema("sort column '\(column)' is not in the schema")
+            }
             var direction = SortDirection.asc
             var nulls: NullOrder? = nil
             var i = 1
@@ -44,7 +48,9 @@ public enum SpecParsing {
                 case "asc": direction = .asc
                 case "desc": direction = .desc
                 case "nulls":
-                    guard i + 1 < words.count else { throw IcebergError.invalidSchema("expected FIRST or LAST after NULLS in '\(raw)'") }
+                    guard i + 1 < words.count else {
+                        throw IcebergError.invalidSchema("expected FIRST or LAST after NULLS in '\(raw)'")
+                    }
                     nulls = words[i + 1].lowercased() == "first" ? .nullsFirst : .nullsLast
                     i += 1
                 default: throw IcebergError.invalidSchema("unexpected '\(words[i])' in sort '\(raw)'")
@@ -59,10 +65,16 @@ public enum SpecParsing {
     static func parseTerm(_ item: String) throws -> (Transform, String) {
         guard let open = item.firstIndex(of: "("), item.hasSuffix(")") else { return (.identity, item) }
         let name = item[..<open].lowercased()
-        let args = item[item.index(after: open)..<item.index(before: item.endIndex)].split(separator: ",").map { String($0).trimmingSpaces }
+        let args = item[item.index(after: open)..<item.index(before: item.endIndex)].split(separator: ",").map {
+            String($0).trimmingSpaces
+        }
         switch (name, args.count) {
-        case ("bucket", 2): guard let n = Int(args[0]), n > 0 else { break }; return (.bucket(n), args[1])
-        case ("truncate", 2): guard let w = Int(args[0]), w > 0 else { break }; return (.truncate(w), args[1])
+        case ("bucket", 2):
+            guard let n = Int(args[0]), n > 0 else { break }
+            return (.bucket(n), args[1])
+        case ("truncate", 2):
+            guard let w = Int(args[0]), w > 0 else { break }
+            return (.truncate(w), args[1])
         case ("year", 1), ("years", 1): return (.year, args[0])
         case ("month", 1), ("months", 1): return (.month, args[0])
         case ("day", 1), ("days", 1): return (.day, args[0])
@@ -80,7 +92,12 @@ public enum SpecParsing {
         var current = ""
         for c in text {
             if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
-            if c == "," && depth == 0 { parts.append(current); current = "" } else { current.append(c) }
+            if c == "," && depth == 0 {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
         }
         if !current.trimmingSpaces.isEmpty { parts.append(current) }
         return parts

@@ -28,42 +28,63 @@ public enum TableRequirement: Sendable, Hashable {
         switch self {
         case .assertCreate: throw CatalogError.commitConflict("the table already exists")
         case .assertTableUUID(let u):
-            guard m.tableUUID == u else { throw CatalogError.commitConflict("table UUID is \(m.tableUUID), expected \(u)") }
+            guard m.tableUUID == u else {
+                throw CatalogError.commitConflict("table UUID is \(m.tableUUID), expected \(u)")
+            }
         case .assertRefSnapshotId(let ref, let id):
             let current = m.ref(ref)?.snapshotId
             guard current == id else {
-                throw CatalogError.commitConflict("branch \(ref) points at \(current.map(String.init) ?? "nothing"), expected \(id.map(String.init) ?? "nothing")")
+                throw CatalogError.commitConflict(
+                    "branch \(ref) points at \(current.map(String.init) ?? "nothing"), expected \(id.map(String.init) ?? "nothing")"
+                )
             }
         case .assertLastAssignedFieldId(let v):
-            guard m.lastColumnId == v else { throw CatalogError.commitConflict("last column id is \(m.lastColumnId), expected \(v)") }
+            guard m.lastColumnId == v else {
+                throw CatalogError.commitConflict("last column id is \(m.lastColumnId), expected \(v)")
+            }
         case .assertCurrentSchemaId(let v):
-            guard m.currentSchemaId == v else { throw CatalogError.commitConflict("current schema is \(m.currentSchemaId), expected \(v)") }
+            guard m.currentSchemaId == v else {
+                throw CatalogError.commitConflict("current schema is \(m.currentSchemaId), expected \(v)")
+            }
         case .assertLastAssignedPartitionId(let v):
-            guard m.lastPartitionId == v else { throw CatalogError.commitConflict("last partition id is \(m.lastPartitionId), expected \(v)") }
+            guard m.lastPartitionId == v else {
+                throw CatalogError.commitConflict("last partition id is \(m.lastPartitionId), expected \(v)")
+            }
         case .assertDefaultSpecId(let v):
-            guard m.defaultSpecId == v else { throw CatalogError.commitConflict("default spec is \(m.defaultSpecId), expected \(v)") }
+            guard m.defaultSpecId == v else {
+                throw CatalogError.commitConflict("default spec is \(m.defaultSpecId), expected \(v)")
+            }
         case .assertDefaultSortOrderId(let v):
-            guard m.defaultSortOrderId == v else { throw CatalogError.commitConflict("default sort order is \(m.defaultSortOrderId), expected \(v)") }
+            guard m.defaultSortOrderId == v else {
+                throw CatalogError.commitConflict("default sort order is \(m.defaultSortOrderId), expected \(v)")
+            }
         }
     }
 
     /// Parses the REST JSON form (`{"type": "assert-ref-snapshot-id", "ref": "main", "snapshot-id": 1}`).
     public init(json j: JSONValue) throws {
         func int(_ key: String) throws -> Int {
-            guard let v = j[key]?.intValue else { throw CatalogError.invalidArgument("requirement \(j["type"]?.stringValue ?? "?") lacks '\(key)'") }
+            guard let v = j[key]?.intValue else {
+                throw CatalogError.invalidArgument("requirement \(j["type"]?.stringValue ?? "?") lacks '\(key)'")
+            }
             return Int(v)
         }
         switch j["type"]?.stringValue {
         case "assert-create": self = .assertCreate
         case "assert-table-uuid":
-            guard let u = j["uuid"]?.stringValue else { throw CatalogError.invalidArgument("assert-table-uuid lacks 'uuid'") }
+            guard let u = j["uuid"]?.stringValue else {
+                throw CatalogError.invalidArgument("assert-table-uuid lacks 'uuid'")
+            }
             self = .assertTableUUID(u)
         case "assert-ref-snapshot-id":
-            guard let ref = j["ref"]?.stringValue else { throw CatalogError.invalidArgument("assert-ref-snapshot-id lacks 'ref'") }
+            guard let ref = j["ref"]?.stringValue else {
+                throw CatalogError.invalidArgument("assert-ref-snapshot-id lacks 'ref'")
+            }
             self = .assertRefSnapshotId(ref: ref, snapshotId: j["snapshot-id"]?.intValue)
         case "assert-last-assigned-field-id": self = .assertLastAssignedFieldId(try int("last-assigned-field-id"))
         case "assert-current-schema-id": self = .assertCurrentSchemaId(try int("current-schema-id"))
-        case "assert-last-assigned-partition-id": self = .assertLastAssignedPartitionId(try int("last-assigned-partition-id"))
+        case "assert-last-assigned-partition-id":
+            self = .assertLastAssignedPartitionId(try int("last-assigned-partition-id"))
         case "assert-default-spec-id": self = .assertDefaultSpecId(try int("default-spec-id"))
         case "assert-default-sort-order-id": self = .assertDefaultSortOrderId(try int("default-sort-order-id"))
         case let other: throw CatalogError.invalidArgument("unknown requirement type '\(other ?? "none")'")
@@ -76,12 +97,26 @@ public enum TableRequirement: Sendable, Hashable {
         case .assertCreate: return .object([("type", .string("assert-create"))])
         case .assertTableUUID(let u): return .object([("type", .string("assert-table-uuid")), ("uuid", .string(u))])
         case .assertRefSnapshotId(let r, let id):
-            return .object([("type", .string("assert-ref-snapshot-id")), ("ref", .string(r)), ("snapshot-id", id.map { .int($0) } ?? .null)])
-        case .assertLastAssignedFieldId(let v): return .object([("type", .string("assert-last-assigned-field-id")), ("last-assigned-field-id", .int(Int64(v)))])
-        case .assertCurrentSchemaId(let v): return .object([("type", .string("assert-current-schema-id")), ("current-schema-id", .int(Int64(v)))])
-        case .assertLastAssignedPartitionId(let v): return .object([("type", .string("assert-last-assigned-partition-id")), ("last-assigned-partition-id", .int(Int64(v)))])
-        case .assertDefaultSpecId(let v): return .object([("type", .string("assert-default-spec-id")), ("default-spec-id", .int(Int64(v)))])
-        case .assertDefaultSortOrderId(let v): return .object([("type", .string("assert-default-sort-order-id")), ("default-sort-order-id", .int(Int64(v)))])
+            return .object([
+                ("type", .string("assert-ref-snapshot-id")), ("ref", .string(r)),
+                ("snapshot-id", id.map { .int($0) } ?? .null),
+            ])
+        case .assertLastAssignedFieldId(let v):
+            return .object([
+                ("type", .string("assert-last-assigned-field-id")), ("last-assigned-field-id", .int(Int64(v))),
+            ])
+        case .assertCurrentSchemaId(let v):
+            return .object([("type", .string("assert-current-schema-id")), ("current-schema-id", .int(Int64(v)))])
+        case .assertLastAssignedPartitionId(let v):
+            return .object([
+                ("type", .string("assert-last-assigned-partition-id")), ("last-assigned-partition-id", .int(Int64(v))),
+            ])
+        case .assertDefaultSpecId(let v):
+            return .object([("type", .string("assert-default-spec-id")), ("default-spec-id", .int(Int64(v)))])
+        case .assertDefaultSortOrderId(let v):
+            return .object([
+                ("type", .string("assert-default-sort-order-id")), ("default-sort-order-id", .int(Int64(v))),
+            ])
         }
     }
 }
@@ -129,38 +164,52 @@ public enum TableUpdate: Sendable, Hashable {
     public init(json j: JSONValue) throws {
         let action = j["action"]?.stringValue ?? "none"
         func field(_ key: String) throws -> JSONValue {
-            guard let v = j[key], v != .null else { throw CatalogError.invalidArgument("update \(action) lacks '\(key)'") }
+            guard let v = j[key], v != .null else {
+                throw CatalogError.invalidArgument("update \(action) lacks '\(key)'")
+            }
             return v
         }
         func int(_ key: String) throws -> Int {
-            guard let v = try field(key).intValue else { throw CatalogError.invalidArgument("update \(action): '\(key)' is not an integer") }
+            guard let v = try field(key).intValue else {
+                throw CatalogError.invalidArgument("update \(action): '\(key)' is not an integer")
+            }
             return Int(v)
         }
         func strings(_ key: String) throws -> [String] {
-            guard let a = try field(key).arrayValue else { throw CatalogError.invalidArgument("update \(action): '\(key)' is not an array") }
+            guard let a = try field(key).arrayValue else {
+                throw CatalogError.invalidArgument("update \(action): '\(key)' is not an array")
+            }
             return a.compactMap(\.stringValue)
         }
         do {
             switch action {
             case "assign-uuid":
-                guard let u = try field("uuid").stringValue else { throw CatalogError.invalidArgument("assign-uuid: 'uuid' is not a string") }
+                guard let u = try field("uuid").stringValue else {
+                    throw CatalogError.invalidArgument("assign-uuid: 'uuid' is not a string")
+                }
                 self = .assignUUID(u)
             case "upgrade-format-version": self = .upgradeFormatVersion(try int("format-version"))
             case "add-schema":
                 var schema = try field("schema")
-                if schema["schema-id"] == nil, case .object(let pairs) = schema { schema = .object(pairs + [("schema-id", .int(-1))]) }
+                if schema["schema-id"] == nil, case .object(let pairs) = schema {
+                    schema = .object(pairs + [("schema-id", .int(-1))])
+                }
                 self = .addSchema(try Schema(json: schema))
             case "set-current-schema": self = .setCurrentSchema(try int("schema-id"))
             case "add-spec": self = .addSpec(try PartitionSpec(json: try field("spec"), specIdDefault: -1))
             case "set-default-spec": self = .setDefaultSpec(try int("spec-id"))
             case "add-sort-order":
                 var order = try field("sort-order")
-                if order["order-id"] == nil, case .object(let pairs) = order { order = .object(pairs + [("order-id", .int(-1))]) }
+                if order["order-id"] == nil, case .object(let pairs) = order {
+                    order = .object(pairs + [("order-id", .int(-1))])
+                }
                 self = .addSortOrder(try SortOrder(json: order))
             case "set-default-sort-order": self = .setDefaultSortOrder(try int("sort-order-id"))
             case "add-snapshot": self = .addSnapshot(try Snapshot(json: try field("snapshot")))
             case "set-snapshot-ref":
-                guard let name = try field("ref-name").stringValue else { throw CatalogError.invalidArgument("set-snapshot-ref: 'ref-name' is not a string") }
+                guard let name = try field("ref-name").stringValue else {
+                    throw CatalogError.invalidArgument("set-snapshot-ref: 'ref-name' is not a string")
+                }
                 self = .setSnapshotRef(name: name, ref: try SnapshotRef(json: j))
             case "remove-snapshots":
                 guard let ids = try field("snapshot-ids").arrayValue?.compactMap(\.intValue) else {
@@ -168,14 +217,20 @@ public enum TableUpdate: Sendable, Hashable {
                 }
                 self = .removeSnapshots(ids)
             case "remove-snapshot-ref":
-                guard let name = try field("ref-name").stringValue else { throw CatalogError.invalidArgument("remove-snapshot-ref: 'ref-name' is not a string") }
+                guard let name = try field("ref-name").stringValue else {
+                    throw CatalogError.invalidArgument("remove-snapshot-ref: 'ref-name' is not a string")
+                }
                 self = .removeSnapshotRef(name)
             case "set-properties":
-                guard case .object(let pairs) = try field("updates") else { throw CatalogError.invalidArgument("set-properties: 'updates' is not an object") }
+                guard case .object(let pairs) = try field("updates") else {
+                    throw CatalogError.invalidArgument("set-properties: 'updates' is not an object")
+                }
                 self = .setProperties(pairs.compactMap { k, v in v.stringValue.map { (k, $0) } })
             case "remove-properties": self = .removeProperties(try strings("removals"))
             case "set-location":
-                guard let l = try field("location").stringValue else { throw CatalogError.invalidArgument("set-location: 'location' is not a string") }
+                guard let l = try field("location").stringValue else {
+                    throw CatalogError.invalidArgument("set-location: 'location' is not a string")
+                }
                 self = .setLocation(l)
             default: throw CatalogError.invalidArgument("unsupported update action '\(action)'")
             }
@@ -186,7 +241,9 @@ public enum TableUpdate: Sendable, Hashable {
 
     /// The REST JSON form.
     public var json: JSONValue {
-        func obj(_ action: String, _ rest: [(String, JSONValue)]) -> JSONValue { .object([("action", .string(action))] + rest) }
+        func obj(_ action: String, _ rest: [(String, JSONValue)]) -> JSONValue {
+            .object([("action", .string(action))] + rest)
+        }
         switch self {
         case .assignUUID(let u): return obj("assign-uuid", [("uuid", .string(u))])
         case .addSchema(let s): return obj("add-schema", [("schema", s.json)])
@@ -201,8 +258,10 @@ public enum TableUpdate: Sendable, Hashable {
             return obj("set-snapshot-ref", [("ref-name", .string(name))] + pairs)
         case .removeSnapshots(let ids): return obj("remove-snapshots", [("snapshot-ids", .array(ids.map { .int($0) }))])
         case .removeSnapshotRef(let name): return obj("remove-snapshot-ref", [("ref-name", .string(name))])
-        case .setProperties(let p): return obj("set-properties", [("updates", .object(p.map { ($0.0, .string($0.1)) }))])
-        case .removeProperties(let keys): return obj("remove-properties", [("removals", .array(keys.map { .string($0) }))])
+        case .setProperties(let p):
+            return obj("set-properties", [("updates", .object(p.map { ($0.0, .string($0.1)) }))])
+        case .removeProperties(let keys):
+            return obj("remove-properties", [("removals", .array(keys.map { .string($0) }))])
         case .setLocation(let l): return obj("set-location", [("location", .string(l))])
         case .upgradeFormatVersion(let v): return obj("upgrade-format-version", [("format-version", .int(Int64(v)))])
         }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Storage for table files: data files, manifests, manifest lists and metadata JSON.
@@ -111,4 +111,3 @@ public enum FileIOError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
-

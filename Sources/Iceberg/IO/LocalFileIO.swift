@@ -1,8 +1,9 @@
 import Parquet
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Local files. `file:` URIs and absolute paths are accepted.

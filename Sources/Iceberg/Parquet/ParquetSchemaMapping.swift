@@ -34,25 +34,29 @@ extension IcebergType {
 extension Schema {
     /// The Parquet schema for data files of this table schema, with field ids on every node.
     public func parquetSchema() throws -> ParquetSchema {
-        try ParquetSchema(fields: fields.map { Schema.parquetNode(name: $0.name, id: $0.id, required: $0.required, type: $0.type) },
-                          rootName: "table")
+        try ParquetSchema(
+            fields: fields.map { Schema.parquetNode(name: $0.name, id: $0.id, required: $0.required, type: $0.type) },
+            rootName: "table")
     }
 
     static func parquetNode(name: String, id: Int, required: Bool, type: IcebergType) -> SchemaNode {
         let rep: Repetition = required ? .required : .optional
         switch type {
         case .struct(let s):
-            return .group(name, rep, fieldId: Int32(id),
-                          children: s.fields.map { parquetNode(name: $0.name, id: $0.id, required: $0.required, type: $0.type) })
+            return .group(
+                name, rep, fieldId: Int32(id),
+                children: s.fields.map { parquetNode(name: $0.name, id: $0.id, required: $0.required, type: $0.type) })
         case .list(let l):
             let element = parquetNode(name: "element", id: l.elementId, required: l.elementRequired, type: l.element)
-            return .group(name, rep, fieldId: Int32(id), logicalType: .list, convertedType: .list,
-                          children: [.group("list", .repeated, children: [element])])
+            return .group(
+                name, rep, fieldId: Int32(id), logicalType: .list, convertedType: .list,
+                children: [.group("list", .repeated, children: [element])])
         case .map(let m):
             let key = parquetNode(name: "key", id: m.keyId, required: true, type: m.key)
             let value = parquetNode(name: "value", id: m.valueId, required: m.valueRequired, type: m.value)
-            return .group(name, rep, fieldId: Int32(id), logicalType: .map, convertedType: .map,
-                          children: [.group("key_value", .repeated, children: [key, value])])
+            return .group(
+                name, rep, fieldId: Int32(id), logicalType: .map, convertedType: .map,
+                children: [.group("key_value", .repeated, children: [key, value])])
         default:
             let (physical, length, logical) = type.parquetPrimitive
             return .primitive(name, physical, rep, fieldId: Int32(id), logicalType: logical, typeLength: length)

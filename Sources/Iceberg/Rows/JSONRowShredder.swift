@@ -85,7 +85,9 @@ public struct JSONRowShredder {
     }
 
     /// Fills in fields not present in an object: null, or an error when required.
-    private mutating func finishObject(_ n: ShredPlan.Node, seenMask: UInt64, seenExtra: [Bool], rep: Int, row: Int) throws {
+    private mutating func finishObject(_ n: ShredPlan.Node, seenMask: UInt64, seenExtra: [Bool], rep: Int, row: Int)
+        throws
+    {
         for k in 0..<n.childCount {
             let seen = k < 64 ? (seenMask >> UInt64(k)) & 1 == 1 : seenExtra[k]
             if seen { continue }
@@ -106,7 +108,8 @@ public struct JSONRowShredder {
             var k = key
             let found = k.withUTF8 { plan.childIndex(n, named: $0) }
             guard let i = found else {
-                throw IcebergError.invalidValue(row: row, field: (node == 0 ? "" : plan.paths[node] + ".") + key, detail: "unknown field")
+                throw IcebergError.invalidValue(
+                    row: row, field: (node == 0 ? "" : plan.paths[node] + ".") + key, detail: "unknown field")
             }
             let seenBefore = i < 64 ? (seenMask >> UInt64(i)) & 1 == 1 : seenExtra[i]
             guard !seenBefore else { throw invalid(row, plan.child(n, i), "field given twice") }
@@ -134,18 +137,28 @@ public struct JSONRowShredder {
             try shredObject(pairs, node: node, rep: rep, row: row)
         case .list:
             guard case .array(let items) = value else { throw invalid(row, node, "expected an array for a list") }
-            if items.isEmpty { appendEmpty(n, rep: rep); return }
+            if items.isEmpty {
+                appendEmpty(n, rep: rep)
+                return
+            }
             let element = plan.child(n, 0)
             for (i, item) in items.enumerated() {
                 try shred(element, item, rep: i == 0 ? rep : n.repLevel, row: row)
             }
         case .map:
-            guard case .object = value, let keys = value["keys"]?.arrayValue, let values = value["values"]?.arrayValue else {
+            guard case .object = value, let keys = value["keys"]?.arrayValue, let values = value["values"]?.arrayValue
+            else {
                 throw invalid(row, node, "expected {\"keys\": [...], \"values\": [...]} for a map")
             }
-            guard keys.count == values.count else { throw invalid(row, node, "map has \(keys.count) keys but \(values.count) values") }
-            if keys.isEmpty { appendEmpty(n, rep: rep); return }
-            let keyNode = plan.child(n, 0), valueNode = plan.child(n, 1)
+            guard keys.count == values.count else {
+                throw invalid(row, node, "map has \(keys.count) keys but \(values.count) values")
+            }
+            if keys.isEmpty {
+                appendEmpty(n, rep: rep)
+                return
+            }
+            let keyNode = plan.child(n, 0)
+            let valueNode = plan.child(n, 1)
             for i in keys.indices {
                 let r = i == 0 ? rep : n.repLevel
                 guard keys[i] != .null else { throw invalid(row, keyNode, "map keys cannot be null") }
@@ -168,7 +181,9 @@ public struct JSONRowShredder {
             while true {
                 let found = try sc.withStringToken(scratch: &scratch) { plan.childIndex(n, named: $0) }
                 guard let i = found else {
-                    throw IcebergError.invalidValue(row: row, field: (node == 0 ? "" : plan.paths[node] + ".") + lastKey(sc), detail: "unknown field")
+                    throw IcebergError.invalidValue(
+                        row: row, field: (node == 0 ? "" : plan.paths[node] + ".") + lastKey(sc),
+                        detail: "unknown field")
                 }
                 let seenBefore = i < 64 ? (seenMask >> UInt64(i)) & 1 == 1 : seenExtra[i]
                 guard !seenBefore else { throw invalid(row, plan.child(n, i), "field given twice") }
@@ -178,7 +193,10 @@ public struct JSONRowShredder {
                 guard let c = sc.peek() else { throw sc.error("unterminated object") }
                 sc.pos += 1
                 if c == UInt8(ascii: "}") { break }
-                guard c == UInt8(ascii: ",") else { sc.pos -= 1; throw sc.error("expected ',' or '}'") }
+                guard c == UInt8(ascii: ",") else {
+                    sc.pos -= 1
+                    throw sc.error("expected ',' or '}'")
+                }
             }
         }
         try finishObject(n, seenMask: seenMask, seenExtra: seenExtra, rep: rep, row: row)
@@ -215,7 +233,11 @@ public struct JSONRowShredder {
         case .list:
             guard c == UInt8(ascii: "[") else { throw invalid(row, node, "expected an array for a list") }
             sc.pos += 1
-            if sc.peek() == UInt8(ascii: "]") { sc.pos += 1; appendEmpty(n, rep: rep); return }
+            if sc.peek() == UInt8(ascii: "]") {
+                sc.pos += 1
+                appendEmpty(n, rep: rep)
+                return
+            }
             let element = plan.child(n, 0)
             var first = true
             while true {
@@ -224,7 +246,10 @@ public struct JSONRowShredder {
                 guard let e = sc.peek() else { throw sc.error("unterminated array") }
                 sc.pos += 1
                 if e == UInt8(ascii: "]") { break }
-                guard e == UInt8(ascii: ",") else { sc.pos -= 1; throw sc.error("expected ',' or ']'") }
+                guard e == UInt8(ascii: ",") else {
+                    sc.pos -= 1
+                    throw sc.error("expected ',' or ']'")
+                }
             }
         case .map:
             let value = try sc.parseValue(depth: 1)
@@ -232,15 +257,25 @@ public struct JSONRowShredder {
         }
     }
 
-    private mutating func streamPrimitive(_ spec: PrimitiveSpec, leaf: Int, first c: UInt8, _ sc: inout JSONScanner) throws {
+    private mutating func streamPrimitive(_ spec: PrimitiveSpec, leaf: Int, first c: UInt8, _ sc: inout JSONScanner)
+        throws
+    {
         let isNumberStart = c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39)
         switch spec.kind {
         case .boolean:
-            if c == UInt8(ascii: "t") { try sc.expectLiteral("true"); columns[leaf].values.booleans.append(true) }
-            else if c == UInt8(ascii: "f") { try sc.expectLiteral("false"); columns[leaf].values.booleans.append(false) }
-            else { throw ValueError(message: "expected true or false") }
+            if c == UInt8(ascii: "t") {
+                try sc.expectLiteral("true")
+                columns[leaf].values.booleans.append(true)
+            } else if c == UInt8(ascii: "f") {
+                try sc.expectLiteral("false")
+                columns[leaf].values.booleans.append(false)
+            } else {
+                throw ValueError(message: "expected true or false")
+            }
         case .int, .long:
-            guard isNumberStart, let i = try sc.parseNumber().integer else { throw ValueError(message: "expected an integer") }
+            guard isNumberStart, let i = try sc.parseNumber().integer else {
+                throw ValueError(message: "expected an integer")
+            }
             if spec.kind == .int {
                 guard let x = Int32(exactly: i) else { throw ValueError(message: "expected a 32-bit integer") }
                 columns[leaf].values.int32s.append(x)
@@ -253,7 +288,11 @@ public struct JSONRowShredder {
             } else {
                 guard isNumberStart else { throw ValueError(message: "expected a number") }
                 let d = try sc.parseNumber().double
-                if spec.kind == .float { columns[leaf].values.floats.append(Float(d)) } else { columns[leaf].values.doubles.append(d) }
+                if spec.kind == .float {
+                    columns[leaf].values.floats.append(Float(d))
+                } else {
+                    columns[leaf].values.doubles.append(d)
+                }
             }
         case .decimal where c != UInt8(ascii: "\""):
             guard isNumberStart else { throw ValueError(message: "expected a decimal") }
@@ -284,7 +323,10 @@ struct PrimitiveSpec {
         case .long: kind = .long
         case .float: kind = .float
         case .double: kind = .double
-        case .decimal(let p, let s): kind = .decimal; precision = p; scale = s
+        case .decimal(let p, let s):
+            kind = .decimal
+            precision = p
+            scale = s
         case .date: kind = .date
         case .time: kind = .time
         case .timestamp: kind = .timestamp
@@ -293,7 +335,9 @@ struct PrimitiveSpec {
         case .timestamptzNs: kind = .timestamptzNs
         case .string: kind = .string
         case .uuid: kind = .uuid
-        case .fixed(let l): kind = .fixed; length = l
+        case .fixed(let l):
+            kind = .fixed
+            length = l
         case .binary: kind = .binary
         case .struct, .list, .map: kind = .binary
         }
@@ -354,13 +398,17 @@ struct ShredPlan {
 
     init(schema: Schema) {
         var leaf = 0
-        func add(_ kind: Kind, _ type: IcebergType, required: Bool, parentDef: Int, rep: Int, name: String, path: String) -> Int {
+        func add(
+            _ kind: Kind, _ type: IcebergType, required: Bool, parentDef: Int, rep: Int, name: String, path: String
+        ) -> Int {
             let index = nodes.count
             let nameStart = names.count
             names.append(contentsOf: name.utf8)
-            nodes.append(Node(kind: kind, primitive: PrimitiveSpec(type), required: required, nullDef: parentDef,
-                              def: parentDef + (required ? 0 : 1), repLevel: rep, leafStart: leaf, leafEnd: leaf,
-                              firstChild: 0, childCount: 0, nameStart: nameStart, nameEnd: names.count))
+            nodes.append(
+                Node(
+                    kind: kind, primitive: PrimitiveSpec(type), required: required, nullDef: parentDef,
+                    def: parentDef + (required ? 0 : 1), repLevel: rep, leafStart: leaf, leafEnd: leaf,
+                    firstChild: 0, childCount: 0, nameStart: nameStart, nameEnd: names.count))
             paths.append(path)
             return index
         }
@@ -377,14 +425,26 @@ struct ShredPlan {
             var kids: [Int] = []
             switch type {
             case .struct(let s):
-                kids = s.fields.map { plan($0.type, required: $0.required, parentDef: def, rep: rep, name: $0.name, path: path + "." + $0.name) }
+                kids = s.fields.map {
+                    plan(
+                        $0.type, required: $0.required, parentDef: def, rep: rep, name: $0.name,
+                        path: path + "." + $0.name)
+                }
             case .list(let l):
                 nodes[me].repLevel = rep + 1
-                kids = [plan(l.element, required: l.elementRequired, parentDef: def + 1, rep: rep + 1, name: "element", path: path + ".element")]
+                kids = [
+                    plan(
+                        l.element, required: l.elementRequired, parentDef: def + 1, rep: rep + 1, name: "element",
+                        path: path + ".element")
+                ]
             case .map(let m):
                 nodes[me].repLevel = rep + 1
-                kids = [plan(m.key, required: true, parentDef: def + 1, rep: rep + 1, name: "key", path: path + ".key"),
-                        plan(m.value, required: m.valueRequired, parentDef: def + 1, rep: rep + 1, name: "value", path: path + ".value")]
+                kids = [
+                    plan(m.key, required: true, parentDef: def + 1, rep: rep + 1, name: "key", path: path + ".key"),
+                    plan(
+                        m.value, required: m.valueRequired, parentDef: def + 1, rep: rep + 1, name: "value",
+                        path: path + ".value"),
+                ]
             default:
                 leaf += 1
             }
@@ -396,7 +456,9 @@ struct ShredPlan {
         }
         // The row itself: a required struct at level 0.
         let row = add(.structure, .boolean, required: true, parentDef: 0, rep: 0, name: "", path: "")
-        let kids = schema.fields.map { plan($0.type, required: $0.required, parentDef: 0, rep: 0, name: $0.name, path: $0.name) }
+        let kids = schema.fields.map {
+            plan($0.type, required: $0.required, parentDef: 0, rep: 0, name: $0.name, path: $0.name)
+        }
         nodes[row].firstChild = children.count
         nodes[row].childCount = kids.count
         children.append(contentsOf: kids)
@@ -417,7 +479,10 @@ struct ShredPlan {
                         let len = c.nameEnd - c.nameStart
                         guard len == key.count else { continue }
                         var equal = true
-                        for j in 0..<len where nb[c.nameStart + j] != key[j] { equal = false; break }
+                        for j in 0..<len where nb[c.nameStart + j] != key[j] {
+                            equal = false
+                            break
+                        }
                         if equal { return k }
                     }
                     return nil
@@ -469,8 +534,9 @@ struct LeafBuilder {
     }
 
     func columnData() -> ColumnData {
-        ColumnData(values: values.columnValues(), definitionLevels: tracksDef ? definitionLevels : nil,
-                   repetitionLevels: tracksRep ? repetitionLevels : nil)
+        ColumnData(
+            values: values.columnValues(), definitionLevels: tracksDef ? definitionLevels : nil,
+            repetitionLevels: tracksRep ? repetitionLevels : nil)
     }
 
     private static func string(_ v: JSONValue, _ what: String) throws -> String {
@@ -496,7 +562,9 @@ struct LeafBuilder {
             guard case .bool(let b) = v else { throw ValueError(message: "expected true or false") }
             values.booleans.append(b)
         case .int:
-            guard case .int(let i) = v, let x = Int32(exactly: i) else { throw ValueError(message: "expected a 32-bit integer") }
+            guard case .int(let i) = v, let x = Int32(exactly: i) else {
+                throw ValueError(message: "expected a 32-bit integer")
+            }
             values.int32s.append(x)
         case .long:
             guard case .int(let i) = v else { throw ValueError(message: "expected an integer") }
@@ -531,25 +599,39 @@ struct LeafBuilder {
         case .string:
             values.bytes.append(text)
         case .decimal:
-            let p = spec.precision, s = spec.scale
+            let p = spec.precision
+            let s = spec.scale
             let unscaled: Int128
-            do { unscaled = try DecimalValues.parse(utf8: text, precision: p, scale: s) } catch { throw ValueError(message: "\(error)") }
-            if p <= 9 { values.int32s.append(Int32(unscaled)) }
-            else if p <= 18 { values.int64s.append(Int64(unscaled)) }
-            else { values.fixed.append(contentsOf: DecimalValues.bytes(unscaled, width: IcebergType.decimalBytes(precision: p))) }
+            do { unscaled = try DecimalValues.parse(utf8: text, precision: p, scale: s) } catch {
+                throw ValueError(message: "\(error)")
+            }
+            if p <= 9 {
+                values.int32s.append(Int32(unscaled))
+            } else if p <= 18 {
+                values.int64s.append(Int64(unscaled))
+            } else {
+                values.fixed.append(
+                    contentsOf: DecimalValues.bytes(unscaled, width: IcebergType.decimalBytes(precision: p)))
+            }
         case .date:
-            do { values.int32s.append(try TemporalValues.parseDate(utf8: text)) }
-            catch let e as TemporalValues.ParseError { throw ValueError(message: "invalid date: \(e)") }
+            do { values.int32s.append(try TemporalValues.parseDate(utf8: text)) } catch let e
+                as TemporalValues.ParseError
+            { throw ValueError(message: "invalid date: \(e)") }
         case .time:
-            do { values.int64s.append(try TemporalValues.parseTime(utf8: text, unitsPerSecond: 1_000_000)) }
-            catch let e as TemporalValues.ParseError { throw ValueError(message: "invalid time: \(e)") }
+            do { values.int64s.append(try TemporalValues.parseTime(utf8: text, unitsPerSecond: 1_000_000)) } catch let e
+                as TemporalValues.ParseError
+            { throw ValueError(message: "invalid time: \(e)") }
         case .timestamp, .timestamptz, .timestampNs, .timestamptzNs:
             let zone = spec.kind == .timestamptz || spec.kind == .timestamptzNs
             let units: Int64 = (spec.kind == .timestampNs || spec.kind == .timestamptzNs) ? 1_000_000_000 : 1_000_000
-            do { values.int64s.append(try TemporalValues.parseTimestamp(utf8: text, unitsPerSecond: units, withZone: zone)) }
-            catch let e as TemporalValues.ParseError { throw ValueError(message: "invalid \(type): \(e)") }
+            do {
+                values.int64s.append(
+                    try TemporalValues.parseTimestamp(utf8: text, unitsPerSecond: units, withZone: zone))
+            } catch let e as TemporalValues.ParseError { throw ValueError(message: "invalid \(type): \(e)") }
         case .uuid:
-            guard let b = ByteText.parseUUID(String(decoding: text, as: UTF8.self)) else { throw ValueError(message: "invalid UUID") }
+            guard let b = ByteText.parseUUID(String(decoding: text, as: UTF8.self)) else {
+                throw ValueError(message: "invalid UUID")
+            }
             values.fixed.append(contentsOf: b)
         case .fixed:
             let l = spec.length
@@ -558,7 +640,9 @@ struct LeafBuilder {
             }
             values.fixed.append(contentsOf: b)
         case .binary:
-            guard let b = ByteText.parseHex(String(decoding: text, as: UTF8.self)) else { throw ValueError(message: "invalid hex") }
+            guard let b = ByteText.parseHex(String(decoding: text, as: UTF8.self)) else {
+                throw ValueError(message: "invalid hex")
+            }
             values.bytes.append(b)
         case .float, .double:
             switch String(decoding: text, as: UTF8.self) {

@@ -10,9 +10,14 @@ public enum ParquetDescription {
             if let r = n.element.repetition { pairs.append(("repetition", .string(repetitionName(r)))) }
             if let id = n.element.fieldId { pairs.append(("field_id", .int(Int64(id)))) }
             if let t = n.element.type { pairs.append(("physical_type", .string(t.name))) }
-            if let l = n.element.typeLength, n.element.type == .fixedLenByteArray { pairs.append(("type_length", .int(Int64(l)))) }
-            if let lt = n.element.logicalType { pairs.append(("logical_type", .string(logicalName(lt)))) }
-            else if let ct = n.element.convertedType { pairs.append(("converted_type", .string(String(describing: ct)))) }
+            if let l = n.element.typeLength, n.element.type == .fixedLenByteArray {
+                pairs.append(("type_length", .int(Int64(l))))
+            }
+            if let lt = n.element.logicalType {
+                pairs.append(("logical_type", .string(logicalName(lt))))
+            } else if let ct = n.element.convertedType {
+                pairs.append(("converted_type", .string(String(describing: ct))))
+            }
             if !n.children.isEmpty { pairs.append(("fields", .array(n.children.map(node)))) }
             return .object(pairs)
         }
@@ -58,11 +63,21 @@ public enum ParquetDescription {
         }
         let value: ParquetValue
         switch column.physicalType {
-        case .boolean: guard let b = bytes.first else { return nil }; value = .boolean(b != 0)
-        case .int32: guard let v = le(Int32.self) else { return nil }; value = .int32(v)
-        case .int64: guard let v = le(Int64.self) else { return nil }; value = .int64(v)
-        case .float: guard let v = le(UInt32.self) else { return nil }; value = .float(Float(bitPattern: v))
-        case .double: guard let v = le(UInt64.self) else { return nil }; value = .double(Double(bitPattern: v))
+        case .boolean:
+            guard let b = bytes.first else { return nil }
+            value = .boolean(b != 0)
+        case .int32:
+            guard let v = le(Int32.self) else { return nil }
+            value = .int32(v)
+        case .int64:
+            guard let v = le(Int64.self) else { return nil }
+            value = .int64(v)
+        case .float:
+            guard let v = le(UInt32.self) else { return nil }
+            value = .float(Float(bitPattern: v))
+        case .double:
+            guard let v = le(UInt64.self) else { return nil }
+            value = .double(Double(bitPattern: v))
         case .int96, .byteArray, .fixedLenByteArray: value = .bytes(bytes)
         }
         var text = ""
@@ -110,8 +125,11 @@ public enum ParquetDescription {
                 }
                 columns.append(.object(pairs))
             }
-            groups.append(.object([("num_rows", .int(g.numRows)), ("total_byte_size", .int(g.totalByteSize)),
-                                   ("columns", .array(columns))]))
+            groups.append(
+                .object([
+                    ("num_rows", .int(g.numRows)), ("total_byte_size", .int(g.totalByteSize)),
+                    ("columns", .array(columns)),
+                ]))
         }
         var top: [(String, JSONValue)] = [("num_rows", .int(m.numRows)), ("version", .int(Int64(m.version)))]
         if let c = m.createdBy { top.append(("created_by", .string(c))) }

@@ -47,7 +47,10 @@ public struct ParquetJSONFormatter {
             out += "]"
         case (.map(let keys, let values), .map(_, _, let k, let v)):
             out += "{\"keys\":["
-            for (i, key) in keys.enumerated() { if i > 0 { out += "," }; write(key, k, to: &out) }
+            for (i, key) in keys.enumerated() {
+                if i > 0 { out += "," }
+                write(key, k, to: &out)
+            }
             out += "],\"values\":["
             for (i, value) in values.enumerated() {
                 if i > 0 { out += "," }
@@ -87,15 +90,20 @@ public struct ParquetJSONFormatter {
         case .double(let d): out += JSONValue.formatDouble(d)
         case .bytes(let b):
             if e.type == .int96 {
-                out += "\"" + TemporalValues.formatTimestamp(int96Nanos(b), unitsPerSecond: 1_000_000_000, utc: false) + "\""
+                out +=
+                    "\"" + TemporalValues.formatTimestamp(int96Nanos(b), unitsPerSecond: 1_000_000_000, utc: false)
+                    + "\""
                 return
             }
             switch logical {
             case .string?, .enum?, .json?:
                 JSONValue.writeString(String(decoding: b, as: UTF8.self), to: &out)
             case .decimal(_, let s)?:
-                if let u = DecimalValues.unscaled(fromBigEndian: b) { out += "\"" + DecimalValues.format(u, scale: Int(s)) + "\"" }
-                else { out += "\"" + ByteText.hex(b) + "\"" }
+                if let u = DecimalValues.unscaled(fromBigEndian: b) {
+                    out += "\"" + DecimalValues.format(u, scale: Int(s)) + "\""
+                } else {
+                    out += "\"" + ByteText.hex(b) + "\""
+                }
             case .uuid? where b.count == 16:
                 out += "\"" + ByteText.uuid(b) + "\""
             case .float16? where b.count == 2:

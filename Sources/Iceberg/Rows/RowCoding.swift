@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import JSONSupport
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Converts `Encodable` values to rows in the JSON value convention of a table schema — the
 /// convenience path for appending Swift structs. `Date` fills date and timestamp columns,
@@ -22,7 +23,8 @@ public struct RowEncoder: Sendable {
         try value.encode(to: TreeEncoder(slot: slot, codingPath: []))
         let tree = slot.json
         guard case .object = tree else {
-            throw IcebergError.invalidValue(row: nil, field: "", detail: "\(T.self) does not encode as an object with the table's fields")
+            throw IcebergError.invalidValue(
+                row: nil, field: "", detail: "\(T.self) does not encode as an object with the table's fields")
         }
         return RowShape.conform(tree, to: .struct(StructType(schema.fields)))
     }
@@ -74,25 +76,34 @@ enum RowShape {
         switch (value, type) {
         case (.object(let pairs), .struct(let st)):
             // Schema order; optionals that encoded as absent become explicit nulls.
-            var out: [(String, JSONValue)] = st.fields.map { f in (f.name, pairs.first { $0.0 == f.name }.map { conform($0.1, to: f.type) } ?? .null) }
+            var out: [(String, JSONValue)] = st.fields.map { f in
+                (f.name, pairs.first { $0.0 == f.name }.map { conform($0.1, to: f.type) } ?? .null)
+            }
             out += pairs.filter { key, _ in !st.fields.contains { $0.name == key } }
             return .object(out)
         case (.array(let items), .list(let l)):
             return .array(items.map { conform($0, to: l.element) })
         case (.object(let pairs), .map(let m)):
             if pairs.count == 2, pairs[0].0 == "keys", pairs[1].0 == "values", case .array = pairs[0].1 { return value }
-            return .object([("keys", .array(pairs.map { mapKey($0.0, m.key) })), ("values", .array(pairs.map { conform($0.1, to: m.value) }))])
+            return .object([
+                ("keys", .array(pairs.map { mapKey($0.0, m.key) })),
+                ("values", .array(pairs.map { conform($0.1, to: m.value) })),
+            ])
         case (.array(let flat), .map(let m)):
             // Dictionaries with other key types encode as [key, value, key, value, …].
             let keys = stride(from: 0, to: flat.count - 1, by: 2).map { conform(flat[$0], to: m.key) }
             let values = stride(from: 1, to: flat.count, by: 2).map { conform(flat[$0], to: m.value) }
             return .object([("keys", .array(keys)), ("values", .array(values))])
         case (.string(let s), .date):
-            guard let micros = try? TemporalValues.parseTimestamp(s, unitsPerSecond: 1_000_000, withZone: true) else { return value }
+            guard let micros = try? TemporalValues.parseTimestamp(s, unitsPerSecond: 1_000_000, withZone: true) else {
+                return value
+            }
             return .string(TemporalValues.formatDate(Int(Transform.floorDiv(micros, 86_400_000_000))))
         case (.string(let s), .timestamp), (.string(let s), .timestampNs):
             let units: Int64 = type == .timestamp ? 1_000_000 : 1_000_000_000
-            guard let t = try? TemporalValues.parseTimestamp(s, unitsPerSecond: units, withZone: true) else { return value }
+            guard let t = try? TemporalValues.parseTimestamp(s, unitsPerSecond: units, withZone: true) else {
+                return value
+            }
             return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: units, utc: false))
         case (.array(let bytes), .binary), (.array(let bytes), .fixed), (.array(let bytes), .uuid):
             let raw = bytes.compactMap { $0.intValue.flatMap { UInt8(exactly: $0) } }
@@ -113,18 +124,24 @@ enum RowShape {
     static func naturalize(_ value: JSONValue, from type: IcebergType) -> JSONValue {
         switch (value, type) {
         case (.object(let pairs), .struct(let st)):
-            return .object(pairs.map { key, v in (key, st.fields.first { $0.name == key }.map { naturalize(v, from: $0.type) } ?? v) })
+            return .object(
+                pairs.map { key, v in
+                    (key, st.fields.first { $0.name == key }.map { naturalize(v, from: $0.type) } ?? v)
+                })
         case (.array(let items), .list(let l)):
             return .array(items.map { naturalize($0, from: l.element) })
         case (.object, .map(let m)):
-            let keys = value["keys"]?.arrayValue ?? [], values = value["values"]?.arrayValue ?? []
+            let keys = value["keys"]?.arrayValue ?? []
+            let values = value["values"]?.arrayValue ?? []
             switch m.key {
             case .string, .int, .long:
-                return .object(zip(keys, values).map { k, v in
-                    (k.stringValue ?? k.intValue.map(String.init) ?? k.serialized(), naturalize(v, from: m.value))
-                })
+                return .object(
+                    zip(keys, values).map { k, v in
+                        (k.stringValue ?? k.intValue.map(String.init) ?? k.serialized(), naturalize(v, from: m.value))
+                    })
             default:
-                return .array(zip(keys, values).flatMap { k, v in [naturalize(k, from: m.key), naturalize(v, from: m.value)] })
+                return .array(
+                    zip(keys, values).flatMap { k, v in [naturalize(k, from: m.key), naturalize(v, from: m.value)] })
             }
         case (.string(let s), .binary), (.string(let s), .fixed):
             return ByteText.parseHex(s).map { .array($0.map { .int(Int64($0)) }) } ?? value
@@ -168,7 +185,12 @@ private final class Slot {
 
     func appendChild() -> Slot {
         let s = Slot()
-        if case .array(var items) = content { items.append(s); content = .array(items) } else { content = .array([s]) }
+        if case .array(var items) = content {
+            items.append(s)
+            content = .array(items)
+        } else {
+            content = .array([s])
+        }
         return s
     }
 }
@@ -205,7 +227,8 @@ private struct TreeEncoder: Encoder {
 
     static func number<T: BinaryInteger>(_ v: T, _ path: [any CodingKey]) throws -> JSONValue {
         guard let i = Int64(exactly: v) else {
-            throw EncodingError.invalidValue(v, .init(codingPath: path, debugDescription: "\(v) does not fit in a 64-bit integer"))
+            throw EncodingError.invalidValue(
+                v, .init(codingPath: path, debugDescription: "\(v) does not fit in a 64-bit integer"))
         }
         return .int(i)
     }
@@ -216,45 +239,89 @@ private struct KeyedSlots<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
 
     mutating func encodeNil(forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.null) }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.bool(value)) }
-    mutating func encode(_ value: String, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.string(value)) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.double(value)) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.double(Double(value))) }
-    mutating func encode(_ value: Int, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.int(Int64(value))) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.int(Int64(value))) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.int(Int64(value))) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.int(Int64(value))) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.int(value)) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(try TreeEncoder.number(value, codingPath + [key])) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.int(Int64(value))) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.int(Int64(value))) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(.int(Int64(value))) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { slot.child(forKey: key.stringValue).content = .value(try TreeEncoder.number(value, codingPath + [key])) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(.bool(value))
+    }
+    mutating func encode(_ value: String, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(.string(value))
+    }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(.double(value))
+    }
+    mutating func encode(_ value: Float, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(.double(Double(value)))
+    }
+    mutating func encode(_ value: Int, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(.int(Int64(value)))
+    }
+    mutating func encode(_ value: Int8, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(.int(Int64(value)))
+    }
+    mutating func encode(_ value: Int16, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(.int(Int64(value)))
+    }
+    mutating func encode(_ value: Int32, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(.int(Int64(value)))
+    }
+    mutating func encode(_ value: Int64, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(.int(value))
+    }
+    mutating func encode(_ value: UInt, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(try TreeEncoder.number(value, codingPath + [key]))
+    }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(.int(Int64(value)))
+    }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(.int(Int64(value)))
+    }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(.int(Int64(value)))
+    }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws {
+        slot.child(forKey: key.stringValue).content = .value(try TreeEncoder.number(value, codingPath + [key]))
+    }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try TreeEncoder.encode(value, into: slot.child(forKey: key.stringValue), path: codingPath + [key])
     }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-        TreeEncoder(slot: slot.child(forKey: key.stringValue), codingPath: codingPath + [key]).container(keyedBy: keyType)
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
+        TreeEncoder(slot: slot.child(forKey: key.stringValue), codingPath: codingPath + [key]).container(
+            keyedBy: keyType)
     }
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         TreeEncoder(slot: slot.child(forKey: key.stringValue), codingPath: codingPath + [key]).unkeyedContainer()
     }
-    mutating func superEncoder() -> any Encoder { TreeEncoder(slot: slot.child(forKey: "super"), codingPath: codingPath) }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { TreeEncoder(slot: slot.child(forKey: key.stringValue), codingPath: codingPath + [key]) }
+    mutating func superEncoder() -> any Encoder {
+        TreeEncoder(slot: slot.child(forKey: "super"), codingPath: codingPath)
+    }
+    mutating func superEncoder(forKey key: Key) -> any Encoder {
+        TreeEncoder(slot: slot.child(forKey: key.stringValue), codingPath: codingPath + [key])
+    }
 }
 
 private struct IndexKey: CodingKey {
     var stringValue: String
     var intValue: Int?
-    init(_ i: Int) { stringValue = "\(i)"; intValue = i }
-    init?(stringValue: String) { self.stringValue = stringValue; intValue = Int(stringValue) }
+    init(_ i: Int) {
+        stringValue = "\(i)"
+        intValue = i
+    }
+    init?(stringValue: String) {
+        self.stringValue = stringValue
+        intValue = Int(stringValue)
+    }
     init?(intValue: Int) { self.init(intValue) }
 }
 
 private struct UnkeyedSlots: UnkeyedEncodingContainer {
     let slot: Slot
     let codingPath: [any CodingKey]
-    var count: Int { if case .array(let a) = slot.content { return a.count }; return 0 }
+    var count: Int {
+        if case .array(let a) = slot.content { return a.count }
+        return 0
+    }
 
     mutating func encodeNil() throws { slot.appendChild().content = .value(.null) }
     mutating func encode(_ value: Bool) throws { slot.appendChild().content = .value(.bool(value)) }
@@ -268,7 +335,9 @@ private struct UnkeyedSlots: UnkeyedEncodingContainer {
         let path = codingPath + [IndexKey(count)]
         try TreeEncoder.encode(value, into: slot.appendChild(), path: path)
     }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let path = codingPath + [IndexKey(count)]
         return TreeEncoder(slot: slot.appendChild(), codingPath: path).container(keyedBy: keyType)
     }
@@ -298,7 +367,9 @@ private struct SingleSlot: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt16) throws { slot.content = .value(.int(Int64(value))) }
     mutating func encode(_ value: UInt32) throws { slot.content = .value(.int(Int64(value))) }
     mutating func encode(_ value: UInt64) throws { slot.content = .value(try TreeEncoder.number(value, codingPath)) }
-    mutating func encode<T: Encodable>(_ value: T) throws { try TreeEncoder.encode(value, into: slot, path: codingPath) }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        try TreeEncoder.encode(value, into: slot, path: codingPath)
+    }
 }
 
 private struct TreeDecoder: Decoder {
@@ -307,7 +378,9 @@ private struct TreeDecoder: Decoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func mismatch(_ expected: String) -> DecodingError {
-        .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected), found \(value.serialized())"))
+        .typeMismatch(
+            Any.self,
+            .init(codingPath: codingPath, debugDescription: "expected \(expected), found \(value.serialized())"))
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -326,7 +399,8 @@ private struct TreeDecoder: Decoder {
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         if T.self == Date.self {
             guard case .string(let s) = value else { throw mismatch("a date or timestamp") }
-            let micros = (try? TemporalValues.parseTimestamp(s, unitsPerSecond: 1_000_000, withZone: true))
+            let micros =
+                (try? TemporalValues.parseTimestamp(s, unitsPerSecond: 1_000_000, withZone: true))
                 ?? (try? TemporalValues.parseTimestamp(s, unitsPerSecond: 1_000_000, withZone: false))
                 ?? (try? Int64(TemporalValues.parseDate(s)) * 86_400_000_000)
             guard let m = micros else { throw mismatch("a date or timestamp") }
@@ -382,7 +456,8 @@ private struct KeyedValues<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func child(_ key: Key) throws -> TreeDecoder {
         guard let v = pairs.first(where: { $0.0 == key.stringValue })?.1 else {
-            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no field '\(key.stringValue)' in the row"))
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: codingPath, debugDescription: "no field '\(key.stringValue)' in the row"))
         }
         return TreeDecoder(value: v, codingPath: codingPath + [key])
     }
@@ -396,10 +471,14 @@ private struct KeyedValues<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try child(key).integer(type) }
     func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try child(key).integer(type) }
     func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try child(key).integer(type) }
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         try child(key).container(keyedBy: type)
     }
-    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try child(key).unkeyedContainer() }
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try child(key).unkeyedContainer()
+    }
     func superDecoder() throws -> any Decoder { TreeDecoder(value: .object(pairs), codingPath: codingPath) }
     func superDecoder(forKey key: Key) throws -> any Decoder { try child(key) }
 }
@@ -413,7 +492,8 @@ private struct UnkeyedValues: UnkeyedDecodingContainer {
 
     mutating func next() throws -> TreeDecoder {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath, debugDescription: "array has only \(items.count) elements"))
+            throw DecodingError.valueNotFound(
+                Any.self, .init(codingPath: codingPath, debugDescription: "array has only \(items.count) elements"))
         }
         defer { currentIndex += 1 }
         return TreeDecoder(value: items[currentIndex], codingPath: codingPath + [IndexKey(currentIndex)])
@@ -425,7 +505,9 @@ private struct UnkeyedValues: UnkeyedDecodingContainer {
         return true
     }
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decode(type) }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+        NestedKey
+    > {
         try next().container(keyedBy: type)
     }
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next().unkeyedContainer() }

@@ -10,17 +10,21 @@ enum AssembledValueJSON {
         case (.null, _, _):
             return .null
         case (.record(let values), .group(_, let fields), .struct(let st)):
-            return .object(st.fields.map { f in
-                guard let i = fields.firstIndex(where: { $0.shape.node.element.fieldId.map(Int.init) == f.id }) else {
-                    return (f.name, f.initialDefault ?? .null)
-                }
-                return (f.name, convert(values[i], fields[i].shape, f.type))
-            })
+            return .object(
+                st.fields.map { f in
+                    guard let i = fields.firstIndex(where: { $0.shape.node.element.fieldId.map(Int.init) == f.id })
+                    else {
+                        return (f.name, f.initialDefault ?? .null)
+                    }
+                    return (f.name, convert(values[i], fields[i].shape, f.type))
+                })
         case (.list(let items), .list(_, _, let element), .list(let l)):
             return .array(items.map { convert($0, element, l.element) })
         case (.map(let keys, let values), .map(_, _, let k, let v), .map(let m)):
-            return .object([("keys", .array(keys.map { convert($0, k, m.key) })),
-                            ("values", .array(values.map { value in v.map { convert(value, $0, m.value) } ?? .null }))])
+            return .object([
+                ("keys", .array(keys.map { convert($0, k, m.key) })),
+                ("values", .array(values.map { value in v.map { convert(value, $0, m.value) } ?? .null })),
+            ])
         default:
             return primitive(value, type)
         }
@@ -36,10 +40,14 @@ enum AssembledValueJSON {
             return DecimalValues.unscaled(fromBigEndian: b).map { .string(DecimalValues.format($0, scale: s)) } ?? .null
         case (.int32(let v), _): return .int(Int64(v))
         case (.int64(let t), .time): return .string(TemporalValues.formatTime(t, unitsPerSecond: 1_000_000))
-        case (.int64(let t), .timestamp): return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000, utc: false))
-        case (.int64(let t), .timestamptz): return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000, utc: true))
-        case (.int64(let t), .timestampNs): return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000_000, utc: false))
-        case (.int64(let t), .timestamptzNs): return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000_000, utc: true))
+        case (.int64(let t), .timestamp):
+            return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000, utc: false))
+        case (.int64(let t), .timestamptz):
+            return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000, utc: true))
+        case (.int64(let t), .timestampNs):
+            return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000_000, utc: false))
+        case (.int64(let t), .timestamptzNs):
+            return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000_000, utc: true))
         case (.int64(let v), _): return .int(v)
         case (.float(let f), _):
             if !f.isFinite { return .string(f.isNaN ? "NaN" : (f > 0 ? "Infinity" : "-Infinity")) }

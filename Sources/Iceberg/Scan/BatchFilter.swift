@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Parquet
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 extension ColumnBatch {
     /// For each row, whether it satisfies a filter bound to this batch's schema (or a wider
@@ -33,7 +34,9 @@ extension ColumnBatch {
     private func matches(_ p: BoundPredicate) -> [Bool] {
         guard let position = layout.nodes[p.fieldId] else {
             // The file predates the column: every row holds its initial default (or null).
-            let value = layout.fieldsById[p.fieldId]?.initialDefault.flatMap { try? Literal.from(json: $0, type: p.type) }
+            let value = layout.fieldsById[p.fieldId]?.initialDefault.flatMap {
+                try? Literal.from(json: $0, type: p.type)
+            }
             return Array(repeating: p.test(value), count: rowCount)
         }
         let leaf = leaves[position.leaf]
@@ -68,7 +71,10 @@ extension ColumnBatch {
                 b.offsets.withUnsafeBufferPointer { offsets in
                     literalBytes.withUnsafeBufferPointer { literalData in
                         literalOffsets.withUnsafeBufferPointer { literalOffsets in
-                            mask(ByteValues(data: data, offsets: offsets, literals: literalData, literalOffsets: literalOffsets), p, defs, md)
+                            mask(
+                                ByteValues(
+                                    data: data, offsets: offsets, literals: literalData, literalOffsets: literalOffsets),
+                                p, defs, md)
                         }
                     }
                 }
@@ -95,7 +101,10 @@ extension ColumnBatch {
         var valueIndex = 0
         out.withUnsafeMutableBufferPointer { out in
             for row in 0..<out.count {
-                if let defs, defs[row] != md { out[row] = nullMatches; continue }
+                if let defs, defs[row] != md {
+                    out[row] = nullMatches
+                    continue
+                }
                 out[row] = Self.decide(values, valueIndex, p.op, p.literals.count)
                 valueIndex += 1
             }
@@ -104,7 +113,8 @@ extension ColumnBatch {
     }
 
     @inline(__always)
-    private static func decide<V: StoredValues>(_ v: V, _ i: Int, _ op: PredicateOperator, _ literalCount: Int) -> Bool {
+    private static func decide<V: StoredValues>(_ v: V, _ i: Int, _ op: PredicateOperator, _ literalCount: Int) -> Bool
+    {
         switch op {
         case .isNull: return false
         case .notNull: return true
@@ -142,7 +152,8 @@ private struct IntegerValues<T: FixedWidthInteger>: StoredValues {
     let values: [T]
     let literals: [Int64]
     @inline(__always) func compare(_ i: Int, _ k: Int) -> Int? {
-        let a = Int64(values[i]), b = literals[k]
+        let a = Int64(values[i])
+        let b = literals[k]
         return a < b ? -1 : (a > b ? 1 : 0)
     }
     func isNaN(_ i: Int) -> Bool { false }
@@ -153,7 +164,8 @@ private struct FloatingValues<T: BinaryFloatingPoint>: StoredValues {
     let values: [T]
     let literals: [T]
     @inline(__always) func compare(_ i: Int, _ k: Int) -> Int? {
-        let a = values[i], b = literals[k]
+        let a = values[i]
+        let b = literals[k]
         if a.isNaN || b.isNaN { return nil }
         return a < b ? -1 : (a > b ? 1 : 0)
     }
@@ -170,8 +182,10 @@ private struct ByteValues: StoredValues {
     let literalOffsets: UnsafeBufferPointer<Int>
 
     @inline(__always) func compare(_ i: Int, _ k: Int) -> Int? {
-        let start = Int(offsets[i]), a = Int(offsets[i + 1]) - start
-        let literalStart = literalOffsets[k], b = literalOffsets[k + 1] - literalStart
+        let start = Int(offsets[i])
+        let a = Int(offsets[i + 1]) - start
+        let literalStart = literalOffsets[k]
+        let b = literalOffsets[k + 1] - literalStart
         let n = min(a, b)
         if n > 0 {
             let c = memcmp(data.baseAddress! + start, literals.baseAddress! + literalStart, n)
@@ -181,7 +195,8 @@ private struct ByteValues: StoredValues {
     }
     func isNaN(_ i: Int) -> Bool { false }
     func startsWith(_ i: Int) -> Bool {
-        let start = Int(offsets[i]), a = Int(offsets[i + 1]) - start
+        let start = Int(offsets[i])
+        let a = Int(offsets[i + 1]) - start
         let b = literalOffsets[1]
         guard a >= b else { return false }
         return b == 0 || memcmp(data.baseAddress! + start, literals.baseAddress!, b) == 0

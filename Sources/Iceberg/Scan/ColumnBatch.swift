@@ -35,7 +35,8 @@ public struct ColumnBatch: Sendable {
             return PrimitiveColumn(field: field, rowCount: rowCount, data: nil, maxDefinitionLevel: 0)
         }
         guard position.isLeaf else { return nil }
-        return PrimitiveColumn(field: field, rowCount: rowCount, data: leaves[position.leaf], maxDefinitionLevel: position.definitionLevel)
+        return PrimitiveColumn(
+            field: field, rowCount: rowCount, data: leaves[position.leaf], maxDefinitionLevel: position.definitionLevel)
     }
 
     /// The rows whose entry in `keep` is true (one entry per row).
@@ -76,7 +77,8 @@ public struct ColumnBatch: Sendable {
         guard narrower !== layout else { return self }
         var byLeaf: [Int: Int] = [:]
         for (i, c) in layout.columnIndices.enumerated() { byLeaf[c] = i }
-        return ColumnBatch(layout: narrower, rowCount: rowCount, leaves: narrower.columnIndices.map { leaves[byLeaf[$0]!] })
+        return ColumnBatch(
+            layout: narrower, rowCount: rowCount, leaves: narrower.columnIndices.map { leaves[byLeaf[$0]!] })
     }
 
     /// The rows as JSON objects keyed by field name (temporal values as ISO-8601 text, decimals
@@ -90,10 +92,12 @@ public struct ColumnBatch: Sendable {
         var out: [JSONValue] = []
         out.reserveCapacity(rowCount)
         for record in try assembler.assemble(leaves) {
-            out.append(.object(fields.map { f in
-                guard let i = layout.topLevelPositions[f.id] else { return (f.name, f.initialDefault ?? .null) }
-                return (f.name, AssembledValueJSON.convert(record[i], assembler.fields[i].shape, f.type))
-            }))
+            out.append(
+                .object(
+                    fields.map { f in
+                        guard let i = layout.topLevelPositions[f.id] else { return (f.name, f.initialDefault ?? .null) }
+                        return (f.name, AssembledValueJSON.convert(record[i], assembler.fields[i].shape, f.type))
+                    }))
         }
         return out
     }
@@ -132,7 +136,10 @@ public struct PrimitiveColumn: Sendable {
         var valueIndex = 0
         let md = UInt8(truncatingIfNeeded: maxDefinitionLevel)
         for row in 0..<rowCount {
-            if let defs = data.definitionLevels, defs[row] != md { out.append(nil); continue }
+            if let defs = data.definitionLevels, defs[row] != md {
+                out.append(nil)
+                continue
+            }
             out.append(Self.literal(data.values, valueIndex, field.type))
             valueIndex += 1
         }
@@ -153,9 +160,11 @@ public struct PrimitiveColumn: Sendable {
         case (.float(let v), _): return .float(v[i])
         case (.double(let v), _): return .double(v[i])
         case (.byteArray(let b), .string): return .string(b.string(at: i))
-        case (.byteArray(let b), .decimal): return DecimalValues.unscaled(fromBigEndian: Array(b[i])).map { .decimal($0) }
+        case (.byteArray(let b), .decimal):
+            return DecimalValues.unscaled(fromBigEndian: Array(b[i])).map { .decimal($0) }
         case (.byteArray(let b), _): return .bytes(Array(b[i]))
-        case (.fixedLenByteArray(let f), .decimal): return DecimalValues.unscaled(fromBigEndian: Array(f[i])).map { .decimal($0) }
+        case (.fixedLenByteArray(let f), .decimal):
+            return DecimalValues.unscaled(fromBigEndian: Array(f[i])).map { .decimal($0) }
         case (.fixedLenByteArray(let f), _): return .bytes(Array(f[i]))
         case (.int96(let f), _):
             let nanos = ParquetJSONFormatter.int96Nanos(Array(f[i]))
@@ -195,7 +204,11 @@ final class FileLayout: Sendable {
         func select(_ fields: [NestedField], _ nodes: [SchemaNode]) {
             for f in fields {
                 guard let n = nodes.first(where: { $0.element.fieldId.map(Int.init) == f.id }) else { continue }
-                if case .struct(let st) = f.type, !n.isLeaf { select(st.fields, n.children) } else { selected.formUnion(n.leafRange) }
+                if case .struct(let st) = f.type, !n.isLeaf {
+                    select(st.fields, n.children)
+                } else {
+                    selected.formUnion(n.leafRange)
+                }
             }
         }
         select(schema.fields, file.root.children)
@@ -229,7 +242,8 @@ final class FileLayout: Sendable {
         func walk(_ n: SchemaNode) {
             guard n.repetitionLevel == 0 else { return }
             if let id = n.element.fieldId.map(Int.init), byId[id] != nil,
-               let first = n.leafRange.lazy.compactMap({ position[$0] }).first {
+                let first = n.leafRange.lazy.compactMap({ position[$0] }).first
+            {
                 found[id] = NodePosition(leaf: first, definitionLevel: n.definitionLevel, isLeaf: n.isLeaf)
             }
             for c in n.children { walk(c) }

@@ -51,7 +51,9 @@ public struct DataFileReader {
     private func batch(rowGroup g: Int, _ leaves: [ColumnData]) throws -> ColumnBatch {
         let rows = Int(reader.metadata.rowGroups[g].numRows)
         for (i, leaf) in leaves.enumerated() where leaf.repetitionLevels != nil && leaf.rowCount != rows {
-            throw ParquetError.malformedFile("column '\(fileSchema.columns[layout.columnIndices[i]].path.joined(separator: "."))' of row group \(g) holds \(leaf.rowCount) rows, the row group \(rows)")
+            throw ParquetError.malformedFile(
+                "column '\(fileSchema.columns[layout.columnIndices[i]].path.joined(separator: "."))' of row group \(g) holds \(leaf.rowCount) rows, the row group \(rows)"
+            )
         }
         return ColumnBatch(layout: layout, rowCount: rows, leaves: leaves)
     }

@@ -21,10 +21,14 @@ public struct NameMapping: Sendable, Hashable {
     /// Parses the JSON form (an array of `{"field-id", "names", "fields"}` objects).
     public init(json: JSONValue) throws {
         func parse(_ v: JSONValue) throws -> [Field] {
-            guard case .array(let items) = v else { throw IcebergError.invalidJSON("name mapping fields must be an array") }
+            guard case .array(let items) = v else {
+                throw IcebergError.invalidJSON("name mapping fields must be an array")
+            }
             return try items.map { item in
-                Field(id: item["field-id"]?.intValue.map(Int.init), names: (item["names"]?.arrayValue ?? []).compactMap(\.stringValue),
-                      fields: try item["fields"].map(parse) ?? [])
+                Field(
+                    id: item["field-id"]?.intValue.map(Int.init),
+                    names: (item["names"]?.arrayValue ?? []).compactMap(\.stringValue),
+                    fields: try item["fields"].map(parse) ?? [])
             }
         }
         fields = try parse(json)
@@ -32,8 +36,10 @@ public struct NameMapping: Sendable, Hashable {
 
     /// The table's mapping, if it has a valid one.
     public init?(metadata: TableMetadata) {
-        guard let text = try? metadata.value(of: TableProperties.nameMappingDefault), let json = try? JSONValue.parse(text),
-              let mapping = try? NameMapping(json: json) else { return nil }
+        guard let text = try? metadata.value(of: TableProperties.nameMappingDefault),
+            let json = try? JSONValue.parse(text),
+            let mapping = try? NameMapping(json: json)
+        else { return nil }
         self = mapping
     }
 
@@ -45,7 +51,7 @@ public struct NameMapping: Sendable, Hashable {
             var isMap = node.element.convertedType == .map || node.element.convertedType == .mapKeyValue
             if case .list? = node.element.logicalType { isList = true }
             if case .map? = node.element.logicalType { isMap = true }
-            if (isList || isMap), node.children.count == 1, node.children[0].repetition == .repeated {
+            if isList || isMap, node.children.count == 1, node.children[0].repetition == .repeated {
                 var repeated = node.children[0]
                 if isList {
                     // The element: the repeated group's only child, or the repeated node itself.

@@ -69,16 +69,24 @@ public struct ScanBatches: AsyncSequence, Sendable {
             var deleted: [Int64] = []
             for d in task.deletes {
                 guard d.content == .positionDeletes else {
-                    throw IcebergError.unsupported("equality delete file \(d.filePath) applies to \(task.file.filePath); only position deletes are read")
+                    throw IcebergError.unsupported(
+                        "equality delete file \(d.filePath) applies to \(task.file.filePath); only position deletes are read"
+                    )
                 }
                 guard d.fileFormat.uppercased() == "PARQUET" else {
-                    throw IcebergError.unsupported("\(d.fileFormat) delete file \(d.filePath) (deletion vectors and non-Parquet deletes are not read)")
+                    throw IcebergError.unsupported(
+                        "\(d.fileFormat) delete file \(d.filePath) (deletion vectors and non-Parquet deletes are not read)"
+                    )
                 }
-                if deleteCache[d.filePath] == nil { deleteCache[d.filePath] = try await Self.positions(in: d, io: scan.io) }
+                if deleteCache[d.filePath] == nil {
+                    deleteCache[d.filePath] = try await Self.positions(in: d, io: scan.io)
+                }
                 deleted += deleteCache[d.filePath]?[task.file.filePath] ?? []
             }
             deleted.sort()
-            let reader = try DataFileReader(input: ParquetInput.of(try await scan.io.input(task.file.filePath)), schema: readSchema ?? scan.schema, nameMapping: nameMapping)
+            let reader = try DataFileReader(
+                input: ParquetInput.of(try await scan.io.input(task.file.filePath)), schema: readSchema ?? scan.schema,
+                nameMapping: nameMapping)
             return OpenFile(reader: reader, output: try reader.layout(for: scan.projection), deleted: deleted)
         }
 
@@ -87,7 +95,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
             let batch = try await file.reader.readConcurrently(rowGroup: g)
             var keep = scan.filter.map { batch.matches($0) } ?? Array(repeating: true, count: batch.rowCount)
             if !file.deleted.isEmpty {
-                let start = file.reader.firstRow(ofRowGroup: g), end = start + Int64(batch.rowCount)
+                let start = file.reader.firstRow(ofRowGroup: g)
+                let end = start + Int64(batch.rowCount)
                 var i = Self.lowerBound(file.deleted, start)
                 while i < file.deleted.count, file.deleted[i] < end {
                     keep[Int(file.deleted[i] - start)] = false
@@ -100,7 +109,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
         }
 
         private static func lowerBound(_ a: [Int64], _ v: Int64) -> Int {
-            var lo = 0, hi = a.count
+            var lo = 0
+            var hi = a.count
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if a[mid] < v { lo = mid + 1 } else { hi = mid }
@@ -110,15 +120,20 @@ public struct ScanBatches: AsyncSequence, Sendable {
 
         /// The positions a position delete file deletes, by data file path.
         static func positions(in file: DataFile, io: FileIO) async throws -> [String: [Int64]] {
-            let schema = try Schema(fields: [.required(2_147_483_546, "file_path", .string), .required(2_147_483_545, "pos", .long)])
+            let schema = try Schema(fields: [
+                .required(2_147_483_546, "file_path", .string), .required(2_147_483_545, "pos", .long),
+            ])
             let reader = try DataFileReader(input: ParquetInput.of(try await io.input(file.filePath)), schema: schema)
             var out: [String: [Int64]] = [:]
             for g in 0..<reader.rowGroupCount {
                 let batch = try reader.read(rowGroup: g)
                 guard case .byteArray(let paths)? = batch.column(id: 2_147_483_546)?.data?.values,
-                      case .int64(let positions)? = batch.column(id: 2_147_483_545)?.data?.values,
-                      paths.count == batch.rowCount, positions.count == batch.rowCount else {
-                    throw IcebergError.invalidValue(row: nil, field: "file_path, pos", detail: "position delete file \(file.filePath) lacks required columns")
+                    case .int64(let positions)? = batch.column(id: 2_147_483_545)?.data?.values,
+                    paths.count == batch.rowCount, positions.count == batch.rowCount
+                else {
+                    throw IcebergError.invalidValue(
+                        row: nil, field: "file_path, pos",
+                        detail: "position delete file \(file.filePath) lacks required columns")
                 }
                 for i in 0..<batch.rowCount { out[paths.string(at: i), default: []].append(positions[i]) }
             }

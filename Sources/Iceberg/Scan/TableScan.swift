@@ -37,7 +37,9 @@ public struct TableScan: Sendable {
         self.metadata = metadata
         self.io = io
         if let id = snapshotId {
-            guard let s = metadata.snapshot(id: id) else { throw IcebergError.invalidValue(row: nil, field: "snapshot-id", detail: "no snapshot \(id)") }
+            guard let s = metadata.snapshot(id: id) else {
+                throw IcebergError.invalidValue(row: nil, field: "snapshot-id", detail: "no snapshot \(id)")
+            }
             snapshot = s
             schema = s.schemaId.flatMap { metadata.schema(id: $0) } ?? metadata.currentSchema
         } else {
@@ -52,7 +54,9 @@ public struct TableScan: Sendable {
     public func selecting(_ columns: [String]) throws -> TableScan {
         var ids = Set<Int>()
         for c in columns {
-            guard let f = schema.field(at: c) else { throw IcebergError.invalidValue(row: nil, field: c, detail: "no such column in the table") }
+            guard let f = schema.field(at: c) else {
+                throw IcebergError.invalidValue(row: nil, field: c, detail: "no such column in the table")
+            }
             ids.insert(f.id)
         }
         var copy = self
@@ -82,9 +86,10 @@ public struct TableScan: Sendable {
         }
         // v1 snapshots may list manifests inline.
         return (snapshot.inlineManifests ?? []).map {
-            ManifestFile(path: $0, length: 0, partitionSpecId: metadata.defaultSpecId, sequenceNumber: 0, minSequenceNumber: 0,
-                         addedSnapshotId: snapshot.snapshotId, addedFilesCount: 0, existingFilesCount: 0, deletedFilesCount: 0,
-                         addedRowsCount: 0, existingRowsCount: 0, deletedRowsCount: 0, partitions: nil, keyMetadata: nil)
+            ManifestFile(
+                path: $0, length: 0, partitionSpecId: metadata.defaultSpecId, sequenceNumber: 0, minSequenceNumber: 0,
+                addedSnapshotId: snapshot.snapshotId, addedFilesCount: 0, existingFilesCount: 0, deletedFilesCount: 0,
+                addedRowsCount: 0, existingRowsCount: 0, deletedRowsCount: 0, partitions: nil, keyMetadata: nil)
         }
     }
 
@@ -101,9 +106,12 @@ public struct TableScan: Sendable {
         let manifests = try await manifests()
         for m in manifests where m.content != .data {
             let spec = metadata.spec(id: m.partitionSpecId)
-            let entries = try ManifestCodec.readManifest(try await io.read(m.path), manifest: m, schema: metadata.currentSchema, spec: spec)
+            let entries = try ManifestCodec.readManifest(
+                try await io.read(m.path), manifest: m, schema: metadata.currentSchema, spec: spec)
             for e in entries where e.status != .deleted {
-                if e.dataFile.content != .data { deletes.append((e.dataFile, m.partitionSpecId, e.sequenceNumber ?? 0)) }
+                if e.dataFile.content != .data {
+                    deletes.append((e.dataFile, m.partitionSpecId, e.sequenceNumber ?? 0))
+                }
             }
         }
         for m in manifests where m.content == .data {
@@ -119,12 +127,15 @@ public struct TableScan: Sendable {
                     continue
                 }
             }
-            let entries = try ManifestCodec.readManifest(try await io.read(m.path), manifest: m, schema: metadata.currentSchema, spec: spec)
+            let entries = try ManifestCodec.readManifest(
+                try await io.read(m.path), manifest: m, schema: metadata.currentSchema, spec: spec)
             for e in entries where e.status != .deleted && e.dataFile.content == .data {
                 if let filter {
                     let partition = e.dataFile.partition
                     let partitionMatches = projected.evaluate { id in
-                        partitionType.fields.firstIndex { $0.id == id }.flatMap { $0 < partition.count ? partition[$0] : nil }
+                        partitionType.fields.firstIndex { $0.id == id }.flatMap {
+                            $0 < partition.count ? partition[$0] : nil
+                        }
                     }
                     if !partitionMatches || !Pruning.fileMayMatch(filter, e.dataFile) {
                         counts.files += 1
@@ -136,13 +147,17 @@ public struct TableScan: Sendable {
                 let applicable = deletes.filter { d in
                     let samePartition = d.specId == m.partitionSpecId && d.file.partition == e.dataFile.partition
                     if d.file.content == .positionDeletes {
-                        return d.sequenceNumber >= sequenceNumber && samePartition && (d.file.referencedDataFile.map { $0 == path } ?? true)
+                        return d.sequenceNumber >= sequenceNumber && samePartition
+                            && (d.file.referencedDataFile.map { $0 == path } ?? true)
                     }
                     // Equality deletes apply to older data in their partition, or everywhere from an unpartitioned spec.
-                    return d.sequenceNumber > sequenceNumber && (samePartition || metadata.spec(id: d.specId)?.fields.isEmpty == true)
+                    return d.sequenceNumber > sequenceNumber
+                        && (samePartition || metadata.spec(id: d.specId)?.fields.isEmpty == true)
                 }.map(\.file)
-                tasks.append(FileScanTask(file: e.dataFile, specId: m.partitionSpecId, sequenceNumber: sequenceNumber,
-                                      manifestPath: m.path, deletes: applicable))
+                tasks.append(
+                    FileScanTask(
+                        file: e.dataFile, specId: m.partitionSpecId, sequenceNumber: sequenceNumber,
+                        manifestPath: m.path, deletes: applicable))
             }
         }
         return tasks

@@ -20,7 +20,10 @@ public struct Table: Sendable {
     public var catalog: (any Catalog)?
 
     /// Creates a table handle.
-    public init(identifier: TableIdentifier, metadata: TableMetadata, metadataLocation: String, io: FileIO, catalog: (any Catalog)? = nil) {
+    public init(
+        identifier: TableIdentifier, metadata: TableMetadata, metadataLocation: String, io: FileIO,
+        catalog: (any Catalog)? = nil
+    ) {
         self.identifier = identifier
         self.metadata = metadata
         self.metadataLocation = metadataLocation
@@ -47,7 +50,9 @@ public struct Table: Sendable {
     /// as one new snapshot; returns it. Throws `IcebergError.invalidValue` naming the row
     /// and field of a value that does not fit the schema; nothing is committed then.
     @discardableResult
-    public mutating func append<Row: Encodable & Sendable>(_ rows: [Row], branch: String = "main") async throws -> Snapshot? {
+    public mutating func append<Row: Encodable & Sendable>(_ rows: [Row], branch: String = "main") async throws
+        -> Snapshot?
+    {
         try await commit { $0.append(rows, branch: branch) }
         return branchHead(branch)
     }
@@ -84,7 +89,9 @@ public struct Table: Sendable {
 
     /// Expires snapshots and deletes the files only they reached (see `ExpireSnapshots`).
     @discardableResult
-    public mutating func expireSnapshots(_ expiration: ExpireSnapshots = ExpireSnapshots()) async throws -> ExpireSnapshots.Result {
+    public mutating func expireSnapshots(_ expiration: ExpireSnapshots = ExpireSnapshots()) async throws
+        -> ExpireSnapshots.Result
+    {
         var txn = newTransaction()
         txn.add(expiration)
         let (committed, actions) = try await txn.commitReturningActions()
@@ -93,7 +100,9 @@ public struct Table: Sendable {
     }
 
     /// Sets and removes table properties in one commit.
-    public mutating func updateProperties(set updates: [(String, String)] = [], remove removals: [String] = []) async throws {
+    public mutating func updateProperties(set updates: [(String, String)] = [], remove removals: [String] = [])
+        async throws
+    {
         try await commit { $0.add(UpdateProperties(set: updates, remove: removals)) }
     }
 
@@ -101,7 +110,9 @@ public struct Table: Sendable {
 
     /// A scan of the table: rows matching `filter`, only `columns` (nil: all), as of
     /// `snapshotId` (nil: the current snapshot). Read it with `batches()` or `rows()`.
-    public func scan(filter: Expression = .alwaysTrue, columns: [String]? = nil, snapshotId: Int64? = nil) throws -> TableScan {
+    public func scan(filter: Expression = .alwaysTrue, columns: [String]? = nil, snapshotId: Int64? = nil) throws
+        -> TableScan
+    {
         var scan = try TableScan(metadata: metadata, io: io, snapshotId: snapshotId)
         if filter != .alwaysTrue { scan = try scan.filtered(filter) }
         if let columns { scan = try scan.selecting(columns) }
@@ -124,7 +135,8 @@ public struct Table: Sendable {
 
     private func requireCatalog() throws -> any Catalog {
         guard let catalog else {
-            throw CatalogError.invalidArgument("table \(identifier) has no catalog (load it through a Catalog to change or refresh it)")
+            throw CatalogError.invalidArgument(
+                "table \(identifier) has no catalog (load it through a Catalog to change or refresh it)")
         }
         return catalog
     }

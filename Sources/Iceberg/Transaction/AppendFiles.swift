@@ -23,7 +23,8 @@ public struct AppendFiles: TableAction {
         var producer = SnapshotProducer(changes, branch: branch)
         if changes.metadata.formatVersion >= 2, !files.isEmpty {
             if reusableManifest == nil {
-                reusableManifest = try await SnapshotProducer.writeAddedManifest(files, snapshotId: nil, into: &changes, reusedAcrossAttempts: true)
+                reusableManifest = try await SnapshotProducer.writeAddedManifest(
+                    files, snapshotId: nil, into: &changes, reusedAcrossAttempts: true)
             }
             if let manifest = reusableManifest { try producer.add(files, through: manifest) }
         } else {

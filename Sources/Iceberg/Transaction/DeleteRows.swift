@@ -44,8 +44,11 @@ public struct DeleteRows: TableAction {
         var producer = SnapshotProducer(changes, branch: branch)
         try await producer.add(plan.added, into: &changes)
         producer.remove(plan.removed, listedIn: plan.manifestsWithRemovals)
-        let snapshot = try await producer.commit(operation: plan.added.isEmpty ? "delete" : "overwrite", mergeManifests: false, into: &changes)
-        result = Result(snapshotId: snapshot.snapshotId, deletedRows: plan.deletedRows, removedFiles: plan.removed.count, addedFiles: plan.added.count)
+        let snapshot = try await producer.commit(
+            operation: plan.added.isEmpty ? "delete" : "overwrite", mergeManifests: false, into: &changes)
+        result = Result(
+            snapshotId: snapshot.snapshotId, deletedRows: plan.deletedRows, removedFiles: plan.removed.count,
+            addedFiles: plan.added.count)
     }
 }
 
@@ -74,7 +77,8 @@ struct DeletePlan {
         do {
             for task in candidates {
                 // First only the filter's columns: does any live row match, do all?
-                var live = 0, matched = 0
+                var live = 0
+                var matched = 0
                 var counting = ScanBatches.Iterator(scan: scan.projecting(filterColumns), tasks: [task])
                 while let batch = try await counting.next() {
                     live += batch.rowCount

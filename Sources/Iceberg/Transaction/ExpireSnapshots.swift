@@ -34,7 +34,10 @@ public struct ExpireSnapshots: TableAction {
     private var planned: TableMetadata?
 
     /// An expiration with the given settings; nil settings take the table's defaults.
-    public init(olderThanMs: Int64? = nil, retainLast: Int? = nil, snapshotIds: Set<Int64> = [], deleteFiles: Bool = true, now: Int64? = nil) {
+    public init(
+        olderThanMs: Int64? = nil, retainLast: Int? = nil, snapshotIds: Set<Int64> = [], deleteFiles: Bool = true,
+        now: Int64? = nil
+    ) {
         self.olderThanMs = olderThanMs
         self.retainLast = retainLast
         self.snapshotIds = snapshotIds
@@ -88,7 +91,8 @@ public struct ExpireSnapshots: TableAction {
             guard byId[id] != nil else { throw CatalogError.invalidArgument("snapshot \(id) is not in the table") }
             let heads = keptRefs.filter { $0.1.snapshotId == id }.map(\.0).sorted()
             if !heads.isEmpty {
-                throw CatalogError.invalidArgument("snapshot \(id) cannot expire: it is the current snapshot of \(heads.joined(separator: ", "))")
+                throw CatalogError.invalidArgument(
+                    "snapshot \(id) cannot expire: it is the current snapshot of \(heads.joined(separator: ", "))")
             }
         }
 
@@ -139,7 +143,9 @@ public struct ExpireSnapshots: TableAction {
         let (expired, refs) = try plan(m)
         guard !expired.isEmpty || !refs.isEmpty else { return }
         for (name, _) in m.refs where !refs.contains(name) {
-            if let ref = changes.base.metadata.ref(name) { changes.require(.assertRefSnapshotId(ref: name, snapshotId: ref.snapshotId)) }
+            if let ref = changes.base.metadata.ref(name) {
+                changes.require(.assertRefSnapshotId(ref: name, snapshotId: ref.snapshotId))
+            }
         }
         for name in refs { try changes.apply(.removeSnapshotRef(name)) }
         if !expired.isEmpty { try changes.apply(.removeSnapshots(expired)) }
@@ -160,7 +166,9 @@ public struct ExpireSnapshots: TableAction {
     /// Deletes what the snapshots in `before` but not in `after` reached and no snapshot in
     /// `after` does: their manifest lists, manifests only they list, and files no kept
     /// manifest holds as live.
-    private func deleteUnreachableFiles(before: TableMetadata, after: TableMetadata, io: FileIO, into result: inout Result) async throws {
+    private func deleteUnreachableFiles(
+        before: TableMetadata, after: TableMetadata, io: FileIO, into result: inout Result
+    ) async throws {
         let keptIds = Set(after.snapshots.map(\.snapshotId))
         let gone = before.snapshots.filter { !keptIds.contains($0.snapshotId) }
         guard !gone.isEmpty else { return }
@@ -184,7 +192,9 @@ public struct ExpireSnapshots: TableAction {
         }
         if !candidates.isEmpty {
             for mf in keptManifests.values {
-                for e in try await entries(mf, after, io) where e.status != .deleted { candidates[e.dataFile.filePath] = nil }
+                for e in try await entries(mf, after, io) where e.status != .deleted {
+                    candidates[e.dataFile.filePath] = nil
+                }
             }
         }
         func delete(_ path: String) async -> Bool {
@@ -209,6 +219,7 @@ public struct ExpireSnapshots: TableAction {
     }
 
     private func entries(_ mf: ManifestFile, _ m: TableMetadata, _ io: FileIO) async throws -> [ManifestEntry] {
-        try ManifestCodec.readManifest(try await io.read(mf.path), manifest: mf, schema: m.currentSchema, spec: m.spec(id: mf.partitionSpecId))
+        try ManifestCodec.readManifest(
+            try await io.read(mf.path), manifest: mf, schema: m.currentSchema, spec: m.spec(id: mf.partitionSpecId))
     }
 }

@@ -38,11 +38,17 @@ struct SnapshotProducer {
     /// Writes a manifest of `files` as added data files of the default spec. With
     /// `snapshotId` nil (v2 and later) the entries inherit snapshot id and sequence numbers
     /// from the manifest list, so the manifest stays valid for any later attempt.
-    static func writeAddedManifest(_ files: [DataFile], snapshotId: Int64?, into changes: inout PendingChanges,
-                                   reusedAcrossAttempts: Bool) async throws -> WrittenManifest {
+    static func writeAddedManifest(
+        _ files: [DataFile], snapshotId: Int64?, into changes: inout PendingChanges,
+        reusedAcrossAttempts: Bool
+    ) async throws -> WrittenManifest {
         let m = changes.metadata
-        let entries = files.map { ManifestEntry(status: .added, snapshotId: snapshotId, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0) }
-        let bytes = try ManifestCodec.writeManifest(entries, spec: m.defaultSpec, schema: m.currentSchema, formatVersion: m.formatVersion)
+        let entries = files.map {
+            ManifestEntry(
+                status: .added, snapshotId: snapshotId, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0)
+        }
+        let bytes = try ManifestCodec.writeManifest(
+            entries, spec: m.defaultSpec, schema: m.currentSchema, formatVersion: m.formatVersion)
         let path = changes.newMetadataPath("m0.avro")
         try await changes.write(path, bytes, reusedAcrossAttempts: reusedAcrossAttempts)
         return WrittenManifest(path: path, length: bytes.count, specId: m.defaultSpecId)
@@ -52,18 +58,25 @@ struct SnapshotProducer {
     mutating func add(_ files: [DataFile], into changes: inout PendingChanges) async throws {
         guard !files.isEmpty else { return }
         let inherit = metadata.formatVersion >= 2
-        let written = try await Self.writeAddedManifest(files, snapshotId: inherit ? nil : snapshotId, into: &changes, reusedAcrossAttempts: false)
+        let written = try await Self.writeAddedManifest(
+            files, snapshotId: inherit ? nil : snapshotId, into: &changes, reusedAcrossAttempts: false)
         try add(files, through: written)
     }
 
     /// Adds data files through a manifest already written (with inherited ids) for them.
     mutating func add(_ files: [DataFile], through manifest: WrittenManifest) throws {
         guard let spec = metadata.spec(id: manifest.specId) else {
-            throw CatalogError.validationFailed("partition spec \(manifest.specId) of the added files is no longer in the table")
+            throw CatalogError.validationFailed(
+                "partition spec \(manifest.specId) of the added files is no longer in the table")
         }
-        let entries = files.map { ManifestEntry(status: .added, snapshotId: snapshotId, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0) }
-        newManifests.append(try ManifestFile.describing(entries, path: manifest.path, length: manifest.length, spec: spec,
-                                                        schema: metadata.currentSchema, snapshotId: snapshotId, sequenceNumber: sequenceNumber))
+        let entries = files.map {
+            ManifestEntry(
+                status: .added, snapshotId: snapshotId, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0)
+        }
+        newManifests.append(
+            try ManifestFile.describing(
+                entries, path: manifest.path, length: manifest.length, spec: spec,
+                schema: metadata.currentSchema, snapshotId: snapshotId, sequenceNumber: sequenceNumber))
         added += files
     }
 
@@ -84,7 +97,9 @@ struct SnapshotProducer {
         if let parent {
             let removedPaths = Set(removed.map(\.filePath))
             for mf in try await TableScan(metadata: m, io: changes.io, snapshotId: parent.snapshotId).manifests() {
-                if mf.content == .data, manifestsWithRemovals.contains(mf.path), let spec = m.spec(id: mf.partitionSpecId) {
+                if mf.content == .data, manifestsWithRemovals.contains(mf.path),
+                    let spec = m.spec(id: mf.partitionSpecId)
+                {
                     manifests.append(try await rewrite(mf, spec: spec, removing: removedPaths, into: &changes))
                 } else {
                     manifests.append(mf)
@@ -99,14 +114,19 @@ struct SnapshotProducer {
         }
 
         let listPath = "\(m.location)/metadata/snap-\(snapshotId)-\(changes.attempt)-\(RandomUUID.make()).avro"
-        let listBytes = try ManifestCodec.writeManifestList(manifests, snapshotId: snapshotId, parentSnapshotId: parent?.snapshotId,
-                                                            sequenceNumber: sequenceNumber, formatVersion: m.formatVersion)
+        let listBytes = try ManifestCodec.writeManifestList(
+            manifests, snapshotId: snapshotId, parentSnapshotId: parent?.snapshotId,
+            sequenceNumber: sequenceNumber, formatVersion: m.formatVersion)
         try await changes.write(listPath, listBytes)
-        var snapshot = Snapshot(snapshotId: snapshotId, parentSnapshotId: parent?.snapshotId, sequenceNumber: sequenceNumber,
-                                timestampMs: WallClock.nowMs(), manifestList: listPath,
-                                summary: SnapshotSummary.make(operation: operation, added: added, removed: removed, parent: parent),
-                                schemaId: m.currentSchemaId)
-        if m.formatVersion >= 3 { snapshot.firstRowId = m.nextRowId ?? 0; snapshot.addedRows = 0 }
+        var snapshot = Snapshot(
+            snapshotId: snapshotId, parentSnapshotId: parent?.snapshotId, sequenceNumber: sequenceNumber,
+            timestampMs: WallClock.nowMs(), manifestList: listPath,
+            summary: SnapshotSummary.make(operation: operation, added: added, removed: removed, parent: parent),
+            schemaId: m.currentSchemaId)
+        if m.formatVersion >= 3 {
+            snapshot.firstRowId = m.nextRowId ?? 0
+            snapshot.addedRows = 0
+        }
         // The branch keeps its retention settings; only its head moves.
         var ref = m.ref(branch) ?? SnapshotRef(snapshotId: snapshotId, type: .branch)
         ref.snapshotId = snapshotId
@@ -118,10 +138,13 @@ struct SnapshotProducer {
     /// A parent manifest written again: live entries stay (as existing), removed ones are
     /// marked deleted by this snapshot, both keeping their sequence numbers; entries deleted
     /// earlier are dropped.
-    private func rewrite(_ mf: ManifestFile, spec: PartitionSpec, removing removedPaths: Set<String>,
-                         into changes: inout PendingChanges) async throws -> ManifestFile {
+    private func rewrite(
+        _ mf: ManifestFile, spec: PartitionSpec, removing removedPaths: Set<String>,
+        into changes: inout PendingChanges
+    ) async throws -> ManifestFile {
         let m = metadata
-        let entries = try ManifestCodec.readManifest(try await changes.io.read(mf.path), manifest: mf, schema: m.currentSchema, spec: spec)
+        let entries = try ManifestCodec.readManifest(
+            try await changes.io.read(mf.path), manifest: mf, schema: m.currentSchema, spec: spec)
         var rewritten: [ManifestEntry] = []
         for var e in entries where e.status != .deleted {
             if removedPaths.contains(e.dataFile.filePath) {
@@ -133,10 +156,12 @@ struct SnapshotProducer {
             rewritten.append(e)
         }
         let path = changes.newMetadataPath("m1.avro")
-        let bytes = try ManifestCodec.writeManifest(rewritten, spec: spec, schema: m.currentSchema, formatVersion: m.formatVersion)
+        let bytes = try ManifestCodec.writeManifest(
+            rewritten, spec: spec, schema: m.currentSchema, formatVersion: m.formatVersion)
         try await changes.write(path, bytes)
-        return try ManifestFile.describing(rewritten, path: path, length: bytes.count, spec: spec, schema: m.currentSchema,
-                                           snapshotId: snapshotId, sequenceNumber: sequenceNumber)
+        return try ManifestFile.describing(
+            rewritten, path: path, length: bytes.count, spec: spec, schema: m.currentSchema,
+            snapshotId: snapshotId, sequenceNumber: sequenceNumber)
     }
 }
 
@@ -150,7 +175,9 @@ struct ManifestMerger {
 
     /// `manifests` with the small ones of each spec merged; `newPaths` are the manifests this
     /// snapshot adds (their entries stay ADDED). New manifests come first in the result.
-    func merge(_ manifests: [ManifestFile], newPaths: Set<String>, into changes: inout PendingChanges) async throws -> [ManifestFile] {
+    func merge(_ manifests: [ManifestFile], newPaths: Set<String>, into changes: inout PendingChanges) async throws
+        -> [ManifestFile]
+    {
         guard try metadata.value(of: TableProperties.manifestMergeEnabled) else { return manifests }
         let minCount = try metadata.value(of: TableProperties.manifestMinMergeCount)
         let target = try metadata.value(of: TableProperties.manifestTargetSizeBytes)
@@ -159,24 +186,33 @@ struct ManifestMerger {
         for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
             let small = group.filter { $0.length < target }
             guard small.count >= minCount, let first = small.first, first.content == .data,
-                  let spec = metadata.spec(id: first.partitionSpecId) else {
+                let spec = metadata.spec(id: first.partitionSpecId)
+            else {
                 out += group
                 continue
             }
             var entries: [ManifestEntry] = []
             for mf in small {
-                let read = try ManifestCodec.readManifest(try await changes.io.read(mf.path), manifest: mf, schema: metadata.currentSchema, spec: spec)
+                let read = try ManifestCodec.readManifest(
+                    try await changes.io.read(mf.path), manifest: mf, schema: metadata.currentSchema, spec: spec)
                 for var e in read where e.status != .deleted {
                     if e.status == .added && mf.addedSnapshotId != snapshotId { e.status = .existing }
-                    if newPaths.contains(mf.path) { e.snapshotId = snapshotId; e.sequenceNumber = sequenceNumber; e.fileSequenceNumber = sequenceNumber }
+                    if newPaths.contains(mf.path) {
+                        e.snapshotId = snapshotId
+                        e.sequenceNumber = sequenceNumber
+                        e.fileSequenceNumber = sequenceNumber
+                    }
                     entries.append(e)
                 }
             }
-            let bytes = try ManifestCodec.writeManifest(entries, spec: spec, schema: metadata.currentSchema, formatVersion: metadata.formatVersion)
+            let bytes = try ManifestCodec.writeManifest(
+                entries, spec: spec, schema: metadata.currentSchema, formatVersion: metadata.formatVersion)
             let path = changes.newMetadataPath("m1.avro")
             try await changes.write(path, bytes)
-            out.append(try ManifestFile.describing(entries, path: path, length: bytes.count, spec: spec, schema: metadata.currentSchema,
-                                                   snapshotId: snapshotId, sequenceNumber: sequenceNumber))
+            out.append(
+                try ManifestFile.describing(
+                    entries, path: path, length: bytes.count, spec: spec, schema: metadata.currentSchema,
+                    snapshotId: snapshotId, sequenceNumber: sequenceNumber))
             out += group.filter { $0.length >= target }
         }
         // Keep the new manifests first, as writers conventionally do.

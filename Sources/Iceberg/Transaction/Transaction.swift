@@ -40,14 +40,16 @@ public struct Transaction: Sendable {
     /// their results).
     public func commitReturningActions() async throws -> (table: Table, actions: [any TableAction]) {
         guard let catalog = table.catalog else {
-            throw CatalogError.invalidArgument("table \(table.identifier) has no catalog to commit to (load it through a Catalog)")
+            throw CatalogError.invalidArgument(
+                "table \(table.identifier) has no catalog to commit to (load it through a Catalog)")
         }
         let policy = try CommitRetryPolicy(table.metadata)
         let io = table.io
         var actions = self.actions
         var base = table
         var reused: [String] = []
-        var attempt = 0, stalled = 0
+        var attempt = 0
+        var stalled = 0
         func discard(_ paths: [String]) async { try? await io.delete(paths) }
         while true {
             attempt += 1
@@ -63,9 +65,11 @@ public struct Transaction: Sendable {
                 await discard(changes.attemptFiles + reused)
                 return (base, actions)
             }
-            let requirements = UpdateRequirements.forUpdates(changes.updates, base: base.metadata, extra: changes.extraRequirements)
+            let requirements = UpdateRequirements.forUpdates(
+                changes.updates, base: base.metadata, extra: changes.extraRequirements)
             do {
-                var committed = try await catalog.commitTable(base.identifier, requirements: requirements, updates: changes.updates)
+                var committed = try await catalog.commitTable(
+                    base.identifier, requirements: requirements, updates: changes.updates)
                 if committed.catalog == nil { committed.catalog = catalog }
                 for i in actions.indices { await actions[i].finish(committed: committed) }
                 return (committed, actions)
@@ -118,7 +122,8 @@ public struct UpdateProperties: TableAction {
     public func apply(to changes: inout PendingChanges) async throws {
         let both = Set(updates.map(\.0)).intersection(removals)
         guard both.isEmpty else {
-            throw CatalogError.invalidArgument("properties both set and removed: \(both.sorted().joined(separator: ", "))")
+            throw CatalogError.invalidArgument(
+                "properties both set and removed: \(both.sorted().joined(separator: ", "))")
         }
         if !updates.isEmpty { try changes.apply(.setProperties(updates)) }
         if !removals.isEmpty { try changes.apply(.removeProperties(removals)) }

@@ -3,7 +3,9 @@
 /// every ref, schema, spec and sort-order setting the updates change still holds the value
 /// it had in `base`.
 enum UpdateRequirements {
-    static func forUpdates(_ updates: [TableUpdate], base: TableMetadata, extra: [TableRequirement] = []) -> [TableRequirement] {
+    static func forUpdates(_ updates: [TableUpdate], base: TableMetadata, extra: [TableRequirement] = [])
+        -> [TableRequirement]
+    {
         var out: [TableRequirement] = [.assertTableUUID(base.tableUUID)]
         func add(_ r: TableRequirement) { if !out.contains(r) { out.append(r) } }
         for u in updates {
@@ -16,7 +18,7 @@ enum UpdateRequirements {
             case .setDefaultSpec: add(.assertDefaultSpecId(base.defaultSpecId))
             case .setDefaultSortOrder: add(.assertDefaultSortOrderId(base.defaultSortOrderId))
             case .assignUUID, .addSortOrder, .addSnapshot, .removeSnapshots, .setProperties, .removeProperties,
-                 .setLocation, .upgradeFormatVersion:
+                .setLocation, .upgradeFormatVersion:
                 break
             }
         }

@@ -22,11 +22,15 @@ public struct AddFiles {
     public static func nameMapping(_ schema: Schema) -> JSONValue {
         func fields(_ fs: [NestedField]) -> JSONValue { .array(fs.map { f in entry(f.id, [f.name], f.type) }) }
         func entry(_ id: Int, _ names: [String], _ type: IcebergType) -> JSONValue {
-            var pairs: [(String, JSONValue)] = [("field-id", .int(Int64(id))), ("names", .array(names.map { .string($0) }))]
+            var pairs: [(String, JSONValue)] = [
+                ("field-id", .int(Int64(id))), ("names", .array(names.map { .string($0) })),
+            ]
             switch type {
             case .struct(let s): pairs.append(("fields", fields(s.fields)))
             case .list(let l): pairs.append(("fields", .array([entry(l.elementId, ["element"], l.element)])))
-            case .map(let m): pairs.append(("fields", .array([entry(m.keyId, ["key"], m.key), entry(m.valueId, ["value"], m.value)])))
+            case .map(let m):
+                pairs.append(
+                    ("fields", .array([entry(m.keyId, ["key"], m.key), entry(m.valueId, ["value"], m.value)])))
             default: break
             }
             return .object(pairs)
@@ -84,46 +88,74 @@ public struct AddFiles {
         for location in locations {
             let input = try await io.input(location)
             let reader: ParquetReader
-            do { reader = try ParquetReader(input: ParquetInput.of(input)) } catch { throw IcebergError.invalidValue(row: nil, field: location, detail: "\(error)") }
+            do { reader = try ParquetReader(input: ParquetInput.of(input)) } catch {
+                throw IcebergError.invalidValue(row: nil, field: location, detail: "\(error)")
+            }
             let parquet = try Self.assignIds(reader.schema, schema)
             let leafIds = Set(parquet.columns.compactMap { $0.node.element.fieldId.map(Int.init) })
             for f in schema.fields where f.required {
-                if !leafIds.contains(f.id) && parquet.root.children.first(where: { $0.element.fieldId.map(Int.init) == f.id }) == nil {
-                    throw IcebergError.invalidValue(row: nil, field: location, detail: "the file has no column for required field '\(f.name)'")
+                if !leafIds.contains(f.id)
+                    && parquet.root.children.first(where: { $0.element.fieldId.map(Int.init) == f.id }) == nil
+                {
+                    throw IcebergError.invalidValue(
+                        row: nil, field: location, detail: "the file has no column for required field '\(f.name)'")
                 }
             }
             // Types must match the table's (Parquet physical type of each mapped leaf).
             let expected = try schema.parquetSchema()
             for c in parquet.columns {
                 guard let id = c.node.element.fieldId,
-                      let e = expected.columns.first(where: { $0.node.element.fieldId == id }) else { continue }
-                var compatible = e.physicalType == c.physicalType || (e.physicalType == .int64 && c.physicalType == .int32)
+                    let e = expected.columns.first(where: { $0.node.element.fieldId == id })
+                else { continue }
+                var compatible =
+                    e.physicalType == c.physicalType || (e.physicalType == .int64 && c.physicalType == .int32)
                     || (e.physicalType == .double && c.physicalType == .float)
                 // Decimals may be stored as INT32, INT64, fixed or binary (Iceberg's Parquet appendix).
-                if case .decimal? = e.logicalType, [.int32, .int64, .fixedLenByteArray, .byteArray].contains(c.physicalType) { compatible = true }
+                if case .decimal? = e.logicalType,
+                    [.int32, .int64, .fixedLenByteArray, .byteArray].contains(c.physicalType)
+                {
+                    compatible = true
+                }
                 guard compatible else {
-                    throw IcebergError.invalidValue(row: nil, field: location,
-                                                    detail: "column '\(c.path.joined(separator: "."))' is \(c.physicalType.name), the table needs \(e.physicalType.name)")
+                    throw IcebergError.invalidValue(
+                        row: nil, field: location,
+                        detail:
+                            "column '\(c.path.joined(separator: "."))' is \(c.physicalType.name), the table needs \(e.physicalType.name)"
+                    )
                 }
             }
-            var file = DataFile(filePath: location, partition: [], recordCount: reader.rowCount, fileSizeInBytes: Int64(input.size))
+            var file = DataFile(
+                filePath: location, partition: [], recordCount: reader.rowCount, fileSizeInBytes: Int64(input.size))
             FileMetrics(schema: schema, mode: .full)
                 .apply(reader.metadata, parquetSchema: parquet, nanCounts: [:], to: &file)
             file.nanValueCounts = [:]
             // Partition tuple from the source columns' bounds.
             var partition: [Literal?] = []
             for f in spec.fields {
-                guard let sourceType = schema.field(id: f.sourceId)?.type else { throw IcebergError.invalidSchema("partition source \(f.sourceId) missing") }
+                guard let sourceType = schema.field(id: f.sourceId)?.type else {
+                    throw IcebergError.invalidSchema("partition source \(f.sourceId) missing")
+                }
                 let nulls = file.nullValueCounts[f.sourceId] ?? 0
                 let values = file.valueCounts[f.sourceId] ?? 0
-                if values > 0 && nulls == values { partition.append(nil); continue }
-                guard let lo = file.lowerBounds[f.sourceId].flatMap({ Literal.deserialize($0, as: sourceType) }),
-                      let hi = file.upperBounds[f.sourceId].flatMap({ Literal.deserialize($0, as: sourceType) }) else {
-                    throw IcebergError.invalidValue(row: nil, field: location, detail: "no bounds for partition source column \(f.sourceId): cannot tell its partition")
+                if values > 0 && nulls == values {
+                    partition.append(nil)
+                    continue
                 }
-                let a = f.transform.apply(lo, source: sourceType), b = f.transform.apply(hi, source: sourceType)
+                guard let lo = file.lowerBounds[f.sourceId].flatMap({ Literal.deserialize($0, as: sourceType) }),
+                    let hi = file.upperBounds[f.sourceId].flatMap({ Literal.deserialize($0, as: sourceType) })
+                else {
+                    throw IcebergError.invalidValue(
+                        row: nil, field: location,
+                        detail: "no bounds for partition source column \(f.sourceId): cannot tell its partition")
+                }
+                let a = f.transform.apply(lo, source: sourceType)
+                let b = f.transform.apply(hi, source: sourceType)
                 guard a == b, nulls == 0 || a == nil else {
-                    throw IcebergError.invalidValue(row: nil, field: location, detail: "rows span several partitions of '\(f.name)' (\(f.transform.pathValue(a, source: sourceType)) to \(f.transform.pathValue(b, source: sourceType)))")
+                    throw IcebergError.invalidValue(
+                        row: nil, field: location,
+                        detail:
+                            "rows span several partitions of '\(f.name)' (\(f.transform.pathValue(a, source: sourceType)) to \(f.transform.pathValue(b, source: sourceType)))"
+                    )
                 }
                 partition.append(a)
             }
@@ -132,7 +164,8 @@ public struct AddFiles {
             let truncated = try FileMetrics(schema: schema, properties: metadata.properties)
             for (id, lo) in file.lowerBounds {
                 guard let type = schema.type(ofFieldId: id), let l = Literal.deserialize(lo, as: type),
-                      let h = file.upperBounds[id].flatMap({ Literal.deserialize($0, as: type) }) else { continue }
+                    let h = file.upperBounds[id].flatMap({ Literal.deserialize($0, as: type) })
+                else { continue }
                 let (tl, th) = truncated.truncate(l, h, truncated.mode(for: schema.columnName(id: id) ?? ""))
                 file.lowerBounds[id] = tl.serialized(as: type)
                 file.upperBounds[id] = th?.serialized(as: type)

@@ -8,7 +8,10 @@ extension ColumnData {
         if !defs.contains(where: { $0 != md }) { return nil }
         var out = [Int32](repeating: -1, count: defs.count)
         var next: Int32 = 0
-        for i in 0..<defs.count where defs[i] == md { out[i] = next; next += 1 }
+        for i in 0..<defs.count where defs[i] == md {
+            out[i] = next
+            next += 1
+        }
         return out
     }
 
@@ -17,7 +20,9 @@ extension ColumnData {
         let rows = Array(rows)
         guard let defs = definitionLevels else { return ColumnData(values: values.gathering(rows)) }
         let newDefs = rows.map { defs[$0] }
-        guard let vi = valueIndexes else { return ColumnData(values: values.gathering(rows), definitionLevels: newDefs) }
+        guard let vi = valueIndexes else {
+            return ColumnData(values: values.gathering(rows), definitionLevels: newDefs)
+        }
         var picked: [Int] = []
         picked.reserveCapacity(rows.count)
         for r in rows where vi[r] >= 0 { picked.append(Int(vi[r])) }
@@ -30,7 +35,8 @@ extension ColumnData {
         guard let defs = definitionLevels else { return ColumnData(values: values.slice(range)) }
         let newDefs = Array(defs[range])
         guard let vi = valueIndexes else { return ColumnData(values: values.slice(range), definitionLevels: newDefs) }
-        var first = -1, count = 0
+        var first = -1
+        var count = 0
         for r in range where vi[r] >= 0 {
             if first < 0 { first = Int(vi[r]) }
             count += 1
@@ -146,8 +152,10 @@ extension TableWriter {
     /// (transform result) of each code. Integer-backed sources (ints, longs, dates, times,
     /// timestamps) are transformed as integers with no allocation per row; other types go
     /// through literals.
-    static func partitionCodes(_ values: ColumnValues, valueIndexes vi: [Int32]?, rows: Int, type: IcebergType,
-                               transform: Transform) -> (codes: [Int32], values: [Literal?]) {
+    static func partitionCodes(
+        _ values: ColumnValues, valueIndexes vi: [Int32]?, rows: Int, type: IcebergType,
+        transform: Transform
+    ) -> (codes: [Int32], values: [Literal?]) {
         var codes = [Int32](repeating: 0, count: rows)
         var partitionValues: [Literal?] = []
         func integerCodes<T: BinaryInteger>(_ a: [T], _ unit: Transform.IntegerUnit) {
@@ -156,7 +164,9 @@ extension TableWriter {
                 let v = vi.map { Int($0[r]) } ?? r
                 let key = v < 0 ? nil : transform.integerResult(Int64(a[v]), unit: unit)
                 let (c, isNew) = coder.code(key)
-                if isNew { partitionValues.append(v < 0 ? nil : transform.apply(values.literal(at: v, type), source: type)) }
+                if isNew {
+                    partitionValues.append(v < 0 ? nil : transform.apply(values.literal(at: v, type), source: type))
+                }
                 codes[r] = c
             }
         }
@@ -183,11 +193,15 @@ extension TableWriter {
     /// gather when its rows are consecutive).
     public mutating func append(columns: [ColumnData]) async throws {
         let parquet = try schema.parquetSchema()
-        guard parquet.columns.allSatisfy({ $0.maxRepetitionLevel == 0 }), parquet.columns.count == schema.fields.count else {
-            throw IcebergError.invalidValue(row: nil, field: "", detail: "the columnar append needs a flat schema (one column per top-level primitive field)")
+        guard parquet.columns.allSatisfy({ $0.maxRepetitionLevel == 0 }), parquet.columns.count == schema.fields.count
+        else {
+            throw IcebergError.invalidValue(
+                row: nil, field: "",
+                detail: "the columnar append needs a flat schema (one column per top-level primitive field)")
         }
         guard columns.count == parquet.columns.count else {
-            throw IcebergError.invalidValue(row: nil, field: "", detail: "expected \(parquet.columns.count) columns, got \(columns.count)")
+            throw IcebergError.invalidValue(
+                row: nil, field: "", detail: "expected \(parquet.columns.count) columns, got \(columns.count)")
         }
         let rowCount = columns.first?.levelCount ?? 0
         if spec.fields.isEmpty {
@@ -195,14 +209,19 @@ extension TableWriter {
             return
         }
         guard rowCount > 0 else { return }
-        let indexes = columns.enumerated().map { i, c in c.valueIndexes(maxDefinitionLevel: parquet.columns[i].maxDefinitionLevel) }
+        let indexes = columns.enumerated().map { i, c in
+            c.valueIndexes(maxDefinitionLevel: parquet.columns[i].maxDefinitionLevel)
+        }
         var fields: [(codes: [Int32], values: [Literal?])] = []
         for f in spec.fields {
             guard let i = schema.fields.firstIndex(where: { $0.id == f.sourceId }) else {
-                throw IcebergError.invalidSchema("partition source \(f.sourceId) must be a top-level column for the columnar append")
+                throw IcebergError.invalidSchema(
+                    "partition source \(f.sourceId) must be a top-level column for the columnar append")
             }
-            fields.append(Self.partitionCodes(columns[i].values, valueIndexes: indexes[i], rows: rowCount,
-                                              type: schema.fields[i].type, transform: f.transform))
+            fields.append(
+                Self.partitionCodes(
+                    columns[i].values, valueIndexes: indexes[i], rows: rowCount,
+                    type: schema.fields[i].type, transform: f.transform))
         }
         let groups = PartitionGroups(fields: fields, rowCount: rowCount)
         for g in groups.keys.indices {

@@ -19,7 +19,9 @@ public enum MetricsMode: Sendable, Hashable {
         case "counts": self = .counts
         case "full": self = .full
         default:
-            guard t.hasPrefix("truncate("), t.hasSuffix(")"), let n = Int(t.dropFirst(9).dropLast()), n > 0 else { return nil }
+            guard t.hasPrefix("truncate("), t.hasSuffix(")"), let n = Int(t.dropFirst(9).dropLast()), n > 0 else {
+                return nil
+            }
             self = .truncate(n)
         }
     }
@@ -89,13 +91,16 @@ struct FileMetrics: Sendable {
     func mode(for columnName: String) -> MetricsMode { columnModes[columnName] ?? defaultMode }
 
     func apply(_ footer: FileMetaData, parquetSchema: ParquetSchema, nanCounts: [Int: Int64], to file: inout DataFile) {
-        var lower: [Int: Literal] = [:], upper: [Int: Literal] = [:]
+        var lower: [Int: Literal] = [:]
+        var upper: [Int: Literal] = [:]
         var noBounds = Set<Int>()
         for group in footer.rowGroups {
             for (i, chunk) in group.columns.enumerated() {
                 guard let meta = chunk.metaData, i < parquetSchema.columns.count else { continue }
                 let column = parquetSchema.columns[i]
-                guard let fid = column.node.element.fieldId.map(Int.init), let type = schema.type(ofFieldId: fid) else { continue }
+                guard let fid = column.node.element.fieldId.map(Int.init), let type = schema.type(ofFieldId: fid) else {
+                    continue
+                }
                 let name = schema.columnName(id: fid) ?? column.path.joined(separator: ".")
                 let mode = mode(for: name)
                 if mode == .none { continue }
@@ -104,14 +109,23 @@ struct FileMetrics: Sendable {
                 if let n = meta.statistics?.nullCount { file.nullValueCounts[fid, default: 0] += n }
                 guard mode != .counts, column.maxRepetitionLevel == 0 else { continue }
                 guard let stats = meta.statistics, let minBytes = stats.minValue, let maxBytes = stats.maxValue,
-                      let lo = literal(minBytes, column, type), let hi = literal(maxBytes, column, type) else {
+                    let lo = literal(minBytes, column, type), let hi = literal(maxBytes, column, type)
+                else {
                     // A row group without bounds (all null, only NaN): no file bound can be claimed
                     // unless every value is null, which counts already say.
                     if (meta.statistics?.nullCount ?? -1) != meta.numValues { noBounds.insert(fid) }
                     continue
                 }
-                if let cur = lower[fid] { if (Literal.compare(lo, cur) ?? 0) < 0 { lower[fid] = lo } } else { lower[fid] = lo }
-                if let cur = upper[fid] { if (Literal.compare(hi, cur) ?? 0) > 0 { upper[fid] = hi } } else { upper[fid] = hi }
+                if let cur = lower[fid] {
+                    if (Literal.compare(lo, cur) ?? 0) < 0 { lower[fid] = lo }
+                } else {
+                    lower[fid] = lo
+                }
+                if let cur = upper[fid] {
+                    if (Literal.compare(hi, cur) ?? 0) > 0 { upper[fid] = hi }
+                } else {
+                    upper[fid] = hi
+                }
             }
         }
         for (fid, n) in nanCounts { file.nanValueCounts[fid] = n }
@@ -147,7 +161,10 @@ struct FileMetrics: Sendable {
             guard b.count > n else { return (.bytes(la), hi) }
             var ub = Array(b.prefix(n))
             while let last = ub.last {
-                if last < 0xFF { ub[ub.count - 1] = last + 1; return (.bytes(la), .bytes(ub)) }
+                if last < 0xFF {
+                    ub[ub.count - 1] = last + 1
+                    return (.bytes(la), .bytes(ub))
+                }
                 ub.removeLast()
             }
             return (.bytes(la), nil)
@@ -165,7 +182,8 @@ struct FileMetrics: Sendable {
         switch (column.physicalType, type) {
         case (.int32, .decimal): return le(Int32.self).map { .decimal(Int128($0)) }
         case (.int64, .decimal): return le(Int64.self).map { .decimal(Int128($0)) }
-        case (.fixedLenByteArray, .decimal), (.byteArray, .decimal): return DecimalValues.unscaled(fromBigEndian: bytes).map { .decimal($0) }
+        case (.fixedLenByteArray, .decimal), (.byteArray, .decimal):
+            return DecimalValues.unscaled(fromBigEndian: bytes).map { .decimal($0) }
         case (.int32, .long): return le(Int32.self).map { .long(Int64($0)) }
         case (.float, .double): return le(UInt32.self).map { .double(Double(Float(bitPattern: $0))) }
         default: return Literal.deserialize(bytes, as: type)

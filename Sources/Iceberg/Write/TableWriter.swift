@@ -42,9 +42,12 @@ public struct TableWriter {
             }
             return t
         }
-        sourcePaths = spec.fields.map { (metadata.currentSchema.columnName(id: $0.sourceId) ?? "").split(separator: ".").map(String.init) }
+        sourcePaths = spec.fields.map {
+            (metadata.currentSchema.columnName(id: $0.sourceId) ?? "").split(separator: ".").map(String.init)
+        }
         self.io = io
-        let base = try metadata.value(of: TableProperties.writeDataPath)
+        let base =
+            try metadata.value(of: TableProperties.writeDataPath)
             ?? (metadata.location.hasSuffix("/") ? String(metadata.location.dropLast()) : metadata.location) + "/data"
         dataLocation = base
         options = try TableWriter.parquetOptions(metadata)
@@ -63,7 +66,9 @@ public struct TableWriter {
         case "snappy": o.compression = .snappy
         case "gzip": o.compression = .gzip(level: level ?? 6)
         case "uncompressed", "none": o.compression = .uncompressed
-        case let other: throw IcebergError.invalidProperty(key: codec.key, value: other, expected: "zstd, snappy, gzip or uncompressed")
+        case let other:
+            throw IcebergError.invalidProperty(
+                key: codec.key, value: other, expected: "zstd, snappy, gzip or uncompressed")
         }
         if let v = try metadata.value(of: TableProperties.parquetRowGroupSizeBytes) { o.rowGroupBytes = v }
         if let v = try metadata.value(of: TableProperties.parquetPageSizeBytes) { o.dataPageSize = v }
@@ -82,7 +87,8 @@ public struct TableWriter {
                 let literal = try Literal.from(json: v ?? .null, type: sourceTypes[i])
                 return spec.fields[i].transform.apply(literal, source: sourceTypes[i])
             } catch let IcebergError.invalidValue(_, _, detail) {
-                throw IcebergError.invalidValue(row: rowNumber, field: sourcePaths[i].joined(separator: "."), detail: detail)
+                throw IcebergError.invalidValue(
+                    row: rowNumber, field: sourcePaths[i].joined(separator: "."), detail: detail)
             }
         }
     }
@@ -91,7 +97,9 @@ public struct TableWriter {
     public mutating func append(_ row: JSONValue, rowNumber: Int) async throws {
         let key = try partition(of: row, rowNumber: rowNumber)
         let file: OpenFile
-        if let f = open[key] { file = f } else {
+        if let f = open[key] {
+            file = f
+        } else {
             file = try await openFile(key)
             open[key] = file
         }
@@ -110,7 +118,9 @@ public struct TableWriter {
     /// Writes whole columns of one partition to its open file.
     mutating func appendGroup(key: [Literal?], columns: [ColumnData], rows: Int) async throws {
         let file: OpenFile
-        if let f = open[key] { file = f } else {
+        if let f = open[key] {
+            file = f
+        } else {
             file = try await openFile(key)
             open[key] = file
         }
@@ -130,14 +140,16 @@ public struct TableWriter {
         var dir = dataLocation
         if !spec.fields.isEmpty {
             for (i, f) in spec.fields.enumerated() {
-                dir += "/" + Self.escape(f.name) + "=" + Self.escape(f.transform.pathValue(key[i], source: sourceTypes[i]))
+                dir +=
+                    "/" + Self.escape(f.name) + "=" + Self.escape(f.transform.pathValue(key[i], source: sourceTypes[i]))
             }
         }
         let path = "\(dir)/00000-\(fileCounter)-\(writeId).parquet"
         let output = try await io.output(path)
         written.append(path)
         let writer = try ParquetWriter(sink: ParquetOutput.of(output), schema: parquetSchema, options: options)
-        return OpenFile(path: path, partition: key, output: output, writer: writer, shredder: try JSONRowShredder(schema: schema))
+        return OpenFile(
+            path: path, partition: key, output: output, writer: writer, shredder: try JSONRowShredder(schema: schema))
     }
 
     private mutating func close(_ file: OpenFile) async throws {
@@ -146,12 +158,15 @@ public struct TableWriter {
 
     /// Writes what `file` still buffers (usually its whole row group: the encoding and
     /// compression work), finishes it and describes it as a data file.
-    private static func closed(_ file: OpenFile, metrics: FileMetrics, parquetSchema: ParquetSchema) async throws -> DataFile {
+    private static func closed(_ file: OpenFile, metrics: FileMetrics, parquetSchema: ParquetSchema) async throws
+        -> DataFile
+    {
         try file.flushBatch()
         let footer = try file.writer.close()
         try await (file.output as? RemoteOutputFile)?.finish()
         let size = file.writer.bytesWritten
-        var df = DataFile(filePath: file.path, partition: file.partition, recordCount: footer.numRows, fileSizeInBytes: Int64(size))
+        var df = DataFile(
+            filePath: file.path, partition: file.partition, recordCount: footer.numRows, fileSizeInBytes: Int64(size))
         metrics.apply(footer, parquetSchema: parquetSchema, nanCounts: file.nanCounts, to: &df)
         return df
     }
@@ -169,12 +184,14 @@ public struct TableWriter {
             }
             return completed
         }
-        let metrics = metrics, parquetSchema = parquetSchema
+        let metrics = metrics
+        let parquetSchema = parquetSchema
         var closed = [DataFile?](repeating: nil, count: files.count)
         try await withThrowingTaskGroup(of: (Int, DataFile).self) { group in
             var next = 0
             func start() {
-                let i = next, file = files[i].value
+                let i = next
+                let file = files[i].value
                 group.addTask { (i, try await Self.closed(file, metrics: metrics, parquetSchema: parquetSchema)) }
                 next += 1
             }
@@ -205,8 +222,9 @@ public struct TableWriter {
         var out = ""
         for b in s.utf8 {
             switch b {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"):
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"):
                 out.unicodeScalars.append(Unicode.Scalar(b))
             default:
                 let hex = Array("0123456789ABCDEF")

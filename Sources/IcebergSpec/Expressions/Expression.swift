@@ -2,9 +2,20 @@ import JSONSupport
 
 /// Predicate operators.
 public enum PredicateOperator: String, Sendable, Hashable {
-    case isNull = "is-null", notNull = "not-null", isNaN = "is-nan", notNaN = "not-nan"
-    case lessThan = "lt", lessThanOrEqual = "lt-eq", greaterThan = "gt", greaterThanOrEqual = "gt-eq"
-    case equal = "eq", notEqual = "not-eq", `in` = "in", notIn = "not-in", startsWith = "starts-with", notStartsWith = "not-starts-with"
+    case isNull = "is-null"
+    case notNull = "not-null"
+    case isNaN = "is-nan"
+    case notNaN = "not-nan"
+    case lessThan = "lt"
+    case lessThanOrEqual = "lt-eq"
+    case greaterThan = "gt"
+    case greaterThanOrEqual = "gt-eq"
+    case equal = "eq"
+    case notEqual = "not-eq"
+    case `in` = "in"
+    case notIn = "not-in"
+    case startsWith = "starts-with"
+    case notStartsWith = "not-starts-with"
 
     /// The operator for `not (column op value)`.
     var negated: PredicateOperator {
@@ -69,13 +80,18 @@ public indirect enum Expression: Sendable, Hashable {
         case .or(let a, let b): return .or(try a.bind(schema), try b.bind(schema))
         case .not: preconditionFailure("negations were pushed down")
         case .predicate(let op, let column, let values):
-            guard let field = schema.field(at: column) else { throw IcebergError.invalidValue(row: nil, field: column, detail: "no such column in the filter") }
+            guard let field = schema.field(at: column) else {
+                throw IcebergError.invalidValue(row: nil, field: column, detail: "no such column in the filter")
+            }
             guard field.type.isPrimitive || op == .isNull || op == .notNull else {
-                throw IcebergError.invalidValue(row: nil, field: column, detail: "only 'is null' and 'is not null' apply to nested columns")
+                throw IcebergError.invalidValue(
+                    row: nil, field: column, detail: "only 'is null' and 'is not null' apply to nested columns")
             }
             let literals: [Literal] = try values.map { v in
                 do {
-                    guard let l = try Literal.from(json: v, type: field.type) else { throw IcebergError.invalidValue(row: nil, field: column, detail: "null literal; use 'is null'") }
+                    guard let l = try Literal.from(json: v, type: field.type) else {
+                        throw IcebergError.invalidValue(row: nil, field: column, detail: "null literal; use 'is null'")
+                    }
                     return l
                 } catch let IcebergError.invalidValue(_, _, detail) {
                     throw IcebergError.invalidValue(row: nil, field: column, detail: "filter value: \(detail)")

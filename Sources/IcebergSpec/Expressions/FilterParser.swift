@@ -6,7 +6,11 @@ import JSONSupport
 /// `is not nan`, `like 'prefix%'`, `not like`, `and`, `or`, `not` and parentheses.
 public struct FilterParser {
     enum Token: Equatable {
-        case identifier(String), string(String), number(String), symbol(String), end
+        case identifier(String)
+        case string(String)
+        case number(String)
+        case symbol(String)
+        case end
     }
 
     private var tokens: [Token] = []
@@ -24,21 +28,30 @@ public struct FilterParser {
 
     private init(text: String) { self.text = text }
 
-    func error(_ message: String) -> IcebergError { .invalidValue(row: nil, field: "filter", detail: "\(message) in '\(text)'") }
+    func error(_ message: String) -> IcebergError {
+        .invalidValue(row: nil, field: "filter", detail: "\(message) in '\(text)'")
+    }
 
     private mutating func tokenize() throws {
         let chars = Array(text.unicodeScalars)
         var i = 0
         while i < chars.count {
             let c = chars[i]
-            if c == " " || c == "\t" || c == "\n" { i += 1; continue }
+            if c == " " || c == "\t" || c == "\n" {
+                i += 1
+                continue
+            }
             if c == "'" || c == "\"" {
                 var s = String.UnicodeScalarView()
                 i += 1
                 while true {
                     guard i < chars.count else { throw error("unterminated string") }
                     if chars[i] == c {
-                        if i + 1 < chars.count && chars[i + 1] == c { s.append(c); i += 2; continue }
+                        if i + 1 < chars.count && chars[i + 1] == c {
+                            s.append(c)
+                            i += 2
+                            continue
+                        }
                         i += 1
                         break
                     }
@@ -51,7 +64,10 @@ public struct FilterParser {
             if c == "`" {
                 var s = String.UnicodeScalarView()
                 i += 1
-                while i < chars.count && chars[i] != "`" { s.append(chars[i]); i += 1 }
+                while i < chars.count && chars[i] != "`" {
+                    s.append(chars[i])
+                    i += 1
+                }
                 guard i < chars.count else { throw error("unterminated quoted name") }
                 i += 1
                 tokens.append(.identifier(String(s)))
@@ -59,32 +75,52 @@ public struct FilterParser {
             }
             if c.properties.isAlphabetic || c == "_" {
                 var s = String.UnicodeScalarView()
-                while i < chars.count && (chars[i].properties.isAlphabetic || chars[i] == "_" || chars[i] == "." || ("0"..."9").contains(chars[i])) {
-                    s.append(chars[i]); i += 1
+                while i < chars.count
+                    && (chars[i].properties.isAlphabetic || chars[i] == "_" || chars[i] == "."
+                        || ("0"..."9").contains(chars[i]))
+                {
+                    s.append(chars[i])
+                    i += 1
                 }
                 tokens.append(.identifier(String(s)))
                 continue
             }
-            if ("0"..."9").contains(c) || ((c == "-" || c == "+") && i + 1 < chars.count && ("0"..."9").contains(chars[i + 1])) {
+            if ("0"..."9").contains(c)
+                || ((c == "-" || c == "+") && i + 1 < chars.count && ("0"..."9").contains(chars[i + 1]))
+            {
                 var s = String.UnicodeScalarView([c])
                 i += 1
-                while i < chars.count && (("0"..."9").contains(chars[i]) || chars[i] == "." || chars[i] == "e" || chars[i] == "E"
-                                          || ((chars[i] == "-" || chars[i] == "+") && (chars[i - 1] == "e" || chars[i - 1] == "E"))) {
-                    s.append(chars[i]); i += 1
+                while i < chars.count
+                    && (("0"..."9").contains(chars[i]) || chars[i] == "." || chars[i] == "e" || chars[i] == "E"
+                        || ((chars[i] == "-" || chars[i] == "+") && (chars[i - 1] == "e" || chars[i - 1] == "E")))
+                {
+                    s.append(chars[i])
+                    i += 1
                 }
                 tokens.append(.number(String(s)))
                 continue
             }
             let two = i + 1 < chars.count ? String(String.UnicodeScalarView([c, chars[i + 1]])) : ""
-            if ["<=", ">=", "!=", "<>", "=="].contains(two) { tokens.append(.symbol(two == "==" ? "=" : two)); i += 2; continue }
-            if "=<>(),".unicodeScalars.contains(c) { tokens.append(.symbol(String(c))); i += 1; continue }
+            if ["<=", ">=", "!=", "<>", "=="].contains(two) {
+                tokens.append(.symbol(two == "==" ? "=" : two))
+                i += 2
+                continue
+            }
+            if "=<>(),".unicodeScalars.contains(c) {
+                tokens.append(.symbol(String(c)))
+                i += 1
+                continue
+            }
             throw error("unexpected character '\(c)'")
         }
         tokens.append(.end)
     }
 
     private var peek: Token { tokens[index] }
-    private mutating func next() -> Token { defer { index += 1 }; return tokens[index] }
+    private mutating func next() -> Token {
+        defer { index += 1 }
+        return tokens[index]
+    }
 
     func describe(_ t: Token) -> String {
         switch t {
@@ -103,26 +139,41 @@ public struct FilterParser {
 
     private mutating func parseOr() throws -> Expression {
         var left = try parseAnd()
-        while isKeyword(peek, "or") { _ = next(); left = .or(left, try parseAnd()) }
+        while isKeyword(peek, "or") {
+            _ = next()
+            left = .or(left, try parseAnd())
+        }
         return left
     }
 
     private mutating func parseAnd() throws -> Expression {
         var left = try parseNot()
-        while isKeyword(peek, "and") { _ = next(); left = .and(left, try parseNot()) }
+        while isKeyword(peek, "and") {
+            _ = next()
+            left = .and(left, try parseNot())
+        }
         return left
     }
 
     private mutating func parseNot() throws -> Expression {
-        if isKeyword(peek, "not") { _ = next(); return .not(try parseNot()) }
+        if isKeyword(peek, "not") {
+            _ = next()
+            return .not(try parseNot())
+        }
         if peek == .symbol("(") {
             _ = next()
             let e = try parseOr()
             guard next() == .symbol(")") else { throw error("expected ')'") }
             return e
         }
-        if isKeyword(peek, "true") { _ = next(); return .alwaysTrue }
-        if isKeyword(peek, "false") { _ = next(); return .alwaysFalse }
+        if isKeyword(peek, "true") {
+            _ = next()
+            return .alwaysTrue
+        }
+        if isKeyword(peek, "false") {
+            _ = next()
+            return .alwaysFalse
+        }
         return try parsePredicate()
     }
 
@@ -161,16 +212,27 @@ public struct FilterParser {
             switch w.lowercased() {
             case "is":
                 var negate = false
-                if isKeyword(peek, "not") { _ = next(); negate = true }
+                if isKeyword(peek, "not") {
+                    _ = next()
+                    negate = true
+                }
                 let what = next()
-                if isKeyword(what, "null") { return .predicate(negate ? .notNull : .isNull, column: column, values: []) }
+                if isKeyword(what, "null") {
+                    return .predicate(negate ? .notNull : .isNull, column: column, values: [])
+                }
                 if isKeyword(what, "nan") { return .predicate(negate ? .notNaN : .isNaN, column: column, values: []) }
                 throw error("expected NULL or NAN after IS")
             case "in": return .predicate(.in, column: column, values: try list())
             case "like": return try like(column, negate: false)
             case "not":
-                if isKeyword(peek, "in") { _ = next(); return .predicate(.notIn, column: column, values: try list()) }
-                if isKeyword(peek, "like") { _ = next(); return try like(column, negate: true) }
+                if isKeyword(peek, "in") {
+                    _ = next()
+                    return .predicate(.notIn, column: column, values: try list())
+                }
+                if isKeyword(peek, "like") {
+                    _ = next()
+                    return try like(column, negate: true)
+                }
                 throw error("expected IN or LIKE after NOT")
             default: throw error("unexpected '\(w)' after column \(column)")
             }
@@ -184,13 +246,17 @@ public struct FilterParser {
         guard pattern.hasSuffix("%"), !pattern.dropLast().contains("%"), !pattern.contains("_") || true else {
             throw error("only prefix patterns like 'abc%' are supported")
         }
-        return .predicate(negate ? .notStartsWith : .startsWith, column: column, values: [.string(String(pattern.dropLast()))])
+        return .predicate(
+            negate ? .notStartsWith : .startsWith, column: column, values: [.string(String(pattern.dropLast()))])
     }
 
     private mutating func list() throws -> [JSONValue] {
         guard next() == .symbol("(") else { throw error("expected '(' after IN") }
         var values = [try literal()]
-        while peek == .symbol(",") { _ = next(); values.append(try literal()) }
+        while peek == .symbol(",") {
+            _ = next()
+            values.append(try literal())
+        }
         guard next() == .symbol(")") else { throw error("expected ')' to close the IN list") }
         return values
     }

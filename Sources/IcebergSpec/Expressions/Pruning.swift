@@ -10,7 +10,9 @@ package enum Pruning {
         case .predicate(let p):
             var result = BoundExpression.alwaysTrue
             for f in spec.fields where f.sourceId == p.fieldId {
-                if let projected = project(p, f, source: p.type) { result = simplify(.and(result, .predicate(projected))) }
+                if let projected = project(p, f, source: p.type) {
+                    result = simplify(.and(result, .predicate(projected)))
+                }
             }
             return result
         }
@@ -67,23 +69,31 @@ package enum Pruning {
     }
 
     /// Whether a manifest (by its partition field summaries) may contain matches.
-    package static func manifestMayMatch(_ e: BoundExpression, _ summaries: [FieldSummary]?, _ partitionType: StructType) -> Bool {
+    package static func manifestMayMatch(
+        _ e: BoundExpression, _ summaries: [FieldSummary]?, _ partitionType: StructType
+    ) -> Bool {
         guard let summaries else { return true }
         func summary(_ id: Int) -> (FieldSummary, IcebergType)? {
-            guard let i = partitionType.fields.firstIndex(where: { $0.id == id }), i < summaries.count else { return nil }
+            guard let i = partitionType.fields.firstIndex(where: { $0.id == id }), i < summaries.count else {
+                return nil
+            }
             return (summaries[i], partitionType.fields[i].type)
         }
         switch e {
         case .alwaysTrue: return true
         case .alwaysFalse: return false
-        case .and(let a, let b): return manifestMayMatch(a, summaries, partitionType) && manifestMayMatch(b, summaries, partitionType)
-        case .or(let a, let b): return manifestMayMatch(a, summaries, partitionType) || manifestMayMatch(b, summaries, partitionType)
+        case .and(let a, let b):
+            return manifestMayMatch(a, summaries, partitionType) && manifestMayMatch(b, summaries, partitionType)
+        case .or(let a, let b):
+            return manifestMayMatch(a, summaries, partitionType) || manifestMayMatch(b, summaries, partitionType)
         case .predicate(let p):
             guard let (s, type) = summary(p.fieldId) else { return true }
             let lower = s.lowerBound.flatMap { Literal.deserialize($0, as: type) }
             let upper = s.upperBound.flatMap { Literal.deserialize($0, as: type) }
-            return rangeMayMatch(p, lower: lower, upper: upper, mayHaveNull: s.containsNull, allNull: lower == nil && upper == nil && s.containsNull && s.containsNaN != true,
-                                 mayHaveNaN: s.containsNaN ?? true, allNaN: false)
+            return rangeMayMatch(
+                p, lower: lower, upper: upper, mayHaveNull: s.containsNull,
+                allNull: lower == nil && upper == nil && s.containsNull && s.containsNaN != true,
+                mayHaveNaN: s.containsNaN ?? true, allNaN: false)
         }
     }
 
@@ -96,19 +106,24 @@ package enum Pruning {
         case .or(let a, let b): return fileMayMatch(a, file) || fileMayMatch(b, file)
         case .predicate(let p):
             let id = p.fieldId
-            let values = file.valueCounts[id], nulls = file.nullValueCounts[id], nans = file.nanValueCounts[id]
+            let values = file.valueCounts[id]
+            let nulls = file.nullValueCounts[id]
+            let nans = file.nanValueCounts[id]
             let allNull = values != nil && nulls != nil && values == nulls
             let allNaN = values != nil && nans != nil && values == nans
             let lower = file.lowerBounds[id].flatMap { Literal.deserialize($0, as: p.type) }
             let upper = file.upperBounds[id].flatMap { Literal.deserialize($0, as: p.type) }
-            return rangeMayMatch(p, lower: lower, upper: upper, mayHaveNull: nulls.map { $0 > 0 } ?? true, allNull: allNull,
-                                 mayHaveNaN: nans.map { $0 > 0 } ?? true, allNaN: allNaN)
+            return rangeMayMatch(
+                p, lower: lower, upper: upper, mayHaveNull: nulls.map { $0 > 0 } ?? true, allNull: allNull,
+                mayHaveNaN: nans.map { $0 > 0 } ?? true, allNaN: allNaN)
         }
     }
 
     /// Shared inclusive evaluation against a value range.
-    package static func rangeMayMatch(_ p: BoundPredicate, lower: Literal?, upper: Literal?, mayHaveNull: Bool, allNull: Bool,
-                              mayHaveNaN: Bool, allNaN: Bool) -> Bool {
+    package static func rangeMayMatch(
+        _ p: BoundPredicate, lower: Literal?, upper: Literal?, mayHaveNull: Bool, allNull: Bool,
+        mayHaveNaN: Bool, allNaN: Bool
+    ) -> Bool {
         switch p.op {
         case .isNull: return mayHaveNull
         case .notNull: return !allNull
@@ -125,9 +140,12 @@ package enum Pruning {
         case .greaterThan: return cmp(upper, p.literals[0]).map { $0 > 0 } ?? true
         case .greaterThanOrEqual: return cmp(upper, p.literals[0]).map { $0 >= 0 } ?? true
         case .equal:
-            return (cmp(lower, p.literals[0]).map { $0 <= 0 } ?? true) && (cmp(upper, p.literals[0]).map { $0 >= 0 } ?? true)
+            return (cmp(lower, p.literals[0]).map { $0 <= 0 } ?? true)
+                && (cmp(upper, p.literals[0]).map { $0 >= 0 } ?? true)
         case .in:
-            return p.literals.contains { v in (cmp(lower, v).map { $0 <= 0 } ?? true) && (cmp(upper, v).map { $0 >= 0 } ?? true) }
+            return p.literals.contains { v in
+                (cmp(lower, v).map { $0 <= 0 } ?? true) && (cmp(upper, v).map { $0 >= 0 } ?? true)
+            }
         case .startsWith:
             guard case .string(let prefix) = p.literals[0] else { return true }
             let n = prefix.unicodeScalars.count
@@ -135,8 +153,10 @@ package enum Pruning {
                 guard case .string(let s)? = l else { return nil }
                 return .string(String(String.UnicodeScalarView(s.unicodeScalars.prefix(n))))
             }
-            let lo = cut(lower), hi = cut(upper)
-            return (cmp(lo, .string(prefix)).map { $0 <= 0 } ?? true) && (cmp(hi, .string(prefix)).map { $0 >= 0 } ?? true)
+            let lo = cut(lower)
+            let hi = cut(upper)
+            return (cmp(lo, .string(prefix)).map { $0 <= 0 } ?? true)
+                && (cmp(hi, .string(prefix)).map { $0 >= 0 } ?? true)
         default:
             return true
         }

@@ -5,7 +5,9 @@ import JSONSupport
 enum IcebergAvro {
     /// The Avro schema of an Iceberg type.
     static func schema(_ type: IcebergType, recordName: String) -> AvroSchema {
-        func logical(_ p: AvroPrimitive, _ pairs: [(String, JSONValue)]) -> AvroSchema { .primitive(p, attributes: AvroAttributes(pairs)) }
+        func logical(_ p: AvroPrimitive, _ pairs: [(String, JSONValue)]) -> AvroSchema {
+            .primitive(p, attributes: AvroAttributes(pairs))
+        }
         switch type {
         case .boolean: return .of(.boolean)
         case .int: return .of(.int)
@@ -14,32 +16,58 @@ enum IcebergAvro {
         case .double: return .of(.double)
         case .date: return logical(.int, [("logicalType", .string("date"))])
         case .time: return logical(.long, [("logicalType", .string("time-micros"))])
-        case .timestamp: return logical(.long, [("logicalType", .string("timestamp-micros")), ("adjust-to-utc", .bool(false))])
-        case .timestamptz: return logical(.long, [("logicalType", .string("timestamp-micros")), ("adjust-to-utc", .bool(true))])
-        case .timestampNs: return logical(.long, [("logicalType", .string("timestamp-nanos")), ("adjust-to-utc", .bool(false))])
-        case .timestamptzNs: return logical(.long, [("logicalType", .string("timestamp-nanos")), ("adjust-to-utc", .bool(true))])
+        case .timestamp:
+            return logical(.long, [("logicalType", .string("timestamp-micros")), ("adjust-to-utc", .bool(false))])
+        case .timestamptz:
+            return logical(.long, [("logicalType", .string("timestamp-micros")), ("adjust-to-utc", .bool(true))])
+        case .timestampNs:
+            return logical(.long, [("logicalType", .string("timestamp-nanos")), ("adjust-to-utc", .bool(false))])
+        case .timestamptzNs:
+            return logical(.long, [("logicalType", .string("timestamp-nanos")), ("adjust-to-utc", .bool(true))])
         case .string: return .of(.string)
         case .binary: return .of(.bytes)
-        case .uuid: return .fixed(name: "uuid_fixed", namespace: nil, size: 16, attributes: AvroAttributes([("logicalType", .string("uuid"))]))
-        case .fixed(let l): return .fixed(name: "fixed_\(l)_\(recordName)", namespace: nil, size: l, attributes: AvroAttributes())
+        case .uuid:
+            return .fixed(
+                name: "uuid_fixed", namespace: nil, size: 16,
+                attributes: AvroAttributes([("logicalType", .string("uuid"))]))
+        case .fixed(let l):
+            return .fixed(name: "fixed_\(l)_\(recordName)", namespace: nil, size: l, attributes: AvroAttributes())
         case .decimal(let p, let s):
-            return .fixed(name: "decimal_\(p)_\(s)_\(recordName)", namespace: nil, size: IcebergType.decimalBytes(precision: p),
-                          attributes: AvroAttributes([("logicalType", .string("decimal")), ("precision", .int(Int64(p))), ("scale", .int(Int64(s)))]))
+            return .fixed(
+                name: "decimal_\(p)_\(s)_\(recordName)", namespace: nil, size: IcebergType.decimalBytes(precision: p),
+                attributes: AvroAttributes([
+                    ("logicalType", .string("decimal")), ("precision", .int(Int64(p))), ("scale", .int(Int64(s))),
+                ]))
         case .struct(let st):
-            return .record(AvroRecord(name: recordName, fields: st.fields.map { f in
-                let inner = schema(f.type, recordName: "r\(f.id)")
-                return AvroField(name: f.name, type: f.required ? inner : .optional(inner), defaultValue: f.required ? nil : .null,
-                                 attributes: AvroAttributes([("field-id", .int(Int64(f.id)))]))
-            }))
+            return .record(
+                AvroRecord(
+                    name: recordName,
+                    fields: st.fields.map { f in
+                        let inner = schema(f.type, recordName: "r\(f.id)")
+                        return AvroField(
+                            name: f.name, type: f.required ? inner : .optional(inner),
+                            defaultValue: f.required ? nil : .null,
+                            attributes: AvroAttributes([("field-id", .int(Int64(f.id)))]))
+                    }))
         case .list(let l):
             let inner = schema(l.element, recordName: "r\(l.elementId)")
-            return .array(items: l.elementRequired ? inner : .optional(inner), attributes: AvroAttributes([("element-id", .int(Int64(l.elementId)))]))
+            return .array(
+                items: l.elementRequired ? inner : .optional(inner),
+                attributes: AvroAttributes([("element-id", .int(Int64(l.elementId)))]))
         case .map(let m):
             let value = schema(m.value, recordName: "r\(m.valueId)")
-            return .array(items: .record(AvroRecord(name: "k\(m.keyId)_v\(m.valueId)", fields: [
-                AvroField(name: "key", type: schema(m.key, recordName: "r\(m.keyId)"), attributes: AvroAttributes([("field-id", .int(Int64(m.keyId)))])),
-                AvroField(name: "value", type: m.valueRequired ? value : .optional(value), attributes: AvroAttributes([("field-id", .int(Int64(m.valueId)))])),
-            ])), attributes: AvroAttributes([("logicalType", .string("map"))]))
+            return .array(
+                items: .record(
+                    AvroRecord(
+                        name: "k\(m.keyId)_v\(m.valueId)",
+                        fields: [
+                            AvroField(
+                                name: "key", type: schema(m.key, recordName: "r\(m.keyId)"),
+                                attributes: AvroAttributes([("field-id", .int(Int64(m.keyId)))])),
+                            AvroField(
+                                name: "value", type: m.valueRequired ? value : .optional(value),
+                                attributes: AvroAttributes([("field-id", .int(Int64(m.valueId)))])),
+                        ])), attributes: AvroAttributes([("logicalType", .string("map"))]))
         }
     }
 
@@ -47,7 +75,8 @@ enum IcebergAvro {
     static func value(_ literal: Literal?, _ type: IcebergType) -> AvroValue {
         guard let literal else { return .null }
         switch (literal, type) {
-        case (.decimal(let u), .decimal(let p, _)): return .fixed(DecimalValues.bytes(u, width: IcebergType.decimalBytes(precision: p)))
+        case (.decimal(let u), .decimal(let p, _)):
+            return .fixed(DecimalValues.bytes(u, width: IcebergType.decimalBytes(precision: p)))
         case (.bytes(let b), .uuid), (.bytes(let b), .fixed): return .fixed(b)
         case (.bytes(let b), _): return .bytes(b)
         case (.boolean(let b), _): return .boolean(b)
@@ -65,7 +94,8 @@ enum IcebergAvro {
         switch (value.unwrapped, type) {
         case (.null, _): return nil
         case (.boolean(let b), _): return .boolean(b)
-        case (.int(let i), .long), (.int(let i), .time), (.int(let i), .timestamp), (.int(let i), .timestamptz): return .long(Int64(i))
+        case (.int(let i), .long), (.int(let i), .time), (.int(let i), .timestamp), (.int(let i), .timestamptz):
+            return .long(Int64(i))
         case (.int(let i), _): return .int(i)
         case (.long(let l), .int), (.long(let l), .date): return .int(Int32(truncatingIfNeeded: l))
         case (.long(let l), _): return .long(l)
@@ -73,7 +103,8 @@ enum IcebergAvro {
         case (.float(let f), _): return .float(f)
         case (.double(let d), _): return .double(d)
         case (.string(let s), _): return .string(s)
-        case (.fixed(let b), .decimal), (.bytes(let b), .decimal): return DecimalValues.unscaled(fromBigEndian: b).map { .decimal($0) }
+        case (.fixed(let b), .decimal), (.bytes(let b), .decimal):
+            return DecimalValues.unscaled(fromBigEndian: b).map { .decimal($0) }
         case (.fixed(let b), _), (.bytes(let b), _): return .bytes(b)
         default: return nil
         }
@@ -113,7 +144,10 @@ struct AvroRecordView {
     init?(_ schema: AvroSchema, _ value: AvroValue, positions memo: AvroFieldPositions = AvroFieldPositions()) {
         var s = schema
         var v = value.unwrapped
-        if case .union(let branches) = schema, case .union(let i, let inner) = value { s = branches[i]; v = inner.unwrapped }
+        if case .union(let branches) = schema, case .union(let i, let inner) = value {
+            s = branches[i]
+            v = inner.unwrapped
+        }
         guard case .record(let r) = s, case .record(let vs) = v, r.fields.count == vs.count else { return nil }
         self.schema = r
         values = vs
@@ -166,7 +200,9 @@ struct AvroRecordView {
         switch v.unwrapped {
         case .array(let items):
             return items.compactMap { item in
-                guard case .record(let kv) = item.unwrapped, kv.count == 2, case .int(let k) = kv[0].unwrapped else { return nil }
+                guard case .record(let kv) = item.unwrapped, kv.count == 2, case .int(let k) = kv[0].unwrapped else {
+                    return nil
+                }
                 return (Int(k), kv[1].unwrapped)
             }
         case .map(let entries):

@@ -81,13 +81,19 @@ public enum Literal: Sendable, Hashable, CustomStringConvertible {
         case (.int(let d), .date): return .string(TemporalValues.formatDate(Int(d)))
         case (.int(let i), _): return .int(Int64(i))
         case (.long(let t), .time): return .string(TemporalValues.formatTime(t, unitsPerSecond: 1_000_000))
-        case (.long(let t), .timestamp): return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000, utc: false))
-        case (.long(let t), .timestamptz): return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000, utc: true))
-        case (.long(let t), .timestampNs): return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000_000, utc: false))
-        case (.long(let t), .timestamptzNs): return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000_000, utc: true))
+        case (.long(let t), .timestamp):
+            return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000, utc: false))
+        case (.long(let t), .timestamptz):
+            return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000, utc: true))
+        case (.long(let t), .timestampNs):
+            return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000_000, utc: false))
+        case (.long(let t), .timestamptzNs):
+            return .string(TemporalValues.formatTimestamp(t, unitsPerSecond: 1_000_000_000, utc: true))
         case (.long(let l), _): return .int(l)
-        case (.float(let f), _): return f.isFinite ? .double(Double(f)) : .string(f.isNaN ? "NaN" : (f > 0 ? "Infinity" : "-Infinity"))
-        case (.double(let d), _): return d.isFinite ? .double(d) : .string(d.isNaN ? "NaN" : (d > 0 ? "Infinity" : "-Infinity"))
+        case (.float(let f), _):
+            return f.isFinite ? .double(Double(f)) : .string(f.isNaN ? "NaN" : (f > 0 ? "Infinity" : "-Infinity"))
+        case (.double(let d), _):
+            return d.isFinite ? .double(d) : .string(d.isNaN ? "NaN" : (d > 0 ? "Infinity" : "-Infinity"))
         case (.decimal(let u), .decimal(_, let s)): return .string(DecimalValues.format(u, scale: s))
         case (.decimal(let u), _): return .string(DecimalValues.format(u, scale: 0))
         case (.string(let s), _): return .string(s)
@@ -135,8 +141,13 @@ extension Literal {
     /// Parses a value in the JSON single-value convention for a primitive type.
     public static func from(json: JSONValue, type: IcebergType) throws -> Literal? {
         if case .null = json { return nil }
-        func fail(_ what: String) -> IcebergError { .invalidValue(row: nil, field: "", detail: "expected \(what), got \(json.serialized())") }
-        func text() throws -> String { guard case .string(let s) = json else { throw fail("a string") }; return s }
+        func fail(_ what: String) -> IcebergError {
+            .invalidValue(row: nil, field: "", detail: "expected \(what), got \(json.serialized())")
+        }
+        func text() throws -> String {
+            guard case .string(let s) = json else { throw fail("a string") }
+            return s
+        }
         func floating() throws -> Double {
             switch json {
             case .int(let i): return Double(i)
@@ -144,15 +155,23 @@ extension Literal {
             case .string("NaN"): return .nan
             case .string("Infinity"): return .infinity
             case .string("-Infinity"): return -.infinity
-            case .string(let text): if let d = Double(text) { return d }; throw fail("a number")
+            case .string(let text):
+                if let d = Double(text) { return d }
+                throw fail("a number")
             default: throw fail("a number")
             }
         }
         do {
             switch type {
-            case .boolean: guard case .bool(let b) = json else { throw fail("a boolean") }; return .boolean(b)
-            case .int: guard case .int(let i) = json, let v = Int32(exactly: i) else { throw fail("a 32-bit integer") }; return .int(v)
-            case .long: guard case .int(let i) = json else { throw fail("an integer") }; return .long(i)
+            case .boolean:
+                guard case .bool(let b) = json else { throw fail("a boolean") }
+                return .boolean(b)
+            case .int:
+                guard case .int(let i) = json, let v = Int32(exactly: i) else { throw fail("a 32-bit integer") }
+                return .int(v)
+            case .long:
+                guard case .int(let i) = json else { throw fail("an integer") }
+                return .long(i)
             case .float: return .float(Float(try floating()))
             case .double: return .double(try floating())
             case .decimal(let p, let s):
@@ -166,16 +185,26 @@ extension Literal {
                 return .decimal(try DecimalValues.parse(t, precision: p, scale: s))
             case .date: return .int(try TemporalValues.parseDate(try text()))
             case .time: return .long(try TemporalValues.parseTime(try text(), unitsPerSecond: 1_000_000))
-            case .timestamp: return .long(try TemporalValues.parseTimestamp(try text(), unitsPerSecond: 1_000_000, withZone: false))
-            case .timestamptz: return .long(try TemporalValues.parseTimestamp(try text(), unitsPerSecond: 1_000_000, withZone: true))
-            case .timestampNs: return .long(try TemporalValues.parseTimestamp(try text(), unitsPerSecond: 1_000_000_000, withZone: false))
-            case .timestamptzNs: return .long(try TemporalValues.parseTimestamp(try text(), unitsPerSecond: 1_000_000_000, withZone: true))
+            case .timestamp:
+                return .long(try TemporalValues.parseTimestamp(try text(), unitsPerSecond: 1_000_000, withZone: false))
+            case .timestamptz:
+                return .long(try TemporalValues.parseTimestamp(try text(), unitsPerSecond: 1_000_000, withZone: true))
+            case .timestampNs:
+                return .long(
+                    try TemporalValues.parseTimestamp(try text(), unitsPerSecond: 1_000_000_000, withZone: false))
+            case .timestamptzNs:
+                return .long(
+                    try TemporalValues.parseTimestamp(try text(), unitsPerSecond: 1_000_000_000, withZone: true))
             case .string: return .string(try text())
-            case .uuid: guard let b = ByteText.parseUUID(try text()) else { throw fail("a UUID") }; return .bytes(b)
+            case .uuid:
+                guard let b = ByteText.parseUUID(try text()) else { throw fail("a UUID") }
+                return .bytes(b)
             case .fixed(let l):
                 guard let b = ByteText.parseHex(try text()), b.count == l else { throw fail("\(l) hex-encoded bytes") }
                 return .bytes(b)
-            case .binary: guard let b = ByteText.parseHex(try text()) else { throw fail("hex-encoded bytes") }; return .bytes(b)
+            case .binary:
+                guard let b = ByteText.parseHex(try text()) else { throw fail("hex-encoded bytes") }
+                return .bytes(b)
             case .struct, .list, .map: throw fail("a primitive value")
             }
         } catch let e as IcebergError {
@@ -185,4 +214,3 @@ extension Literal {
         }
     }
 }
-

@@ -81,7 +81,9 @@ public struct ManifestEntry: Sendable, Hashable {
     public var dataFile: DataFile
 
     /// Creates an entry.
-    public init(status: EntryStatus, snapshotId: Int64?, sequenceNumber: Int64?, fileSequenceNumber: Int64?, dataFile: DataFile) {
+    public init(
+        status: EntryStatus, snapshotId: Int64?, sequenceNumber: Int64?, fileSequenceNumber: Int64?, dataFile: DataFile
+    ) {
         self.status = status
         self.snapshotId = snapshotId
         self.sequenceNumber = sequenceNumber
@@ -128,10 +130,12 @@ public struct ManifestFile: Sendable, Hashable {
     public var keyMetadata: [UInt8]?
 
     /// Creates a manifest-list entry.
-    public init(path: String, length: Int64, partitionSpecId: Int, content: FileContent = .data, sequenceNumber: Int64,
-                minSequenceNumber: Int64, addedSnapshotId: Int64, addedFilesCount: Int32, existingFilesCount: Int32,
-                deletedFilesCount: Int32, addedRowsCount: Int64, existingRowsCount: Int64, deletedRowsCount: Int64,
-                partitions: [FieldSummary]?, keyMetadata: [UInt8]?) {
+    public init(
+        path: String, length: Int64, partitionSpecId: Int, content: FileContent = .data, sequenceNumber: Int64,
+        minSequenceNumber: Int64, addedSnapshotId: Int64, addedFilesCount: Int32, existingFilesCount: Int32,
+        deletedFilesCount: Int32, addedRowsCount: Int64, existingRowsCount: Int64, deletedRowsCount: Int64,
+        partitions: [FieldSummary]?, keyMetadata: [UInt8]?
+    ) {
         self.path = path
         self.length = length
         self.partitionSpecId = partitionSpecId
@@ -155,24 +159,38 @@ public enum ManifestCodec {
     static func idAttr(_ id: Int) -> AvroAttributes { AvroAttributes([("field-id", .int(Int64(id)))]) }
 
     static func intMap(_ name: String, _ id: Int, _ keyId: Int, _ valueId: Int, value: AvroSchema) -> AvroField {
-        AvroField(name: name, type: .optional(.array(items: .record(AvroRecord(name: "k\(keyId)_v\(valueId)", fields: [
-            AvroField(name: "key", type: .of(.int), attributes: idAttr(keyId)),
-            AvroField(name: "value", type: value, attributes: idAttr(valueId)),
-        ])), attributes: AvroAttributes([("logicalType", .string("map"))]))), defaultValue: .null, attributes: idAttr(id))
+        AvroField(
+            name: name,
+            type: .optional(
+                .array(
+                    items: .record(
+                        AvroRecord(
+                            name: "k\(keyId)_v\(valueId)",
+                            fields: [
+                                AvroField(name: "key", type: .of(.int), attributes: idAttr(keyId)),
+                                AvroField(name: "value", type: value, attributes: idAttr(valueId)),
+                            ])), attributes: AvroAttributes([("logicalType", .string("map"))]))), defaultValue: .null,
+            attributes: idAttr(id))
     }
 
     /// The `manifest_entry` schema for a partition type and format version.
     public static func entrySchema(partitionType: StructType, formatVersion: Int) -> AvroSchema {
         var dataFields: [AvroField] = []
-        if formatVersion >= 2 { dataFields.append(AvroField(name: "content", type: .of(.int), attributes: idAttr(134))) }
+        if formatVersion >= 2 {
+            dataFields.append(AvroField(name: "content", type: .of(.int), attributes: idAttr(134)))
+        }
         dataFields += [
             AvroField(name: "file_path", type: .of(.string), attributes: idAttr(100)),
             AvroField(name: "file_format", type: .of(.string), attributes: idAttr(101)),
-            AvroField(name: "partition", type: IcebergAvro.schema(.struct(partitionType), recordName: "r102"), attributes: idAttr(102)),
+            AvroField(
+                name: "partition", type: IcebergAvro.schema(.struct(partitionType), recordName: "r102"),
+                attributes: idAttr(102)),
             AvroField(name: "record_count", type: .of(.long), attributes: idAttr(103)),
             AvroField(name: "file_size_in_bytes", type: .of(.long), attributes: idAttr(104)),
         ]
-        if formatVersion == 1 { dataFields.append(AvroField(name: "block_size_in_bytes", type: .of(.long), attributes: idAttr(105))) }
+        if formatVersion == 1 {
+            dataFields.append(AvroField(name: "block_size_in_bytes", type: .of(.long), attributes: idAttr(105)))
+        }
         dataFields += [
             intMap("column_sizes", 108, 117, 118, value: .of(.long)),
             intMap("value_counts", 109, 119, 120, value: .of(.long)),
@@ -181,34 +199,53 @@ public enum ManifestCodec {
             intMap("lower_bounds", 125, 126, 127, value: .of(.bytes)),
             intMap("upper_bounds", 128, 129, 130, value: .of(.bytes)),
             AvroField(name: "key_metadata", type: .optional(.of(.bytes)), defaultValue: .null, attributes: idAttr(131)),
-            AvroField(name: "split_offsets", type: .optional(.array(items: .of(.long), attributes: AvroAttributes([("element-id", .int(133))]))),
-                      defaultValue: .null, attributes: idAttr(132)),
+            AvroField(
+                name: "split_offsets",
+                type: .optional(.array(items: .of(.long), attributes: AvroAttributes([("element-id", .int(133))]))),
+                defaultValue: .null, attributes: idAttr(132)),
         ]
         if formatVersion >= 2 {
-            dataFields.append(AvroField(name: "equality_ids", type: .optional(.array(items: .of(.int), attributes: AvroAttributes([("element-id", .int(136))]))),
-                                        defaultValue: .null, attributes: idAttr(135)))
+            dataFields.append(
+                AvroField(
+                    name: "equality_ids",
+                    type: .optional(.array(items: .of(.int), attributes: AvroAttributes([("element-id", .int(136))]))),
+                    defaultValue: .null, attributes: idAttr(135)))
         }
-        dataFields.append(AvroField(name: "sort_order_id", type: .optional(.of(.int)), defaultValue: .null, attributes: idAttr(140)))
+        dataFields.append(
+            AvroField(name: "sort_order_id", type: .optional(.of(.int)), defaultValue: .null, attributes: idAttr(140)))
         if formatVersion >= 2 {
-            dataFields.append(AvroField(name: "referenced_data_file", type: .optional(.of(.string)), defaultValue: .null, attributes: idAttr(143)))
+            dataFields.append(
+                AvroField(
+                    name: "referenced_data_file", type: .optional(.of(.string)), defaultValue: .null,
+                    attributes: idAttr(143)))
         }
         var fields = [AvroField(name: "status", type: .of(.int), attributes: idAttr(0))]
         if formatVersion == 1 {
             fields.append(AvroField(name: "snapshot_id", type: .of(.long), attributes: idAttr(1)))
         } else {
-            fields.append(AvroField(name: "snapshot_id", type: .optional(.of(.long)), defaultValue: .null, attributes: idAttr(1)))
-            fields.append(AvroField(name: "sequence_number", type: .optional(.of(.long)), defaultValue: .null, attributes: idAttr(3)))
-            fields.append(AvroField(name: "file_sequence_number", type: .optional(.of(.long)), defaultValue: .null, attributes: idAttr(4)))
+            fields.append(
+                AvroField(name: "snapshot_id", type: .optional(.of(.long)), defaultValue: .null, attributes: idAttr(1)))
+            fields.append(
+                AvroField(
+                    name: "sequence_number", type: .optional(.of(.long)), defaultValue: .null, attributes: idAttr(3)))
+            fields.append(
+                AvroField(
+                    name: "file_sequence_number", type: .optional(.of(.long)), defaultValue: .null,
+                    attributes: idAttr(4)))
         }
-        fields.append(AvroField(name: "data_file", type: .record(AvroRecord(name: "r2", fields: dataFields)), attributes: idAttr(2)))
+        fields.append(
+            AvroField(
+                name: "data_file", type: .record(AvroRecord(name: "r2", fields: dataFields)), attributes: idAttr(2)))
         return .record(AvroRecord(name: "manifest_entry", fields: fields))
     }
 
     static func opt(_ v: AvroValue) -> AvroValue { v }
 
     /// Writes a manifest and returns its bytes.
-    public static func writeManifest(_ entries: [ManifestEntry], spec: PartitionSpec, schema: Schema, formatVersion: Int,
-                                     content: FileContent = .data) throws -> [UInt8] {
+    public static func writeManifest(
+        _ entries: [ManifestEntry], spec: PartitionSpec, schema: Schema, formatVersion: Int,
+        content: FileContent = .data
+    ) throws -> [UInt8] {
         let partitionType = try spec.partitionType(schema)
         let avro = entrySchema(partitionType: partitionType, formatVersion: formatVersion)
         var meta: [(String, String)] = [
@@ -229,11 +266,16 @@ public enum ManifestCodec {
             let partition: [AvroValue] = zip(partitionType.fields, f.partition).map { IcebergAvro.value($1, $0.type) }
             var df: [AvroValue] = []
             if formatVersion >= 2 { df.append(.int(f.content.rawValue)) }
-            df += [.string(f.filePath), .string(f.fileFormat), .record(partition), .long(f.recordCount), .long(f.fileSizeInBytes)]
+            df += [
+                .string(f.filePath), .string(f.fileFormat), .record(partition), .long(f.recordCount),
+                .long(f.fileSizeInBytes),
+            ]
             if formatVersion == 1 { df.append(.long(64 << 20)) }
-            df += [counts(f.columnSizes), counts(f.valueCounts), counts(f.nullValueCounts), counts(f.nanValueCounts),
-                   bounds(f.lowerBounds), bounds(f.upperBounds), f.keyMetadata.map { .bytes($0) } ?? .null,
-                   f.splitOffsets.map { .array($0.map { .long($0) }) } ?? .null]
+            df += [
+                counts(f.columnSizes), counts(f.valueCounts), counts(f.nullValueCounts), counts(f.nanValueCounts),
+                bounds(f.lowerBounds), bounds(f.upperBounds), f.keyMetadata.map { .bytes($0) } ?? .null,
+                f.splitOffsets.map { .array($0.map { .long($0) }) } ?? .null,
+            ]
             if formatVersion >= 2 { df.append(f.equalityIds.map { .array($0.map { .int(Int32($0)) }) } ?? .null) }
             df.append(f.sortOrderId.map { .int(Int32($0)) } ?? .null)
             if formatVersion >= 2 { df.append(f.referencedDataFile.map { .string($0) } ?? .null) }
@@ -241,8 +283,10 @@ public enum ManifestCodec {
             if formatVersion == 1 {
                 record.append(.long(e.snapshotId ?? 0))
             } else {
-                record += [e.snapshotId.map { .long($0) } ?? .null, e.sequenceNumber.map { .long($0) } ?? .null,
-                           e.fileSequenceNumber.map { .long($0) } ?? .null]
+                record += [
+                    e.snapshotId.map { .long($0) } ?? .null, e.sequenceNumber.map { .long($0) } ?? .null,
+                    e.fileSequenceNumber.map { .long($0) } ?? .null,
+                ]
             }
             record.append(.record(df))
             try writer.append(.record(record))
@@ -252,23 +296,34 @@ public enum ManifestCodec {
 
     /// Reads a manifest. Sequence numbers and snapshot ids are inherited from `manifest`
     /// (its list entry) for added entries that leave them null.
-    public static func readManifest(_ bytes: [UInt8], manifest: ManifestFile?, schema: Schema, spec: PartitionSpec?) throws -> [ManifestEntry] {
+    public static func readManifest(_ bytes: [UInt8], manifest: ManifestFile?, schema: Schema, spec: PartitionSpec?)
+        throws -> [ManifestEntry]
+    {
         let reader = try AvroFileReader(bytes: bytes)
         let partitionSpec: PartitionSpec
-        if let spec { partitionSpec = spec } else if let text = reader.metadataString("partition-spec") {
+        if let spec {
+            partitionSpec = spec
+        } else if let text = reader.metadataString("partition-spec") {
             partitionSpec = try PartitionSpec(json: try JSONValue.parse(text))
-        } else { partitionSpec = .unpartitioned }
+        } else {
+            partitionSpec = .unpartitioned
+        }
         let tableSchema = (try? reader.metadataString("schema").map { try Schema(jsonText: $0) }) ?? schema
         let partitionType = (try? partitionSpec.partitionType(tableSchema)) ?? StructType([])
         var out: [ManifestEntry] = []
         let positions = AvroFieldPositions()
         for value in try reader.records() {
-            guard let entry = AvroRecordView(reader.schema, value, positions: positions), let df = entry.record(2, "data_file") else {
+            guard let entry = AvroRecordView(reader.schema, value, positions: positions),
+                let df = entry.record(2, "data_file")
+            else {
                 throw IcebergError.invalidJSON("manifest entry without data_file")
             }
             guard let status = entry.long(0, "status").flatMap({ EntryStatus(rawValue: Int32($0)) }),
-                  let path = df.string(100, "file_path"), let count = df.long(103, "record_count"), let size = df.long(104, "file_size_in_bytes") else {
-                throw IcebergError.invalidJSON("manifest entry misses status, file_path, record_count or file_size_in_bytes")
+                let path = df.string(100, "file_path"), let count = df.long(103, "record_count"),
+                let size = df.long(104, "file_size_in_bytes")
+            else {
+                throw IcebergError.invalidJSON(
+                    "manifest entry misses status, file_path, record_count or file_size_in_bytes")
             }
             var partition: [Literal?] = []
             if let p = df.record(102, "partition") {
@@ -299,15 +354,23 @@ public enum ManifestCodec {
             file.upperBounds = blobs(128, "upper_bounds")
             file.keyMetadata = df.bytes(131, "key_metadata")
             if let (v, _) = df.field(132, "split_offsets"), case .array(let items) = v.unwrapped {
-                file.splitOffsets = items.compactMap { if case .long(let l) = $0.unwrapped { return l }; return nil }
+                file.splitOffsets = items.compactMap {
+                    if case .long(let l) = $0.unwrapped { return l }
+                    return nil
+                }
             }
             if let (v, _) = df.field(135, "equality_ids"), case .array(let items) = v.unwrapped {
-                file.equalityIds = items.compactMap { if case .int(let i) = $0.unwrapped { return Int(i) }; return nil }
+                file.equalityIds = items.compactMap {
+                    if case .int(let i) = $0.unwrapped { return Int(i) }
+                    return nil
+                }
             }
             file.sortOrderId = df.long(140, "sort_order_id").map(Int.init)
             file.referencedDataFile = df.string(143, "referenced_data_file")
-            var e = ManifestEntry(status: status, snapshotId: entry.long(1, "snapshot_id"), sequenceNumber: entry.long(3, "sequence_number"),
-                                  fileSequenceNumber: entry.long(4, "file_sequence_number"), dataFile: file)
+            var e = ManifestEntry(
+                status: status, snapshotId: entry.long(1, "snapshot_id"),
+                sequenceNumber: entry.long(3, "sequence_number"),
+                fileSequenceNumber: entry.long(4, "file_sequence_number"), dataFile: file)
             if let m = manifest {
                 if e.snapshotId == nil { e.snapshotId = m.addedSnapshotId }
                 if e.status == .added {
@@ -322,14 +385,22 @@ public enum ManifestCodec {
 
     /// The `manifest_file` schema of manifest lists.
     public static func manifestListSchema(formatVersion: Int) -> AvroSchema {
-        let summary = AvroSchema.record(AvroRecord(name: "r508", fields: [
-            AvroField(name: "contains_null", type: .of(.boolean), attributes: idAttr(509)),
-            AvroField(name: "contains_nan", type: .optional(.of(.boolean)), defaultValue: .null, attributes: idAttr(518)),
-            AvroField(name: "lower_bound", type: .optional(.of(.bytes)), defaultValue: .null, attributes: idAttr(510)),
-            AvroField(name: "upper_bound", type: .optional(.of(.bytes)), defaultValue: .null, attributes: idAttr(511)),
-        ]))
+        let summary = AvroSchema.record(
+            AvroRecord(
+                name: "r508",
+                fields: [
+                    AvroField(name: "contains_null", type: .of(.boolean), attributes: idAttr(509)),
+                    AvroField(
+                        name: "contains_nan", type: .optional(.of(.boolean)), defaultValue: .null,
+                        attributes: idAttr(518)),
+                    AvroField(
+                        name: "lower_bound", type: .optional(.of(.bytes)), defaultValue: .null, attributes: idAttr(510)),
+                    AvroField(
+                        name: "upper_bound", type: .optional(.of(.bytes)), defaultValue: .null, attributes: idAttr(511)),
+                ]))
         func count(_ name: String, _ id: Int, _ p: AvroPrimitive) -> AvroField {
-            formatVersion == 1 ? AvroField(name: name, type: .optional(.of(p)), defaultValue: .null, attributes: idAttr(id))
+            formatVersion == 1
+                ? AvroField(name: name, type: .optional(.of(p)), defaultValue: .null, attributes: idAttr(id))
                 : AvroField(name: name, type: .of(p), attributes: idAttr(id))
         }
         var fields = [
@@ -346,31 +417,51 @@ public enum ManifestCodec {
         }
         fields += [
             AvroField(name: "added_snapshot_id", type: .of(.long), attributes: idAttr(503)),
-            count("added_files_count", 504, .int), count("existing_files_count", 505, .int), count("deleted_files_count", 506, .int),
-            count("added_rows_count", 512, .long), count("existing_rows_count", 513, .long), count("deleted_rows_count", 514, .long),
-            AvroField(name: "partitions", type: .optional(.array(items: summary, attributes: AvroAttributes([("element-id", .int(508))]))),
-                      defaultValue: .null, attributes: idAttr(507)),
+            count("added_files_count", 504, .int), count("existing_files_count", 505, .int),
+            count("deleted_files_count", 506, .int),
+            count("added_rows_count", 512, .long), count("existing_rows_count", 513, .long),
+            count("deleted_rows_count", 514, .long),
+            AvroField(
+                name: "partitions",
+                type: .optional(.array(items: summary, attributes: AvroAttributes([("element-id", .int(508))]))),
+                defaultValue: .null, attributes: idAttr(507)),
             AvroField(name: "key_metadata", type: .optional(.of(.bytes)), defaultValue: .null, attributes: idAttr(519)),
         ]
         return .record(AvroRecord(name: "manifest_file", fields: fields))
     }
 
     /// Writes a manifest list.
-    public static func writeManifestList(_ manifests: [ManifestFile], snapshotId: Int64, parentSnapshotId: Int64?,
-                                         sequenceNumber: Int64, formatVersion: Int) throws -> [UInt8] {
-        var meta: [(String, String)] = [("snapshot-id", String(snapshotId)), ("parent-snapshot-id", parentSnapshotId.map(String.init) ?? "null"),
-                                        ("format-version", String(formatVersion))]
+    public static func writeManifestList(
+        _ manifests: [ManifestFile], snapshotId: Int64, parentSnapshotId: Int64?,
+        sequenceNumber: Int64, formatVersion: Int
+    ) throws -> [UInt8] {
+        var meta: [(String, String)] = [
+            ("snapshot-id", String(snapshotId)), ("parent-snapshot-id", parentSnapshotId.map(String.init) ?? "null"),
+            ("format-version", String(formatVersion)),
+        ]
         if formatVersion >= 2 { meta.append(("sequence-number", String(sequenceNumber))) }
-        var writer = try AvroFileWriter(schema: manifestListSchema(formatVersion: formatVersion), codec: .deflate, metadata: meta)
+        var writer = try AvroFileWriter(
+            schema: manifestListSchema(formatVersion: formatVersion), codec: .deflate, metadata: meta)
         for m in manifests {
             var r: [AvroValue] = [.string(m.path), .long(m.length), .int(Int32(m.partitionSpecId))]
-            if formatVersion >= 2 { r += [.int(m.content.rawValue), .long(m.sequenceNumber), .long(m.minSequenceNumber)] }
-            r += [.long(m.addedSnapshotId), .int(m.addedFilesCount), .int(m.existingFilesCount), .int(m.deletedFilesCount),
-                  .long(m.addedRowsCount), .long(m.existingRowsCount), .long(m.deletedRowsCount)]
-            r.append(m.partitions.map { ps in .array(ps.map { s in
-                .record([.boolean(s.containsNull), s.containsNaN.map { .boolean($0) } ?? .null,
-                         s.lowerBound.map { .bytes($0) } ?? .null, s.upperBound.map { .bytes($0) } ?? .null])
-            }) } ?? .null)
+            if formatVersion >= 2 {
+                r += [.int(m.content.rawValue), .long(m.sequenceNumber), .long(m.minSequenceNumber)]
+            }
+            r += [
+                .long(m.addedSnapshotId), .int(m.addedFilesCount), .int(m.existingFilesCount),
+                .int(m.deletedFilesCount),
+                .long(m.addedRowsCount), .long(m.existingRowsCount), .long(m.deletedRowsCount),
+            ]
+            r.append(
+                m.partitions.map { ps in
+                    .array(
+                        ps.map { s in
+                            .record([
+                                .boolean(s.containsNull), s.containsNaN.map { .boolean($0) } ?? .null,
+                                s.lowerBound.map { .bytes($0) } ?? .null, s.upperBound.map { .bytes($0) } ?? .null,
+                            ])
+                        })
+                } ?? .null)
             r.append(m.keyMetadata.map { .bytes($0) } ?? .null)
             try writer.append(.record(r))
         }
@@ -382,9 +473,11 @@ public enum ManifestCodec {
         let reader = try AvroFileReader(bytes: bytes)
         let positions = AvroFieldPositions()
         return try reader.records().map { value in
-            guard let r = AvroRecordView(reader.schema, value, positions: positions), let path = r.string(500, "manifest_path"),
-                  let length = r.long(501, "manifest_length"), let spec = r.long(502, "partition_spec_id"),
-                  let added = r.long(503, "added_snapshot_id") else {
+            guard let r = AvroRecordView(reader.schema, value, positions: positions),
+                let path = r.string(500, "manifest_path"),
+                let length = r.long(501, "manifest_length"), let spec = r.long(502, "partition_spec_id"),
+                let added = r.long(503, "added_snapshot_id")
+            else {
                 throw IcebergError.invalidJSON("manifest list entry misses a required field")
             }
             var partitions: [FieldSummary]? = nil
@@ -396,20 +489,24 @@ public enum ManifestCodec {
                 }()
                 partitions = items.compactMap { item in
                     guard let s = AvroRecordView(summarySchema, item, positions: positions) else { return nil }
-                    return FieldSummary(containsNull: s.bool(509, "contains_null") ?? true, containsNaN: s.bool(518, "contains_nan"),
-                                        lowerBound: s.bytes(510, "lower_bound"), upperBound: s.bytes(511, "upper_bound"))
+                    return FieldSummary(
+                        containsNull: s.bool(509, "contains_null") ?? true, containsNaN: s.bool(518, "contains_nan"),
+                        lowerBound: s.bytes(510, "lower_bound"), upperBound: s.bytes(511, "upper_bound"))
                 }
             }
-            return ManifestFile(path: path, length: length, partitionSpecId: Int(spec),
-                                content: r.long(517, "content").flatMap { FileContent(rawValue: Int32($0)) } ?? .data,
-                                sequenceNumber: r.long(515, "sequence_number") ?? 0, minSequenceNumber: r.long(516, "min_sequence_number") ?? 0,
-                                addedSnapshotId: added,
-                                addedFilesCount: Int32(r.long(504, "added_files_count") ?? r.long(504, "added_data_files_count") ?? 0),
-                                existingFilesCount: Int32(r.long(505, "existing_files_count") ?? 0),
-                                deletedFilesCount: Int32(r.long(506, "deleted_files_count") ?? 0),
-                                addedRowsCount: r.long(512, "added_rows_count") ?? 0, existingRowsCount: r.long(513, "existing_rows_count") ?? 0,
-                                deletedRowsCount: r.long(514, "deleted_rows_count") ?? 0, partitions: partitions,
-                                keyMetadata: r.bytes(519, "key_metadata"))
+            return ManifestFile(
+                path: path, length: length, partitionSpecId: Int(spec),
+                content: r.long(517, "content").flatMap { FileContent(rawValue: Int32($0)) } ?? .data,
+                sequenceNumber: r.long(515, "sequence_number") ?? 0,
+                minSequenceNumber: r.long(516, "min_sequence_number") ?? 0,
+                addedSnapshotId: added,
+                addedFilesCount: Int32(r.long(504, "added_files_count") ?? r.long(504, "added_data_files_count") ?? 0),
+                existingFilesCount: Int32(r.long(505, "existing_files_count") ?? 0),
+                deletedFilesCount: Int32(r.long(506, "deleted_files_count") ?? 0),
+                addedRowsCount: r.long(512, "added_rows_count") ?? 0,
+                existingRowsCount: r.long(513, "existing_rows_count") ?? 0,
+                deletedRowsCount: r.long(514, "deleted_rows_count") ?? 0, partitions: partitions,
+                keyMetadata: r.bytes(519, "key_metadata"))
         }
     }
 }

@@ -6,7 +6,10 @@ public enum Murmur3 {
         var h = seed
         let blocks = bytes.count / 4
         for i in 0..<blocks {
-            h = mixBlock(h, UInt32(bytes[4 * i]) | UInt32(bytes[4 * i + 1]) << 8 | UInt32(bytes[4 * i + 2]) << 16 | UInt32(bytes[4 * i + 3]) << 24)
+            h = mixBlock(
+                h,
+                UInt32(bytes[4 * i]) | UInt32(bytes[4 * i + 1]) << 8 | UInt32(bytes[4 * i + 2]) << 16 | UInt32(
+                    bytes[4 * i + 3]) << 24)
         }
         var k: UInt32 = 0
         let tail = blocks * 4

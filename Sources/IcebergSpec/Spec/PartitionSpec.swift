@@ -44,12 +44,15 @@ public struct PartitionSpec: Sendable, Hashable {
 
     /// The struct type of partition tuples for a schema (optional fields with the partition field ids).
     public func partitionType(_ schema: Schema) throws -> StructType {
-        StructType(try fields.map { f in
-            guard let source = schema.field(id: f.sourceId) else {
-                throw IcebergError.invalidSchema("partition field '\(f.name)' refers to missing column id \(f.sourceId)")
-            }
-            return NestedField(id: f.fieldId, name: f.name, required: false, type: f.transform.resultType(source.type))
-        })
+        StructType(
+            try fields.map { f in
+                guard let source = schema.field(id: f.sourceId) else {
+                    throw IcebergError.invalidSchema(
+                        "partition field '\(f.name)' refers to missing column id \(f.sourceId)")
+                }
+                return NestedField(
+                    id: f.fieldId, name: f.name, required: false, type: f.transform.resultType(source.type))
+            })
     }
 
     /// Checks the spec against a schema: sources exist, are primitive and accept the transform.
@@ -57,12 +60,16 @@ public struct PartitionSpec: Sendable, Hashable {
         var names = Set<String>()
         for f in fields {
             guard let source = schema.field(id: f.sourceId) else {
-                throw IcebergError.invalidSchema("partition field '\(f.name)' refers to missing column id \(f.sourceId)")
+                throw IcebergError.invalidSchema(
+                    "partition field '\(f.name)' refers to missing column id \(f.sourceId)")
             }
             guard f.transform.canTransform(source.type) else {
-                throw IcebergError.invalidSchema("transform \(f.transform) cannot be applied to \(source.name) of type \(source.type)")
+                throw IcebergError.invalidSchema(
+                    "transform \(f.transform) cannot be applied to \(source.name) of type \(source.type)")
             }
-            guard names.insert(f.name).inserted else { throw IcebergError.invalidSchema("duplicate partition field name '\(f.name)'") }
+            guard names.insert(f.name).inserted else {
+                throw IcebergError.invalidSchema("duplicate partition field name '\(f.name)'")
+            }
         }
     }
 
@@ -73,17 +80,25 @@ public struct PartitionSpec: Sendable, Hashable {
 
     /// Only the fields list (the form in manifests and v1 metadata).
     public var fieldsJSON: JSONValue {
-        .array(fields.map { f in
-            .object([("name", .string(f.name)), ("transform", .string(f.transform.description)),
-                     ("source-id", .int(Int64(f.sourceId))), ("field-id", .int(Int64(f.fieldId)))])
-        })
+        .array(
+            fields.map { f in
+                .object([
+                    ("name", .string(f.name)), ("transform", .string(f.transform.description)),
+                    ("source-id", .int(Int64(f.sourceId))), ("field-id", .int(Int64(f.fieldId))),
+                ])
+            })
     }
 
     /// Parses the object form, or a bare field list (v1), assigning ids from 1000 when absent.
     public init(json: JSONValue, specIdDefault: Int = 0) throws {
         let list: [JSONValue]
-        if case .array(let a) = json { list = a; specId = specIdDefault } else {
-            guard let a = json["fields"]?.arrayValue else { throw IcebergError.invalidJSON("partition spec without fields") }
+        if case .array(let a) = json {
+            list = a
+            specId = specIdDefault
+        } else {
+            guard let a = json["fields"]?.arrayValue else {
+                throw IcebergError.invalidJSON("partition spec without fields")
+            }
             list = a
             specId = Int(json["spec-id"]?.intValue ?? Int64(specIdDefault))
         }
@@ -102,9 +117,10 @@ public struct PartitionSpec: Sendable, Hashable {
 
     /// Whether two specs partition the same way (ids aside).
     public func isCompatible(with other: PartitionSpec) -> Bool {
-        fields.count == other.fields.count && zip(fields, other.fields).allSatisfy {
-            $0.sourceId == $1.sourceId && $0.transform == $1.transform && $0.name == $1.name
-        }
+        fields.count == other.fields.count
+            && zip(fields, other.fields).allSatisfy {
+                $0.sourceId == $1.sourceId && $0.transform == $1.transform && $0.name == $1.name
+            }
     }
 }
 
@@ -136,7 +152,9 @@ public struct SortField: Sendable, Hashable {
     public var nullOrder: NullOrder
 
     /// Creates a sort field.
-    public init(sourceId: Int, transform: Transform = .identity, direction: SortDirection = .asc, nullOrder: NullOrder? = nil) {
+    public init(
+        sourceId: Int, transform: Transform = .identity, direction: SortDirection = .asc, nullOrder: NullOrder? = nil
+    ) {
         self.sourceId = sourceId
         self.transform = transform
         self.direction = direction
@@ -162,10 +180,19 @@ public struct SortOrder: Sendable, Hashable {
 
     /// The JSON form.
     public var json: JSONValue {
-        .object([("order-id", .int(Int64(orderId))), ("fields", .array(fields.map { f in
-            .object([("transform", .string(f.transform.description)), ("source-id", .int(Int64(f.sourceId))),
-                     ("direction", .string(f.direction.rawValue)), ("null-order", .string(f.nullOrder.rawValue))])
-        }))])
+        .object([
+            ("order-id", .int(Int64(orderId))),
+            (
+                "fields",
+                .array(
+                    fields.map { f in
+                        .object([
+                            ("transform", .string(f.transform.description)), ("source-id", .int(Int64(f.sourceId))),
+                            ("direction", .string(f.direction.rawValue)), ("null-order", .string(f.nullOrder.rawValue)),
+                        ])
+                    })
+            ),
+        ])
     }
 
     /// Parses the JSON form.
@@ -175,9 +202,10 @@ public struct SortOrder: Sendable, Hashable {
             guard let s = f["source-id"]?.intValue ?? f["source-ids"]?.arrayValue?.first?.intValue else {
                 throw IcebergError.invalidJSON("sort field without source-id")
             }
-            return SortField(sourceId: Int(s), transform: Transform(f["transform"]?.stringValue ?? "identity"),
-                             direction: SortDirection(rawValue: f["direction"]?.stringValue ?? "asc") ?? .asc,
-                             nullOrder: NullOrder(rawValue: f["null-order"]?.stringValue ?? "nulls-first"))
+            return SortField(
+                sourceId: Int(s), transform: Transform(f["transform"]?.stringValue ?? "identity"),
+                direction: SortDirection(rawValue: f["direction"]?.stringValue ?? "asc") ?? .asc,
+                nullOrder: NullOrder(rawValue: f["null-order"]?.stringValue ?? "nulls-first"))
         }
     }
 }

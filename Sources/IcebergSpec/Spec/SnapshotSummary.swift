@@ -4,26 +4,38 @@ package enum SnapshotSummary {
     /// fields appear when files were added or none were removed (an append always has them);
     /// deleted fields when files were removed. As in Java and PyIceberg, `deleted-records`
     /// counts every row of the removed files.
-    package static func make(operation: String, added: [DataFile], removed: [DataFile], parent: Snapshot?) -> [(String, String)] {
-        let addedRecords = added.reduce(0) { $0 + $1.recordCount }, addedBytes = added.reduce(0) { $0 + $1.fileSizeInBytes }
-        let removedRecords = removed.reduce(0) { $0 + $1.recordCount }, removedBytes = removed.reduce(0) { $0 + $1.fileSizeInBytes }
+    package static func make(operation: String, added: [DataFile], removed: [DataFile], parent: Snapshot?) -> [(
+        String, String
+    )] {
+        let addedRecords = added.reduce(0) { $0 + $1.recordCount }
+        let addedBytes = added.reduce(0) { $0 + $1.fileSizeInBytes }
+        let removedRecords = removed.reduce(0) { $0 + $1.recordCount }
+        let removedBytes = removed.reduce(0) { $0 + $1.fileSizeInBytes }
         let partitions = Set((removed + added).map { $0.partition.map { $0?.description ?? "null" } }).count
         var out: [(String, String)] = [("operation", operation)]
         if !added.isEmpty || removed.isEmpty {
-            out += [("added-data-files", String(added.count)), ("added-records", String(addedRecords)), ("added-files-size", String(addedBytes))]
+            out += [
+                ("added-data-files", String(added.count)), ("added-records", String(addedRecords)),
+                ("added-files-size", String(addedBytes)),
+            ]
         }
         if !removed.isEmpty {
-            out += [("deleted-data-files", String(removed.count)), ("deleted-records", String(removedRecords)),
-                    ("removed-files-size", String(removedBytes))]
+            out += [
+                ("deleted-data-files", String(removed.count)), ("deleted-records", String(removedRecords)),
+                ("removed-files-size", String(removedBytes)),
+            ]
         }
         out.append(("changed-partition-count", String(partitions)))
-        return out + totals(parent: parent, records: addedRecords - removedRecords, bytes: addedBytes - removedBytes,
-                            dataFiles: Int64(added.count - removed.count))
+        return out
+            + totals(
+                parent: parent, records: addedRecords - removedRecords, bytes: addedBytes - removedBytes,
+                dataFiles: Int64(added.count - removed.count))
     }
 
     /// The parent's `total-*` fields changed by the given numbers of records, bytes and data
     /// files (delete-file totals carried over).
-    package static func totals(parent: Snapshot?, records: Int64, bytes: Int64, dataFiles: Int64) -> [(String, String)] {
+    package static func totals(parent: Snapshot?, records: Int64, bytes: Int64, dataFiles: Int64) -> [(String, String)]
+    {
         func total(_ key: String) -> Int64 { Int64(parent?.summary(key) ?? "") ?? 0 }
         return [
             ("total-records", String(total("total-records") + records)),
@@ -40,16 +52,23 @@ extension ManifestFile {
     /// The manifest-list entry of a data manifest written by snapshot `snapshotId` with
     /// `entries`: file and row counts per status, the lowest data sequence number of the live
     /// entries (inherited ones take `sequenceNumber`) and the partition field summaries.
-    package static func describing(_ entries: [ManifestEntry], path: String, length: Int, spec: PartitionSpec, schema: Schema,
-                           snapshotId: Int64, sequenceNumber: Int64) throws -> ManifestFile {
+    package static func describing(
+        _ entries: [ManifestEntry], path: String, length: Int, spec: PartitionSpec, schema: Schema,
+        snapshotId: Int64, sequenceNumber: Int64
+    ) throws -> ManifestFile {
         func files(_ status: EntryStatus) -> Int32 { Int32(entries.reduce(0) { $0 + ($1.status == status ? 1 : 0) }) }
-        func rows(_ status: EntryStatus) -> Int64 { entries.reduce(0) { $0 + ($1.status == status ? $1.dataFile.recordCount : 0) } }
+        func rows(_ status: EntryStatus) -> Int64 {
+            entries.reduce(0) { $0 + ($1.status == status ? $1.dataFile.recordCount : 0) }
+        }
         let live = entries.filter { $0.status != .deleted }
-        return ManifestFile(path: path, length: Int64(length), partitionSpecId: spec.specId, sequenceNumber: sequenceNumber,
-                            minSequenceNumber: live.map { $0.sequenceNumber ?? sequenceNumber }.min() ?? sequenceNumber, addedSnapshotId: snapshotId,
-                            addedFilesCount: files(.added), existingFilesCount: files(.existing), deletedFilesCount: files(.deleted),
-                            addedRowsCount: rows(.added), existingRowsCount: rows(.existing), deletedRowsCount: rows(.deleted),
-                            partitions: ManifestSummary.summarize(entries.map(\.dataFile.partition), try spec.partitionType(schema)), keyMetadata: nil)
+        return ManifestFile(
+            path: path, length: Int64(length), partitionSpecId: spec.specId, sequenceNumber: sequenceNumber,
+            minSequenceNumber: live.map { $0.sequenceNumber ?? sequenceNumber }.min() ?? sequenceNumber,
+            addedSnapshotId: snapshotId,
+            addedFilesCount: files(.added), existingFilesCount: files(.existing), deletedFilesCount: files(.deleted),
+            addedRowsCount: rows(.added), existingRowsCount: rows(.existing), deletedRowsCount: rows(.deleted),
+            partitions: ManifestSummary.summarize(entries.map(\.dataFile.partition), try spec.partitionType(schema)),
+            keyMetadata: nil)
     }
 }
 
@@ -57,17 +76,29 @@ extension ManifestFile {
 package enum ManifestSummary {
     package static func summarize(_ partitions: [[Literal?]], _ type: StructType) -> [FieldSummary] {
         type.fields.enumerated().map { i, field in
-            var containsNull = false, containsNaN = false
-            var lo: Literal? = nil, hi: Literal? = nil
+            var containsNull = false
+            var containsNaN = false
+            var lo: Literal? = nil
+            var hi: Literal? = nil
             for p in partitions {
-                guard i < p.count, let v = p[i] else { containsNull = true; continue }
-                if case .double(let d) = v, d.isNaN { containsNaN = true; continue }
-                if case .float(let f) = v, f.isNaN { containsNaN = true; continue }
+                guard i < p.count, let v = p[i] else {
+                    containsNull = true
+                    continue
+                }
+                if case .double(let d) = v, d.isNaN {
+                    containsNaN = true
+                    continue
+                }
+                if case .float(let f) = v, f.isNaN {
+                    containsNaN = true
+                    continue
+                }
                 if let l = lo, (Literal.compare(v, l) ?? 0) >= 0 {} else { lo = v }
                 if let h = hi, (Literal.compare(v, h) ?? 0) <= 0 {} else { hi = v }
             }
-            return FieldSummary(containsNull: containsNull, containsNaN: containsNaN,
-                                lowerBound: lo?.serialized(as: field.type), upperBound: hi?.serialized(as: field.type))
+            return FieldSummary(
+                containsNull: containsNull, containsNaN: containsNaN,
+                lowerBound: lo?.serialized(as: field.type), upperBound: hi?.serialized(as: field.type))
         }
     }
 }

@@ -22,8 +22,10 @@ public struct Snapshot: Sendable, Hashable {
     public var addedRows: Int64?
 
     /// Creates a snapshot.
-    public init(snapshotId: Int64, parentSnapshotId: Int64?, sequenceNumber: Int64, timestampMs: Int64,
-                manifestList: String, summary: [(String, String)], schemaId: Int?) {
+    public init(
+        snapshotId: Int64, parentSnapshotId: Int64?, sequenceNumber: Int64, timestampMs: Int64,
+        manifestList: String, summary: [(String, String)], schemaId: Int?
+    ) {
         self.snapshotId = snapshotId
         self.parentSnapshotId = parentSnapshotId
         self.sequenceNumber = sequenceNumber
@@ -43,12 +45,16 @@ public struct Snapshot: Sendable, Hashable {
     public static func == (a: Snapshot, b: Snapshot) -> Bool {
         a.snapshotId == b.snapshotId && a.parentSnapshotId == b.parentSnapshotId && a.sequenceNumber == b.sequenceNumber
             && a.timestampMs == b.timestampMs && a.manifestList == b.manifestList && a.schemaId == b.schemaId
-            && a.summary.count == b.summary.count && zip(a.summary, b.summary).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+            && a.summary.count == b.summary.count
+            && zip(a.summary, b.summary).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
             && a.firstRowId == b.firstRowId && a.addedRows == b.addedRows
     }
 
     /// Hashes the identity.
-    public func hash(into h: inout Hasher) { h.combine(snapshotId); h.combine(manifestList) }
+    public func hash(into h: inout Hasher) {
+        h.combine(snapshotId)
+        h.combine(manifestList)
+    }
 
     package var json: JSONValue {
         var p: [(String, JSONValue)] = [("snapshot-id", .int(snapshotId))]
@@ -73,8 +79,10 @@ public struct Snapshot: Sendable, Hashable {
         }
         // v1 snapshots may list manifests inline instead of a manifest list.
         let list = j["manifest-list"]?.stringValue ?? ""
-        self.init(snapshotId: id, parentSnapshotId: j["parent-snapshot-id"]?.intValue, sequenceNumber: j["sequence-number"]?.intValue ?? 0,
-                  timestampMs: ts, manifestList: list, summary: summary, schemaId: j["schema-id"]?.intValue.map(Int.init))
+        self.init(
+            snapshotId: id, parentSnapshotId: j["parent-snapshot-id"]?.intValue,
+            sequenceNumber: j["sequence-number"]?.intValue ?? 0,
+            timestampMs: ts, manifestList: list, summary: summary, schemaId: j["schema-id"]?.intValue.map(Int.init))
         if list.isEmpty, let manifests = j["manifests"]?.arrayValue {
             inlineManifests = manifests.compactMap { $0.stringValue }
         }
@@ -107,7 +115,10 @@ public struct SnapshotRef: Sendable, Hashable {
     public var maxRefAgeMs: Int64?
 
     /// Creates a ref.
-    public init(snapshotId: Int64, type: Kind, minSnapshotsToKeep: Int? = nil, maxSnapshotAgeMs: Int64? = nil, maxRefAgeMs: Int64? = nil) {
+    public init(
+        snapshotId: Int64, type: Kind, minSnapshotsToKeep: Int? = nil, maxSnapshotAgeMs: Int64? = nil,
+        maxRefAgeMs: Int64? = nil
+    ) {
         self.snapshotId = snapshotId
         self.type = type
         self.minSnapshotsToKeep = minSnapshotsToKeep
@@ -129,8 +140,9 @@ public struct SnapshotRef: Sendable, Hashable {
         guard let id = j["snapshot-id"]?.intValue, let t = j["type"]?.stringValue, let kind = Kind(rawValue: t) else {
             throw IcebergError.invalidJSON("snapshot ref without snapshot-id or a valid type")
         }
-        self.init(snapshotId: id, type: kind, minSnapshotsToKeep: j["min-snapshots-to-keep"]?.intValue.map(Int.init),
-                  maxSnapshotAgeMs: j["max-snapshot-age-ms"]?.intValue, maxRefAgeMs: j["max-ref-age-ms"]?.intValue)
+        self.init(
+            snapshotId: id, type: kind, minSnapshotsToKeep: j["min-snapshots-to-keep"]?.intValue.map(Int.init),
+            maxSnapshotAgeMs: j["max-snapshot-age-ms"]?.intValue, maxRefAgeMs: j["max-ref-age-ms"]?.intValue)
     }
 }
 
@@ -181,8 +193,10 @@ public struct TableMetadata: Sendable, Hashable {
     public var extraFields: [(String, JSONValue)] = []
 
     /// Creates metadata for a new table.
-    public init(formatVersion: Int, tableUUID: String, location: String, schema: Schema, spec: PartitionSpec,
-                sortOrder: SortOrder, properties: [(String, String)], lastUpdatedMs: Int64) {
+    public init(
+        formatVersion: Int, tableUUID: String, location: String, schema: Schema, spec: PartitionSpec,
+        sortOrder: SortOrder, properties: [(String, String)], lastUpdatedMs: Int64
+    ) {
         self.formatVersion = formatVersion
         self.tableUUID = tableUUID
         self.location = location
@@ -232,14 +246,19 @@ public struct TableMetadata: Sendable, Hashable {
 
     /// The snapshot that was current at a time (from the snapshot log, else by timestamp).
     public func snapshot(asOf timestampMs: Int64) -> Snapshot? {
-        if let entry = snapshotLog.last(where: { $0.timestampMs <= timestampMs }) { return snapshot(id: entry.snapshotId) }
+        if let entry = snapshotLog.last(where: { $0.timestampMs <= timestampMs }) {
+            return snapshot(id: entry.snapshotId)
+        }
         return snapshots.filter { $0.timestampMs <= timestampMs }.max { $0.timestampMs < $1.timestampMs }
     }
 
     /// Equality over the JSON form.
     public static func == (a: TableMetadata, b: TableMetadata) -> Bool { a.json == b.json }
     /// Hashes the table identity.
-    public func hash(into h: inout Hasher) { h.combine(tableUUID); h.combine(lastUpdatedMs) }
+    public func hash(into h: inout Hasher) {
+        h.combine(tableUUID)
+        h.combine(lastUpdatedMs)
+    }
 
     // MARK: JSON
 
@@ -301,11 +320,29 @@ public struct TableMetadata: Sendable, Hashable {
         p.append(("default-spec-id", .int(Int64(defaultSpecId))))
         p.append(("last-partition-id", .int(Int64(lastPartitionId))))
         p.append(("properties", .object(properties.map { ($0.0, .string($0.1)) })))
-        if let c = currentSnapshotId { p.append(("current-snapshot-id", .int(c))) }
-        else if formatVersion == 1 { p.append(("current-snapshot-id", .int(-1))) }
+        if let c = currentSnapshotId {
+            p.append(("current-snapshot-id", .int(c)))
+        } else if formatVersion == 1 {
+            p.append(("current-snapshot-id", .int(-1)))
+        }
         p.append(("snapshots", .array(withSnapshots ? snapshots.map(\.json) : [])))
-        p.append(("snapshot-log", .array(withSnapshots ? snapshotLog.map { .object([("timestamp-ms", .int($0.timestampMs)), ("snapshot-id", .int($0.snapshotId))]) } : [])))
-        p.append(("metadata-log", .array(metadataLog.map { .object([("timestamp-ms", .int($0.timestampMs)), ("metadata-file", .string($0.metadataFile))]) })))
+        p.append(
+            (
+                "snapshot-log",
+                .array(
+                    withSnapshots
+                        ? snapshotLog.map {
+                            .object([("timestamp-ms", .int($0.timestampMs)), ("snapshot-id", .int($0.snapshotId))])
+                        } : [])
+            ))
+        p.append(
+            (
+                "metadata-log",
+                .array(
+                    metadataLog.map {
+                        .object([("timestamp-ms", .int($0.timestampMs)), ("metadata-file", .string($0.metadataFile))])
+                    })
+            ))
         p.append(("sort-orders", .array(sortOrders.map(\.json))))
         p.append(("default-sort-order-id", .int(Int64(defaultSortOrderId))))
         if formatVersion >= 2 || !refs.isEmpty { p.append(("refs", .object(refs.map { ($0.0, $0.1.json) }))) }
@@ -315,7 +352,8 @@ public struct TableMetadata: Sendable, Hashable {
     }
 
     static let modelled: Set<String> = [
-        "format-version", "table-uuid", "location", "last-sequence-number", "last-updated-ms", "last-column-id", "schema",
+        "format-version", "table-uuid", "location", "last-sequence-number", "last-updated-ms", "last-column-id",
+        "schema",
         "schemas", "current-schema-id", "partition-spec", "partition-specs", "default-spec-id", "last-partition-id",
         "properties", "current-snapshot-id", "snapshots", "snapshot-log", "metadata-log", "sort-orders",
         "default-sort-order-id", "refs", "next-row-id",
@@ -325,13 +363,18 @@ public struct TableMetadata: Sendable, Hashable {
     public init(json j: JSONValue) throws {
         guard case .object(let pairs) = j else { throw IcebergError.invalidJSON("table metadata must be an object") }
         guard let version = j["format-version"]?.intValue, (1...3).contains(version) else {
-            throw IcebergError.invalidJSON("unsupported format-version \(j["format-version"]?.serialized() ?? "missing")")
+            throw IcebergError.invalidJSON(
+                "unsupported format-version \(j["format-version"]?.serialized() ?? "missing")")
         }
         formatVersion = Int(version)
-        guard let location = j["location"]?.stringValue else { throw IcebergError.invalidJSON("table metadata without location") }
+        guard let location = j["location"]?.stringValue else {
+            throw IcebergError.invalidJSON("table metadata without location")
+        }
         self.location = location
         tableUUID = j["table-uuid"]?.stringValue ?? ""
-        if formatVersion >= 2 && tableUUID.isEmpty { throw IcebergError.invalidJSON("v\(formatVersion) metadata without table-uuid") }
+        if formatVersion >= 2 && tableUUID.isEmpty {
+            throw IcebergError.invalidJSON("v\(formatVersion) metadata without table-uuid")
+        }
         lastSequenceNumber = j["last-sequence-number"]?.intValue ?? 0
         lastUpdatedMs = j["last-updated-ms"]?.intValue ?? 0
         lastColumnId = Int(j["last-column-id"]?.intValue ?? 0)
@@ -352,9 +395,12 @@ public struct TableMetadata: Sendable, Hashable {
             partitionSpecs = [try PartitionSpec(json: j["partition-spec"] ?? .array([]))]
             defaultSpecId = 0
         }
-        lastPartitionId = Int(j["last-partition-id"]?.intValue ?? Int64(partitionSpecs.map(\.lastAssignedFieldId).max() ?? 999))
+        lastPartitionId = Int(
+            j["last-partition-id"]?.intValue ?? Int64(partitionSpecs.map(\.lastAssignedFieldId).max() ?? 999))
         var props: [(String, String)] = []
-        if case .object(let p)? = j["properties"] { for (k, v) in p { props.append((k, v.stringValue ?? v.serialized())) } }
+        if case .object(let p)? = j["properties"] {
+            for (k, v) in p { props.append((k, v.stringValue ?? v.serialized())) }
+        }
         properties = props
         let current = j["current-snapshot-id"]?.intValue
         currentSnapshotId = current == -1 ? nil : current
@@ -405,7 +451,9 @@ public struct SerializedHistory: Sendable {
     /// Brings the texts up to `snapshots` and `log`: appends when the held ones are a prefix,
     /// starts over otherwise (after an expiration).
     mutating func update(snapshots: [Snapshot], log: [(timestampMs: Int64, snapshotId: Int64)]) {
-        if snapshotIds.count > snapshots.count || !snapshotIds.indices.allSatisfy({ snapshotIds[$0] == snapshots[$0].snapshotId }) {
+        if snapshotIds.count > snapshots.count
+            || !snapshotIds.indices.allSatisfy({ snapshotIds[$0] == snapshots[$0].snapshotId })
+        {
             snapshotIds = []
             snapshotsText = []
         }

@@ -21,7 +21,9 @@ public enum MetadataChangeError: Error, Sendable, Equatable, CustomStringConvert
 extension TableMetadata {
     /// Sets the UUID (only of a table without snapshots, or to the same value).
     public mutating func assignUUID(_ uuid: String) throws(MetadataChangeError) {
-        guard tableUUID == uuid || snapshots.isEmpty else { throw .invalid("cannot change the UUID of a table with snapshots") }
+        guard tableUUID == uuid || snapshots.isEmpty else {
+            throw .invalid("cannot change the UUID of a table with snapshots")
+        }
         tableUUID = uuid
     }
 
@@ -83,11 +85,14 @@ extension TableMetadata {
 
     /// Points a branch or tag at a snapshot; moving `main` makes it current and logs it.
     public mutating func setRef(_ name: String, _ ref: SnapshotRef, now: Int64) throws(MetadataChangeError) {
-        guard snapshot(id: ref.snapshotId) != nil else { throw .invalid("ref \(name) points at unknown snapshot \(ref.snapshotId)") }
+        guard snapshot(id: ref.snapshotId) != nil else {
+            throw .invalid("ref \(name) points at unknown snapshot \(ref.snapshotId)")
+        }
         if let i = refs.firstIndex(where: { $0.0 == name }) { refs[i].1 = ref } else { refs.append((name, ref)) }
         if name == "main" {
             currentSnapshotId = ref.snapshotId
-            snapshotLog.append((timestampMs: snapshot(id: ref.snapshotId)?.timestampMs ?? now, snapshotId: ref.snapshotId))
+            snapshotLog.append(
+                (timestampMs: snapshot(id: ref.snapshotId)?.timestampMs ?? now, snapshotId: ref.snapshotId))
         }
     }
 
@@ -100,7 +105,8 @@ extension TableMetadata {
         // Statistics files (kept verbatim) of removed snapshots go with them.
         for i in extraFields.indices where ["statistics", "partition-statistics"].contains(extraFields[i].0) {
             guard case .array(let items) = extraFields[i].1 else { continue }
-            extraFields[i].1 = .array(items.filter { item in item["snapshot-id"]?.intValue.map { !set.contains($0) } ?? true })
+            extraFields[i].1 = .array(
+                items.filter { item in item["snapshot-id"]?.intValue.map { !set.contains($0) } ?? true })
         }
     }
 
@@ -113,7 +119,11 @@ extension TableMetadata {
     /// Sets properties (replacing values of keys present).
     public mutating func setProperties(_ updates: [(String, String)]) {
         for (k, v) in updates {
-            if let i = properties.firstIndex(where: { $0.0 == k }) { properties[i].1 = v } else { properties.append((k, v)) }
+            if let i = properties.firstIndex(where: { $0.0 == k }) {
+                properties[i].1 = v
+            } else {
+                properties.append((k, v))
+            }
         }
     }
 
@@ -124,7 +134,9 @@ extension TableMetadata {
 
     /// Upgrades the format version (never down, at most 3).
     public mutating func upgradeFormatVersion(_ version: Int) throws(MetadataChangeError) {
-        guard version >= formatVersion, version <= 3 else { throw .invalid("cannot change format version \(formatVersion) to \(version)") }
+        guard version >= formatVersion, version <= 3 else {
+            throw .invalid("cannot change format version \(formatVersion) to \(version)")
+        }
         formatVersion = version
     }
 }

@@ -14,8 +14,10 @@ public struct TableProperty<Value: Sendable>: Sendable {
     let parse: @Sendable (String) -> Value?
     let expected: String
 
-    init(_ key: String, default defaultValue: Value, defaultText: String, expected: String, meaning: String,
-         parse: @escaping @Sendable (String) -> Value?) {
+    init(
+        _ key: String, default defaultValue: Value, defaultText: String, expected: String, meaning: String,
+        parse: @escaping @Sendable (String) -> Value?
+    ) {
         self.key = key
         self.defaultValue = defaultValue
         self.defaultText = defaultText
@@ -57,19 +59,24 @@ public struct TablePropertyDescription: Sendable, Hashable {
 
 extension TableProperty where Value == Int {
     init(_ key: String, default value: Int, _ meaning: String, text: String? = nil) {
-        self.init(key, default: value, defaultText: text ?? String(value), expected: "an integer", meaning: meaning) { Int($0) }
+        self.init(key, default: value, defaultText: text ?? String(value), expected: "an integer", meaning: meaning) {
+            Int($0)
+        }
     }
 }
 
 extension TableProperty where Value == Int64 {
     init(_ key: String, default value: Int64, _ meaning: String, text: String? = nil) {
-        self.init(key, default: value, defaultText: text ?? String(value), expected: "an integer", meaning: meaning) { Int64($0) }
+        self.init(key, default: value, defaultText: text ?? String(value), expected: "an integer", meaning: meaning) {
+            Int64($0)
+        }
     }
 }
 
 extension TableProperty where Value == Bool {
     init(_ key: String, default value: Bool, _ meaning: String) {
-        self.init(key, default: value, defaultText: String(value), expected: "true or false", meaning: meaning) { text in
+        self.init(key, default: value, defaultText: String(value), expected: "true or false", meaning: meaning) {
+            text in
             switch text.lowercased() {
             case "true": return true
             case "false": return false
@@ -105,10 +112,12 @@ public enum TableProperties {
     /// `commit.retry.num-retries`.
     public static let commitNumRetries = TableProperty<Int>(
         "commit.retry.num-retries", default: 4,
-        "retries after a conflict whose cause does not show progress by another writer (conflicts with commits that landed meanwhile retry until the total timeout)")
+        "retries after a conflict whose cause does not show progress by another writer (conflicts with commits that landed meanwhile retry until the total timeout)"
+    )
     /// `commit.retry.min-wait-ms`.
     public static let commitMinRetryWaitMs = TableProperty<Int>(
-        "commit.retry.min-wait-ms", default: 100, "shortest wait before a retry, in ms; waits double per attempt, jittered")
+        "commit.retry.min-wait-ms", default: 100,
+        "shortest wait before a retry, in ms; waits double per attempt, jittered")
     /// `commit.retry.max-wait-ms`.
     public static let commitMaxRetryWaitMs = TableProperty<Int>(
         "commit.retry.max-wait-ms", default: 60_000, "longest wait before a retry, in ms")
@@ -120,10 +129,12 @@ public enum TableProperties {
         "commit.manifest-merge.enabled", default: true, "whether appends merge small manifests")
     /// `commit.manifest.min-count-to-merge`.
     public static let manifestMinMergeCount = TableProperty<Int>(
-        "commit.manifest.min-count-to-merge", default: 100, "manifests of one spec below the target size that trigger a merge")
+        "commit.manifest.min-count-to-merge", default: 100,
+        "manifests of one spec below the target size that trigger a merge")
     /// `commit.manifest.target-size-bytes`.
     public static let manifestTargetSizeBytes = TableProperty<Int64>(
-        "commit.manifest.target-size-bytes", default: 8 << 20, "manifests at least this large are not merged", text: "8388608")
+        "commit.manifest.target-size-bytes", default: 8 << 20, "manifests at least this large are not merged",
+        text: "8388608")
 
     // MARK: Metadata files
 
@@ -132,7 +143,8 @@ public enum TableProperties {
         "write.metadata.previous-versions-max", default: 100, "earlier metadata files kept in the metadata log")
     /// `write.metadata.delete-after-commit.enabled`.
     public static let metadataDeleteAfterCommit = TableProperty<Bool>(
-        "write.metadata.delete-after-commit.enabled", default: false, "whether metadata files dropped from the log are deleted")
+        "write.metadata.delete-after-commit.enabled", default: false,
+        "whether metadata files dropped from the log are deleted")
 
     // MARK: Data files
 
@@ -141,28 +153,35 @@ public enum TableProperties {
         "write.data.path", "where new data files are written", defaultText: "table location + /data")
     /// `write.target-file-size-bytes`.
     public static let writeTargetFileSizeBytes = TableProperty<Int>(
-        "write.target-file-size-bytes", default: 512 << 20, "size at which a data file is closed and the next begins", text: "536870912")
+        "write.target-file-size-bytes", default: 512 << 20, "size at which a data file is closed and the next begins",
+        text: "536870912")
     /// `write.parquet.compression-codec`.
     public static let parquetCompressionCodec = TableProperty<String>(
-        "write.parquet.compression-codec", default: "zstd", "Parquet codec of new data files: zstd, snappy, gzip, uncompressed")
+        "write.parquet.compression-codec", default: "zstd",
+        "Parquet codec of new data files: zstd, snappy, gzip, uncompressed")
     /// `write.parquet.compression-level`.
     public static let parquetCompressionLevel = TableProperty<Int?>(
         "write.parquet.compression-level", optionalInt: "codec level (zstd, gzip)", defaultText: "zstd 1, gzip 6")
     /// `write.parquet.row-group-size-bytes`.
     public static let parquetRowGroupSizeBytes = TableProperty<Int?>(
-        "write.parquet.row-group-size-bytes", optionalInt: "uncompressed size at which a row group is closed", defaultText: "134217728")
+        "write.parquet.row-group-size-bytes", optionalInt: "uncompressed size at which a row group is closed",
+        defaultText: "134217728")
     /// `write.parquet.page-size-bytes`.
     public static let parquetPageSizeBytes = TableProperty<Int?>(
         "write.parquet.page-size-bytes", optionalInt: "size at which a data page is closed", defaultText: "1048576")
     /// `write.parquet.dict-size-bytes`.
     public static let parquetDictSizeBytes = TableProperty<Int?>(
-        "write.parquet.dict-size-bytes", optionalInt: "dictionary size above which a column falls back to plain encoding", defaultText: "1048576")
+        "write.parquet.dict-size-bytes",
+        optionalInt: "dictionary size above which a column falls back to plain encoding", defaultText: "1048576")
     /// `write.metadata.metrics.default`.
     public static let metricsDefault = TableProperty<String>(
-        "write.metadata.metrics.default", default: "truncate(16)", "column metrics kept in manifests: none, counts, truncate(N), full")
+        "write.metadata.metrics.default", default: "truncate(16)",
+        "column metrics kept in manifests: none, counts, truncate(N), full")
     /// `write.metadata.metrics.column.<name>`: the metrics mode of one column.
     public static func metricsColumn(_ column: String) -> TableProperty<String?> {
-        TableProperty<String?>("\(metricsColumnPrefix)\(column)", "metrics mode of one column", defaultText: "write.metadata.metrics.default")
+        TableProperty<String?>(
+            "\(metricsColumnPrefix)\(column)", "metrics mode of one column",
+            defaultText: "write.metadata.metrics.default")
     }
     /// The prefix of the per-column metrics keys.
     public static let metricsColumnPrefix = "write.metadata.metrics.column."
@@ -171,13 +190,15 @@ public enum TableProperties {
 
     /// `history.expire.max-snapshot-age-ms`.
     public static let maxSnapshotAgeMs = TableProperty<Int64>(
-        "history.expire.max-snapshot-age-ms", default: 432_000_000, "age after which snapshot expiration may remove a snapshot (5 days)")
+        "history.expire.max-snapshot-age-ms", default: 432_000_000,
+        "age after which snapshot expiration may remove a snapshot (5 days)")
     /// `history.expire.min-snapshots-to-keep`.
     public static let minSnapshotsToKeep = TableProperty<Int>(
         "history.expire.min-snapshots-to-keep", default: 1, "ancestors of each branch that snapshot expiration keeps")
     /// `history.expire.max-ref-age-ms`.
     public static let maxRefAgeMs = TableProperty<Int64>(
-        "history.expire.max-ref-age-ms", default: Int64.max, "age after which expiration removes a branch or tag other than main", text: "unlimited")
+        "history.expire.max-ref-age-ms", default: Int64.max,
+        "age after which expiration removes a branch or tag other than main", text: "unlimited")
 
     // MARK: Reading
 
@@ -189,7 +210,8 @@ public enum TableProperties {
     public static let all: [TablePropertyDescription] = [
         commitNumRetries.description, commitMinRetryWaitMs.description, commitMaxRetryWaitMs.description,
         commitTotalRetryTimeMs.description, manifestMergeEnabled.description, manifestMinMergeCount.description,
-        manifestTargetSizeBytes.description, metadataPreviousVersionsMax.description, metadataDeleteAfterCommit.description,
+        manifestTargetSizeBytes.description, metadataPreviousVersionsMax.description,
+        metadataDeleteAfterCommit.description,
         writeDataPath.description, writeTargetFileSizeBytes.description, parquetCompressionCodec.description,
         parquetCompressionLevel.description, parquetRowGroupSizeBytes.description, parquetPageSizeBytes.description,
         parquetDictSizeBytes.description, metricsDefault.description,

@@ -49,9 +49,13 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
         case "hour", "hours": self = .hour
         case "void", "alwaysnull": self = .void
         default:
-            if let n = parameter("bucket"), n > 0 { self = .bucket(n) }
-            else if let w = parameter("truncate"), w > 0 { self = .truncate(w) }
-            else { self = .unknown(text) }
+            if let n = parameter("bucket"), n > 0 {
+                self = .bucket(n)
+            } else if let w = parameter("truncate"), w > 0 {
+                self = .truncate(w)
+            } else {
+                self = .unknown(text)
+            }
         }
     }
 
@@ -62,7 +66,9 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
         case .void: return true
         case .bucket:
             switch type {
-            case .int, .long, .decimal, .date, .time, .timestamp, .timestamptz, .timestampNs, .timestamptzNs, .string, .uuid, .fixed, .binary: return true
+            case .int, .long, .decimal, .date, .time, .timestamp, .timestamptz, .timestampNs, .timestamptzNs, .string,
+                .uuid, .fixed, .binary:
+                return true
             default: return false
             }
         case .truncate:
@@ -242,11 +248,13 @@ public enum Transform: Sendable, Hashable, CustomStringConvertible {
         switch (self, value) {
         case (.year, .int(let y)): return String(1970 + Int(y))
         case (.month, .int(let m)):
-            let y = 1970 + Int(Transform.floorDiv(Int64(m), 12)), mm = ((Int(m) % 12) + 12) % 12 + 1
+            let y = 1970 + Int(Transform.floorDiv(Int64(m), 12))
+            let mm = ((Int(m) % 12) + 12) % 12 + 1
             return zeroPadded(y, 4) + "-" + zeroPadded(mm, 2)
         case (.day, .int(let d)): return TemporalValues.formatDate(Int(d))
         case (.hour, .int(let h)):
-            let days = Int(Transform.floorDiv(Int64(h), 24)), hh = ((Int(h) % 24) + 24) % 24
+            let days = Int(Transform.floorDiv(Int64(h), 24))
+            let hh = ((Int(h) % 24) + 24) % 24
             return TemporalValues.formatDate(days) + "-" + zeroPadded(hh, 2)
         default:
             let json = value.json(as: resultType(source))

@@ -69,7 +69,10 @@ public indirect enum IcebergType: Sendable, Hashable, CustomStringConvertible {
         case .uuid: return "uuid"
         case .fixed(let l): return "fixed[\(l)]"
         case .binary: return "binary"
-        case .struct(let s): return "struct<" + s.fields.map { "\($0.id): \($0.name): \($0.required ? "required" : "optional") \($0.type)" }.joined(separator: ", ") + ">"
+        case .struct(let s):
+            return "struct<"
+                + s.fields.map { "\($0.id): \($0.name): \($0.required ? "required" : "optional") \($0.type)" }.joined(
+                    separator: ", ") + ">"
         case .list(let l): return "list<\(l.element)>"
         case .map(let m): return "map<\(m.key), \(m.value)>"
         }
@@ -98,7 +101,9 @@ public indirect enum IcebergType: Sendable, Hashable, CustomStringConvertible {
         if name.hasPrefix("decimal(") && name.hasSuffix(")") {
             let inner = name.dropFirst(8).dropLast()
             let parts = inner.split(separator: ",").map { String($0).trimmingSpaces }
-            guard parts.count == 2, let p = Int(parts[0]), let s = Int(parts[1]), p >= 1, p <= 38, s >= 0, s <= p else { return nil }
+            guard parts.count == 2, let p = Int(parts[0]), let s = Int(parts[1]), p >= 1, p <= 38, s >= 0, s <= p else {
+                return nil
+            }
             return .decimal(precision: p, scale: s)
         }
         if name.hasPrefix("fixed[") && name.hasSuffix("]") {
@@ -136,8 +141,10 @@ public struct NestedField: Sendable, Hashable {
     public var writeDefault: JSONValue?
 
     /// Creates a field.
-    public init(id: Int, name: String, required: Bool, type: IcebergType, doc: String? = nil,
-                initialDefault: JSONValue? = nil, writeDefault: JSONValue? = nil) {
+    public init(
+        id: Int, name: String, required: Bool, type: IcebergType, doc: String? = nil,
+        initialDefault: JSONValue? = nil, writeDefault: JSONValue? = nil
+    ) {
         self.id = id
         self.name = name
         self.required = required
@@ -232,12 +239,21 @@ public struct Schema: Sendable, Hashable {
         func walk(_ t: IcebergType) {
             switch t {
             case .struct(let s): visit(s.fields, f)
-            case .list(let l): f(l.elementId); walk(l.element)
-            case .map(let m): f(m.keyId); f(m.valueId); walk(m.key); walk(m.value)
+            case .list(let l):
+                f(l.elementId)
+                walk(l.element)
+            case .map(let m):
+                f(m.keyId)
+                f(m.valueId)
+                walk(m.key)
+                walk(m.value)
             default: break
             }
         }
-        for field in fields { f(field.id); walk(field.type) }
+        for field in fields {
+            f(field.id)
+            walk(field.type)
+        }
     }
 
     private func validate() throws {
@@ -248,8 +264,12 @@ public struct Schema: Sendable, Hashable {
         func check(_ fields: [NestedField], _ path: String) throws {
             var names = Set<String>()
             for f in fields {
-                guard !f.name.isEmpty else { throw IcebergError.invalidSchema("empty field name in \(path.isEmpty ? "schema" : path)") }
-                guard names.insert(f.name).inserted else { throw IcebergError.invalidSchema("duplicate field name '\(path)\(f.name)'") }
+                guard !f.name.isEmpty else {
+                    throw IcebergError.invalidSchema("empty field name in \(path.isEmpty ? "schema" : path)")
+                }
+                guard names.insert(f.name).inserted else {
+                    throw IcebergError.invalidSchema("duplicate field name '\(path)\(f.name)'")
+                }
                 try checkType(f.type, path + f.name)
             }
         }
@@ -257,9 +277,13 @@ public struct Schema: Sendable, Hashable {
             switch t {
             case .struct(let s): try check(s.fields, path + ".")
             case .list(let l): try checkType(l.element, path + ".element")
-            case .map(let m): try checkType(m.key, path + ".key"); try checkType(m.value, path + ".value")
+            case .map(let m):
+                try checkType(m.key, path + ".key")
+                try checkType(m.value, path + ".value")
             case .decimal(let p, let s):
-                guard p >= 1, p <= 38, s >= 0, s <= p else { throw IcebergError.invalidSchema("\(path): invalid decimal(\(p), \(s))") }
+                guard p >= 1, p <= 38, s >= 0, s <= p else {
+                    throw IcebergError.invalidSchema("\(path): invalid decimal(\(p), \(s))")
+                }
             case .fixed(let l):
                 guard l > 0 else { throw IcebergError.invalidSchema("\(path): fixed length must be positive") }
             default: break
@@ -304,7 +328,8 @@ public enum IcebergError: Error, Sendable, Equatable, CustomStringConvertible {
             if let row { return "row \(row), field '\(field)': \(detail)" }
             return "field '\(field)': \(detail)"
         case .unsupported(let m): return "unsupported: \(m)"
-        case .invalidProperty(let key, let value, let expected): return "table property '\(key)' is '\(value)', expected \(expected)"
+        case .invalidProperty(let key, let value, let expected):
+            return "table property '\(key)' is '\(value)', expected \(expected)"
         }
     }
 }

@@ -19,9 +19,13 @@ public enum DecimalValues {
         var text: String { String(decoding: bytes, as: UTF8.self) }
         var negative = false
         var i = 0
-        if let f = bytes.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") { negative = f == UInt8(ascii: "-"); i = 1 }
+        if let f = bytes.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") {
+            negative = f == UInt8(ascii: "-")
+            i = 1
+        }
         var value: Int128 = 0
-        var intDigits = 0, fracDigits = 0
+        var intDigits = 0
+        var fracDigits = 0
         var seenPoint = false
         var significant = false
         guard i < bytes.count else { throw ParseError(description: "empty decimal") }
@@ -33,11 +37,15 @@ public enum DecimalValues {
                 seenPoint = true
                 continue
             }
-            guard c >= 0x30 && c <= 0x39 else { throw ParseError(description: "invalid character in decimal '\(text)'") }
+            guard c >= 0x30 && c <= 0x39 else {
+                throw ParseError(description: "invalid character in decimal '\(text)'")
+            }
             if seenPoint {
                 fracDigits += 1
                 if fracDigits > scale {
-                    guard c == 0x30 else { throw ParseError(description: "'\(text)' has more than \(scale) fraction digits") }
+                    guard c == 0x30 else {
+                        throw ParseError(description: "'\(text)' has more than \(scale) fraction digits")
+                    }
                     continue
                 }
             } else {
@@ -45,7 +53,9 @@ public enum DecimalValues {
                 if significant { intDigits += 1 }
             }
             value = value * 10 + Int128(c - 0x30)
-            guard intDigits + scale <= precision else { throw ParseError(description: "'\(text)' does not fit decimal(\(precision), \(scale))") }
+            guard intDigits + scale <= precision else {
+                throw ParseError(description: "'\(text)' does not fit decimal(\(precision), \(scale))")
+            }
         }
         for _ in min(fracDigits, scale)..<scale { value *= 10 }
         return negative ? -value : value
@@ -91,7 +101,10 @@ public enum ByteText {
     public static func hex<C: Collection>(_ b: C) -> String where C.Element == UInt8 {
         var out = [UInt8]()
         out.reserveCapacity(b.count * 2)
-        for x in b { out.append(hexDigits[Int(x >> 4)]); out.append(hexDigits[Int(x & 15)]) }
+        for x in b {
+            out.append(hexDigits[Int(x >> 4)])
+            out.append(hexDigits[Int(x & 15)])
+        }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -122,7 +135,8 @@ public enum ByteText {
     public static func uuid<C: Collection>(_ b: C) -> String where C.Element == UInt8 {
         let h = Array(hex(b))
         guard h.count == 32 else { return String(h) }
-        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-" + String(h[20..<32])
+        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-"
+            + String(h[20..<32])
     }
 
     /// Parses canonical UUID text into 16 bytes.

@@ -31,7 +31,11 @@ public enum TemporalValues {
         var digits: [UInt8] = Array(repeating: 0x30, count: width)
         var x = v
         var i = width - 1
-        while i >= 0 { digits[i] = UInt8(0x30 + x % 10); x /= 10; i -= 1 }
+        while i >= 0 {
+            digits[i] = UInt8(0x30 + x % 10)
+            x /= 10
+            i -= 1
+        }
         if x > 0 { out += String(v) } else { out += String(decoding: digits, as: UTF8.self) }
     }
 
@@ -44,8 +48,16 @@ public enum TemporalValues {
 
     static func appendDate(_ days: Int, to out: inout String) {
         let (y, m, d) = civil(days: days)
-        if y < 0 { out += "-"; pad(-y, 4, into: &out) } else { pad(y, 4, into: &out) }
-        out += "-"; pad(m, 2, into: &out); out += "-"; pad(d, 2, into: &out)
+        if y < 0 {
+            out += "-"
+            pad(-y, 4, into: &out)
+        } else {
+            pad(y, 4, into: &out)
+        }
+        out += "-"
+        pad(m, 2, into: &out)
+        out += "-"
+        pad(d, 2, into: &out)
     }
 
     /// `HH:MM:SS.ffffff` (6 digits) or with 9 digits when `unitsPerSecond` is 10^9.
@@ -58,12 +70,19 @@ public enum TemporalValues {
     static func appendTime(_ value: Int64, unitsPerSecond: Int64, to out: inout String) {
         let secs = Int(value / unitsPerSecond)
         let frac = Int(value % unitsPerSecond)
-        pad(secs / 3600, 2, into: &out); out += ":"
-        pad(secs / 60 % 60, 2, into: &out); out += ":"
-        pad(secs % 60, 2, into: &out); out += "."
-        if unitsPerSecond == 1_000_000_000 { pad(frac, 9, into: &out) }
-        else if unitsPerSecond == 1_000_000 { pad(frac, 6, into: &out) }
-        else { pad(frac * Int(1_000_000 / unitsPerSecond), 6, into: &out) }
+        pad(secs / 3600, 2, into: &out)
+        out += ":"
+        pad(secs / 60 % 60, 2, into: &out)
+        out += ":"
+        pad(secs % 60, 2, into: &out)
+        out += "."
+        if unitsPerSecond == 1_000_000_000 {
+            pad(frac, 9, into: &out)
+        } else if unitsPerSecond == 1_000_000 {
+            pad(frac, 6, into: &out)
+        } else {
+            pad(frac * Int(1_000_000 / unitsPerSecond), 6, into: &out)
+        }
     }
 
     /// ISO-8601 timestamp text: `2017-11-16T22:31:08.123456` (+ `+00:00` when `utc`).
@@ -72,7 +91,10 @@ public enum TemporalValues {
         let perDay = unitsPerSecond * 86_400
         var days = value / perDay
         var rem = value % perDay
-        if rem < 0 { rem += perDay; days -= 1 }
+        if rem < 0 {
+            rem += perDay
+            days -= 1
+        }
         var out = ""
         appendDate(Int(days), to: &out)
         out += "T"
@@ -97,14 +119,18 @@ public enum TemporalValues {
             var v = 0
             for k in 0..<n {
                 let c = b[i + k]
-                guard c >= 0x30 && c <= 0x39 else { throw ParseError(description: "expected a digit at position \(i + k + 1)") }
+                guard c >= 0x30 && c <= 0x39 else {
+                    throw ParseError(description: "expected a digit at position \(i + k + 1)")
+                }
                 v = v * 10 + Int(c - 0x30)
             }
             i += n
             return v
         }
         mutating func literal(_ c: UInt8) throws {
-            guard i < b.count, b[i] == c else { throw ParseError(description: "expected '\(Character(Unicode.Scalar(c)))' at position \(i + 1)") }
+            guard i < b.count, b[i] == c else {
+                throw ParseError(description: "expected '\(Character(Unicode.Scalar(c)))' at position \(i + 1)")
+            }
             i += 1
         }
         var atEnd: Bool { i >= b.count }
@@ -113,14 +139,21 @@ public enum TemporalValues {
 
     private static func parseDate(_ s: inout Scanner) throws -> Int {
         var sign = 1
-        if s.peek() == UInt8(ascii: "-") { sign = -1; s.i += 1 } else if s.peek() == UInt8(ascii: "+") { s.i += 1 }
+        if s.peek() == UInt8(ascii: "-") {
+            sign = -1
+            s.i += 1
+        } else if s.peek() == UInt8(ascii: "+") {
+            s.i += 1
+        }
         let y = try s.digits(4) * sign
         try s.literal(UInt8(ascii: "-"))
         let m = try s.digits(2)
         try s.literal(UInt8(ascii: "-"))
         let d = try s.digits(2)
         guard m >= 1 && m <= 12 else { throw ParseError(description: "month \(m) out of range") }
-        let dim = [31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        let dim = [
+            31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+        ][m - 1]
         guard d >= 1 && d <= dim else { throw ParseError(description: "day \(d) out of range") }
         return days(year: y, month: m, day: d)
     }
@@ -194,17 +227,22 @@ public enum TemporalValues {
     }
 
     /// Parses an ISO-8601 timestamp from UTF-8 bytes.
-    public static func parseTimestamp(utf8: UnsafeBufferPointer<UInt8>, unitsPerSecond: Int64, withZone: Bool) throws -> Int64 {
+    public static func parseTimestamp(utf8: UnsafeBufferPointer<UInt8>, unitsPerSecond: Int64, withZone: Bool) throws
+        -> Int64
+    {
         var s = Scanner(b: utf8)
         let d = try parseDate(&s)
-        guard let sep = s.peek(), sep == UInt8(ascii: "T") || sep == UInt8(ascii: " ") || sep == UInt8(ascii: "t") else {
+        guard let sep = s.peek(), sep == UInt8(ascii: "T") || sep == UInt8(ascii: " ") || sep == UInt8(ascii: "t")
+        else {
             throw ParseError(description: "expected 'T' between date and time")
         }
         s.i += 1
         let t = try parseTime(&s, unitsPerSecond: unitsPerSecond)
         var offsetSeconds = 0
         if let c = s.peek() {
-            guard withZone else { throw ParseError(description: "a timestamp without time zone cannot carry an offset") }
+            guard withZone else {
+                throw ParseError(description: "a timestamp without time zone cannot carry an offset")
+            }
             if c == UInt8(ascii: "Z") || c == UInt8(ascii: "z") {
                 s.i += 1
             } else if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {

@@ -2,14 +2,34 @@ extension ColumnValues {
     /// Appends another buffer of the same physical type.
     mutating func append(_ other: ColumnValues) {
         switch (self, other) {
-        case (.boolean(var a), .boolean(let b)): self = .int32([]); a.append(contentsOf: b); self = .boolean(a)
-        case (.int32(var a), .int32(let b)): self = .boolean([]); a.append(contentsOf: b); self = .int32(a)
-        case (.int64(var a), .int64(let b)): self = .boolean([]); a.append(contentsOf: b); self = .int64(a)
-        case (.float(var a), .float(let b)): self = .boolean([]); a.append(contentsOf: b); self = .float(a)
-        case (.double(var a), .double(let b)): self = .boolean([]); a.append(contentsOf: b); self = .double(a)
-        case (.int96(var a), .int96(let b)): self = .boolean([]); a.data.append(contentsOf: b.data); self = .int96(a)
+        case (.boolean(var a), .boolean(let b)):
+            self = .int32([])
+            a.append(contentsOf: b)
+            self = .boolean(a)
+        case (.int32(var a), .int32(let b)):
+            self = .boolean([])
+            a.append(contentsOf: b)
+            self = .int32(a)
+        case (.int64(var a), .int64(let b)):
+            self = .boolean([])
+            a.append(contentsOf: b)
+            self = .int64(a)
+        case (.float(var a), .float(let b)):
+            self = .boolean([])
+            a.append(contentsOf: b)
+            self = .float(a)
+        case (.double(var a), .double(let b)):
+            self = .boolean([])
+            a.append(contentsOf: b)
+            self = .double(a)
+        case (.int96(var a), .int96(let b)):
+            self = .boolean([])
+            a.data.append(contentsOf: b.data)
+            self = .int96(a)
         case (.fixedLenByteArray(var a), .fixedLenByteArray(let b)):
-            self = .boolean([]); a.data.append(contentsOf: b.data); self = .fixedLenByteArray(a)
+            self = .boolean([])
+            a.data.append(contentsOf: b.data)
+            self = .fixedLenByteArray(a)
         case (.byteArray(var a), .byteArray(let b)):
             self = .boolean([])
             let base = Int32(a.data.count)
@@ -30,11 +50,17 @@ extension ColumnValues {
         case .int64(let v): return .int64(Array(v[range]))
         case .float(let v): return .float(Array(v[range]))
         case .double(let v): return .double(Array(v[range]))
-        case .int96(let f): return .int96(FixedByteBuffer(width: f.width, data: Array(f.data[range.lowerBound * f.width..<range.upperBound * f.width])))
+        case .int96(let f):
+            return .int96(
+                FixedByteBuffer(
+                    width: f.width, data: Array(f.data[range.lowerBound * f.width..<range.upperBound * f.width])))
         case .fixedLenByteArray(let f):
-            return .fixedLenByteArray(FixedByteBuffer(width: f.width, data: Array(f.data[range.lowerBound * f.width..<range.upperBound * f.width])))
+            return .fixedLenByteArray(
+                FixedByteBuffer(
+                    width: f.width, data: Array(f.data[range.lowerBound * f.width..<range.upperBound * f.width])))
         case .byteArray(let b):
-            let s = b.offsets[range.lowerBound], e = b.offsets[range.upperBound]
+            let s = b.offsets[range.lowerBound]
+            let e = b.offsets[range.upperBound]
             let data = Array(b.data[Int(s)..<Int(e)])
             let offsets = b.offsets[range.lowerBound...range.upperBound].map { $0 - s }
             return .byteArray(ByteArrayBuffer(data: data, offsets: offsets))
@@ -46,8 +72,16 @@ extension ColumnData {
     /// Appends another batch of the same column.
     mutating func append(_ other: ColumnData) {
         values.append(other.values)
-        if var d = definitionLevels, let o = other.definitionLevels { definitionLevels = nil; d.append(contentsOf: o); definitionLevels = d }
-        if var r = repetitionLevels, let o = other.repetitionLevels { repetitionLevels = nil; r.append(contentsOf: o); repetitionLevels = r }
+        if var d = definitionLevels, let o = other.definitionLevels {
+            definitionLevels = nil
+            d.append(contentsOf: o)
+            definitionLevels = d
+        }
+        if var r = repetitionLevels, let o = other.repetitionLevels {
+            repetitionLevels = nil
+            r.append(contentsOf: o)
+            repetitionLevels = r
+        }
     }
 
     /// The records `rows` of this column (level and value ranges derived from the levels).
@@ -55,11 +89,15 @@ extension ColumnData {
         let levelRange: Range<Int>
         if let reps = repetitionLevels {
             var row = -1
-            var start = reps.count, end = reps.count
+            var start = reps.count
+            var end = reps.count
             for (i, r) in reps.enumerated() where r == 0 {
                 row += 1
                 if row == rows.lowerBound { start = i }
-                if row == rows.upperBound { end = i; break }
+                if row == rows.upperBound {
+                    end = i
+                    break
+                }
             }
             levelRange = start..<end
         } else {
@@ -76,9 +114,10 @@ extension ColumnData {
         } else {
             valueRange = levelRange
         }
-        return ColumnData(values: values.slice(valueRange),
-                          definitionLevels: definitionLevels.map { Array($0[levelRange]) },
-                          repetitionLevels: repetitionLevels.map { Array($0[levelRange]) })
+        return ColumnData(
+            values: values.slice(valueRange),
+            definitionLevels: definitionLevels.map { Array($0[levelRange]) },
+            repetitionLevels: repetitionLevels.map { Array($0[levelRange]) })
     }
 }
 
@@ -102,7 +141,8 @@ extension ColumnValues {
                     b.offsets.withUnsafeBufferPointer { o in
                         var at = 0
                         for (k, i) in indices.enumerated() {
-                            let start = Int(o[i]), n = Int(o[i + 1]) - start
+                            let start = Int(o[i])
+                            let n = Int(o[i + 1]) - start
                             if n > 0 { (out.baseAddress! + at).initialize(from: src.baseAddress! + start, count: n) }
                             at += n
                             offsets[k + 1] = Int32(truncatingIfNeeded: at)
@@ -148,14 +188,18 @@ extension ColumnData {
                 indices = [Int](unsafeUninitializedCapacity: n) { outIndices, indexCount in
                     levels.withUnsafeBufferPointer { d in
                         keep.withUnsafeBufferPointer { k in
-                            var kept = 0, chosen = 0
+                            var kept = 0
+                            var chosen = 0
                             for i in 0..<n {
                                 let level = d[i]
                                 let present = level == md
                                 if k[i] {
                                     outDefs[kept] = level
                                     kept += 1
-                                    if present { outIndices[chosen] = valueCount; chosen += 1 }
+                                    if present {
+                                        outIndices[chosen] = valueCount
+                                        chosen += 1
+                                    }
                                 }
                                 if present { valueCount += 1 }
                             }
@@ -168,7 +212,8 @@ extension ColumnData {
             return ColumnData(values: values.gathering(indices), definitionLevels: defs)
         }
         var reps: [UInt8] = []
-        var row = -1, valueIndex = 0
+        var row = -1
+        var valueIndex = 0
         for level in 0..<levels.count {
             if repetitions[level] == 0 { row += 1 }
             let present = levels[level] == md

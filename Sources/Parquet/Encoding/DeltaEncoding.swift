@@ -65,11 +65,15 @@ struct DeltaBinaryPackedDecoder {
         let blockSize = try cursor.readVarint()
         let miniblocks = try cursor.readVarint()
         let total = try cursor.readVarint()
-        guard blockSize > 0, blockSize % 128 == 0, blockSize <= 1 << 20 else { throw .invalid("DELTA_BINARY_PACKED block size \(blockSize)") }
+        guard blockSize > 0, blockSize % 128 == 0, blockSize <= 1 << 20 else {
+            throw .invalid("DELTA_BINARY_PACKED block size \(blockSize)")
+        }
         guard miniblocks > 0, blockSize % miniblocks == 0, (blockSize / miniblocks) % 32 == 0 else {
             throw .invalid("DELTA_BINARY_PACKED miniblock count \(miniblocks)")
         }
-        guard total <= UInt64(limit) else { throw .invalid("DELTA_BINARY_PACKED holds \(total) values, page expects at most \(limit)") }
+        guard total <= UInt64(limit) else {
+            throw .invalid("DELTA_BINARY_PACKED holds \(total) values, page expects at most \(limit)")
+        }
         let n = Int(total)
         var out = [Int64]()
         out.reserveCapacity(n)
@@ -94,8 +98,9 @@ struct DeltaBinaryPackedDecoder {
                 }
                 let pos = cursor.position
                 buffer.withUnsafeMutableBufferPointer { b in
-                    BitPacking.unpack64(cursor.base.baseAddress!.assumingMemoryBound(to: UInt8.self) + pos, count: perMini,
-                                        width: widths[m], into: b.baseAddress!)
+                    BitPacking.unpack64(
+                        cursor.base.baseAddress!.assumingMemoryBound(to: UInt8.self) + pos, count: perMini,
+                        width: widths[m], into: b.baseAddress!)
                 }
                 try cursor.skip(bytes)
                 let take = min(perMini, n - out.count)
@@ -124,7 +129,9 @@ enum ByteStreamSplit {
     }
 
     static func decode(_ src: UnsafeRawBufferPointer, count n: Int, width: Int) throws(DecodeError) -> [UInt8] {
-        guard src.count >= n * width else { throw .truncated("BYTE_STREAM_SPLIT needs \(n * width) bytes, page has \(src.count)") }
+        guard src.count >= n * width else {
+            throw .truncated("BYTE_STREAM_SPLIT needs \(n * width) bytes, page has \(src.count)")
+        }
         return [UInt8](unsafeUninitializedCapacity: n * width) { buf, c in
             for i in 0..<n {
                 for k in 0..<width { buf[i * width + k] = src[k * n + i] }

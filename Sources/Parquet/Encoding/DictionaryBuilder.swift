@@ -48,7 +48,10 @@ struct DictionaryBuilder {
         case .fixedLenByteArray(let f):
             var offsets = [Int32](repeating: 0, count: f.count + 1)
             for i in 0...f.count { offsets[i] = Int32(i * f.width) }
-            guard var built = buildBytes(ByteArrayBuffer(data: f.data, offsets: offsets), maxBytes: maxDictionaryBytes, fixedWidth: f.width) else { return nil }
+            guard
+                var built = buildBytes(
+                    ByteArrayBuffer(data: f.data, offsets: offsets), maxBytes: maxDictionaryBytes, fixedWidth: f.width)
+            else { return nil }
             if case .byteArray(let d) = built.dictionary {
                 built.dictionary = .fixedLenByteArray(FixedByteBuffer(width: f.width, data: d.data))
             }
@@ -128,7 +131,10 @@ struct DictionaryBuilder {
                 while true {
                     let e = table[slot]
                     if e < 0 {
-                        if count == maxEntries { ok = false; return }
+                        if count == maxEntries {
+                            ok = false
+                            return
+                        }
                         table[slot] = Int32(count)
                         idx[i] = UInt32(count)
                         keys[count] = k
@@ -141,12 +147,18 @@ struct DictionaryBuilder {
                         }
                         break
                     }
-                    if keys[Int(e)] == k { idx[i] = UInt32(e); break }
+                    if keys[Int(e)] == k {
+                        idx[i] = UInt32(e)
+                        break
+                    }
                     slot = (slot + 1) & mask
                 }
                 i += 1
                 if i == sample && sample < n {
-                    if isHopeless(distinct: count, sample: sample) { ok = false; return }
+                    if isHopeless(distinct: count, sample: sample) {
+                        ok = false
+                        return
+                    }
                     // The sample's share of distinct values predicts the final count: size
                     // the table once for it instead of doubling it step by step.
                     let expected = min(maxEntries, count * n / sample)
@@ -182,10 +194,12 @@ struct DictionaryBuilder {
             if len >= 8 {
                 tail = p.loadUnaligned(fromByteOffset: len - 8, as: UInt64.self)
             } else if rest >= 4 {
-                tail = UInt64(p.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                tail =
+                    UInt64(p.loadUnaligned(fromByteOffset: i, as: UInt32.self))
                     | UInt64(p.loadUnaligned(fromByteOffset: len - 4, as: UInt32.self)) << 32
             } else {
-                tail = UInt64(p.load(fromByteOffset: i, as: UInt8.self))
+                tail =
+                    UInt64(p.load(fromByteOffset: i, as: UInt8.self))
                     | UInt64(p.load(fromByteOffset: i + rest / 2, as: UInt8.self)) << 8
                     | UInt64(p.load(fromByteOffset: len - 1, as: UInt8.self)) << 16
             }
@@ -201,14 +215,21 @@ struct DictionaryBuilder {
         if n >= 8 {
             var i = 0
             while i + 8 <= n {
-                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    != b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                {
+                    return false
+                }
                 i += 8
             }
-            return i == n || a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            return i == n
+                || a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                    == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
         }
         if n >= 4 {
             return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
-                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+                    == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
         }
         var i = 0
         while i < n {
@@ -249,7 +270,8 @@ struct DictionaryBuilder {
                     let dictBase = data.baseAddress!
                     var i = 0
                     while i < n {
-                        let s = Int(off[i]), len = Int(off[i + 1]) - s
+                        let s = Int(off[i])
+                        let len = Int(off[i + 1]) - s
                         let p = base + s
                         let h = hashBytes(p, len)
                         var slot = Int(truncatingIfNeeded: h >> 20) & mask
@@ -257,7 +279,10 @@ struct DictionaryBuilder {
                             let e = table[slot]
                             if e < 0 {
                                 plainSize += len + perValueOverhead
-                                if plainSize > maxBytes || count == maxEntries { ok = false; return }
+                                if plainSize > maxBytes || count == maxEntries {
+                                    ok = false
+                                    return
+                                }
                                 table[slot] = Int32(count)
                                 idx[i] = UInt32(count)
                                 hashes[count] = h
@@ -299,7 +324,8 @@ struct DictionaryBuilder {
             }
         }
         guard ok else { return nil }
-        let dict = ByteArrayBuffer(data: Array(UnsafeRawBufferPointer(rebasing: data[0..<used])), offsets: Array(starts[0...count]))
+        let dict = ByteArrayBuffer(
+            data: Array(UnsafeRawBufferPointer(rebasing: data[0..<used])), offsets: Array(starts[0...count]))
         var d = DictionaryBuilder(dictionary: .byteArray(dict))
         d.indices = indices
         d.plainSize = plainSize
@@ -308,9 +334,9 @@ struct DictionaryBuilder {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

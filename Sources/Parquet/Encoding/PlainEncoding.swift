@@ -10,7 +10,11 @@ enum PlainEncoder {
             for i in range {
                 if v[i] { byte |= 1 << UInt8(bit) }
                 bit += 1
-                if bit == 8 { out.append(byte); byte = 0; bit = 0 }
+                if bit == 8 {
+                    out.append(byte)
+                    byte = 0
+                    bit = 0
+                }
             }
             if bit > 0 { out.append(byte) }
         case .int32(let v): v.withUnsafeBufferPointer { out.appendRaw(UnsafeBufferPointer(rebasing: $0[range])) }
@@ -18,10 +22,15 @@ enum PlainEncoder {
         case .float(let v): v.withUnsafeBufferPointer { out.appendRaw(UnsafeBufferPointer(rebasing: $0[range])) }
         case .double(let v): v.withUnsafeBufferPointer { out.appendRaw(UnsafeBufferPointer(rebasing: $0[range])) }
         case .int96(let f), .fixedLenByteArray(let f):
-            f.data.withUnsafeBytes { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[range.lowerBound * f.width..<range.upperBound * f.width])) }
+            f.data.withUnsafeBytes {
+                out.append(
+                    contentsOf: UnsafeRawBufferPointer(
+                        rebasing: $0[range.lowerBound * f.width..<range.upperBound * f.width]))
+            }
         case .byteArray(let b):
             guard !range.isEmpty else { return }
-            let first = Int(b.offsets[range.lowerBound]), last = Int(b.offsets[range.upperBound])
+            let first = Int(b.offsets[range.lowerBound])
+            let last = Int(b.offsets[range.upperBound])
             let start = out.count
             let total = (last - first) + 4 * range.count
             out.append(contentsOf: repeatElement(0, count: total))
@@ -30,9 +39,11 @@ enum PlainEncoder {
                     b.offsets.withUnsafeBufferPointer { off in
                         var o = start
                         for i in range {
-                            let s = Int(off[i]), e = Int(off[i + 1])
+                            let s = Int(off[i])
+                            let e = Int(off[i + 1])
                             let len = e - s
-                            dst.storeBytes(of: UInt32(truncatingIfNeeded: len).littleEndian, toByteOffset: o, as: UInt32.self)
+                            dst.storeBytes(
+                                of: UInt32(truncatingIfNeeded: len).littleEndian, toByteOffset: o, as: UInt32.self)
                             o += 4
                             if len > 0 {
                                 (dst.baseAddress! + o).copyMemory(from: src.baseAddress! + s, byteCount: len)
@@ -61,13 +72,17 @@ enum PlainEncoder {
 
 /// PLAIN decoding into typed buffers; each call checks that the input holds `count` values.
 enum PlainDecoder {
-    static func decode(_ data: UnsafeRawBufferPointer, start: Int, end: Int, count: Int,
-                       into out: inout ColumnValuesBuilder) throws(DecodeError) {
+    static func decode(
+        _ data: UnsafeRawBufferPointer, start: Int, end: Int, count: Int,
+        into out: inout ColumnValuesBuilder
+    ) throws(DecodeError) {
         let available = end - start
         let type = out.type
         let width = out.width
         func need(_ bytes: Int) throws(DecodeError) {
-            guard bytes <= available else { throw .truncated("\(count) PLAIN \(type.name) values need \(bytes) bytes, page has \(available)") }
+            guard bytes <= available else {
+                throw .truncated("\(count) PLAIN \(type.name) values need \(bytes) bytes, page has \(available)")
+            }
         }
         let src = UnsafeRawBufferPointer(rebasing: data[start..<end])
         switch type {
@@ -75,10 +90,18 @@ enum PlainDecoder {
             try need((count + 7) / 8)
             out.booleans.reserveCapacity(out.booleans.count + count)
             for i in 0..<count { out.booleans.append((src[i >> 3] >> UInt8(i & 7)) & 1 == 1) }
-        case .int32: try need(count * 4); appendRaw(src, count: count, to: &out.int32s)
-        case .int64: try need(count * 8); appendRaw(src, count: count, to: &out.int64s)
-        case .float: try need(count * 4); appendRaw(src, count: count, to: &out.floats)
-        case .double: try need(count * 8); appendRaw(src, count: count, to: &out.doubles)
+        case .int32:
+            try need(count * 4)
+            appendRaw(src, count: count, to: &out.int32s)
+        case .int64:
+            try need(count * 8)
+            appendRaw(src, count: count, to: &out.int64s)
+        case .float:
+            try need(count * 4)
+            appendRaw(src, count: count, to: &out.floats)
+        case .double:
+            try need(count * 8)
+            appendRaw(src, count: count, to: &out.doubles)
         case .int96, .fixedLenByteArray:
             try need(count * width)
             out.fixed.append(contentsOf: UnsafeRawBufferPointer(rebasing: src[0..<count * width]))
@@ -89,11 +112,15 @@ enum PlainDecoder {
             for _ in 0..<count {
                 guard p + 4 <= available else { throw .truncated("BYTE_ARRAY length at offset \(start + p)") }
                 let len = Int(UInt32(littleEndian: src.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
-                guard len <= available - p - 4 else { throw .truncated("BYTE_ARRAY value of \(len) bytes at offset \(start + p)") }
+                guard len <= available - p - 4 else {
+                    throw .truncated("BYTE_ARRAY value of \(len) bytes at offset \(start + p)")
+                }
                 p += 4 + len
                 total += len
             }
-            guard out.bytes.data.count + total <= Int(Int32.max) else { throw .invalid("byte array column exceeds 2 GiB in one chunk") }
+            guard out.bytes.data.count + total <= Int(Int32.max) else {
+                throw .invalid("byte array column exceeds 2 GiB in one chunk")
+            }
             out.bytes.data.reserveCapacity(out.bytes.data.count + total)
             var offset = out.bytes.data.count
             p = 0

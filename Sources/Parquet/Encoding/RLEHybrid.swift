@@ -36,7 +36,10 @@ enum RLEHybridEncoder {
                 flushLiterals(&out)
                 out.appendVarint(UInt64(run << 1))
                 var x = v
-                for _ in 0..<valueBytes { out.append(UInt8(truncatingIfNeeded: x)); x >>= 8 }
+                for _ in 0..<valueBytes {
+                    out.append(UInt8(truncatingIfNeeded: x))
+                    x >>= 8
+                }
                 i = j
                 literalStart = i
             } else {
@@ -105,16 +108,28 @@ struct RLEHybridDecoder {
 
     /// When the next run is bit-packed and fits entirely in the caller's room, unpacks it
     /// straight into the destination. Returns false (consuming nothing) otherwise.
-    private mutating func unpackDirectly(into dst: UnsafeMutablePointer<UInt32>, room: Int, filled: inout Int) throws(DecodeError) -> Bool {
+    private mutating func unpackDirectly(into dst: UnsafeMutablePointer<UInt32>, room: Int, filled: inout Int)
+        throws(DecodeError) -> Bool
+    {
         let save = cursor.position
         let header = try cursor.readVarint()
-        guard header & 1 == 1 else { cursor = ByteCursor(cursor.base, start: save, end: cursor.end); return false }
+        guard header & 1 == 1 else {
+            cursor = ByteCursor(cursor.base, start: save, end: cursor.end)
+            return false
+        }
         let groups = header >> 1
-        guard groups > 0, groups <= UInt64(Int32.max / 8) else { throw .invalid("bad bit-packed group count \(groups)") }
+        guard groups > 0, groups <= UInt64(Int32.max / 8) else {
+            throw .invalid("bad bit-packed group count \(groups)")
+        }
         let n = Int(groups) * 8
         let bytes = Int(groups) * width
-        guard n <= room, bytes <= cursor.remaining else { cursor = ByteCursor(cursor.base, start: save, end: cursor.end); return false }
-        BitPacking.unpack(cursor.base.baseAddress!.assumingMemoryBound(to: UInt8.self) + cursor.position, count: n, width: width, into: dst)
+        guard n <= room, bytes <= cursor.remaining else {
+            cursor = ByteCursor(cursor.base, start: save, end: cursor.end)
+            return false
+        }
+        BitPacking.unpack(
+            cursor.base.baseAddress!.assumingMemoryBound(to: UInt8.self) + cursor.position, count: n, width: width,
+            into: dst)
         try cursor.skip(bytes)
         filled += n
         return true
@@ -129,7 +144,9 @@ struct RLEHybridDecoder {
             if runRemaining == 0 { try nextRun() }
             let take = min(runRemaining, remaining)
             if isRLE {
-                guard runValue <= UInt32(maxLevel) else { throw .invalid("level \(runValue) exceeds the maximum \(maxLevel)") }
+                guard runValue <= UInt32(maxLevel) else {
+                    throw .invalid("level \(runValue) exceeds the maximum \(maxLevel)")
+                }
                 out.append(contentsOf: repeatElement(UInt8(runValue), count: take))
             } else {
                 if scratch.count < take { scratch = [UInt32](repeating: 0, count: take) }
@@ -163,7 +180,9 @@ struct RLEHybridDecoder {
             isRLE = true
         } else {
             let groups = header >> 1
-            guard groups > 0, groups <= UInt64(Int32.max / 8) else { throw .invalid("bad bit-packed group count \(groups)") }
+            guard groups > 0, groups <= UInt64(Int32.max / 8) else {
+                throw .invalid("bad bit-packed group count \(groups)")
+            }
             let n = Int(groups) * 8
             let bytes = Int(groups) * width
             // The final group may be cut short by writers; pad by decoding what is there.
@@ -173,7 +192,9 @@ struct RLEHybridDecoder {
             if packed.count < usable { packed = [UInt32](repeating: 0, count: usable) }
             let pos = cursor.position
             packed.withUnsafeMutableBufferPointer { p in
-                BitPacking.unpack(cursor.base.baseAddress!.assumingMemoryBound(to: UInt8.self) + pos, count: usable, width: width, into: p.baseAddress!)
+                BitPacking.unpack(
+                    cursor.base.baseAddress!.assumingMemoryBound(to: UInt8.self) + pos, count: usable, width: width,
+                    into: p.baseAddress!)
             }
             try cursor.skip(available)
             packedIndex = 0
@@ -187,15 +208,19 @@ struct RLEHybridDecoder {
 }
 
 /// Decodes levels encoded with the hybrid encoding into bytes.
-func decodeLevels(_ data: UnsafeRawBufferPointer, start: Int, end: Int, maxLevel: Int, count: Int,
-                  into out: inout [UInt8]) throws(DecodeError) {
+func decodeLevels(
+    _ data: UnsafeRawBufferPointer, start: Int, end: Int, maxLevel: Int, count: Int,
+    into out: inout [UInt8]
+) throws(DecodeError) {
     var decoder = RLEHybridDecoder(data, start: start, end: end, width: bitWidth(of: UInt64(maxLevel)))
     try decoder.decodeLevels(count: count, maxLevel: maxLevel, into: &out)
 }
 
 /// Decodes legacy BIT_PACKED levels (MSB-first packing, deprecated) into bytes.
-func decodeBitPackedLevels(_ data: UnsafeRawBufferPointer, start: Int, maxLevel: Int, count: Int,
-                           into out: inout [UInt8]) throws(DecodeError) -> Int {
+func decodeBitPackedLevels(
+    _ data: UnsafeRawBufferPointer, start: Int, maxLevel: Int, count: Int,
+    into out: inout [UInt8]
+) throws(DecodeError) -> Int {
     let width = bitWidth(of: UInt64(maxLevel))
     let bytes = (count * width + 7) / 8
     guard data.count - start >= bytes else { throw .truncated("BIT_PACKED levels") }

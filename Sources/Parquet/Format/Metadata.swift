@@ -18,8 +18,10 @@ public struct Statistics: Sendable, Hashable {
     public var isMinValueExact: Bool?
 
     /// Creates statistics.
-    public init(nullCount: Int64? = nil, minValue: [UInt8]? = nil, maxValue: [UInt8]? = nil,
-                isMinValueExact: Bool? = nil, isMaxValueExact: Bool? = nil, distinctCount: Int64? = nil) {
+    public init(
+        nullCount: Int64? = nil, minValue: [UInt8]? = nil, maxValue: [UInt8]? = nil,
+        isMinValueExact: Bool? = nil, isMaxValueExact: Bool? = nil, distinctCount: Int64? = nil
+    ) {
         self.nullCount = nullCount
         self.minValue = minValue
         self.maxValue = maxValue
@@ -53,9 +55,11 @@ public struct SchemaElement: Sendable, Hashable {
     public var logicalType: LogicalType?
 
     /// Creates a schema element.
-    public init(name: String, type: PhysicalType? = nil, typeLength: Int32? = nil, repetition: Repetition? = nil,
-                numChildren: Int32? = nil, convertedType: ConvertedType? = nil, scale: Int32? = nil,
-                precision: Int32? = nil, fieldId: Int32? = nil, logicalType: LogicalType? = nil) {
+    public init(
+        name: String, type: PhysicalType? = nil, typeLength: Int32? = nil, repetition: Repetition? = nil,
+        numChildren: Int32? = nil, convertedType: ConvertedType? = nil, scale: Int32? = nil,
+        precision: Int32? = nil, fieldId: Int32? = nil, logicalType: LogicalType? = nil
+    ) {
         self.name = name
         self.type = type
         self.typeLength = typeLength
@@ -76,7 +80,10 @@ public struct KeyValue: Sendable, Hashable {
     /// The value, if any.
     public var value: String?
     /// Creates a pair.
-    public init(key: String, value: String?) { self.key = key; self.value = value }
+    public init(key: String, value: String?) {
+        self.key = key
+        self.value = value
+    }
 }
 
 /// How many pages of a type/encoding a chunk holds (`PageEncodingStats`).

@@ -4,7 +4,8 @@ import ThriftCompact
 // Field ids follow apache/parquet-format's parquet.thrift.
 
 extension CompactReader {
-    mutating func readEnum<E: RawRepresentable>(_: E.Type, _ what: String) throws(ThriftError) -> E where E.RawValue == Int32 {
+    mutating func readEnum<E: RawRepresentable>(_: E.Type, _ what: String) throws(ThriftError) -> E
+    where E.RawValue == Int32 {
         let raw = try readI32()
         guard let value = E(rawValue: raw) else { throw .invalidValue("unknown \(what) \(raw)") }
         return value
@@ -19,7 +20,9 @@ extension CompactReader {
     }
 
     /// Reads a struct whose fields are dispatched to `body`; `body` returns false for unknown ids.
-    mutating func readStruct(_ body: (inout CompactReader, Int16, CompactType) throws(ThriftError) -> Bool) throws(ThriftError) {
+    mutating func readStruct(_ body: (inout CompactReader, Int16, CompactType) throws(ThriftError) -> Bool)
+        throws(ThriftError)
+    {
         try beginStruct()
         while let (id, type) = try readFieldHeader() {
             if !(try body(&self, id, type)) { try skip(type) }
@@ -99,21 +102,38 @@ extension TimeUnit {
 extension LogicalType {
     func write(to w: inout CompactWriter) {
         w.beginStruct()
-        func empty(_ id: Int16, _ w: inout CompactWriter) { w.beginStructField(id); w.endStruct() }
+        func empty(_ id: Int16, _ w: inout CompactWriter) {
+            w.beginStructField(id)
+            w.endStruct()
+        }
         switch self {
         case .string: empty(1, &w)
         case .map: empty(2, &w)
         case .list: empty(3, &w)
         case .enum: empty(4, &w)
         case .decimal(let p, let s):
-            w.beginStructField(5); w.write(field: 1, s); w.write(field: 2, p); w.endStruct()
+            w.beginStructField(5)
+            w.write(field: 1, s)
+            w.write(field: 2, p)
+            w.endStruct()
         case .date: empty(6, &w)
         case .time(let utc, let unit):
-            w.beginStructField(7); w.write(field: 1, utc); w.writeFieldHeader(2, .struct); unit.write(to: &w); w.endStruct()
+            w.beginStructField(7)
+            w.write(field: 1, utc)
+            w.writeFieldHeader(2, .struct)
+            unit.write(to: &w)
+            w.endStruct()
         case .timestamp(let utc, let unit):
-            w.beginStructField(8); w.write(field: 1, utc); w.writeFieldHeader(2, .struct); unit.write(to: &w); w.endStruct()
+            w.beginStructField(8)
+            w.write(field: 1, utc)
+            w.writeFieldHeader(2, .struct)
+            unit.write(to: &w)
+            w.endStruct()
         case .integer(let bits, let signed):
-            w.beginStructField(10); w.write(field: 1, bits); w.write(field: 2, signed); w.endStruct()
+            w.beginStructField(10)
+            w.write(field: 1, bits)
+            w.write(field: 2, signed)
+            w.endStruct()
         case .unknown: empty(11, &w)
         case .json: empty(12, &w)
         case .bson: empty(13, &w)
@@ -130,7 +150,8 @@ extension LogicalType {
         try r.readStruct { (r, id, type) throws(ThriftError) in
             switch id {
             case 5:
-                var scale: Int32?, precision: Int32?
+                var scale: Int32?
+                var precision: Int32?
                 try r.readStruct { (r, id, _) throws(ThriftError) in
                     switch id {
                     case 1: scale = try r.readI32()
@@ -139,9 +160,12 @@ extension LogicalType {
                     }
                     return true
                 }
-                result = .decimal(precision: try require(precision, "DecimalType", "precision"), scale: try require(scale, "DecimalType", "scale"))
+                result = .decimal(
+                    precision: try require(precision, "DecimalType", "precision"),
+                    scale: try require(scale, "DecimalType", "scale"))
             case 7, 8:
-                var utc: Bool?, unit: TimeUnit?
+                var utc: Bool?
+                var unit: TimeUnit?
                 try r.readStruct { (r, fid, _) throws(ThriftError) in
                     switch fid {
                     case 1: utc = try r.readBool()
@@ -154,7 +178,8 @@ extension LogicalType {
                 let un = try require(unit, id == 7 ? "TimeType" : "TimestampType", "unit")
                 result = id == 7 ? .time(isAdjustedToUTC: u, unit: un) : .timestamp(isAdjustedToUTC: u, unit: un)
             case 10:
-                var bits: Int8?, signed: Bool?
+                var bits: Int8?
+                var signed: Bool?
                 try r.readStruct { (r, id, _) throws(ThriftError) in
                     switch id {
                     case 1: bits = try r.readByte()
@@ -163,7 +188,9 @@ extension LogicalType {
                     }
                     return true
                 }
-                result = .integer(bitWidth: try require(bits, "IntType", "bitWidth"), isSigned: try require(signed, "IntType", "isSigned"))
+                result = .integer(
+                    bitWidth: try require(bits, "IntType", "bitWidth"),
+                    isSigned: try require(signed, "IntType", "isSigned"))
             default:
                 try r.skip(type)
                 switch id {
@@ -199,7 +226,10 @@ extension SchemaElement {
         if let v = scale { w.write(field: 7, v) }
         if let v = precision { w.write(field: 8, v) }
         if let v = fieldId { w.write(field: 9, v) }
-        if let v = logicalType { w.writeFieldHeader(10, .struct); v.write(to: &w) }
+        if let v = logicalType {
+            w.writeFieldHeader(10, .struct)
+            v.write(to: &w)
+        }
         w.endStruct()
     }
 
@@ -211,7 +241,9 @@ extension SchemaElement {
             case 1: e.type = try r.readEnum(PhysicalType.self, "physical type")
             case 2: e.typeLength = try r.readI32()
             case 3: e.repetition = try r.readEnum(Repetition.self, "repetition type")
-            case 4: e.name = try r.readString(); hasName = true
+            case 4:
+                e.name = try r.readString()
+                hasName = true
             case 5: e.numChildren = try r.readI32()
             case 6: e.convertedType = ConvertedType(rawValue: try r.readI32())
             case 7: e.scale = try r.readI32()
@@ -236,7 +268,8 @@ extension KeyValue {
     }
 
     init(from r: inout CompactReader) throws(ThriftError) {
-        var key: String?, value: String?
+        var key: String?
+        var value: String?
         try r.readStruct { (r, id, _) throws(ThriftError) in
             switch id {
             case 1: key = try r.readString()
@@ -270,7 +303,10 @@ extension ColumnMetaData {
         w.write(field: 9, dataPageOffset)
         if let v = indexPageOffset { w.write(field: 10, v) }
         if let v = dictionaryPageOffset { w.write(field: 11, v) }
-        if let s = statistics { w.writeFieldHeader(12, .struct); s.write(to: &w) }
+        if let s = statistics {
+            w.writeFieldHeader(12, .struct)
+            s.write(to: &w)
+        }
         if let stats = encodingStats {
             w.beginListField(13, elementType: .struct, count: stats.count)
             for s in stats {
@@ -287,14 +323,27 @@ extension ColumnMetaData {
     }
 
     init(from r: inout CompactReader) throws(ThriftError) {
-        var type: PhysicalType?, encodings: [Encoding]?, path: [String]?, codec: CompressionKind?
-        var numValues: Int64?, unc: Int64?, comp: Int64?, dataOffset: Int64?
-        var kv: [KeyValue]?, indexOffset: Int64?, dictOffset: Int64?, stats: Statistics?
-        var encStats: [PageEncodingStats]?, bloomOffset: Int64?, bloomLength: Int32?
+        var type: PhysicalType?
+        var encodings: [Encoding]?
+        var path: [String]?
+        var codec: CompressionKind?
+        var numValues: Int64?
+        var unc: Int64?
+        var comp: Int64?
+        var dataOffset: Int64?
+        var kv: [KeyValue]?
+        var indexOffset: Int64?
+        var dictOffset: Int64?
+        var stats: Statistics?
+        var encStats: [PageEncodingStats]?
+        var bloomOffset: Int64?
+        var bloomLength: Int32?
         try r.readStruct { (r, id, _) throws(ThriftError) in
             switch id {
             case 1: type = try r.readEnum(PhysicalType.self, "physical type")
-            case 2: encodings = try r.readList { (r) throws(ThriftError) in Encoding(rawValue: try r.readI32()) }.compactMap { $0 }
+            case 2:
+                encodings = try r.readList { (r) throws(ThriftError) in Encoding(rawValue: try r.readI32()) }.compactMap
+                { $0 }
             case 3: path = try r.readList { (r) throws(ThriftError) in try r.readString() }
             case 4: codec = try r.readEnum(CompressionKind.self, "compression codec")
             case 5: numValues = try r.readI64()
@@ -307,7 +356,9 @@ extension ColumnMetaData {
             case 12: stats = try Statistics(from: &r)
             case 13:
                 encStats = try r.readList { (r) throws(ThriftError) -> PageEncodingStats? in
-                    var pt: PageType?, enc: Encoding?, count: Int32?
+                    var pt: PageType?
+                    var enc: Encoding?
+                    var count: Int32?
                     try r.readStruct { (r, id, _) throws(ThriftError) in
                         switch id {
                         case 1: pt = PageType(rawValue: try r.readI32())
@@ -327,13 +378,15 @@ extension ColumnMetaData {
             return true
         }
         let n = "ColumnMetaData"
-        self.init(type: try require(type, n, "type"), encodings: try require(encodings, n, "encodings"),
-                  pathInSchema: try require(path, n, "path_in_schema"), codec: try require(codec, n, "codec"),
-                  numValues: try require(numValues, n, "num_values"), totalUncompressedSize: try require(unc, n, "total_uncompressed_size"),
-                  totalCompressedSize: try require(comp, n, "total_compressed_size"), keyValueMetadata: kv,
-                  dataPageOffset: try require(dataOffset, n, "data_page_offset"), indexPageOffset: indexOffset,
-                  dictionaryPageOffset: dictOffset, statistics: stats, encodingStats: encStats,
-                  bloomFilterOffset: bloomOffset, bloomFilterLength: bloomLength)
+        self.init(
+            type: try require(type, n, "type"), encodings: try require(encodings, n, "encodings"),
+            pathInSchema: try require(path, n, "path_in_schema"), codec: try require(codec, n, "codec"),
+            numValues: try require(numValues, n, "num_values"),
+            totalUncompressedSize: try require(unc, n, "total_uncompressed_size"),
+            totalCompressedSize: try require(comp, n, "total_compressed_size"), keyValueMetadata: kv,
+            dataPageOffset: try require(dataOffset, n, "data_page_offset"), indexPageOffset: indexOffset,
+            dictionaryPageOffset: dictOffset, statistics: stats, encodingStats: encStats,
+            bloomFilterOffset: bloomOffset, bloomFilterLength: bloomLength)
     }
 }
 
@@ -342,7 +395,10 @@ extension ColumnChunk {
         w.beginStruct()
         if let v = filePath { w.write(field: 1, v) }
         w.write(field: 2, fileOffset)
-        if let m = metaData { w.writeFieldHeader(3, .struct); m.write(to: &w) }
+        if let m = metaData {
+            w.writeFieldHeader(3, .struct)
+            m.write(to: &w)
+        }
         if let v = offsetIndexOffset { w.write(field: 4, v) }
         if let v = offsetIndexLength { w.write(field: 5, v) }
         if let v = columnIndexOffset { w.write(field: 6, v) }
@@ -393,7 +449,9 @@ extension RowGroup {
     }
 
     init(from r: inout CompactReader) throws(ThriftError) {
-        var columns: [ColumnChunk]?, total: Int64?, rows: Int64?
+        var columns: [ColumnChunk]?
+        var total: Int64?
+        var rows: Int64?
         var g = RowGroup(columns: [], totalByteSize: 0, numRows: 0)
         try r.readStruct { (r, id, _) throws(ThriftError) in
             switch id {
@@ -402,7 +460,9 @@ extension RowGroup {
             case 3: rows = try r.readI64()
             case 4:
                 g.sortingColumns = try r.readList { (r) throws(ThriftError) in
-                    var idx: Int32 = 0, desc = false, nf = false
+                    var idx: Int32 = 0
+                    var desc = false
+                    var nf = false
                     try r.readStruct { (r, id, _) throws(ThriftError) in
                         switch id {
                         case 1: idx = try r.readI32()
@@ -444,7 +504,7 @@ extension FileMetaData {
             w.beginListField(7, elementType: .struct, count: orders.count)
             for _ in orders {
                 w.beginStruct()
-                w.beginStructField(1) // TYPE_ORDER: TypeDefinedOrder
+                w.beginStructField(1)  // TYPE_ORDER: TypeDefinedOrder
                 w.endStruct()
                 w.endStruct()
             }
@@ -456,8 +516,13 @@ extension FileMetaData {
     /// Decodes a footer from Thrift compact bytes.
     public init(thrift bytes: [UInt8], range: Range<Int>? = nil) throws(ThriftError) {
         var r = CompactReader(bytes: bytes, range: range)
-        var version: Int32?, schema: [SchemaElement]?, rows: Int64?, groups: [RowGroup]?
-        var kvs: [KeyValue]?, createdBy: String?, orders: [Bool]?
+        var version: Int32?
+        var schema: [SchemaElement]?
+        var rows: Int64?
+        var groups: [RowGroup]?
+        var kvs: [KeyValue]?
+        var createdBy: String?
+        var orders: [Bool]?
         try r.readStruct { (r, id, _) throws(ThriftError) in
             switch id {
             case 1: version = try r.readI32()
@@ -481,9 +546,10 @@ extension FileMetaData {
             return true
         }
         let n = "FileMetaData"
-        self.init(version: try require(version, n, "version"), schema: try require(schema, n, "schema"),
-                  numRows: try require(rows, n, "num_rows"), rowGroups: try require(groups, n, "row_groups"),
-                  keyValueMetadata: kvs, createdBy: createdBy, columnOrders: orders)
+        self.init(
+            version: try require(version, n, "version"), schema: try require(schema, n, "schema"),
+            numRows: try require(rows, n, "num_rows"), rowGroups: try require(groups, n, "row_groups"),
+            keyValueMetadata: kvs, createdBy: createdBy, columnOrders: orders)
     }
 }
 
@@ -500,7 +566,10 @@ extension PageHeader {
             w.write(field: 2, h.encoding.rawValue)
             w.write(field: 3, h.definitionLevelEncoding.rawValue)
             w.write(field: 4, h.repetitionLevelEncoding.rawValue)
-            if let s = h.statistics { w.writeFieldHeader(5, .struct); s.write(to: &w) }
+            if let s = h.statistics {
+                w.writeFieldHeader(5, .struct)
+                s.write(to: &w)
+            }
             w.endStruct()
         }
         if let h = dictionaryPageHeader {
@@ -519,7 +588,10 @@ extension PageHeader {
             w.write(field: 5, h.definitionLevelsByteLength)
             w.write(field: 6, h.repetitionLevelsByteLength)
             w.write(field: 7, h.isCompressed)
-            if let s = h.statistics { w.writeFieldHeader(8, .struct); s.write(to: &w) }
+            if let s = h.statistics {
+                w.writeFieldHeader(8, .struct)
+                s.write(to: &w)
+            }
             w.endStruct()
         }
         w.endStruct()
@@ -527,7 +599,9 @@ extension PageHeader {
 
     /// Decodes a page header from the reader's position.
     public init(from r: inout CompactReader) throws(ThriftError) {
-        var type: PageType?, unc: Int32?, comp: Int32?
+        var type: PageType?
+        var unc: Int32?
+        var comp: Int32?
         var h = PageHeader(type: .dataPage, uncompressedPageSize: 0, compressedPageSize: 0)
         try r.readStruct { (r, id, _) throws(ThriftError) in
             switch id {
@@ -536,7 +610,11 @@ extension PageHeader {
             case 3: comp = try r.readI32()
             case 4: h.crc = try r.readI32()
             case 5:
-                var n: Int32?, e: Encoding?, de: Encoding?, re: Encoding?, s: Statistics?
+                var n: Int32?
+                var e: Encoding?
+                var de: Encoding?
+                var re: Encoding?
+                var s: Statistics?
                 try r.readStruct { (r, id, _) throws(ThriftError) in
                     switch id {
                     case 1: n = try r.readI32()
@@ -549,11 +627,14 @@ extension PageHeader {
                     return true
                 }
                 let sn = "DataPageHeader"
-                h.dataPageHeader = DataPageHeader(numValues: try require(n, sn, "num_values"), encoding: try require(e, sn, "encoding"),
-                                                  definitionLevelEncoding: try require(de, sn, "definition_level_encoding"),
-                                                  repetitionLevelEncoding: try require(re, sn, "repetition_level_encoding"), statistics: s)
+                h.dataPageHeader = DataPageHeader(
+                    numValues: try require(n, sn, "num_values"), encoding: try require(e, sn, "encoding"),
+                    definitionLevelEncoding: try require(de, sn, "definition_level_encoding"),
+                    repetitionLevelEncoding: try require(re, sn, "repetition_level_encoding"), statistics: s)
             case 7:
-                var n: Int32?, e: Encoding?, sorted: Bool?
+                var n: Int32?
+                var e: Encoding?
+                var sorted: Bool?
                 try r.readStruct { (r, id, _) throws(ThriftError) in
                     switch id {
                     case 1: n = try r.readI32()
@@ -563,10 +644,18 @@ extension PageHeader {
                     }
                     return true
                 }
-                h.dictionaryPageHeader = DictionaryPageHeader(numValues: try require(n, "DictionaryPageHeader", "num_values"),
-                                                              encoding: try require(e, "DictionaryPageHeader", "encoding"), isSorted: sorted)
+                h.dictionaryPageHeader = DictionaryPageHeader(
+                    numValues: try require(n, "DictionaryPageHeader", "num_values"),
+                    encoding: try require(e, "DictionaryPageHeader", "encoding"), isSorted: sorted)
             case 8:
-                var n: Int32?, nulls: Int32?, rows: Int32?, e: Encoding?, dl: Int32?, rl: Int32?, compressed = true, s: Statistics?
+                var n: Int32?
+                var nulls: Int32?
+                var rows: Int32?
+                var e: Encoding?
+                var dl: Int32?
+                var rl: Int32?
+                var compressed = true
+                var s: Statistics?
                 try r.readStruct { (r, id, _) throws(ThriftError) in
                     switch id {
                     case 1: n = try r.readI32()
@@ -621,7 +710,11 @@ extension ColumnIndex {
     /// Decodes a column index.
     public init(thrift bytes: [UInt8]) throws(ThriftError) {
         var r = CompactReader(bytes: bytes)
-        var np: [Bool]?, mins: [[UInt8]]?, maxs: [[UInt8]]?, order: BoundaryOrder?, nc: [Int64]?
+        var np: [Bool]?
+        var mins: [[UInt8]]?
+        var maxs: [[UInt8]]?
+        var order: BoundaryOrder?
+        var nc: [Int64]?
         try r.readStruct { (r, id, _) throws(ThriftError) in
             switch id {
             case 1: np = try r.readList { (r) throws(ThriftError) in try r.readBool() }
@@ -633,9 +726,12 @@ extension ColumnIndex {
             }
             return true
         }
-        self.init(nullPages: try require(np, "ColumnIndex", "null_pages"), minValues: try require(mins, "ColumnIndex", "min_values"),
-                  maxValues: try require(maxs, "ColumnIndex", "max_values"), boundaryOrder: try require(order, "ColumnIndex", "boundary_order"),
-                  nullCounts: nc)
+        self.init(
+            nullPages: try require(np, "ColumnIndex", "null_pages"),
+            minValues: try require(mins, "ColumnIndex", "min_values"),
+            maxValues: try require(maxs, "ColumnIndex", "max_values"),
+            boundaryOrder: try require(order, "ColumnIndex", "boundary_order"),
+            nullCounts: nc)
     }
 }
 
@@ -662,7 +758,9 @@ extension OffsetIndex {
         try r.readStruct { (r, id, _) throws(ThriftError) in
             guard id == 1 else { return false }
             locs = try r.readList { (r) throws(ThriftError) in
-                var o: Int64?, s: Int32?, f: Int64?
+                var o: Int64?
+                var s: Int32?
+                var f: Int64?
                 try r.readStruct { (r, id, _) throws(ThriftError) in
                     switch id {
                     case 1: o = try r.readI64()
@@ -672,9 +770,10 @@ extension OffsetIndex {
                     }
                     return true
                 }
-                return PageLocation(offset: try require(o, "PageLocation", "offset"),
-                                    compressedPageSize: try require(s, "PageLocation", "compressed_page_size"),
-                                    firstRowIndex: try require(f, "PageLocation", "first_row_index"))
+                return PageLocation(
+                    offset: try require(o, "PageLocation", "offset"),
+                    compressedPageSize: try require(s, "PageLocation", "compressed_page_size"),
+                    firstRowIndex: try require(f, "PageLocation", "first_row_index"))
             }
             return true
         }

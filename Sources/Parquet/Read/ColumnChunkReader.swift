@@ -45,9 +45,11 @@ struct ColumnChunkReader: Sendable {
     mutating func readAll() throws -> ColumnData {
         let total = meta.numValues
         guard total >= 0, total <= Int64(limits.maxValuesPerChunk) else {
-            throw corrupt("num_values \(total) exceeds the limit of \(limits.maxValuesPerChunk) values per column chunk")
+            throw corrupt(
+                "num_values \(total) exceeds the limit of \(limits.maxValuesPerChunk) values per column chunk")
         }
-        let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
+        let maxDef = column.maxDefinitionLevel
+        let maxRep = column.maxRepetitionLevel
         if maxRep == 0 && total != Int64(rowGroupRows) {
             throw corrupt("\(total) values in a non-repeated column of a row group with \(rowGroupRows) rows")
         }
@@ -67,19 +69,24 @@ struct ColumnChunkReader: Sendable {
         guard levelsRead == Int(total) else {
             throw corrupt("chunk ends after \(levelsRead) of \(total) values")
         }
-        return ColumnData(values: values.columnValues(), definitionLevels: maxDef > 0 ? definitionLevels : nil,
-                          repetitionLevels: maxRep > 0 ? repetitionLevels : nil)
+        return ColumnData(
+            values: values.columnValues(), definitionLevels: maxDef > 0 ? definitionLevels : nil,
+            repetitionLevels: maxRep > 0 ? repetitionLevels : nil)
     }
 
     private mutating func readPage() throws {
         var r = CompactReader(bytes: bytes, range: position..<bytes.count, limits: limits.thrift)
         let header: PageHeader
-        do { header = try PageHeader(from: &r) } catch { throw ParquetError.thrift(context: "page header in column '\(name)' at chunk offset \(position)", error) }
+        do { header = try PageHeader(from: &r) } catch {
+            throw ParquetError.thrift(context: "page header in column '\(name)' at chunk offset \(position)", error)
+        }
         let bodyStart = r.position
         let compressedSize = Int(header.compressedPageSize)
         let uncompressedSize = Int(header.uncompressedPageSize)
         guard compressedSize >= 0, compressedSize <= bytes.count - bodyStart else {
-            throw corrupt("page at chunk offset \(position) claims \(compressedSize) bytes, only \(bytes.count - bodyStart) remain")
+            throw corrupt(
+                "page at chunk offset \(position) claims \(compressedSize) bytes, only \(bytes.count - bodyStart) remain"
+            )
         }
         guard uncompressedSize >= 0, uncompressedSize <= limits.maxPageSize else {
             throw corrupt("page at chunk offset \(position) claims \(uncompressedSize) uncompressed bytes")
@@ -119,7 +126,9 @@ struct ColumnChunkReader: Sendable {
     private mutating func decompress(_ range: Range<Int>, _ size: Int) throws -> [UInt8] {
         let c = try codec
         if case .uncompressed = c {
-            guard range.count == size else { throw corrupt("uncompressed page is \(range.count) bytes, header says \(size)") }
+            guard range.count == size else {
+                throw corrupt("uncompressed page is \(range.count) bytes, header says \(size)")
+            }
             return Array(bytes[range])
         }
         var page = pageBuffer
@@ -160,19 +169,26 @@ struct ColumnChunkReader: Sendable {
 
     private mutating func decodeDataPageV1(_ page: [UInt8], _ h: DataPageHeader) throws {
         let n = try checkCount(h.numValues)
-        let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
+        let maxDef = column.maxDefinitionLevel
+        let maxRep = column.maxRepetitionLevel
         var offset = 0
         try page.withUnsafeBytes { (raw) throws in
             try decodeWrap.run { () throws(DecodeError) in
-                if maxRep > 0 { offset = try readLevelsV1(raw, offset, h.repetitionLevelEncoding, maxRep, n, &repetitionLevels) }
-                if maxDef > 0 { offset = try readLevelsV1(raw, offset, h.definitionLevelEncoding, maxDef, n, &definitionLevels) }
+                if maxRep > 0 {
+                    offset = try readLevelsV1(raw, offset, h.repetitionLevelEncoding, maxRep, n, &repetitionLevels)
+                }
+                if maxDef > 0 {
+                    offset = try readLevelsV1(raw, offset, h.definitionLevelEncoding, maxDef, n, &definitionLevels)
+                }
             }
         }
         try decodeValues(page, start: offset, levelsInPage: n, encoding: h.encoding)
     }
 
-    private func readLevelsV1(_ raw: UnsafeRawBufferPointer, _ offset: Int, _ encoding: Encoding, _ maxLevel: Int, _ n: Int,
-                              _ out: inout [UInt8]) throws(DecodeError) -> Int {
+    private func readLevelsV1(
+        _ raw: UnsafeRawBufferPointer, _ offset: Int, _ encoding: Encoding, _ maxLevel: Int, _ n: Int,
+        _ out: inout [UInt8]
+    ) throws(DecodeError) -> Int {
         switch encoding {
         case .rle:
             var c = ByteCursor(raw, start: offset)
@@ -189,19 +205,26 @@ struct ColumnChunkReader: Sendable {
 
     private mutating func decodeDataPageV2(_ body: Range<Int>, _ uncompressedSize: Int, _ h: DataPageHeaderV2) throws {
         let n = try checkCount(h.numValues)
-        let repLength = Int(h.repetitionLevelsByteLength), defLength = Int(h.definitionLevelsByteLength)
-        guard repLength >= 0, defLength >= 0, repLength + defLength <= body.count, repLength + defLength <= uncompressedSize else {
+        let repLength = Int(h.repetitionLevelsByteLength)
+        let defLength = Int(h.definitionLevelsByteLength)
+        guard repLength >= 0, defLength >= 0, repLength + defLength <= body.count,
+            repLength + defLength <= uncompressedSize
+        else {
             throw corrupt("level lengths \(repLength)+\(defLength) exceed the page")
         }
-        let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
+        let maxDef = column.maxDefinitionLevel
+        let maxRep = column.maxRepetitionLevel
         try bytes.withUnsafeBytes { (raw) throws in
             try decodeWrap.run { () throws(DecodeError) in
                 if maxRep > 0 {
-                    try decodeLevels(raw, start: body.lowerBound, end: body.lowerBound + repLength, maxLevel: maxRep, count: n, into: &repetitionLevels)
+                    try decodeLevels(
+                        raw, start: body.lowerBound, end: body.lowerBound + repLength, maxLevel: maxRep, count: n,
+                        into: &repetitionLevels)
                 }
                 if maxDef > 0 {
                     let s = body.lowerBound + repLength
-                    try decodeLevels(raw, start: s, end: s + defLength, maxLevel: maxDef, count: n, into: &definitionLevels)
+                    try decodeLevels(
+                        raw, start: s, end: s + defLength, maxLevel: maxDef, count: n, into: &definitionLevels)
                 }
             }
         }
@@ -242,7 +265,9 @@ struct ColumnChunkReader: Sendable {
                 var d = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
                 var decoded: [Int64] = []
                 try decodeWrap.run { () throws(DecodeError) in decoded = try d.decode(limit: count) }
-                guard decoded.count == count else { throw corrupt("DELTA_BINARY_PACKED holds \(decoded.count) values, expected \(count)") }
+                guard decoded.count == count else {
+                    throw corrupt("DELTA_BINARY_PACKED holds \(decoded.count) values, expected \(count)")
+                }
                 if type == .int32 {
                     values.int32s.reserveCapacity(values.int32s.count + count)
                     for x in decoded { values.int32s.append(Int32(truncatingIfNeeded: x)) }
@@ -254,16 +279,23 @@ struct ColumnChunkReader: Sendable {
                 var d = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
                 var lengths: [Int64] = []
                 try decodeWrap.run { () throws(DecodeError) in lengths = try d.decode(limit: count) }
-                guard lengths.count == count else { throw corrupt("DELTA_LENGTH_BYTE_ARRAY holds \(lengths.count) lengths, expected \(count)") }
+                guard lengths.count == count else {
+                    throw corrupt("DELTA_LENGTH_BYTE_ARRAY holds \(lengths.count) lengths, expected \(count)")
+                }
                 try appendByteArrays(raw, dataStart: d.position, lengths: lengths, prefixes: nil)
             case .deltaByteArray:
-                guard type == .byteArray || type == .fixedLenByteArray else { throw corrupt("DELTA_BYTE_ARRAY on \(type.name)") }
+                guard type == .byteArray || type == .fixedLenByteArray else {
+                    throw corrupt("DELTA_BYTE_ARRAY on \(type.name)")
+                }
                 var p = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
-                var prefixes: [Int64] = [], lengths: [Int64] = []
+                var prefixes: [Int64] = []
+                var lengths: [Int64] = []
                 try decodeWrap.run { () throws(DecodeError) in prefixes = try p.decode(limit: count) }
                 var s = DeltaBinaryPackedDecoder(raw, start: p.position, end: raw.count)
                 try decodeWrap.run { () throws(DecodeError) in lengths = try s.decode(limit: count) }
-                guard prefixes.count == count, lengths.count == count else { throw corrupt("DELTA_BYTE_ARRAY value count mismatch") }
+                guard prefixes.count == count, lengths.count == count else {
+                    throw corrupt("DELTA_BYTE_ARRAY value count mismatch")
+                }
                 try appendByteArrays(raw, dataStart: s.position, lengths: lengths, prefixes: prefixes)
             case .byteStreamSplit:
                 let w: Int
@@ -275,7 +307,8 @@ struct ColumnChunkReader: Sendable {
                 }
                 var plain: [UInt8] = []
                 try decodeWrap.run { () throws(DecodeError) in
-                    plain = try ByteStreamSplit.decode(UnsafeRawBufferPointer(rebasing: raw[start...]), count: count, width: w)
+                    plain = try ByteStreamSplit.decode(
+                        UnsafeRawBufferPointer(rebasing: raw[start...]), count: count, width: w)
                 }
                 try plain.withUnsafeBytes { (p) throws in
                     try decodeWrap.run { () throws(DecodeError) in
@@ -290,7 +323,9 @@ struct ColumnChunkReader: Sendable {
                     let length = Int(try c.readUInt32LE())
                     guard length <= c.remaining else { throw .truncated("RLE boolean run") }
                     var d = RLEHybridDecoder(raw, start: c.position, end: c.position + length, width: 1)
-                    try bits.withUnsafeMutableBufferPointer { (b) throws(DecodeError) in try d.decode(into: b.baseAddress!, count: count) }
+                    try bits.withUnsafeMutableBufferPointer { (b) throws(DecodeError) in
+                        try d.decode(into: b.baseAddress!, count: count)
+                    }
                 }
                 values.booleans.append(contentsOf: bits.map { $0 != 0 })
             default:
@@ -299,20 +334,28 @@ struct ColumnChunkReader: Sendable {
         }
     }
 
-    private mutating func appendByteArrays(_ raw: UnsafeRawBufferPointer, dataStart: Int, lengths: [Int64], prefixes: [Int64]?) throws {
+    private mutating func appendByteArrays(
+        _ raw: UnsafeRawBufferPointer, dataStart: Int, lengths: [Int64], prefixes: [Int64]?
+    ) throws {
         var pos = dataStart
         var previous: [UInt8] = []
         let fixedWidth: Int? = column.physicalType == .fixedLenByteArray ? values.width : nil
         for (i, l) in lengths.enumerated() {
-            guard l >= 0, l <= Int64(raw.count - pos) else { throw corrupt("byte array of length \(l) overruns the page") }
+            guard l >= 0, l <= Int64(raw.count - pos) else {
+                throw corrupt("byte array of length \(l) overruns the page")
+            }
             let len = Int(l)
             if let prefixes {
                 let p = prefixes[i]
-                guard p >= 0, p <= Int64(previous.count) else { throw corrupt("DELTA_BYTE_ARRAY prefix \(p) longer than the previous value") }
+                guard p >= 0, p <= Int64(previous.count) else {
+                    throw corrupt("DELTA_BYTE_ARRAY prefix \(p) longer than the previous value")
+                }
                 var value = Array(previous[0..<Int(p)])
                 value.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[pos..<pos + len]))
                 if let w = fixedWidth {
-                    guard value.count == w else { throw corrupt("value of \(value.count) bytes in a FIXED_LEN_BYTE_ARRAY(\(w)) column") }
+                    guard value.count == w else {
+                        throw corrupt("value of \(value.count) bytes in a FIXED_LEN_BYTE_ARRAY(\(w)) column")
+                    }
                     values.fixed.append(contentsOf: value)
                 } else {
                     values.bytes.append(value)
@@ -323,10 +366,14 @@ struct ColumnChunkReader: Sendable {
             }
             pos += len
         }
-        guard values.bytes.data.count <= Int(Int32.max) else { throw corrupt("column chunk holds more than 2 GiB of byte arrays") }
+        guard values.bytes.data.count <= Int(Int32.max) else {
+            throw corrupt("column chunk holds more than 2 GiB of byte arrays")
+        }
     }
 
-    private mutating func decodeDictionaryIndices(_ raw: UnsafeRawBufferPointer, start: Int, count: Int, dictionary dict: ColumnValues) throws {
+    private mutating func decodeDictionaryIndices(
+        _ raw: UnsafeRawBufferPointer, start: Int, count: Int, dictionary dict: ColumnValues
+    ) throws {
         guard count > 0 else { return }
         guard start < raw.count else { throw corrupt("dictionary page lacks the index bit width") }
         let width = Int(raw[start])
@@ -334,12 +381,16 @@ struct ColumnChunkReader: Sendable {
         var indices = [UInt32](repeating: 0, count: count)
         try decodeWrap.run { () throws(DecodeError) in
             var d = RLEHybridDecoder(raw, start: start + 1, end: raw.count, width: width)
-            try indices.withUnsafeMutableBufferPointer { (b) throws(DecodeError) in try d.decode(into: b.baseAddress!, count: count) }
+            try indices.withUnsafeMutableBufferPointer { (b) throws(DecodeError) in
+                try d.decode(into: b.baseAddress!, count: count)
+            }
         }
         let dictCount = dict.count
         var maxIndex: UInt32 = 0
         for i in indices where i > maxIndex { maxIndex = i }
-        guard Int(maxIndex) < dictCount else { throw corrupt("dictionary index \(maxIndex) out of range (dictionary has \(dictCount) entries)") }
+        guard Int(maxIndex) < dictCount else {
+            throw corrupt("dictionary index \(maxIndex) out of range (dictionary has \(dictCount) entries)")
+        }
         Self.gather(dict, indices, into: &values)
     }
 
@@ -383,8 +434,11 @@ struct ColumnChunkReader: Sendable {
                                 var o = oldBytes
                                 for k in 0..<ip.count {
                                     let e = Int(ip[k])
-                                    let s = Int(off[e]), len = Int(off[e + 1]) - s
-                                    if len > 0 { (dst.baseAddress! + o).copyMemory(from: src.baseAddress! + s, byteCount: len) }
+                                    let s = Int(off[e])
+                                    let len = Int(off[e + 1]) - s
+                                    if len > 0 {
+                                        (dst.baseAddress! + o).copyMemory(from: src.baseAddress! + s, byteCount: len)
+                                    }
                                     o += len
                                     offs[oldOffsets + k] = Int32(truncatingIfNeeded: o)
                                 }
@@ -405,6 +459,8 @@ struct DecodeErrorWrapper {
     let column: String
 
     func run(_ body: () throws -> Void) throws {
-        do { try body() } catch let e as DecodeError { throw ParquetError.corruptPage(column: column, detail: e.description) }
+        do { try body() } catch let e as DecodeError {
+            throw ParquetError.corruptPage(column: column, detail: e.description)
+        }
     }
 }

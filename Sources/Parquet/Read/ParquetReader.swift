@@ -50,18 +50,28 @@ public final class ParquetReader {
         guard metadata.numRows >= 0 else { throw ParquetError.malformedFile("negative row count \(metadata.numRows)") }
         for (g, group) in metadata.rowGroups.enumerated() {
             guard group.columns.count == schema.columns.count else {
-                throw ParquetError.malformedFile("row group \(g) has \(group.columns.count) column chunks, schema has \(schema.columns.count) leaves")
+                throw ParquetError.malformedFile(
+                    "row group \(g) has \(group.columns.count) column chunks, schema has \(schema.columns.count) leaves"
+                )
             }
             guard group.numRows >= 0 else { throw ParquetError.malformedFile("row group \(g) has negative row count") }
             for (c, chunk) in group.columns.enumerated() {
-                guard chunk.filePath == nil else { throw ParquetError.unsupported("column chunks in external files (row group \(g), column \(c))") }
-                guard let m = chunk.metaData else { throw ParquetError.malformedFile("row group \(g) column \(c) has no metadata") }
+                guard chunk.filePath == nil else {
+                    throw ParquetError.unsupported("column chunks in external files (row group \(g), column \(c))")
+                }
+                guard let m = chunk.metaData else {
+                    throw ParquetError.malformedFile("row group \(g) column \(c) has no metadata")
+                }
                 let range = try chunkRange(m)
                 guard range.lowerBound >= 4, range.upperBound <= fileSize - 8 else {
-                    throw ParquetError.malformedFile("row group \(g) column '\(m.pathInSchema.joined(separator: "."))' spans bytes \(range), outside the file")
+                    throw ParquetError.malformedFile(
+                        "row group \(g) column '\(m.pathInSchema.joined(separator: "."))' spans bytes \(range), outside the file"
+                    )
                 }
                 guard m.type == schema.columns[c].physicalType else {
-                    throw ParquetError.malformedFile("row group \(g) column \(c) is \(m.type.name) but the schema says \(schema.columns[c].physicalType.name)")
+                    throw ParquetError.malformedFile(
+                        "row group \(g) column \(c) is \(m.type.name) but the schema says \(schema.columns[c].physicalType.name)"
+                    )
                 }
             }
         }
@@ -72,7 +82,8 @@ public final class ParquetReader {
         if let d = m.dictionaryPageOffset, d > 0, d < start { start = d }
         let length = m.totalCompressedSize
         guard start >= 0, length >= 0, start <= Int64.max - length else {
-            throw ParquetError.malformedFile("column '\(m.pathInSchema.joined(separator: "."))' has offset \(start) and size \(length)")
+            throw ParquetError.malformedFile(
+                "column '\(m.pathInSchema.joined(separator: "."))' has offset \(start) and size \(length)")
         }
         return Int(start)..<Int(start + length)
     }
@@ -91,14 +102,19 @@ public final class ParquetReader {
 
     /// Reads a column chunk's bytes and prepares its decoder.
     private func chunkReader(rowGroup: Int, column: Int) throws -> ColumnChunkReader {
-        guard rowGroup >= 0, rowGroup < metadata.rowGroups.count else { throw ParquetError.malformedFile("no row group \(rowGroup)") }
-        guard column >= 0, column < schema.columns.count else { throw ParquetError.malformedFile("no column \(column)") }
+        guard rowGroup >= 0, rowGroup < metadata.rowGroups.count else {
+            throw ParquetError.malformedFile("no row group \(rowGroup)")
+        }
+        guard column >= 0, column < schema.columns.count else {
+            throw ParquetError.malformedFile("no column \(column)")
+        }
         let chunk = metadata.rowGroups[rowGroup].columns[column]
         let meta = chunk.metaData!
         let range = try chunkRange(meta)
         let bytes = try input.read(offset: range.lowerBound, count: range.count)
-        return ColumnChunkReader(column: schema.columns[column], meta: meta, bytes: bytes, limits: limits,
-                                 rowGroupRows: Int(metadata.rowGroups[rowGroup].numRows))
+        return ColumnChunkReader(
+            column: schema.columns[column], meta: meta, bytes: bytes, limits: limits,
+            rowGroupRows: Int(metadata.rowGroups[rowGroup].numRows))
     }
 
     /// Reads the chosen columns (default all) of a row group.

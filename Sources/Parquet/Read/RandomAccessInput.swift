@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A source of bytes readable at any offset (a local file, memory, an object-store object).
@@ -69,8 +69,15 @@ public final class FileInput: RandomAccessInput {
             var done = 0
             while done < count {
                 let n = pread(fd, buf.baseAddress! + done, count - done, off_t(offset + done))
-                if n < 0 { if errno == EINTR { continue }; failure = String(cString: strerror(errno)); break }
-                if n == 0 { failure = "unexpected end of file"; break }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    break
+                }
+                if n == 0 {
+                    failure = "unexpected end of file"
+                    break
+                }
                 done += n
             }
             initialized = failure == nil ? count : 0

@@ -48,7 +48,9 @@ public indirect enum RecordShape: Sendable {
         case .leaf(let c, _): out.append(c)
         case .group(_, let f): for x in f { x.shape.columns(into: &out) }
         case .list(_, _, let e): e.columns(into: &out)
-        case .map(_, _, let k, let v): k.columns(into: &out); v?.columns(into: &out)
+        case .map(_, _, let k, let v):
+            k.columns(into: &out)
+            v?.columns(into: &out)
         }
     }
 
@@ -73,7 +75,10 @@ public struct RecordAssembler: Sendable {
         var chosen = selected ?? Set(schema.columns.indices)
         // Expand selections inside maps to the whole map so keys and values stay paired.
         func expandMaps(_ n: SchemaNode) {
-            if Self.isMap(n), !chosen.isDisjoint(with: n.leafRange) { chosen.formUnion(n.leafRange); return }
+            if Self.isMap(n), !chosen.isDisjoint(with: n.leafRange) {
+                chosen.formUnion(n.leafRange)
+                return
+            }
             for c in n.children { expandMaps(c) }
         }
         expandMaps(schema.root)
@@ -108,7 +113,9 @@ public struct RecordAssembler: Sendable {
             }
             if Self.isMap(n), n.children.count == 1, n.children[0].repetition == .repeated, !n.children[0].isLeaf {
                 let r = n.children[0]
-                guard let keyNode = r.children.first else { throw ParquetError.invalidSchema("map '\(n.path.joined(separator: "."))' has no key") }
+                guard let keyNode = r.children.first else {
+                    throw ParquetError.invalidSchema("map '\(n.path.joined(separator: "."))' has no key")
+                }
                 guard let k = try shape(keyNode, asElement: false, depth: depth + 1) else { return nil }
                 let v = r.children.count > 1 ? try shape(r.children[1], asElement: false, depth: depth + 1) : nil
                 return .map(node: n, repeated: r, key: k, value: v)
@@ -139,7 +146,8 @@ public struct RecordAssembler: Sendable {
     /// Assembles all records from the projected columns (in `columnIndices` order).
     public func assemble(_ columns: [ColumnData]) throws -> [[ParquetValue]] {
         guard columns.count == columnIndices.count else {
-            throw ParquetError.invalidData(column: "*", detail: "expected \(columnIndices.count) columns, got \(columns.count)")
+            throw ParquetError.invalidData(
+                column: "*", detail: "expected \(columnIndices.count) columns, got \(columns.count)")
         }
         guard !fields.isEmpty else { return [] }
         var cursors = columns.map { LeafCursor(data: $0) }
@@ -152,7 +160,8 @@ public struct RecordAssembler: Sendable {
             rows.append(row)
         }
         for (i, c) in cursors.enumerated() where c.level != c.levelCount {
-            throw ParquetError.malformedFile("column \(columnIndices[i]) has \(c.levelCount - c.level) level entries left after the last record")
+            throw ParquetError.malformedFile(
+                "column \(columnIndices[i]) has \(c.levelCount - c.level) level entries left after the last record")
         }
         return rows
     }
@@ -180,32 +189,53 @@ public struct RecordAssembler: Sendable {
         let def = try peekDef(shape, &cursors)
         switch shape {
         case .leaf(let c, let node):
-            if def < node.definitionLevel { cursors[c].level += 1; return .null }
+            if def < node.definitionLevel {
+                cursors[c].level += 1
+                return .null
+            }
             return try cursors[c].takeValue(column: columnIndices[c])
         case .group(let node, let fields):
-            if def < node.definitionLevel { try skipAll(shape, &cursors); return .null }
+            if def < node.definitionLevel {
+                try skipAll(shape, &cursors)
+                return .null
+            }
             var values: [ParquetValue] = []
             values.reserveCapacity(fields.count)
             for f in fields { values.append(try read(f.shape, &cursors)) }
             return .record(values)
         case .list(let node, let repeated, let element):
-            if node.path != repeated.path && def < node.definitionLevel { try skipAll(shape, &cursors); return .null }
-            if def < repeated.definitionLevel { try skipAll(shape, &cursors); return .list([]) }
+            if node.path != repeated.path && def < node.definitionLevel {
+                try skipAll(shape, &cursors)
+                return .null
+            }
+            if def < repeated.definitionLevel {
+                try skipAll(shape, &cursors)
+                return .list([])
+            }
             var items: [ParquetValue] = []
             let first = shape.firstColumn
             repeat {
                 items.append(try read(element, &cursors))
-            } while cursors[first].level < cursors[first].levelCount && cursors[first].repetitionLevel >= repeated.repetitionLevel
+            } while cursors[first].level < cursors[first].levelCount
+                && cursors[first].repetitionLevel >= repeated.repetitionLevel
             return .list(items)
         case .map(let node, let repeated, let key, let value):
-            if def < node.definitionLevel { try skipAll(shape, &cursors); return .null }
-            if def < repeated.definitionLevel { try skipAll(shape, &cursors); return .map(keys: [], values: []) }
-            var keys: [ParquetValue] = [], values: [ParquetValue] = []
+            if def < node.definitionLevel {
+                try skipAll(shape, &cursors)
+                return .null
+            }
+            if def < repeated.definitionLevel {
+                try skipAll(shape, &cursors)
+                return .map(keys: [], values: [])
+            }
+            var keys: [ParquetValue] = []
+            var values: [ParquetValue] = []
             let first = shape.firstColumn
             repeat {
                 keys.append(try read(key, &cursors))
                 values.append(try value.map { try read($0, &cursors) } ?? .null)
-            } while cursors[first].level < cursors[first].levelCount && cursors[first].repetitionLevel >= repeated.repetitionLevel
+            } while cursors[first].level < cursors[first].levelCount
+                && cursors[first].repetitionLevel >= repeated.repetitionLevel
             return .map(keys: keys, values: values)
         }
     }

@@ -21,22 +21,32 @@ public struct SchemaNode: Sendable, Hashable {
     public var repetition: Repetition { element.repetition ?? .required }
 
     /// A group node.
-    public static func group(_ name: String, _ repetition: Repetition, fieldId: Int32? = nil,
-                             logicalType: LogicalType? = nil, convertedType: ConvertedType? = nil,
-                             children: [SchemaNode]) -> SchemaNode {
-        SchemaNode(element: SchemaElement(name: name, repetition: repetition, numChildren: Int32(children.count),
-                                          convertedType: convertedType, fieldId: fieldId, logicalType: logicalType),
-                   children: children)
+    public static func group(
+        _ name: String, _ repetition: Repetition, fieldId: Int32? = nil,
+        logicalType: LogicalType? = nil, convertedType: ConvertedType? = nil,
+        children: [SchemaNode]
+    ) -> SchemaNode {
+        SchemaNode(
+            element: SchemaElement(
+                name: name, repetition: repetition, numChildren: Int32(children.count),
+                convertedType: convertedType, fieldId: fieldId, logicalType: logicalType),
+            children: children)
     }
 
     /// A primitive leaf node. Legacy converted types are derived from the logical type.
-    public static func primitive(_ name: String, _ type: PhysicalType, _ repetition: Repetition, fieldId: Int32? = nil,
-                                 logicalType: LogicalType? = nil, typeLength: Int32? = nil) -> SchemaNode {
-        var e = SchemaElement(name: name, type: type, typeLength: typeLength, repetition: repetition,
-                              fieldId: fieldId, logicalType: logicalType)
+    public static func primitive(
+        _ name: String, _ type: PhysicalType, _ repetition: Repetition, fieldId: Int32? = nil,
+        logicalType: LogicalType? = nil, typeLength: Int32? = nil
+    ) -> SchemaNode {
+        var e = SchemaElement(
+            name: name, type: type, typeLength: typeLength, repetition: repetition,
+            fieldId: fieldId, logicalType: logicalType)
         if let lt = logicalType {
             e.convertedType = lt.legacyConvertedType
-            if case .decimal(let p, let s) = lt { e.precision = p; e.scale = s }
+            if case .decimal(let p, let s) = lt {
+                e.precision = p
+                e.scale = s
+            }
         }
         return SchemaNode(element: e, children: [])
     }
@@ -153,9 +163,13 @@ public enum SortOrder: Sendable, Hashable {
             if case .integer(_, false)? = logicalType { self = .unsigned } else { self = .signed }
         case .int96: self = .undefined
         case .byteArray, .fixedLenByteArray:
-            if case .decimal? = logicalType { self = .signedBytes }
-            else if physicalType == .fixedLenByteArray, logicalType == nil { self = .unsigned }
-            else { self = .unsigned }
+            if case .decimal? = logicalType {
+                self = .signedBytes
+            } else if physicalType == .fixedLenByteArray, logicalType == nil {
+                self = .unsigned
+            } else {
+                self = .unsigned
+            }
         }
     }
 }
@@ -185,21 +199,27 @@ public struct ParquetSchema: Sendable, Hashable {
             let start = leaves.count
             if node.children.isEmpty {
                 guard node.element.type != nil else {
-                    if depth == 0 { node.leafRange = start..<start; return }
+                    if depth == 0 {
+                        node.leafRange = start..<start
+                        return
+                    }
                     throw .invalidSchema("group '\(path.joined(separator: "."))' has no children")
                 }
                 if node.element.type == .fixedLenByteArray, (node.element.typeLength ?? 0) <= 0 {
-                    throw .invalidSchema("column '\(path.joined(separator: "."))' is FIXED_LEN_BYTE_ARRAY without a positive type_length")
+                    throw .invalidSchema(
+                        "column '\(path.joined(separator: "."))' is FIXED_LEN_BYTE_ARRAY without a positive type_length"
+                    )
                 }
                 leaves.append(ColumnDescriptor(node: node, index: start))
             } else {
                 for i in node.children.indices {
                     let child = node.children[i]
                     let r = child.repetition
-                    try annotate(&node.children[i],
-                                 def: def + (r == .required ? 0 : 1),
-                                 rep: rep + (r == .repeated ? 1 : 0),
-                                 path: path + [child.name], depth: depth + 1)
+                    try annotate(
+                        &node.children[i],
+                        def: def + (r == .required ? 0 : 1),
+                        rep: rep + (r == .repeated ? 1 : 0),
+                        path: path + [child.name], depth: depth + 1)
                 }
                 node.element.numChildren = Int32(node.children.count)
             }
@@ -223,7 +243,8 @@ public struct ParquetSchema: Sendable, Hashable {
             let n = Int(e.numChildren ?? 0)
             if e.type != nil && n == 0 && (depth > 0) { return SchemaNode(element: e, children: []) }
             guard n >= 0, n <= elements.count - index else {
-                throw .invalidSchema("element '\(e.name)' claims \(n) children but only \(elements.count - index) elements follow")
+                throw .invalidSchema(
+                    "element '\(e.name)' claims \(n) children but only \(elements.count - index) elements follow")
             }
             var children: [SchemaNode] = []
             children.reserveCapacity(n)
@@ -231,7 +252,9 @@ public struct ParquetSchema: Sendable, Hashable {
             return SchemaNode(element: e, children: children)
         }
         let root = try build(depth: 0)
-        guard index == elements.count else { throw .invalidSchema("\(elements.count - index) schema elements are not reachable from the root") }
+        guard index == elements.count else {
+            throw .invalidSchema("\(elements.count - index) schema elements are not reachable from the root")
+        }
         try self.init(root: root)
     }
 

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A destination for bytes written sequentially (a file, memory, an object-store upload).
@@ -90,7 +90,9 @@ public final class FileSink: ByteSink {
         guard !finished else { return }
         try flush()
         finished = true
-        guard Glibc.close(fd) == 0 else { throw ParquetError.io("close of '\(path)' failed: \(String(cString: strerror(errno)))") }
+        guard Glibc.close(fd) == 0 else {
+            throw ParquetError.io("close of '\(path)' failed: \(String(cString: strerror(errno)))")
+        }
         fd = -1
         if tempPath != path, rename(tempPath, path) != 0 {
             let message = String(cString: strerror(errno))
@@ -103,7 +105,10 @@ public final class FileSink: ByteSink {
     public func abort() {
         guard !finished else { return }
         finished = true
-        if fd >= 0 { _ = Glibc.close(fd); fd = -1 }
+        if fd >= 0 {
+            _ = Glibc.close(fd)
+            fd = -1
+        }
         unlink(tempPath)
     }
 

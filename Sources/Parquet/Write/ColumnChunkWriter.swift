@@ -35,17 +35,21 @@ struct ColumnChunkWriter {
     func validate(_ data: ColumnData) throws {
         let name = pathString
         guard data.values.physicalType == column.physicalType else {
-            throw ParquetError.invalidData(column: name, detail: "expected \(column.physicalType.name) values, got \(data.values.physicalType.name)")
+            throw ParquetError.invalidData(
+                column: name,
+                detail: "expected \(column.physicalType.name) values, got \(data.values.physicalType.name)")
         }
         if case .fixedLenByteArray(let f) = data.values, f.width != column.typeLength {
-            throw ParquetError.invalidData(column: name, detail: "fixed width \(f.width) != type_length \(column.typeLength)")
+            throw ParquetError.invalidData(
+                column: name, detail: "fixed width \(f.width) != type_length \(column.typeLength)")
         }
         if case .byteArray(let b) = data.values {
             guard b.offsets.first == 0, b.offsets.last.map({ Int($0) == b.data.count }) ?? false else {
                 throw ParquetError.invalidData(column: name, detail: "byte array offsets do not span the data")
             }
         }
-        let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
+        let maxDef = column.maxDefinitionLevel
+        let maxRep = column.maxRepetitionLevel
         if maxDef == 0 {
             guard data.definitionLevels == nil || data.definitionLevels!.allSatisfy({ $0 == 0 }) else {
                 throw ParquetError.invalidData(column: name, detail: "definition levels given for a required column")
@@ -56,7 +60,8 @@ struct ColumnChunkWriter {
                 throw ParquetError.invalidData(column: name, detail: "repeated column needs repetition levels")
             }
             guard reps.count == data.levelCount else {
-                throw ParquetError.invalidData(column: name, detail: "\(reps.count) repetition levels for \(data.levelCount) slots")
+                throw ParquetError.invalidData(
+                    column: name, detail: "\(reps.count) repetition levels for \(data.levelCount) slots")
             }
             if let first = reps.first, first != 0 {
                 throw ParquetError.invalidData(column: name, detail: "first repetition level must be 0")
@@ -70,12 +75,15 @@ struct ColumnChunkWriter {
         if maxDef > 0, let defs = data.definitionLevels {
             var defined = 0
             for d in defs {
-                if Int(d) == maxDef { defined += 1 } else if Int(d) > maxDef {
+                if Int(d) == maxDef {
+                    defined += 1
+                } else if Int(d) > maxDef {
                     throw ParquetError.invalidData(column: name, detail: "definition level \(d) exceeds \(maxDef)")
                 }
             }
             guard defined == data.values.count else {
-                throw ParquetError.invalidData(column: name, detail: "\(defined) defined slots but \(data.values.count) values")
+                throw ParquetError.invalidData(
+                    column: name, detail: "\(defined) defined slots but \(data.values.count) values")
             }
         } else if maxDef > 0 {
             throw ParquetError.invalidData(column: name, detail: "optional or nested column needs definition levels")
@@ -91,7 +99,9 @@ struct ColumnChunkWriter {
     }
 
     /// Writes the chunk's pages to `out` (whose first byte sits at file offset `fileOffset`).
-    mutating func write(_ data: ColumnData, fileOffset: Int, into out: inout [UInt8]) throws -> (ColumnChunk, ChunkPageIndex) {
+    mutating func write(_ data: ColumnData, fileOffset: Int, into out: inout [UInt8]) throws -> (
+        ColumnChunk, ChunkPageIndex
+    ) {
         let levelCount = data.levelCount
         let codec = options.compression.codec
         var dictionary: DictionaryBuilder? = nil
@@ -121,11 +131,14 @@ struct ColumnChunkWriter {
             body.reserveCapacity(dict.plainSize)
             PlainEncoder.encode(dict.dictionary, range: 0..<dict.dictionary.count, into: &body)
             let compressed = try compressBody(body, codec)
-            let header = PageHeader(type: .dictionaryPage, uncompressedPageSize: Int32(body.count),
-                                    compressedPageSize: Int32(compressed),
-                                    dictionaryPageHeader: DictionaryPageHeader(numValues: Int32(dict.dictionary.count), encoding: .plain, isSorted: nil))
+            let header = PageHeader(
+                type: .dictionaryPage, uncompressedPageSize: Int32(body.count),
+                compressedPageSize: Int32(compressed),
+                dictionaryPageHeader: DictionaryPageHeader(
+                    numValues: Int32(dict.dictionary.count), encoding: .plain, isSorted: nil))
             dictionaryPageOffset = Int64(fileOffset + out.count - start)
-            totalUncompressed += appendPage(header, prefix: [], body: body, bodyLength: compressed, into: &out) + body.count
+            totalUncompressed +=
+                appendPage(header, prefix: [], body: body, bodyLength: compressed, into: &out) + body.count
             encodingSet.append(.plain)
             encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
             indexWidth = bitWidth(of: UInt64(max(dict.dictionary.count - 1, 0)))
@@ -135,8 +148,12 @@ struct ColumnChunkWriter {
         let pages = slicePages(data, bytesPerValue: dictionary != nil ? Double(max(indexWidth, 1)) / 8 : nil)
         var chunkMinMax: MinMax? = nil
         var locations: [PageLocation] = []
-        var nullPages: [Bool] = [], mins: [[UInt8]] = [], maxs: [[UInt8]] = [], nullCounts: [Int64] = []
-        let maxDef = column.maxDefinitionLevel, maxRep = column.maxRepetitionLevel
+        var nullPages: [Bool] = []
+        var mins: [[UInt8]] = []
+        var maxs: [[UInt8]] = []
+        var nullCounts: [Int64] = []
+        let maxDef = column.maxDefinitionLevel
+        let maxRep = column.maxRepetitionLevel
         let v2 = options.dataPageVersion == .v2
         // v1: levels and values share `pageBuffer`; v2: levels stay uncompressed in `levelBuffer`.
         var pageBuffer: [UInt8] = []
@@ -146,19 +163,25 @@ struct ColumnChunkWriter {
         for page in pages {
             pageBuffer.removeAll(keepingCapacity: true)
             levelBuffer.removeAll(keepingCapacity: true)
-            var repLength = 0, defLength = 0
+            var repLength = 0
+            var defLength = 0
             if maxRep > 0, let reps = data.repetitionLevels {
-                repLength = v2 ? encodeLevels(reps, page.levels, maxRep, prefixed: false, into: &levelBuffer)
+                repLength =
+                    v2
+                    ? encodeLevels(reps, page.levels, maxRep, prefixed: false, into: &levelBuffer)
                     : encodeLevels(reps, page.levels, maxRep, prefixed: true, into: &pageBuffer)
             }
             if maxDef > 0, let defs = data.definitionLevels {
-                defLength = v2 ? encodeLevels(defs, page.levels, maxDef, prefixed: false, into: &levelBuffer)
+                defLength =
+                    v2
+                    ? encodeLevels(defs, page.levels, maxDef, prefixed: false, into: &levelBuffer)
                     : encodeLevels(defs, page.levels, maxDef, prefixed: true, into: &pageBuffer)
             }
             if let dict = dictionary {
                 pageBuffer.append(UInt8(indexWidth))
                 dict.indices.withUnsafeBufferPointer {
-                    RLEHybridEncoder.encode(UnsafeBufferPointer(rebasing: $0[page.values]), width: indexWidth, into: &pageBuffer)
+                    RLEHybridEncoder.encode(
+                        UnsafeBufferPointer(rebasing: $0[page.values]), width: indexWidth, into: &pageBuffer)
                 }
             } else {
                 try encodeValues(data.values, page.values, valueEncoding, into: &pageBuffer)
@@ -169,7 +192,8 @@ struct ColumnChunkWriter {
             var pageMinMax: MinMax? = nil
             if options.writeStatistics {
                 if let ranks = dictionaryRanks, let dict = dictionary {
-                    pageMinMax = stats.minMax(dictionary: dict.dictionary, ranks: ranks, indices: dict.indices, page.values)
+                    pageMinMax = stats.minMax(
+                        dictionary: dict.dictionary, ranks: ranks, indices: dict.indices, page.values)
                 } else {
                     pageMinMax = stats.minMax(data.values, page.values)
                 }
@@ -182,29 +206,36 @@ struct ColumnChunkWriter {
             let bodySize = levelBuffer.count + compressed
             let header: PageHeader
             if v2 {
-                header = PageHeader(type: .dataPageV2, uncompressedPageSize: Int32(uncompressedSize),
-                                    compressedPageSize: Int32(bodySize),
-                                    dataPageHeaderV2: DataPageHeaderV2(numValues: Int32(page.levels.count), numNulls: Int32(nulls),
-                                                                       numRows: Int32(page.rows), encoding: valueEncoding,
-                                                                       definitionLevelsByteLength: Int32(defLength),
-                                                                       repetitionLevelsByteLength: Int32(repLength),
-                                                                       isCompressed: options.compression != .uncompressed,
-                                                                       statistics: pageStats))
+                header = PageHeader(
+                    type: .dataPageV2, uncompressedPageSize: Int32(uncompressedSize),
+                    compressedPageSize: Int32(bodySize),
+                    dataPageHeaderV2: DataPageHeaderV2(
+                        numValues: Int32(page.levels.count), numNulls: Int32(nulls),
+                        numRows: Int32(page.rows), encoding: valueEncoding,
+                        definitionLevelsByteLength: Int32(defLength),
+                        repetitionLevelsByteLength: Int32(repLength),
+                        isCompressed: options.compression != .uncompressed,
+                        statistics: pageStats))
             } else {
-                header = PageHeader(type: .dataPage, uncompressedPageSize: Int32(uncompressedSize),
-                                    compressedPageSize: Int32(bodySize),
-                                    dataPageHeader: DataPageHeader(numValues: Int32(page.levels.count), encoding: valueEncoding,
-                                                                   definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle,
-                                                                   statistics: pageStats))
+                header = PageHeader(
+                    type: .dataPage, uncompressedPageSize: Int32(uncompressedSize),
+                    compressedPageSize: Int32(bodySize),
+                    dataPageHeader: DataPageHeader(
+                        numValues: Int32(page.levels.count), encoding: valueEncoding,
+                        definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle,
+                        statistics: pageStats))
             }
             guard uncompressedSize <= Int(Int32.max), bodySize <= Int(Int32.max) else {
                 throw ParquetError.invalidData(column: pathString, detail: "a page exceeds 2 GiB; lower the page size")
             }
             let pageOffset = fileOffset + out.count - start
-            let headerSize = appendPage(header, prefix: levelBuffer, body: pageBuffer, bodyLength: compressed, into: &out)
+            let headerSize = appendPage(
+                header, prefix: levelBuffer, body: pageBuffer, bodyLength: compressed, into: &out)
             let written = headerSize + bodySize
             totalUncompressed += headerSize + uncompressedSize
-            locations.append(PageLocation(offset: Int64(pageOffset), compressedPageSize: Int32(written), firstRowIndex: Int64(page.firstRow)))
+            locations.append(
+                PageLocation(
+                    offset: Int64(pageOffset), compressedPageSize: Int32(written), firstRowIndex: Int64(page.firstRow)))
             nullPages.append(page.values.isEmpty)
             nullCounts.append(Int64(nulls))
             if let mm = pageMinMax {
@@ -227,32 +258,38 @@ struct ColumnChunkWriter {
             chunkStats = makeStatistics(chunkMinMax, nullCount: levelCount - data.values.count)
         }
         let totalCompressed = out.count - start
-        let meta = ColumnMetaData(type: column.physicalType, encodings: encodingSet, pathInSchema: column.path,
-                                  codec: options.compression.kind, numValues: Int64(levelCount),
-                                  totalUncompressedSize: Int64(totalUncompressed), totalCompressedSize: Int64(totalCompressed),
-                                  keyValueMetadata: nil, dataPageOffset: dataPageOffset, indexPageOffset: nil,
-                                  dictionaryPageOffset: dictionaryPageOffset, statistics: chunkStats, encodingStats: encodingStats,
-                                  bloomFilterOffset: nil, bloomFilterLength: nil)
+        let meta = ColumnMetaData(
+            type: column.physicalType, encodings: encodingSet, pathInSchema: column.path,
+            codec: options.compression.kind, numValues: Int64(levelCount),
+            totalUncompressedSize: Int64(totalUncompressed), totalCompressedSize: Int64(totalCompressed),
+            keyValueMetadata: nil, dataPageOffset: dataPageOffset, indexPageOffset: nil,
+            dictionaryPageOffset: dictionaryPageOffset, statistics: chunkStats, encodingStats: encodingStats,
+            bloomFilterOffset: nil, bloomFilterLength: nil)
         let chunk = ColumnChunk(filePath: nil, fileOffset: dictionaryPageOffset ?? dataPageOffset, metaData: meta)
 
         var columnIndex: ColumnIndex? = nil
         if options.writeStatistics && column.sortOrder != .undefined && !hasUnorderedNaNOnlyPages(nullPages, mins) {
-            columnIndex = ColumnIndex(nullPages: nullPages, minValues: mins, maxValues: maxs,
-                                      boundaryOrder: boundaryOrder(nullPages, mins, maxs), nullCounts: nullCounts)
+            columnIndex = ColumnIndex(
+                nullPages: nullPages, minValues: mins, maxValues: maxs,
+                boundaryOrder: boundaryOrder(nullPages, mins, maxs), nullCounts: nullCounts)
         }
         return (chunk, ChunkPageIndex(columnIndex: columnIndex, offsetIndex: OffsetIndex(pageLocations: locations)))
     }
 
     /// A page with values but no min/max (only NaN) cannot be described in a column index.
     private func hasUnorderedNaNOnlyPages(_ nullPages: [Bool], _ mins: [[UInt8]]) -> Bool {
-        for (i, isNull) in nullPages.enumerated() where !isNull && mins[i].isEmpty && column.physicalType != .byteArray && column.physicalType != .fixedLenByteArray {
+        for (i, isNull) in nullPages.enumerated()
+        where !isNull && mins[i].isEmpty && column.physicalType != .byteArray
+            && column.physicalType != .fixedLenByteArray
+        {
             return true
         }
         return false
     }
 
     private func boundaryOrder(_ nullPages: [Bool], _ mins: [[UInt8]], _ maxs: [[UInt8]]) -> BoundaryOrder {
-        var asc = true, desc = true
+        var asc = true
+        var desc = true
         var prev: Int? = nil
         for i in nullPages.indices where !nullPages[i] {
             if let p = prev {
@@ -297,11 +334,14 @@ struct ColumnChunkWriter {
         default: ok = false
         }
         guard ok else {
-            throw ParquetError.invalidData(column: pathString, detail: "encoding \(e.name) cannot be used for \(t.name)")
+            throw ParquetError.invalidData(
+                column: pathString, detail: "encoding \(e.name) cannot be used for \(t.name)")
         }
     }
 
-    private func encodeValues(_ values: ColumnValues, _ range: Range<Int>, _ encoding: Encoding, into out: inout [UInt8]) throws {
+    private func encodeValues(
+        _ values: ColumnValues, _ range: Range<Int>, _ encoding: Encoding, into out: inout [UInt8]
+    ) throws {
         switch encoding {
         case .plain:
             PlainEncoder.encode(values, range: range, into: &out)
@@ -311,11 +351,16 @@ struct ColumnChunkWriter {
                 let wide = v[range].map { Int64($0) }
                 wide.withUnsafeBufferPointer { DeltaBinaryPackedEncoder.encode($0, wrap32: true, into: &out) }
             case .int64(let v):
-                v.withUnsafeBufferPointer { DeltaBinaryPackedEncoder.encode(UnsafeBufferPointer(rebasing: $0[range]), wrap32: false, into: &out) }
+                v.withUnsafeBufferPointer {
+                    DeltaBinaryPackedEncoder.encode(UnsafeBufferPointer(rebasing: $0[range]), wrap32: false, into: &out)
+                }
             default: try checkEncoding(encoding)
             }
         case .deltaLengthByteArray:
-            guard case .byteArray(let b) = values else { try checkEncoding(encoding); return }
+            guard case .byteArray(let b) = values else {
+                try checkEncoding(encoding)
+                return
+            }
             var lengths = [Int64](repeating: 0, count: range.count)
             for (j, i) in range.enumerated() { lengths[j] = Int64(b.offsets[i + 1] - b.offsets[i]) }
             lengths.withUnsafeBufferPointer { DeltaBinaryPackedEncoder.encode($0, wrap32: true, into: &out) }
@@ -330,11 +375,16 @@ struct ColumnChunkWriter {
             case .float, .int32: width = 4
             case .double, .int64: width = 8
             case .fixedLenByteArray(let f): width = f.width
-            default: try checkEncoding(encoding); return
+            default:
+                try checkEncoding(encoding)
+                return
             }
             raw.withUnsafeBytes { ByteStreamSplit.encode($0, width: width, into: &out) }
         case .rle:
-            guard case .boolean(let v) = values else { try checkEncoding(encoding); return }
+            guard case .boolean(let v) = values else {
+                try checkEncoding(encoding)
+                return
+            }
             let bits = v[range].map { UInt32($0 ? 1 : 0) }
             let lengthAt = out.count
             out.append(contentsOf: [0, 0, 0, 0])
@@ -347,7 +397,9 @@ struct ColumnChunkWriter {
 
     /// Encodes a page's levels (with the v1 4-byte length prefix when `prefixed`); returns the
     /// encoded length without the prefix.
-    private func encodeLevels(_ levels: [UInt8], _ range: Range<Int>, _ maxLevel: Int, prefixed: Bool, into buf: inout [UInt8]) -> Int {
+    private func encodeLevels(
+        _ levels: [UInt8], _ range: Range<Int>, _ maxLevel: Int, prefixed: Bool, into buf: inout [UInt8]
+    ) -> Int {
         let before = buf.count
         if prefixed { buf.append(contentsOf: [0, 0, 0, 0]) }
         levels.withUnsafeBufferPointer {
@@ -382,7 +434,9 @@ struct ColumnChunkWriter {
 
     /// Appends the header, an uncompressed prefix (v2 levels) and the body as returned by
     /// `compressBody` (from `scratch`, or `body` itself when uncompressed); returns the header size.
-    private func appendPage(_ header: PageHeader, prefix: [UInt8], body: [UInt8], bodyLength: Int, into out: inout [UInt8]) -> Int {
+    private func appendPage(
+        _ header: PageHeader, prefix: [UInt8], body: [UInt8], bodyLength: Int, into out: inout [UInt8]
+    ) -> Int {
         var w = CompactWriter(capacity: 64)
         header.serialized(into: &w)
         out.append(contentsOf: w.bytes)
@@ -413,7 +467,10 @@ struct ColumnChunkWriter {
             case .byteArray: return nil
             }
         }()
-        let offsets: [Int32]? = { if case .byteArray(let b) = data.values, bytesPerValue == nil { return b.offsets }; return nil }()
+        let offsets: [Int32]? = {
+            if case .byteArray(let b) = data.values, bytesPerValue == nil { return b.offsets }
+            return nil
+        }()
 
         // Flat required column: pages are a fixed number of rows (or byte-sized for strings).
         if data.definitionLevels == nil && data.repetitionLevels == nil {
@@ -440,20 +497,26 @@ struct ColumnChunkWriter {
         if reps == nil, let w = fixedWidth {
             // One level per row: a fixed number of rows per page; count the values in each.
             let perPage = max(1, Int(Double(target) / (w + 0.125)))
-            var i = 0, valueIndex = 0
+            var i = 0
+            var valueIndex = 0
             defs.withUnsafeBufferPointer { d in
                 while i < levelCount {
                     let end = min(levelCount, i + perPage)
                     var n = 0
                     for k in i..<end where d[k] == md { n += 1 }
-                    pages.append(PageSlice(levels: i..<end, values: valueIndex..<valueIndex + n, firstRow: i, rows: end - i))
+                    pages.append(
+                        PageSlice(levels: i..<end, values: valueIndex..<valueIndex + n, firstRow: i, rows: end - i))
                     valueIndex += n
                     i = end
                 }
             }
             return pages
         }
-        var levelStart = 0, valueStart = 0, row = 0, firstRow = 0, rowsInPage = 0
+        var levelStart = 0
+        var valueStart = 0
+        var row = 0
+        var firstRow = 0
+        var rowsInPage = 0
         var size = 0.0
         var valueIndex = 0
         defs.withUnsafeBufferPointer { d in
@@ -462,21 +525,34 @@ struct ColumnChunkWriter {
                     let isRecordStart = reps == nil || reps![i] == 0
                     if isRecordStart {
                         if i > levelStart && size >= Double(target) {
-                            pages.append(PageSlice(levels: levelStart..<i, values: valueStart..<valueIndex, firstRow: firstRow, rows: rowsInPage))
-                            levelStart = i; valueStart = valueIndex; firstRow = row; rowsInPage = 0; size = 0
+                            pages.append(
+                                PageSlice(
+                                    levels: levelStart..<i, values: valueStart..<valueIndex, firstRow: firstRow,
+                                    rows: rowsInPage))
+                            levelStart = i
+                            valueStart = valueIndex
+                            firstRow = row
+                            rowsInPage = 0
+                            size = 0
                         }
                         row += 1
                         rowsInPage += 1
                     }
                     size += 0.25
                     if d.isEmpty || d[i] == md {
-                        if let w = fixedWidth { size += w } else { size += Double(4 + Int(off[valueIndex + 1] - off[valueIndex])) }
+                        if let w = fixedWidth {
+                            size += w
+                        } else {
+                            size += Double(4 + Int(off[valueIndex + 1] - off[valueIndex]))
+                        }
                         valueIndex += 1
                     }
                 }
             }
         }
-        pages.append(PageSlice(levels: levelStart..<levelCount, values: valueStart..<valueIndex, firstRow: firstRow, rows: rowsInPage))
+        pages.append(
+            PageSlice(
+                levels: levelStart..<levelCount, values: valueStart..<valueIndex, firstRow: firstRow, rows: rowsInPage))
         return pages
     }
 }

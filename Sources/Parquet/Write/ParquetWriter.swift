@@ -25,7 +25,9 @@ public final class ParquetWriter {
 
     /// Creates a writer and writes the leading magic bytes.
     public init(sink: ByteSink, schema: ParquetSchema, options: ParquetWriterOptions = ParquetWriterOptions()) throws {
-        guard !schema.columns.isEmpty else { throw ParquetError.invalidSchema("a Parquet file needs at least one column") }
+        guard !schema.columns.isEmpty else {
+            throw ParquetError.invalidSchema("a Parquet file needs at least one column")
+        }
         self.sink = sink
         self.schema = schema
         self.options = options
@@ -58,15 +60,19 @@ public final class ParquetWriter {
     public func write(_ columns: [ColumnData]) throws {
         try guarded {
             guard columns.count == schema.columns.count else {
-                throw ParquetError.invalidData(column: "*", detail: "batch has \(columns.count) columns, schema has \(schema.columns.count)")
+                throw ParquetError.invalidData(
+                    column: "*", detail: "batch has \(columns.count) columns, schema has \(schema.columns.count)")
             }
             var rows = -1
             for (i, c) in columns.enumerated() {
                 let writer = ColumnChunkWriter(column: schema.columns[i], options: options)
                 try writer.validate(c)
                 let r = c.rowCount
-                if rows < 0 { rows = r } else if r != rows {
-                    throw ParquetError.invalidData(column: writer.pathString, detail: "has \(r) rows, the first column has \(rows)")
+                if rows < 0 {
+                    rows = r
+                } else if r != rows {
+                    throw ParquetError.invalidData(
+                        column: writer.pathString, detail: "has \(r) rows, the first column has \(rows)")
                 }
             }
             var batch = columns
@@ -81,8 +87,12 @@ public final class ParquetWriter {
                     append(batch, rows: batchRows)
                     batchRows = 0
                 } else {
-                    let head = batch.enumerated().map { $1.slice(rows: 0..<space, maxDefinitionLevel: schema.columns[$0].maxDefinitionLevel) }
-                    batch = batch.enumerated().map { $1.slice(rows: space..<batchRows, maxDefinitionLevel: schema.columns[$0].maxDefinitionLevel) }
+                    let head = batch.enumerated().map {
+                        $1.slice(rows: 0..<space, maxDefinitionLevel: schema.columns[$0].maxDefinitionLevel)
+                    }
+                    batch = batch.enumerated().map {
+                        $1.slice(rows: space..<batchRows, maxDefinitionLevel: schema.columns[$0].maxDefinitionLevel)
+                    }
                     append(head, rows: space)
                     batchRows -= space
                 }
@@ -104,7 +114,8 @@ public final class ParquetWriter {
     }
 
     private static func estimatedBytes(_ c: ColumnData) -> Int {
-        PlainEncoder.encodedSize(c.values, range: 0..<c.values.count) + (c.definitionLevels?.count ?? 0) + (c.repetitionLevels?.count ?? 0)
+        PlainEncoder.encodedSize(c.values, range: 0..<c.values.count) + (c.definitionLevels?.count ?? 0)
+            + (c.repetitionLevels?.count ?? 0)
     }
 
     /// Encodes and writes the buffered rows as a row group (no-op when nothing is buffered).
@@ -121,7 +132,9 @@ public final class ParquetWriter {
         var totalUncompressed: Int64 = 0
         var buffer: [UInt8] = []
         // One reservation for the largest chunk avoids regrowing (and re-faulting) the buffer.
-        let largest = columns.map { PlainEncoder.encodedSize($0.values, range: 0..<$0.values.count) + $0.levelCount / 4 + 4096 }.max() ?? 0
+        let largest =
+            columns.map { PlainEncoder.encodedSize($0.values, range: 0..<$0.values.count) + $0.levelCount / 4 + 4096 }
+            .max() ?? 0
         buffer.reserveCapacity(largest)
         for (i, data) in columns.enumerated() {
             var writer = ColumnChunkWriter(column: schema.columns[i], options: options)
@@ -132,9 +145,11 @@ public final class ParquetWriter {
             indexes.append(index)
             totalUncompressed += chunk.metaData?.totalUncompressedSize ?? 0
         }
-        rowGroups.append(RowGroup(columns: chunks, totalByteSize: totalUncompressed, numRows: Int64(pendingRows),
-                                  sortingColumns: nil, fileOffset: Int64(groupStart),
-                                  totalCompressedSize: Int64(offset - groupStart), ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
+        rowGroups.append(
+            RowGroup(
+                columns: chunks, totalByteSize: totalUncompressed, numRows: Int64(pendingRows),
+                sortingColumns: nil, fileOffset: Int64(groupStart),
+                totalCompressedSize: Int64(offset - groupStart), ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
         pageIndexes.append(indexes)
         totalRows += Int64(pendingRows)
         pendingRows = 0
@@ -165,14 +180,16 @@ public final class ParquetWriter {
                     }
                 }
             }
-            let meta = FileMetaData(version: 2, schema: schema.elements, numRows: totalRows, rowGroups: rowGroups,
-                                    keyValueMetadata: options.keyValueMetadata.isEmpty ? nil : options.keyValueMetadata,
-                                    createdBy: options.createdBy,
-                                    columnOrders: Array(repeating: true, count: schema.columns.count))
+            let meta = FileMetaData(
+                version: 2, schema: schema.elements, numRows: totalRows, rowGroups: rowGroups,
+                keyValueMetadata: options.keyValueMetadata.isEmpty ? nil : options.keyValueMetadata,
+                createdBy: options.createdBy,
+                columnOrders: Array(repeating: true, count: schema.columns.count))
             let footer = meta.serialized()
             try emit(footer)
             let n = UInt32(footer.count)
-            try emit([UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)] + Array("PAR1".utf8))
+            try emit(
+                [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)] + Array("PAR1".utf8))
             try sink.close()
             state = .closed
             return meta

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Exact min/max of a value range, PLAIN-encoded (byte arrays without length prefix).
@@ -21,10 +21,15 @@ struct StatisticsBuilder {
     init(column: ColumnDescriptor) {
         type = column.physicalType
         order = column.sortOrder
-        if case .string? = column.logicalType { isString = true }
-        else if case .enum? = column.logicalType { isString = true }
-        else if case .json? = column.logicalType { isString = true }
-        else { isString = false }
+        if case .string? = column.logicalType {
+            isString = true
+        } else if case .enum? = column.logicalType {
+            isString = true
+        } else if case .json? = column.logicalType {
+            isString = true
+        } else {
+            isString = false
+        }
     }
 
     private static func bytes<T>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v) { Array($0) } }
@@ -35,35 +40,65 @@ struct StatisticsBuilder {
         guard !range.isEmpty, order != .undefined else { return nil }
         switch values {
         case .boolean(let v):
-            var sawFalse = false, sawTrue = false
+            var sawFalse = false
+            var sawTrue = false
             for i in range { if v[i] { sawTrue = true } else { sawFalse = true } }
             return MinMax(min: [sawFalse ? 0 : 1], max: [sawTrue ? 1 : 0])
         case .int32(let v):
             return v.withUnsafeBufferPointer { p in
                 if order == .unsigned {
-                    var lo = UInt32.max, hi = UInt32.min
-                    for i in range { let x = UInt32(bitPattern: p[i]); lo = Swift.min(lo, x); hi = Swift.max(hi, x) }
+                    var lo = UInt32.max
+                    var hi = UInt32.min
+                    for i in range {
+                        let x = UInt32(bitPattern: p[i])
+                        lo = Swift.min(lo, x)
+                        hi = Swift.max(hi, x)
+                    }
                     return MinMax(min: Self.bytes(lo.littleEndian), max: Self.bytes(hi.littleEndian))
                 }
-                var lo = Int32.max, hi = Int32.min
-                for i in range { let x = p[i]; lo = Swift.min(lo, x); hi = Swift.max(hi, x) }
+                var lo = Int32.max
+                var hi = Int32.min
+                for i in range {
+                    let x = p[i]
+                    lo = Swift.min(lo, x)
+                    hi = Swift.max(hi, x)
+                }
                 return MinMax(min: Self.bytes(lo.littleEndian), max: Self.bytes(hi.littleEndian))
             }
         case .int64(let v):
             return v.withUnsafeBufferPointer { p in
                 if order == .unsigned {
-                    var lo = UInt64.max, hi = UInt64.min
-                    for i in range { let x = UInt64(bitPattern: p[i]); lo = Swift.min(lo, x); hi = Swift.max(hi, x) }
+                    var lo = UInt64.max
+                    var hi = UInt64.min
+                    for i in range {
+                        let x = UInt64(bitPattern: p[i])
+                        lo = Swift.min(lo, x)
+                        hi = Swift.max(hi, x)
+                    }
                     return MinMax(min: Self.bytes(lo.littleEndian), max: Self.bytes(hi.littleEndian))
                 }
-                var lo = Int64.max, hi = Int64.min
-                for i in range { let x = p[i]; lo = Swift.min(lo, x); hi = Swift.max(hi, x) }
+                var lo = Int64.max
+                var hi = Int64.min
+                for i in range {
+                    let x = p[i]
+                    lo = Swift.min(lo, x)
+                    hi = Swift.max(hi, x)
+                }
                 return MinMax(min: Self.bytes(lo.littleEndian), max: Self.bytes(hi.littleEndian))
             }
         case .float(let v):
             return v.withUnsafeBufferPointer { p in
-                var lo = Float.infinity, hi = -Float.infinity, any = false
-                for i in range { let x = p[i]; if !x.isNaN { any = true; if x < lo { lo = x }; if x > hi { hi = x } } }
+                var lo = Float.infinity
+                var hi = -Float.infinity
+                var any = false
+                for i in range {
+                    let x = p[i]
+                    if !x.isNaN {
+                        any = true
+                        if x < lo { lo = x }
+                        if x > hi { hi = x }
+                    }
+                }
                 guard any else { return nil }
                 if lo == 0 { lo = -0.0 }
                 if hi == 0 { hi = 0.0 }
@@ -71,8 +106,17 @@ struct StatisticsBuilder {
             }
         case .double(let v):
             return v.withUnsafeBufferPointer { p in
-                var lo = Double.infinity, hi = -Double.infinity, any = false
-                for i in range { let x = p[i]; if !x.isNaN { any = true; if x < lo { lo = x }; if x > hi { hi = x } } }
+                var lo = Double.infinity
+                var hi = -Double.infinity
+                var any = false
+                for i in range {
+                    let x = p[i]
+                    if !x.isNaN {
+                        any = true
+                        if x < lo { lo = x }
+                        if x > hi { hi = x }
+                    }
+                }
                 guard any else { return nil }
                 if lo == 0 { lo = -0.0 }
                 if hi == 0 { hi = 0.0 }
@@ -82,14 +126,25 @@ struct StatisticsBuilder {
             return b.data.withUnsafeBytes { d in
                 b.offsets.withUnsafeBufferPointer { off in
                     let base = d.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!
-                    var lo = range.lowerBound, hi = range.lowerBound
-                    var loPtr = base + Int(off[lo]), loLen = Int(off[lo + 1] - off[lo])
-                    var hiPtr = loPtr, hiLen = loLen
+                    var lo = range.lowerBound
+                    var hi = range.lowerBound
+                    var loPtr = base + Int(off[lo])
+                    var loLen = Int(off[lo + 1] - off[lo])
+                    var hiPtr = loPtr
+                    var hiLen = loLen
                     for i in range.dropFirst() {
-                        let s = Int(off[i]), l = Int(off[i + 1]) - s
+                        let s = Int(off[i])
+                        let l = Int(off[i + 1]) - s
                         let p = base + s
-                        if compareBytes(p, l, loPtr, loLen) < 0 { lo = i; loPtr = p; loLen = l }
-                        else if compareBytes(p, l, hiPtr, hiLen) > 0 { hi = i; hiPtr = p; hiLen = l }
+                        if compareBytes(p, l, loPtr, loLen) < 0 {
+                            lo = i
+                            loPtr = p
+                            loLen = l
+                        } else if compareBytes(p, l, hiPtr, hiLen) > 0 {
+                            hi = i
+                            hiPtr = p
+                            hiLen = l
+                        }
                     }
                     return MinMax(min: Array(b[lo]), max: Array(b[hi]))
                 }
@@ -98,7 +153,8 @@ struct StatisticsBuilder {
             return f.data.withUnsafeBytes { d in
                 let base = d.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
                 let w = f.width
-                var lo = range.lowerBound, hi = range.lowerBound
+                var lo = range.lowerBound
+                var hi = range.lowerBound
                 for i in range.dropFirst() {
                     if compareBytes(base + i * w, w, base + lo * w, w) < 0 { lo = i }
                     if compareBytes(base + i * w, w, base + hi * w, w) > 0 { hi = i }
@@ -123,13 +179,13 @@ struct StatisticsBuilder {
             i += 8
         }
         while i < n {
-            let x = a.load(fromByteOffset: i, as: UInt8.self), y = b.load(fromByteOffset: i, as: UInt8.self)
+            let x = a.load(fromByteOffset: i, as: UInt8.self)
+            let y = b.load(fromByteOffset: i, as: UInt8.self)
             if x != y { return x < y ? -1 : 1 }
             i += 1
         }
         return al - bl
     }
-
 
     /// Compares big-endian two's complement integers of possibly different lengths.
     static func compareSignedBigEndian(_ a: UnsafeRawPointer, _ al: Int, _ b: UnsafeRawPointer, _ bl: Int) -> Int {
@@ -154,22 +210,37 @@ struct StatisticsBuilder {
         switch type {
         case .boolean: return Int(a[0]) - Int(b[0])
         case .int32:
-            if order == .unsigned { let x = le(a, UInt32.self), y = le(b, UInt32.self); return x < y ? -1 : (x > y ? 1 : 0) }
-            let x = le(a, Int32.self), y = le(b, Int32.self); return x < y ? -1 : (x > y ? 1 : 0)
+            if order == .unsigned {
+                let x = le(a, UInt32.self)
+                let y = le(b, UInt32.self)
+                return x < y ? -1 : (x > y ? 1 : 0)
+            }
+            let x = le(a, Int32.self)
+            let y = le(b, Int32.self)
+            return x < y ? -1 : (x > y ? 1 : 0)
         case .int64:
-            if order == .unsigned { let x = le(a, UInt64.self), y = le(b, UInt64.self); return x < y ? -1 : (x > y ? 1 : 0) }
-            let x = le(a, Int64.self), y = le(b, Int64.self); return x < y ? -1 : (x > y ? 1 : 0)
+            if order == .unsigned {
+                let x = le(a, UInt64.self)
+                let y = le(b, UInt64.self)
+                return x < y ? -1 : (x > y ? 1 : 0)
+            }
+            let x = le(a, Int64.self)
+            let y = le(b, Int64.self)
+            return x < y ? -1 : (x > y ? 1 : 0)
         case .float:
-            let x = Float(bitPattern: le(a, UInt32.self)), y = Float(bitPattern: le(b, UInt32.self))
+            let x = Float(bitPattern: le(a, UInt32.self))
+            let y = Float(bitPattern: le(b, UInt32.self))
             return x < y ? -1 : (x > y ? 1 : 0)
         case .double:
-            let x = Double(bitPattern: le(a, UInt64.self)), y = Double(bitPattern: le(b, UInt64.self))
+            let x = Double(bitPattern: le(a, UInt64.self))
+            let y = Double(bitPattern: le(b, UInt64.self))
             return x < y ? -1 : (x > y ? 1 : 0)
         case .byteArray, .fixedLenByteArray, .int96:
             return a.withUnsafeBytes { pa in
                 b.withUnsafeBytes { pb in
-                    compareBytes(pa.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, a.count,
-                                 pb.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, b.count)
+                    compareBytes(
+                        pa.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, a.count,
+                        pb.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, b.count)
                 }
             }
         }
@@ -190,7 +261,8 @@ struct StatisticsBuilder {
         guard type == .byteArray, order == .unsigned, limit > 0 else {
             return (mm.min, true, mm.max, true)
         }
-        var lo = mm.min, minExact = true
+        var lo = mm.min
+        var minExact = true
         if lo.count > limit {
             var cut = limit
             if isString { while cut > 0 && lo[cut] & 0xC0 == 0x80 { cut -= 1 } }
@@ -198,14 +270,18 @@ struct StatisticsBuilder {
             minExact = false
         }
         guard mm.max.count > limit else { return (lo, minExact, mm.max, true) }
-        let hi = isString ? Self.incrementUTF8Prefix(mm.max, limit: limit) : Self.incrementBytePrefix(mm.max, limit: limit)
+        let hi =
+            isString ? Self.incrementUTF8Prefix(mm.max, limit: limit) : Self.incrementBytePrefix(mm.max, limit: limit)
         return (lo, minExact, hi, false)
     }
 
     static func incrementBytePrefix(_ v: [UInt8], limit: Int) -> [UInt8]? {
         var p = Array(v[0..<limit])
         while let last = p.last {
-            if last < 0xFF { p[p.count - 1] = last + 1; return p }
+            if last < 0xFF {
+                p[p.count - 1] = last + 1
+                return p
+            }
             p.removeLast()
         }
         return nil
@@ -252,19 +328,28 @@ extension StatisticsBuilder {
     /// Min and max of dictionary-encoded values `indices[range]` using precomputed ranks.
     func minMax(dictionary: ColumnValues, ranks: [UInt32], indices: [UInt32], _ range: Range<Int>) -> MinMax? {
         guard !range.isEmpty else { return nil }
-        var lo = UInt32.max, hi = UInt32.min
-        var loIndex = 0, hiIndex = 0
+        var lo = UInt32.max
+        var hi = UInt32.min
+        var loIndex = 0
+        var hiIndex = 0
         ranks.withUnsafeBufferPointer { rk in
             indices.withUnsafeBufferPointer { idx in
                 for i in range {
                     let e = Int(idx[i])
                     let r = rk[e]
-                    if r < lo { lo = r; loIndex = e }
-                    if r > hi { hi = r; hiIndex = e }
+                    if r < lo {
+                        lo = r
+                        loIndex = e
+                    }
+                    if r > hi {
+                        hi = r
+                        hiIndex = e
+                    }
                 }
             }
         }
-        guard let a = minMax(dictionary, loIndex..<loIndex + 1), let b = minMax(dictionary, hiIndex..<hiIndex + 1) else { return nil }
+        guard let a = minMax(dictionary, loIndex..<loIndex + 1), let b = minMax(dictionary, hiIndex..<hiIndex + 1)
+        else { return nil }
         return MinMax(min: a.min, max: b.max)
     }
 }
