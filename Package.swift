@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Avro", targets: ["Avro"]),
         // The Iceberg spec model alone: types, values, transforms, expressions, metadata, manifests (no I/O).
         .library(name: "IcebergSpec", targets: ["IcebergSpec"]),
+        .library(name: "ParquetJSON", targets: ["ParquetJSON"]),
         .library(name: "Iceberg", targets: ["Iceberg"]),
         .library(name: "IcebergSQLite", targets: ["IcebergSQLite"]),
         // The AWS transport (SigV4, credentials, S3, S3 Tables, Glue) and the Iceberg pieces built on it.
@@ -48,8 +49,10 @@ let package = Package(
         .target(name: "Avro", dependencies: ["JSONSupport", "CompressionCodecs", "CZlib"]),
         // The spec model: knows nothing of Parquet, FileIO, catalogs or commits.
         .target(name: "IcebergSpec", dependencies: ["Avro", "JSONSupport"]),
+        // Parquet values and metadata as JSON in the SDK's value convention (`iceberg parquet`).
+        .target(name: "ParquetJSON", dependencies: ["Parquet", "IcebergSpec", "JSONSupport"]),
         // Tables: FileIO, Parquet data files, scans, writers, catalogs, transactions.
-        .target(name: "Iceberg", dependencies: ["IcebergSpec", "Parquet", "Avro", "JSONSupport"]),
+        .target(name: "Iceberg", dependencies: ["IcebergSpec", "Parquet", "ParquetJSON", "Avro", "JSONSupport"]),
         // The SQL catalog on SQLite (tables and columns of PyIceberg's SqlCatalog / Java's JdbcCatalog).
         .target(name: "IcebergSQLite", dependencies: ["Iceberg", "CSQLite"]),
 
@@ -95,7 +98,7 @@ let package = Package(
 
         .testTarget(name: "CompressionCodecsTests", dependencies: ["CompressionCodecs"]),
         .testTarget(name: "ThriftCompactTests", dependencies: ["ThriftCompact"]),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Iceberg"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "ParquetJSON", "Iceberg"]),
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg"]),
         .testTarget(name: "AvroTests", dependencies: ["Avro"]),
         .testTarget(name: "RESTTests", dependencies: ["Iceberg", "IcebergREST", "IcebergRESTServer", "JSONSupport"]),
@@ -108,7 +111,8 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "CompressionCodecs", "ThriftCompact", "JSONSupport", "Parquet", "Avro", "IcebergSpec", "Iceberg",
+                "CompressionCodecs", "ThriftCompact", "JSONSupport", "Parquet", "ParquetJSON", "Avro", "IcebergSpec",
+                "Iceberg",
                 "IcebergSQLite", "AWSTransport",
                 "IcebergAWS", "IcebergREST", "IcebergRESTServer", "IcebergCatalogLoader",
                 .product(name: "Logging", package: "swift-log"),
@@ -116,7 +120,8 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "Parquet", "Iceberg", "Avro", "JSONSupport", "IcebergSQLite", "AWSTransport", "IcebergAWS",
+                "Parquet", "ParquetJSON", "Iceberg", "Avro", "JSONSupport", "IcebergSQLite", "AWSTransport",
+                "IcebergAWS",
                 "IcebergREST", "IcebergRESTServer",
                 .product(name: "Logging", package: "swift-log"),
             ]),

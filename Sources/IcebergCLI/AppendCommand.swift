@@ -87,7 +87,7 @@ struct AppendCommand: AsyncParsableCommand {
             do {
                 for (n, v) in rows { try await writer.append(v, rowNumber: n) }
                 let files = try await writer.finish()
-                let start = nowMillis()
+                let start = WallClock.nowMs()
                 var committed = loaded
                 try await committed.appendFiles(files)
                 let snap = committed.metadata.currentSnapshot
@@ -95,7 +95,7 @@ struct AppendCommand: AsyncParsableCommand {
                     JSONValue.object([
                         ("table", .string(id.description)), ("snapshot-id", snap.map { .int($0.snapshotId) } ?? .null),
                         ("added-records", .int(Int64(rows.count))), ("data-files", .int(Int64(files.count))),
-                        ("commit-ms", .int(nowMillis() - start)),
+                        ("commit-ms", .int(WallClock.nowMs() - start)),
                     ]))
             } catch {
                 await writer.abort()
@@ -103,10 +103,4 @@ struct AppendCommand: AsyncParsableCommand {
             }
         }
     }
-}
-
-func nowMillis() -> Int64 {
-    var t = timespec()
-    clock_gettime(CLOCK_REALTIME, &t)
-    return Int64(t.tv_sec) * 1000 + Int64(t.tv_nsec) / 1_000_000
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Iceberg
 import Parquet
+import ParquetJSON
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,6 @@
 import Foundation
 import JSONSupport
+import ParquetJSON
 import XCTest
 
 @testable import Iceberg

@@ -1,3 +1,4 @@
+import ParquetJSON
 import XCTest
 
 @testable import Iceberg

@@ -1,5 +1,6 @@
 import JSONSupport
 import Parquet
+import ParquetJSON
 
 /// Rows of a scan in columnar form: the Parquet leaf columns (Dremel form) of one row group
 /// of one data file, projected onto the scan's schema, with deleted and filtered rows removed.

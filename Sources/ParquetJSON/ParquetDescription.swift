@@ -1,3 +1,4 @@
+import IcebergSpec
 import JSONSupport
 import Parquet
 

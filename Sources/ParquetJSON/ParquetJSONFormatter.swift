@@ -1,3 +1,4 @@
+import IcebergSpec
 import JSONSupport
 import Parquet
 
@@ -64,7 +65,7 @@ public struct ParquetJSONFormatter {
         }
     }
 
-    static func writeLeaf(_ value: ParquetValue, _ e: SchemaElement, to out: inout String) {
+    package static func writeLeaf(_ value: ParquetValue, _ e: SchemaElement, to out: inout String) {
         let logical = e.effectiveLogicalType
         switch value {
         case .boolean(let b): out += b ? "true" : "false"
@@ -123,7 +124,7 @@ public struct ParquetJSONFormatter {
     }
 
     /// INT96 (nanoseconds of day, then Julian day, little-endian) to nanoseconds since the epoch.
-    static func int96Nanos(_ b: [UInt8]) -> Int64 {
+    package static func int96Nanos(_ b: [UInt8]) -> Int64 {
         guard b.count == 12 else { return 0 }
         var nanos: Int64 = 0
         for i in 0..<8 { nanos |= Int64(b[i]) << (8 * Int64(i)) }
