@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -63,11 +64,13 @@ let package = Package(
                 "JSONSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         // The REST catalog protocol: wire forms and the client catalog (HTTP and SigV4 from AWSTransport).
         .target(name: "IcebergREST", dependencies: ["Iceberg", "AWSTransport", "JSONSupport"]),
         // S3 FileIO, the S3 Tables and Glue catalogs, and their Iceberg REST endpoints.
-        .target(name: "IcebergAWS", dependencies: ["Iceberg", "AWSTransport", "IcebergREST"]),
+        .target(name: "IcebergAWS", dependencies: ["Iceberg", "AWSTransport", "IcebergREST", "JSONSupport"]),
         // The REST catalog server.
         .target(
             name: "IcebergRESTServer",
@@ -89,8 +92,7 @@ let package = Package(
         .executableTarget(
             name: "IcebergCLI",
             dependencies: [
-                "Iceberg", "IcebergSQLite", "IcebergAWS", "AWSTransport", "IcebergREST", "IcebergRESTServer",
-                "IcebergCatalogLoader", "Parquet", "JSONSupport",
+                "Iceberg", "IcebergRESTServer", "IcebergCatalogLoader", "Parquet", "ParquetJSON", "JSONSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -99,8 +101,8 @@ let package = Package(
         .testTarget(name: "CompressionCodecsTests", dependencies: ["CompressionCodecs"]),
         .testTarget(name: "ThriftCompactTests", dependencies: ["ThriftCompact"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "ParquetJSON", "Iceberg"]),
-        .testTarget(name: "IcebergTests", dependencies: ["Iceberg"]),
-        .testTarget(name: "AvroTests", dependencies: ["Avro"]),
+        .testTarget(name: "IcebergTests", dependencies: ["Iceberg", "Parquet", "JSONSupport"]),
+        .testTarget(name: "AvroTests", dependencies: ["Avro", "JSONSupport"]),
         .testTarget(name: "RESTTests", dependencies: ["Iceberg", "IcebergREST", "IcebergRESTServer", "JSONSupport"]),
         .testTarget(name: "JSONSupportTests", dependencies: ["JSONSupport"]),
         .testTarget(name: "AWSTransportTests", dependencies: ["AWSTransport"]),
