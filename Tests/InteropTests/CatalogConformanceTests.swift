@@ -35,7 +35,10 @@ final class CatalogConformanceTests: XCTestCase {
             path: "\(dir.path)/catalog.db", name: "served", warehouse: "\(dir.path)/warehouse")
         let server = RESTServer(service: RESTCatalogService(catalog: backing), host: "127.0.0.1", port: 0)
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let task = Task { try await server.run(logger: Logger(label: "conformance")) { port in portSink.yield(port) } }
+        var logger = Logger(label: "conformance")
+        logger.logLevel = .critical  // the requests themselves are not the subject here
+        let quietLogger = logger
+        let task = Task { try await server.run(logger: quietLogger) { port in portSink.yield(port) } }
         defer { task.cancel() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { return XCTFail("the server did not start") }
