@@ -127,14 +127,14 @@ struct RowPrinter {
             return
         }
         guard case .object(let pairs) = value else {
-            rows.append(["value": cell(value)])
+            rows.append(["value": cellText(value)])
             if !columns.contains("value") { columns.append("value") }
             return
         }
         var row: [String: String] = [:]
         for (k, v) in pairs {
             if !columns.contains(k) { columns.append(k) }
-            row[k] = cell(v)
+            row[k] = cellText(v)
         }
         rows.append(row)
     }
@@ -161,9 +161,7 @@ struct RowPrinter {
     }
 
     /// The text of one cell: strings as they are, null empty, other values as JSON, cut to `maxCellWidth`.
-    func cellText(_ v: JSONValue) -> String { cell(v) }
-
-    private func cell(_ v: JSONValue) -> String {
+    func cellText(_ v: JSONValue) -> String {
         var text: String
         switch v {
         case .null: text = ""

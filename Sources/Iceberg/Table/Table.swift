@@ -127,7 +127,6 @@ public struct Table: Sendable {
     // MARK: Helpers
 
     private mutating func commit(_ build: (inout Transaction) -> Void) async throws {
-        _ = try requireCatalog()
         var txn = newTransaction()
         build(&txn)
         self = try await txn.commit()

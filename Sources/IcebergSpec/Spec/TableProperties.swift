@@ -57,18 +57,10 @@ public struct TablePropertyDescription: Sendable, Hashable {
     }
 }
 
-extension TableProperty where Value == Int {
-    init(_ key: String, default value: Int, _ meaning: String, text: String? = nil) {
+extension TableProperty where Value: FixedWidthInteger {
+    init(_ key: String, default value: Value, _ meaning: String, text: String? = nil) {
         self.init(key, default: value, defaultText: text ?? String(value), expected: "an integer", meaning: meaning) {
-            Int($0)
-        }
-    }
-}
-
-extension TableProperty where Value == Int64 {
-    init(_ key: String, default value: Int64, _ meaning: String, text: String? = nil) {
-        self.init(key, default: value, defaultText: text ?? String(value), expected: "an integer", meaning: meaning) {
-            Int64($0)
+            Value($0)
         }
     }
 }
