@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs what the build and the tests need on a Debian machine with Swift:
-# the compression libraries (Debian -dev packages) and a venv with the pinned Python peers.
+# Installs what the build and the tests need on a Debian machine with Swift: the compression
+# libraries (Debian -dev packages), a JRE with the SQLite JDBC driver for Iceberg Java, and a
+# venv with the pinned Python peers (Spark and Iceberg Java's runtime jar among them).
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsnappy-dev libzstd-dev zlib1g-dev libsqlite3-dev pkg-config python3-venv)
+packages=(libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libsqlite3-dev pkg-config python3-venv
+    libxerial-sqlite-jdbc-java libxerial-sqlite-jdbc-jni)
+command -v java >/dev/null || packages+=(openjdk-17-jre-headless)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -26,4 +29,16 @@ if [ ! -f "$stamp" ]; then
     "$PYTHON" -m venv .venv
     .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
     touch "$stamp"
+fi
+
+# Iceberg's Spark runtime jar expects its host to supply Jackson under Iceberg's shaded
+# package: relocate pyspark's own Jackson jars into it (scripts/relocate-jackson.py).
+jackson=.venv/java/iceberg-shaded-jackson.jar
+if [ ! -f "$jackson" ]; then
+    echo "setup: relocating pyspark's Jackson for Iceberg Java"
+    mkdir -p .venv/java
+    jars=$(.venv/bin/python -c 'import os, pyspark; print(os.path.join(os.path.dirname(pyspark.__file__), "jars"))')
+    .venv/bin/python scripts/relocate-jackson.py "$jackson.tmp" "$jars"/jackson-core-2*.jar \
+        "$jars"/jackson-databind-2*.jar "$jars"/jackson-annotations-2*.jar
+    mv "$jackson.tmp" "$jackson"
 fi

@@ -37,6 +37,8 @@ public actor SQLitePointerStore: MetadataPointerStore {
     public let catalogName: String
     /// The database file.
     public let path: String
+    /// How long a statement waits for another connection's write lock before failing.
+    static let busyTimeoutMs: Int32 = 30_000
 
     /// Opens the database and creates the catalog tables when missing.
     public init(path: String, catalogName: String) throws {
@@ -50,14 +52,14 @@ public actor SQLitePointerStore: MetadataPointerStore {
         handle = SQLiteHandle(h)
         self.catalogName = catalogName
         self.path = path
-        sqlite3_busy_timeout(h, 30_000)
-        // Keep the rollback journal file between transactions (truncated, not deleted): the
-        // same crash safety and file format every client expects, without creating and deleting
-        // a file per commit — on ext4 that churn makes each new file slower to create.
-        // A database another client put in WAL mode is left as it is.
-        if (try? Self.query(h, "PRAGMA journal_mode", []))?.first?.first??.lowercased() == "delete" {
-            _ = try? Self.query(h, "PRAGMA journal_mode=TRUNCATE", [])
-        }
+        sqlite3_busy_timeout(h, Self.busyTimeoutMs)
+        // WAL mode, so that readers never block a commit and a commit never blocks them: Java's
+        // JDBC driver keeps a read transaction open between statements, and PyIceberg or another
+        // SDK process may be reading. The mode is stored in the file, so every later client of it
+        // uses it too. The switch needs the file to itself and a file system with shared memory;
+        // where either is missing the file keeps its mode (commits still work, but wait for
+        // readers to finish).
+        _ = try? Self.query(h, "PRAGMA journal_mode=WAL", [])
         try Self.exec(
             h,
             """

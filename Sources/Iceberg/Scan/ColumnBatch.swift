@@ -187,6 +187,8 @@ final class FileLayout: Sendable {
     }
 
     let schema: Schema
+    /// The data file's Parquet schema (with the field ids the reader assigned).
+    let file: ParquetSchema
     let assembler: RecordAssembler?
     /// File leaf indices, in the order batches hold them.
     let columnIndices: [Int]
@@ -201,6 +203,7 @@ final class FileLayout: Sendable {
 
     init(file: ParquetSchema, schema: Schema) throws {
         self.schema = schema
+        self.file = file
         var selected = Set<Int>()
         func select(_ fields: [NestedField], _ nodes: [SchemaNode]) {
             for f in fields {

@@ -92,7 +92,7 @@ struct DeletePlan {
                 var rows = ScanBatches.Iterator(scan: scan, tasks: [task])
                 while let batch = try await rows.next() {
                     let kept = batch.selecting(rows: batch.matches(bound).map { !$0 })
-                    if kept.rowCount > 0 { try await writer.append(columns: kept.leaves) }
+                    try await writer.append(kept)
                 }
             }
             plan.added = try await writer.finish()
