@@ -36,14 +36,16 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
-        // System C libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev).
+        // System C libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev, liblz4-dev, libbrotli-dev).
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Swift layers, bottom to top. None of these depend on other packages.
-        .target(name: "CompressionCodecs", dependencies: ["CSnappy", "CZstd", "CZlib"]),
+        .target(name: "CompressionCodecs", dependencies: ["CSnappy", "CZstd", "CZlib", "CLZ4", "CBrotli"]),
         .target(name: "ThriftCompact"),
         .target(name: "JSONSupport"),
         .target(name: "Parquet", dependencies: ["ThriftCompact", "CompressionCodecs"]),

@@ -100,6 +100,9 @@ def main():
     pyarrow_file("pyarrow_gzip_legacy_v1_format", table.drop_columns(["f16", "uuid", "time_ns", "ts_ns"]),
                  compression="gzip", version="1.0", use_compliant_nested_type=False)
     plain = table.select(["i32", "i64", "f32", "f64", "str", "bin", "fixed4", "dec18", "ts_us", "list_i32", "bool"])
+    # pyarrow's "lz4" is LZ4_RAW; data page v2 so levels stay uncompressed beside LZ4 values.
+    pyarrow_file("pyarrow_lz4_raw_v2", table, compression="lz4", data_page_version="2.0", row_group_size=150)
+    pyarrow_file("pyarrow_brotli_v1", table, compression="brotli", data_page_version="1.0")
     pyarrow_file("pyarrow_delta_bss", plain, compression="none", use_dictionary=False, data_page_version="2.0",
                  column_encoding={"i32": "DELTA_BINARY_PACKED", "i64": "DELTA_BINARY_PACKED", "ts_us": "DELTA_BINARY_PACKED",
                                   "list_i32": "DELTA_BINARY_PACKED", "f32": "BYTE_STREAM_SPLIT", "f64": "BYTE_STREAM_SPLIT",

@@ -1,3 +1,4 @@
+import CLZ4
 import CSnappy
 import CZlib
 import CZstd
@@ -19,13 +20,23 @@ public enum CompressionCodec: Sendable, Hashable {
     case gzip(level: Int32)
     /// Raw DEFLATE (RFC 1951, no header), as Avro's `deflate` codec uses it.
     case deflate(level: Int32)
+    /// One raw LZ4 block (Parquet `LZ4_RAW`).
+    case lz4Raw
+    /// Parquet's deprecated `LZ4`: Hadoop's framing of LZ4 blocks. Decompression falls back
+    /// to the LZ4 frame format and then to a raw block, as other readers do for files written
+    /// by older writers that used those.
+    case lz4Hadoop
+    /// The LZ4 frame format (Puffin's `lz4`).
+    case lz4Frame
+    /// Brotli at the given quality (0...11).
+    case brotli(quality: Int32)
 
     /// Compresses `input`, appending the compressed bytes to `output`.
     public func compress(_ input: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws(CompressionError) {
         switch self {
         case .uncompressed:
             output.append(contentsOf: input)
-        case .snappy, .zstd:
+        case .snappy, .zstd, .lz4Raw, .lz4Hadoop, .lz4Frame, .brotli:
             // Compress straight into the grown tail of `output`, then trim it.
             let start = output.count
             let bound = maxCompressedLength(input.count)
@@ -53,6 +64,10 @@ public enum CompressionCodec: Sendable, Hashable {
         case .snappy: return snappy_max_compressed_length(count)
         case .zstd: return ZSTD_compressBound(count)
         case .gzip, .deflate: return count + count / 1000 + 64 + (count >> 12) + (count >> 14) + (count >> 25) + 13
+        case .lz4Raw: return max(Int(LZ4_compressBound(Int32(clamping: count))), 1)
+        case .lz4Hadoop: return max(Int(LZ4_compressBound(Int32(clamping: count))), 1) + 8
+        case .lz4Frame: return LZ4.frameBound(count)
+        case .brotli: return max(Brotli.bound(count), count + 64)
         }
     }
 
@@ -82,6 +97,14 @@ public enum CompressionCodec: Sendable, Hashable {
                 throw .compressionFailed(codec: "zstd", detail: String(cString: ZSTD_getErrorName(result)))
             }
             return result
+        case .lz4Raw:
+            return try LZ4.compressBlock(input, into: output)
+        case .lz4Hadoop:
+            return try LZ4.compressHadoop(input, into: output)
+        case .lz4Frame:
+            return try LZ4.compressFrame(input, into: output)
+        case .brotli(let quality):
+            return try Brotli.compress(input, quality: quality, into: output)
         case .gzip, .deflate:
             var out: [UInt8] = []
             try compress(input, appendingTo: &out)
@@ -130,6 +153,27 @@ public enum CompressionCodec: Sendable, Hashable {
         case .deflate:
             return try Zlib.decompress(
                 input, windowBits: -15, expectedSize: uncompressedSize, maxSize: maxSize, codec: name)
+        case .lz4Frame:
+            return try LZ4.decompressFrame(input, expectedSize: uncompressedSize, maxSize: maxSize)
+        case .brotli:
+            return try Brotli.decompress(input, expectedSize: uncompressedSize, maxSize: maxSize)
+        case .lz4Raw, .lz4Hadoop:
+            guard let size = uncompressedSize else {
+                throw .corruptInput(codec: name, detail: "an LZ4 block needs its decompressed size")
+            }
+            var failure: CompressionError?
+            let out = [UInt8](unsafeUninitializedCapacity: max(size, 1)) { buf, count in
+                do throws(CompressionError) {
+                    try decompress(
+                        input, into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buf[0..<size])))
+                    count = size
+                } catch {
+                    failure = error
+                    count = 0
+                }
+            }
+            if let failure { throw failure }
+            return out
         }
     }
 
@@ -173,7 +217,19 @@ public enum CompressionCodec: Sendable, Hashable {
                 throw .corruptInput(codec: "zstd", detail: String(cString: ZSTD_getErrorName(result)))
             }
             guard result == size else { throw .sizeMismatch(codec: "zstd", expected: size, actual: result) }
-        case .gzip, .deflate:
+        case .lz4Raw:
+            try LZ4.decompressBlock(input, into: output, codec: name)
+        case .lz4Hadoop:
+            if LZ4.decompressHadoop(input, into: output) { return }
+            // Not Hadoop-framed: an LZ4 frame, else one raw block.
+            if let frame = try? LZ4.decompressFrame(input, expectedSize: size, maxSize: size) {
+                frame.withUnsafeBytes {
+                    if size > 0 { output.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: size) }
+                }
+                return
+            }
+            try LZ4.decompressBlock(input, into: output, codec: name)
+        case .gzip, .deflate, .lz4Frame, .brotli:
             let bytes = try decompress(input, uncompressedSize: size, maxSize: size)
             bytes.withUnsafeBytes {
                 if size > 0 { output.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: size) }
@@ -204,6 +260,10 @@ public enum CompressionCodec: Sendable, Hashable {
         case .zstd: return "zstd"
         case .gzip: return "gzip"
         case .deflate: return "deflate"
+        case .lz4Raw: return "lz4_raw"
+        case .lz4Hadoop: return "lz4"
+        case .lz4Frame: return "lz4_frame"
+        case .brotli: return "brotli"
         }
     }
 }

@@ -15,7 +15,7 @@ struct ParquetWrite: ParsableCommand {
 
     @Argument(help: "Output Parquet file.") var output: String
     @Option(help: "Iceberg schema JSON file (the table spec's JSON form).") var schema: String
-    @Option(help: "Compression: snappy, zstd, gzip or none.") var codec: String = "snappy"
+    @Option(help: "Compression: snappy, zstd, gzip, lz4_raw, brotli or none.") var codec: String = "snappy"
     @Option(help: "Target row group size in bytes.") var rowGroupBytes: Int = 128 << 20
     @Option(help: "Target data page size in bytes.") var pageBytes: Int = 1 << 20
     @Option(help: "Data page version, 1 or 2.") var dataPageVersion: Int = 1
@@ -25,13 +25,10 @@ struct ParquetWrite: ParsableCommand {
     func run() throws {
         try reportingErrors {
             var options = ParquetWriterOptions()
-            switch codec.lowercased() {
-            case "snappy": options.compression = .snappy
-            case "zstd": options.compression = .zstd(level: 3)
-            case "gzip": options.compression = .gzip(level: 6)
-            case "none", "uncompressed": options.compression = .uncompressed
-            default: throw ValidationError("unknown codec '\(codec)' (use snappy, zstd, gzip or none)")
+            guard let compression = ParquetCompression.named(codec) else {
+                throw ValidationError("unknown codec '\(codec)' (use \(ParquetCompression.names))")
             }
+            options.compression = compression
             guard dataPageVersion == 1 || dataPageVersion == 2 else {
                 throw ValidationError("--data-page-version must be 1 or 2")
             }

@@ -4,7 +4,8 @@ import XCTest
 
 final class CompressionCodecTests: XCTestCase {
     let codecs: [CompressionCodec] = [
-        .uncompressed, .snappy, .zstd(level: 1), .zstd(level: 9), .gzip(level: 6), .deflate(level: 1),
+        .uncompressed, .snappy, .zstd(level: 1), .zstd(level: 9), .gzip(level: 6), .deflate(level: 1), .lz4Raw,
+        .lz4Hadoop, .lz4Frame, .brotli(quality: 1), .brotli(quality: 8),
     ]
 
     func samples() -> [[UInt8]] {
@@ -67,6 +68,20 @@ final class CompressionCodecTests: XCTestCase {
                 XCTAssertFalse(e.description.isEmpty)
             }
         }
+    }
+
+    /// Parquet's deprecated LZ4 is read in all three forms writers have used for it: Hadoop's
+    /// framing, the LZ4 frame format and a bare block.
+    func testLZ4ReadsEveryFramingOlderWritersUsed() throws {
+        for sample in samples() where !sample.isEmpty {
+            for writer in [CompressionCodec.lz4Hadoop, .lz4Frame, .lz4Raw] {
+                let compressed = try writer.compress(sample)
+                XCTAssertEqual(
+                    try CompressionCodec.lz4Hadoop.decompress(compressed, uncompressedSize: sample.count), sample,
+                    "\(writer.name) \(sample.count) bytes")
+            }
+        }
+        XCTAssertThrowsError(try CompressionCodec.lz4Raw.decompress([0x10, 0x41], uncompressedSize: nil))
     }
 
     func testSizeLimitsAreEnforced() throws {

@@ -20,7 +20,9 @@ final class CLITests: XCTestCase {
         try AllTypesData.schemaJSON.write(toFile: schemaPath, atomically: true, encoding: .utf8)
         let rows = AllTypesData.rows(count: 300, seed: 7)
         let input = rows.map { $0.serialized() }.joined(separator: "\n") + "\n"
-        for (codec, version) in [("snappy", "1"), ("zstd", "2"), ("gzip", "1"), ("none", "2")] {
+        for (codec, version) in [
+            ("snappy", "1"), ("zstd", "2"), ("gzip", "1"), ("none", "2"), ("lz4_raw", "2"), ("brotli", "1"),
+        ] {
             let out = dir.appendingPathComponent("out-\(codec).parquet").path
             let w = try run(
                 [

@@ -61,15 +61,13 @@ public struct TableWriter {
         var o = ParquetWriterOptions()
         let level = try metadata.value(of: TableProperties.parquetCompressionLevel).map { Int32(clamping: $0) }
         let codec = TableProperties.parquetCompressionCodec
-        switch try metadata.value(of: codec).lowercased() {
-        case "zstd": o.compression = .zstd(level: level ?? 1)
-        case "snappy": o.compression = .snappy
-        case "gzip": o.compression = .gzip(level: level ?? 6)
-        case "uncompressed", "none": o.compression = .uncompressed
-        case let other:
-            throw IcebergError.invalidProperty(
-                key: codec.key, value: other, expected: "zstd, snappy, gzip or uncompressed")
+        let name = try metadata.value(of: codec)
+        // Iceberg's zstd default is level 1 (pyarrow's is 3).
+        guard let compression = ParquetCompression.named(name, level: level ?? (name.lowercased() == "zstd" ? 1 : nil))
+        else {
+            throw IcebergError.invalidProperty(key: codec.key, value: name, expected: ParquetCompression.names)
         }
+        o.compression = compression
         if let v = try metadata.value(of: TableProperties.parquetRowGroupSizeBytes) { o.rowGroupBytes = v }
         if let v = try metadata.value(of: TableProperties.parquetPageSizeBytes) { o.dataPageSize = v }
         if let v = try metadata.value(of: TableProperties.parquetDictSizeBytes) { o.dictionaryPageSizeLimit = v }

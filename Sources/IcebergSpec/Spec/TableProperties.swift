@@ -150,7 +150,7 @@ public enum TableProperties {
     /// `write.parquet.compression-codec`.
     public static let parquetCompressionCodec = TableProperty<String>(
         "write.parquet.compression-codec", default: "zstd",
-        "Parquet codec of new data files: zstd, snappy, gzip, uncompressed")
+        "Parquet codec of new data files: zstd, snappy, gzip, lz4 (written as LZ4_RAW), brotli, uncompressed")
     /// `write.parquet.compression-level`.
     public static let parquetCompressionLevel = TableProperty<Int?>(
         "write.parquet.compression-level", optionalInt: "codec level (zstd, gzip)", defaultText: "zstd 1, gzip 6")

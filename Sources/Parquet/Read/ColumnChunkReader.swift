@@ -37,6 +37,9 @@ struct ColumnChunkReader: Sendable {
             case .snappy: return .snappy
             case .gzip: return .gzip(level: 6)
             case .zstd: return .zstd(level: 3)
+            case .lz4Raw: return .lz4Raw
+            case .lz4: return .lz4Hadoop
+            case .brotli: return .brotli(quality: 8)
             default: throw ParquetError.unsupported("compression codec \(meta.codec.name) in column '\(name)'")
             }
         }

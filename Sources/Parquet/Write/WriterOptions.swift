@@ -10,6 +10,28 @@ public enum ParquetCompression: Sendable, Hashable {
     case zstd(level: Int32 = 3)
     /// Gzip at a zlib level (1...9).
     case gzip(level: Int32 = 6)
+    /// Raw LZ4 blocks (`LZ4_RAW`; the deprecated Hadoop-framed `LZ4` is read, never written).
+    case lz4Raw
+    /// Brotli at a quality (0...11; pyarrow defaults to 8).
+    case brotli(quality: Int32 = 8)
+
+    /// The names `named(_:level:)` accepts, for messages.
+    public static let names = "zstd, snappy, gzip, lz4_raw (or lz4), brotli or uncompressed (or none)"
+
+    /// The compression a name selects (as Iceberg's `write.parquet.compression-codec` and the
+    /// CLI spell it, any case), at `level` or the codec's default; nil for an unknown name.
+    /// `lz4` selects `LZ4_RAW`, the LZ4 that Parquet readers share.
+    public static func named(_ name: String, level: Int32? = nil) -> ParquetCompression? {
+        switch name.lowercased() {
+        case "zstd": .zstd(level: level ?? 3)
+        case "snappy": .snappy
+        case "gzip": .gzip(level: level ?? 6)
+        case "lz4", "lz4_raw": .lz4Raw
+        case "brotli": .brotli(quality: level ?? 8)
+        case "uncompressed", "none": .uncompressed
+        default: nil
+        }
+    }
 
     var kind: CompressionKind {
         switch self {
@@ -17,6 +39,8 @@ public enum ParquetCompression: Sendable, Hashable {
         case .snappy: .snappy
         case .zstd: .zstd
         case .gzip: .gzip
+        case .lz4Raw: .lz4Raw
+        case .brotli: .brotli
         }
     }
 
@@ -26,6 +50,8 @@ public enum ParquetCompression: Sendable, Hashable {
         case .snappy: .snappy
         case .zstd(let l): .zstd(level: l)
         case .gzip(let l): .gzip(level: l)
+        case .lz4Raw: .lz4Raw
+        case .brotli(let q): .brotli(quality: q)
         }
     }
 }
