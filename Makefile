@@ -24,7 +24,7 @@ fixtures: setup
 	.venv/bin/python Fixtures/parquet/generate.py
 
 # The DocC catalog of every library product; any DocC warning fails the build.
-DOC_TARGETS = CompressionCodecs ThriftCompact JSONSupport Parquet ParquetJSON Avro IcebergSpec Iceberg IcebergSQLite \
+DOC_TARGETS = CompressionCodecs ThriftCompact JSONSupport Parquet ParquetJSON Avro Puffin IcebergSpec Iceberg IcebergSQLite \
 	AWSTransport IcebergAWS IcebergREST IcebergRESTServer IcebergCatalogLoader
 docs:
 	swift package generate-documentation $(foreach t,$(DOC_TARGETS),--target $(t)) --warnings-as-errors

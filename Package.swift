@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "JSONSupport", targets: ["JSONSupport"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "Avro", targets: ["Avro"]),
+        .library(name: "Puffin", targets: ["Puffin"]),
         // The Iceberg spec model alone: types, values, transforms, expressions, metadata, manifests (no I/O).
         .library(name: "IcebergSpec", targets: ["IcebergSpec"]),
         .library(name: "ParquetJSON", targets: ["ParquetJSON"]),
@@ -50,12 +51,14 @@ let package = Package(
         .target(name: "JSONSupport"),
         .target(name: "Parquet", dependencies: ["ThriftCompact", "CompressionCodecs"]),
         .target(name: "Avro", dependencies: ["JSONSupport", "CompressionCodecs", "CZlib"]),
+        .target(name: "Puffin", dependencies: ["JSONSupport", "CompressionCodecs", "CZlib"]),
         // The spec model: knows nothing of Parquet, FileIO, catalogs or commits.
         .target(name: "IcebergSpec", dependencies: ["Avro", "JSONSupport"]),
         // Parquet values and metadata as JSON in the SDK's value convention (`iceberg parquet`).
         .target(name: "ParquetJSON", dependencies: ["Parquet", "IcebergSpec", "JSONSupport"]),
         // Tables: FileIO, Parquet data files, scans, writers, catalogs, transactions.
-        .target(name: "Iceberg", dependencies: ["IcebergSpec", "Parquet", "ParquetJSON", "Avro", "JSONSupport"]),
+        .target(
+            name: "Iceberg", dependencies: ["IcebergSpec", "Parquet", "ParquetJSON", "Avro", "Puffin", "JSONSupport"]),
         // The SQL catalog on SQLite (tables and columns of PyIceberg's SqlCatalog / Java's JdbcCatalog).
         .target(name: "IcebergSQLite", dependencies: ["Iceberg", "CSQLite"]),
 
@@ -105,6 +108,7 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "ParquetJSON", "Iceberg"]),
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg", "Parquet", "JSONSupport"]),
         .testTarget(name: "AvroTests", dependencies: ["Avro", "JSONSupport"]),
+        .testTarget(name: "PuffinTests", dependencies: ["Puffin", "CompressionCodecs"]),
         .testTarget(name: "RESTTests", dependencies: ["Iceberg", "IcebergREST", "IcebergRESTServer", "JSONSupport"]),
         .testTarget(name: "JSONSupportTests", dependencies: ["JSONSupport"]),
         .testTarget(name: "AWSTransportTests", dependencies: ["AWSTransport"]),

@@ -17,8 +17,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
         private var tasks: [FileScanTask]? = nil
         private var nextTask = 0
         private var current: OpenFile? = nil
-        /// Positions deleted per delete file, by data file path.
-        private var deleteCache: [String: [String: [Int64]]] = [:]
+        /// The delete files read so far.
+        private var deletes = DeleteFileCache()
         /// Field ids for data files written without them.
         private let nameMapping: NameMapping?
         /// The projection plus the columns the filter needs (set on the first `next()`).
@@ -29,6 +29,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
             let output: FileLayout
             /// Deleted row positions, ascending.
             let deleted: [Int64]
+            /// Keys deleted by equality delete files, one set per list of equality ids.
+            let equalityDeletes: [EqualityDeleteKeys]
             var nextGroup = 0
         }
 
@@ -67,27 +69,32 @@ public struct ScanBatches: AsyncSequence, Sendable {
 
         private mutating func open(_ task: FileScanTask) async throws -> OpenFile {
             var deleted: [Int64] = []
+            var equalityFiles: [DataFile] = []
             for d in task.deletes {
-                guard d.content == .positionDeletes else {
-                    throw IcebergError.unsupported(
-                        "equality delete file \(d.filePath) applies to \(task.file.filePath); only position deletes are read"
-                    )
+                switch d.content {
+                case .data:
+                    continue
+                case .equalityDeletes:
+                    equalityFiles.append(d)
+                case .positionDeletes where d.isDeletionVector:
+                    deleted += try await deletes.vector(d, for: task.file.filePath, io: scan.io)
+                case .positionDeletes:
+                    deleted += try await deletes.positions(d, for: task.file.filePath, io: scan.io)
                 }
-                guard d.fileFormat.uppercased() == "PARQUET" else {
-                    throw IcebergError.unsupported(
-                        "\(d.fileFormat) delete file \(d.filePath) (deletion vectors and non-Parquet deletes are not read)"
-                    )
-                }
-                if deleteCache[d.filePath] == nil {
-                    deleteCache[d.filePath] = try await Self.positions(in: d, io: scan.io)
-                }
-                deleted += deleteCache[d.filePath]?[task.file.filePath] ?? []
             }
             deleted.sort()
+            let equality = try await deletes.equalityKeys(equalityFiles, scan: scan)
+            var schema = readSchema ?? scan.schema
+            let equalityIds = Set(equality.flatMap(\.fieldIds))
+            if !equalityIds.isSubset(of: schema.selectedIds) {
+                schema = try scan.schema.keeping(schema.selectedIds.union(equalityIds))
+            }
             let reader = try DataFileReader(
-                input: ParquetInput.of(try await scan.io.input(task.file.filePath)), schema: readSchema ?? scan.schema,
+                input: ParquetInput.of(try await scan.io.input(task.file.filePath)), schema: schema,
                 nameMapping: nameMapping)
-            return OpenFile(reader: reader, output: try reader.layout(for: scan.projection), deleted: deleted)
+            return OpenFile(
+                reader: reader, output: try reader.layout(for: scan.projection), deleted: deleted,
+                equalityDeletes: equality)
         }
 
         private func read(_ file: OpenFile, rowGroup g: Int) async throws -> ColumnBatch? {
@@ -103,6 +110,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
                     i += 1
                 }
             }
+            for keys in file.equalityDeletes { keys.markDeleted(batch, keep: &keep) }
             // Filter-only columns are dropped before the kept rows are gathered.
             let selected = await batch.projected(onto: file.output).selectingConcurrently(rows: keep)
             return selected.rowCount == 0 ? nil : selected
@@ -116,28 +124,6 @@ public struct ScanBatches: AsyncSequence, Sendable {
                 if a[mid] < v { lo = mid + 1 } else { hi = mid }
             }
             return lo
-        }
-
-        /// The positions a position delete file deletes, by data file path.
-        static func positions(in file: DataFile, io: FileIO) async throws -> [String: [Int64]] {
-            let schema = try Schema(fields: [
-                .required(2_147_483_546, "file_path", .string), .required(2_147_483_545, "pos", .long),
-            ])
-            let reader = try DataFileReader(input: ParquetInput.of(try await io.input(file.filePath)), schema: schema)
-            var out: [String: [Int64]] = [:]
-            for g in 0..<reader.rowGroupCount {
-                let batch = try reader.read(rowGroup: g)
-                guard case .byteArray(let paths)? = batch.column(id: 2_147_483_546)?.data?.values,
-                    case .int64(let positions)? = batch.column(id: 2_147_483_545)?.data?.values,
-                    paths.count == batch.rowCount, positions.count == batch.rowCount
-                else {
-                    throw IcebergError.invalidValue(
-                        row: nil, field: "file_path, pos",
-                        detail: "position delete file \(file.filePath) lacks required columns")
-                }
-                for i in 0..<batch.rowCount { out[paths.string(at: i), default: []].append(positions[i]) }
-            }
-            return out
         }
     }
 }

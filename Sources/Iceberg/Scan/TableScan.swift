@@ -11,9 +11,10 @@ public struct FileScanTask: Sendable {
     public var sequenceNumber: Int64
     /// The manifest that lists it.
     public var manifestPath: String = ""
-    /// The delete files that apply to it, by the spec's rules: position deletes with a data
-    /// sequence number at or above the data file's in the same partition; equality deletes
-    /// with a higher one in the same partition or from an unpartitioned spec.
+    /// The delete files that apply to it, by the spec's rules (see `DeleteIndex`): its
+    /// deletion vector, or else the position delete files with a data sequence number at or
+    /// above the data file's in the same partition; equality deletes with a higher one in the
+    /// same partition or from an unpartitioned spec.
     public var deletes: [DataFile] = []
 }
 
@@ -102,16 +103,16 @@ public struct TableScan: Sendable {
     /// Plans files and reports how many manifests and files the filter pruned.
     public func planFiles(_ counts: inout PruningCounts) async throws -> [FileScanTask] {
         var tasks: [FileScanTask] = []
-        var deletes: [(file: DataFile, specId: Int, sequenceNumber: Int64)] = []
+        var deletes = DeleteIndex()
         let manifests = try await manifests()
         for m in manifests where m.content != .data {
             let spec = metadata.spec(id: m.partitionSpecId)
             let entries = try ManifestCodec.readManifest(
                 try await io.read(m.path), manifest: m, schema: metadata.currentSchema, spec: spec)
-            for e in entries where e.status != .deleted {
-                if e.dataFile.content != .data {
-                    deletes.append((e.dataFile, m.partitionSpecId, e.sequenceNumber ?? 0))
-                }
+            for e in entries where e.status != .deleted && e.dataFile.content != .data {
+                deletes.add(
+                    e.dataFile, specId: m.partitionSpecId, sequenceNumber: e.sequenceNumber ?? 0,
+                    unpartitioned: spec?.fields.isEmpty ?? true)
             }
         }
         for m in manifests where m.content == .data {
@@ -143,17 +144,8 @@ public struct TableScan: Sendable {
                     }
                 }
                 let sequenceNumber = e.sequenceNumber ?? 0
-                let path = e.dataFile.filePath
-                let applicable = deletes.filter { d in
-                    let samePartition = d.specId == m.partitionSpecId && d.file.partition == e.dataFile.partition
-                    if d.file.content == .positionDeletes {
-                        return d.sequenceNumber >= sequenceNumber && samePartition
-                            && (d.file.referencedDataFile.map { $0 == path } ?? true)
-                    }
-                    // Equality deletes apply to older data in their partition, or everywhere from an unpartitioned spec.
-                    return d.sequenceNumber > sequenceNumber
-                        && (samePartition || metadata.spec(id: d.specId)?.fields.isEmpty == true)
-                }.map(\.file)
+                let applicable = deletes.deletes(
+                    for: e.dataFile, specId: m.partitionSpecId, sequenceNumber: sequenceNumber)
                 tasks.append(
                     FileScanTask(
                         file: e.dataFile, specId: m.partitionSpecId, sequenceNumber: sequenceNumber,

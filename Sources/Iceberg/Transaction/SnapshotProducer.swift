@@ -113,6 +113,15 @@ struct SnapshotProducer {
                 .merge(manifests, newPaths: Set(newManifests.map(\.path)), into: &changes)
         }
 
+        // v3 row lineage: each data manifest without a first row id gets the next range of ids.
+        let firstRowId = m.nextRowId ?? 0
+        var nextRowId = firstRowId
+        if m.formatVersion >= 3 {
+            for i in manifests.indices where manifests[i].content == .data && manifests[i].firstRowId == nil {
+                manifests[i].firstRowId = nextRowId
+                nextRowId += manifests[i].addedRowsCount + manifests[i].existingRowsCount
+            }
+        }
         let listPath = "\(m.location)/metadata/snap-\(snapshotId)-\(changes.attempt)-\(RandomUUID.make()).avro"
         let listBytes = try ManifestCodec.writeManifestList(
             manifests, snapshotId: snapshotId, parentSnapshotId: parent?.snapshotId,
@@ -124,8 +133,8 @@ struct SnapshotProducer {
             summary: SnapshotSummary.make(operation: operation, added: added, removed: removed, parent: parent),
             schemaId: m.currentSchemaId)
         if m.formatVersion >= 3 {
-            snapshot.firstRowId = m.nextRowId ?? 0
-            snapshot.addedRows = 0
+            snapshot.firstRowId = firstRowId
+            snapshot.addedRows = nextRowId - firstRowId
         }
         // The branch keeps its retention settings; only its head moves.
         var ref = m.ref(branch) ?? SnapshotRef(snapshotId: snapshotId, type: .branch)

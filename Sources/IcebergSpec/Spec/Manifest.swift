@@ -45,8 +45,17 @@ public struct DataFile: Sendable, Hashable {
     public var equalityIds: [Int]? = nil
     /// Sort order id.
     public var sortOrderId: Int? = nil
-    /// For position deletes: the one data file referenced.
+    /// For position deletes: the one data file referenced (required for deletion vectors).
     public var referencedDataFile: String? = nil
+    /// v3: the row id of the file's first row (nil: inherited from the manifest, or unassigned).
+    public var firstRowId: Int64? = nil
+    /// For deletion vectors: where the vector's blob starts in the Puffin file.
+    public var contentOffset: Int64? = nil
+    /// For deletion vectors: the blob's length.
+    public var contentSizeInBytes: Int64? = nil
+
+    /// Whether this is a deletion vector (a position delete blob in a Puffin file).
+    public var isDeletionVector: Bool { content == .positionDeletes && fileFormat.uppercased() == "PUFFIN" }
 
     /// Creates a data file entry.
     public init(filePath: String, partition: [Literal?], recordCount: Int64, fileSizeInBytes: Int64) {
@@ -128,6 +137,8 @@ public struct ManifestFile: Sendable, Hashable {
     public var partitions: [FieldSummary]?
     /// Encryption key metadata.
     public var keyMetadata: [UInt8]?
+    /// v3, data manifests: the row id of the first row of its first file without one.
+    public var firstRowId: Int64? = nil
 
     /// Creates a manifest-list entry.
     public init(
@@ -213,11 +224,25 @@ public enum ManifestCodec {
         }
         dataFields.append(
             AvroField(name: "sort_order_id", type: .optional(.of(.int)), defaultValue: .null, attributes: idAttr(140)))
+        if formatVersion >= 3 {
+            dataFields.append(
+                AvroField(
+                    name: "first_row_id", type: .optional(.of(.long)), defaultValue: .null, attributes: idAttr(142)))
+        }
         if formatVersion >= 2 {
             dataFields.append(
                 AvroField(
                     name: "referenced_data_file", type: .optional(.of(.string)), defaultValue: .null,
                     attributes: idAttr(143)))
+        }
+        if formatVersion >= 3 {
+            dataFields.append(
+                AvroField(
+                    name: "content_offset", type: .optional(.of(.long)), defaultValue: .null, attributes: idAttr(144)))
+            dataFields.append(
+                AvroField(
+                    name: "content_size_in_bytes", type: .optional(.of(.long)), defaultValue: .null,
+                    attributes: idAttr(145)))
         }
         var fields = [AvroField(name: "status", type: .of(.int), attributes: idAttr(0))]
         if formatVersion == 1 {
@@ -278,7 +303,12 @@ public enum ManifestCodec {
             ]
             if formatVersion >= 2 { df.append(f.equalityIds.map { .array($0.map { .int(Int32($0)) }) } ?? .null) }
             df.append(f.sortOrderId.map { .int(Int32($0)) } ?? .null)
+            if formatVersion >= 3 { df.append(f.firstRowId.map { .long($0) } ?? .null) }
             if formatVersion >= 2 { df.append(f.referencedDataFile.map { .string($0) } ?? .null) }
+            if formatVersion >= 3 {
+                df.append(f.contentOffset.map { .long($0) } ?? .null)
+                df.append(f.contentSizeInBytes.map { .long($0) } ?? .null)
+            }
             var record: [AvroValue] = [.int(e.status.rawValue)]
             if formatVersion == 1 {
                 record.append(.long(e.snapshotId ?? 0))
@@ -312,6 +342,7 @@ public enum ManifestCodec {
         let partitionType = (try? partitionSpec.partitionType(tableSchema)) ?? StructType([])
         var out: [ManifestEntry] = []
         let positions = AvroFieldPositions()
+        var nextFirstRowId = manifest?.firstRowId
         for value in try reader.records() {
             guard let entry = AvroRecordView(reader.schema, value, positions: positions),
                 let df = entry.record(2, "data_file")
@@ -367,6 +398,22 @@ public enum ManifestCodec {
             }
             file.sortOrderId = df.long(140, "sort_order_id").map(Int.init)
             file.referencedDataFile = df.string(143, "referenced_data_file")
+            file.firstRowId = df.long(142, "first_row_id")
+            file.contentOffset = df.long(144, "content_offset")
+            file.contentSizeInBytes = df.long(145, "content_size_in_bytes")
+            // v3 row lineage, as Java assigns it: a live data file without a first row id takes
+            // the manifest's plus the rows of the earlier live files that had none; in a listed
+            // manifest without a first row id (written before an upgrade to v3) there are none.
+            if let m = manifest {
+                if let next = nextFirstRowId {
+                    if file.content == .data, file.firstRowId == nil, status != .deleted {
+                        file.firstRowId = next
+                        nextFirstRowId = next + count
+                    }
+                } else if m.firstRowId == nil {
+                    file.firstRowId = nil
+                }
+            }
             var e = ManifestEntry(
                 status: status, snapshotId: entry.long(1, "snapshot_id"),
                 sequenceNumber: entry.long(3, "sequence_number"),
@@ -427,6 +474,11 @@ public enum ManifestCodec {
                 defaultValue: .null, attributes: idAttr(507)),
             AvroField(name: "key_metadata", type: .optional(.of(.bytes)), defaultValue: .null, attributes: idAttr(519)),
         ]
+        if formatVersion >= 3 {
+            fields.append(
+                AvroField(
+                    name: "first_row_id", type: .optional(.of(.long)), defaultValue: .null, attributes: idAttr(520)))
+        }
         return .record(AvroRecord(name: "manifest_file", fields: fields))
     }
 
@@ -463,6 +515,7 @@ public enum ManifestCodec {
                         })
                 } ?? .null)
             r.append(m.keyMetadata.map { .bytes($0) } ?? .null)
+            if formatVersion >= 3 { r.append(m.firstRowId.map { .long($0) } ?? .null) }
             try writer.append(.record(r))
         }
         return try writer.finish()
@@ -494,7 +547,7 @@ public enum ManifestCodec {
                         lowerBound: s.bytes(510, "lower_bound"), upperBound: s.bytes(511, "upper_bound"))
                 }
             }
-            return ManifestFile(
+            var manifest = ManifestFile(
                 path: path, length: length, partitionSpecId: Int(spec),
                 content: r.long(517, "content").flatMap { FileContent(rawValue: Int32($0)) } ?? .data,
                 sequenceNumber: r.long(515, "sequence_number") ?? 0,
@@ -507,6 +560,8 @@ public enum ManifestCodec {
                 existingRowsCount: r.long(513, "existing_rows_count") ?? 0,
                 deletedRowsCount: r.long(514, "deleted_rows_count") ?? 0, partitions: partitions,
                 keyMetadata: r.bytes(519, "key_metadata"))
+            manifest.firstRowId = r.long(520, "first_row_id")
+            return manifest
         }
     }
 }

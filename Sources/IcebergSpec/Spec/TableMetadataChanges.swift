@@ -78,6 +78,16 @@ extension TableMetadata {
         if formatVersion >= 2 && s.sequenceNumber <= lastSequenceNumber && s.parentSnapshotId != nil {
             throw .stale("sequence number \(s.sequenceNumber) is not above \(lastSequenceNumber)")
         }
+        if formatVersion >= 3 {
+            // Row lineage: the snapshot's rows take ids from next-row-id on.
+            guard let first = s.firstRowId, let added = s.addedRows, added >= 0 else {
+                throw .invalid("a v3 snapshot needs first-row-id and added-rows")
+            }
+            guard first >= (nextRowId ?? 0) else {
+                throw .stale("first-row-id \(first) is below the table's next-row-id \(nextRowId ?? 0)")
+            }
+            nextRowId = first + added
+        }
         snapshots.append(s)
         lastSequenceNumber = max(lastSequenceNumber, s.sequenceNumber)
         lastUpdatedMs = max(now, s.timestampMs)

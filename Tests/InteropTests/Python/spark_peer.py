@@ -6,8 +6,8 @@ The protocol: one JSON request per line on stdin, one JSON answer per line on st
 
   {"catalog": NAME, "db": SQLITE_FILE, "warehouse": DIR}  registers Spark catalog NAME over that file
   {"sql": TEXT}                   runs one statement: {"columns": [...], "rows": [{...}, ...]}
-  {"python": CODE}                runs CODE with `spark`, `jvm`, `table(name)` (a Java Table) and
-                                  `rows(df)` in scope: {"result": the value CODE left in `result`};
+  {"python": CODE}                runs CODE with `spark`, `jvm`, `table(name)` (a Java Table),
+                                  `rows(df)` and `write_equality_deletes(name, columns, rows)` in scope: {"result": the value CODE left in `result`};
                                   other names CODE defines stay for the next request
 
 Rows are in the SDK's JSON value convention (arrow_json.py), in Spark's order.
@@ -69,6 +69,52 @@ def rows(df):
     return table_rows(pa.Table.from_batches(batches))
 
 
+def write_equality_deletes(spark, table, name, columns, rows):
+    """Commits equality deletes of table `name` through Java's API, one file per partition, as
+    Flink's upsert writes them: GenericAppenderFactory.newEqDeleteWriter, then newRowDelta.
+    `rows` are dicts of the key columns (which hold the partition sources); returns the number
+    of delete files."""
+    import uuid
+    jvm = spark.sparkContext._jvm
+    gateway = spark.sparkContext._gateway
+    iceberg = jvm.org.apache.iceberg
+    t = table(name)
+    schema, spec = t.schema(), t.spec()
+    names = jvm.java.util.ArrayList()
+    for c in columns:
+        names.add(c)
+    delete_schema = schema.select(names)
+    ids = gateway.new_array(gateway.jvm.int, len(columns))
+    for i, c in enumerate(columns):
+        ids[i] = schema.findField(c).fieldId()
+    factory = iceberg.data.GenericAppenderFactory(schema, spec, ids, delete_schema, None)
+    groups = {}
+    for r in rows:
+        full = iceberg.data.GenericRecord.create(schema)
+        for k, v in r.items():
+            full.setField(k, v)
+        key = iceberg.PartitionKey(spec, schema)
+        key.partition(full)
+        groups.setdefault(key.toPath(), (key, []))[1].append(r)
+    delta = t.newRowDelta()
+    for key, group in groups.values():
+        file_name = f"eq-delete-{uuid.uuid4()}.parquet"
+        partitioned = spec.isPartitioned()
+        location = (t.locationProvider().newDataLocation(spec, key, file_name) if partitioned
+                    else t.locationProvider().newDataLocation(file_name))
+        out = iceberg.encryption.EncryptedFiles.plainAsEncryptedOutput(t.io().newOutputFile(location))
+        writer = factory.newEqDeleteWriter(out, iceberg.FileFormat.PARQUET, key if partitioned else None)
+        for r in group:
+            record = iceberg.data.GenericRecord.create(delete_schema)
+            for c in columns:
+                record.setField(c, r.get(c))
+            writer.write(record)
+        writer.close()
+        delta.addDeletes(writer.toDeleteFile())
+    delta.commit()
+    return len(groups)
+
+
 def main():
     protocol = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # Spark, py4j and the JVM it launches write to stderr only
@@ -80,7 +126,8 @@ def main():
         """The Java Table behind a Spark table name (catalog.namespace.table)."""
         return jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, name)
 
-    scope = {"spark": spark, "jvm": jvm, "table": table, "rows": rows}
+    scope = {"spark": spark, "jvm": jvm, "table": table, "rows": rows,
+             "write_equality_deletes": lambda *a: write_equality_deletes(spark, table, *a)}
     for line in sys.stdin:
         if not line.strip():
             continue

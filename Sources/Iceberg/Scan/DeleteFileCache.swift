@@ -1,0 +1,131 @@
+import Parquet
+import Puffin
+
+/// The delete files a scan has read, each read once: position delete files (positions by data
+/// file), deletion vectors (read straight from their Puffin blob) and equality delete keys.
+struct DeleteFileCache {
+    private var positionFiles: [String: [String: [Int64]]] = [:]
+    private var equalityFiles: [String: EqualityDeleteKeys] = [:]
+    /// The combined keys of each list of equality delete files (many data files share one).
+    private var combined: [[String]: [EqualityDeleteKeys]] = [:]
+
+    /// The positions a position delete file deletes in one data file.
+    mutating func positions(_ file: DataFile, for dataFile: String, io: FileIO) async throws -> [Int64] {
+        guard file.fileFormat.uppercased() == "PARQUET" else {
+            throw IcebergError.unsupported(
+                "\(file.fileFormat) position delete file \(file.filePath) (only Parquet delete files are read)")
+        }
+        if positionFiles[file.filePath] == nil { positionFiles[file.filePath] = try await Self.readPositions(file, io) }
+        return positionFiles[file.filePath]?[dataFile] ?? []
+    }
+
+    /// The positions a deletion vector deletes (its blob is located by the manifest entry's
+    /// content offset and size, or else by the Puffin footer).
+    func vector(_ file: DataFile, for dataFile: String, io: FileIO) async throws -> [Int64] {
+        let input = try await io.input(file.filePath)
+        func fail(_ detail: String) -> IcebergError {
+            .invalidValue(row: nil, field: "deletion vector", detail: "\(file.filePath) for \(dataFile): \(detail)")
+        }
+        var offset = file.contentOffset
+        var length = file.contentSizeInBytes
+        if offset == nil || length == nil {
+            let blob = try Self.footer(input, path: file.filePath).blobs.first {
+                $0.type == DeletionVector.blobType && $0.properties["referenced-data-file"] == dataFile
+            }
+            guard let blob else { throw fail("the Puffin footer lists no deletion vector for the data file") }
+            offset = blob.offset
+            length = blob.length
+        }
+        guard let offset, let length, offset >= 0, length >= 0, offset + length <= Int64(input.size) else {
+            throw fail("blob at \(offset ?? -1)+\(length ?? -1) lies outside the file of \(input.size) bytes")
+        }
+        do {
+            return try DeletionVector.positions(
+                blob: try input.read(offset: Int(offset), count: Int(length)), expectedCardinality: file.recordCount)
+        } catch let error as PuffinError {
+            throw fail("\(error) (blob at offset \(offset))")
+        }
+    }
+
+    /// The keys each list of equality ids deletes, over the given equality delete files.
+    mutating func equalityKeys(_ files: [DataFile], scan: TableScan) async throws -> [EqualityDeleteKeys] {
+        guard !files.isEmpty else { return [] }
+        let paths = files.map(\.filePath)
+        if let keys = combined[paths] { return keys }
+        var byIds: [[Int]: EqualityDeleteKeys] = [:]
+        var order: [[Int]] = []
+        for file in files {
+            if equalityFiles[file.filePath] == nil {
+                equalityFiles[file.filePath] = try await Self.readEqualityKeys(file, scan: scan)
+            }
+            guard let keys = equalityFiles[file.filePath] else { continue }
+            if byIds[keys.fieldIds] == nil {
+                byIds[keys.fieldIds] = keys
+                order.append(keys.fieldIds)
+            } else {
+                byIds[keys.fieldIds]?.formUnion(keys)
+            }
+        }
+        let keys = order.compactMap { byIds[$0] }.filter { !$0.isEmpty }
+        combined[paths] = keys
+        return keys
+    }
+
+    private static func readEqualityKeys(_ file: DataFile, scan: TableScan) async throws -> EqualityDeleteKeys {
+        guard file.fileFormat.uppercased() == "PARQUET" else {
+            throw IcebergError.unsupported(
+                "\(file.fileFormat) equality delete file \(file.filePath) (only Parquet delete files are read)")
+        }
+        guard let ids = file.equalityIds, !ids.isEmpty else {
+            throw IcebergError.invalidValue(
+                row: nil, field: "equality_ids", detail: "equality delete file \(file.filePath) lists no equality ids")
+        }
+        guard ids.allSatisfy({ scan.schema.field(id: $0) != nil }) else {
+            throw IcebergError.unsupported(
+                "equality delete file \(file.filePath) keys on field ids \(ids), not all in the scanned schema")
+        }
+        var keys = try EqualityDeleteKeys(fieldIds: ids, schema: scan.schema)
+        let reader = try DataFileReader(
+            input: ParquetInput.of(try await scan.io.input(file.filePath)), schema: try scan.schema.keeping(Set(ids)))
+        for g in 0..<reader.rowGroupCount { keys.insert(try reader.read(rowGroup: g)) }
+        return keys
+    }
+
+    private static func footer(_ input: InputFile, path: String) throws -> PuffinFooter {
+        do {
+            guard input.size >= PuffinFooter.trailerLength + 4 else {
+                throw PuffinError.malformedFile("\(input.size) bytes is too short for a Puffin file")
+            }
+            let trailer = try input.read(
+                offset: input.size - PuffinFooter.trailerLength, count: PuffinFooter.trailerLength)
+            let length = try PuffinFooter.footerLength(trailer: trailer)
+            guard length <= input.size - 4 else { throw PuffinError.malformedFile("footer longer than the file") }
+            return try PuffinFooter(
+                footer: try input.read(offset: input.size - length, count: length), fileLength: input.size)
+        } catch let error as PuffinError {
+            throw IcebergError.invalidValue(row: nil, field: "Puffin footer", detail: "\(path): \(error)")
+        }
+    }
+
+    /// The positions a position delete file deletes, by data file path.
+    private static func readPositions(_ file: DataFile, _ io: FileIO) async throws -> [String: [Int64]] {
+        let schema = try Schema(fields: [
+            .required(2_147_483_546, "file_path", .string), .required(2_147_483_545, "pos", .long),
+        ])
+        let reader = try DataFileReader(input: ParquetInput.of(try await io.input(file.filePath)), schema: schema)
+        var out: [String: [Int64]] = [:]
+        for g in 0..<reader.rowGroupCount {
+            let batch = try reader.read(rowGroup: g)
+            guard case .byteArray(let paths)? = batch.column(id: 2_147_483_546)?.data?.values,
+                case .int64(let positions)? = batch.column(id: 2_147_483_545)?.data?.values,
+                paths.count == batch.rowCount, positions.count == batch.rowCount
+            else {
+                throw IcebergError.invalidValue(
+                    row: nil, field: "file_path, pos",
+                    detail: "position delete file \(file.filePath) lacks required columns")
+            }
+            for i in 0..<batch.rowCount { out[paths.string(at: i), default: []].append(positions[i]) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,70 @@
+import CompressionCodecs
+import XCTest
+
+@testable import Puffin
+
+/// Deletion vectors decode as the Roaring format lays them out: arrays, bitsets and runs,
+/// several 2^32 keys; corrupt blobs are errors naming what is wrong. Java's own vectors are
+/// read in the interop tests (JavaInteropTests).
+final class DeletionVectorTests: XCTestCase {
+    func testEveryContainerKindRoundTrips() throws {
+        let sets: [[Int64]] = [
+            [],
+            [0],
+            [1, 5, 9, 70_000],  // array containers in two 2^16 chunks
+            Array(stride(from: 0, to: 200_000, by: 3)),  // bitsets (21,846 values per chunk)
+            Array(1000..<90_000),  // runs
+            [7, 1 << 32, (1 << 32) + 1, (5 << 32) + 65_535, Int64.max],  // several keys, the largest position
+        ]
+        for positions in sets {
+            let blob = try DeletionVector.serialize(positions: positions)
+            XCTAssertEqual(Array(blob[4..<8]), DeletionVector.magic)
+            XCTAssertEqual(
+                try DeletionVector.positions(blob: blob, expectedCardinality: Int64(positions.count)), positions)
+        }
+    }
+
+    func testCorruptBlobsAreErrors() throws {
+        let blob = try DeletionVector.serialize(positions: [3, 4, 5, 100])
+        var badChecksum = blob
+        badChecksum[blob.count - 1] ^= 1
+        var badMagic = blob
+        badMagic[4] = 0
+        var badBitmap = blob
+        badBitmap[16] ^= 0xFF
+        for (name, bytes) in [
+            ("checksum", badChecksum), ("magic", badMagic), ("truncated", Array(blob.dropLast(3))),
+            ("bitmap", badBitmap),
+        ] {
+            XCTAssertThrowsError(try DeletionVector.positions(blob: bytes), name) { error in
+                XCTAssertTrue(error is PuffinError, name)
+            }
+        }
+        XCTAssertThrowsError(try DeletionVector.positions(blob: blob, expectedCardinality: 5))
+        XCTAssertThrowsError(try DeletionVector.serialize(positions: [5, 3]))
+    }
+
+    func testFooterParsesPlainAndCompressedPayloads() throws {
+        let json = """
+            {"blobs":[{"type":"deletion-vector-v1","fields":[2147483645],"snapshot-id":-1,"sequence-number":-1,
+            "offset":4,"length":10,"properties":{"referenced-data-file":"s3://b/data/a.parquet","cardinality":"3"}}],
+            "properties":{"created-by":"test"}}
+            """
+        for compressed in [false, true] {
+            var payload = Array(json.utf8)
+            if compressed { payload = try CompressionCodec.lz4Frame.compress(payload) }
+            var footer = PuffinFooter.magic + payload
+            let size = UInt32(payload.count)
+            footer += (0..<4).map { UInt8(truncatingIfNeeded: size >> (8 * UInt32($0))) }
+            footer += [compressed ? 1 : 0, 0, 0, 0] + PuffinFooter.magic
+            let fileLength = 4 + 10 + footer.count
+            XCTAssertEqual(try PuffinFooter.footerLength(trailer: Array(footer.suffix(12))), footer.count)
+            let parsed = try PuffinFooter(footer: footer, fileLength: fileLength)
+            XCTAssertEqual(parsed.blobs.map(\.type), ["deletion-vector-v1"])
+            XCTAssertEqual(parsed.blobs.first?.properties["referenced-data-file"], "s3://b/data/a.parquet")
+            XCTAssertEqual(parsed.properties["created-by"], "test")
+            XCTAssertThrowsError(try PuffinFooter(footer: footer, fileLength: fileLength - 5))
+        }
+        XCTAssertThrowsError(try PuffinFooter.footerLength(trailer: [UInt8](repeating: 0, count: 12)))
+    }
+}
