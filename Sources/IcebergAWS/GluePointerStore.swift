@@ -282,7 +282,9 @@ public struct GluePointerStore: MetadataPointerStore {
         case .date: return "date"
         case .time, .string, .uuid: return "string"
         case .timestamp, .timestamptz, .timestampNs, .timestamptzNs: return "timestamp"
-        case .fixed, .binary: return "binary"
+        case .fixed, .binary, .geometry, .geography: return "binary"
+        case .unknown: return "void"
+        case .variant: return "variant"
         case .struct(let s):
             return "struct<" + s.fields.map { "\($0.name):\(hiveType($0.type))" }.joined(separator: ",") + ">"
         case .list(let l): return "array<\(hiveType(l.element))>"

@@ -26,6 +26,8 @@ extension IcebergType {
         case .uuid: return (.fixedLenByteArray, 16, .uuid)
         case .fixed(let l): return (.fixedLenByteArray, Int32(l), nil)
         case .binary: return (.byteArray, nil, nil)
+        // Not written (TableWriter refuses these columns); a binary leaf keeps reads of older files sound.
+        case .unknown, .variant, .geometry, .geography: return (.byteArray, nil, nil)
         case .struct, .list, .map: preconditionFailure("not a primitive")
         }
     }

@@ -339,7 +339,7 @@ struct PrimitiveSpec {
             kind = .fixed
             length = l
         case .binary: kind = .binary
-        case .struct, .list, .map: kind = .binary
+        case .struct, .list, .map, .unknown, .variant, .geometry, .geography: kind = .binary
         }
     }
 

@@ -15,12 +15,22 @@ public struct ColumnBatch: Sendable {
     /// The file's leaf columns for the projection, in the layout's column order.
     public let leaves: [ColumnData]
     let layout: FileLayout
+    /// Top-level columns the reader computed rather than read (row lineage), by field id; each
+    /// optional with one value per row (max definition level 1).
+    let computed: [Int: ColumnData]
 
-    init(layout: FileLayout, rowCount: Int, leaves: [ColumnData]) {
+    init(layout: FileLayout, rowCount: Int, leaves: [ColumnData], computed: [Int: ColumnData] = [:]) {
         self.layout = layout
         self.schema = layout.schema
         self.rowCount = rowCount
         self.leaves = leaves
+        self.computed = computed
+    }
+
+    /// The batch with computed columns set (replacing what was read for those ids).
+    func computing(_ columns: [Int: ColumnData]) -> ColumnBatch {
+        ColumnBatch(
+            layout: layout, rowCount: rowCount, leaves: leaves, computed: computed.merging(columns) { $1 })
     }
 
     /// The primitive column at a dotted path of struct field names (`price`, `address.city`);
@@ -32,6 +42,9 @@ public struct ColumnBatch: Sendable {
     /// The primitive column with a field id, if it is outside any list or map.
     public func column(id: Int) -> PrimitiveColumn? {
         guard let field = layout.fieldsById[id], field.type.isPrimitive else { return nil }
+        if let data = computed[id] {
+            return PrimitiveColumn(field: field, rowCount: rowCount, data: data, maxDefinitionLevel: 1)
+        }
         guard let position = layout.nodes[id] else {
             return PrimitiveColumn(field: field, rowCount: rowCount, data: nil, maxDefinitionLevel: 0)
         }
@@ -47,7 +60,9 @@ public struct ColumnBatch: Sendable {
         let columns = leaves.enumerated().map { i, leaf in
             leaf.selecting(rows: keep, maxDefinitionLevel: layout.maxDefinitionLevels[i])
         }
-        return ColumnBatch(layout: layout, rowCount: kept, leaves: columns)
+        return ColumnBatch(
+            layout: layout, rowCount: kept, leaves: columns,
+            computed: computed.mapValues { $0.selecting(rows: keep, maxDefinitionLevel: 1) })
     }
 
     /// `selecting(rows:)` with the columns gathered in parallel child tasks.
@@ -63,7 +78,9 @@ public struct ColumnBatch: Sendable {
             for await (i, data) in group { out[i] = data }
             return out
         }
-        return ColumnBatch(layout: layout, rowCount: kept, leaves: columns)
+        return ColumnBatch(
+            layout: layout, rowCount: kept, leaves: columns,
+            computed: computed.mapValues { $0.selecting(rows: keep, maxDefinitionLevel: 1) })
     }
 
     private func keptCount(_ keep: [Bool]) -> Int {
@@ -79,26 +96,35 @@ public struct ColumnBatch: Sendable {
         var byLeaf: [Int: Int] = [:]
         for (i, c) in layout.columnIndices.enumerated() { byLeaf[c] = i }
         return ColumnBatch(
-            layout: narrower, rowCount: rowCount, leaves: narrower.columnIndices.map { leaves[byLeaf[$0]!] })
+            layout: narrower, rowCount: rowCount, leaves: narrower.columnIndices.map { leaves[byLeaf[$0]!] },
+            computed: computed.filter { narrower.fieldsById[$0.key] != nil })
     }
 
     /// The rows as JSON objects keyed by field name (temporal values as ISO-8601 text, decimals
     /// as strings, binary as hex, maps as `{"keys": […], "values": […]}`).
     public func jsonRows() throws -> [JSONValue] {
         let fields = schema.fields
+        var lineage: [Int: [JSONValue]] = [:]
+        for (id, _) in computed {
+            guard let c = column(id: id) else { continue }
+            lineage[id] = c.literals().map { $0.map { JSONValue.int($0.exactInt64 ?? 0) } ?? .null }
+        }
+        func value(_ f: NestedField, row: Int, record: [ParquetValue]?, assembler: RecordAssembler?) -> JSONValue {
+            if let values = lineage[f.id] { return values[row] }
+            guard let record, let assembler, let i = layout.topLevelPositions[f.id] else {
+                return f.initialDefault ?? .null
+            }
+            return AssembledValueJSON.convert(record[i], assembler.fields[i].shape, f.type)
+        }
         guard let assembler = layout.assembler else {
-            let row = JSONValue.object(fields.map { ($0.name, $0.initialDefault ?? .null) })
-            return Array(repeating: row, count: rowCount)
+            return (0..<rowCount).map { row in
+                .object(fields.map { ($0.name, value($0, row: row, record: nil, assembler: nil)) })
+            }
         }
         var out: [JSONValue] = []
         out.reserveCapacity(rowCount)
-        for record in try assembler.assemble(leaves) {
-            out.append(
-                .object(
-                    fields.map { f in
-                        guard let i = layout.topLevelPositions[f.id] else { return (f.name, f.initialDefault ?? .null) }
-                        return (f.name, AssembledValueJSON.convert(record[i], assembler.fields[i].shape, f.type))
-                    }))
+        for (row, record) in try assembler.assemble(leaves).enumerated() {
+            out.append(.object(fields.map { ($0.name, value($0, row: row, record: record, assembler: assembler)) }))
         }
         return out
     }

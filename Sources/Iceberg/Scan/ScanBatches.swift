@@ -31,6 +31,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
             let deleted: [Int64]
             /// Keys deleted by equality delete files, one set per list of equality ids.
             let equalityDeletes: [EqualityDeleteKeys]
+            /// The file's task (its first row id and sequence number give row lineage).
+            let task: FileScanTask
             var nextGroup = 0
         }
 
@@ -48,7 +50,12 @@ public struct ScanBatches: AsyncSequence, Sendable {
         /// The next non-empty batch, or nil at the end of the scan.
         public mutating func next() async throws -> ColumnBatch? {
             if readSchema == nil {
-                readSchema = try scan.schema.keeping(scan.projection.selectedIds.union(scan.filter?.fieldIds ?? []))
+                let schema = try reading(scan.projection.selectedIds.union(scan.filter?.fieldIds ?? []))
+                if let (name, type) = schema.columnsNotHandled(writing: false).first {
+                    throw IcebergError.unsupported(
+                        "column '\(name)' has type \(type), which scans do not read yet (select the other columns)")
+                }
+                readSchema = schema
             }
             if tasks == nil { tasks = try await scan.planFiles() }
             while true {
@@ -87,19 +94,58 @@ public struct ScanBatches: AsyncSequence, Sendable {
             var schema = readSchema ?? scan.schema
             let equalityIds = Set(equality.flatMap(\.fieldIds))
             if !equalityIds.isSubset(of: schema.selectedIds) {
-                schema = try scan.schema.keeping(schema.selectedIds.union(equalityIds))
+                schema = try reading(schema.selectedIds.union(equalityIds))
             }
             let reader = try DataFileReader(
                 input: ParquetInput.of(try await scan.io.input(task.file.filePath)), schema: schema,
                 nameMapping: nameMapping)
             return OpenFile(
                 reader: reader, output: try reader.layout(for: scan.projection), deleted: deleted,
-                equalityDeletes: equality)
+                equalityDeletes: equality, task: task)
+        }
+
+        /// The table fields with these ids, plus the metadata columns the projection asks for
+        /// (read from the file when it holds them).
+        private func reading(_ ids: Set<Int>) throws -> Schema {
+            let kept = try scan.schema.keeping(ids)
+            let metadataColumns = scan.projection.fields.filter { MetadataColumns.contains(id: $0.id) }
+            if metadataColumns.isEmpty { return kept }
+            return try Schema(schemaId: kept.schemaId, fields: kept.fields + metadataColumns)
+        }
+
+        /// Row lineage: a row's `_row_id` is the file's value, else the file's first row id
+        /// plus the row's position; `_last_updated_sequence_number` is the file's value, else
+        /// the file's data sequence number. Both are null in files without a first row id
+        /// (written before the table moved to v3).
+        private func withRowLineage(_ batch: ColumnBatch, _ file: OpenFile, start: Int64) -> ColumnBatch {
+            let fields = scan.projection.fields.filter { MetadataColumns.contains(id: $0.id) }
+            guard !fields.isEmpty else { return batch }
+            var computed: [Int: ColumnData] = [:]
+            let rows = batch.rowCount
+            for f in fields {
+                let stored = batch.column(id: f.id).flatMap { $0.data == nil ? nil : $0.literals() }
+                var values: [Int64] = []
+                values.reserveCapacity(rows)
+                var levels = [UInt8](repeating: 0, count: rows)
+                for r in 0..<rows {
+                    var value = stored?[r]?.exactInt64
+                    if value == nil, let first = file.task.file.firstRowId {
+                        value = f.id == MetadataColumns.rowId.id ? first + start + Int64(r) : file.task.sequenceNumber
+                    }
+                    if let value {
+                        values.append(value)
+                        levels[r] = 1
+                    }
+                }
+                computed[f.id] = ColumnData(values: .int64(values), definitionLevels: levels)
+            }
+            return batch.computing(computed)
         }
 
         private func read(_ file: OpenFile, rowGroup g: Int) async throws -> ColumnBatch? {
             if let filter = scan.filter, !file.reader.rowGroupMayMatch(g, filter) { return nil }
-            let batch = try await file.reader.readConcurrently(rowGroup: g)
+            let batch = withRowLineage(
+                try await file.reader.readConcurrently(rowGroup: g), file, start: file.reader.firstRow(ofRowGroup: g))
             var keep = scan.filter.map { batch.matches($0) } ?? Array(repeating: true, count: batch.rowCount)
             if !file.deleted.isEmpty {
                 let start = file.reader.firstRow(ofRowGroup: g)
@@ -129,6 +175,27 @@ public struct ScanBatches: AsyncSequence, Sendable {
 }
 
 extension Schema {
+    /// The dotted names and types of the fields whose values are not read (variant and the
+    /// geospatial types) or, when `writing`, not written (those and `unknown`).
+    func columnsNotHandled(writing: Bool) -> [(String, IcebergType)] {
+        var out: [(String, IcebergType)] = []
+        func walk(_ fields: [NestedField], _ prefix: String) {
+            for f in fields {
+                let name = prefix + f.name
+                switch f.type {
+                case .struct(let st): walk(st.fields, name + ".")
+                case .list(let l) where !l.element.isReadable: out.append((name, f.type))
+                case .map(let m) where !(m.key.isReadable && m.value.isReadable): out.append((name, f.type))
+                case .unknown where writing: out.append((name, f.type))
+                case let t where !t.isReadable: out.append((name, t))
+                default: break
+                }
+            }
+        }
+        walk(fields, "")
+        return out
+    }
+
     /// The ids a projection selects: its primitive, list and map fields (structs are implied
     /// by their selected children).
     var selectedIds: Set<Int> {

@@ -51,17 +51,30 @@ public struct TableScan: Sendable {
     }
 
     /// Returns only the given columns: top-level names or dotted paths into structs, in the
-    /// schema's order.
+    /// schema's order, then the metadata columns asked for (`_row_id` and
+    /// `_last_updated_sequence_number` of v3 row lineage, see `MetadataColumns`).
     public func selecting(_ columns: [String]) throws -> TableScan {
         var ids = Set<Int>()
+        var metadataColumns: [NestedField] = []
         for c in columns {
+            if let m = MetadataColumns.named(c), schema.field(at: c) == nil {
+                guard metadata.formatVersion >= 3 else {
+                    throw IcebergError.invalidValue(
+                        row: nil, field: c,
+                        detail: "row lineage columns need a format v3 table (this one is v\(metadata.formatVersion))")
+                }
+                if !metadataColumns.contains(m) { metadataColumns.append(m) }
+                continue
+            }
             guard let f = schema.field(at: c) else {
                 throw IcebergError.invalidValue(row: nil, field: c, detail: "no such column in the table")
             }
             ids.insert(f.id)
         }
         var copy = self
-        copy.projection = try schema.keeping(ids)
+        let kept = try schema.keeping(ids)
+        copy.projection = try Schema(
+            schemaId: kept.schemaId, identifierFieldIds: kept.identifierFieldIds, fields: kept.fields + metadataColumns)
         return copy
     }
 

@@ -34,6 +34,9 @@ public struct TableWriter {
     public init(metadata: TableMetadata, io: FileIO) throws {
         schema = metadata.currentSchema
         spec = metadata.defaultSpec
+        if let (name, type) = schema.columnsNotHandled(writing: true).first {
+            throw IcebergError.unsupported("writing column '\(name)' of type \(type)")
+        }
         try spec.validate(schema)
         partitionType = try spec.partitionType(schema)
         sourceTypes = try spec.fields.map { f in

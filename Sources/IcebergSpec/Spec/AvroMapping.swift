@@ -25,7 +25,8 @@ enum IcebergAvro {
         case .timestamptzNs:
             return logical(.long, [("logicalType", .string("timestamp-nanos")), ("adjust-to-utc", .bool(true))])
         case .string: return .of(.string)
-        case .binary: return .of(.bytes)
+        case .binary, .variant, .geometry, .geography: return .of(.bytes)
+        case .unknown: return .of(.null)
         case .uuid:
             return .fixed(
                 name: "uuid_fixed", namespace: nil, size: 16,

@@ -70,7 +70,7 @@ public enum Literal: Sendable, Hashable, CustomStringConvertible {
         case .decimal: return DecimalValues.unscaled(fromBigEndian: bytes).map { .decimal($0) }
         case .string: return String(validating: bytes, as: UTF8.self).map { .string($0) }
         case .uuid, .fixed, .binary: return .bytes(bytes)
-        case .struct, .list, .map: return nil
+        case .struct, .list, .map, .unknown, .variant, .geometry, .geography: return nil
         }
     }
 
@@ -163,6 +163,8 @@ extension Literal {
         }
         do {
             switch type {
+            case .unknown, .variant, .geometry, .geography:
+                throw fail("no value (\(type) values have no JSON literal form here)")
             case .boolean:
                 guard case .bool(let b) = json else { throw fail("a boolean") }
                 return .boolean(b)

@@ -40,6 +40,26 @@ public indirect enum IcebergType: Sendable, Hashable, CustomStringConvertible {
     case list(ListType)
     /// A map of keys to values.
     case map(MapType)
+    /// v3: a column whose values are all null (a placeholder type).
+    case unknown
+    /// v3: semi-structured values in the variant encoding. Schemas with it load; scans that
+    /// select it are refused (see `IcebergType.isReadable`).
+    case variant
+    /// v3: geometries (WKB), with their type text (`geometry`, `geometry(srid:4326)`). Loads, is not read.
+    case geometry(String)
+    /// v3: geographies (WKB), with their type text (`geography(srid:4326, spherical)`). Loads, is not read.
+    case geography(String)
+
+    /// Whether scans read values of this type (variant and the geospatial types are not read yet).
+    public var isReadable: Bool {
+        switch self {
+        case .variant, .geometry, .geography: return false
+        case .struct(let s): return s.fields.allSatisfy(\.type.isReadable)
+        case .list(let l): return l.element.isReadable
+        case .map(let m): return m.key.isReadable && m.value.isReadable
+        default: return true
+        }
+    }
 
     /// Whether this is a primitive (not struct, list or map).
     public var isPrimitive: Bool {
@@ -75,6 +95,9 @@ public indirect enum IcebergType: Sendable, Hashable, CustomStringConvertible {
                     separator: ", ") + ">"
         case .list(let l): return "list<\(l.element)>"
         case .map(let m): return "map<\(m.key), \(m.value)>"
+        case .unknown: return "unknown"
+        case .variant: return "variant"
+        case .geometry(let text), .geography(let text): return text
         }
     }
 
@@ -96,7 +119,15 @@ public indirect enum IcebergType: Sendable, Hashable, CustomStringConvertible {
         case "string": return .string
         case "uuid": return .uuid
         case "binary": return .binary
+        case "unknown": return .unknown
+        case "variant": return .variant
         default: break
+        }
+        if name == "geometry" || (name.hasPrefix("geometry(") && name.hasSuffix(")")) {
+            return .geometry(raw.trimmingSpaces)
+        }
+        if name == "geography" || (name.hasPrefix("geography(") && name.hasSuffix(")")) {
+            return .geography(raw.trimmingSpaces)
         }
         if name.hasPrefix("decimal(") && name.hasSuffix(")") {
             let inner = name.dropFirst(8).dropLast()
