@@ -375,28 +375,61 @@ public struct TableMetadata: Sendable, Hashable {
         if formatVersion >= 2 && tableUUID.isEmpty {
             throw IcebergError.invalidJSON("v\(formatVersion) metadata without table-uuid")
         }
-        lastSequenceNumber = j["last-sequence-number"]?.intValue ?? 0
-        lastUpdatedMs = j["last-updated-ms"]?.intValue ?? 0
-        lastColumnId = Int(j["last-column-id"]?.intValue ?? 0)
-        if let list = j["schemas"]?.arrayValue, !list.isEmpty {
-            schemas = try list.map { try Schema(json: $0) }
-            currentSchemaId = Int(j["current-schema-id"]?.intValue ?? Int64(schemas[0].schemaId))
-        } else if let s = j["schema"] {
+        // Read as strictly as Java's TableMetadataParser: what v1 may omit, v2 and later must hold.
+        func missing(_ field: String) -> IcebergError {
+            .invalidJSON("\(field) must exist in format v\(version) table metadata")
+        }
+        func integer(_ field: String) throws -> Int64 {
+            guard let value = j[field] else { throw missing(field) }
+            guard let i = value.intValue else {
+                throw IcebergError.invalidJSON("\(field) is not an integer: \(value.serialized())")
+            }
+            return i
+        }
+        func array(_ field: String) throws -> [JSONValue]? {
+            guard let value = j[field] else { return nil }
+            guard let list = value.arrayValue else { throw IcebergError.invalidJSON("\(field) is not an array") }
+            return list
+        }
+        lastSequenceNumber = version > 1 ? try integer("last-sequence-number") : 0
+        lastUpdatedMs = try integer("last-updated-ms")
+        lastColumnId = Int(try integer("last-column-id"))
+        if let list = try array("schemas") {
+            let parsed = try list.map { try Schema(json: $0) }
+            let current = Int(try integer("current-schema-id"))
+            guard parsed.contains(where: { $0.schemaId == current }) else {
+                throw IcebergError.invalidJSON("current-schema-id \(current) names none of the schemas")
+            }
+            schemas = parsed
+            currentSchemaId = current
+        } else if version == 1, let s = j["schema"] {
             let schema = try Schema(json: s)
             schemas = [schema]
             currentSchemaId = schema.schemaId
         } else {
-            throw IcebergError.invalidJSON("table metadata without schemas")
+            throw missing(version == 1 ? "schemas or schema" : "schemas")
         }
-        if let list = j["partition-specs"]?.arrayValue, !list.isEmpty {
-            partitionSpecs = try list.map { try PartitionSpec(json: $0) }
-            defaultSpecId = Int(j["default-spec-id"]?.intValue ?? Int64(partitionSpecs[0].specId))
-        } else {
-            partitionSpecs = [try PartitionSpec(json: j["partition-spec"] ?? .array([]))]
+        if let list = try array("partition-specs") {
+            let parsed = try list.map { try PartitionSpec(json: $0) }
+            let defaultId = Int(try integer("default-spec-id"))
+            guard parsed.contains(where: { $0.specId == defaultId }) else {
+                throw IcebergError.invalidJSON("default-spec-id \(defaultId) names none of the partition-specs")
+            }
+            partitionSpecs = parsed
+            defaultSpecId = defaultId
+        } else if version == 1, let fields = j["partition-spec"] {
+            partitionSpecs = [try PartitionSpec(json: fields)]
             defaultSpecId = 0
+        } else {
+            throw missing(version == 1 ? "partition-specs or partition-spec" : "partition-specs")
         }
-        lastPartitionId = Int(
-            j["last-partition-id"]?.intValue ?? Int64(partitionSpecs.map(\.lastAssignedFieldId).max() ?? 999))
+        if version > 1 {
+            lastPartitionId = Int(try integer("last-partition-id"))
+        } else {
+            let specs = partitionSpecs
+            lastPartitionId = Int(
+                j["last-partition-id"]?.intValue ?? Int64(specs.map(\.lastAssignedFieldId).max() ?? 999))
+        }
         var props: [(String, String)] = []
         if case .object(let p)? = j["properties"] {
             for (k, v) in p { props.append((k, v.stringValue ?? v.serialized())) }
@@ -404,7 +437,11 @@ public struct TableMetadata: Sendable, Hashable {
         properties = props
         let current = j["current-snapshot-id"]?.intValue
         currentSnapshotId = current == -1 ? nil : current
-        snapshots = try (j["snapshots"]?.arrayValue ?? []).map { try Snapshot(json: $0) }
+        let parsedSnapshots = try (try array("snapshots") ?? []).map { try Snapshot(json: $0) }
+        if let c = currentSnapshotId, !parsedSnapshots.contains(where: { $0.snapshotId == c }) {
+            throw IcebergError.invalidJSON("current-snapshot-id \(c) names none of the snapshots")
+        }
+        snapshots = parsedSnapshots
         snapshotLog = (j["snapshot-log"]?.arrayValue ?? []).compactMap { e in
             guard let t = e["timestamp-ms"]?.intValue, let s = e["snapshot-id"]?.intValue else { return nil }
             return (t, s)
@@ -413,16 +450,36 @@ public struct TableMetadata: Sendable, Hashable {
             guard let t = e["timestamp-ms"]?.intValue, let f = e["metadata-file"]?.stringValue else { return nil }
             return (t, f)
         }
-        sortOrders = try (j["sort-orders"]?.arrayValue ?? []).map { try SortOrder(json: $0) }
-        if sortOrders.isEmpty { sortOrders = [.unsorted] }
-        defaultSortOrderId = Int(j["default-sort-order-id"]?.intValue ?? 0)
+        if let list = try array("sort-orders") {
+            let parsed = try list.map { try SortOrder(json: $0) }
+            let defaultId = Int(try integer("default-sort-order-id"))
+            guard parsed.contains(where: { $0.orderId == defaultId }) else {
+                throw IcebergError.invalidJSON("default-sort-order-id \(defaultId) names none of the sort-orders")
+            }
+            sortOrders = parsed
+            defaultSortOrderId = defaultId
+        } else if version == 1 {
+            sortOrders = [.unsorted]
+            defaultSortOrderId = 0
+        } else {
+            throw missing("sort-orders")
+        }
         var refs: [(String, SnapshotRef)] = []
         if case .object(let r)? = j["refs"] { for (k, v) in r { refs.append((k, try SnapshotRef(json: v))) } }
         if let c = currentSnapshotId, !refs.contains(where: { $0.0 == "main" }) {
             refs.insert(("main", SnapshotRef(snapshotId: c, type: .branch)), at: 0)
         }
+        for (name, ref) in refs where !parsedSnapshots.contains(where: { $0.snapshotId == ref.snapshotId }) {
+            throw IcebergError.invalidJSON(
+                "ref \(name) points at snapshot \(ref.snapshotId), which is not in snapshots")
+        }
+        if let main = refs.first(where: { $0.0 == "main" })?.1, main.snapshotId != current {
+            throw IcebergError.invalidJSON(
+                "current-snapshot-id \(currentSnapshotId.map(String.init) ?? "null") does not match the main branch (\(main.snapshotId))"
+            )
+        }
         self.refs = refs
-        nextRowId = j["next-row-id"]?.intValue
+        nextRowId = version >= 3 ? try integer("next-row-id") : j["next-row-id"]?.intValue
         extraFields = pairs.filter { !TableMetadata.modelled.contains($0.0) }
     }
 
