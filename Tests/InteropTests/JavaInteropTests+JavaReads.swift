@@ -245,4 +245,37 @@ extension JavaInteropTests {
             try spark.sql("SELECT count(*) AS n FROM \(shared.spark("db.added")) WHERE price > 50"),
             [.object([("n", .int(1))])])
     }
+
+    /// Our appends to a v3 table Java made assign row ids as Java expects: Java's `_row_id`
+    /// and `_last_updated_sequence_number` equal ours at every snapshot, and ids stay distinct
+    /// across both writers. A copy-on-write delete, which would renumber rows, is refused.
+    func testOurAppendsToAV3TableKeepRowLineageForJava() async throws {
+        let shared = try sharedCatalog()
+        try spark.sql("CREATE NAMESPACE \(shared.name).db")
+        let t = shared.spark("db.lineage")
+        try spark.sql("CREATE TABLE \(t) (id INT, s STRING) USING iceberg TBLPROPERTIES ('format-version'='3')")
+        try spark.sql("INSERT INTO \(t) VALUES (1, 'java'), (2, 'java')")
+        var table = try await shared.catalog.loadTable("db.lineage")
+        try await TableFixtures.append(
+            (10..<15).map { .object([("id", .int(Int64($0))), ("s", .string("swift"))]) }, to: &table)
+        try spark.sql("INSERT INTO \(t) VALUES (3, 'java')")
+        table = try await shared.catalog.loadTable("db.lineage")
+        XCTAssertEqual(table.metadata.nextRowId, 8)
+        try await assertJavaReadsEverySnapshot(table, shared, "db.lineage")
+        let columns = ["id", "_row_id", "_last_updated_sequence_number"]
+        for snapshot in table.metadata.snapshots {
+            let ours = try await table.scan(columns: columns, snapshotId: snapshot.snapshotId).rows()
+            let java = try spark.sql(
+                "SELECT id, _row_id, _last_updated_sequence_number FROM \(t) VERSION AS OF \(snapshot.snapshotId)")
+            XCTAssertEqual(sortedRows(ours), sortedRows(java), "snapshot \(snapshot.snapshotId)")
+        }
+        let ids = try await table.scan(columns: ["_row_id"]).rows().compactMap { $0["_row_id"]?.intValue }
+        XCTAssertEqual(Set(ids).count, 8)
+        do {
+            try await table.delete(where: "id = 1")
+            XCTFail("a copy-on-write delete on v3 must be refused")
+        } catch {
+            XCTAssertTrue("\(error)".contains("row lineage"), "\(error)")
+        }
+    }
 }

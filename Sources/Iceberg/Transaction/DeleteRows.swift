@@ -38,6 +38,12 @@ public struct DeleteRows: TableAction {
     /// Plans the delete on the branch's current snapshot and builds its snapshot.
     public mutating func apply(to changes: inout PendingChanges) async throws {
         result = Result()
+        guard changes.metadata.formatVersion < 3 else {
+            // Rewritten rows must keep their _row_id and _last_updated_sequence_number; until
+            // the rewrite carries them, refuse rather than renumber rows.
+            throw IcebergError.unsupported(
+                "copy-on-write deletes on format v3 tables (they would not keep row lineage yet)")
+        }
         let plan = try await DeletePlan.make(changes.metadata, io: changes.io, branch: branch, filter: filter)
         changes.track(plan.added.map(\.filePath))
         guard plan.deletedRows > 0 else { return }
