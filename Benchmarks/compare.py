@@ -99,6 +99,7 @@ def main():
     ap.add_argument("--iceberg", required=True)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--skip-spark", action="store_true", help="leave out the scans of tables Spark writes")
     ap.add_argument("--pyiceberg-append-parallel", metavar="DIR",
                     help="only time PyIceberg's 1M-row append with its default workers and pyarrow's default threads")
     args = ap.parse_args()
@@ -178,6 +179,8 @@ def main():
               "input_mb": round(os.path.getsize(jsonl) / 1e6, 1)})
 
         iceberg_workloads(args, table, tmp)
+        if not args.skip_spark:
+            delete_scan_workloads(args, tmp)
 
 
 def pyiceberg_table(path, create=True, properties=None):
@@ -295,6 +298,65 @@ def iceberg_workloads(args, table, tmp):
     emit({"workload": "iceberg-append-100-rows", "commits": commits,
           "swift_ms": median(swift_small[0]["ms"], 0, commits), "pyiceberg_ms": median(py_small),
           **growth(swift_small), "default_properties": growth(swift_default)})
+
+def delete_scan_workloads(args, tmp):
+    """Full scans of 1M-row events tables Iceberg Java (Spark) writes: without deletes, with
+    10% of rows deleted by deletion vectors (v3 merge-on-read DELETE), and with 10% deleted
+    by equality deletes on id (one delete file, registered through Java's RowDelta as a Flink
+    upsert commits it). This SDK vs Spark (local[2], Iceberg 1.10.2) reading every column."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "InteropTests", "Python"))
+    import spark_peer
+    warehouse = os.path.join(tmp, "spark-warehouse")
+    db = os.path.join(tmp, "spark-catalog.db")
+    # The catalog tables are ours, made the way the SDK makes them.
+    subprocess.run([args.iceberg, "namespace", "create", "bench", "--catalog", f"sqlite:{db}?warehouse={warehouse}&name=bench"],
+                   check=True, capture_output=True)
+    spark = spark_peer.start_session()
+    spark.sparkContext.setLogLevel("ERROR")
+    spark_peer.register_catalog(spark, "bench", db, warehouse)
+    rows = args.rows
+    columns = f"""SELECT id, timestamp_seconds(1700000000 + id) AS ts, element_at(array({", ".join(repr(c) for c in CATEGORIES)}), cast(id % 8 + 1 as int)) AS category,
+                  id * 0.25 AS price, cast(id % 100 AS INT) AS qty, concat('note-', id, '-', substr(md5(cast(id AS STRING)), 1, 8)) AS note
+                  FROM range({rows})"""
+    for name, version in [("plain", 3), ("dv", 3), ("eq", 2)]:
+        spark.sql(f"""CREATE TABLE bench.bench.{name} USING iceberg
+                      TBLPROPERTIES ('format-version'='{version}', 'write.delete.mode'='merge-on-read')
+                      AS {columns}""")
+    spark.sql("DELETE FROM bench.bench.dv WHERE id % 10 = 0")
+    # One equality delete file of every tenth id, written by pyarrow with the id column's field id.
+    jvm = spark.sparkContext._jvm
+    iceberg = jvm.org.apache.iceberg
+    table = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, "bench.bench.eq")
+    id_field = table.schema().findField("id").fieldId()
+    path = os.path.join(warehouse, "eq-deletes.parquet")
+    ids = pa.array(np.arange(0, rows, 10, dtype=np.int64))
+    pq.write_table(pa.table([ids], schema=pa.schema([pa.field("id", pa.int64(), nullable=False,
+                                                                metadata={"PARQUET:field_id": str(id_field)})])), path)
+    ids_array = spark.sparkContext._gateway.new_array(spark.sparkContext._gateway.jvm.int, 1)
+    ids_array[0] = id_field
+    delete = (iceberg.FileMetadata.deleteFileBuilder(table.spec()).ofEqualityDeletes(ids_array).withPath(path)
+              .withFormat(iceberg.FileFormat.PARQUET).withFileSizeInBytes(os.path.getsize(path))
+              .withRecordCount(len(ids)).build())
+    table.newRowDelta().addDeletes(delete).commit()
+
+    results = {}
+    for name in ["plain", "dv", "eq"]:
+        settle()
+        run = subprocess.run([args.runner, "iceberg-scan-table", db, warehouse, "bench", f"bench.{name}", str(args.runs)],
+                             check=True, capture_output=True, text=True, env=SWIFT_ENV)
+        swift = json.loads(run.stdout)
+        java_ms = timed(lambda: spark.table(f"bench.bench.{name}").write.format("noop").mode("overwrite").save(), args.runs)
+        java_rows = spark.table(f"bench.bench.{name}").count()
+        if java_rows != swift["rows"]:
+            raise SystemExit(f"validation failed: scan of {name} returned {swift['rows']} rows, Spark {java_rows}")
+        results[name] = (best(swift["ms"]), best(java_ms), swift["rows"])
+    spark.stop()
+    plain = results["plain"][0]
+    for name, label in [("plain", "none"), ("dv", "deletion vectors, 10%"), ("eq", "equality deletes, 10% of ids")]:
+        swift_ms, java_ms, count = results[name]
+        emit({"workload": "iceberg-scan-deletes", "deletes": label, "rows": count, "swift_ms": swift_ms,
+              "spark_ms": java_ms, "swift_vs_no_deletes": round(swift_ms / plain, 2), "cores": os.cpu_count()})
+
 
 if __name__ == "__main__":
     main()

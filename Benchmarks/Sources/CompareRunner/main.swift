@@ -13,6 +13,8 @@ import Workloads
 //                                                           those properties, the last 100 alternating with the
 //                                                           first 100 of a fresh table: {"ms": [...], "fresh_ms": [...]}
 //   compare-runner iceberg-scan WORK_DIR FILTER RUNS      -> filtered scan of the last appended table: {"ms": [...], "rows": N}
+//   compare-runner iceberg-scan-table CATALOG_DB WAREHOUSE CATALOG_NAME TABLE RUNS -> full scan of a table (deletes
+//                                                           applied), every column: {"ms": [...], "rows": N}
 
 func codec(_ name: String) -> ParquetCompression {
     switch name {
@@ -103,6 +105,18 @@ case "iceberg-scan":
         let scan = try TableScan(metadata: table.metadata, io: table.io).filtered(try FilterParser.parse(args[3]))
         count = 0
         for try await batch in scan.batches() { count += batch.rowCount }
+        times.append(Double(monotonicNanos() - start) / 1e6)
+    }
+    print("{\"ms\": \(times), \"rows\": \(count)}")
+case "iceberg-scan-table":
+    let catalog = try SQLiteCatalog.open(path: args[2], name: args[4], warehouse: args[3])
+    var times: [Double] = []
+    var count = 0
+    for _ in 0..<Int(args[6])! {
+        let start = monotonicNanos()
+        let table = try await catalog.loadTable(args[5])
+        count = 0
+        for try await batch in try table.scan().batches() { count += batch.rowCount }
         times.append(Double(monotonicNanos() - start) / 1e6)
     }
     print("{\"ms\": \(times), \"rows\": \(count)}")

@@ -61,6 +61,23 @@ def start_session():
             .getOrCreate())
 
 
+def register_catalog(spark, name, db, warehouse):
+    """Makes the SDK's SQLite catalog file `db` Spark catalog `name`, through Java's JdbcCatalog."""
+    prefix = f"spark.sql.catalog.{name}"
+    for key, value in [("", "org.apache.iceberg.spark.SparkCatalog"),
+                       (".catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog"),
+                       (".uri", f"jdbc:sqlite:{db}"),
+                       (".warehouse", warehouse),
+                       (".jdbc.schema-version", "V1"),
+                       # The SDK made the catalog tables. Java's check for them at start
+                       # (DatabaseMetaData.getTables with Debian's sqlite-jdbc 3.40) leaves
+                       # a read transaction open, which pins that connection to an old
+                       # snapshot of the file: it would not see later commits.
+                       (".jdbc.init-catalog-tables", "false"),
+                       (".cache-enabled", "false")]:
+        spark.conf.set(prefix + key, value)
+
+
 def rows(df):
     """A DataFrame's rows in the SDK's JSON value convention."""
     batches = df._collect_as_arrow()
@@ -134,19 +151,7 @@ def main():
         try:
             request = json.loads(line)
             if "catalog" in request:
-                prefix = f"spark.sql.catalog.{request['catalog']}"
-                for key, value in [("", "org.apache.iceberg.spark.SparkCatalog"),
-                                   (".catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog"),
-                                   (".uri", f"jdbc:sqlite:{request['db']}"),
-                                   (".warehouse", request["warehouse"]),
-                                   (".jdbc.schema-version", "V1"),
-                                   # The SDK made the catalog tables. Java's check for them at start
-                                   # (DatabaseMetaData.getTables with Debian's sqlite-jdbc 3.40) leaves
-                                   # a read transaction open, which pins that connection to an old
-                                   # snapshot of the file: it would not see later commits.
-                                   (".jdbc.init-catalog-tables", "false"),
-                                   (".cache-enabled", "false")]:
-                    spark.conf.set(prefix + key, value)
+                register_catalog(spark, request["catalog"], request["db"], request["warehouse"])
                 answer = {"ok": True}
             elif "sql" in request:
                 df = spark.sql(request["sql"])
