@@ -262,13 +262,7 @@ extension JavaInteropTests {
         table = try await shared.catalog.loadTable("db.lineage")
         XCTAssertEqual(table.metadata.nextRowId, 8)
         try await assertJavaReadsEverySnapshot(table, shared, "db.lineage")
-        let columns = ["id", "_row_id", "_last_updated_sequence_number"]
-        for snapshot in table.metadata.snapshots {
-            let ours = try await table.scan(columns: columns, snapshotId: snapshot.snapshotId).rows()
-            let java = try spark.sql(
-                "SELECT id, _row_id, _last_updated_sequence_number FROM \(t) VERSION AS OF \(snapshot.snapshotId)")
-            XCTAssertEqual(sortedRows(ours), sortedRows(java), "snapshot \(snapshot.snapshotId)")
-        }
+        try await assertRowLineageAgrees(table, t)
         let ids = try await table.scan(columns: ["_row_id"]).rows().compactMap { $0["_row_id"]?.intValue }
         XCTAssertEqual(Set(ids).count, 8)
         do {

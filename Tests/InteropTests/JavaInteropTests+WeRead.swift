@@ -25,6 +25,24 @@ extension JavaInteropTests {
         XCTAssertEqual(sortedRows(current), sortedRows(java), name, file: file, line: line)
     }
 
+    /// Our `_row_id` and `_last_updated_sequence_number` of every row equal Java's, at every
+    /// snapshot, and no row lacks an id.
+    func assertRowLineageAgrees(_ table: Table, _ sparkName: String, file: StaticString = #filePath, line: UInt = #line)
+        async throws
+    {
+        let columns = ["id", "_row_id", "_last_updated_sequence_number"]
+        for snapshot in table.metadata.snapshots {
+            let ours = try await table.scan(columns: columns, snapshotId: snapshot.snapshotId).rows()
+            let java = try spark.sql(
+                "SELECT id, _row_id, _last_updated_sequence_number FROM \(sparkName) VERSION AS OF \(snapshot.snapshotId)"
+            )
+            XCTAssertEqual(
+                sortedRows(ours), sortedRows(java), "lineage at \(snapshot.snapshotId)", file: file, line: line)
+            XCTAssertFalse(
+                ours.contains { $0["_row_id"] == .null }, "lineage at \(snapshot.snapshotId)", file: file, line: line)
+        }
+    }
+
     /// The content kinds of the current snapshot's delete files, as Java's `delete_files` table lists them.
     func deleteFileFormats(_ shared: SharedCatalog, _ name: String) throws -> Set<String> {
         Set(
@@ -254,14 +272,7 @@ extension JavaInteropTests {
         try spark.sql("INSERT INTO \(t) VALUES (101, 'with flag', 9)")
         try await assertWeReadEverySnapshot(shared, "db.v3")
         let table = try await shared.catalog.loadTable("db.v3")
-        let lineage = ["id", "_row_id", "_last_updated_sequence_number"]
-        for snapshot in table.metadata.snapshots {
-            let ours = try await table.scan(columns: lineage, snapshotId: snapshot.snapshotId).rows()
-            let java = try spark.sql(
-                "SELECT id, _row_id, _last_updated_sequence_number FROM \(t) VERSION AS OF \(snapshot.snapshotId)")
-            XCTAssertEqual(sortedRows(ours), sortedRows(java), "lineage at \(snapshot.snapshotId)")
-            XCTAssertFalse(ours.contains { $0["_row_id"] == .null }, "lineage at \(snapshot.snapshotId)")
-        }
+        try await assertRowLineageAgrees(table, t)
         let three = try await table.scan(filter: "id = 3").rows()
         XCTAssertEqual(three, [.object([("id", .int(3)), ("s", .string("s3")), ("flag", .int(7))])])
 

@@ -394,12 +394,21 @@ public struct TableMetadata: Sendable, Hashable {
         lastSequenceNumber = version > 1 ? try integer("last-sequence-number") : 0
         lastUpdatedMs = try integer("last-updated-ms")
         lastColumnId = Int(try integer("last-column-id"))
-        if let list = try array("schemas") {
-            let parsed = try list.map { try Schema(json: $0) }
-            let current = Int(try integer("current-schema-id"))
-            guard parsed.contains(where: { $0.schemaId == current }) else {
-                throw IcebergError.invalidJSON("current-schema-id \(current) names none of the schemas")
+        /// An array of entries with the field that picks the current one, which must name one.
+        func entries<T>(_ field: String, current idField: String, _ parse: (JSONValue) throws -> T, id: (T) -> Int)
+            throws -> (entries: [T], current: Int)?
+        {
+            guard let list = try array(field) else { return nil }
+            let parsed = try list.map(parse)
+            let current = Int(try integer(idField))
+            guard parsed.contains(where: { id($0) == current }) else {
+                throw IcebergError.invalidJSON("\(idField) \(current) names none of the \(field)")
             }
+            return (parsed, current)
+        }
+        if let (parsed, current) = try entries(
+            "schemas", current: "current-schema-id", { try Schema(json: $0) }, id: \.schemaId)
+        {
             schemas = parsed
             currentSchemaId = current
         } else if version == 1, let s = j["schema"] {
@@ -409,12 +418,9 @@ public struct TableMetadata: Sendable, Hashable {
         } else {
             throw missing(version == 1 ? "schemas or schema" : "schemas")
         }
-        if let list = try array("partition-specs") {
-            let parsed = try list.map { try PartitionSpec(json: $0) }
-            let defaultId = Int(try integer("default-spec-id"))
-            guard parsed.contains(where: { $0.specId == defaultId }) else {
-                throw IcebergError.invalidJSON("default-spec-id \(defaultId) names none of the partition-specs")
-            }
+        if let (parsed, defaultId) = try entries(
+            "partition-specs", current: "default-spec-id", { try PartitionSpec(json: $0) }, id: \.specId)
+        {
             partitionSpecs = parsed
             defaultSpecId = defaultId
         } else if version == 1, let fields = j["partition-spec"] {
@@ -450,12 +456,9 @@ public struct TableMetadata: Sendable, Hashable {
             guard let t = e["timestamp-ms"]?.intValue, let f = e["metadata-file"]?.stringValue else { return nil }
             return (t, f)
         }
-        if let list = try array("sort-orders") {
-            let parsed = try list.map { try SortOrder(json: $0) }
-            let defaultId = Int(try integer("default-sort-order-id"))
-            guard parsed.contains(where: { $0.orderId == defaultId }) else {
-                throw IcebergError.invalidJSON("default-sort-order-id \(defaultId) names none of the sort-orders")
-            }
+        if let (parsed, defaultId) = try entries(
+            "sort-orders", current: "default-sort-order-id", { try SortOrder(json: $0) }, id: \.orderId)
+        {
             sortOrders = parsed
             defaultSortOrderId = defaultId
         } else if version == 1 {
