@@ -10,7 +10,7 @@ struct EqualityDeleteKeys: Sendable {
     /// The equality field ids, in the delete files' order.
     let fieldIds: [Int]
     private let integerKey: Bool
-    private var integers: Set<Int64> = []
+    private var integers = IntegerKeySet()
     private var integerNull = false
     private var tuples: Set<[Literal?]> = []
 
@@ -99,5 +99,63 @@ struct EqualityDeleteKeys: Sendable {
         default:
             for (row, literal) in column.literals().enumerated() { body(row, literal?.exactInt64) }
         }
+    }
+}
+
+/// A set of 64-bit integers with open addressing and a multiplicative hash: a lookup is a
+/// multiply, a shift and usually one probe (Swift's `Set` hashes with SipHash, several times
+/// slower per row).
+struct IntegerKeySet: Sendable {
+    private var slots: [Int64] = []
+    private var occupied: [Bool] = []
+    private var shift: UInt64 = 64
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    private func slot(_ value: Int64) -> Int {
+        Int(truncatingIfNeeded: (UInt64(bitPattern: value) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
+
+    mutating func insert(_ value: Int64) {
+        if (count + 1) * 2 > slots.count { grow() }
+        var i = slot(value)
+        let mask = slots.count - 1
+        while occupied[i] {
+            if slots[i] == value { return }
+            i = (i + 1) & mask
+        }
+        slots[i] = value
+        occupied[i] = true
+        count += 1
+    }
+
+    func contains(_ value: Int64) -> Bool {
+        guard count > 0 else { return false }
+        return slots.withUnsafeBufferPointer { s in
+            occupied.withUnsafeBufferPointer { o in
+                var i = slot(value)
+                let mask = s.count - 1
+                while o[i] {
+                    if s[i] == value { return true }
+                    i = (i + 1) & mask
+                }
+                return false
+            }
+        }
+    }
+
+    mutating func formUnion(_ other: IntegerKeySet) {
+        for (i, used) in other.occupied.enumerated() where used { insert(other.slots[i]) }
+    }
+
+    private mutating func grow() {
+        let capacity = max(16, slots.count * 2)
+        let old = (slots, occupied)
+        slots = [Int64](repeating: 0, count: capacity)
+        occupied = [Bool](repeating: false, count: capacity)
+        shift = UInt64(64 - capacity.trailingZeroBitCount)
+        count = 0
+        for (i, used) in old.1.enumerated() where used { insert(old.0[i]) }
     }
 }

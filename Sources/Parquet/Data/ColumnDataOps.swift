@@ -122,36 +122,70 @@ extension ColumnData {
 }
 
 extension ColumnValues {
-    /// The values at `indices` (ascending), gathered into a new buffer.
+    /// The values at `indices` (ascending), gathered into a new buffer. Consecutive indices
+    /// are copied as one block, so dropping a few scattered rows costs little more than a copy.
     public func gathering(_ indices: [Int]) -> ColumnValues {
         switch self {
-        case .boolean(let v): return .boolean(indices.map { v[$0] })
-        case .int32(let v): return .int32(indices.map { v[$0] })
-        case .int64(let v): return .int64(indices.map { v[$0] })
-        case .float(let v): return .float(indices.map { v[$0] })
-        case .double(let v): return .double(indices.map { v[$0] })
+        case .boolean(let v): return .boolean(Self.gather(v, indices))
+        case .int32(let v): return .int32(Self.gather(v, indices))
+        case .int64(let v): return .int64(Self.gather(v, indices))
+        case .float(let v): return .float(Self.gather(v, indices))
+        case .double(let v): return .double(Self.gather(v, indices))
         case .int96(let f): return .int96(f.gathering(indices))
         case .fixedLenByteArray(let f): return .fixedLenByteArray(f.gathering(indices))
         case .byteArray(let b):
             var total = 0
-            for i in indices { total += Int(b.offsets[i + 1] - b.offsets[i]) }
+            Self.forEachRun(indices) { start, count, _ in
+                precondition(start >= 0 && start + count < b.offsets.count, "gather index out of range")
+                total += Int(b.offsets[start + count] - b.offsets[start])
+            }
             var offsets = [Int32](repeating: 0, count: indices.count + 1)
             let data = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
                 b.data.withUnsafeBufferPointer { src in
                     b.offsets.withUnsafeBufferPointer { o in
-                        var at = 0
-                        for (k, i) in indices.enumerated() {
-                            let start = Int(o[i])
-                            let n = Int(o[i + 1]) - start
-                            if n > 0 { (out.baseAddress! + at).initialize(from: src.baseAddress! + start, count: n) }
-                            at += n
-                            offsets[k + 1] = Int32(truncatingIfNeeded: at)
+                        offsets.withUnsafeMutableBufferPointer { newOffsets in
+                            var at = 0
+                            Self.forEachRun(indices) { start, count, position in
+                                let from = Int(o[start])
+                                let n = Int(o[start + count]) - from
+                                if n > 0 { (out.baseAddress! + at).initialize(from: src.baseAddress! + from, count: n) }
+                                let shift = Int32(truncatingIfNeeded: at) &- o[start]
+                                for k in 0..<count { newOffsets[position + k + 1] = o[start + k + 1] &+ shift }
+                                at += n
+                            }
                         }
                     }
                 }
                 initialized = total
             }
             return .byteArray(ByteArrayBuffer(data: data, offsets: offsets))
+        }
+    }
+
+    /// Calls `body(start, count, position)` for each run of consecutive indices: `count` values
+    /// from `start`, landing at `position` in the gathered output.
+    @inline(__always)
+    static func forEachRun(_ indices: [Int], _ body: (Int, Int, Int) -> Void) {
+        indices.withUnsafeBufferPointer { idx in
+            var k = 0
+            while k < idx.count {
+                var end = k + 1
+                while end < idx.count && idx[end] == idx[end - 1] + 1 { end += 1 }
+                body(idx[k], end - k, k)
+                k = end
+            }
+        }
+    }
+
+    static func gather<T>(_ values: [T], _ indices: [Int]) -> [T] {
+        [T](unsafeUninitializedCapacity: indices.count) { out, initialized in
+            values.withUnsafeBufferPointer { src in
+                forEachRun(indices) { start, count, position in
+                    precondition(start >= 0 && start + count <= src.count, "gather index out of range")
+                    (out.baseAddress! + position).initialize(from: src.baseAddress! + start, count: count)
+                }
+            }
+            initialized = indices.count
         }
     }
 }

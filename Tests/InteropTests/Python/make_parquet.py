@@ -15,3 +15,5 @@ may = pa.table({"id": ["m1", "m2", "m3"], "category": ["x", None, "z"],
 pq.write_table(may, f"{out}/may.parquet")
 span = may.set_column(3, "sold_at", pa.array([datetime.datetime(2024, m, 1, tzinfo=utc) for m in (5, 6, 7)], pa.timestamp("us", tz="UTC")))
 pq.write_table(span, f"{out}/span.parquet")
+# A file with no rows (one empty row group), for readers of zero-row row groups.
+pq.write_table(may.slice(0, 0), f"{out}/empty.parquet")
