@@ -20,7 +20,7 @@ final class GoldenParquetTests: XCTestCase {
             let expectedText = try String(
                 contentsOf: Self.fixtures.appendingPathComponent(name + ".jsonl"), encoding: .utf8)
             let expected = try expectedText.split(separator: "\n").map { try JSONValue.parse(String($0)) }
-            let rows = try readAll(Self.fixtures.appendingPathComponent(file).path)
+            let rows = try Self.readAll(Self.fixtures.appendingPathComponent(file).path)
             XCTAssertEqual(rows.count, expected.count, name)
             for (i, (got, want)) in zip(rows, expected).enumerated() where got != want {
                 XCTFail("\(name): row \(i) differs\n ours:     \(got.serialized())\n expected: \(want.serialized())")
@@ -44,7 +44,7 @@ final class GoldenParquetTests: XCTestCase {
         XCTAssertThrowsError(try reader.columnIndices(forPaths: ["nope"]))
     }
 
-    func readAll(_ path: String) throws -> [JSONValue] {
+    static func readAll(_ path: String) throws -> [JSONValue] {
         let reader = try ParquetReader(path: path)
         let assembler = try RecordAssembler(schema: reader.schema)
         let formatter = ParquetJSONFormatter(assembler: assembler)

@@ -78,8 +78,11 @@ public final class ParquetReader {
     }
 
     private func chunkRange(_ m: ColumnMetaData) throws -> Range<Int> {
+        // The chunk starts at its dictionary page when it has one. A dictionary offset of 0 means
+        // none (some writers put the dictionary at data_page_offset then); a chunk with no data
+        // page (pyarrow's empty chunks) leaves data_page_offset 0.
         var start = m.dataPageOffset
-        if let d = m.dictionaryPageOffset, d > 0, d < start { start = d }
+        if let d = m.dictionaryPageOffset, d > 0, d < start || start < 4 { start = d }
         let length = m.totalCompressedSize
         guard start >= 0, length >= 0, start <= Int64.max - length else {
             throw ParquetError.malformedFile(

@@ -117,7 +117,9 @@ public struct RecordAssembler: Sendable {
                     throw ParquetError.invalidSchema("map '\(n.path.joined(separator: "."))' has no key")
                 }
                 guard let k = try shape(keyNode, asElement: false, depth: depth + 1) else { return nil }
-                let v = r.children.count > 1 ? try shape(r.children[1], asElement: false, depth: depth + 1) : nil
+                // A map without a value column reads as the list of its keys, as pyarrow reads it.
+                guard r.children.count > 1 else { return .list(node: n, repeated: r, element: k) }
+                let v = try shape(r.children[1], asElement: false, depth: depth + 1)
                 return .map(node: n, repeated: r, key: k, value: v)
             }
             var fields: [(String, RecordShape)] = []
