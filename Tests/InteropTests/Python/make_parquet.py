@@ -1,4 +1,4 @@
-"""Writes small Parquet files with pyarrow (no field ids) for add-files tests: OUT_DIR."""
+"""Writes small Parquet files with pyarrow (no field ids) for add-files and odd-file tests: OUT_DIR."""
 import datetime
 import decimal
 import sys
