@@ -62,7 +62,9 @@ final class OddParquetFilesTests: XCTestCase {
             XCTAssertEqual(m.rowGroups.count, 1)
             for g in m.rowGroups.indices {
                 for c in m.rowGroups[g].columns.indices {
-                    m.rowGroups[g].columns[c].metaData?.keyValueMetadata = [KeyValue(key: "origin", value: "test")]
+                    m.rowGroups[g].columns[c].metaData?.keyValueMetadata = [
+                        KeyValue(key: "origin", value: "test"), KeyValue(key: "no-value", value: nil),
+                    ]
                 }
             }
         }
@@ -70,7 +72,7 @@ final class OddParquetFilesTests: XCTestCase {
         XCTAssertEqual(try GoldenParquetTests.readAll(target), [])
         XCTAssertEqual(
             try ParquetReader(path: target).metadata.rowGroups.first?.columns.first?.metaData?.keyValueMetadata,
-            [KeyValue(key: "origin", value: "test")])
+            [KeyValue(key: "origin", value: "test"), KeyValue(key: "no-value", value: nil)])
     }
 
     /// A MAP whose key_value group holds only the key (no value column).
