@@ -34,6 +34,52 @@ public struct NameMapping: Sendable, Hashable {
         fields = try parse(json)
     }
 
+    /// The JSON form.
+    public var json: JSONValue {
+        func encode(_ fields: [Field]) -> JSONValue {
+            .array(
+                fields.map { f in
+                    var pairs: [(String, JSONValue)] = []
+                    if let id = f.id { pairs.append(("field-id", .int(Int64(id)))) }
+                    pairs.append(("names", .array(f.names.map { .string($0) })))
+                    if !f.fields.isEmpty { pairs.append(("fields", encode(f.fields))) }
+                    return .object(pairs)
+                })
+        }
+        return encode(fields)
+    }
+
+    /// The mapping after a schema change, as Java's `MappingUtil.update` makes it: fields the
+    /// mapping lacks are added under their names, renamed fields keep their old names and gain
+    /// the new one, dropped fields stay mapped (old files still hold them).
+    public func updated(for schema: Schema) -> NameMapping {
+        func merge(_ existing: [Field], _ fields: [(id: Int, name: String, type: IcebergType)]) -> [Field] {
+            var out = existing
+            for f in fields {
+                let children = Self.children(of: f.type)
+                if let i = out.firstIndex(where: { $0.id == f.id }) {
+                    if !out[i].names.contains(f.name) { out[i].names.append(f.name) }
+                    out[i].fields = merge(out[i].fields, children)
+                } else {
+                    out.append(Field(id: f.id, names: [f.name], fields: merge([], children)))
+                }
+            }
+            return out
+        }
+        var copy = self
+        copy.fields = merge(fields, schema.fields.map { ($0.id, $0.name, $0.type) })
+        return copy
+    }
+
+    private static func children(of type: IcebergType) -> [(id: Int, name: String, type: IcebergType)] {
+        switch type {
+        case .struct(let s): return s.fields.map { ($0.id, $0.name, $0.type) }
+        case .list(let l): return [(l.elementId, "element", l.element)]
+        case .map(let m): return [(m.keyId, "key", m.key), (m.valueId, "value", m.value)]
+        default: return []
+        }
+    }
+
     /// The table's mapping, if it has a valid one.
     public init?(metadata: TableMetadata) {
         guard let text = try? metadata.value(of: TableProperties.nameMappingDefault),
