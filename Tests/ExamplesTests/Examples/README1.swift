@@ -32,6 +32,11 @@ for try await batch in scan.batches() {                      // one ColumnBatch 
 let deleted = try await table.delete(where: "price < 1")     // copy-on-write
 print(deleted.deletedRows)
 
+try await table.updateSchema([                               // metadata only, old files stay
+    .addColumn(parent: nil, name: "note", type: .string, doc: "free text"),
+    .updateDoc("category", doc: "product line"),
+])
+
 var change = table.newTransaction()                          // several changes, one commit
 change.updateProperties(set: [("write.parquet.compression-codec", "snappy")])
 change.append([Sale(id: "s3", category: "books", price: nil, sold_at: nil)])
