@@ -70,6 +70,38 @@ final class TransactionTests: XCTestCase {
             rows.sorted { $0.id < $1.id }, [Row(id: 1, name: "a"), Row(id: 2, name: nil), Row(id: 3, name: "c")])
     }
 
+    /// An append that loses the race to a schema change writes its rows again under the new
+    /// schema; when its rows no longer fit (a renamed column), it fails naming the field and
+    /// commits nothing.
+    func testAnAppendRacingASchemaChangeNeverWritesUnderTheStaleSchema() async throws {
+        let (catalog, start, _) = try await makeTable()
+        var evolved = start
+        try await evolved.updateSchema([.addColumn(parent: nil, name: "extra", type: .int)])
+        var stale = start
+        try await stale.append([Row(id: 1, name: "a")])
+        let table = try await catalog.loadTable("t.rows")
+        XCTAssertEqual(table.currentSnapshot?.schemaId, table.metadata.currentSchemaId)
+        let rows = try await table.scan().rows()
+        XCTAssertEqual(rows, [.object([("id", .int(1)), ("name", .string("a")), ("extra", .null)])])
+        for task in try await table.scan().planFiles() {
+            XCTAssertNotNil(
+                try ParquetReader(path: task.file.filePath).schema.columns.first { $0.path == ["extra"] },
+                "the file was written under the new schema")
+        }
+
+        var renamed = table
+        try await renamed.updateSchema([.renameColumn("name", to: "label")])
+        var staleAgain = table
+        do {
+            try await staleAgain.append([Row(id: 2, name: "b")])
+            XCTFail("rows with a renamed column must not be written under the new schema")
+        } catch {
+            XCTAssertTrue("\(error)".contains("name"), "\(error)")
+        }
+        let after = try await catalog.loadTable("t.rows")
+        XCTAssertEqual(after.metadata.snapshots.count, 1)
+    }
+
     func testAppendsRacingInOneProcessAllLand() async throws {
         let (catalog, start, _) = try await makeTable()
         try await withThrowingTaskGroup(of: Void.self) { group in

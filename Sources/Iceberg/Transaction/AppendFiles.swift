@@ -35,8 +35,10 @@ public struct AppendFiles: TableAction {
 }
 
 /// Writes rows into new data files for the table as the transaction sees it, then appends
-/// them like `AppendFiles`. The files are written once and reused by later attempts unless
-/// the schema or default spec changed meanwhile; then they are written again.
+/// them like `AppendFiles`. The commit requires the schema and default spec the files were
+/// written under, so an append that loses a race to a schema or partition change writes its
+/// rows again under the new ones (or fails naming the field its rows no longer fit) rather
+/// than commit files of a stale schema. Otherwise the files are written once and reused.
 struct AppendRows: TableAction {
     /// Feeds the rows to a writer.
     let write: @Sendable (inout TableWriter) async throws -> Void
@@ -68,6 +70,8 @@ struct AppendRows: TableAction {
             written = (m.currentSchema, m.defaultSpec, AppendFiles(files, branch: branch))
         }
         guard var append = written?.append else { return }
+        changes.require(.assertCurrentSchemaId(m.currentSchemaId))
+        changes.require(.assertDefaultSpecId(m.defaultSpecId))
         try await append.apply(to: &changes)
         written?.append = append
     }
