@@ -11,7 +11,64 @@ import JSONSupport
 struct TableCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "table", abstract: "Create, list, drop and rename tables.",
-        subcommands: [Create.self, List.self, Drop.self, Rename.self])
+        subcommands: [
+            Create.self, List.self, Drop.self, Rename.self, SetProperties.self, RemoveProperties.self, Upgrade.self,
+        ])
+
+    /// Commits one change and prints the table's new metadata location.
+    static func commit(
+        _ options: CatalogOptions, _ table: String, _ change: @escaping @Sendable (inout Table) async throws -> Void
+    )
+        async throws
+    {
+        let catalog = try await options.open()
+        let id = try TableIdentifier(parsing: table)
+        try await reportingErrorsAsync {
+            var t = try await catalog.loadTable(id)
+            try await change(&t)
+            options.emit(
+                .object([
+                    ("table", .string(id.description)), ("format-version", .int(Int64(t.metadata.formatVersion))),
+                    ("metadata", .string(t.metadataLocation)),
+                ]))
+        }
+    }
+
+    struct SetProperties: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-properties", abstract: "Set table properties (one commit).")
+        @OptionGroup var options: CatalogOptions
+        @Argument(help: "NAMESPACE.TABLE") var table: String
+        @Argument(help: "KEY=VALUE …") var properties: [String]
+        func run() async throws {
+            let updates = try parseProperties(properties)
+            try await TableCommand.commit(options, table) { try await $0.updateProperties(set: updates) }
+        }
+    }
+
+    struct RemoveProperties: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove-properties", abstract: "Remove table properties (one commit).")
+        @OptionGroup var options: CatalogOptions
+        @Argument(help: "NAMESPACE.TABLE") var table: String
+        @Argument(help: "KEY …") var keys: [String]
+        func run() async throws {
+            let removals = keys
+            try await TableCommand.commit(options, table) { try await $0.updateProperties(remove: removals) }
+        }
+    }
+
+    struct Upgrade: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "upgrade", abstract: "Raise the table's format version (v1 to v2).")
+        @OptionGroup var options: CatalogOptions
+        @Argument(help: "NAMESPACE.TABLE") var table: String
+        @Option(help: "The version to reach.") var formatVersion: Int
+        func run() async throws {
+            let version = formatVersion
+            try await TableCommand.commit(options, table) { try await $0.upgradeFormatVersion(to: version) }
+        }
+    }
 
     struct Create: AsyncParsableCommand {
         @OptionGroup var options: CatalogOptions

@@ -142,4 +142,52 @@ extension JavaInteropTests {
                 .object([("label", .string("d")), ("y", .double(1.5)), ("n", .int(40))]),
             ])
     }
+
+    /// A v1 table our CLI upgrades to v2 and whose properties it sets and removes: Java reads
+    /// every snapshot, sees format v2 and the properties; a downgrade is refused.
+    func testJavaReadsATableWeUpgradedAndReconfigured() async throws {
+        let shared = try sharedCatalog()
+        let schema = try writeSchema(
+            #"{"type":"struct","fields":[{"id":1,"name":"id","required":true,"type":"long"},{"id":2,"name":"s","required":false,"type":"string"}]}"#,
+            in: shared)
+        _ = try cli(shared, ["namespace", "create", "db"])
+        _ = try cli(shared, ["table", "create", "db.up", "--schema", schema, "--format-version", "1"])
+        _ = try cli(shared, ["append", "db.up"], stdin: #"{"id": 1, "s": "v1"}"# + "\n")
+        XCTAssertEqual(
+            try cli(shared, ["table", "upgrade", "db.up", "--format-version", "2"]).first?["format-version"], .int(2))
+        _ = try cli(
+            shared, ["table", "set-properties", "db.up", "write.parquet.compression-codec=snappy", "owner=data-team"])
+        _ = try cli(shared, ["append", "db.up"], stdin: #"{"id": 2, "s": "v2"}"# + "\n")
+        _ = try cli(shared, ["table", "remove-properties", "db.up", "owner"])
+        let table = try await shared.catalog.loadTable("db.up")
+        XCTAssertEqual(table.metadata.formatVersion, 2)
+        try await assertJavaReadsEverySnapshot(table, shared, "db.up")
+        XCTAssertEqual(
+            try spark.python("result = table('\(shared.spark("db.up"))').operations().current().formatVersion()"),
+            .int(2))
+        let properties = try spark.sql("SHOW TBLPROPERTIES \(shared.spark("db.up"))")
+        XCTAssertTrue(
+            properties.contains {
+                $0["key"] == .string("write.parquet.compression-codec") && $0["value"] == .string("snappy")
+            })
+        XCTAssertFalse(properties.contains { $0["key"] == .string("owner") })
+        let newest = try await table.scan().planFiles().map(\.file.filePath).sorted()
+        let codecs = try newest.map { try ParquetReaderCodec.of($0) }
+        XCTAssertTrue(codecs.contains("SNAPPY"), "\(codecs)")
+        let downgrade = try CLIRunner().run([
+            "table", "upgrade", "db.up", "--format-version", "1", "--catalog", shared.uri,
+        ])
+        XCTAssertNotEqual(downgrade.status, 0)
+        XCTAssertTrue(downgrade.stderr.contains("downgrade"), downgrade.stderr)
+    }
+}
+
+/// The codec of a Parquet file's first column chunk, as `iceberg parquet meta` prints it.
+enum ParquetReaderCodec {
+    static func of(_ path: String) throws -> String {
+        let meta = try CLIRunner().run(["parquet", "meta", path])
+        return try JSONValue.parse(meta.stdout)["row_groups"]?.arrayValue?.first?["columns"]?.arrayValue?.first?[
+            "codec"]?
+            .stringValue ?? "?"
+    }
 }

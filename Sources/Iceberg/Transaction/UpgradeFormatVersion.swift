@@ -1,0 +1,32 @@
+/// Raises the table's format version (never lowers it). v1→v2 is supported; v3 is refused
+/// until copy-on-write deletes keep row lineage (they are refused on v3 tables meanwhile).
+public struct UpgradeFormatVersion: TableAction {
+    /// The version to reach.
+    public let formatVersion: Int
+
+    /// An upgrade to `formatVersion`.
+    public init(to formatVersion: Int) { self.formatVersion = formatVersion }
+
+    /// Records the upgrade (nothing when the table is already at that version).
+    public func apply(to changes: inout PendingChanges) async throws {
+        let current = changes.metadata.formatVersion
+        guard formatVersion != current else { return }
+        guard formatVersion > current else {
+            throw CatalogError.invalidArgument("cannot downgrade format version \(current) to \(formatVersion)")
+        }
+        guard formatVersion <= 2 else {
+            throw CatalogError.invalidArgument(
+                "upgrading to format version \(formatVersion) is not supported yet (this SDK writes v1 and v2)")
+        }
+        try changes.apply(.upgradeFormatVersion(formatVersion))
+    }
+}
+
+extension Table {
+    /// Raises the format version in one commit (see `UpgradeFormatVersion`).
+    public mutating func upgradeFormatVersion(to version: Int) async throws {
+        var txn = newTransaction()
+        txn.add(UpgradeFormatVersion(to: version))
+        self = try await txn.commit()
+    }
+}
