@@ -45,6 +45,20 @@ struct CatalogOptions: ParsableArguments {
 
     /// A printer of result rows in the chosen format.
     func printer() -> RowPrinter { RowPrinter(format: output) }
+
+    /// Loads a table, commits one change to it and prints `{"table", <fields>, "metadata"}`.
+    func commit(
+        _ table: String, _ change: (inout Table) async throws -> Void, printing fields: (Table) -> [(String, JSONValue)]
+    ) async throws {
+        let catalog = try await open()
+        let id = try TableIdentifier(parsing: table)
+        try await reportingErrorsAsync {
+            var t = try await catalog.loadTable(id)
+            try await change(&t)
+            emit(
+                .object([("table", .string(id.description))] + fields(t) + [("metadata", .string(t.metadataLocation))]))
+        }
+    }
 }
 
 func parseProperties(_ items: [String]) throws -> [(String, String)] {

@@ -22,17 +22,9 @@ struct SchemaCommand: AsyncParsableCommand {
     )
         async throws
     {
-        let catalog = try await options.open()
-        let id = try TableIdentifier(parsing: table)
-        try await reportingErrorsAsync {
-            var t = try await catalog.loadTable(id)
-            try await t.updateSchema(changes, allowIncompatibleChanges: incompatible)
-            options.emit(
-                .object([
-                    ("table", .string(id.description)), ("schema-id", .int(Int64(t.metadata.currentSchemaId))),
-                    ("metadata", .string(t.metadataLocation)),
-                ]))
-        }
+        try await options.commit(
+            table, { try await $0.updateSchema(changes, allowIncompatibleChanges: incompatible) },
+            printing: { [("schema-id", .int(Int64($0.metadata.currentSchemaId)))] })
     }
 
     /// A type in the spec's JSON form: a primitive name (`long`, `decimal(10,2)`) or an object.

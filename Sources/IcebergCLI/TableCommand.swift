@@ -15,23 +15,11 @@ struct TableCommand: AsyncParsableCommand {
             Create.self, List.self, Drop.self, Rename.self, SetProperties.self, RemoveProperties.self, Upgrade.self,
         ])
 
-    /// Commits one change and prints the table's new metadata location.
-    static func commit(
-        _ options: CatalogOptions, _ table: String, _ change: @escaping @Sendable (inout Table) async throws -> Void
-    )
+    /// Commits one change and prints the table's format version and new metadata location.
+    static func commit(_ options: CatalogOptions, _ table: String, _ change: (inout Table) async throws -> Void)
         async throws
     {
-        let catalog = try await options.open()
-        let id = try TableIdentifier(parsing: table)
-        try await reportingErrorsAsync {
-            var t = try await catalog.loadTable(id)
-            try await change(&t)
-            options.emit(
-                .object([
-                    ("table", .string(id.description)), ("format-version", .int(Int64(t.metadata.formatVersion))),
-                    ("metadata", .string(t.metadataLocation)),
-                ]))
-        }
+        try await options.commit(table, change) { [("format-version", .int(Int64($0.metadata.formatVersion)))] }
     }
 
     struct SetProperties: AsyncParsableCommand {
@@ -86,7 +74,7 @@ struct TableCommand: AsyncParsableCommand {
             let s = try Schema(jsonText: try readTextFile(schema))
             let spec = try partition.map { try SpecParsing.partitionSpec($0, schema: s) } ?? .unpartitioned
             let order = try sort.map { try SpecParsing.sortOrder($0, schema: s) } ?? .unsorted
-            guard formatVersion == 1 || formatVersion == 2 else {
+            guard Table.writableFormatVersions.contains(formatVersion) else {
                 throw ValidationError("--format-version must be 1 or 2")
             }
             let creation = TableCreation(

@@ -17,14 +17,12 @@ public enum DeletionVector {
     /// manifest's record count) is checked when given.
     public static func positions(blob: [UInt8], expectedCardinality: Int64? = nil) throws(PuffinError) -> [Int64] {
         guard blob.count >= 12 else { throw .malformedBlob("a deletion vector of \(blob.count) bytes") }
-        let length = Int(blob[0]) << 24 | Int(blob[1]) << 16 | Int(blob[2]) << 8 | Int(blob[3])
+        let length = Int(bigEndian(blob, at: 0))
         guard length + 8 == blob.count else {
             throw .malformedBlob("deletion vector length \(length) does not match the blob's \(blob.count) bytes")
         }
         guard Array(blob[4..<8]) == magic else { throw .malformedBlob("deletion vector without its magic") }
-        let stored =
-            UInt32(blob[blob.count - 4]) << 24 | UInt32(blob[blob.count - 3]) << 16
-            | UInt32(blob[blob.count - 2]) << 8 | UInt32(blob[blob.count - 1])
+        let stored = bigEndian(blob, at: blob.count - 4)
         let computed = blob.withUnsafeBufferPointer { b in
             UInt32(crc32(0, b.baseAddress! + 4, uInt(length)))
         }
@@ -85,11 +83,18 @@ public enum DeletionVector {
         let checksum = vector.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress!, uInt($0.count))) }
         var blob: [UInt8] = []
         blob.reserveCapacity(vector.count + 8)
-        for v in [UInt32(vector.count)] {
-            for b in (0..<4).reversed() { blob.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(b)))) }
-        }
+        appendBigEndian(UInt32(vector.count), to: &blob)
         blob += vector
-        for b in (0..<4).reversed() { blob.append(UInt8(truncatingIfNeeded: checksum >> (8 * UInt32(b)))) }
+        appendBigEndian(checksum, to: &blob)
         return blob
+    }
+
+    /// The length and checksum fields are big-endian (the Roaring bitmap is little-endian).
+    private static func bigEndian(_ bytes: [UInt8], at i: Int) -> UInt32 {
+        UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3])
+    }
+
+    private static func appendBigEndian(_ v: UInt32, to out: inout [UInt8]) {
+        for shift in [24, 16, 8, 0] as [UInt32] { out.append(UInt8(truncatingIfNeeded: v >> shift)) }
     }
 }

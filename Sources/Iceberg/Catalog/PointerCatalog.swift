@@ -193,7 +193,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
 
     /// Version 0 of a new table's metadata.
     private static func initialMetadata(_ creation: TableCreation, location: String) throws -> TableMetadata {
-        guard (1...2).contains(creation.formatVersion) else {
+        guard Table.writableFormatVersions.contains(creation.formatVersion) else {
             throw CatalogError.invalidArgument("format version must be 1 or 2")
         }
         try creation.spec.validate(creation.schema)

@@ -21,6 +21,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
         private var deletes = DeleteFileCache()
         /// Field ids for data files written without them.
         private let nameMapping: NameMapping?
+        /// The metadata columns (row lineage) the projection asks for.
+        private let lineageFields: [NestedField]
         /// The projection plus the columns the filter needs (set on the first `next()`).
         private var readSchema: Schema? = nil
 
@@ -39,6 +41,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
         init(scan: TableScan) {
             self.scan = scan
             nameMapping = NameMapping(metadata: scan.metadata)
+            lineageFields = scan.projection.fields.filter { MetadataColumns.contains(id: $0.id) }
         }
 
         /// Reads the given tasks, already planned, instead of planning the scan's.
@@ -108,9 +111,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
         /// (read from the file when it holds them).
         private func reading(_ ids: Set<Int>) throws -> Schema {
             let kept = try scan.schema.keeping(ids)
-            let metadataColumns = scan.projection.fields.filter { MetadataColumns.contains(id: $0.id) }
-            if metadataColumns.isEmpty { return kept }
-            return try Schema(schemaId: kept.schemaId, fields: kept.fields + metadataColumns)
+            if lineageFields.isEmpty { return kept }
+            return try Schema(schemaId: kept.schemaId, fields: kept.fields + lineageFields)
         }
 
         /// Row lineage: a row's `_row_id` is the file's value, else the file's first row id
@@ -118,11 +120,10 @@ public struct ScanBatches: AsyncSequence, Sendable {
         /// the file's data sequence number. Both are null in files without a first row id
         /// (written before the table moved to v3).
         private func withRowLineage(_ batch: ColumnBatch, _ file: OpenFile, start: Int64) -> ColumnBatch {
-            let fields = scan.projection.fields.filter { MetadataColumns.contains(id: $0.id) }
-            guard !fields.isEmpty else { return batch }
+            guard !lineageFields.isEmpty else { return batch }
             var computed: [Int: ColumnData] = [:]
             let rows = batch.rowCount
-            for f in fields {
+            for f in lineageFields {
                 let stored = batch.column(id: f.id).flatMap { $0.data == nil ? nil : $0.literals() }
                 var values: [Int64] = []
                 values.reserveCapacity(rows)

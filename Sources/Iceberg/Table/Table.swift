@@ -41,6 +41,10 @@ public struct Table: Sendable {
         self = try await requireCatalog().loadTable(identifier)
     }
 
+    /// The format versions this SDK creates tables in and upgrades tables to (v3 tables are
+    /// read and appended to, but not created, until copy-on-write deletes keep row lineage).
+    public static let writableFormatVersions = 1...2
+
     /// A transaction on this version of the table.
     public func newTransaction() -> Transaction { Transaction(self) }
 

@@ -70,8 +70,7 @@ struct AppendRows: TableAction {
             written = (m.currentSchema, m.defaultSpec, AppendFiles(files, branch: branch))
         }
         guard var append = written?.append else { return }
-        changes.require(.assertCurrentSchemaId(m.currentSchemaId))
-        changes.require(.assertDefaultSpecId(m.defaultSpecId))
+        changes.requireWritingSchemaAndSpec()
         try await append.apply(to: &changes)
         written?.append = append
     }

@@ -47,12 +47,8 @@ public struct DeleteRows: TableAction {
         let plan = try await DeletePlan.make(changes.metadata, io: changes.io, branch: branch, filter: filter)
         changes.track(plan.added.map(\.filePath))
         guard plan.deletedRows > 0 else { return }
-        if !plan.added.isEmpty {
-            // The rewritten files hold the schema and spec of this attempt; a commit that lost
-            // a race to a schema or partition change plans again.
-            changes.require(.assertCurrentSchemaId(changes.metadata.currentSchemaId))
-            changes.require(.assertDefaultSpecId(changes.metadata.defaultSpecId))
-        }
+        // The rewritten files hold the schema and spec of this attempt.
+        if !plan.added.isEmpty { changes.requireWritingSchemaAndSpec() }
         var producer = SnapshotProducer(changes, branch: branch)
         try await producer.add(plan.added, into: &changes)
         producer.remove(plan.removed, listedIn: plan.manifestsWithRemovals)

@@ -65,6 +65,14 @@ public struct PendingChanges: Sendable {
         if !extraRequirements.contains(requirement) { extraRequirements.append(requirement) }
     }
 
+    /// Requires the current schema and default spec to be the ones this attempt wrote data
+    /// files under, so an attempt that lost a race to a schema or partition change is redone
+    /// rather than committing files of a stale schema.
+    public mutating func requireWritingSchemaAndSpec() {
+        require(.assertCurrentSchemaId(metadata.currentSchemaId))
+        require(.assertDefaultSpecId(metadata.defaultSpecId))
+    }
+
     /// Writes a new file for this commit. With `reusedAcrossAttempts` the file stays when the
     /// attempt loses a race (the action uses it again) and is deleted only if the transaction
     /// fails for good.

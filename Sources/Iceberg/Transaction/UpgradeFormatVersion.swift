@@ -14,7 +14,7 @@ public struct UpgradeFormatVersion: TableAction {
         guard formatVersion > current else {
             throw CatalogError.invalidArgument("cannot downgrade format version \(current) to \(formatVersion)")
         }
-        guard formatVersion <= 2 else {
+        guard Table.writableFormatVersions.contains(formatVersion) else {
             throw CatalogError.invalidArgument(
                 "upgrading to format version \(formatVersion) is not supported yet (this SDK writes v1 and v2)")
         }
