@@ -16,11 +16,13 @@ struct AppendCommand: AsyncParsableCommand {
     @Option(help: "JSON-lines file (default: standard input).") var file: String?
     @Option(parsing: .upToNextOption, help: "Add existing Parquet files instead of rows (not rewritten).") var parquet:
         [String] = []
+    @Option(help: "Commit to this branch (created when missing).") var branch = "main"
 
     func run() async throws {
         let catalog = try await options.open()
         let id = try TableIdentifier(parsing: table)
         let path = file
+        let branch = branch
         let existing = parquet.map { absolutePath($0) }
         guard existing.isEmpty || path == nil else { throw ValidationError("use either --file or --parquet") }
         if !existing.isEmpty {
@@ -28,7 +30,7 @@ struct AppendCommand: AsyncParsableCommand {
                 let loaded = try await catalog.loadTable(id)
                 let files = try await AddFiles(metadata: loaded.metadata, io: loaded.io).dataFiles(existing)
                 var txn = loaded.newTransaction()
-                txn.appendFiles(files)
+                txn.appendFiles(files, branch: branch)
                 if loaded.metadata.property(TableProperties.nameMappingDefault.key) == nil {
                     txn.updateProperties(set: [
                         (
@@ -41,7 +43,7 @@ struct AppendCommand: AsyncParsableCommand {
                 options.emit(
                     JSONValue.object([
                         ("table", .string(id.description)),
-                        ("snapshot-id", committed.metadata.currentSnapshotId.map { .int($0) } ?? .null),
+                        ("snapshot-id", committed.metadata.ref(branch).map { .int($0.snapshotId) } ?? .null),
                         ("added-files", .int(Int64(files.count))),
                         ("added-records", .int(files.reduce(0) { $0 + $1.recordCount })),
                     ]))
@@ -50,7 +52,6 @@ struct AppendCommand: AsyncParsableCommand {
         }
         try await reportingErrorsAsync {
             let loaded = try await catalog.loadTable(id)
-            var writer = try TableWriter(metadata: loaded.metadata, io: loaded.io)
             var fd: Int32 = 0
             if let path {
                 fd = open(path, O_RDONLY)
@@ -84,23 +85,18 @@ struct AppendCommand: AsyncParsableCommand {
                     throw IcebergError.invalidValue(row: row, field: "", detail: e.description)
                 }
             }
-            do {
-                for (n, v) in rows { try await writer.append(v, rowNumber: n) }
-                let files = try await writer.finish()
-                let start = WallClock.nowMs()
-                var committed = loaded
-                try await committed.appendFiles(files)
-                let snap = committed.metadata.currentSnapshot
-                options.emit(
-                    JSONValue.object([
-                        ("table", .string(id.description)), ("snapshot-id", snap.map { .int($0.snapshotId) } ?? .null),
-                        ("added-records", .int(Int64(rows.count))), ("data-files", .int(Int64(files.count))),
-                        ("commit-ms", .int(WallClock.nowMs() - start)),
-                    ]))
-            } catch {
-                await writer.abort()
-                throw error
-            }
+            let start = WallClock.nowMs()
+            var txn = loaded.newTransaction()
+            txn.append(jsonRows: rows, branch: branch)
+            let committed = try await txn.commit()
+            let head = committed.metadata.ref(branch).flatMap { committed.metadata.snapshot(id: $0.snapshotId) }
+            options.emit(
+                JSONValue.object([
+                    ("table", .string(id.description)), ("snapshot-id", head.map { .int($0.snapshotId) } ?? .null),
+                    ("added-records", .int(Int64(rows.count))),
+                    ("data-files", .int(Int64(head?.summary("added-data-files").flatMap { Int64($0) } ?? 0))),
+                    ("write-and-commit-ms", .int(WallClock.nowMs() - start)),
+                ]))
         }
     }
 }

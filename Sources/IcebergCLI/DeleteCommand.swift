@@ -21,14 +21,16 @@ struct DeleteCommand: AsyncParsableCommand {
     @Argument var table: String
     @Option(help: "Rows to delete, in the scan's filter syntax, e.g. \"category = 'a' and qty < 3\".") var filter:
         String
+    @Option(help: "Delete from this branch.") var branch = "main"
 
     func run() async throws {
         let id = try TableIdentifier(parsing: table)
         let parsed = try FilterParser.parse(filter)
         let catalog = try await options.open()
+        let branch = branch
         try await reportingErrorsAsync {
             var table = try await catalog.loadTable(id)
-            let r = try await table.delete(where: parsed)
+            let r = try await table.delete(where: parsed, branch: branch)
             options.emit(
                 JSONValue.object([
                     ("snapshot-id", r.snapshotId.map { .int($0) } ?? .null), ("deleted-rows", .int(r.deletedRows)),

@@ -19,16 +19,18 @@ struct ScanCommand: AsyncParsableCommand {
         String?
     @Option(help: "Read this snapshot.") var snapshotId: Int64?
     @Option(help: "Read the snapshot current at this ISO-8601 time.") var asOf: String?
-    @Option(help: "Read a branch or tag.") var ref: String?
+    @Option(help: "Read a branch or tag (a branch with the current schema, a tag with its snapshot's).") var ref:
+        String?
+    @Option(help: "Read a branch (the same as --ref).") var branch: String?
     @Option(help: "Print at most N rows.") var limit: Int?
 
     func run() async throws {
         let catalog = try await options.open()
         let id = try TableIdentifier(parsing: table)
-        let (snap, asOfText, refName, cols, lim) = (snapshotId, asOf, ref, columns, limit)
+        let (snap, asOfText, refName, cols, lim) = (snapshotId, asOf, ref ?? branch, columns, limit)
         let parsedFilter = try filter.map { try FilterParser.parse($0) }
-        guard [snap != nil, asOfText != nil, refName != nil].filter({ $0 }).count <= 1 else {
-            throw ValidationError("use at most one of --snapshot-id, --as-of and --ref")
+        guard [snap != nil, asOfText != nil, ref != nil, branch != nil].filter({ $0 }).count <= 1 else {
+            throw ValidationError("use at most one of --snapshot-id, --as-of, --ref and --branch")
         }
         try await reportingErrorsAsync {
             let t = try await catalog.loadTable(id)
@@ -40,11 +42,12 @@ struct ScanCommand: AsyncParsableCommand {
                 }
                 chosen = s.snapshotId
             }
-            if let r = refName {
-                guard let ref = t.metadata.ref(r) else { throw ValidationError("no branch or tag '\(r)'") }
-                chosen = ref.snapshotId
+            if let r = refName, branch != nil, t.metadata.ref(r)?.type == .tag {
+                throw ValidationError("'\(r)' is a tag; read it with --ref")
             }
-            var scan = try TableScan(metadata: t.metadata, io: t.io, snapshotId: chosen)
+            var scan =
+                try refName.map { try TableScan(metadata: t.metadata, io: t.io, ref: $0) }
+                ?? TableScan(metadata: t.metadata, io: t.io, snapshotId: chosen)
             if let f = parsedFilter { scan = try scan.filtered(f) }
             if let c = cols {
                 scan = try scan.selecting(c.split(separator: ",").map { String($0).trimmingCharacters() })

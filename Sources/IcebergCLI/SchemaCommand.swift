@@ -13,17 +13,20 @@ struct SchemaCommand: AsyncParsableCommand {
             """,
         subcommands: [
             AddColumn.self, RenameColumn.self, DropColumn.self, UpdateColumn.self, MoveColumn.self,
-            SetIdentifierFields.self,
+            SetIdentifierFields.self, Union.self,
         ])
 
     /// Commits the changes and prints the new schema id.
     static func commit(
-        _ options: CatalogOptions, _ table: String, _ changes: [SchemaChange], incompatible: Bool = false
-    )
-        async throws
-    {
+        _ options: CatalogOptions, _ table: String, _ changes: [SchemaChange], caseSensitive: Bool = true,
+        incompatible: Bool = false
+    ) async throws {
         try await options.commit(
-            table, { try await $0.updateSchema(changes, allowIncompatibleChanges: incompatible) },
+            table,
+            {
+                try await $0.updateSchema(
+                    changes, caseSensitive: caseSensitive, allowIncompatibleChanges: incompatible)
+            },
             printing: { [("schema-id", .int(Int64($0.metadata.currentSchemaId)))] })
     }
 
@@ -126,6 +129,22 @@ struct SchemaCommand: AsyncParsableCommand {
         func run() async throws {
             let paths = columns.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             try await SchemaCommand.commit(options, table, [.setIdentifierFields(paths)])
+        }
+    }
+}
+
+extension SchemaCommand {
+    struct Union: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "union",
+            abstract: "Union a schema in by name: add missing columns, widen compatible ones, drop nothing.")
+        @OptionGroup var options: CatalogOptions
+        @Argument(help: "NAMESPACE.TABLE") var table: String
+        @Option(help: "An Iceberg schema JSON file (its field ids are ignored).") var schema: String
+        @Flag(help: "Match column names ignoring case.") var caseInsensitive = false
+        func run() async throws {
+            let other = try Schema(jsonText: try readTextFile(schema))
+            try await SchemaCommand.commit(options, table, [.unionByName(other)], caseSensitive: !caseInsensitive)
         }
     }
 }

@@ -32,14 +32,17 @@ public enum SpecParsing {
 
     /// `ts desc, id asc nulls last` → a sort order with id 1 (unsorted when empty).
     public static func sortOrder(_ text: String, schema: Schema) throws -> SortOrder {
-        var fields: [SortField] = []
+        try SortTerm.resolve(try sortTerms(text), in: schema, orderId: 1)
+    }
+
+    /// `ts desc nulls last, bucket(16,id)` → sort terms by column name (ascending unless
+    /// `desc`; nulls first for ascending and last for descending unless given).
+    public static func sortTerms(_ text: String) throws -> [SortTerm] {
+        var terms: [SortTerm] = []
         for raw in splitTopLevel(text) {
             let words = raw.split(separator: " ").map(String.init)
             guard let first = words.first else { continue }
             let (transform, column) = try parseTerm(first)
-            guard let source = schema.field(at: column) else {
-                throw IcebergError.invalidSchema("sort column '\(column)' is not in the schema")
-            }
             var direction = SortDirection.asc
             var nulls: NullOrder? = nil
             var i = 1
@@ -48,18 +51,23 @@ public enum SpecParsing {
                 case "asc": direction = .asc
                 case "desc": direction = .desc
                 case "nulls":
-                    guard i + 1 < words.count else {
-                        throw IcebergError.invalidSchema("expected FIRST or LAST after NULLS in '\(raw)'")
+                    guard i + 1 < words.count, ["first", "last"].contains(words[i + 1].lowercased()) else {
+                        throw IcebergError.invalidSortOrder("expected FIRST or LAST after NULLS in '\(raw)'")
                     }
                     nulls = words[i + 1].lowercased() == "first" ? .nullsFirst : .nullsLast
                     i += 1
-                default: throw IcebergError.invalidSchema("unexpected '\(words[i])' in sort '\(raw)'")
+                default: throw IcebergError.invalidSortOrder("unexpected '\(words[i])' in '\(raw)'")
                 }
                 i += 1
             }
-            fields.append(SortField(sourceId: source.id, transform: transform, direction: direction, nullOrder: nulls))
+            terms.append(SortTerm(column, transform: transform, direction: direction, nullOrder: nulls))
         }
-        return fields.isEmpty ? .unsorted : SortOrder(orderId: 1, fields: fields)
+        return terms
+    }
+
+    /// `bucket(16,id)` → the transform and the column; a bare name is the identity.
+    public static func term(_ text: String) throws -> (transform: Transform, column: String) {
+        try parseTerm(text.trimmingSpaces)
     }
 
     static func parseTerm(_ item: String) throws -> (Transform, String) {

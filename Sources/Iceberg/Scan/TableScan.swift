@@ -27,7 +27,7 @@ public struct TableScan: Sendable {
     /// The snapshot read (nil: the table is empty).
     public let snapshot: Snapshot?
     /// The schema rows are returned in: the snapshot's schema (time travel), or the current one.
-    public let schema: Schema
+    public private(set) var schema: Schema
     /// The row filter bound to `schema` (nil: all rows).
     public private(set) var filter: BoundExpression? = nil
     /// The fields returned: `schema`, or the columns chosen with `selecting(_:)`.
@@ -48,6 +48,19 @@ public struct TableScan: Sendable {
             schema = metadata.currentSchema
         }
         projection = schema
+    }
+
+    /// A scan of a branch's or tag's snapshot. A branch is read with the current schema
+    /// (it takes writes under it); a tag with its snapshot's schema, as Java does.
+    public init(metadata: TableMetadata, io: FileIO, ref name: String) throws {
+        guard let ref = metadata.ref(name) else {
+            throw IcebergError.invalidValue(row: nil, field: "ref", detail: "no branch or tag named '\(name)'")
+        }
+        try self.init(metadata: metadata, io: io, snapshotId: ref.snapshotId)
+        if ref.type == .branch {
+            schema = metadata.currentSchema
+            projection = schema
+        }
     }
 
     /// Returns only the given columns: top-level names or dotted paths into structs, in the

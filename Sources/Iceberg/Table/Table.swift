@@ -1,3 +1,4 @@
+import JSONSupport
 import Parquet
 
 /// A loaded table: its metadata, where that metadata lives, the storage for its files and
@@ -113,19 +114,30 @@ public struct Table: Sendable {
     // MARK: Reading
 
     /// A scan of the table: rows matching `filter`, only `columns` (nil: all), as of
-    /// `snapshotId` (nil: the current snapshot). Read it with `batches()` or `rows()`.
-    public func scan(filter: Expression = .alwaysTrue, columns: [String]? = nil, snapshotId: Int64? = nil) throws
-        -> TableScan
-    {
-        var scan = try TableScan(metadata: metadata, io: io, snapshotId: snapshotId)
+    /// `snapshotId` or the head of branch or tag `ref` (neither: the current snapshot). Read
+    /// it with `batches()` or `rows()`.
+    public func scan(
+        filter: Expression = .alwaysTrue, columns: [String]? = nil, snapshotId: Int64? = nil, ref: String? = nil
+    ) throws -> TableScan {
+        var scan: TableScan
+        if let ref {
+            guard snapshotId == nil else {
+                throw CatalogError.invalidArgument("scan either a snapshot id or a ref (\(ref)), not both")
+            }
+            scan = try TableScan(metadata: metadata, io: io, ref: ref)
+        } else {
+            scan = try TableScan(metadata: metadata, io: io, snapshotId: snapshotId)
+        }
         if filter != .alwaysTrue { scan = try scan.filtered(filter) }
         if let columns { scan = try scan.selecting(columns) }
         return scan
     }
 
     /// A scan with a filter in the scan's syntax (`"category = 'books' and price > 10"`).
-    public func scan(filter: String, columns: [String]? = nil, snapshotId: Int64? = nil) throws -> TableScan {
-        try scan(filter: try FilterParser.parse(filter), columns: columns, snapshotId: snapshotId)
+    public func scan(filter: String, columns: [String]? = nil, snapshotId: Int64? = nil, ref: String? = nil) throws
+        -> TableScan
+    {
+        try scan(filter: try FilterParser.parse(filter), columns: columns, snapshotId: snapshotId, ref: ref)
     }
 
     // MARK: Helpers
@@ -158,6 +170,13 @@ extension Transaction {
     /// Appends `Encodable` rows, written for the table as the transaction sees it.
     public mutating func append<Row: Encodable & Sendable>(_ rows: [Row], branch: String = "main") {
         add(AppendRows(branch: branch) { writer in try await writer.append(contentsOf: rows) })
+    }
+
+    /// Appends rows in the JSON value convention; `rowNumber` (from 1) names a bad row in errors.
+    public mutating func append(jsonRows rows: [(rowNumber: Int, row: JSONValue)], branch: String = "main") {
+        add(
+            AppendRows(branch: branch) { writer in for (n, row) in rows { try await writer.append(row, rowNumber: n) } }
+        )
     }
 
     /// Appends typed columns (one `ColumnData` per leaf column of the schema).

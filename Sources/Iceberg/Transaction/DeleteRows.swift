@@ -74,7 +74,7 @@ struct DeletePlan {
     /// Reads the candidate files of the current snapshot and rewrites the partly matching ones.
     static func make(_ m: TableMetadata, io: FileIO, branch: String, filter: Expression) async throws -> DeletePlan {
         var plan = DeletePlan()
-        guard let head = m.ref(branch)?.snapshotId else { return plan }
+        guard let head = m.head(of: branch)?.snapshotId else { return plan }
         let scan = try TableScan(metadata: m, io: io, snapshotId: head)
         let filtered = try scan.filtered(filter)
         let bound = filtered.filter ?? .alwaysTrue

@@ -96,16 +96,6 @@ public struct ExpireSnapshots: TableAction {
             }
         }
 
-        func ancestors(of id: Int64) -> [Snapshot] {
-            var out: [Snapshot] = []
-            var seen: Set<Int64> = []
-            var next: Int64? = id
-            while let n = next, let s = byId[n], seen.insert(n).inserted {
-                out.append(s)
-                next = s.parentSnapshotId
-            }
-            return out
-        }
         var retained: Set<Int64> = []
         var inBranchHistory: Set<Int64> = []
         for (_, ref) in keptRefs {
@@ -115,7 +105,7 @@ public struct ExpireSnapshots: TableAction {
             case .branch:
                 let minKeep = max(ref.minSnapshotsToKeep ?? defaultMinKeep, 1)
                 let branchCutoff = ref.maxSnapshotAgeMs.map { now - $0 } ?? cutoff
-                let history = ancestors(of: ref.snapshotId)
+                let history = m.ancestors(of: ref.snapshotId)
                 inBranchHistory.formUnion(history.map(\.snapshotId))
                 // The newest ancestors until both rules are satisfied; older ones stay only
                 // if another branch or tag keeps them.

@@ -8,7 +8,7 @@ struct SnapshotProducer {
     let metadata: TableMetadata
     /// The branch the snapshot becomes the head of.
     let branch: String
-    /// The branch's head before this snapshot.
+    /// The branch's head before this snapshot (for a new branch, `main`'s head: it forks from there, as in Java).
     let parent: Snapshot?
     /// The new snapshot's id.
     let snapshotId: Int64
@@ -18,12 +18,14 @@ struct SnapshotProducer {
     private var added: [DataFile] = []
     private var removed: [DataFile] = []
     private var manifestsWithRemovals: Set<String> = []
+    /// Summary properties beyond the counts (`source-snapshot-id` of a cherry-pick, …).
+    var extraSummary: [(String, String)] = []
 
     /// Starts a snapshot of `branch` on the metadata `changes` holds now.
     init(_ changes: PendingChanges, branch: String = "main") {
         metadata = changes.metadata
         self.branch = branch
-        parent = changes.metadata.ref(branch).flatMap { changes.metadata.snapshot(id: $0.snapshotId) }
+        parent = changes.metadata.head(of: branch)
         snapshotId = changes.metadata.unusedSnapshotId()
         sequenceNumber = changes.metadata.formatVersion >= 2 ? changes.metadata.lastSequenceNumber + 1 : 0
     }
@@ -35,31 +37,34 @@ struct SnapshotProducer {
         var specId: Int
     }
 
-    /// Writes a manifest of `files` as added data files of the default spec. With
+    /// Writes a manifest of `files` as added data files of a spec (nil: the default). With
     /// `snapshotId` nil (v2 and later) the entries inherit snapshot id and sequence numbers
     /// from the manifest list, so the manifest stays valid for any later attempt.
     static func writeAddedManifest(
-        _ files: [DataFile], snapshotId: Int64?, into changes: inout PendingChanges,
+        _ files: [DataFile], snapshotId: Int64?, specId: Int? = nil, into changes: inout PendingChanges,
         reusedAcrossAttempts: Bool
     ) async throws -> WrittenManifest {
         let m = changes.metadata
+        guard let spec = m.spec(id: specId ?? m.defaultSpecId) else {
+            throw CatalogError.validationFailed("partition spec \(specId ?? m.defaultSpecId) is not in the table")
+        }
         let entries = files.map {
             ManifestEntry(
                 status: .added, snapshotId: snapshotId, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0)
         }
         let bytes = try ManifestCodec.writeManifest(
-            entries, spec: m.defaultSpec, schema: m.currentSchema, formatVersion: m.formatVersion)
+            entries, spec: spec, schema: m.currentSchema, formatVersion: m.formatVersion)
         let path = changes.newMetadataPath("m0.avro")
         try await changes.write(path, bytes, reusedAcrossAttempts: reusedAcrossAttempts)
-        return WrittenManifest(path: path, length: bytes.count, specId: m.defaultSpecId)
+        return WrittenManifest(path: path, length: bytes.count, specId: spec.specId)
     }
 
-    /// Adds data files through a new manifest written for this snapshot.
-    mutating func add(_ files: [DataFile], into changes: inout PendingChanges) async throws {
+    /// Adds data files of a spec (nil: the default) through a new manifest written for this snapshot.
+    mutating func add(_ files: [DataFile], specId: Int? = nil, into changes: inout PendingChanges) async throws {
         guard !files.isEmpty else { return }
         let inherit = metadata.formatVersion >= 2
         let written = try await Self.writeAddedManifest(
-            files, snapshotId: inherit ? nil : snapshotId, into: &changes, reusedAcrossAttempts: false)
+            files, snapshotId: inherit ? nil : snapshotId, specId: specId, into: &changes, reusedAcrossAttempts: false)
         try add(files, through: written)
     }
 
@@ -130,7 +135,8 @@ struct SnapshotProducer {
         var snapshot = Snapshot(
             snapshotId: snapshotId, parentSnapshotId: parent?.snapshotId, sequenceNumber: sequenceNumber,
             timestampMs: WallClock.nowMs(), manifestList: listPath,
-            summary: SnapshotSummary.make(operation: operation, added: added, removed: removed, parent: parent),
+            summary: SnapshotSummary.make(operation: operation, added: added, removed: removed, parent: parent)
+                + extraSummary,
             schemaId: m.currentSchemaId)
         if m.formatVersion >= 3 {
             snapshot.firstRowId = firstRowId

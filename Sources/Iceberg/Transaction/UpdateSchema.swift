@@ -54,16 +54,20 @@ public struct UpdateSchema: TableAction {
 
 extension Transaction {
     /// Evolves the schema (see `UpdateSchema`).
-    public mutating func updateSchema(_ changes: [SchemaChange], allowIncompatibleChanges: Bool = false) {
-        add(UpdateSchema(changes, allowIncompatibleChanges: allowIncompatibleChanges))
+    public mutating func updateSchema(
+        _ changes: [SchemaChange], caseSensitive: Bool = true, allowIncompatibleChanges: Bool = false
+    ) {
+        add(UpdateSchema(changes, caseSensitive: caseSensitive, allowIncompatibleChanges: allowIncompatibleChanges))
     }
 }
 
 extension Table {
     /// Evolves the schema in one commit (see `UpdateSchema`).
-    public mutating func updateSchema(_ changes: [SchemaChange], allowIncompatibleChanges: Bool = false) async throws {
+    public mutating func updateSchema(
+        _ changes: [SchemaChange], caseSensitive: Bool = true, allowIncompatibleChanges: Bool = false
+    ) async throws {
         var txn = newTransaction()
-        txn.updateSchema(changes, allowIncompatibleChanges: allowIncompatibleChanges)
+        txn.updateSchema(changes, caseSensitive: caseSensitive, allowIncompatibleChanges: allowIncompatibleChanges)
         self = try await txn.commit()
     }
 }

@@ -32,6 +32,12 @@ public enum SchemaChange: Sendable, Hashable {
     /// Sets the identifier fields (required primitive columns, not floating point, outside
     /// lists and maps).
     case setIdentifierFields([String])
+    /// Unions another schema in by name (Java's `unionByNameWith`, PyIceberg's
+    /// `union_by_name`): columns it has and the table lacks are added (optional, fresh ids,
+    /// at the same place in the tree); columns of both are widened to its type when it is
+    /// wider (a narrower type is ignored), made optional when it has them optional, and take
+    /// its doc; nothing is dropped. Incompatible types fail naming the column.
+    case unionByName(Schema)
 }
 
 /// Applies `SchemaChange`s to a schema, checking each against the spec's evolution rules.
@@ -73,6 +79,57 @@ public struct SchemaEvolution: Sendable {
         return evolved
     }
 
+    /// The changes that union `incoming` into `existing` (the fields of the struct at `parent`).
+    private func unionChanges(_ existing: [NestedField], _ incoming: [NestedField], parent: String?) throws
+        -> [SchemaChange]
+    {
+        var out: [SchemaChange] = []
+        for f in incoming {
+            guard let e = existing.first(where: { matches($0.name, f.name) }) else {
+                out.append(.addColumn(parent: parent, name: f.name, type: f.type, doc: f.doc))
+                continue
+            }
+            let path = parent.map { "\($0).\(e.name)" } ?? e.name
+            out += try unionTypes(e.type, f.type, path: path)
+            if !f.required && e.required { out.append(.makeOptional(path)) }
+            if let doc = f.doc, doc != e.doc { out.append(.updateDoc(path, doc: doc)) }
+        }
+        return out
+    }
+
+    private func unionTypes(_ existing: IcebergType, _ incoming: IcebergType, path: String) throws -> [SchemaChange] {
+        switch (existing, incoming) {
+        case (.struct(let a), .struct(let b)):
+            return try unionChanges(a.fields, b.fields, parent: path)
+        case (.list(let a), .list(let b)):
+            guard case .struct(let sa) = a.element, case .struct(let sb) = b.element else {
+                guard a.element == b.element || canPromote(b.element, to: a.element) else {
+                    throw fail(path, "list element \(a.element) cannot be unioned with \(b.element)")
+                }
+                return []
+            }
+            return try unionChanges(sa.fields, sb.fields, parent: path + ".element")
+        case (.map(let a), .map(let b)):
+            guard a.key == b.key else { throw fail(path, "map key \(a.key) cannot be unioned with \(b.key)") }
+            guard case .struct(let sa) = a.value, case .struct(let sb) = b.value else {
+                guard a.value == b.value || canPromote(b.value, to: a.value) else {
+                    throw fail(path, "map value \(a.value) cannot be unioned with \(b.value)")
+                }
+                return []
+            }
+            return try unionChanges(sa.fields, sb.fields, parent: path + ".value")
+        case _ where existing.isPrimitive && incoming.isPrimitive:
+            // A narrower incoming type is ignored (the column already holds its values).
+            if existing == incoming || canPromote(incoming, to: existing) { return [] }
+            guard canPromote(existing, to: incoming) else {
+                throw fail(path, "\(existing) cannot be unioned with \(incoming) (not a type widening)")
+            }
+            return [.updateColumnType(path, to: incoming)]
+        default:
+            throw fail(path, "\(existing) cannot be unioned with \(incoming)")
+        }
+    }
+
     private func fail(_ path: String, _ rule: String) -> IcebergError {
         .invalidSchema("column '\(path)': \(rule)")
     }
@@ -85,6 +142,10 @@ public struct SchemaEvolution: Sendable {
         throws
     {
         switch change {
+        case .unionByName(let other):
+            for c in try unionChanges(fields, other.fields, parent: nil) {
+                try apply(c, to: &fields, identifiers: &identifiers)
+            }
         case .addColumn(let parent, let name, let type, let doc, let required, let defaultValue):
             let path = parent.map { "\($0).\(name)" } ?? name
             guard !name.isEmpty, !name.contains(".") else {

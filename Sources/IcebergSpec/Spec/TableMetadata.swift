@@ -537,3 +537,31 @@ public struct SerializedHistory: Sendable {
         }
     }
 }
+
+extension TableMetadata {
+    /// A snapshot and its ancestors, newest first.
+    public func ancestors(of id: Int64) -> [Snapshot] {
+        let byId = Dictionary(snapshots.map { ($0.snapshotId, $0) }, uniquingKeysWith: { a, _ in a })
+        var out: [Snapshot] = []
+        var seen: Set<Int64> = []
+        var next: Int64? = id
+        while let n = next, let s = byId[n], seen.insert(n).inserted {
+            out.append(s)
+            next = s.parentSnapshotId
+        }
+        return out
+    }
+
+    /// The snapshot a commit to `branch` builds on: the branch's head, or for a branch that
+    /// does not exist yet the current snapshot (a new branch forks from `main`, as in Java).
+    public func head(of branch: String) -> Snapshot? {
+        guard let ref = ref(branch) else { return currentSnapshot }
+        return snapshot(id: ref.snapshotId)
+    }
+
+    /// The current snapshot and its ancestors, newest first.
+    public var ancestorsOfCurrent: [Snapshot] { currentSnapshotId.map { ancestors(of: $0) } ?? [] }
+
+    /// Whether a snapshot is the current one or one of its ancestors.
+    public func isAncestorOfCurrent(_ id: Int64) -> Bool { ancestorsOfCurrent.contains { $0.snapshotId == id } }
+}

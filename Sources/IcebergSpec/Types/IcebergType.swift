@@ -323,12 +323,16 @@ public struct Schema: Sendable, Hashable {
         try check(fields, "")
     }
 
-    /// The field at a dotted path of struct field names.
-    public func field(at path: String) -> NestedField? {
+    /// The field at a dotted path of struct field names (ignoring case unless `caseSensitive`).
+    public func field(at path: String, caseSensitive: Bool = true) -> NestedField? {
         var fields = self.fields
         let parts = path.split(separator: ".").map(String.init)
         for (i, p) in parts.enumerated() {
-            guard let f = fields.first(where: { $0.name == p }) else { return nil }
+            let match =
+                caseSensitive
+                ? fields.first(where: { $0.name == p })
+                : fields.first(where: { $0.name.lowercased() == p.lowercased() })
+            guard let f = match else { return nil }
             if i == parts.count - 1 { return f }
             guard case .struct(let s) = f.type else { return nil }
             fields = s.fields
@@ -341,6 +345,10 @@ public struct Schema: Sendable, Hashable {
 public enum IcebergError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A schema is malformed.
     case invalidSchema(String)
+    /// A partition spec or a change to it breaks a rule.
+    case invalidPartitionSpec(String)
+    /// A sort order or a change to it breaks a rule.
+    case invalidSortOrder(String)
     /// JSON does not follow the spec's form.
     case invalidJSON(String)
     /// A row or value does not match the schema; `row` counts from 1.
@@ -354,6 +362,8 @@ public enum IcebergError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidSchema(let m): return "invalid schema: \(m)"
+        case .invalidPartitionSpec(let m): return "invalid partition spec: \(m)"
+        case .invalidSortOrder(let m): return "invalid sort order: \(m)"
         case .invalidJSON(let m): return "invalid JSON: \(m)"
         case .invalidValue(let row, let field, let detail):
             if let row { return "row \(row), field '\(field)': \(detail)" }
