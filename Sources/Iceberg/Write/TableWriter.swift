@@ -3,7 +3,9 @@ import Parquet
 
 /// Writes the data files of one append: rows are routed to one open Parquet file per
 /// partition (by the spec's transforms), files roll at `write.target-file-size-bytes`, and
-/// every file gets its partition tuple and column metrics. Nothing is visible in the table
+/// every file gets its partition tuple and column metrics. When the table has a sort order,
+/// each file's rows are held until it closes, sorted by it (a permutation of row indices,
+/// see `RowSorter`) and the file records the order's id. Nothing is visible in the table
 /// until the files are committed; `abort()` deletes what was written.
 public struct TableWriter {
     /// The schema rows are written with.
@@ -19,6 +21,7 @@ public struct TableWriter {
     private let targetFileSize: Int
     private let metrics: FileMetrics
     private let parquetSchema: ParquetSchema
+    private let sorter: RowSorter?
     private var open: [[Literal?]: OpenFile] = [:]
     private var completed: [DataFile] = []
     private var written: [String] = []
@@ -57,6 +60,7 @@ public struct TableWriter {
         targetFileSize = try metadata.value(of: TableProperties.writeTargetFileSizeBytes)
         metrics = try FileMetrics(schema: schema, properties: metadata.properties)
         parquetSchema = try schema.parquetSchema()
+        sorter = try RowSorter(order: metadata.defaultSortOrder, schema: schema, parquetSchema: parquetSchema)
     }
 
     /// Parquet settings from the table's `write.parquet.*` properties (codec default zstd).
@@ -110,7 +114,7 @@ public struct TableWriter {
             try file.flushBatch()
             try await (file.output as? RemoteOutputFile)?.flush()
         }
-        if file.writer.bytesWritten + file.writer.bufferedBytes + file.shredder.bufferedBytes / 4 >= targetFileSize {
+        if file.bufferedBytes + file.shredder.bufferedBytes / 4 >= targetFileSize {
             open[key] = nil
             try await close(file)
         }
@@ -127,10 +131,10 @@ public struct TableWriter {
         }
         try file.flushBatch()
         file.countNaNs(columns)
-        try file.writer.write(columns)
+        try file.write(columns)
         try await (file.output as? RemoteOutputFile)?.flush()
         file.rows += rows
-        if file.writer.bytesWritten + file.writer.bufferedBytes >= targetFileSize {
+        if file.bufferedBytes >= targetFileSize {
             open[key] = nil
             try await close(file)
         }
@@ -150,7 +154,8 @@ public struct TableWriter {
         written.append(path)
         let writer = try ParquetWriter(sink: ParquetOutput.of(output), schema: parquetSchema, options: options)
         return OpenFile(
-            path: path, partition: key, output: output, writer: writer, shredder: try JSONRowShredder(schema: schema))
+            path: path, partition: key, output: output, writer: writer, shredder: try JSONRowShredder(schema: schema),
+            sorter: sorter)
     }
 
     private mutating func close(_ file: OpenFile) async throws {
@@ -163,12 +168,14 @@ public struct TableWriter {
         -> DataFile
     {
         try file.flushBatch()
+        try file.writeSorted()
         let footer = try file.writer.close()
         try await (file.output as? RemoteOutputFile)?.finish()
         let size = file.writer.bytesWritten
         var df = DataFile(
             filePath: file.path, partition: file.partition, recordCount: footer.numRows, fileSizeInBytes: Int64(size))
         metrics.apply(footer, parquetSchema: parquetSchema, nanCounts: file.nanCounts, to: &df)
+        df.sortOrderId = file.sorter?.orderId
         return df
     }
 
@@ -244,22 +251,56 @@ final class OpenFile: @unchecked Sendable {
     let output: OutputFile
     let writer: ParquetWriter
     var shredder: JSONRowShredder
+    let sorter: RowSorter?
     var rows = 0
     var nanCounts: [Int: Int64] = [:]
+    /// With a sort order: every row of the file so far, until it closes.
+    private var sortBuffer: [ColumnData]? = nil
+    private var sortBufferBytes = 0
 
-    init(path: String, partition: [Literal?], output: OutputFile, writer: ParquetWriter, shredder: JSONRowShredder) {
+    init(
+        path: String, partition: [Literal?], output: OutputFile, writer: ParquetWriter, shredder: JSONRowShredder,
+        sorter: RowSorter?
+    ) {
         self.path = path
         self.partition = partition
         self.output = output
         self.writer = writer
         self.shredder = shredder
+        self.sorter = sorter
+    }
+
+    /// The file's size so far as the roll-over check measures it: bytes written plus the
+    /// (plain-encoded) bytes held for the next row group or the sort.
+    var bufferedBytes: Int { writer.bytesWritten + writer.bufferedBytes + sortBufferBytes }
+
+    /// Hands rows to the Parquet writer, or holds them for the sort.
+    func write(_ columns: [ColumnData]) throws {
+        guard sorter != nil else { return try writer.write(columns) }
+        sortBufferBytes += columns.reduce(0) { $0 + $1.estimatedPlainBytes }
+        if sortBuffer == nil {
+            sortBuffer = columns
+        } else {
+            for i in columns.indices { sortBuffer![i].append(columns[i]) }
+        }
+    }
+
+    /// Sorts the held rows and writes them (once, as the file closes).
+    func writeSorted() throws {
+        guard let sorter, let buffer = sortBuffer, let first = buffer.first else { return }
+        sortBuffer = nil
+        sortBufferBytes = 0
+        let order = sorter.permutation(buffer, rows: first.rowCount)
+        let columns = writer.schema.columns
+        try writer.write(
+            buffer.indices.map { buffer[$0].gatheringRows(order, maxDefinitionLevel: columns[$0].maxDefinitionLevel) })
     }
 
     func flushBatch() throws {
         guard shredder.rowCount > 0 else { return }
         let columns = shredder.takeColumns()
         countNaNs(columns)
-        try writer.write(columns)
+        try write(columns)
     }
 
     func countNaNs(_ columns: [ColumnData]) {

@@ -69,8 +69,66 @@ extension ColumnValues {
 }
 
 extension ColumnData {
+    /// The bytes the column takes plain-encoded, levels counted as a byte each (what a
+    /// writer's buffer-size limits measure).
+    package var estimatedPlainBytes: Int {
+        PlainEncoder.encodedSize(values, range: 0..<values.count) + (definitionLevels?.count ?? 0)
+            + (repetitionLevels?.count ?? 0)
+    }
+
+    /// The records (rows) in the order `order` lists them (any order, each at most once):
+    /// every level entry and value of a chosen record moves with it.
+    package func gatheringRows(_ order: [Int], maxDefinitionLevel: Int) -> ColumnData {
+        let md = UInt8(truncatingIfNeeded: maxDefinitionLevel)
+        guard let defs = definitionLevels else {
+            return ColumnData(values: values.gathering(order))
+        }
+        guard let reps = repetitionLevels else {
+            // One level entry per record; values only where defined.
+            var valueIndex = [Int32](repeating: -1, count: defs.count)
+            var next: Int32 = 0
+            for i in 0..<defs.count where defs[i] == md {
+                valueIndex[i] = next
+                next += 1
+            }
+            var newDefs = [UInt8](repeating: 0, count: order.count)
+            var picked: [Int] = []
+            picked.reserveCapacity(Int(next))
+            for (k, r) in order.enumerated() {
+                newDefs[k] = defs[r]
+                if valueIndex[r] >= 0 { picked.append(Int(valueIndex[r])) }
+            }
+            return ColumnData(values: values.gathering(picked), definitionLevels: newDefs)
+        }
+        // Repeated: each record is a run of level entries starting at repetition level 0.
+        var levelStart: [Int] = []
+        var valueStart: [Int] = []
+        var values = 0
+        for i in 0..<reps.count {
+            if reps[i] == 0 {
+                levelStart.append(i)
+                valueStart.append(values)
+            }
+            if defs[i] == md { values += 1 }
+        }
+        levelStart.append(reps.count)
+        valueStart.append(values)
+        var newDefs: [UInt8] = []
+        var newReps: [UInt8] = []
+        newDefs.reserveCapacity(defs.count)
+        newReps.reserveCapacity(reps.count)
+        var picked: [Int] = []
+        picked.reserveCapacity(values)
+        for r in order {
+            newDefs.append(contentsOf: defs[levelStart[r]..<levelStart[r + 1]])
+            newReps.append(contentsOf: reps[levelStart[r]..<levelStart[r + 1]])
+            picked.append(contentsOf: valueStart[r]..<valueStart[r + 1])
+        }
+        return ColumnData(values: self.values.gathering(picked), definitionLevels: newDefs, repetitionLevels: newReps)
+    }
+
     /// Appends another batch of the same column.
-    mutating func append(_ other: ColumnData) {
+    package mutating func append(_ other: ColumnData) {
         values.append(other.values)
         if var d = definitionLevels, let o = other.definitionLevels {
             definitionLevels = nil
@@ -122,7 +180,7 @@ extension ColumnData {
 }
 
 extension ColumnValues {
-    /// The values at `indices` (ascending), gathered into a new buffer. Consecutive indices
+    /// The values at `indices` (any order), gathered into a new buffer. Consecutive indices
     /// are copied as one block, so dropping a few scattered rows costs little more than a copy.
     public func gathering(_ indices: [Int]) -> ColumnValues {
         switch self {

@@ -77,7 +77,7 @@ public final class ParquetWriter {
             }
             var batch = columns
             var batchRows = max(rows, 0)
-            let batchBytes = columns.reduce(0) { $0 + Self.estimatedBytes($1) }
+            let batchBytes = columns.reduce(0) { $0 + $1.estimatedPlainBytes }
             let bytesPerRow = max(1, batchBytes / max(batchRows, 1))
             while batchRows > 0 {
                 // Room left in this row group, by rows and by (estimated) bytes.
@@ -110,13 +110,9 @@ public final class ParquetWriter {
             for i in batch.indices { pending![i].append(batch[i]) }
         }
         pendingRows += rows
-        for c in batch { pendingBytes += Self.estimatedBytes(c) }
+        for c in batch { pendingBytes += c.estimatedPlainBytes }
     }
 
-    private static func estimatedBytes(_ c: ColumnData) -> Int {
-        PlainEncoder.encodedSize(c.values, range: 0..<c.values.count) + (c.definitionLevels?.count ?? 0)
-            + (c.repetitionLevels?.count ?? 0)
-    }
 
     /// Encodes and writes the buffered rows as a row group (no-op when nothing is buffered).
     public func flush() throws {
