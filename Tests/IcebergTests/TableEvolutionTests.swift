@@ -25,7 +25,8 @@ final class TableEvolutionTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("evo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        let catalog = InMemoryCatalog(name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
+        let catalog = InMemoryCatalog(
+            name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
         try await catalog.createNamespace(Namespace(["t"]), properties: [])
         let spec = try partition.map { try SpecParsing.partitionSpec($0, schema: Self.schema) } ?? .unpartitioned
         _ = try await catalog.createTable(
@@ -175,7 +176,7 @@ final class TableEvolutionTests: XCTestCase {
             let expected = input.filter { file.map(\.id).contains($0.id) }.sorted(by: Self.sortOrderLess)
             XCTAssertEqual(file.map(\.id), expected.map(\.id), "rows of \(task.file.filePath) in sort order")
         }
-        // The same order again keeps its id; unsorted goes back to order 0 and writes no id.
+        // The same order again keeps its id; unsorted goes back to order 0.
         try await t.replaceSortOrder(try SpecParsing.sortTerms("category desc nulls last, score, ts desc"))
         XCTAssertEqual(t.metadata.sortOrders.count, 2)
         try await t.replaceSortOrder([])
@@ -231,7 +232,8 @@ final class TableEvolutionTests: XCTestCase {
             guard case .int64(let ids) = columns[0].values, case .int64(let ts) = columns[1].values,
                 case .byteArray(let cats) = columns[2].values, case .double(let scores) = columns[3].values
             else { throw IcebergError.invalidSchema("unexpected physical types") }
-            let t = optional(columns[1], ts.map { TemporalValues.formatTimestamp($0, unitsPerSecond: 1_000_000, utc: true) })
+            let t = optional(
+                columns[1], ts.map { TemporalValues.formatTimestamp($0, unitsPerSecond: 1_000_000, utc: true) })
             let c = optional(columns[2], (0..<cats.count).map { cats.string(at: $0) })
             let s = optional(columns[3], scores)
             for r in 0..<n { out.append(Event(id: ids[r], ts: t[r], category: c[r], score: s[r])) }
@@ -303,7 +305,9 @@ final class TableEvolutionTests: XCTestCase {
         XCTAssertEqual(t.metadata.ref("v1")?.maxRefAgeMs, 86_400_000)
         XCTAssertNil(t.metadata.ref("audit"))
         XCTAssertEqual(t.metadata.ref("staging")?.minSnapshotsToKeep, 3)
-        try await t.manageSnapshots([.replaceTag("v1", snapshotId: base), .setRetention("v1", RefRetention(maxRefAgeMs: 5))])
+        try await t.manageSnapshots([
+            .replaceTag("v1", snapshotId: base), .setRetention("v1", RefRetention(maxRefAgeMs: 5)),
+        ])
         try await assertRows(try t.scan(ref: "v1"), events(0..<10))
         XCTAssertEqual(t.metadata.ref("v1")?.maxRefAgeMs, 5)
 

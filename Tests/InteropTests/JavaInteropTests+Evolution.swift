@@ -133,8 +133,37 @@ extension JavaInteropTests {
         _ = try cli(
             shared, ["append", "db.both"], stdin: #"{"id": 3, "label": "c", "p": {"x": 3, "y": 0.5}, "n": 30}"# + "\n")
         try spark.sql("INSERT INTO \(t) VALUES (4, 'd', named_struct('x', 4, 'y', 1.5), 40)")
+        // Partitioning and order: Java adds a field and an order, we evolve both further.
+        try spark.sql("ALTER TABLE \(t) ADD PARTITION FIELD bucket(4, id)")
+        try spark.sql("ALTER TABLE \(t) WRITE ORDERED BY n DESC")
+        try spark.sql("INSERT INTO \(t) VALUES (5, 'e', named_struct('x', 5, 'y', 2.5), 50)")
+        let javaSpec = try await shared.catalog.loadTable("db.both").metadata.defaultSpec
+        XCTAssertEqual(javaSpec.fields.map(\.name), ["id_bucket_4"], "Java names it as our default names do")
+        _ = try cli(shared, ["partition", "add-field", "db.both", "truncate(1,label)"])
+        _ = try cli(shared, ["partition", "rename-field", "db.both", "id_bucket_4", "b"])
+        _ = try cli(shared, ["sort-order", "set", "db.both", "label desc, id"])
+        _ = try cli(
+            shared, ["append", "db.both"],
+            stdin: (6..<12).map { #"{"id": \#($0), "label": "l\#($0 % 3)", "p": {"x": \#($0)}, "n": \#($0)}"# }
+                .joined(separator: "\n") + "\n")
+        try spark.sql("INSERT INTO \(t) VALUES (12, 'f', named_struct('x', 12, 'y', 3.5), 120)")
+        let evolved = try await shared.catalog.loadTable("db.both").metadata
+        XCTAssertEqual(evolved.defaultSpec.fields.map(\.name), ["b", "label_trunc_1"])
+        XCTAssertEqual(
+            evolved.defaultSpec.fields.map(\.fieldId), [javaSpec.fields[0].fieldId, javaSpec.fields[0].fieldId + 1])
+        let javaPartitions = try spark.sql(
+            "SELECT partition.b AS b, partition.label_trunc_1 AS l FROM \(t).files WHERE spec_id = \(evolved.defaultSpecId) ORDER BY b, l"
+        )
+        XCTAssertFalse(javaPartitions.isEmpty, "Java wrote and lists files under our spec")
+        XCTAssertEqual(evolved.defaultSortOrderId, 2, "Java's order was 1")
+        let ours = try await shared.catalog.loadTable("db.both").scan(filter: "id >= 6 and id < 12").planFiles()
+        XCTAssertFalse(ours.isEmpty)
+        for f in ours {
+            let java = try spark.sql("SELECT sort_order_id FROM \(t).files WHERE file_path = '\(f.file.filePath)'")
+            XCTAssertEqual(java.first?["sort_order_id"], .int(2), "Java sees the order our sorted file records")
+        }
         try await assertWeReadEverySnapshot(shared, "db.both")
-        let java = try spark.sql("SELECT label, p.y AS y, n FROM \(t) WHERE id >= 3 ORDER BY id")
+        let java = try spark.sql("SELECT label, p.y AS y, n FROM \(t) WHERE id BETWEEN 3 AND 4 ORDER BY id")
         XCTAssertEqual(
             java,
             [

@@ -22,6 +22,8 @@ public struct TableWriter {
     private let metrics: FileMetrics
     private let parquetSchema: ParquetSchema
     private let sorter: RowSorter?
+    /// The sort order id files record (0, unsorted, when the table has none, as Java writes).
+    private let sortOrderId: Int
     private var open: [[Literal?]: OpenFile] = [:]
     private var completed: [DataFile] = []
     private var written: [String] = []
@@ -61,6 +63,7 @@ public struct TableWriter {
         metrics = try FileMetrics(schema: schema, properties: metadata.properties)
         parquetSchema = try schema.parquetSchema()
         sorter = try RowSorter(order: metadata.defaultSortOrder, schema: schema, parquetSchema: parquetSchema)
+        sortOrderId = sorter?.orderId ?? 0
     }
 
     /// Parquet settings from the table's `write.parquet.*` properties (codec default zstd).
@@ -155,7 +158,7 @@ public struct TableWriter {
         let writer = try ParquetWriter(sink: ParquetOutput.of(output), schema: parquetSchema, options: options)
         return OpenFile(
             path: path, partition: key, output: output, writer: writer, shredder: try JSONRowShredder(schema: schema),
-            sorter: sorter)
+            sorter: sorter, sortOrderId: sortOrderId)
     }
 
     private mutating func close(_ file: OpenFile) async throws {
@@ -175,7 +178,7 @@ public struct TableWriter {
         var df = DataFile(
             filePath: file.path, partition: file.partition, recordCount: footer.numRows, fileSizeInBytes: Int64(size))
         metrics.apply(footer, parquetSchema: parquetSchema, nanCounts: file.nanCounts, to: &df)
-        df.sortOrderId = file.sorter?.orderId
+        df.sortOrderId = file.sortOrderId
         return df
     }
 
@@ -252,6 +255,7 @@ final class OpenFile: @unchecked Sendable {
     let writer: ParquetWriter
     var shredder: JSONRowShredder
     let sorter: RowSorter?
+    let sortOrderId: Int
     var rows = 0
     var nanCounts: [Int: Int64] = [:]
     /// With a sort order: every row of the file so far, until it closes.
@@ -260,7 +264,7 @@ final class OpenFile: @unchecked Sendable {
 
     init(
         path: String, partition: [Literal?], output: OutputFile, writer: ParquetWriter, shredder: JSONRowShredder,
-        sorter: RowSorter?
+        sorter: RowSorter?, sortOrderId: Int
     ) {
         self.path = path
         self.partition = partition
@@ -268,6 +272,7 @@ final class OpenFile: @unchecked Sendable {
         self.writer = writer
         self.shredder = shredder
         self.sorter = sorter
+        self.sortOrderId = sortOrderId
     }
 
     /// The file's size so far as the roll-over check measures it: bytes written plus the

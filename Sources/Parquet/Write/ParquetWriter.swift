@@ -113,7 +113,6 @@ public final class ParquetWriter {
         for c in batch { pendingBytes += c.estimatedPlainBytes }
     }
 
-
     /// Encodes and writes the buffered rows as a row group (no-op when nothing is buffered).
     public func flush() throws {
         try guarded { try flushRowGroup() }
