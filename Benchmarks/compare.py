@@ -227,7 +227,7 @@ def iceberg_workloads(args, table, tmp):
     swift_ms = json.loads(run.stdout)["ms"]
     check_iceberg_table(os.path.join(work, "append-1-0"), table)
     settle()
-    py_ms = pyiceberg_appends(table, os.path.join(tmp, "iceberg-py"), args.runs)
+    py_ms = py_ms_append = pyiceberg_appends(table, os.path.join(tmp, "iceberg-py"), args.runs)
     # The same append with each side's default parallelism: this SDK encodes files on every
     # core, PyIceberg writes files on its default worker pool with pyarrow's default threads.
     settle()
@@ -298,6 +298,57 @@ def iceberg_workloads(args, table, tmp):
     emit({"workload": "iceberg-append-100-rows", "commits": commits,
           "swift_ms": median(swift_small[0]["ms"], 0, commits), "pyiceberg_ms": median(py_small),
           **growth(swift_small), "default_properties": growth(swift_default)})
+    evolution_workloads(args, table, tmp, work, best(py_ms_append))
+
+
+def evolution_workloads(args, table, tmp, work, pyiceberg_append_ms):
+    """Metadata-only commits at 1000 snapshots (a schema change, a property change; Swift, then
+    PyIceberg on the same table), and the 1M append sorted by (category, ts) beside the
+    unsorted one (and PyIceberg's unsorted append, which cannot sort)."""
+    from pyiceberg.catalog.sql import SqlCatalog
+    from pyiceberg.types import LongType
+    path = os.path.join(work, "growth-0-0", "small-default")
+    runs = 20
+    settle()
+    run = subprocess.run([args.runner, "iceberg-metadata-commits", path, str(runs)], check=True, capture_output=True, text=True, env=SWIFT_ENV)
+    swift = json.loads(run.stdout)
+    t = SqlCatalog("default", uri=f"sqlite:///{path}/catalog.db", warehouse=f"file://{path}/warehouse").load_table("bench.events")
+    if len(t.snapshots()) != swift["snapshots"] or swift["snapshots"] < 1000:
+        raise SystemExit(f"validation failed: {len(t.snapshots())} snapshots, expected {swift['snapshots']} (at least 1000)")
+    py_schema, py_property = [], []
+    for r in range(runs):
+        start = time.perf_counter()
+        with t.update_schema() as u:
+            u.add_column(f"py_{r}", LongType())
+        py_schema.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        with t.transaction() as tx:
+            tx.set_properties({"bench.run": str(r)})
+        py_property.append((time.perf_counter() - start) * 1000)
+    names = [f.name for f in t.refresh().schema().fields]
+    if names[-2 * runs:] != [f"swift_{r}" for r in range(runs)] + [f"py_{r}" for r in range(runs)]:
+        raise SystemExit("validation failed: the schema does not end with the columns both sides added")
+    emit({"workload": "iceberg-metadata-commit", "snapshots": swift["snapshots"], "runs": runs,
+          "swift_schema_ms": round(statistics.median(swift["schema_ms"]), 2), "pyiceberg_schema_ms": round(statistics.median(py_schema), 2),
+          "swift_property_ms": round(statistics.median(swift["property_ms"]), 2),
+          "pyiceberg_property_ms": round(statistics.median(py_property), 2)})
+
+    settle()
+    run = subprocess.run([args.runner, "iceberg-sorted-append", tmp, work, str(args.runs)], check=True, capture_output=True, text=True, env=SWIFT_ENV)
+    swift = json.loads(run.stdout)
+    sorted_table = os.path.join(work, "sorted-0")
+    check_iceberg_table(sorted_table, table)
+    files = pyiceberg_table(sorted_table, create=False).inspect.files().to_pylist()
+    for f in files:
+        if f["sort_order_id"] != 1:
+            raise SystemExit(f"validation failed: {f['file_path']} records sort order {f['sort_order_id']}, not 1")
+        data = pq.read_table(f["file_path"].removeprefix("file://"), columns=["category", "ts"])
+        if not data.equals(data.sort_by([("category", "ascending"), ("ts", "ascending")])):
+            raise SystemExit(f"validation failed: {f['file_path']} is not sorted by (category, ts)")
+    emit({"workload": "iceberg-append-1m-sorted", "rows": args.rows, "partition": "day(ts)", "sort": "category, ts",
+          "swift_sorted_ms": best(swift["sorted_ms"]), "swift_unsorted_ms": best(swift["unsorted_ms"]),
+          "sorted_vs_unsorted": round(best(swift["sorted_ms"]) / best(swift["unsorted_ms"]), 2),
+          "pyiceberg_unsorted_ms": pyiceberg_append_ms, "files": len(files)})
 
 def delete_scan_workloads(args, tmp):
     """Full scans of 1M-row events tables Iceberg Java (Spark) writes: without deletes, with

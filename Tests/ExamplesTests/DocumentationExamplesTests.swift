@@ -93,7 +93,9 @@ final class DocumentationExamplesTests: XCTestCase {
         let catalog = try SQLiteCatalog.open(path: "warehouse/catalog.db", name: "default", warehouse: "warehouse")
         let table = try await catalog.loadTable("shop.sales")
         let ids = try await table.scan().rows().compactMap { $0["id"]?.stringValue }
-        XCTAssertEqual(ids.sorted(), ["s1", "s3"], "s2 was deleted, s3 appended in the transaction")
+        XCTAssertEqual(
+            ids.sorted(), ["s1", "s3", "s4"],
+            "s2 was deleted, s4 published from a branch, s3 appended in the transaction")
         XCTAssertEqual(table.metadata.property("write.parquet.compression-codec"), "snappy")
         XCTAssertEqual(table.metadata.snapshots.count, 2, "expiration kept the last two")
 

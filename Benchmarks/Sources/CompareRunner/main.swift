@@ -15,6 +15,12 @@ import Workloads
 //   compare-runner iceberg-scan WORK_DIR FILTER RUNS      -> filtered scan of the last appended table: {"ms": [...], "rows": N}
 //   compare-runner iceberg-scan-table CATALOG_DB WAREHOUSE CATALOG_NAME TABLE RUNS -> full scan of a table (deletes
 //                                                           applied), every column: {"ms": [...], "rows": N}
+//   compare-runner iceberg-sorted-append DATA_DIR WORK_DIR RUNS -> 1M events into a day(ts) table sorted by
+//                                                           (category, ts) and into an unsorted one, alternating, one
+//                                                           file at a time: {"sorted_ms": [...], "unsorted_ms": [...]}
+//   compare-runner iceberg-metadata-commits CATALOG_DIR RUNS -> on the events table there (1000 snapshots), RUNS schema
+//                                                           changes (add a column) and RUNS property changes, each one
+//                                                           commit on the loaded table: {"schema_ms": [...], "property_ms": [...]}
 
 func codec(_ name: String) -> ParquetCompression {
     switch name {
@@ -120,6 +126,37 @@ case "iceberg-scan-table":
         times.append(Double(monotonicNanos() - start) / 1e6)
     }
     print("{\"ms\": \(times), \"rows\": \(count)}")
+case "iceberg-sorted-append":
+    let columns = try EventsColumns.load(directory: args[2])
+    let data = columns.columnData()
+    var sorted: [Double] = []
+    var unsorted: [Double] = []
+    for run in 0..<Int(args[4])! {
+        let plain = try await eventsTable("\(args[3])/unsorted-\(run)")
+        unsorted.append(try await timedAppend(plain, data))
+        let catalog = try await eventsTable("\(args[3])/sorted-\(run)")
+        var table = try await catalog.loadTable("bench.events")
+        try await table.replaceSortOrder(try SpecParsing.sortTerms("category, ts"))
+        sorted.append(try await timedAppend(catalog, data))
+    }
+    print("{\"sorted_ms\": \(sorted), \"unsorted_ms\": \(unsorted)}")
+case "iceberg-metadata-commits":
+    let catalog = try SQLiteCatalog.open(
+        path: "\(args[2])/catalog.db", name: "default", warehouse: "\(args[2])/warehouse")
+    var table = try await catalog.loadTable("bench.events")
+    var schemaTimes: [Double] = []
+    var propertyTimes: [Double] = []
+    for run in 0..<Int(args[3])! {
+        var start = monotonicNanos()
+        try await table.updateSchema([.addColumn(parent: nil, name: "swift_\(run)", type: .long)])
+        schemaTimes.append(Double(monotonicNanos() - start) / 1e6)
+        start = monotonicNanos()
+        try await table.updateProperties(set: [("bench.run", String(run))])
+        propertyTimes.append(Double(monotonicNanos() - start) / 1e6)
+    }
+    print(
+        "{\"schema_ms\": \(schemaTimes), \"property_ms\": \(propertyTimes), \"snapshots\": \(table.metadata.snapshots.count)}"
+    )
 default:
     fatalError("unknown mode \(args[1])")
 }

@@ -45,46 +45,90 @@ struct RowSorter: Sendable {
         orderId = order.orderId
     }
 
-    /// The row order (a permutation of `0..<rows`) that sorts `columns`.
+    /// The row order (a permutation of `0..<rows`) that sorts `columns`. When every field's
+    /// keys span few enough bits (ranges after subtracting the minimum, plus a null flag),
+    /// they are packed into one 64-bit key and sorted once; otherwise field by field.
     func permutation(_ columns: [ColumnData], rows: Int) -> [Int] {
+        let fields = keys.map { Self.normalized(columns[$0.column], $0, rows: rows) }
+        var spans: [(low: UInt64, bits: Int)] = []
+        for f in fields {
+            var low = UInt64.max
+            var high = UInt64.min
+            for r in 0..<rows where f.isNull?[r] != true {
+                low = min(low, f.keys[r])
+                high = max(high, f.keys[r])
+            }
+            if low > high { (low, high) = (0, 0) }
+            spans.append((low, 64 - (high - low).leadingZeroBitCount))
+        }
+        let totalBits = zip(fields, spans).reduce(0) { $0 + $1.1.bits + ($1.0.isNull == nil ? 0 : 1) }
         var order = [Int32](unsafeUninitializedCapacity: rows) { out, n in
             for i in 0..<rows { out[i] = Int32(i) }
             n = rows
         }
-        for key in keys.reversed() {
-            let (values, nulls) = Self.normalized(columns[key.column], key, rows: rows)
+        if totalBits <= 64 {
+            var packed = [UInt64](repeating: 0, count: rows)
+            for (f, span) in zip(fields, spans) {
+                let nullsFirst = f.nullsFirst
+                packed.withUnsafeMutableBufferPointer { p in
+                    f.keys.withUnsafeBufferPointer { k in
+                        for r in 0..<rows {
+                            var v = p[r]
+                            if let isNull = f.isNull {
+                                let null = isNull[r]
+                                v = v << 1 | (null == nullsFirst ? 0 : 1)
+                                v <<= UInt64(span.bits)
+                                if !null { v |= k[r] &- span.low }
+                            } else {
+                                v = v << UInt64(span.bits) | (k[r] &- span.low)
+                            }
+                            p[r] = v
+                        }
+                    }
+                }
+            }
+            Self.radixSort(&packed, &order)
+            return order.map(Int.init)
+        }
+        for f in fields.reversed() {
             var sortKeys = [UInt64](unsafeUninitializedCapacity: rows) { out, n in
-                values.withUnsafeBufferPointer { v in
+                f.keys.withUnsafeBufferPointer { v in
                     order.withUnsafeBufferPointer { o in for i in 0..<rows { out[i] = v[Int(o[i])] } }
                 }
                 n = rows
             }
             Self.radixSort(&sortKeys, &order)
-            if let nulls {
-                // Stable partition: the rows whose flag is 0 first.
+            if let isNull = f.isNull {
+                // Stable partition: nulls before or after the values.
                 var first: [Int32] = []
                 var second: [Int32] = []
                 first.reserveCapacity(rows)
-                for r in order { if nulls[Int(r)] == 0 { first.append(r) } else { second.append(r) } }
+                for r in order { if isNull[Int(r)] == f.nullsFirst { first.append(r) } else { second.append(r) } }
                 order = first + second
             }
         }
         return order.map(Int.init)
     }
 
-    /// One key per row and, when the column has nulls, a flag per row (0 sorts first).
-    private static func normalized(_ data: ColumnData, _ key: Key, rows: Int) -> ([UInt64], [UInt8]?) {
+    /// One sort field's keys: one per row (0 for nulls), which rows are null (nil: none), and
+    /// where nulls go.
+    private struct FieldKeys {
+        var keys: [UInt64]
+        var isNull: [Bool]?
+        var nullsFirst: Bool
+    }
+
+    private static func normalized(_ data: ColumnData, _ key: Key, rows: Int) -> FieldKeys {
         let md = UInt8(truncatingIfNeeded: key.maxDefinitionLevel)
         let defs = data.definitionLevels
         let descending = key.field.direction == .desc
-        let nullFlag: UInt8 = key.field.nullOrder == .nullsFirst ? 0 : 1
-        var nulls: [UInt8]? = nil
+        var isNull: [Bool]? = nil
         var out = [UInt64](repeating: 0, count: rows)
         func markNull(_ r: Int) {
-            if nulls == nil { nulls = [UInt8](repeating: 1 - nullFlag, count: rows) }
-            nulls![r] = nullFlag
+            if isNull == nil { isNull = [Bool](repeating: false, count: rows) }
+            isNull![r] = true
         }
-        // Keys of the stored values, in value order; nil entries are nulls a transform made.
+        // Keys of the stored values, in value order, and which of them a transform made null.
         let valueKeys = keysOfValues(data.values, key)
         var v = 0
         for r in 0..<rows {
@@ -97,7 +141,7 @@ struct RowSorter: Sendable {
             if valueKeys.nulls?[v] == true { markNull(r) }
             v += 1
         }
-        return (out, nulls)
+        return FieldKeys(keys: out, isNull: isNull, nullsFirst: key.field.nullOrder == .nullsFirst)
     }
 
     private struct ValueKeys {

@@ -81,9 +81,13 @@ extension ColumnData {
     package func gatheringRows(_ order: [Int], maxDefinitionLevel: Int) -> ColumnData {
         let md = UInt8(truncatingIfNeeded: maxDefinitionLevel)
         guard let defs = definitionLevels else {
-            return ColumnData(values: values.gathering(order))
+            return ColumnData(values: values.scattered(order))
         }
         guard let reps = repetitionLevels else {
+            if !defs.contains(where: { $0 != md }) {
+                // Optional but no nulls: one value per record, levels unchanged.
+                return ColumnData(values: values.scattered(order), definitionLevels: defs)
+            }
             // One level entry per record; values only where defined.
             var valueIndex = [Int32](repeating: -1, count: defs.count)
             var next: Int32 = 0
@@ -98,7 +102,7 @@ extension ColumnData {
                 newDefs[k] = defs[r]
                 if valueIndex[r] >= 0 { picked.append(Int(valueIndex[r])) }
             }
-            return ColumnData(values: values.gathering(picked), definitionLevels: newDefs)
+            return ColumnData(values: values.scattered(picked), definitionLevels: newDefs)
         }
         // Repeated: each record is a run of level entries starting at repetition level 0.
         var levelStart: [Int] = []
@@ -215,6 +219,57 @@ extension ColumnValues {
                     }
                 }
                 initialized = total
+            }
+            return .byteArray(ByteArrayBuffer(data: data, offsets: offsets))
+        }
+    }
+
+    /// The values at `indices` in any order, one at a time (no search for runs: for
+    /// permutations, where runs are rare).
+    package func scattered(_ indices: [Int]) -> ColumnValues {
+        func pick<T>(_ v: [T]) -> [T] {
+            [T](unsafeUninitializedCapacity: indices.count) { out, n in
+                v.withUnsafeBufferPointer { src in
+                    indices.withUnsafeBufferPointer { idx in
+                        for i in 0..<idx.count { (out.baseAddress! + i).initialize(to: src[idx[i]]) }
+                    }
+                }
+                n = indices.count
+            }
+        }
+        switch self {
+        case .boolean(let v): return .boolean(pick(v))
+        case .int32(let v): return .int32(pick(v))
+        case .int64(let v): return .int64(pick(v))
+        case .float(let v): return .float(pick(v))
+        case .double(let v): return .double(pick(v))
+        case .int96, .fixedLenByteArray: return gathering(indices)
+        case .byteArray(let b):
+            var offsets = [Int32](repeating: 0, count: indices.count + 1)
+            var total = 0
+            b.offsets.withUnsafeBufferPointer { o in
+                indices.withUnsafeBufferPointer { idx in
+                    for i in 0..<idx.count {
+                        total += Int(o[idx[i] + 1] &- o[idx[i]])
+                        offsets[i + 1] = Int32(truncatingIfNeeded: total)
+                    }
+                }
+            }
+            let data = [UInt8](unsafeUninitializedCapacity: total) { out, n in
+                b.data.withUnsafeBufferPointer { src in
+                    b.offsets.withUnsafeBufferPointer { o in
+                        indices.withUnsafeBufferPointer { idx in
+                            var at = 0
+                            for i in 0..<idx.count {
+                                let from = Int(o[idx[i]])
+                                let count = Int(o[idx[i] + 1]) - from
+                                for k in 0..<count { (out.baseAddress! + at + k).initialize(to: src[from + k]) }
+                                at += count
+                            }
+                        }
+                    }
+                }
+                n = total
             }
             return .byteArray(ByteArrayBuffer(data: data, offsets: offsets))
         }

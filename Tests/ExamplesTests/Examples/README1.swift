@@ -36,6 +36,13 @@ try await table.updateSchema([                               // metadata only, o
     .addColumn(parent: nil, name: "note", type: .string, doc: "free text"),
     .updateDoc("category", doc: "product line"),
 ])
+try await table.updatePartitionSpec([.addField(source: "id", transform: .bucket(16))])   // "id_bucket_16"
+try await table.replaceSortOrder([SortTerm("sold_at", direction: .desc)])   // later files are sorted
+
+try await table.manageSnapshots([.createBranch("audit")])   // write-audit-publish
+try await table.append([Sale(id: "s4", category: "games", price: nil, sold_at: nil)], branch: "audit")
+print(try await table.scan(ref: "audit").rows().count)
+try await table.manageSnapshots([.fastForward("main", to: "audit"), .removeBranch("audit")])   // publish
 
 var change = table.newTransaction()                          // several changes, one commit
 change.updateProperties(set: [("write.parquet.compression-codec", "snappy")])
