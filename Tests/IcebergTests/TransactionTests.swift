@@ -102,6 +102,31 @@ final class TransactionTests: XCTestCase {
         XCTAssertEqual(after.metadata.snapshots.count, 1)
     }
 
+    /// An append that loses the race to a partition change writes its rows again under the
+    /// new spec. One that loses to a new sort order lands as written (as in Java: the order is
+    /// a write preference), its files recording the order they were written in.
+    func testAnAppendRacingAPartitionOrSortChangeWritesUnderTheNewOnes() async throws {
+        let (catalog, start, _) = try await makeTable()
+        var evolved = start
+        try await evolved.updatePartitionSpec([
+            .removeField("id_bucket"), .addField(source: "name", transform: .identity),
+        ])
+        var stale = start
+        try await stale.append([Row(id: 1, name: "a"), Row(id: 2, name: "b")])
+        var table = try await catalog.loadTable("t.rows")
+        let tasks = try await table.scan().planFiles()
+        XCTAssertEqual(Set(tasks.map(\.specId)), [table.metadata.defaultSpecId])
+        XCTAssertEqual(Set(tasks.map { $0.file.partition }), [[.string("a")], [.string("b")]])
+
+        var ordered = table
+        try await ordered.replaceSortOrder([SortTerm("id", direction: .desc)])
+        try await table.append([Row(id: 4, name: "a"), Row(id: 3, name: "a")])
+        table = try await catalog.loadTable("t.rows")
+        let newest = try await table.scan().planFiles().filter { $0.file.recordCount == 2 }
+        XCTAssertEqual(newest.map(\.file.sortOrderId), [0], "the order the file was written in: unsorted")
+        XCTAssertEqual(table.metadata.defaultSortOrderId, 1)
+    }
+
     func testAppendsRacingInOneProcessAllLand() async throws {
         let (catalog, start, _) = try await makeTable()
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -128,15 +128,27 @@ extension JavaInteropTests {
         // Every peer reads every snapshot as we do.
         try await assertJavaReadsEverySnapshot(table, shared, "db.hist")
         let py = try icebergPeer(["pyiceberg", shared.db, shared.warehouse, shared.name, "db.hist"])
+        if case .object(let read)? = py["snapshots"] {
+            XCTAssertEqual(read.count, table.metadata.snapshots.count, "PyIceberg lists every snapshot")
+        } else {
+            XCTFail("PyIceberg returned no snapshots")
+        }
         for snapshot in table.metadata.snapshots {
             let mine = sortedRows(try await table.scan(snapshotId: snapshot.snapshotId).rows())
             XCTAssertEqual(
                 py["snapshots"]?[String(snapshot.snapshotId)]?.arrayValue.map(sortedRows), mine,
                 "PyIceberg, snapshot \(snapshot.snapshotId)")
         }
-        let duck = try icebergPeer(["duckdb", table.metadataLocation])
+        let duck = try icebergPeer(
+            ["duckdb", table.metadataLocation] + table.metadata.snapshots.map { String($0.snapshotId) })
         let current = try await table.scan().rows()
         XCTAssertEqual(sortedRows(duck["rows"]?.arrayValue ?? []), sortedRows(current))
+        for snapshot in table.metadata.snapshots {
+            let mine = sortedRows(try await table.scan(snapshotId: snapshot.snapshotId).rows())
+            XCTAssertEqual(
+                duck["snapshots"]?[String(snapshot.snapshotId)]?.arrayValue.map(sortedRows), mine,
+                "DuckDB, snapshot \(snapshot.snapshotId)")
+        }
         for ref in ["v1", "audit"] {
             let java = try spark.sql("SELECT * FROM \(shared.spark("db.hist")) VERSION AS OF '\(ref)'")
             let mine = try await table.scan(ref: ref).rows()

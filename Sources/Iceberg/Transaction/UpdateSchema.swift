@@ -25,7 +25,8 @@ public struct UpdateSchema: TableAction {
         let m = changes.metadata
         var evolution = SchemaEvolution(
             formatVersion: m.formatVersion, lastColumnId: m.lastColumnId,
-            partitionSourceIds: Set(m.defaultSpec.fields.map(\.sourceId)), caseSensitive: caseSensitive,
+            partitionSourceIds: Set(m.defaultSpec.fields.map(\.sourceId)),
+            sortSourceIds: Set(m.defaultSortOrder.fields.map(\.sourceId)), caseSensitive: caseSensitive,
             allowIncompatibleChanges: allowIncompatibleChanges)
         let current = m.currentSchema
         var evolved = try evolution.apply(self.changes, to: current)

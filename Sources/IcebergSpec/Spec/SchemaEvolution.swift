@@ -12,7 +12,8 @@ public enum SchemaChange: Sendable, Hashable {
         defaultValue: JSONValue? = nil)
     /// Renames a column; its id stays, so data files read as before.
     case renameColumn(String, to: String)
-    /// Drops a column (not an identifier field, not a source of the current partition spec).
+    /// Drops a column (not an identifier field, not a source of the current partition spec
+    /// or of the default sort order).
     case deleteColumn(String)
     /// Widens a primitive column's type: int→long, float→double, decimal(P,S)→decimal(P',S)
     /// with P' ≥ P, and in v3 date→timestamp or timestamp_ns.
@@ -49,6 +50,8 @@ public struct SchemaEvolution: Sendable {
     public var lastColumnId: Int
     /// Field ids the current partition spec uses as sources (they cannot be dropped).
     public var partitionSourceIds: Set<Int>
+    /// Field ids the default sort order sorts by (they cannot be dropped, as in Java).
+    public var sortSourceIds: Set<Int>
     /// Whether names match ignoring case.
     public var caseSensitive: Bool
     /// Whether changes that can break readers (a required column without default, making a
@@ -57,12 +60,13 @@ public struct SchemaEvolution: Sendable {
 
     /// Evolution rules for a table.
     public init(
-        formatVersion: Int, lastColumnId: Int, partitionSourceIds: Set<Int> = [], caseSensitive: Bool = true,
-        allowIncompatibleChanges: Bool = false
+        formatVersion: Int, lastColumnId: Int, partitionSourceIds: Set<Int> = [], sortSourceIds: Set<Int> = [],
+        caseSensitive: Bool = true, allowIncompatibleChanges: Bool = false
     ) {
         self.formatVersion = formatVersion
         self.lastColumnId = lastColumnId
         self.partitionSourceIds = partitionSourceIds
+        self.sortSourceIds = sortSourceIds
         self.caseSensitive = caseSensitive
         self.allowIncompatibleChanges = allowIncompatibleChanges
     }
@@ -187,6 +191,10 @@ public struct SchemaEvolution: Sendable {
                 }
                 if let id = ids.first(where: { partitionSourceIds.contains($0) }) {
                     throw fail(path, "it is (or holds) field \(id), a source of the current partition spec")
+                }
+                if let id = ids.first(where: { sortSourceIds.contains($0) }) {
+                    throw fail(
+                        path, "it is (or holds) field \(id), a column of the default sort order; replace it first")
                 }
                 siblings.remove(at: i)
             }

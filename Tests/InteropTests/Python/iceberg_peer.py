@@ -1,7 +1,7 @@
 """PyIceberg and DuckDB as Iceberg peers.
 
   iceberg_peer.py pyiceberg CATALOG_DB WAREHOUSE NAME TABLE   -> {"rows", "snapshots", "files"} via SqlCatalog
-  iceberg_peer.py duckdb METADATA_JSON                        -> {"rows"} via DuckDB's iceberg_scan
+  iceberg_peer.py duckdb METADATA_JSON [SNAPSHOT_ID…]        -> {"rows", "snapshots": {id: rows}} via DuckDB's iceberg_scan
   iceberg_peer.py rename CATALOG_DB WAREHOUSE NAME TABLE OLD NEW -> renames a column through PyIceberg
   iceberg_peer.py history CATALOG_DB WAREHOUSE NAME TABLE     -> creates TABLE with 2 appends, a copy-on-write delete
                                                                  and an append: {"snapshots": [{"snapshot-id", "timestamp-ms"}]}
@@ -55,10 +55,12 @@ def duckdb_connection():
     return con
 
 
-def duckdb_scan(metadata):
+def duckdb_scan(metadata, *snapshot_ids):
     con = duckdb_connection()
     table = con.execute(f"SELECT * FROM iceberg_scan('{metadata}')").arrow().read_all()
-    return {"rows": sort_rows(table_rows(table))}
+    snapshots = {s: sort_rows(table_rows(con.execute(f"SELECT * FROM iceberg_scan('{metadata}', snapshot_from_id => {int(s)})")
+                                         .arrow().read_all())) for s in snapshot_ids}
+    return {"rows": sort_rows(table_rows(table)), "snapshots": snapshots}
 
 
 def rename_column(db, warehouse, name, table, old, new):
@@ -143,7 +145,7 @@ def main():
     elif sys.argv[1] == "delete":
         out = delete(*sys.argv[2:7])
     else:
-        out = duckdb_scan(sys.argv[2])
+        out = duckdb_scan(*sys.argv[2:])
     json.dump(out, sys.stdout, allow_nan=False)
 
 
