@@ -11,31 +11,41 @@ import JSONSupport
 struct DeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete",
-        abstract: "Delete the rows that match a filter (copy-on-write).",
+        abstract: "Delete the rows that match a filter (copy-on-write or merge-on-read).",
         discussion: """
             Files the filter cannot match are untouched; files whose every row matches are removed; \
-            the other rows of partly matching files are written again. Rows where the filter is unknown \
-            (null compared) are kept. Prints one JSON object; no snapshot is made when nothing matches.
+            partly matching files are written again without the matching rows (copy-on-write) or get a \
+            position-delete file (merge-on-read, format v2). Rows where the filter is unknown (null \
+            compared) are kept. Prints one JSON object; no snapshot is made when nothing matches.
             """)
     @OptionGroup var options: CatalogOptions
     @Argument var table: String
     @Option(help: "Rows to delete, in the scan's filter syntax, e.g. \"category = 'a' and qty < 3\".") var filter:
         String
     @Option(help: "Delete from this branch.") var branch = "main"
+    @Option(help: "copy-on-write or merge-on-read (default: the table's write.delete.mode).") var mode: String?
 
     func run() async throws {
         let id = try TableIdentifier(parsing: table)
         let parsed = try FilterParser.parse(filter)
         let catalog = try await options.open()
         let branch = branch
+        let mode = try mode.map {
+            guard let m = DeleteMode(rawValue: $0) else {
+                throw ValidationError("--mode must be copy-on-write or merge-on-read, not '\($0)'")
+            }
+            return m
+        }
         try await reportingErrorsAsync {
             var table = try await catalog.loadTable(id)
-            let r = try await table.delete(where: parsed, branch: branch)
+            let r = try await table.delete(where: parsed, branch: branch, mode: mode)
             options.emit(
                 JSONValue.object([
                     ("snapshot-id", r.snapshotId.map { .int($0) } ?? .null), ("deleted-rows", .int(r.deletedRows)),
                     ("removed-data-files", .int(Int64(r.removedFiles))),
                     ("added-data-files", .int(Int64(r.addedFiles))),
+                    ("added-delete-files", .int(Int64(r.addedDeleteFiles))),
+                    ("removed-delete-files", .int(Int64(r.removedDeleteFiles))),
                 ]))
         }
     }

@@ -30,15 +30,7 @@ final class DeleteOperationTests: XCTestCase {
         }
 
         let start = try await catalog.loadTable(id)
-        async let small = {
-            var t = start
-            return try await t.delete(where: "qty < 0")
-        }()
-        async let named = {
-            var t = start
-            return try await t.delete(where: "name = 'swift-1'")
-        }()
-        let (a, b) = try await (small, named)
+        let (a, b) = try await Self.racingDeletes(start)
         XCTAssertGreaterThan(a.deletedRows, 0)
         XCTAssertGreaterThan(b.deletedRows, 0)
         let expected = rows.filter { r in
@@ -66,5 +58,93 @@ final class DeleteOperationTests: XCTestCase {
         XCTAssertEqual(emptied.metadata.currentSnapshot?.summary("total-data-files"), "0")
         let left = try await TableScan(metadata: emptied.metadata, io: emptied.io).rows()
         XCTAssertEqual(left.count, 0)
+    }
+
+    /// Merge-on-read (from `write.delete.mode`): partly matching files keep their data and get
+    /// one position-delete file each, whole matches are removed, racing deletes both land, the
+    /// summary counts the deletes, and rows read as the copy-on-write twin's do.
+    func testMergeOnReadDeletesWritePositionDeletesAndReadAsCopyOnWrite() async throws {
+        let catalog = try await makeLocalCatalog("mor")
+        let schema = ColumnarAppendTests.schema
+        let rows = ColumnarAppendTests.rows(600)
+        var tables: [Table] = []
+        for (name, properties) in [("mor", [("write.delete.mode", "merge-on-read")]), ("cow", [])] {
+            let id = TableIdentifier(namespace: Namespace(["t"]), name: name)
+            _ = try await catalog.createTable(
+                id,
+                TableCreation(
+                    schema: schema, spec: try SpecParsing.partitionSpec("bucket(4,id)", schema: schema),
+                    properties: properties + [("commit.retry.min-wait-ms", "1")]))
+            var table = try await catalog.loadTable(id)
+            var txn = table.newTransaction()
+            txn.append(jsonRows: rows.enumerated().map { ($0.offset + 1, $0.element) })
+            table = try await txn.commit()
+            tables.append(table)
+        }
+        let (start, twin) = (tables[0], tables[1])
+        let dataFiles = try await start.scan().planFiles().count
+        let (a, b) = try await Self.racingDeletes(start)
+        XCTAssertGreaterThan(a.addedDeleteFiles, 0)
+        XCTAssertEqual(a.addedFiles + b.addedFiles, 0, "merge-on-read rewrites no data")
+        var mor = try await catalog.loadTable("t.mor")
+        let snapshot = try XCTUnwrap(mor.currentSnapshot)
+        XCTAssertEqual(snapshot.operation, "delete")
+        XCTAssertEqual(
+            snapshot.summary("added-position-delete-files"), String(snapshot.summary("added-delete-files") ?? "-"))
+        XCTAssertEqual(
+            mor.currentSnapshot?.summary("total-position-deletes"), String(a.deletedRows + b.deletedRows),
+            "merged files hold both deletes' positions; the replaced ones are no longer counted")
+        let tasks = try await mor.scan().planFiles()
+        XCTAssertEqual(tasks.count, dataFiles, "every data file stays")
+        for task in tasks {
+            XCTAssertLessThanOrEqual(task.deletes.count, 1, "one merged position-delete file per data file")
+            for d in task.deletes {
+                XCTAssertEqual(d.content, .positionDeletes)
+                XCTAssertEqual(d.referencedDataFile, task.file.filePath)
+                XCTAssertEqual(d.partition, task.file.partition)
+            }
+        }
+        var cow = twin
+        _ = try await cow.delete(where: "qty < 0")
+        _ = try await cow.delete(where: "name = 'swift-1'")
+        func keys(_ rows: [JSONValue]) -> [String] { rows.map { $0.serialized() }.sorted() }
+        let (morRows, cowRows) = (try await mor.scan().rows(), try await cow.scan().rows())
+        XCTAssertEqual(keys(morRows), keys(cowRows))
+        XCTAssertEqual(morRows.count, rows.count - Int(a.deletedRows + b.deletedRows))
+
+        // A delete matching every live row of a file removes the file.
+        let everything = try await mor.delete(where: .alwaysTrue)
+        XCTAssertEqual(everything.removedFiles, dataFiles)
+        XCTAssertEqual(everything.addedDeleteFiles, 0)
+        XCTAssertEqual(everything.removedDeleteFiles, tasks.filter { !$0.deletes.isEmpty }.count)
+        XCTAssertEqual(mor.currentSnapshot?.summary("total-delete-files"), "0", "the deletes went with their files")
+        XCTAssertEqual(mor.currentSnapshot?.summary("total-position-deletes"), "0")
+        let left = try await mor.scan().rows()
+        XCTAssertEqual(left.count, 0)
+        var v1 = try await catalog.createTable(
+            TableIdentifier(namespace: Namespace(["t"]), name: "old"), TableCreation(schema: schema, formatVersion: 1))
+        v1 = try await catalog.loadTable("t.old")
+        var txn = v1.newTransaction()
+        txn.append(jsonRows: [(1, rows[0]), (2, rows[1])])
+        v1 = try await txn.commit()
+        do {
+            _ = try await v1.delete(where: "id = \(rows[0]["id"]?.intValue ?? 0)", mode: .mergeOnRead)
+            XCTFail("merge-on-read on v1 was accepted")
+        } catch {
+            XCTAssertTrue("\(error)".contains("format v1"), "\(error)")
+        }
+    }
+
+    /// Two deletes started from the same table state at once: `qty < 0` and `name = 'swift-1'`.
+    static func racingDeletes(_ start: Table) async throws -> (DeleteRows.Result, DeleteRows.Result) {
+        async let small = {
+            var t = start
+            return try await t.delete(where: "qty < 0")
+        }()
+        async let named = {
+            var t = start
+            return try await t.delete(where: "name = 'swift-1'")
+        }()
+        return try await (small, named)
     }
 }

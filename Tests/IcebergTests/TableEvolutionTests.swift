@@ -22,12 +22,7 @@ final class TableEvolutionTests: XCTestCase {
     ])
 
     private func makeTable(version: Int = 2, partition: String? = nil) async throws -> Table {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("evo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        let catalog = InMemoryCatalog(
-            name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
-        try await catalog.createNamespace(Namespace(["t"]), properties: [])
+        let catalog = try await makeLocalCatalog("evo")
         let spec = try partition.map { try SpecParsing.partitionSpec($0, schema: Self.schema) } ?? .unpartitioned
         _ = try await catalog.createTable(
             TableIdentifier(namespace: Namespace(["t"]), name: "events"),
@@ -244,12 +239,7 @@ final class TableEvolutionTests: XCTestCase {
     /// A sort by a field inside a struct, on a table with lists and maps: every column of a
     /// row (repeated ones too) moves with it.
     func testSortedWritesCarryNestedAndRepeatedColumns() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("evo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        let catalog = InMemoryCatalog(
-            name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
-        try await catalog.createNamespace(Namespace(["t"]), properties: [])
+        let catalog = try await makeLocalCatalog("evo")
         let schema = try Schema(fields: [
             .required(1, "id", .long), .optional(2, "info", .struct(StructType([.optional(3, "rank", .int)]))),
             .optional(4, "tags", .list(ListType(elementId: 5, elementRequired: false, element: .string))),

@@ -115,7 +115,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
             return try Schema(schemaId: kept.schemaId, fields: kept.fields + lineageFields)
         }
 
-        /// Row lineage: a row's `_row_id` is the file's value, else the file's first row id
+        /// `_pos` is the row's position in its file. Row lineage: a row's `_row_id` is the file's value, else the file's first row id
         /// plus the row's position; `_last_updated_sequence_number` is the file's value, else
         /// the file's data sequence number. Both are null in files without a first row id
         /// (written before the table moved to v3).
@@ -128,6 +128,12 @@ public struct ScanBatches: AsyncSequence, Sendable {
                 var values: [Int64] = []
                 values.reserveCapacity(rows)
                 var levels = [UInt8](repeating: 0, count: rows)
+                if f.id == MetadataColumns.filePosition.id {
+                    computed[f.id] = ColumnData(
+                        values: .int64((0..<Int64(rows)).map { start + $0 }),
+                        definitionLevels: [UInt8](repeating: 1, count: rows))
+                    continue
+                }
                 for r in 0..<rows {
                     var value = stored?[r]?.exactInt64
                     if value == nil, let first = file.task.file.firstRowId {

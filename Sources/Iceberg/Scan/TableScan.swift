@@ -64,14 +64,15 @@ public struct TableScan: Sendable {
     }
 
     /// Returns only the given columns: top-level names or dotted paths into structs, in the
-    /// schema's order, then the metadata columns asked for (`_row_id` and
-    /// `_last_updated_sequence_number` of v3 row lineage, see `MetadataColumns`).
+    /// schema's order, then the metadata columns asked for (`_pos`, the row's position in its
+    /// file, and `_row_id` and `_last_updated_sequence_number` of v3 row lineage, see
+    /// `MetadataColumns`).
     public func selecting(_ columns: [String]) throws -> TableScan {
         var ids = Set<Int>()
         var metadataColumns: [NestedField] = []
         for c in columns {
             if let m = MetadataColumns.named(c), schema.field(at: c) == nil {
-                guard metadata.formatVersion >= 3 else {
+                guard metadata.formatVersion >= 3 || m == MetadataColumns.filePosition else {
                     throw IcebergError.invalidValue(
                         row: nil, field: c,
                         detail: "row lineage columns need a format v3 table (this one is v\(metadata.formatVersion))")

@@ -76,11 +76,13 @@ public struct Table: Sendable {
         return branchHead(branch)
     }
 
-    /// Deletes the rows matching `filter`, copy-on-write (see `DeleteRows`).
+    /// Deletes the rows matching `filter`, copy-on-write or merge-on-read per `mode` (nil: the table's `write.delete.mode`; see `DeleteRows`).
     @discardableResult
-    public mutating func delete(where filter: Expression, branch: String = "main") async throws -> DeleteRows.Result {
+    public mutating func delete(where filter: Expression, branch: String = "main", mode: DeleteMode? = nil)
+        async throws -> DeleteRows.Result
+    {
         var txn = newTransaction()
-        txn.add(DeleteRows(filter: filter, branch: branch))
+        txn.add(DeleteRows(filter: filter, branch: branch, mode: mode))
         let (committed, actions) = try await txn.commitReturningActions()
         self = committed
         return (actions.first as? DeleteRows)?.result ?? DeleteRows.Result()
@@ -88,8 +90,10 @@ public struct Table: Sendable {
 
     /// Deletes the rows matching a filter in the scan's syntax (`"category = 'a' and qty < 3"`).
     @discardableResult
-    public mutating func delete(where filter: String, branch: String = "main") async throws -> DeleteRows.Result {
-        try await delete(where: try FilterParser.parse(filter), branch: branch)
+    public mutating func delete(where filter: String, branch: String = "main", mode: DeleteMode? = nil)
+        async throws -> DeleteRows.Result
+    {
+        try await delete(where: try FilterParser.parse(filter), branch: branch, mode: mode)
     }
 
     /// Expires snapshots and deletes the files only they reached (see `ExpireSnapshots`).
@@ -184,9 +188,9 @@ extension Transaction {
         add(AppendRows(branch: branch) { writer in try await writer.append(columns: columns) })
     }
 
-    /// Deletes the rows matching `filter`, copy-on-write.
-    public mutating func delete(where filter: Expression, branch: String = "main") {
-        add(DeleteRows(filter: filter, branch: branch))
+    /// Deletes the rows matching `filter` (see `DeleteRows`).
+    public mutating func delete(where filter: Expression, branch: String = "main", mode: DeleteMode? = nil) {
+        add(DeleteRows(filter: filter, branch: branch, mode: mode))
     }
 
     /// Expires snapshots per `expiration`.

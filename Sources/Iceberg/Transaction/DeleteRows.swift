@@ -1,26 +1,33 @@
-/// Deletes the rows of a table that match a filter, copy-on-write, as a new snapshot of a
-/// branch.
+/// Deletes the rows of a table that match a filter, as a new snapshot of a branch, in the
+/// table's `write.delete.mode` or the one given.
 ///
 /// Files the filter cannot match (by partition values and column bounds) are left alone. Each
-/// candidate file is read with the position deletes that apply to it: when none of its live
-/// rows match it stays; otherwise it is removed and, unless every live row matched, its other
-/// rows are written to new files (current schema, default spec and `write.*` properties). Rows
-/// for which the filter is unknown (a comparison with null) are kept, as SQL's DELETE keeps
-/// them. The snapshot's operation is `delete` when files were only removed and `overwrite` when
-/// rows were rewritten; nothing is committed when no row matches. After a lost race the delete
-/// is planned again on the refreshed table.
+/// candidate file is read with the deletes that apply to it: when none of its live rows match
+/// it stays; when all do it is removed. A partly matching file is, copy-on-write, removed and
+/// its other rows written to new files (current schema, default spec and `write.*`
+/// properties); merge-on-read (format v2), kept, with a position-delete file listing the
+/// positions of its matching rows (`PositionDeleteWriter`), merged with the file's earlier
+/// file-scoped position deletes, which are removed (Java keeps one per data file). A removed
+/// data file takes its file-scoped position deletes with it. Rows for which the filter is
+/// unknown (a comparison with null) are kept, as SQL's DELETE keeps them. The snapshot's
+/// operation is `overwrite` when rows were rewritten and `delete` otherwise; nothing is
+/// committed when no row matches. After a lost race the delete is planned again on the
+/// refreshed table, so its deletes never point at a file another commit removed.
 public struct DeleteRows: TableAction {
     /// The rows to delete (bound to the current schema when applied).
     public let filter: Expression
     /// The branch to delete from.
     public let branch: String
+    /// How the delete is written; nil: the table's `write.delete.mode`.
+    public let mode: DeleteMode?
     /// What the last attempt did (the committed one, once the transaction has landed).
     public private(set) var result = Result()
 
-    /// Deletes the rows matching `filter` from `branch`.
-    public init(filter: Expression, branch: String = "main") {
+    /// Deletes the rows matching `filter` from `branch`, in `mode` (nil: the table's).
+    public init(filter: Expression, branch: String = "main", mode: DeleteMode? = nil) {
         self.filter = filter
         self.branch = branch
+        self.mode = mode
     }
 
     /// What a delete did.
@@ -33,30 +40,49 @@ public struct DeleteRows: TableAction {
         public var removedFiles = 0
         /// Data files written with the rows of removed files that did not match.
         public var addedFiles = 0
+        /// Position-delete files written (merge-on-read).
+        public var addedDeleteFiles = 0
+        /// Position-delete files removed: merged into new ones, or gone with their data file.
+        public var removedDeleteFiles = 0
     }
 
     /// Plans the delete on the branch's current snapshot and builds its snapshot.
     public mutating func apply(to changes: inout PendingChanges) async throws {
         result = Result()
-        guard changes.metadata.formatVersion < 3 else {
-            // Rewritten rows must keep their _row_id and _last_updated_sequence_number; until
-            // the rewrite carries them, refuse rather than renumber rows.
+        let m = changes.metadata
+        let mode = try self.mode ?? m.value(of: TableProperties.writeDeleteMode)
+        if m.formatVersion >= 3 {
+            // Rewritten rows must keep their _row_id and _last_updated_sequence_number, and v3
+            // deletes are deletion vectors; until both are written, refuse rather than
+            // renumber rows or write a kind of delete v3 forbids.
             throw IcebergError.unsupported(
-                "copy-on-write deletes on format v3 tables (they would not keep row lineage yet)")
+                mode == .copyOnWrite
+                    ? "copy-on-write deletes on format v3 tables (they would not keep row lineage yet)"
+                    : "merge-on-read deletes on format v3 tables (they need deletion vectors, not written yet)")
         }
-        let plan = try await DeletePlan.make(changes.metadata, io: changes.io, branch: branch, filter: filter)
-        changes.track(plan.added.map(\.filePath))
+        if mode == .mergeOnRead && m.formatVersion < 2 {
+            throw IcebergError.unsupported(
+                "merge-on-read deletes on a format v1 table (v1 has no delete files; upgrade it to v2)")
+        }
+        let plan = try await DeletePlan.make(m, io: changes.io, branch: branch, filter: filter, mode: mode)
+        changes.track(plan.added.map(\.filePath) + plan.positionDeletes.map(\.file.filePath))
         guard plan.deletedRows > 0 else { return }
         // The rewritten files hold the schema and spec of this attempt.
         if !plan.added.isEmpty { changes.requireWritingSchemaAndSpec() }
         var producer = SnapshotProducer(changes, branch: branch)
         try await producer.add(plan.added, into: &changes)
+        for (specId, group) in Dictionary(grouping: plan.positionDeletes, by: \.specId).sorted(by: { $0.key < $1.key })
+        {
+            try await producer.addDeletes(group.map(\.file), specId: specId, into: &changes)
+        }
         producer.remove(plan.removed, listedIn: plan.manifestsWithRemovals)
+        producer.removeDeletes(plan.removedDeletes)
         let snapshot = try await producer.commit(
             operation: plan.added.isEmpty ? "delete" : "overwrite", mergeManifests: false, into: &changes)
         result = Result(
             snapshotId: snapshot.snapshotId, deletedRows: plan.deletedRows, removedFiles: plan.removed.count,
-            addedFiles: plan.added.count)
+            addedFiles: plan.added.count, addedDeleteFiles: plan.positionDeletes.count,
+            removedDeleteFiles: plan.removedDeletes.count)
     }
 }
 
@@ -68,11 +94,20 @@ struct DeletePlan {
     var manifestsWithRemovals: Set<String> = []
     /// Files written with the surviving rows of partly matching files.
     var added: [DataFile] = []
+    /// Merge-on-read: position-delete files written for partly matching files, with the
+    /// spec of the data file each refers to.
+    var positionDeletes: [(file: DataFile, specId: Int)] = []
+    /// Delete files that only refer to one data file and are replaced by a merged file or
+    /// go with their removed data file.
+    var removedDeletes: [DataFile] = []
     /// Live rows that matched.
     var deletedRows: Int64 = 0
 
-    /// Reads the candidate files of the current snapshot and rewrites the partly matching ones.
-    static func make(_ m: TableMetadata, io: FileIO, branch: String, filter: Expression) async throws -> DeletePlan {
+    /// Reads the candidate files of the current snapshot and rewrites the partly matching
+    /// ones (copy-on-write) or writes their position deletes (merge-on-read).
+    static func make(_ m: TableMetadata, io: FileIO, branch: String, filter: Expression, mode: DeleteMode)
+        async throws -> DeletePlan
+    {
         var plan = DeletePlan()
         guard let head = m.head(of: branch)?.snapshotId else { return plan }
         let scan = try TableScan(metadata: m, io: io, snapshotId: head)
@@ -80,22 +115,48 @@ struct DeletePlan {
         let bound = filtered.filter ?? .alwaysTrue
         let candidates = try await filtered.planFiles()
         // A filter without columns (always true) still needs a column to count rows by.
-        let filterColumns = bound.fieldIds.isEmpty ? scan.schema : try scan.schema.keeping(bound.fieldIds)
+        var filterColumns = bound.fieldIds.isEmpty ? scan.schema : try scan.schema.keeping(bound.fieldIds)
+        if mode == .mergeOnRead {
+            filterColumns = try Schema(fields: filterColumns.fields + [MetadataColumns.filePosition])
+        }
         var writer = try TableWriter(metadata: m, io: io)
+        let deleteWriter = try PositionDeleteWriter(metadata: m, io: io)
+        var cache = DeleteFileCache()
         do {
             for task in candidates {
                 // First only the filter's columns: does any live row match, do all?
                 var live = 0
                 var matched = 0
+                var positions: [Int64] = []
                 var counting = ScanBatches.Iterator(scan: scan.projecting(filterColumns), tasks: [task])
                 while let batch = try await counting.next() {
                     live += batch.rowCount
-                    matched += batch.matches(bound).reduce(0) { $0 + ($1 ? 1 : 0) }
+                    let matches = batch.matches(bound)
+                    matched += matches.reduce(0) { $0 + ($1 ? 1 : 0) }
+                    if mode == .mergeOnRead,
+                        case .int64(let pos)? = batch.column(id: MetadataColumns.filePosition.id)?
+                            .data?.values
+                    {
+                        for (r, hit) in matches.enumerated() where hit { positions.append(pos[r]) }
+                    }
                 }
                 guard matched > 0 else { continue }
+                plan.deletedRows += Int64(matched)
+                // Position deletes of this file alone: merged into the new one, as Java keeps one
+                // per data file, or removed with the file.
+                let own = task.deletes.filter {
+                    $0.content == .positionDeletes && !$0.isDeletionVector
+                        && $0.referencedDataFile == task.file.filePath
+                }
+                plan.removedDeletes += own
+                if mode == .mergeOnRead && matched < live {
+                    for d in own { positions += try await cache.positions(d, for: task.file.filePath, io: io) }
+                    positions = Array(Set(positions)).sorted()
+                    plan.positionDeletes.append((try await deleteWriter.write(positions, of: task.file), task.specId))
+                    continue
+                }
                 plan.removed.append(task.file)
                 plan.manifestsWithRemovals.insert(task.manifestPath)
-                plan.deletedRows += Int64(matched)
                 guard matched < live else { continue }
                 var rows = ScanBatches.Iterator(scan: scan, tasks: [task])
                 while let batch = try await rows.next() {
@@ -106,6 +167,7 @@ struct DeletePlan {
             plan.added = try await writer.finish()
         } catch {
             await writer.abort()
+            try? await io.delete(plan.positionDeletes.map(\.file.filePath))
             throw error
         }
         return plan

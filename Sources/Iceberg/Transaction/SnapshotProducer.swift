@@ -17,6 +17,8 @@ struct SnapshotProducer {
     private var newManifests: [ManifestFile] = []
     private var added: [DataFile] = []
     private var removed: [DataFile] = []
+    private var addedDeletes: [DataFile] = []
+    private var removedDeletes: [DataFile] = []
     private var manifestsWithRemovals: Set<String> = []
     /// Summary properties beyond the counts (`source-snapshot-id` of a cherry-pick, …).
     var extraSummary: [(String, String)] = []
@@ -85,6 +87,44 @@ struct SnapshotProducer {
         added += files
     }
 
+    /// Adds position-delete files of a spec through a new delete manifest (entries inheriting
+    /// snapshot id and sequence numbers, so they delete rows of files with lower or equal data
+    /// sequence numbers: every file already in the table).
+    mutating func addDeletes(_ files: [DataFile], specId: Int, into changes: inout PendingChanges) async throws {
+        guard !files.isEmpty else { return }
+        guard metadata.formatVersion >= 2 else {
+            throw IcebergError.unsupported("delete files in a format v1 table (upgrade it to v2)")
+        }
+        guard let spec = metadata.spec(id: specId) else {
+            throw CatalogError.validationFailed(
+                "partition spec \(specId) of the deleted rows is no longer in the table")
+        }
+        let entries = files.map {
+            ManifestEntry(status: .added, snapshotId: nil, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0)
+        }
+        let bytes = try ManifestCodec.writeManifest(
+            entries, spec: spec, schema: metadata.currentSchema, formatVersion: metadata.formatVersion,
+            content: .positionDeletes)
+        let path = changes.newMetadataPath("m0.avro")
+        try await changes.write(path, bytes)
+        var manifest = try ManifestFile.describing(
+            entries.map {
+                var e = $0
+                e.snapshotId = snapshotId
+                return e
+            }, path: path, length: bytes.count, spec: spec, schema: metadata.currentSchema, snapshotId: snapshotId,
+            sequenceNumber: sequenceNumber)
+        manifest.content = .positionDeletes
+        newManifests.append(manifest)
+        addedDeletes += files
+    }
+
+    /// Removes delete files of the parent snapshot (replaced by merged ones, or left without
+    /// their data file); the delete manifests listing them are found and rewritten at commit.
+    mutating func removeDeletes(_ files: [DataFile]) {
+        removedDeletes += files
+    }
+
     /// Removes data files of the parent snapshot; `manifests` are the parent's manifests that
     /// list them (only those are rewritten, with the files' entries marked deleted).
     mutating func remove(_ files: [DataFile], listedIn manifests: Set<String>) {
@@ -101,11 +141,16 @@ struct SnapshotProducer {
         var manifests = newManifests
         if let parent {
             let removedPaths = Set(removed.map(\.filePath))
+            let removedDeletePaths = Set(removedDeletes.map(\.filePath))
             for mf in try await TableScan(metadata: m, io: changes.io, snapshotId: parent.snapshotId).manifests() {
-                if mf.content == .data, manifestsWithRemovals.contains(mf.path),
-                    let spec = m.spec(id: mf.partitionSpecId)
-                {
+                guard let spec = m.spec(id: mf.partitionSpecId) else {
+                    manifests.append(mf)
+                    continue
+                }
+                if mf.content == .data, manifestsWithRemovals.contains(mf.path) {
                     manifests.append(try await rewrite(mf, spec: spec, removing: removedPaths, into: &changes))
+                } else if mf.content != .data, !removedDeletePaths.isEmpty {
+                    manifests.append(try await rewrite(mf, spec: spec, removing: removedDeletePaths, into: &changes))
                 } else {
                     manifests.append(mf)
                 }
@@ -135,7 +180,9 @@ struct SnapshotProducer {
         var snapshot = Snapshot(
             snapshotId: snapshotId, parentSnapshotId: parent?.snapshotId, sequenceNumber: sequenceNumber,
             timestampMs: WallClock.nowMs(), manifestList: listPath,
-            summary: SnapshotSummary.make(operation: operation, added: added, removed: removed, parent: parent)
+            summary: SnapshotSummary.make(
+                operation: operation, added: added, removed: removed, parent: parent, addedDeletes: addedDeletes,
+                removedDeletes: removedDeletes)
                 + extraSummary,
             schemaId: m.currentSchemaId)
         if m.formatVersion >= 3 {
@@ -152,7 +199,7 @@ struct SnapshotProducer {
 
     /// A parent manifest written again: live entries stay (as existing), removed ones are
     /// marked deleted by this snapshot, both keeping their sequence numbers; entries deleted
-    /// earlier are dropped.
+    /// earlier are dropped. A manifest without any of the removed files is kept as it is.
     private func rewrite(
         _ mf: ManifestFile, spec: PartitionSpec, removing removedPaths: Set<String>,
         into changes: inout PendingChanges
@@ -160,6 +207,9 @@ struct SnapshotProducer {
         let m = metadata
         let entries = try ManifestCodec.readManifest(
             try await changes.io.read(mf.path), manifest: mf, schema: m.currentSchema, spec: spec)
+        guard entries.contains(where: { $0.status != .deleted && removedPaths.contains($0.dataFile.filePath) }) else {
+            return mf
+        }
         var rewritten: [ManifestEntry] = []
         for var e in entries where e.status != .deleted {
             if removedPaths.contains(e.dataFile.filePath) {
@@ -172,11 +222,13 @@ struct SnapshotProducer {
         }
         let path = changes.newMetadataPath("m1.avro")
         let bytes = try ManifestCodec.writeManifest(
-            rewritten, spec: spec, schema: m.currentSchema, formatVersion: m.formatVersion)
+            rewritten, spec: spec, schema: m.currentSchema, formatVersion: m.formatVersion, content: mf.content)
         try await changes.write(path, bytes)
-        return try ManifestFile.describing(
+        var described = try ManifestFile.describing(
             rewritten, path: path, length: bytes.count, spec: spec, schema: m.currentSchema,
             snapshotId: snapshotId, sequenceNumber: sequenceNumber)
+        described.content = mf.content
+        return described
     }
 }
 

@@ -5,8 +5,14 @@ public enum MetadataColumns {
     /// v3 row lineage: the sequence number of the commit that last changed the row.
     public static let lastUpdatedSequenceNumber = NestedField.optional(
         2_147_483_539, "_last_updated_sequence_number", .long)
+    /// The row's position in its data file (`_pos`, any format version).
+    public static let filePosition = NestedField.optional(2_147_483_545, "_pos", .long)
+    /// The data file a position delete refers to (`file_path` of position-delete files).
+    public static let deleteFilePath = NestedField.required(2_147_483_546, "file_path", .string)
+    /// The position a position delete removes (`pos` of position-delete files).
+    public static let deletePosition = NestedField.required(2_147_483_545, "pos", .long)
     /// Every metadata column a scan can select.
-    public static let all = [rowId, lastUpdatedSequenceNumber]
+    public static let all = [rowId, lastUpdatedSequenceNumber, filePosition]
 
     /// The metadata column with a name, if any.
     public static func named(_ name: String) -> NestedField? { all.first { $0.name == name } }

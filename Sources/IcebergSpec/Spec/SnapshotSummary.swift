@@ -4,45 +4,74 @@ package enum SnapshotSummary {
     /// fields appear when files were added or none were removed (an append always has them);
     /// deleted fields when files were removed. As in Java and PyIceberg, `deleted-records`
     /// counts every row of the removed files.
-    package static func make(operation: String, added: [DataFile], removed: [DataFile], parent: Snapshot?) -> [(
-        String, String
-    )] {
+    /// `addedDeletes` are position-delete files (their sizes count in `added-files-size`, as
+    /// Java counts every content file).
+    package static func make(
+        operation: String, added: [DataFile], removed: [DataFile], parent: Snapshot?, addedDeletes: [DataFile] = [],
+        removedDeletes: [DataFile] = []
+    ) -> [(String, String)] {
         let addedRecords = added.reduce(0) { $0 + $1.recordCount }
-        let addedBytes = added.reduce(0) { $0 + $1.fileSizeInBytes }
+        let addedDataBytes = added.reduce(0) { $0 + $1.fileSizeInBytes }
+        let addedDeleteBytes = addedDeletes.reduce(0) { $0 + $1.fileSizeInBytes }
+        let addedPositions = addedDeletes.reduce(0) { $0 + $1.recordCount }
         let removedRecords = removed.reduce(0) { $0 + $1.recordCount }
         let removedBytes = removed.reduce(0) { $0 + $1.fileSizeInBytes }
-        let partitions = Set((removed + added).map { $0.partition.map { $0?.description ?? "null" } }).count
+        let removedDeleteBytes = removedDeletes.reduce(0) { $0 + $1.fileSizeInBytes }
+        let removedPositions = removedDeletes.reduce(0) { $0 + $1.recordCount }
+        let partitions = Set(
+            (removed + added + addedDeletes + removedDeletes).map { $0.partition.map { $0?.description ?? "null" } }
+        )
+        .count
         var out: [(String, String)] = [("operation", operation)]
-        if !added.isEmpty || removed.isEmpty {
+        if !added.isEmpty || (removed.isEmpty && addedDeletes.isEmpty) {
+            out += [("added-data-files", String(added.count)), ("added-records", String(addedRecords))]
+        }
+        if !addedDeletes.isEmpty {
             out += [
-                ("added-data-files", String(added.count)), ("added-records", String(addedRecords)),
-                ("added-files-size", String(addedBytes)),
+                ("added-delete-files", String(addedDeletes.count)),
+                ("added-position-delete-files", String(addedDeletes.count)),
+                ("added-position-deletes", String(addedPositions)),
             ]
         }
+        if !added.isEmpty || !addedDeletes.isEmpty || removed.isEmpty {
+            out.append(("added-files-size", String(addedDataBytes + addedDeleteBytes)))
+        }
         if !removed.isEmpty {
+            out += [("deleted-data-files", String(removed.count)), ("deleted-records", String(removedRecords))]
+        }
+        if !removedDeletes.isEmpty {
             out += [
-                ("deleted-data-files", String(removed.count)), ("deleted-records", String(removedRecords)),
-                ("removed-files-size", String(removedBytes)),
+                ("removed-delete-files", String(removedDeletes.count)),
+                ("removed-position-delete-files", String(removedDeletes.count)),
+                ("removed-position-deletes", String(removedPositions)),
             ]
+        }
+        if !removed.isEmpty || !removedDeletes.isEmpty {
+            out.append(("removed-files-size", String(removedBytes + removedDeleteBytes)))
         }
         out.append(("changed-partition-count", String(partitions)))
         return out
             + totals(
-                parent: parent, records: addedRecords - removedRecords, bytes: addedBytes - removedBytes,
-                dataFiles: Int64(added.count - removed.count))
+                parent: parent, records: addedRecords - removedRecords,
+                bytes: addedDataBytes + addedDeleteBytes - removedBytes - removedDeleteBytes,
+                dataFiles: Int64(added.count - removed.count),
+                deleteFiles: Int64(addedDeletes.count - removedDeletes.count),
+                positionDeletes: addedPositions - removedPositions)
     }
 
-    /// The parent's `total-*` fields changed by the given numbers of records, bytes and data
-    /// files (delete-file totals carried over).
-    package static func totals(parent: Snapshot?, records: Int64, bytes: Int64, dataFiles: Int64) -> [(String, String)]
-    {
+    /// The parent's `total-*` fields changed by the given numbers of records, bytes, data
+    /// files, delete files and position deletes.
+    package static func totals(
+        parent: Snapshot?, records: Int64, bytes: Int64, dataFiles: Int64, deleteFiles: Int64 = 0,
+        positionDeletes: Int64 = 0
+    ) -> [(String, String)] {
         func total(_ key: String) -> Int64 { Int64(parent?.summary(key) ?? "") ?? 0 }
         return [
             ("total-records", String(total("total-records") + records)),
             ("total-files-size", String(total("total-files-size") + bytes)),
             ("total-data-files", String(total("total-data-files") + dataFiles)),
-            ("total-delete-files", String(total("total-delete-files"))),
-            ("total-position-deletes", String(total("total-position-deletes"))),
+            ("total-delete-files", String(total("total-delete-files") + deleteFiles)),
+            ("total-position-deletes", String(total("total-position-deletes") + positionDeletes)),
             ("total-equality-deletes", String(total("total-equality-deletes"))),
         ]
     }

@@ -178,6 +178,13 @@ public enum TableProperties {
     /// The prefix of the per-column metrics keys.
     public static let metricsColumnPrefix = "write.metadata.metrics.column."
 
+    /// `write.delete.mode`: how deletes are written.
+    public static let writeDeleteMode = TableProperty<DeleteMode>(
+        "write.delete.mode", default: .copyOnWrite, defaultText: DeleteMode.copyOnWrite.rawValue,
+        expected: "copy-on-write or merge-on-read",
+        meaning: "how deletes are written: copy-on-write rewrites files, merge-on-read writes position deletes",
+        parse: { DeleteMode(rawValue: $0.lowercased()) })
+
     // MARK: Snapshot retention
 
     /// `history.expire.max-snapshot-age-ms`.
@@ -207,7 +214,8 @@ public enum TableProperties {
         writeDataPath.description, writeTargetFileSizeBytes.description, parquetCompressionCodec.description,
         parquetCompressionLevel.description, parquetRowGroupSizeBytes.description, parquetPageSizeBytes.description,
         parquetDictSizeBytes.description, metricsDefault.description,
-        metricsColumn("<name>").description, maxSnapshotAgeMs.description, minSnapshotsToKeep.description,
+        metricsColumn("<name>").description, writeDeleteMode.description, maxSnapshotAgeMs.description,
+        minSnapshotsToKeep.description,
         maxRefAgeMs.description, nameMappingDefault.description,
     ]
 }
@@ -218,4 +226,12 @@ extension TableMetadata {
     public func value<Value>(of property: TableProperty<Value>) throws -> Value {
         try property.value(in: properties)
     }
+}
+
+/// How a delete is written (`write.delete.mode`, Java's `RowLevelOperationMode`).
+public enum DeleteMode: String, Sendable, Hashable {
+    /// Files holding deleted rows are written again without them.
+    case copyOnWrite = "copy-on-write"
+    /// Deleted rows are recorded in delete files that readers apply (position deletes in v2).
+    case mergeOnRead = "merge-on-read"
 }
