@@ -5,8 +5,8 @@ import XCTest
 @testable import Iceberg
 
 extension JavaInteropTests {
-    /// Schema changes made with our CLI, with appends between: Java and PyIceberg read every
-    /// snapshot as we do (old files under old schemas, renamed and widened columns), a
+    /// Schema changes made with our CLI, with appends between: Java and DuckDB read every
+    /// snapshot as we do, PyIceberg the current one (old files under old schemas, renamed and widened columns), a
     /// PyIceberg twin given the same changes ends with the same field ids, names and types,
     /// and a change that breaks a rule exits non-zero with the table unchanged.
     func testOurSchemaEvolutionReadsTheSameInJavaAndPyIceberg() async throws {
@@ -83,7 +83,7 @@ extension JavaInteropTests {
         let current = try await table.scan().rows()
         XCTAssertEqual(current.count, 9)
         // `st` is left out: its only field now (st.b) is absent from the older files, which Java
-        // and we read as a null struct and PyIceberg as a struct of nulls.
+        // and we read as a null struct and PyIceberg and DuckDB as a struct of nulls.
         func withoutStruct(_ rows: [JSONValue]) -> [JSONValue] {
             sortedRows(
                 rows.map { row in
@@ -92,6 +92,16 @@ extension JavaInteropTests {
                 })
         }
         XCTAssertEqual(withoutStruct(py["rows"]?.arrayValue ?? []), withoutStruct(current))
+        // DuckDB reads every snapshot as we do, each with the schema it was written under (`st`
+        // aside again: DuckDB too reads a struct of nulls).
+        let duck = try icebergPeer(
+            ["duckdb", table.metadataLocation] + table.metadata.snapshots.map { String($0.snapshotId) })
+        for snapshot in table.metadata.snapshots {
+            let mine = withoutStruct(try await table.scan(snapshotId: snapshot.snapshotId).rows())
+            XCTAssertEqual(
+                duck["snapshots"]?[String(snapshot.snapshotId)]?.arrayValue.map(withoutStruct), mine,
+                "DuckDB, snapshot \(snapshot.snapshotId)")
+        }
         // The PyIceberg twin, given the same changes, has the same fields and ids.
         var twin = [UInt8](
             try PythonPeer.run(
