@@ -110,3 +110,75 @@ public struct PuffinBlobMetadata: Sendable, Hashable {
         properties = PuffinFooter.strings(json["properties"])
     }
 }
+
+extension PuffinBlobMetadata {
+    /// The metadata of a blob stored uncompressed at `offset`.
+    public init(
+        type: String, fields: [Int], snapshotId: Int64 = -1, sequenceNumber: Int64 = -1, offset: Int64, length: Int64,
+        properties: [String: String]
+    ) {
+        self.type = type
+        self.fields = fields
+        self.snapshotId = snapshotId
+        self.sequenceNumber = sequenceNumber
+        self.offset = offset
+        self.length = length
+        compressionCodec = nil
+        self.properties = properties
+    }
+
+    /// The footer JSON form (properties in key order).
+    var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("type", .string(type)), ("fields", .array(fields.map { .int(Int64($0)) })),
+            ("snapshot-id", .int(snapshotId)), ("sequence-number", .int(sequenceNumber)), ("offset", .int(offset)),
+            ("length", .int(length)),
+        ]
+        if let compressionCodec { pairs.append(("compression-codec", .string(compressionCodec))) }
+        if !properties.isEmpty {
+            pairs.append(
+                ("properties", .object(properties.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
+        return .object(pairs)
+    }
+}
+
+/// Builds a Puffin file in memory: blobs stored uncompressed one after another, then the
+/// footer (an uncompressed JSON payload).
+public struct PuffinWriter: Sendable {
+    /// The file so far.
+    public private(set) var bytes: [UInt8] = PuffinFooter.magic
+    /// The blobs added, in order.
+    public private(set) var blobs: [PuffinBlobMetadata] = []
+
+    /// An empty file.
+    public init() {}
+
+    /// Appends a blob and returns its metadata (offset and length within the file).
+    @discardableResult
+    public mutating func add(_ blob: [UInt8], type: String, fields: [Int], properties: [String: String])
+        -> PuffinBlobMetadata
+    {
+        let metadata = PuffinBlobMetadata(
+            type: type, fields: fields, offset: Int64(bytes.count), length: Int64(blob.count), properties: properties)
+        bytes += blob
+        blobs.append(metadata)
+        return metadata
+    }
+
+    /// The finished file: the blobs, then the footer with `properties` (`created-by`, …).
+    public func finish(properties: [String: String]) -> [UInt8] {
+        var payload: [(String, JSONValue)] = [("blobs", .array(blobs.map(\.json)))]
+        if !properties.isEmpty {
+            payload.append(
+                ("properties", .object(properties.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
+        let json = Array(JSONValue.object(payload).serialized().utf8)
+        var out = bytes + PuffinFooter.magic + json
+        let size = UInt32(json.count)
+        for b in 0..<4 { out.append(UInt8(truncatingIfNeeded: size >> (8 * UInt32(b)))) }
+        out += [0, 0, 0, 0]
+        out += PuffinFooter.magic
+        return out
+    }
+}

@@ -88,4 +88,68 @@ extension JavaInteropTests {
         let after = try await shared.catalog.loadTable("db.mor").scan().rows()
         XCTAssertEqual(after.count, expected.count - 1)
     }
+
+    /// On a v3 table Java made and deleted from with its deletion vectors, our merge-on-read
+    /// deletes write deletion vectors (one Puffin file per commit), each merging the file's
+    /// earlier vector (Java's or ours), whose entry goes: Java reads every snapshot as we do,
+    /// lists one vector per data file, keeps row lineage equal to ours, and deletes more on top.
+    func testJavaReadsOurDeletionVectorsOnAV3Table() async throws {
+        let shared = try sharedCatalog()
+        try spark.sql("CREATE NAMESPACE \(shared.name).db")
+        let t = shared.spark("db.dv")
+        try spark.sql(
+            "CREATE TABLE \(t) (id BIGINT, category STRING, tags ARRAY<STRING>) USING iceberg PARTITIONED BY (category) TBLPROPERTIES ('format-version'='3', 'write.delete.mode'='merge-on-read')"
+        )
+        try spark.sql(
+            "INSERT INTO \(t) SELECT id, concat('c', cast(id % 3 AS STRING)), array(cast(id AS STRING), 'x') FROM range(0, 300)"
+        )
+        try spark.sql("INSERT INTO \(t) SELECT id, 'c0', array() FROM range(300, 360)")
+        try spark.sql("DELETE FROM \(t) WHERE id < 10")
+        let javaVectors = try spark.sql("SELECT count(*) AS n FROM \(t).delete_files WHERE file_format = 'PUFFIN'")
+        XCTAssertGreaterThan(javaVectors.first?["n"]?.intValue ?? 0, 0, "Java wrote deletion vectors")
+
+        var table = try await shared.catalog.loadTable("db.dv")
+        let first = try await table.delete(where: "id >= 100 and id < 120")
+        XCTAssertGreaterThan(first.addedDeleteFiles, 0)
+        XCTAssertEqual(first.addedFiles, 0)
+        XCTAssertEqual(table.currentSnapshot?.summary("added-dvs"), String(first.addedDeleteFiles))
+        XCTAssertNil(table.currentSnapshot?.summary("added-position-delete-files"), "v3 takes no position-delete files")
+        let ids = (0..<12).map { String($0 * 25 + 5) }.joined(separator: ", ")
+        _ = try await table.delete(where: try FilterParser.parse("id in (\(ids))"), mode: .mergeOnRead)
+        _ = try await table.delete(where: "category = 'c2' and id < 200")
+
+        let tasks = try await table.scan().planFiles()
+        for task in tasks {
+            let vectors = task.deletes.filter(\.isDeletionVector)
+            XCTAssertLessThanOrEqual(vectors.count, 1, "one vector per data file")
+            XCTAssertTrue(vectors.allSatisfy { $0.referencedDataFile == task.file.filePath })
+        }
+        let rows = try await table.scan().rows().compactMap { $0["id"]?.intValue }
+        let gone = Set(0..<10).union(100..<120).union((0..<12).map { $0 * 25 + 5 })
+            .union((0..<200).filter { $0 % 3 == 2 })
+        XCTAssertEqual(rows.sorted(), (0..<360).filter { !gone.contains($0) }.map(Int64.init))
+        try await assertJavaReadsEverySnapshot(table, shared, "db.dv")
+        try await assertRowLineageAgrees(table, t)
+        let javaFiles = try spark.sql(
+            "SELECT referenced_data_file, count(*) AS n FROM \(t).delete_files WHERE file_format = 'PUFFIN' GROUP BY referenced_data_file"
+        )
+        XCTAssertTrue(javaFiles.allSatisfy { $0["n"]?.intValue == 1 }, "Java sees one live vector per data file")
+        XCTAssertEqual(
+            String(javaFiles.count), table.currentSnapshot?.summary("total-delete-files"),
+            "every live delete file is a vector")
+
+        let duck = try icebergPeer(
+            ["duckdb", table.metadataLocation] + table.metadata.snapshots.map { String($0.snapshotId) })
+        for snapshot in table.metadata.snapshots {
+            let mine = sortedRows(try await table.scan(snapshotId: snapshot.snapshotId).rows())
+            XCTAssertEqual(
+                duck["snapshots"]?[String(snapshot.snapshotId)]?.arrayValue.map(sortedRows), mine,
+                "DuckDB, snapshot \(snapshot.snapshotId)")
+        }
+
+        try spark.sql("DELETE FROM \(t) WHERE id = 250")
+        try await assertWeReadEverySnapshot(shared, "db.dv")
+        let after = try await shared.catalog.loadTable("db.dv").scan().rows()
+        XCTAssertEqual(after.count, rows.count - 1)
+    }
 }

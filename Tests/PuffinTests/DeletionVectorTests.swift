@@ -67,4 +67,30 @@ final class DeletionVectorTests: XCTestCase {
         }
         XCTAssertThrowsError(try PuffinFooter.footerLength(trailer: [UInt8](repeating: 0, count: 12)))
     }
+
+    /// A file our writer builds parses back: blob ranges, types, fields and properties, and
+    /// each blob's positions.
+    func testWrittenFilesParseBack() throws {
+        var writer = PuffinWriter()
+        let vectors: [[Int64]] = [[0, 5, 70_000], [1 << 33, (1 << 33) + 1], []]
+        for (i, positions) in vectors.enumerated() {
+            writer.add(
+                try DeletionVector.serialize(positions: positions), type: DeletionVector.blobType,
+                fields: [2_147_483_645],
+                properties: ["referenced-data-file": "f\(i).parquet", "cardinality": String(positions.count)])
+        }
+        let file = writer.finish(properties: ["created-by": "test"])
+        let length = try PuffinFooter.footerLength(trailer: Array(file.suffix(PuffinFooter.trailerLength)))
+        let footer = try PuffinFooter(footer: Array(file.suffix(length)), fileLength: file.count)
+        XCTAssertEqual(footer.properties, ["created-by": "test"])
+        XCTAssertEqual(footer.blobs, writer.blobs)
+        for (i, blob) in footer.blobs.enumerated() {
+            XCTAssertEqual(blob.type, DeletionVector.blobType)
+            XCTAssertEqual(blob.fields, [2_147_483_645])
+            XCTAssertEqual(blob.properties["referenced-data-file"], "f\(i).parquet")
+            let bytes = Array(file[Int(blob.offset)..<Int(blob.offset + blob.length)])
+            XCTAssertEqual(
+                try DeletionVector.positions(blob: bytes, expectedCardinality: Int64(vectors[i].count)), vectors[i])
+        }
+    }
 }

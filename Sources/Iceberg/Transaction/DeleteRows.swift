@@ -5,10 +5,11 @@
 /// candidate file is read with the deletes that apply to it: when none of its live rows match
 /// it stays; when all do it is removed. A partly matching file is, copy-on-write, removed and
 /// its other rows written to new files (current schema, default spec and `write.*`
-/// properties); merge-on-read (format v2), kept, with a position-delete file listing the
-/// positions of its matching rows (`PositionDeleteWriter`), merged with the file's earlier
-/// file-scoped position deletes, which are removed (Java keeps one per data file). A removed
-/// data file takes its file-scoped position deletes with it. Rows for which the filter is
+/// properties); merge-on-read, kept, with a position-delete file (v2) or a deletion vector
+/// (v3, all of one commit in one Puffin file) listing the positions of its matching rows
+/// (`PositionDeleteWriter`, `DeletionVectorWriter`), merged with the file's earlier
+/// file-scoped deletes, which are removed (Java keeps one per data file). A removed data file
+/// takes its file-scoped deletes with it. Rows for which the filter is
 /// unknown (a comparison with null) are kept, as SQL's DELETE keeps them. The snapshot's
 /// operation is `overwrite` when rows were rewritten and `delete` otherwise; nothing is
 /// committed when no row matches. After a lost race the delete is planned again on the
@@ -40,7 +41,7 @@ public struct DeleteRows: TableAction {
         public var removedFiles = 0
         /// Data files written with the rows of removed files that did not match.
         public var addedFiles = 0
-        /// Position-delete files written (merge-on-read).
+        /// Position-delete files or deletion vectors written (merge-on-read).
         public var addedDeleteFiles = 0
         /// Position-delete files removed: merged into new ones, or gone with their data file.
         public var removedDeleteFiles = 0
@@ -51,14 +52,11 @@ public struct DeleteRows: TableAction {
         result = Result()
         let m = changes.metadata
         let mode = try self.mode ?? m.value(of: TableProperties.writeDeleteMode)
-        if m.formatVersion >= 3 {
-            // Rewritten rows must keep their _row_id and _last_updated_sequence_number, and v3
-            // deletes are deletion vectors; until both are written, refuse rather than
-            // renumber rows or write a kind of delete v3 forbids.
+        if m.formatVersion >= 3 && mode == .copyOnWrite {
+            // Rewritten rows must keep their _row_id and _last_updated_sequence_number; until the
+            // rewrite carries them, refuse rather than renumber rows.
             throw IcebergError.unsupported(
-                mode == .copyOnWrite
-                    ? "copy-on-write deletes on format v3 tables (they would not keep row lineage yet)"
-                    : "merge-on-read deletes on format v3 tables (they need deletion vectors, not written yet)")
+                "copy-on-write deletes on format v3 tables (they would not keep row lineage yet; use merge-on-read)")
         }
         if mode == .mergeOnRead && m.formatVersion < 2 {
             throw IcebergError.unsupported(
@@ -121,6 +119,8 @@ struct DeletePlan {
         }
         var writer = try TableWriter(metadata: m, io: io)
         let deleteWriter = try PositionDeleteWriter(metadata: m, io: io)
+        var vectorWriter = try DeletionVectorWriter(metadata: m, io: io)
+        var vectorSpecs: [String: Int] = [:]
         var cache = DeleteFileCache()
         do {
             for task in candidates {
@@ -142,17 +142,28 @@ struct DeletePlan {
                 }
                 guard matched > 0 else { continue }
                 plan.deletedRows += Int64(matched)
-                // Position deletes of this file alone: merged into the new one, as Java keeps one
-                // per data file, or removed with the file.
+                // Position deletes and the deletion vector of this file alone: merged into the new
+                // one, as Java keeps one per data file, or removed with the file.
                 let own = task.deletes.filter {
-                    $0.content == .positionDeletes && !$0.isDeletionVector
-                        && $0.referencedDataFile == task.file.filePath
+                    $0.content == .positionDeletes && $0.referencedDataFile == task.file.filePath
                 }
                 plan.removedDeletes += own
                 if mode == .mergeOnRead && matched < live {
-                    for d in own { positions += try await cache.positions(d, for: task.file.filePath, io: io) }
+                    for d in own {
+                        positions +=
+                            d.isDeletionVector
+                            ? try await cache.vector(d, for: task.file.filePath, io: io)
+                            : try await cache.positions(d, for: task.file.filePath, io: io)
+                    }
                     positions = Array(Set(positions)).sorted()
-                    plan.positionDeletes.append((try await deleteWriter.write(positions, of: task.file), task.specId))
+                    if m.formatVersion >= 3 {
+                        // v3 takes no new position-delete files: one deletion vector per data file.
+                        try vectorWriter.add(positions, of: task.file)
+                        vectorSpecs[task.file.filePath] = task.specId
+                    } else {
+                        plan.positionDeletes.append(
+                            (try await deleteWriter.write(positions, of: task.file), task.specId))
+                    }
                     continue
                 }
                 plan.removed.append(task.file)
@@ -165,6 +176,9 @@ struct DeletePlan {
                 }
             }
             plan.added = try await writer.finish()
+            for v in try await vectorWriter.finish() {
+                plan.positionDeletes.append((v, vectorSpecs[v.referencedDataFile ?? ""] ?? m.defaultSpecId))
+            }
         } catch {
             await writer.abort()
             try? await io.delete(plan.positionDeletes.map(\.file.filePath))

@@ -119,6 +119,12 @@ struct SnapshotProducer {
         addedDeletes += files
     }
 
+    /// What identifies a delete file's entry: its path, and for a deletion vector (several
+    /// share one Puffin file) also the data file it refers to.
+    static func deleteKey(_ file: DataFile) -> String {
+        file.isDeletionVector ? "\(file.filePath)#\(file.referencedDataFile ?? "")" : file.filePath
+    }
+
     /// Removes delete files of the parent snapshot (replaced by merged ones, or left without
     /// their data file); the delete manifests listing them are found and rewritten at commit.
     mutating func removeDeletes(_ files: [DataFile]) {
@@ -141,16 +147,21 @@ struct SnapshotProducer {
         var manifests = newManifests
         if let parent {
             let removedPaths = Set(removed.map(\.filePath))
-            let removedDeletePaths = Set(removedDeletes.map(\.filePath))
+            let removedDeleteKeys = Set(removedDeletes.map(Self.deleteKey))
             for mf in try await TableScan(metadata: m, io: changes.io, snapshotId: parent.snapshotId).manifests() {
                 guard let spec = m.spec(id: mf.partitionSpecId) else {
                     manifests.append(mf)
                     continue
                 }
                 if mf.content == .data, manifestsWithRemovals.contains(mf.path) {
-                    manifests.append(try await rewrite(mf, spec: spec, removing: removedPaths, into: &changes))
-                } else if mf.content != .data, !removedDeletePaths.isEmpty {
-                    manifests.append(try await rewrite(mf, spec: spec, removing: removedDeletePaths, into: &changes))
+                    manifests.append(
+                        try await rewrite(
+                            mf, spec: spec, removing: { removedPaths.contains($0.filePath) }, into: &changes))
+                } else if mf.content != .data, !removedDeleteKeys.isEmpty {
+                    manifests.append(
+                        try await rewrite(
+                            mf, spec: spec, removing: { removedDeleteKeys.contains(Self.deleteKey($0)) }, into: &changes
+                        ))
                 } else {
                     manifests.append(mf)
                 }
@@ -201,18 +212,18 @@ struct SnapshotProducer {
     /// marked deleted by this snapshot, both keeping their sequence numbers; entries deleted
     /// earlier are dropped. A manifest without any of the removed files is kept as it is.
     private func rewrite(
-        _ mf: ManifestFile, spec: PartitionSpec, removing removedPaths: Set<String>,
+        _ mf: ManifestFile, spec: PartitionSpec, removing isRemoved: (DataFile) -> Bool,
         into changes: inout PendingChanges
     ) async throws -> ManifestFile {
         let m = metadata
         let entries = try ManifestCodec.readManifest(
             try await changes.io.read(mf.path), manifest: mf, schema: m.currentSchema, spec: spec)
-        guard entries.contains(where: { $0.status != .deleted && removedPaths.contains($0.dataFile.filePath) }) else {
+        guard entries.contains(where: { $0.status != .deleted && isRemoved($0.dataFile) }) else {
             return mf
         }
         var rewritten: [ManifestEntry] = []
         for var e in entries where e.status != .deleted {
-            if removedPaths.contains(e.dataFile.filePath) {
+            if isRemoved(e.dataFile) {
                 e.status = .deleted
                 e.snapshotId = snapshotId
             } else {

@@ -1,4 +1,5 @@
 import Parquet
+import Puffin
 
 /// Writes position-delete files (format v2 merge-on-read): one Parquet file per data file,
 /// rows `(file_path, pos)` sorted by position, with full metrics on both columns (Java's
@@ -48,6 +49,53 @@ struct PositionDeleteWriter {
             await (output as? RemoteOutputFile)?.abort()
             try? await io.delete([path])
             throw error
+        }
+    }
+}
+
+/// Writes deletion vectors (format v3 merge-on-read): one `deletion-vector-v1` blob per data
+/// file, all of one commit in one Puffin file under the table's data folder (as Java's
+/// `BaseDVFileWriter` does), each described as a position-delete entry with its
+/// `referenced_data_file`, `content_offset` and `content_size_in_bytes`.
+struct DeletionVectorWriter {
+    private let io: FileIO
+    private let location: String
+    private var puffin = PuffinWriter()
+    private var pending: [(dataFile: DataFile, offset: Int64, length: Int64, cardinality: Int64)] = []
+
+    /// A writer for the table's data location.
+    init(metadata: TableMetadata, io: FileIO) throws {
+        self.io = io
+        location =
+            try metadata.value(of: TableProperties.writeDataPath)
+            ?? (metadata.location.hasSuffix("/") ? String(metadata.location.dropLast()) : metadata.location) + "/data"
+    }
+
+    /// Adds the vector of `positions` (ascending, distinct) of `dataFile`.
+    mutating func add(_ positions: [Int64], of dataFile: DataFile) throws {
+        let blob = try DeletionVector.serialize(positions: positions)
+        let metadata = puffin.add(
+            blob, type: DeletionVector.blobType, fields: [MetadataColumns.filePosition.id],
+            properties: ["referenced-data-file": dataFile.filePath, "cardinality": String(positions.count)])
+        pending.append((dataFile, metadata.offset, metadata.length, Int64(positions.count)))
+    }
+
+    /// Writes the Puffin file (nothing when no vector was added) and describes each vector.
+    func finish() async throws -> [DataFile] {
+        guard !pending.isEmpty else { return [] }
+        let bytes = puffin.finish(properties: ["created-by": "swift-iceberg 0.1.0"])
+        let path = "\(location)/\(RandomUUID.make())-deletes.puffin"
+        try await io.write(path, bytes)
+        return pending.map { p in
+            var file = DataFile(
+                filePath: path, partition: p.dataFile.partition, recordCount: p.cardinality,
+                fileSizeInBytes: Int64(bytes.count))
+            file.content = .positionDeletes
+            file.fileFormat = "PUFFIN"
+            file.referencedDataFile = p.dataFile.filePath
+            file.contentOffset = p.offset
+            file.contentSizeInBytes = p.length
+            return file
         }
     }
 }

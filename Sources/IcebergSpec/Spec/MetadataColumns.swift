@@ -6,7 +6,7 @@ public enum MetadataColumns {
     public static let lastUpdatedSequenceNumber = NestedField.optional(
         2_147_483_539, "_last_updated_sequence_number", .long)
     /// The row's position in its data file (`_pos`, any format version).
-    public static let filePosition = NestedField.optional(2_147_483_545, "_pos", .long)
+    public static let filePosition = NestedField.optional(2_147_483_645, "_pos", .long)
     /// The data file a position delete refers to (`file_path` of position-delete files).
     public static let deleteFilePath = NestedField.required(2_147_483_546, "file_path", .string)
     /// The position a position delete removes (`pos` of position-delete files).

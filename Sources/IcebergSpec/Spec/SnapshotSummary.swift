@@ -4,19 +4,22 @@ package enum SnapshotSummary {
     /// fields appear when files were added or none were removed (an append always has them);
     /// deleted fields when files were removed. As in Java and PyIceberg, `deleted-records`
     /// counts every row of the removed files.
-    /// `addedDeletes` are position-delete files (their sizes count in `added-files-size`, as
-    /// Java counts every content file).
+    /// `addedDeletes` and `removedDeletes` are position-delete files and deletion vectors
+    /// (their sizes count in `added-files-size` and `removed-files-size`, as Java counts every
+    /// content file; a vector by its blob).
     package static func make(
         operation: String, added: [DataFile], removed: [DataFile], parent: Snapshot?, addedDeletes: [DataFile] = [],
         removedDeletes: [DataFile] = []
     ) -> [(String, String)] {
         let addedRecords = added.reduce(0) { $0 + $1.recordCount }
         let addedDataBytes = added.reduce(0) { $0 + $1.fileSizeInBytes }
-        let addedDeleteBytes = addedDeletes.reduce(0) { $0 + $1.fileSizeInBytes }
+        // A deletion vector counts its blob, not the Puffin file it shares (Java's contentSizeInBytes).
+        func size(_ f: DataFile) -> Int64 { f.isDeletionVector ? (f.contentSizeInBytes ?? 0) : f.fileSizeInBytes }
+        let addedDeleteBytes = addedDeletes.reduce(0) { $0 + size($1) }
         let addedPositions = addedDeletes.reduce(0) { $0 + $1.recordCount }
         let removedRecords = removed.reduce(0) { $0 + $1.recordCount }
         let removedBytes = removed.reduce(0) { $0 + $1.fileSizeInBytes }
-        let removedDeleteBytes = removedDeletes.reduce(0) { $0 + $1.fileSizeInBytes }
+        let removedDeleteBytes = removedDeletes.reduce(0) { $0 + size($1) }
         let removedPositions = removedDeletes.reduce(0) { $0 + $1.recordCount }
         let partitions = Set(
             (removed + added + addedDeletes + removedDeletes).map { $0.partition.map { $0?.description ?? "null" } }
@@ -26,12 +29,15 @@ package enum SnapshotSummary {
         if !added.isEmpty || (removed.isEmpty && addedDeletes.isEmpty) {
             out += [("added-data-files", String(added.count)), ("added-records", String(addedRecords))]
         }
+        func kinds(_ files: [DataFile], _ verb: String) -> [(String, String)] {
+            let vectors = files.filter(\.isDeletionVector).count
+            var out: [(String, String)] = [("\(verb)-delete-files", String(files.count))]
+            if files.count > vectors { out.append(("\(verb)-position-delete-files", String(files.count - vectors))) }
+            if vectors > 0 { out.append(("\(verb)-dvs", String(vectors))) }
+            return out
+        }
         if !addedDeletes.isEmpty {
-            out += [
-                ("added-delete-files", String(addedDeletes.count)),
-                ("added-position-delete-files", String(addedDeletes.count)),
-                ("added-position-deletes", String(addedPositions)),
-            ]
+            out += kinds(addedDeletes, "added") + [("added-position-deletes", String(addedPositions))]
         }
         if !added.isEmpty || !addedDeletes.isEmpty || removed.isEmpty {
             out.append(("added-files-size", String(addedDataBytes + addedDeleteBytes)))
@@ -40,11 +46,7 @@ package enum SnapshotSummary {
             out += [("deleted-data-files", String(removed.count)), ("deleted-records", String(removedRecords))]
         }
         if !removedDeletes.isEmpty {
-            out += [
-                ("removed-delete-files", String(removedDeletes.count)),
-                ("removed-position-delete-files", String(removedDeletes.count)),
-                ("removed-position-deletes", String(removedPositions)),
-            ]
+            out += kinds(removedDeletes, "removed") + [("removed-position-deletes", String(removedPositions))]
         }
         if !removed.isEmpty || !removedDeletes.isEmpty {
             out.append(("removed-files-size", String(removedBytes + removedDeleteBytes)))
