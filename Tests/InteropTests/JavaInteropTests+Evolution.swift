@@ -94,14 +94,7 @@ extension JavaInteropTests {
         XCTAssertEqual(withoutStruct(py["rows"]?.arrayValue ?? []), withoutStruct(current))
         // DuckDB reads every snapshot as we do, each with the schema it was written under (`st`
         // aside again: DuckDB too reads a struct of nulls).
-        let duck = try icebergPeer(
-            ["duckdb", table.metadataLocation] + table.metadata.snapshots.map { String($0.snapshotId) })
-        for snapshot in table.metadata.snapshots {
-            let mine = withoutStruct(try await table.scan(snapshotId: snapshot.snapshotId).rows())
-            XCTAssertEqual(
-                duck["snapshots"]?[String(snapshot.snapshotId)]?.arrayValue.map(withoutStruct), mine,
-                "DuckDB, snapshot \(snapshot.snapshotId)")
-        }
+        try await assertDuckDBReadsEverySnapshot(table, normalize: withoutStruct)
         // The PyIceberg twin, given the same changes, has the same fields and ids.
         var twin = [UInt8](
             try PythonPeer.run(

@@ -139,16 +139,7 @@ extension JavaInteropTests {
                 py["snapshots"]?[String(snapshot.snapshotId)]?.arrayValue.map(sortedRows), mine,
                 "PyIceberg, snapshot \(snapshot.snapshotId)")
         }
-        let duck = try icebergPeer(
-            ["duckdb", table.metadataLocation] + table.metadata.snapshots.map { String($0.snapshotId) })
-        let current = try await table.scan().rows()
-        XCTAssertEqual(sortedRows(duck["rows"]?.arrayValue ?? []), sortedRows(current))
-        for snapshot in table.metadata.snapshots {
-            let mine = sortedRows(try await table.scan(snapshotId: snapshot.snapshotId).rows())
-            XCTAssertEqual(
-                duck["snapshots"]?[String(snapshot.snapshotId)]?.arrayValue.map(sortedRows), mine,
-                "DuckDB, snapshot \(snapshot.snapshotId)")
-        }
+        try await assertDuckDBReadsEverySnapshot(table)
         for ref in ["v1", "audit"] {
             let java = try spark.sql("SELECT * FROM \(shared.spark("db.hist")) VERSION AS OF '\(ref)'")
             let mine = try await table.scan(ref: ref).rows()

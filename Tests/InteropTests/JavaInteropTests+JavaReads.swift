@@ -23,6 +23,22 @@ func sortedRows(_ rows: [JSONValue]) -> [JSONValue] {
     rows.map { ($0.serialized(), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
 }
 
+/// DuckDB's `iceberg_scan` of every snapshot of `table` equals ours, rows put through
+/// `normalize` on both sides (default: sorted).
+func assertDuckDBReadsEverySnapshot(
+    _ table: Table, normalize: ([JSONValue]) -> [JSONValue] = sortedRows, file: StaticString = #filePath,
+    line: UInt = #line
+) async throws {
+    let duck = try icebergPeer(
+        ["duckdb", table.metadataLocation] + table.metadata.snapshots.map { String($0.snapshotId) })
+    for snapshot in table.metadata.snapshots {
+        let mine = normalize(try await table.scan(snapshotId: snapshot.snapshotId).rows())
+        XCTAssertEqual(
+            duck["snapshots"]?[String(snapshot.snapshotId)]?.arrayValue.map(normalize), mine,
+            "DuckDB, snapshot \(snapshot.snapshotId)", file: file, line: line)
+    }
+}
+
 extension JavaInteropTests {
     /// A new catalog file with namespace `db`, registered with Spark.
     func sharedCatalog() throws -> SharedCatalog {
