@@ -299,6 +299,38 @@ def iceberg_workloads(args, table, tmp):
           "swift_ms": median(swift_small[0]["ms"], 0, commits), "pyiceberg_ms": median(py_small),
           **growth(swift_small), "default_properties": growth(swift_default)})
     evolution_workloads(args, table, tmp, work, best(py_ms_append))
+    delete_workloads(args, table, tmp, work)
+
+
+def delete_workloads(args, table, tmp, work):
+    """Deleting 10% of the 1M events (`qty in (1, 2)`, rows in every file): this SDK
+    merge-on-read (a position-delete file per data file) and copy-on-write beside PyIceberg's
+    delete (copy-on-write; it writes no delete files), each on a fresh table per run."""
+    import pyarrow.compute as pc
+    flt = "qty in (1, 2)"
+    expected = table.filter(pc.invert(pc.is_in(table["qty"], pa.array([1, 2], pa.int32()))))
+    out = {}
+    for mode in ("merge-on-read", "copy-on-write"):
+        settle()
+        base = os.path.join(work, f"delete-{mode}")
+        run = subprocess.run([args.runner, "iceberg-delete", tmp, base, str(args.runs), flt, mode], check=True, capture_output=True, text=True, env=SWIFT_ENV)
+        out[mode] = json.loads(run.stdout)
+        got = pyiceberg_table(f"{base}-0", create=False).scan().to_arrow().sort_by("id")
+        if got.num_rows != expected.num_rows or not got["id"].equals(expected["id"]):
+            raise SystemExit(f"validation failed: after our {mode} delete PyIceberg reads {got.num_rows} rows, expected {expected.num_rows}")
+    py_ms = []
+    for r in range(args.runs):
+        t = pyiceberg_table(os.path.join(tmp, f"iceberg-py-delete-{r}"))
+        t.append(table)
+        settle()
+        start = time.perf_counter()
+        t.delete(flt)
+        py_ms.append((time.perf_counter() - start) * 1000)
+    if t.scan().to_arrow().num_rows != expected.num_rows:
+        raise SystemExit("validation failed: PyIceberg's delete left another row count")
+    emit({"workload": "iceberg-delete-10pct", "rows": args.rows, "deleted": out["merge-on-read"]["deleted"], "filter": flt,
+          "swift_merge_on_read_ms": best(out["merge-on-read"]["ms"]), "swift_copy_on_write_ms": best(out["copy-on-write"]["ms"]),
+          "pyiceberg_copy_on_write_ms": best(py_ms)})
 
 
 def evolution_workloads(args, table, tmp, work, pyiceberg_append_ms):
@@ -401,6 +433,23 @@ def delete_scan_workloads(args, tmp):
         if java_rows != swift["rows"]:
             raise SystemExit(f"validation failed: scan of {name} returned {swift['rows']} rows, Spark {java_rows}")
         results[name] = (best(swift["ms"]), best(java_ms), swift["rows"])
+    # A merge-on-read DELETE of 10% of the rows (`qty < 10`, rows in every file) on v2 tables
+    # Spark made, by Spark and by this SDK, each on a fresh table per run.
+    java_ms, swift_ms = [], []
+    for r in range(args.runs):
+        for who in ("java", "swift"):
+            spark.sql(f"""CREATE TABLE bench.bench.del_{who}_{r} USING iceberg
+                          TBLPROPERTIES ('format-version'='2', 'write.delete.mode'='merge-on-read') AS {columns}""")
+        settle()
+        java_ms += timed(lambda: spark.sql(f"DELETE FROM bench.bench.del_java_{r} WHERE qty < 10"), 1)
+        run = subprocess.run([args.runner, "iceberg-delete-table", db, warehouse, "bench", f"bench.del_swift_{r}", "qty < 10", "merge-on-read"],
+                             check=True, capture_output=True, text=True, env=SWIFT_ENV)
+        swift_ms += json.loads(run.stdout)["ms"]
+    left = [spark.table(f"bench.bench.del_{who}_0").count() for who in ("java", "swift")]
+    if left != [rows - rows // 10] * 2:
+        raise SystemExit(f"validation failed: rows left after the deletes (Java, Swift) {left}, expected {rows - rows // 10}")
+    emit({"workload": "iceberg-delete-10pct-spark-tables", "rows": rows, "filter": "qty < 10", "mode": "merge-on-read",
+          "swift_ms": best(swift_ms), "spark_ms": best(java_ms), "cores": os.cpu_count()})
     spark.stop()
     plain = results["plain"][0]
     for name, label in [("plain", "none"), ("dv", "deletion vectors, 10%"), ("eq", "equality deletes, 10% of ids")]:

@@ -18,6 +18,11 @@ import Workloads
 //   compare-runner iceberg-sorted-append DATA_DIR WORK_DIR RUNS -> 1M events into a day(ts) table sorted by
 //                                                           (category, ts) and into an unsorted one, alternating, one
 //                                                           file at a time: {"sorted_ms": [...], "unsorted_ms": [...]}
+//   compare-runner iceberg-delete DATA_DIR WORK_DIR RUNS FILTER MODE -> per run, 1M events into a fresh day(ts)
+//                                                           table (untimed), then one delete of FILTER in MODE
+//                                                           (copy-on-write or merge-on-read): {"ms": [...], "deleted": N}
+//   compare-runner iceberg-delete-table CATALOG_DB WAREHOUSE CATALOG_NAME TABLE FILTER MODE -> one timed delete on
+//                                                           an existing table: {"ms": [x], "deleted": N}
 //   compare-runner iceberg-metadata-commits CATALOG_DIR RUNS -> on the events table there (1000 snapshots), RUNS schema
 //                                                           changes (add a column) and RUNS property changes, each one
 //                                                           commit on the loaded table: {"schema_ms": [...], "property_ms": [...]}
@@ -157,6 +162,28 @@ case "iceberg-metadata-commits":
     print(
         "{\"schema_ms\": \(schemaTimes), \"property_ms\": \(propertyTimes), \"snapshots\": \(table.metadata.snapshots.count)}"
     )
+case "iceberg-delete":
+    let columns = try EventsColumns.load(directory: args[2])
+    let data = columns.columnData()
+    guard let mode = DeleteMode(rawValue: args[6]) else { fatalError("unknown delete mode \(args[6])") }
+    var times: [Double] = []
+    var deleted: Int64 = 0
+    for run in 0..<Int(args[4])! {
+        let catalog = try await eventsTable("\(args[3])-\(run)")
+        _ = try await timedAppend(catalog, data)
+        var table = try await catalog.loadTable("bench.events")
+        let start = monotonicNanos()
+        deleted = try await table.delete(where: args[5], mode: mode).deletedRows
+        times.append(Double(monotonicNanos() - start) / 1e6)
+    }
+    print("{\"ms\": \(times), \"deleted\": \(deleted)}")
+case "iceberg-delete-table":
+    let catalog = try SQLiteCatalog.open(path: args[2], name: args[4], warehouse: args[3])
+    guard let mode = DeleteMode(rawValue: args[7]) else { fatalError("unknown delete mode \(args[7])") }
+    var table = try await catalog.loadTable(args[5])
+    let start = monotonicNanos()
+    let deleted = try await table.delete(where: args[6], mode: mode).deletedRows
+    print("{\"ms\": [\(Double(monotonicNanos() - start) / 1e6)], \"deleted\": \(deleted)}")
 default:
     fatalError("unknown mode \(args[1])")
 }
