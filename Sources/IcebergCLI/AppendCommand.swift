@@ -52,39 +52,7 @@ struct AppendCommand: AsyncParsableCommand {
         }
         try await reportingErrorsAsync {
             let loaded = try await catalog.loadTable(id)
-            var fd: Int32 = 0
-            if let path {
-                fd = open(path, O_RDONLY)
-                guard fd >= 0 else {
-                    throw ValidationError("cannot open '\(path)': \(String(cString: strerror(errno)))")
-                }
-            }
-            defer { if fd != 0 { close(fd) } }
-            var reader = LineReader(fd: fd)
-            var rows: [(Int, JSONValue)] = []
-            var row = 0
-            // Parse everything first so a bad row fails before any file is written.
-            try reader.forEachLine { line in
-                row += 1
-                var blank = true
-                for b in line where b != 0x20 && b != 0x09 {
-                    blank = false
-                    break
-                }
-                if blank { return }
-                var scanner = JSONScanner(line)
-                do {
-                    let v = try scanner.parseValue(depth: 0)
-                    scanner.skipWhitespace()
-                    guard scanner.atEnd else { throw scanner.error("unexpected text after the row") }
-                    guard case .object = v else {
-                        throw IcebergError.invalidValue(row: row, field: "", detail: "a row must be a JSON object")
-                    }
-                    rows.append((row, v))
-                } catch let e as JSONParseError {
-                    throw IcebergError.invalidValue(row: row, field: "", detail: e.description)
-                }
-            }
+            let rows = try readJSONRows(path)
             let start = WallClock.nowMs()
             var txn = loaded.newTransaction()
             txn.append(jsonRows: rows, branch: branch)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Iceberg
+import JSONSupport
 import Parquet
 
 #if canImport(Glibc)
@@ -41,4 +42,44 @@ extension String {
         while s.last == " " { s = s.dropLast() }
         return String(s)
     }
+}
+
+/// The rows of a JSON-lines file (standard input when nil), each with its line number; blank
+/// lines are skipped. Every line is parsed before anything is written, so a bad row stops the
+/// command with its number before any file exists.
+func readJSONRows(_ path: String?) throws -> [(Int, JSONValue)] {
+    var fd: Int32 = 0
+    if let path {
+        fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw ValidationError("cannot open '\(path)': \(String(cString: strerror(errno)))")
+        }
+    }
+    defer { if fd != 0 { close(fd) } }
+    var reader = LineReader(fd: fd)
+    var rows: [(Int, JSONValue)] = []
+    var row = 0
+    // Parse everything first so a bad row fails before any file is written.
+    try reader.forEachLine { line in
+        row += 1
+        var blank = true
+        for b in line where b != 0x20 && b != 0x09 {
+            blank = false
+            break
+        }
+        if blank { return }
+        var scanner = JSONScanner(line)
+        do {
+            let v = try scanner.parseValue(depth: 0)
+            scanner.skipWhitespace()
+            guard scanner.atEnd else { throw scanner.error("unexpected text after the row") }
+            guard case .object = v else {
+                throw IcebergError.invalidValue(row: row, field: "", detail: "a row must be a JSON object")
+            }
+            rows.append((row, v))
+        } catch let e as JSONParseError {
+            throw IcebergError.invalidValue(row: row, field: "", detail: e.description)
+        }
+    }
+    return rows
 }

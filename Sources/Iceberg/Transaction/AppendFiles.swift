@@ -34,44 +34,58 @@ public struct AppendFiles: TableAction {
     }
 }
 
-/// Writes rows into new data files for the table as the transaction sees it, then appends
-/// them like `AppendFiles`. The commit requires the schema and default spec the files were
-/// written under, so an append that loses a race to a schema or partition change writes its
-/// rows again under the new ones (or fails naming the field its rows no longer fit) rather
-/// than commit files of a stale schema. Otherwise the files are written once and reused.
-struct AppendRows: TableAction {
+/// Rows written into data files for the table as the transaction sees it, once, and again
+/// only when the current schema or default spec changed since (an attempt that lost a race to
+/// an evolution); the files of the stale write are deleted. The action using them requires
+/// the schema and spec they were written under.
+struct WrittenRows: Sendable {
     /// Feeds the rows to a writer.
     let write: @Sendable (inout TableWriter) async throws -> Void
+    private var written: (schema: Schema, spec: PartitionSpec, files: [DataFile])?
+
+    init(_ write: @escaping @Sendable (inout TableWriter) async throws -> Void) { self.write = write }
+
+    /// The data files for this attempt, and whether they were (re)written by it.
+    mutating func files(for changes: inout PendingChanges) async throws -> (files: [DataFile], fresh: Bool) {
+        let m = changes.metadata
+        if let w = written, w.schema != m.currentSchema || w.spec != m.defaultSpec {
+            try? await changes.io.delete(w.files.map(\.filePath))
+            written = nil
+        }
+        changes.requireWritingSchemaAndSpec()
+        if let w = written { return (w.files, false) }
+        var writer = try TableWriter(metadata: m, io: changes.io)
+        let files: [DataFile]
+        do {
+            try await write(&writer)
+            files = try await writer.finish()
+        } catch {
+            await writer.abort()
+            throw error
+        }
+        changes.track(files.map(\.filePath), reusedAcrossAttempts: true)
+        written = (m.currentSchema, m.defaultSpec, files)
+        return (files, true)
+    }
+}
+
+/// Writes rows into new data files (`WrittenRows`), then appends them like `AppendFiles`, so
+/// an append that loses a race to a schema or partition change writes its rows again under
+/// the new ones (or fails naming the field its rows no longer fit) rather than commit files
+/// of a stale schema.
+struct AppendRows: TableAction {
     let branch: String
-    private var written: (schema: Schema, spec: PartitionSpec, append: AppendFiles)?
+    private var rows: WrittenRows
+    private var append: AppendFiles?
 
     init(branch: String, write: @escaping @Sendable (inout TableWriter) async throws -> Void) {
         self.branch = branch
-        self.write = write
+        rows = WrittenRows(write)
     }
 
     mutating func apply(to changes: inout PendingChanges) async throws {
-        let m = changes.metadata
-        if let w = written, w.schema != m.currentSchema || w.spec != m.defaultSpec {
-            try? await changes.io.delete(w.append.files.map(\.filePath))
-            written = nil
-        }
-        if written == nil {
-            var writer = try TableWriter(metadata: m, io: changes.io)
-            let files: [DataFile]
-            do {
-                try await write(&writer)
-                files = try await writer.finish()
-            } catch {
-                await writer.abort()
-                throw error
-            }
-            changes.track(files.map(\.filePath), reusedAcrossAttempts: true)
-            written = (m.currentSchema, m.defaultSpec, AppendFiles(files, branch: branch))
-        }
-        guard var append = written?.append else { return }
-        changes.requireWritingSchemaAndSpec()
-        try await append.apply(to: &changes)
-        written?.append = append
+        let (files, fresh) = try await rows.files(for: &changes)
+        if fresh || append == nil { append = AppendFiles(files, branch: branch) }
+        try await append?.apply(to: &changes)
     }
 }
