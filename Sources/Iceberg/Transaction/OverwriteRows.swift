@@ -13,7 +13,7 @@ public struct OverwriteRows: TableAction {
         /// The rows matching a filter (`.alwaysTrue`: the whole branch).
         case rows(matching: Expression)
         /// Every row in the default spec's partitions that the new rows fall into (the whole
-        /// branch when the table is unpartitioned).
+        /// branch when the table is unpartitioned; nothing when there are no new rows).
         case partitionsOfNewRows
     }
 
@@ -67,7 +67,8 @@ public struct OverwriteRows: TableAction {
         case .partitionsOfNewRows:
             let partitions = Set(files.map(\.partition))
             let replaced: [FileScanTask]
-            if let head = m.head(of: branch) {
+            // No new rows replace nothing, as in Java (not even an unpartitioned table).
+            if let head = m.head(of: branch), !files.isEmpty {
                 replaced = try await TableScan(metadata: m, io: changes.io, snapshotId: head.snapshotId).planFiles()
                     .filter {
                         $0.specId == m.defaultSpecId
