@@ -16,6 +16,12 @@ public struct FileScanTask: Sendable {
     /// above the data file's in the same partition; equality deletes with a higher one in the
     /// same partition or from an unpartitioned spec.
     public var deletes: [DataFile] = []
+
+    /// The position deletes and deletion vector that refer to this data file alone (by
+    /// `referenced_data_file`): replaced when its deletes are merged, dropped with the file.
+    public var fileScopedDeletes: [DataFile] {
+        deletes.filter { $0.content == .positionDeletes && $0.referencedDataFile == file.filePath }
+    }
 }
 
 /// Plans and reads a scan of one snapshot of a table.

@@ -144,9 +144,7 @@ struct DeletePlan {
                 plan.deletedRows += Int64(matched)
                 // Position deletes and the deletion vector of this file alone: merged into the new
                 // one, as Java keeps one per data file, or removed with the file.
-                let own = task.deletes.filter {
-                    $0.content == .positionDeletes && $0.referencedDataFile == task.file.filePath
-                }
+                let own = task.fileScopedDeletes
                 plan.removedDeletes += own
                 if mode == .mergeOnRead && matched < live {
                     for d in own {
@@ -155,7 +153,7 @@ struct DeletePlan {
                             ? try await cache.vector(d, for: task.file.filePath, io: io)
                             : try await cache.positions(d, for: task.file.filePath, io: io)
                     }
-                    positions = Array(Set(positions)).sorted()
+                    if !own.isEmpty { positions = Array(Set(positions)).sorted() }
                     if m.formatVersion >= 3 {
                         // v3 takes no new position-delete files: one deletion vector per data file.
                         try vectorWriter.add(positions, of: task.file)

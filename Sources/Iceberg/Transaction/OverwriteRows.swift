@@ -78,8 +78,7 @@ public struct OverwriteRows: TableAction {
                 replaced = []
             }
             producer.remove(replaced.map(\.file), listedIn: Set(replaced.map(\.manifestPath)))
-            producer.removeDeletes(
-                replaced.flatMap { t in t.deletes.filter { $0.referencedDataFile == t.file.filePath } })
+            producer.removeDeletes(replaced.flatMap(\.fileScopedDeletes))
             // As Java, rows the replaced files hold count whole (their deletes aside).
             deletedRows = replaced.reduce(0) { $0 + $1.file.recordCount }
             removedFiles = replaced.count

@@ -66,9 +66,7 @@ struct DeletionVectorWriter {
     /// A writer for the table's data location.
     init(metadata: TableMetadata, io: FileIO) throws {
         self.io = io
-        location =
-            try metadata.value(of: TableProperties.writeDataPath)
-            ?? (metadata.location.hasSuffix("/") ? String(metadata.location.dropLast()) : metadata.location) + "/data"
+        location = try TableWriter.dataLocation(metadata)
     }
 
     /// Adds the vector of `positions` (ascending, distinct) of `dataFile`.

@@ -54,16 +54,19 @@ public struct TableWriter {
             (metadata.currentSchema.columnName(id: $0.sourceId) ?? "").split(separator: ".").map(String.init)
         }
         self.io = io
-        let base =
-            try metadata.value(of: TableProperties.writeDataPath)
-            ?? (metadata.location.hasSuffix("/") ? String(metadata.location.dropLast()) : metadata.location) + "/data"
-        dataLocation = base
+        dataLocation = try Self.dataLocation(metadata)
         options = try TableWriter.parquetOptions(metadata)
         targetFileSize = try metadata.value(of: TableProperties.writeTargetFileSizeBytes)
         metrics = try FileMetrics(schema: schema, properties: metadata.properties)
         parquetSchema = try schema.parquetSchema()
         sorter = try RowSorter(order: metadata.defaultSortOrder, schema: schema, parquetSchema: parquetSchema)
         sortOrderId = sorter?.orderId ?? 0
+    }
+
+    /// Where new data (and deletion-vector) files go: `write.data.path`, else `<location>/data`.
+    static func dataLocation(_ metadata: TableMetadata) throws -> String {
+        try metadata.value(of: TableProperties.writeDataPath)
+            ?? (metadata.location.hasSuffix("/") ? String(metadata.location.dropLast()) : metadata.location) + "/data"
     }
 
     /// Parquet settings from the table's `write.parquet.*` properties (codec default zstd).
