@@ -71,7 +71,7 @@ struct EqualityDeleteKeys: Sendable {
     }
 
     /// Calls `body(row, value)` for each row of an integer-backed column (nil for null).
-    private static func forEachInteger(_ column: PrimitiveColumn, _ body: (Int, Int64?) -> Void) {
+    static func forEachInteger(_ column: PrimitiveColumn, _ body: (Int, Int64?) -> Void) {
         guard let data = column.data else {
             let value = column.literals().first??.exactInt64
             for row in 0..<column.rowCount { body(row, value) }

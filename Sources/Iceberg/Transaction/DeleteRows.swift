@@ -106,14 +106,25 @@ struct DeletePlan {
     static func make(_ m: TableMetadata, io: FileIO, branch: String, filter: Expression, mode: DeleteMode)
         async throws -> DeletePlan
     {
+        guard let head = m.head(of: branch)?.snapshotId else { return DeletePlan() }
+        let bound = try TableScan(metadata: m, io: io, snapshotId: head).filtered(filter).filter ?? .alwaysTrue
+        return try await make(m, io: io, branch: branch, candidates: filter, mode: mode, reading: bound.fieldIds) {
+            $0.matches(bound)
+        }
+    }
+
+    /// The general form: the files `candidates` may match are read (the fields `reading`
+    /// only, to decide) and `matching` tells, for each row of a batch, whether it is deleted.
+    static func make(
+        _ m: TableMetadata, io: FileIO, branch: String, candidates candidateFilter: Expression, mode: DeleteMode,
+        reading fieldIds: Set<Int>, matching: (ColumnBatch) throws -> [Bool]
+    ) async throws -> DeletePlan {
         var plan = DeletePlan()
         guard let head = m.head(of: branch)?.snapshotId else { return plan }
         let scan = try TableScan(metadata: m, io: io, snapshotId: head)
-        let filtered = try scan.filtered(filter)
-        let bound = filtered.filter ?? .alwaysTrue
-        let candidates = try await filtered.planFiles()
+        let candidates = try await scan.filtered(candidateFilter).planFiles()
         // A filter without columns (always true) still needs a column to count rows by.
-        var filterColumns = bound.fieldIds.isEmpty ? scan.schema : try scan.schema.keeping(bound.fieldIds)
+        var filterColumns = fieldIds.isEmpty ? scan.schema : try scan.schema.keeping(fieldIds)
         if mode == .mergeOnRead {
             filterColumns = try Schema(fields: filterColumns.fields + [MetadataColumns.filePosition])
         }
@@ -131,7 +142,7 @@ struct DeletePlan {
                 var counting = ScanBatches.Iterator(scan: scan.projecting(filterColumns), tasks: [task])
                 while let batch = try await counting.next() {
                     live += batch.rowCount
-                    let matches = batch.matches(bound)
+                    let matches = try matching(batch)
                     matched += matches.reduce(0) { $0 + ($1 ? 1 : 0) }
                     if mode == .mergeOnRead,
                         case .int64(let pos)? = batch.column(id: MetadataColumns.filePosition.id)?
@@ -169,7 +180,7 @@ struct DeletePlan {
                 guard matched < live else { continue }
                 var rows = ScanBatches.Iterator(scan: scan, tasks: [task])
                 while let batch = try await rows.next() {
-                    let kept = batch.selecting(rows: batch.matches(bound).map { !$0 })
+                    let kept = batch.selecting(rows: try matching(batch).map { !$0 })
                     try await writer.append(kept)
                 }
             }

@@ -37,29 +37,43 @@ public struct TableWriter {
 
     /// Prepares a writer for the table's current schema, default spec and `write.*` properties.
     public init(metadata: TableMetadata, io: FileIO) throws {
-        schema = metadata.currentSchema
-        spec = metadata.defaultSpec
+        try self.init(
+            metadata: metadata, io: io, schema: metadata.currentSchema, spec: metadata.defaultSpec,
+            sortOrder: metadata.defaultSortOrder, metricsProperties: metadata.properties)
+    }
+
+    /// A writer of rows of `schema` (a part of the table's) partitioned by `spec`, sorted by
+    /// `sortOrder` (nil: unsorted), with column metrics per `metricsProperties`; the table's
+    /// data location and Parquet settings. Equality-delete files are written this way.
+    init(
+        metadata: TableMetadata, io: FileIO, schema: Schema, spec: PartitionSpec, sortOrder: IcebergSpec.SortOrder?,
+        metricsProperties: [(String, String)]
+    ) throws {
+        self.schema = schema
+        self.spec = spec
         if let (name, type) = schema.columnsNotHandled(writing: true).first {
             throw IcebergError.unsupported("writing column '\(name)' of type \(type)")
         }
         try spec.validate(schema)
         partitionType = try spec.partitionType(schema)
         sourceTypes = try spec.fields.map { f in
-            guard let t = metadata.currentSchema.field(id: f.sourceId)?.type else {
+            guard let t = schema.field(id: f.sourceId)?.type else {
                 throw IcebergError.invalidSchema("partition source \(f.sourceId) is not in the schema")
             }
             return t
         }
         sourcePaths = spec.fields.map {
-            (metadata.currentSchema.columnName(id: $0.sourceId) ?? "").split(separator: ".").map(String.init)
+            (schema.columnName(id: $0.sourceId) ?? "").split(separator: ".").map(String.init)
         }
         self.io = io
         dataLocation = try Self.dataLocation(metadata)
-        options = try TableWriter.parquetOptions(metadata)
+        var o = try TableWriter.parquetOptions(metadata)
+        o.keyValueMetadata = [KeyValue(key: "iceberg.schema", value: schema.json.serialized())]
+        options = o
         targetFileSize = try metadata.value(of: TableProperties.writeTargetFileSizeBytes)
-        metrics = try FileMetrics(schema: schema, properties: metadata.properties)
+        metrics = try FileMetrics(schema: schema, properties: metricsProperties)
         parquetSchema = try schema.parquetSchema()
-        sorter = try RowSorter(order: metadata.defaultSortOrder, schema: schema, parquetSchema: parquetSchema)
+        sorter = try RowSorter(order: sortOrder ?? .unsorted, schema: schema, parquetSchema: parquetSchema)
         sortOrderId = sorter?.orderId ?? 0
     }
 

@@ -4,7 +4,7 @@ package enum SnapshotSummary {
     /// fields appear when files were added or none were removed (an append always has them);
     /// deleted fields when files were removed. As in Java and PyIceberg, `deleted-records`
     /// counts every row of the removed files.
-    /// `addedDeletes` and `removedDeletes` are position-delete files and deletion vectors
+    /// `addedDeletes` and `removedDeletes` are position-delete files, deletion vectors and equality-delete files
     /// (their sizes count in `added-files-size` and `removed-files-size`, as Java counts every
     /// content file; a vector by its blob).
     package static func make(
@@ -16,11 +16,17 @@ package enum SnapshotSummary {
         // A deletion vector counts its blob, not the Puffin file it shares (Java's contentSizeInBytes).
         func size(_ f: DataFile) -> Int64 { f.isDeletionVector ? (f.contentSizeInBytes ?? 0) : f.fileSizeInBytes }
         let addedDeleteBytes = addedDeletes.reduce(0) { $0 + size($1) }
-        let addedPositions = addedDeletes.reduce(0) { $0 + $1.recordCount }
         let removedRecords = removed.reduce(0) { $0 + $1.recordCount }
         let removedBytes = removed.reduce(0) { $0 + $1.fileSizeInBytes }
         let removedDeleteBytes = removedDeletes.reduce(0) { $0 + size($1) }
-        let removedPositions = removedDeletes.reduce(0) { $0 + $1.recordCount }
+        /// Rows of position deletes and of equality deletes among `files`.
+        func rows(_ files: [DataFile], _ content: FileContent) -> Int64 {
+            files.reduce(0) { $0 + ($1.content == content ? $1.recordCount : 0) }
+        }
+        let addedPositions = rows(addedDeletes, .positionDeletes)
+        let addedEqualities = rows(addedDeletes, .equalityDeletes)
+        let removedPositions = rows(removedDeletes, .positionDeletes)
+        let removedEqualities = rows(removedDeletes, .equalityDeletes)
         let partitions = Set(
             (removed + added + addedDeletes + removedDeletes).map { $0.partition.map { $0?.description ?? "null" } }
         )
@@ -29,25 +35,29 @@ package enum SnapshotSummary {
         if !added.isEmpty || (removed.isEmpty && addedDeletes.isEmpty) {
             out += [("added-data-files", String(added.count)), ("added-records", String(addedRecords))]
         }
+        // Java's names: delete files, then position-delete files, DVs and equality-delete files, then the rows.
         func kinds(_ files: [DataFile], _ verb: String) -> [(String, String)] {
             let vectors = files.filter(\.isDeletionVector).count
+            let equality = files.filter { $0.content == .equalityDeletes }.count
+            let positionFiles = files.count - vectors - equality
             var out: [(String, String)] = [("\(verb)-delete-files", String(files.count))]
-            if files.count > vectors { out.append(("\(verb)-position-delete-files", String(files.count - vectors))) }
+            if positionFiles > 0 { out.append(("\(verb)-position-delete-files", String(positionFiles))) }
             if vectors > 0 { out.append(("\(verb)-dvs", String(vectors))) }
+            if equality > 0 { out.append(("\(verb)-equality-delete-files", String(equality))) }
+            let positions = rows(files, .positionDeletes)
+            let equalities = rows(files, .equalityDeletes)
+            if positionFiles + vectors > 0 { out.append(("\(verb)-position-deletes", String(positions))) }
+            if equality > 0 { out.append(("\(verb)-equality-deletes", String(equalities))) }
             return out
         }
-        if !addedDeletes.isEmpty {
-            out += kinds(addedDeletes, "added") + [("added-position-deletes", String(addedPositions))]
-        }
+        if !addedDeletes.isEmpty { out += kinds(addedDeletes, "added") }
         if !added.isEmpty || !addedDeletes.isEmpty || removed.isEmpty {
             out.append(("added-files-size", String(addedDataBytes + addedDeleteBytes)))
         }
         if !removed.isEmpty {
             out += [("deleted-data-files", String(removed.count)), ("deleted-records", String(removedRecords))]
         }
-        if !removedDeletes.isEmpty {
-            out += kinds(removedDeletes, "removed") + [("removed-position-deletes", String(removedPositions))]
-        }
+        if !removedDeletes.isEmpty { out += kinds(removedDeletes, "removed") }
         if !removed.isEmpty || !removedDeletes.isEmpty {
             out.append(("removed-files-size", String(removedBytes + removedDeleteBytes)))
         }
@@ -58,14 +68,15 @@ package enum SnapshotSummary {
                 bytes: addedDataBytes + addedDeleteBytes - removedBytes - removedDeleteBytes,
                 dataFiles: Int64(added.count - removed.count),
                 deleteFiles: Int64(addedDeletes.count - removedDeletes.count),
-                positionDeletes: addedPositions - removedPositions)
+                positionDeletes: addedPositions - removedPositions, equalityDeletes: addedEqualities - removedEqualities
+            )
     }
 
     /// The parent's `total-*` fields changed by the given numbers of records, bytes, data
-    /// files, delete files and position deletes.
+    /// files, delete files, position deletes and equality deletes.
     package static func totals(
         parent: Snapshot?, records: Int64, bytes: Int64, dataFiles: Int64, deleteFiles: Int64 = 0,
-        positionDeletes: Int64 = 0
+        positionDeletes: Int64 = 0, equalityDeletes: Int64 = 0
     ) -> [(String, String)] {
         func total(_ key: String) -> Int64 { Int64(parent?.summary(key) ?? "") ?? 0 }
         return [
@@ -74,7 +85,7 @@ package enum SnapshotSummary {
             ("total-data-files", String(total("total-data-files") + dataFiles)),
             ("total-delete-files", String(total("total-delete-files") + deleteFiles)),
             ("total-position-deletes", String(total("total-position-deletes") + positionDeletes)),
-            ("total-equality-deletes", String(total("total-equality-deletes"))),
+            ("total-equality-deletes", String(total("total-equality-deletes") + equalityDeletes)),
         ]
     }
 }

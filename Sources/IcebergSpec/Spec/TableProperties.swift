@@ -185,6 +185,23 @@ public enum TableProperties {
         meaning: "how deletes are written: copy-on-write rewrites files, merge-on-read writes position deletes",
         parse: { DeleteMode(rawValue: $0.lowercased()) })
 
+    /// `write.upsert.mode` (this SDK's own key): how upserts and change events delete the rows
+    /// they replace.
+    public static let writeUpsertMode = TableProperty<UpsertStrategy>(
+        "write.upsert.mode", default: .equalityDeletes, defaultText: UpsertStrategy.equalityDeletes.rawValue,
+        expected: "equality-deletes or position-deletes",
+        meaning:
+            "how upserts delete replaced rows: equality deletes by key (cheapest to write) or position deletes found by a key lookup (cheapest to read)",
+        parse: { UpsertStrategy(rawValue: $0.lowercased()) })
+
+    /// `write.delete.isolation-level`: which concurrent commits fail a `RowDelta`.
+    public static let deleteIsolationLevel = TableProperty<IsolationLevel>(
+        "write.delete.isolation-level", default: .serializable, defaultText: IsolationLevel.serializable.rawValue,
+        expected: "serializable or snapshot",
+        meaning:
+            "serializable: a row delta fails when a concurrent commit added data or deletes its rows could match; snapshot: only deletes",
+        parse: { IsolationLevel(rawValue: $0.lowercased()) })
+
     // MARK: Snapshot retention
 
     /// `history.expire.max-snapshot-age-ms`.
@@ -214,7 +231,8 @@ public enum TableProperties {
         writeDataPath.description, writeTargetFileSizeBytes.description, parquetCompressionCodec.description,
         parquetCompressionLevel.description, parquetRowGroupSizeBytes.description, parquetPageSizeBytes.description,
         parquetDictSizeBytes.description, metricsDefault.description,
-        metricsColumn("<name>").description, writeDeleteMode.description, maxSnapshotAgeMs.description,
+        metricsColumn("<name>").description, writeDeleteMode.description, writeUpsertMode.description,
+        deleteIsolationLevel.description, maxSnapshotAgeMs.description,
         minSnapshotsToKeep.description,
         maxRefAgeMs.description, nameMappingDefault.description,
     ]
@@ -234,4 +252,25 @@ public enum DeleteMode: String, Sendable, Hashable {
     case copyOnWrite = "copy-on-write"
     /// Deleted rows are recorded in delete files that readers apply (position deletes in v2).
     case mergeOnRead = "merge-on-read"
+}
+
+/// How an upsert (or a batch of change events) deletes the rows it replaces.
+public enum UpsertStrategy: String, Sendable, Hashable {
+    /// Equality-delete files keyed by the key columns, plus the new rows appended: no lookup
+    /// of existing rows (what streaming sinks such as Flink write). Readers join each data
+    /// file with the keys.
+    case equalityDeletes = "equality-deletes"
+    /// The existing rows are looked up by key in the files their keys' partitions and column
+    /// bounds can hold, and deleted by position (v2 position-delete files, v3 deletion
+    /// vectors): what Spark and Athena write, the cheapest to read.
+    case positionDeletes = "position-deletes"
+}
+
+/// Which commits that landed after a row delta's starting snapshot make it fail (Java's
+/// `IsolationLevel`).
+public enum IsolationLevel: String, Sendable, Hashable {
+    /// Fails on concurrent data files or delete files that could touch the rows it changes.
+    case serializable
+    /// Fails only on concurrent delete files that could touch the rows it changes.
+    case snapshot
 }
