@@ -46,8 +46,9 @@ extension String {
 
 /// The rows of a JSON-lines file (standard input when nil), each with its line number; blank
 /// lines are skipped. Every line is parsed before anything is written, so a bad row stops the
-/// command with its number before any file exists.
-func readJSONRows(_ path: String?) throws -> [(Int, JSONValue)] {
+/// command with its number before any file exists. With `allowingNull`, `null` lines (Kafka
+/// tombstones) are skipped too.
+func readJSONRows(_ path: String?, allowingNull: Bool = false) throws -> [(Int, JSONValue)] {
     var fd: Int32 = 0
     if let path {
         fd = open(path, O_RDONLY)
@@ -74,6 +75,7 @@ func readJSONRows(_ path: String?) throws -> [(Int, JSONValue)] {
             scanner.skipWhitespace()
             guard scanner.atEnd else { throw scanner.error("unexpected text after the row") }
             guard case .object = v else {
+                if allowingNull && v == .null { return }
                 throw IcebergError.invalidValue(row: row, field: "", detail: "a row must be a JSON object")
             }
             rows.append((row, v))
