@@ -150,31 +150,17 @@ public struct TableScan: Sendable {
         }
         for m in manifests where m.content == .data {
             let spec = metadata.spec(id: m.partitionSpecId)
-            var projected = BoundExpression.alwaysTrue
-            var partitionType = StructType([])
-            if let filter, let spec {
-                // The filter is bound to the scan schema; partition sources are current-schema ids, which are stable.
-                projected = Pruning.project(filter, spec, metadata.currentSchema)
-                partitionType = (try? spec.partitionType(metadata.currentSchema)) ?? StructType([])
-                if !Pruning.manifestMayMatch(projected, m.partitions, partitionType) {
-                    counts.manifests += 1
-                    continue
-                }
+            let files = filter.map { FileFilter($0, spec: spec, schema: metadata.currentSchema) }
+            if let files, !files.manifestMayMatch(m) {
+                counts.manifests += 1
+                continue
             }
             let entries = try ManifestCodec.readManifest(
                 try await io.read(m.path), manifest: m, schema: metadata.currentSchema, spec: spec)
             for e in entries where e.status != .deleted && e.dataFile.content == .data {
-                if let filter {
-                    let partition = e.dataFile.partition
-                    let partitionMatches = projected.evaluate { id in
-                        partitionType.fields.firstIndex { $0.id == id }.flatMap {
-                            $0 < partition.count ? partition[$0] : nil
-                        }
-                    }
-                    if !partitionMatches || !Pruning.fileMayMatch(filter, e.dataFile) {
-                        counts.files += 1
-                        continue
-                    }
+                if let files, !files.mayMatch(e.dataFile) {
+                    counts.files += 1
+                    continue
                 }
                 let sequenceNumber = e.sequenceNumber ?? 0
                 let applicable = deletes.deletes(
@@ -209,4 +195,40 @@ public struct PruningCounts: Sendable, Hashable {
     public var files = 0
     /// No pruning yet.
     public init() {}
+}
+
+/// Whether the files of one partition spec may hold rows matching a filter: by manifest
+/// partition summaries, a file's partition tuple (the filter projected onto the spec) and its
+/// column metrics. Unknown is a match.
+struct FileFilter {
+    let filter: BoundExpression
+    private let projected: BoundExpression
+    private let partitionType: StructType
+
+    /// A test of files of `spec` (nil: unknown, partitions not used) for `filter`, bound to a
+    /// schema whose field ids `schema` (the current one, holding the partition sources) shares.
+    init(_ filter: BoundExpression, spec: PartitionSpec?, schema: Schema) {
+        self.filter = filter
+        if let spec {
+            projected = Pruning.project(filter, spec, schema)
+            partitionType = (try? spec.partitionType(schema)) ?? StructType([])
+        } else {
+            projected = .alwaysTrue
+            partitionType = StructType([])
+        }
+    }
+
+    /// Whether a manifest's partition summaries allow a match.
+    func manifestMayMatch(_ manifest: ManifestFile) -> Bool {
+        Pruning.manifestMayMatch(projected, manifest.partitions, partitionType)
+    }
+
+    /// Whether a file's partition and metrics allow a match.
+    func mayMatch(_ file: DataFile) -> Bool {
+        let partition = file.partition
+        let partitionMatches = projected.evaluate { id in
+            partitionType.fields.firstIndex { $0.id == id }.flatMap { $0 < partition.count ? partition[$0] : nil }
+        }
+        return partitionMatches && Pruning.fileMayMatch(filter, file)
+    }
 }

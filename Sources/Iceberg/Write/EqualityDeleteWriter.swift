@@ -1,3 +1,4 @@
+import JSONSupport
 import Parquet
 
 /// Writes equality-delete files: Parquet files of the key fields' values (the table's
@@ -6,16 +7,16 @@ import Parquet
 /// one partition), with the table's column metrics. Committed with sequence number N they
 /// delete the rows with those keys in data files of the same spec and partition (any
 /// partition when the spec is unpartitioned) with data sequence numbers below N.
-struct EqualityDeleteWriter {
+public struct EqualityDeleteWriter: Sendable {
     /// The key fields.
-    let fieldIds: [Int]
+    public let fieldIds: [Int]
     /// The table's current schema narrowed to the key fields.
-    let keySchema: Schema
+    public let keySchema: Schema
     private let metadata: TableMetadata
     private let io: FileIO
 
     /// A writer of deletes by `fieldIds` (primitive fields of the current schema).
-    init(metadata: TableMetadata, io: FileIO, fieldIds: [Int]) throws {
+    public init(metadata: TableMetadata, io: FileIO, fieldIds: [Int]) throws {
         self.fieldIds = fieldIds
         self.metadata = metadata
         self.io = io
@@ -24,7 +25,7 @@ struct EqualityDeleteWriter {
 
     /// Whether deletes by these keys can be partitioned by `spec`: each of its non-void
     /// fields has a key field as source.
-    func canPartition(by spec: PartitionSpec) -> Bool {
+    public func canPartition(by spec: PartitionSpec) -> Bool {
         spec.fields.allSatisfy { $0.transform == .void || fieldIds.contains($0.sourceId) }
     }
 
@@ -64,6 +65,12 @@ struct EqualityDeleteWriter {
             files[i].sortOrderId = nil
         }
         return files
+    }
+
+    /// Writes keys given as JSON objects of the key fields (numbers name bad rows) as
+    /// equality deletes for the data files of `spec`.
+    public func write(keys: [(rowNumber: Int, row: JSONValue)], spec: PartitionSpec) async throws -> [DataFile] {
+        try await write(try UpsertRows.shred(keys, schema: keySchema), spec: spec)
     }
 
     private var keyNames: String {

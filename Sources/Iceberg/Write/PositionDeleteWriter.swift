@@ -4,7 +4,7 @@ import Puffin
 /// Writes position-delete files (format v2 merge-on-read): one Parquet file per data file,
 /// rows `(file_path, pos)` sorted by position, with full metrics on both columns (Java's
 /// `MetricsConfig.forPositionDelete`) and `referenced_data_file` set, next to the data file.
-struct PositionDeleteWriter {
+public struct PositionDeleteWriter: Sendable {
     private let io: FileIO
     private let options: ParquetWriterOptions
     private let schema: Schema
@@ -12,7 +12,7 @@ struct PositionDeleteWriter {
     private let metrics: FileMetrics
 
     /// A writer for the table's `write.parquet.*` settings.
-    init(metadata: TableMetadata, io: FileIO) throws {
+    public init(metadata: TableMetadata, io: FileIO) throws {
         self.io = io
         schema = try Schema(fields: [MetadataColumns.deleteFilePath, MetadataColumns.deletePosition])
         var o = try TableWriter.parquetOptions(metadata)
@@ -24,7 +24,7 @@ struct PositionDeleteWriter {
 
     /// Writes the deletes of `positions` (ascending, distinct) of `dataFile` and describes
     /// the file (its partition is the data file's).
-    func write(_ positions: [Int64], of dataFile: DataFile) async throws -> DataFile {
+    public func write(_ positions: [Int64], of dataFile: DataFile) async throws -> DataFile {
         let directory = dataFile.filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast()
             .joined(separator: "/")
         let path = "\(directory)/\(RandomUUID.make())-deletes.parquet"
@@ -57,20 +57,20 @@ struct PositionDeleteWriter {
 /// file, all of one commit in one Puffin file under the table's data folder (as Java's
 /// `BaseDVFileWriter` does), each described as a position-delete entry with its
 /// `referenced_data_file`, `content_offset` and `content_size_in_bytes`.
-struct DeletionVectorWriter {
+public struct DeletionVectorWriter: Sendable {
     private let io: FileIO
     private let location: String
     private var puffin = PuffinWriter()
     private var pending: [(dataFile: DataFile, offset: Int64, length: Int64, cardinality: Int64)] = []
 
     /// A writer for the table's data location.
-    init(metadata: TableMetadata, io: FileIO) throws {
+    public init(metadata: TableMetadata, io: FileIO) throws {
         self.io = io
         location = try TableWriter.dataLocation(metadata)
     }
 
     /// Adds the vector of `positions` (ascending, distinct) of `dataFile`.
-    mutating func add(_ positions: [Int64], of dataFile: DataFile) throws {
+    public mutating func add(_ positions: [Int64], of dataFile: DataFile) throws {
         let blob = try DeletionVector.serialize(positions: positions)
         let metadata = puffin.add(
             blob, type: DeletionVector.blobType, fields: [MetadataColumns.filePosition.id],
@@ -79,7 +79,7 @@ struct DeletionVectorWriter {
     }
 
     /// Writes the Puffin file (nothing when no vector was added) and describes each vector.
-    func finish() async throws -> [DataFile] {
+    public func finish() async throws -> [DataFile] {
         guard !pending.isEmpty else { return [] }
         let bytes = puffin.finish(properties: ["created-by": "swift-iceberg 0.1.0"])
         let path = "\(location)/\(RandomUUID.make())-deletes.puffin"
