@@ -48,7 +48,7 @@ struct TableCommand: AsyncParsableCommand {
 
     struct Upgrade: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "upgrade", abstract: "Raise the table's format version (v1 to v2).")
+            commandName: "upgrade", abstract: "Raise the table's format version (to 2 or 3).")
         @OptionGroup var options: CatalogOptions
         @Argument(help: "NAMESPACE.TABLE") var table: String
         @Option(help: "The version to reach.") var formatVersion: Int
@@ -66,7 +66,8 @@ struct TableCommand: AsyncParsableCommand {
             String?
         @Option(help: "Sort order, e.g. \"ts desc, id\".") var sort: String?
         @Option(name: .customLong("property"), help: "KEY=VALUE (repeatable).") var properties: [String] = []
-        @Option(help: "Format version, 1 or 2.") var formatVersion: Int = 2
+        @Option(help: "Format version, 1, 2 or 3 (v3: row lineage, deletion vectors; Athena reads up to v2).")
+        var formatVersion: Int = 2
         @Option(help: "Table location (default: under the warehouse).") var location: String?
         func run() async throws {
             let catalog = try await options.open()
@@ -75,7 +76,7 @@ struct TableCommand: AsyncParsableCommand {
             let spec = try partition.map { try SpecParsing.partitionSpec($0, schema: s) } ?? .unpartitioned
             let order = try sort.map { try SpecParsing.sortOrder($0, schema: s) } ?? .unsorted
             guard Table.writableFormatVersions.contains(formatVersion) else {
-                throw ValidationError("--format-version must be 1 or 2")
+                throw ValidationError("--format-version must be 1, 2 or 3")
             }
             let creation = TableCreation(
                 schema: s, spec: spec, sortOrder: order, properties: try parseProperties(properties),

@@ -194,7 +194,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     /// Version 0 of a new table's metadata.
     private static func initialMetadata(_ creation: TableCreation, location: String) throws -> TableMetadata {
         guard Table.writableFormatVersions.contains(creation.formatVersion) else {
-            throw CatalogError.invalidArgument("format version must be 1 or 2")
+            throw CatalogError.invalidArgument("format version must be 1, 2 or 3")
         }
         try creation.spec.validate(creation.schema)
         return TableMetadata(

@@ -84,7 +84,8 @@ public struct JSONRowShredder {
         IcebergError.invalidValue(row: row, field: plan.paths[node], detail: detail)
     }
 
-    /// Fills in fields not present in an object: null, or an error when required.
+    /// Fills in fields not present in an object: the field's `write-default`, else null, or an
+    /// error when required.
     private mutating func finishObject(_ n: ShredPlan.Node, seenMask: UInt64, seenExtra: [Bool], rep: Int, row: Int)
         throws
     {
@@ -92,6 +93,10 @@ public struct JSONRowShredder {
             let seen = k < 64 ? (seenMask >> UInt64(k)) & 1 == 1 : seenExtra[k]
             if seen { continue }
             let c = plan.child(n, k)
+            if let value = plan.writeDefaults[c] {
+                try shred(c, value, rep: rep, row: row)
+                continue
+            }
             let child = plan.nodes[c]
             guard !child.required else { throw invalid(row, c, "required field is missing") }
             appendNull(child, rep: rep)
@@ -395,6 +400,8 @@ struct ShredPlan {
     private(set) var names: [UInt8] = []
     /// Dotted path of each node, for error messages.
     private(set) var paths: [String] = []
+    /// The `write-default` of each field node that has one (used when a row omits the field).
+    private(set) var writeDefaults: [Int: JSONValue] = [:]
 
     init(schema: Schema) {
         var leaf = 0
@@ -426,9 +433,11 @@ struct ShredPlan {
             switch type {
             case .struct(let s):
                 kids = s.fields.map {
-                    plan(
+                    let k = plan(
                         $0.type, required: $0.required, parentDef: def, rep: rep, name: $0.name,
                         path: path + "." + $0.name)
+                    if let d = $0.writeDefault { writeDefaults[k] = d }
+                    return k
                 }
             case .list(let l):
                 nodes[me].repLevel = rep + 1
@@ -457,7 +466,9 @@ struct ShredPlan {
         // The row itself: a required struct at level 0.
         let row = add(.structure, .boolean, required: true, parentDef: 0, rep: 0, name: "", path: "")
         let kids = schema.fields.map {
-            plan($0.type, required: $0.required, parentDef: 0, rep: 0, name: $0.name, path: $0.name)
+            let k = plan($0.type, required: $0.required, parentDef: 0, rep: 0, name: $0.name, path: $0.name)
+            if let d = $0.writeDefault { writeDefaults[k] = d }
+            return k
         }
         nodes[row].firstChild = children.count
         nodes[row].childCount = kids.count

@@ -42,9 +42,9 @@ public struct Table: Sendable {
         self = try await requireCatalog().loadTable(identifier)
     }
 
-    /// The format versions this SDK creates tables in and upgrades tables to (v3 tables are
-    /// read and appended to, but not created, until copy-on-write deletes keep row lineage).
-    public static let writableFormatVersions = 1...2
+    /// The format versions this SDK creates tables in and upgrades tables to (v2 is the
+    /// default: Athena reads v1 and v2 only).
+    public static let writableFormatVersions = 1...3
 
     /// A transaction on this version of the table.
     public func newTransaction() -> Transaction { Transaction(self) }

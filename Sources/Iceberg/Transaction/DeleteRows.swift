@@ -52,12 +52,6 @@ public struct DeleteRows: TableAction {
         result = Result()
         let m = changes.metadata
         let mode = try self.mode ?? m.value(of: TableProperties.writeDeleteMode)
-        if m.formatVersion >= 3 && mode == .copyOnWrite {
-            // Rewritten rows must keep their _row_id and _last_updated_sequence_number; until the
-            // rewrite carries them, refuse rather than renumber rows.
-            throw IcebergError.unsupported(
-                "copy-on-write deletes on format v3 tables (they would not keep row lineage yet; use merge-on-read)")
-        }
         if mode == .mergeOnRead && m.formatVersion < 2 {
             throw IcebergError.unsupported(
                 "merge-on-read deletes on a format v1 table (v1 has no delete files; upgrade it to v2)")
@@ -128,7 +122,17 @@ struct DeletePlan {
         if mode == .mergeOnRead {
             filterColumns = try Schema(fields: filterColumns.fields + [MetadataColumns.filePosition])
         }
-        var writer = try TableWriter(metadata: m, io: io)
+        // v3: rewritten rows keep their row ids and last-updated sequence numbers, written as
+        // columns of the new files (as Java does), so readers see the same rows, not new ones.
+        let lineage = m.formatVersion >= 3 ? [MetadataColumns.rowId, MetadataColumns.lastUpdatedSequenceNumber] : []
+        let rewriting = lineage.isEmpty ? scan : scan.projecting(try Schema(fields: scan.schema.fields + lineage))
+        let current = m.currentSchema
+        var writer = try TableWriter(
+            metadata: m, io: io,
+            schema: try Schema(
+                schemaId: current.schemaId, identifierFieldIds: current.identifierFieldIds,
+                fields: current.fields + lineage),
+            spec: m.defaultSpec, sortOrder: m.defaultSortOrder, metricsProperties: m.properties)
         let deleteWriter = try PositionDeleteWriter(metadata: m, io: io)
         var vectorWriter = try DeletionVectorWriter(metadata: m, io: io)
         var vectorSpecs: [String: Int] = [:]
@@ -178,7 +182,7 @@ struct DeletePlan {
                 plan.removed.append(task.file)
                 plan.manifestsWithRemovals.insert(task.manifestPath)
                 guard matched < live else { continue }
-                var rows = ScanBatches.Iterator(scan: scan, tasks: [task])
+                var rows = ScanBatches.Iterator(scan: rewriting, tasks: [task])
                 while let batch = try await rows.next() {
                     let kept = batch.selecting(rows: try matching(batch).map { !$0 })
                     try await writer.append(kept)

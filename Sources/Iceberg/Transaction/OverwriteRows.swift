@@ -53,10 +53,6 @@ public struct OverwriteRows: TableAction {
         var removedFiles = 0
         switch target {
         case .rows(let filter):
-            if m.formatVersion >= 3 {
-                throw IcebergError.unsupported(
-                    "overwriting rows of a format v3 table (the rewrite would not keep row lineage yet)")
-            }
             let plan = try await DeletePlan.make(m, io: changes.io, branch: branch, filter: filter, mode: .copyOnWrite)
             changes.track(plan.added.map(\.filePath))
             try await producer.add(plan.added, into: &changes)

@@ -1,5 +1,5 @@
-/// Raises the table's format version (never lowers it). v1→v2 is supported; v3 is refused
-/// until copy-on-write deletes keep row lineage (they are refused on v3 tables meanwhile).
+/// Raises the table's format version (never lowers it): v1→v2, v2→v3 (row lineage starts
+/// then: `next-row-id` 0, rows written before have no row ids), v1→v3.
 public struct UpgradeFormatVersion: TableAction {
     /// The version to reach.
     public let formatVersion: Int
@@ -16,7 +16,7 @@ public struct UpgradeFormatVersion: TableAction {
         }
         guard Table.writableFormatVersions.contains(formatVersion) else {
             throw CatalogError.invalidArgument(
-                "upgrading to format version \(formatVersion) is not supported yet (this SDK writes v1 and v2)")
+                "upgrading to format version \(formatVersion) is not supported (this SDK writes v1 to v3)")
         }
         try changes.apply(.upgradeFormatVersion(formatVersion))
     }

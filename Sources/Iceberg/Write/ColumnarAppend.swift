@@ -241,22 +241,27 @@ extension TableWriter {
 
 extension TableWriter {
     /// Appends the rows of a scan batch. Whole columns are written when the batch's file holds
-    /// exactly the columns this writer writes (same order, types and levels) and the schema is
+    /// exactly the columns this writer writes (same order, types and levels; row-lineage
+    /// columns the writer ends with come from the batch's computed columns) and the schema is
     /// flat; otherwise (nested types, columns the file predates or holds as a narrower type)
     /// the rows are assembled and written one by one.
     public mutating func append(_ batch: ColumnBatch) async throws {
         guard batch.rowCount > 0 else { return }
         let written = try schema.parquetSchema().columns
+        let lineage = schema.fields.reversed().prefix { MetadataColumns.all.contains($0) }.reversed()
+        let extra = lineage.compactMap { batch.computed[$0.id] }
+        let base = written.prefix(written.count - lineage.count)
         let file = batch.layout.file.columns
         let sameColumns =
-            batch.layout.columnIndices == Array(written.indices) && file.count == written.count
-            && zip(file, written).allSatisfy { f, w in
+            extra.count == lineage.count && batch.layout.columnIndices == Array(base.indices)
+            && file.count == base.count
+            && zip(file, base).allSatisfy { f, w in
                 f.physicalType == w.physicalType && f.node.element.fieldId == w.node.element.fieldId
                     && f.maxDefinitionLevel == w.maxDefinitionLevel && f.maxRepetitionLevel == 0
                     && f.logicalType == w.logicalType
             }
         if sameColumns && written.count == schema.fields.count {
-            try await append(columns: batch.leaves)
+            try await append(columns: batch.leaves + extra)
             return
         }
         for (i, row) in try batch.jsonRows().enumerated() { try await append(row, rowNumber: i + 1) }

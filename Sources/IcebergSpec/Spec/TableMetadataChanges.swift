@@ -147,6 +147,8 @@ extension TableMetadata {
         guard version >= formatVersion, version <= 3 else {
             throw .invalid("cannot change format version \(formatVersion) to \(version)")
         }
+        // Row lineage starts at the upgrade: rows written before have no ids (null `_row_id`).
+        if version >= 3 && nextRowId == nil { nextRowId = 0 }
         formatVersion = version
     }
 }
