@@ -1,3 +1,4 @@
+import Foundation
 import Iceberg
 import IcebergSQLite
 import JSONSupport
@@ -23,6 +24,15 @@ import Workloads
 //                                                           (copy-on-write or merge-on-read): {"ms": [...], "deleted": N}
 //   compare-runner iceberg-delete-table CATALOG_DB WAREHOUSE CATALOG_NAME TABLE FILTER MODE -> one timed delete on
 //                                                           an existing table: {"ms": [x], "deleted": N}
+//   compare-runner iceberg-upsert DATA_DIR WORK_DIR RUNS ROWS_JSONL STRATEGY -> per run, 1M events into a fresh day(ts)
+//                                                           table keyed by id (untimed), then one upsert of the rows
+//                                                           (parsed untimed) with STRATEGY: {"ms": [...], "matched": N, "inserted": N}
+//   compare-runner iceberg-cdc DATA_DIR WORK_DIR EVENTS_DIR BATCHES SPEC -> 1M events into a fresh table keyed by id
+//                                                           partitioned by SPEC ("none": unpartitioned), then BATCHES
+//                                                           commits of EVENTS_DIR/batch-K.jsonl (flat change events,
+//                                                           parsed untimed), then full scans of it and of a copy of its
+//                                                           rows in a fresh table: {"commit_ms": [...], "scan_ms": [...],
+//                                                           "compacted_scan_ms": [...], "rows": N, "id_sum": N, "qty_sum": N}
 //   compare-runner iceberg-metadata-commits CATALOG_DIR RUNS -> on the events table there (1000 snapshots), RUNS schema
 //                                                           changes (add a column) and RUNS property changes, each one
 //                                                           commit on the loaded table: {"schema_ms": [...], "property_ms": [...]}
@@ -184,8 +194,73 @@ case "iceberg-delete-table":
     let start = monotonicNanos()
     let deleted = try await table.delete(where: args[6], mode: mode).deletedRows
     print("{\"ms\": [\(Double(monotonicNanos() - start) / 1e6)], \"deleted\": \(deleted)}")
+case "iceberg-upsert":
+    let data = try EventsColumns.load(directory: args[2]).columnData()
+    let rows = try readJSONLines(args[5])
+    guard let strategy = UpsertStrategy(rawValue: args[6]) else { fatalError("unknown strategy \(args[6])") }
+    var times: [Double] = []
+    var result = UpsertRows.Result()
+    for run in 0..<Int(args[4])! {
+        let catalog = try await eventsTable("\(args[3])-\(run)", keyed: true)
+        _ = try await timedAppend(catalog, data)
+        var table = try await catalog.loadTable("bench.events")
+        let start = monotonicNanos()
+        result = try await table.upsert(rows, options: UpsertRows.Options(strategy: strategy))
+        times.append(Double(monotonicNanos() - start) / 1e6)
+    }
+    print("{\"ms\": \(times), \"matched\": \(result.matchedRows ?? -1), \"inserted\": \(result.insertedRows ?? -1)}")
+case "iceberg-cdc":
+    let data = try EventsColumns.load(directory: args[2]).columnData()
+    let catalog = try await eventsTable(args[3], spec: args[6] == "none" ? nil : args[6], keyed: true)
+    _ = try await timedAppend(catalog, data)
+    var table = try await catalog.loadTable("bench.events")
+    var commits: [Double] = []
+    for b in 0..<Int(args[5])! {
+        let events = try readJSONLines("\(args[4])/batch-\(b).jsonl").map { (lineNumber: $0.rowNumber, event: $0.row) }
+        let start = monotonicNanos()
+        try await table.applyChanges(events, format: .flat)
+        commits.append(Double(monotonicNanos() - start) / 1e6)
+    }
+    func fullScans(_ table: Table) async throws -> (ms: [Double], rows: Int, idSum: Int64, qtySum: Int64) {
+        var times: [Double] = []
+        var (rows, idSum, qtySum) = (0, Int64(0), Int64(0))
+        for _ in 0..<3 {
+            let start = monotonicNanos()
+            (rows, idSum, qtySum) = (0, 0, 0)
+            for try await batch in try table.scan().batches() {
+                rows += batch.rowCount
+                if case .int64(let ids)? = batch.column("id")?.data?.values { idSum += ids.reduce(0, &+) }
+                for q in batch.column("qty")?.literals() ?? [] { qtySum += q?.exactInt64 ?? 0 }
+            }
+            times.append(Double(monotonicNanos() - start) / 1e6)
+        }
+        return (times, rows, idSum, qtySum)
+    }
+    let after = try await fullScans(table)
+    // The same rows in a fresh table, as compaction would leave them.
+    let compactedId = TableIdentifier(namespace: Namespace(["bench"]), name: "compacted")
+    _ = try await catalog.createTable(
+        compactedId, TableCreation(schema: table.schema, spec: table.metadata.defaultSpec))
+    var compacted = try await catalog.loadTable(compactedId)
+    var writer = try TableWriter(metadata: compacted.metadata, io: compacted.io)
+    for try await batch in try table.scan().batches() { try await writer.append(batch) }
+    try await compacted.appendFiles(try await writer.finish())
+    let fresh = try await fullScans(compacted)
+    print(
+        "{\"commit_ms\": \(commits), \"scan_ms\": \(after.ms), \"compacted_scan_ms\": \(fresh.ms), \"rows\": \(after.rows), \"id_sum\": \(after.idSum), \"qty_sum\": \(after.qtySum), \"compacted_rows\": \(fresh.rows)}"
+    )
 default:
     fatalError("unknown mode \(args[1])")
+}
+
+/// The JSON objects of a JSON-lines file with their line numbers.
+func readJSONLines(_ path: String) throws -> [(rowNumber: Int, row: JSONValue)] {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    var out: [(rowNumber: Int, row: JSONValue)] = []
+    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+        out.append((i + 1, try JSONValue.parse(String(line))))
+    }
+    return out
 }
 
 /// Appends columns to the events table as one commit; returns the milliseconds taken.
@@ -201,15 +276,20 @@ func timedAppend(_ catalog: SQLiteCatalog, _ columns: [ColumnData], filesAtOnce:
 }
 
 /// A fresh SQLite catalog with the events table partitioned by day(ts), as PyIceberg's side does.
-func eventsTable(_ dir: String, properties: [(String, String)] = []) async throws -> SQLiteCatalog {
+/// `keyed`: `id` is the identifier field; `spec` nil: unpartitioned.
+func eventsTable(_ dir: String, properties: [(String, String)] = [], spec: String? = "day(ts)", keyed: Bool = false)
+    async throws -> SQLiteCatalog
+{
     try? LocalFileIO.makeDirectories(dir)
     let catalog = try SQLiteCatalog.open(path: "\(dir)/catalog.db", name: "default", warehouse: "\(dir)/warehouse")
     try await catalog.createNamespace(Namespace(["bench"]), properties: [])
-    let schema = try Schema(fields: [
-        .required(1, "id", .long), .optional(2, "ts", .timestamptz), .optional(3, "category", .string),
-        .optional(4, "price", .double), .optional(5, "qty", .int), .optional(6, "note", .string),
-    ])
-    let spec = try SpecParsing.partitionSpec("day(ts)", schema: schema)
+    let schema = try Schema(
+        identifierFieldIds: keyed ? [1] : [],
+        fields: [
+            .required(1, "id", .long), .optional(2, "ts", .timestamptz), .optional(3, "category", .string),
+            .optional(4, "price", .double), .optional(5, "qty", .int), .optional(6, "note", .string),
+        ])
+    let spec = try spec.map { try SpecParsing.partitionSpec($0, schema: schema) } ?? .unpartitioned
     _ = try await catalog.createTable(
         TableIdentifier(namespace: Namespace(["bench"]), name: "events"),
         TableCreation(schema: schema, spec: spec, properties: properties))

@@ -182,7 +182,8 @@ public enum TableProperties {
     public static let writeDeleteMode = TableProperty<DeleteMode>(
         "write.delete.mode", default: .copyOnWrite, defaultText: DeleteMode.copyOnWrite.rawValue,
         expected: "copy-on-write or merge-on-read",
-        meaning: "how deletes are written: copy-on-write rewrites files, merge-on-read writes position deletes",
+        meaning:
+            "how deletes are written: copy-on-write rewrites files, merge-on-read writes position deletes (v2) or deletion vectors (v3)",
         parse: { DeleteMode(rawValue: $0.lowercased()) })
 
     /// `write.upsert.mode` (this SDK's own key): how upserts and change events delete the rows

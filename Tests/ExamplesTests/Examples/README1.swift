@@ -31,6 +31,10 @@ for try await batch in scan.batches() {                      // one ColumnBatch 
 
 let deleted = try await table.delete(where: "price < 1")     // copy-on-write
 print(deleted.deletedRows)
+let merged = try await table.upsert(                           // by key (here named; default: identifier fields)
+    [Sale(id: "s1", category: "books", price: Decimal(string: "13.00"), sold_at: nil)],
+    options: UpsertRows.Options(keyColumns: ["id"], strategy: .positionDeletes))
+print(merged.matchedRows ?? 0)                                 // 1: s1 was replaced
 
 try await table.updateSchema([                               // metadata only, old files stay
     .addColumn(parent: nil, name: "note", type: .string, doc: "free text"),
