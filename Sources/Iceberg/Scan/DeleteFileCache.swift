@@ -5,9 +5,17 @@ import Puffin
 /// file), deletion vectors (read straight from their Puffin blob) and equality delete keys.
 struct DeleteFileCache {
     private var positionFiles: [String: [String: [Int64]]] = [:]
-    private var equalityFiles: [String: EqualityDeleteKeys] = [:]
-    /// The combined keys of each list of equality delete files (many data files share one).
-    private var combined: [[String]: [EqualityDeleteKeys]] = [:]
+    /// Equality delete keys by scope and equality ids: every file of the scope read so far.
+    private var equalityScopes: [EqualityScope: EqualityDeleteKeys] = [:]
+    /// Equality delete files already read into their scope.
+    private var equalityFilesRead: Set<String> = []
+
+    /// Where equality deletes apply: one partition of a spec, or (unpartitioned spec) everywhere.
+    private struct EqualityScope: Hashable {
+        var specId: Int?
+        var partition: [Literal?]
+        var fieldIds: [Int]
+    }
 
     /// The positions a position delete file deletes in one data file.
     mutating func positions(_ file: DataFile, for dataFile: String, io: FileIO) async throws -> [Int64] {
@@ -47,31 +55,28 @@ struct DeleteFileCache {
         }
     }
 
-    /// The keys each list of equality ids deletes, over the given equality delete files.
-    mutating func equalityKeys(_ files: [DataFile], scan: TableScan) async throws -> [EqualityDeleteKeys] {
-        guard !files.isEmpty else { return [] }
-        let paths = files.map(\.filePath)
-        if let keys = combined[paths] { return keys }
-        var byIds: [[Int]: EqualityDeleteKeys] = [:]
-        var order: [[Int]] = []
-        for file in files {
-            if equalityFiles[file.filePath] == nil {
-                equalityFiles[file.filePath] = try await Self.readEqualityKeys(file, scan: scan)
+    /// The keys of the equality deletes that apply to a data file: one map per scope and list
+    /// of equality ids, with each file of the scope read into it once (see `EqualityDeleteKeys`).
+    mutating func equalityKeys(_ deletes: [DeleteIndex.Entry], scan: TableScan) async throws -> [EqualityDeleteKeys] {
+        var scopes: [EqualityScope] = []
+        for d in deletes {
+            let ids = d.file.equalityIds ?? []
+            let scope = EqualityScope(
+                specId: d.global ? nil : d.specId, partition: d.global ? [] : d.file.partition, fieldIds: ids)
+            if !equalityFilesRead.contains(d.file.filePath) {
+                var keys = try equalityScopes[scope] ?? EqualityDeleteKeys(fieldIds: ids, schema: scan.schema)
+                try await Self.readEqualityKeys(d.file, sequenceNumber: d.sequenceNumber, into: &keys, scan: scan)
+                equalityScopes[scope] = keys
+                equalityFilesRead.insert(d.file.filePath)
             }
-            guard let keys = equalityFiles[file.filePath] else { continue }
-            if byIds[keys.fieldIds] == nil {
-                byIds[keys.fieldIds] = keys
-                order.append(keys.fieldIds)
-            } else {
-                byIds[keys.fieldIds]?.formUnion(keys)
-            }
+            if !scopes.contains(scope) { scopes.append(scope) }
         }
-        let keys = order.compactMap { byIds[$0] }.filter { !$0.isEmpty }
-        combined[paths] = keys
-        return keys
+        return scopes.compactMap { equalityScopes[$0] }.filter { !$0.isEmpty }
     }
 
-    private static func readEqualityKeys(_ file: DataFile, scan: TableScan) async throws -> EqualityDeleteKeys {
+    private static func readEqualityKeys(
+        _ file: DataFile, sequenceNumber: Int64, into keys: inout EqualityDeleteKeys, scan: TableScan
+    ) async throws {
         guard file.fileFormat.uppercased() == "PARQUET" else {
             throw IcebergError.unsupported(
                 "\(file.fileFormat) equality delete file \(file.filePath) (only Parquet delete files are read)")
@@ -84,11 +89,9 @@ struct DeleteFileCache {
             throw IcebergError.unsupported(
                 "equality delete file \(file.filePath) keys on field ids \(ids), not all in the scanned schema")
         }
-        var keys = try EqualityDeleteKeys(fieldIds: ids, schema: scan.schema)
         let reader = try DataFileReader(
             input: ParquetInput.of(try await scan.io.input(file.filePath)), schema: try scan.schema.keeping(Set(ids)))
-        for g in 0..<reader.rowGroupCount { keys.insert(try reader.read(rowGroup: g)) }
-        return keys
+        for g in 0..<reader.rowGroupCount { keys.insert(try reader.read(rowGroup: g), sequenceNumber: sequenceNumber) }
     }
 
     private static func footer(_ input: InputFile, path: String) throws -> PuffinFooter {

@@ -8,10 +8,12 @@
 /// - an equality delete file applies to data files with a lower sequence number in its
 ///   partition, or everywhere when its spec is unpartitioned.
 struct DeleteIndex {
-    struct Entry {
+    struct Entry: Sendable {
         var file: DataFile
         var specId: Int
         var sequenceNumber: Int64
+        /// An equality delete of an unpartitioned spec (it applies in every partition).
+        var global = false
     }
 
     private struct PartitionKey: Hashable {
@@ -31,7 +33,7 @@ struct DeleteIndex {
     /// Adds a live delete file; `unpartitioned` tells whether its spec has no fields.
     mutating func add(_ file: DataFile, specId: Int, sequenceNumber: Int64, unpartitioned: Bool) {
         isEmpty = false
-        let entry = Entry(file: file, specId: specId, sequenceNumber: sequenceNumber)
+        let entry = Entry(file: file, specId: specId, sequenceNumber: sequenceNumber, global: unpartitioned)
         let key = PartitionKey(specId: specId, partition: file.partition)
         switch file.content {
         case .data:
@@ -55,23 +57,28 @@ struct DeleteIndex {
 
     /// The delete files that apply to a data file.
     func deletes(for file: DataFile, specId: Int, sequenceNumber: Int64) -> [DataFile] {
+        entries(for: file, specId: specId, sequenceNumber: sequenceNumber).map(\.file)
+    }
+
+    /// The delete files that apply to a data file, with their sequence numbers and scopes.
+    func entries(for file: DataFile, specId: Int, sequenceNumber: Int64) -> [Entry] {
         guard !isEmpty else { return [] }
         let key = PartitionKey(specId: specId, partition: file.partition)
         func samePartition(_ e: Entry) -> Bool { e.specId == specId && e.file.partition == file.partition }
-        var out: [DataFile] = []
+        var out: [Entry] = []
         let vector = (vectors[file.filePath] ?? []).filter { samePartition($0) && $0.sequenceNumber >= sequenceNumber }
         if !vector.isEmpty {
-            out += vector.map(\.file)
+            out += vector
         } else {
             for e in referencedPositionDeletes[file.filePath] ?? [] where samePartition(e) {
-                if e.sequenceNumber >= sequenceNumber { out.append(e.file) }
+                if e.sequenceNumber >= sequenceNumber { out.append(e) }
             }
             for e in partitionPositionDeletes[key] ?? [] where e.sequenceNumber >= sequenceNumber {
-                out.append(e.file)
+                out.append(e)
             }
         }
-        for e in partitionEqualityDeletes[key] ?? [] where e.sequenceNumber > sequenceNumber { out.append(e.file) }
-        for e in globalEqualityDeletes where e.sequenceNumber > sequenceNumber { out.append(e.file) }
+        for e in partitionEqualityDeletes[key] ?? [] where e.sequenceNumber > sequenceNumber { out.append(e) }
+        for e in globalEqualityDeletes where e.sequenceNumber > sequenceNumber { out.append(e) }
         return out
     }
 }

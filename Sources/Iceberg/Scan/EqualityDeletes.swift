@@ -1,18 +1,22 @@
 import Parquet
 
-/// The keys that equality delete files remove, for one list of equality field ids: a row is
-/// deleted when its values of those fields equal a delete row's, nulls equal to nulls.
+/// The keys that equality delete files of one scope (a partition, or every partition for an
+/// unpartitioned spec) remove, for one list of equality field ids: each key with the highest
+/// sequence number of a delete file holding it. A row of a data file with data sequence
+/// number `s` is deleted when its values of those fields equal a key whose sequence number
+/// is above `s` (nulls equal to nulls). Every delete file of the scope goes into one map once,
+/// so a table with a long history of equality deletes costs one insert per deleted key and
+/// one lookup per row, not a union per data file.
 ///
-/// Keys are hashed, so the cost is one lookup per row however many keys are deleted. A single
-/// integer-backed column (int, long, date, time, timestamps) is kept as a set of integers,
-/// with no allocation per row; other keys as tuples of literals.
+/// A single integer-backed column (int, long, date, time, timestamps) is kept in an
+/// open-addressing map with no allocation per row; other keys as tuples of literals.
 struct EqualityDeleteKeys: Sendable {
     /// The equality field ids, in the delete files' order.
     let fieldIds: [Int]
     private let integerKey: Bool
-    private var integers = IntegerKeySet()
-    private var integerNull = false
-    private var tuples: Set<[Literal?]> = []
+    private var integers = IntegerKeyMap<Int64>()
+    private var integerNull: Int64?
+    private var tuples: [[Literal?]: Int64] = [:]
 
     /// Empty keys for fields of `schema`.
     init(fieldIds: [Int], schema: Schema) throws {
@@ -27,35 +31,37 @@ struct EqualityDeleteKeys: Sendable {
     }
 
     /// Whether no key was added.
-    var isEmpty: Bool { integers.isEmpty && !integerNull && tuples.isEmpty }
+    var isEmpty: Bool { integers.count == 0 && integerNull == nil && tuples.isEmpty }
 
-    /// Adds the keys of a batch read from an equality delete file.
-    mutating func insert(_ batch: ColumnBatch) {
+    /// Adds the keys of a batch read from an equality delete file with `sequenceNumber`.
+    mutating func insert(_ batch: ColumnBatch, sequenceNumber: Int64) {
         if integerKey, let column = batch.column(id: fieldIds[0]) {
             Self.forEachInteger(column) { _, value in
-                if let value { integers.insert(value) } else { integerNull = true }
+                if let value {
+                    integers.raise(value, to: sequenceNumber)
+                } else {
+                    integerNull = max(integerNull ?? sequenceNumber, sequenceNumber)
+                }
             }
             return
         }
         let columns = fieldIds.map { batch.column(id: $0)?.literals() ?? Array(repeating: nil, count: batch.rowCount) }
-        for row in 0..<batch.rowCount { tuples.insert(columns.map { $0[row] }) }
+        for row in 0..<batch.rowCount {
+            let key = columns.map { $0[row] }
+            tuples[key] = max(tuples[key] ?? sequenceNumber, sequenceNumber)
+        }
     }
 
-    /// Adds another set of keys for the same fields.
-    mutating func formUnion(_ other: EqualityDeleteKeys) {
-        integers.formUnion(other.integers)
-        integerNull = integerNull || other.integerNull
-        tuples.formUnion(other.tuples)
-    }
-
-    /// Clears `keep` for each row of `batch` whose key is deleted. The batch must hold the
+    /// Clears `keep` for each row of `batch`, read from a data file with data sequence number
+    /// `dataSequenceNumber`, whose key a later delete removes. The batch must hold the
     /// equality fields (a file that predates one holds its initial default, or null).
-    func markDeleted(_ batch: ColumnBatch, keep: inout [Bool]) {
+    func markDeleted(_ batch: ColumnBatch, dataSequenceNumber: Int64, keep: inout [Bool]) {
         if integerKey, let column = batch.column(id: fieldIds[0]), column.data != nil {
+            let nullDeleted = (integerNull ?? Int64.min) > dataSequenceNumber
             Self.forEachInteger(column) { row, value in
                 if let value {
-                    if integers.contains(value) { keep[row] = false }
-                } else if integerNull {
+                    if let seq = integers.find(value), seq > dataSequenceNumber { keep[row] = false }
+                } else if nullDeleted {
                     keep[row] = false
                 }
             }
@@ -64,9 +70,9 @@ struct EqualityDeleteKeys: Sendable {
         let columns = fieldIds.map { batch.column(id: $0)?.literals() ?? Array(repeating: nil, count: batch.rowCount) }
         for row in 0..<batch.rowCount where keep[row] {
             let key = columns.map { $0[row] }
-            let deleted =
-                integerKey ? (key[0]?.exactInt64.map { integers.contains($0) } ?? integerNull) : tuples.contains(key)
-            if deleted { keep[row] = false }
+            let seq: Int64? =
+                integerKey ? (key[0]?.exactInt64.map { integers.find($0) } ?? integerNull) : tuples[key]
+            if let seq, seq > dataSequenceNumber { keep[row] = false }
         }
     }
 
@@ -99,63 +105,5 @@ struct EqualityDeleteKeys: Sendable {
         default:
             for (row, literal) in column.literals().enumerated() { body(row, literal?.exactInt64) }
         }
-    }
-}
-
-/// A set of 64-bit integers with open addressing and a multiplicative hash: a lookup is a
-/// multiply, a shift and usually one probe (Swift's `Set` hashes with SipHash, several times
-/// slower per row).
-struct IntegerKeySet: Sendable {
-    private var slots: [Int64] = []
-    private var occupied: [Bool] = []
-    private var shift: UInt64 = 64
-    private(set) var count = 0
-
-    var isEmpty: Bool { count == 0 }
-
-    private func slot(_ value: Int64) -> Int {
-        Int(truncatingIfNeeded: (UInt64(bitPattern: value) &* 0x9E37_79B9_7F4A_7C15) >> shift)
-    }
-
-    mutating func insert(_ value: Int64) {
-        if (count + 1) * 2 > slots.count { grow() }
-        var i = slot(value)
-        let mask = slots.count - 1
-        while occupied[i] {
-            if slots[i] == value { return }
-            i = (i + 1) & mask
-        }
-        slots[i] = value
-        occupied[i] = true
-        count += 1
-    }
-
-    func contains(_ value: Int64) -> Bool {
-        guard count > 0 else { return false }
-        return slots.withUnsafeBufferPointer { s in
-            occupied.withUnsafeBufferPointer { o in
-                var i = slot(value)
-                let mask = s.count - 1
-                while o[i] {
-                    if s[i] == value { return true }
-                    i = (i + 1) & mask
-                }
-                return false
-            }
-        }
-    }
-
-    mutating func formUnion(_ other: IntegerKeySet) {
-        for (i, used) in other.occupied.enumerated() where used { insert(other.slots[i]) }
-    }
-
-    private mutating func grow() {
-        let capacity = max(16, slots.count * 2)
-        let old = (slots, occupied)
-        slots = [Int64](repeating: 0, count: capacity)
-        occupied = [Bool](repeating: false, count: capacity)
-        shift = UInt64(64 - capacity.trailingZeroBitCount)
-        count = 0
-        for (i, used) in old.1.enumerated() where used { insert(old.0[i]) }
     }
 }

@@ -79,13 +79,12 @@ public struct ScanBatches: AsyncSequence, Sendable {
 
         private mutating func open(_ task: FileScanTask) async throws -> OpenFile {
             var deleted: [Int64] = []
-            var equalityFiles: [DataFile] = []
             for d in task.deletes {
                 switch d.content {
                 case .data:
                     continue
                 case .equalityDeletes:
-                    equalityFiles.append(d)
+                    continue
                 case .positionDeletes where d.isDeletionVector:
                     deleted += try await deletes.vector(d, for: task.file.filePath, io: scan.io)
                 case .positionDeletes:
@@ -93,7 +92,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
                 }
             }
             deleted.sort()
-            let equality = try await deletes.equalityKeys(equalityFiles, scan: scan)
+            let equality = try await deletes.equalityKeys(task.equalityDeletes, scan: scan)
             var schema = readSchema ?? scan.schema
             let equalityIds = Set(equality.flatMap(\.fieldIds))
             if !equalityIds.isSubset(of: schema.selectedIds) {
@@ -163,7 +162,9 @@ public struct ScanBatches: AsyncSequence, Sendable {
                     i += 1
                 }
             }
-            for keys in file.equalityDeletes { keys.markDeleted(batch, keep: &keep) }
+            for keys in file.equalityDeletes {
+                keys.markDeleted(batch, dataSequenceNumber: file.task.sequenceNumber, keep: &keep)
+            }
             // Filter-only columns are dropped before the kept rows are gathered.
             let selected = await batch.projected(onto: file.output).selectingConcurrently(rows: keep)
             return selected.rowCount == 0 ? nil : selected

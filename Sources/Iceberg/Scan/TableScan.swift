@@ -16,6 +16,8 @@ public struct FileScanTask: Sendable {
     /// above the data file's in the same partition; equality deletes with a higher one in the
     /// same partition or from an unpartitioned spec.
     public var deletes: [DataFile] = []
+    /// The equality deletes among `deletes` with their sequence numbers and scopes.
+    var equalityDeletes: [DeleteIndex.Entry] = []
 
     /// The position deletes and deletion vector that refer to this data file alone (by
     /// `referenced_data_file`): replaced when its deletes are merged, dropped with the file.
@@ -163,12 +165,13 @@ public struct TableScan: Sendable {
                     continue
                 }
                 let sequenceNumber = e.sequenceNumber ?? 0
-                let applicable = deletes.deletes(
+                let applicable = deletes.entries(
                     for: e.dataFile, specId: m.partitionSpecId, sequenceNumber: sequenceNumber)
                 tasks.append(
                     FileScanTask(
                         file: e.dataFile, specId: m.partitionSpecId, sequenceNumber: sequenceNumber,
-                        manifestPath: m.path, deletes: applicable))
+                        manifestPath: m.path, deletes: applicable.map(\.file),
+                        equalityDeletes: applicable.filter { $0.file.content == .equalityDeletes }))
             }
         }
         return tasks

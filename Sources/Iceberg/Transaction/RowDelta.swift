@@ -111,7 +111,7 @@ public struct RowDelta: TableAction {
                     try await io.read(mf.path), manifest: mf, schema: m.currentSchema, spec: spec)
                 for e in entries where e.snapshotId == snapshot.snapshotId {
                     let file = e.dataFile
-                    let at = "snapshot \(snapshot.snapshotId) (\(snapshot.operation ?? "unknown"))"
+                    let at = "snapshot \(snapshot.snapshotId) (\(snapshot.operation))"
                     switch (e.status, file.content) {
                     case (.deleted, .data) where mustExist.contains(file.filePath):
                         throw CatalogError.validationFailed(

@@ -243,9 +243,10 @@ struct SnapshotProducer {
     }
 }
 
-/// Merges small manifests of a spec once there are enough of them
+/// Merges small manifests of a spec and content (data, deletes) once there are enough of them
 /// (`commit.manifest.min-count-to-merge`, `commit.manifest.target-size-bytes`,
-/// `commit.manifest-merge.enabled`), rewriting live entries as EXISTING.
+/// `commit.manifest-merge.enabled`), rewriting live entries as EXISTING with their sequence
+/// numbers (Java merges delete manifests by the same rule).
 struct ManifestMerger {
     let metadata: TableMetadata
     let snapshotId: Int64
@@ -263,8 +264,7 @@ struct ManifestMerger {
         let groups = Dictionary(grouping: manifests, by: { "\($0.partitionSpecId)-\($0.content.rawValue)" })
         for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
             let small = group.filter { $0.length < target }
-            guard small.count >= minCount, let first = small.first, first.content == .data,
-                let spec = metadata.spec(id: first.partitionSpecId)
+            guard small.count >= minCount, let first = small.first, let spec = metadata.spec(id: first.partitionSpecId)
             else {
                 out += group
                 continue
@@ -284,13 +284,15 @@ struct ManifestMerger {
                 }
             }
             let bytes = try ManifestCodec.writeManifest(
-                entries, spec: spec, schema: metadata.currentSchema, formatVersion: metadata.formatVersion)
+                entries, spec: spec, schema: metadata.currentSchema, formatVersion: metadata.formatVersion,
+                content: first.content)
             let path = changes.newMetadataPath("m1.avro")
             try await changes.write(path, bytes)
-            out.append(
-                try ManifestFile.describing(
-                    entries, path: path, length: bytes.count, spec: spec, schema: metadata.currentSchema,
-                    snapshotId: snapshotId, sequenceNumber: sequenceNumber))
+            var merged = try ManifestFile.describing(
+                entries, path: path, length: bytes.count, spec: spec, schema: metadata.currentSchema,
+                snapshotId: snapshotId, sequenceNumber: sequenceNumber)
+            merged.content = first.content
+            out.append(merged)
             out += group.filter { $0.length >= target }
         }
         // Keep the new manifests first, as writers conventionally do.

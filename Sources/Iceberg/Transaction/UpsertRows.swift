@@ -77,6 +77,9 @@ public struct UpsertRows: TableAction {
         public var addedDeleteFiles = 0
         /// The strategy used.
         public var strategy: UpsertStrategy = .equalityDeletes
+
+        /// Nothing done yet.
+        public init() {}
     }
 
     /// Upserts `rows` and deletes `deletedKeys` on `branch`, per `options`.

@@ -13,7 +13,7 @@ struct RowKeyIndex: Sendable {
     let fieldNames: [String]
     private let types: [IcebergType]
     private let integerKey: Bool
-    private var integers = IntegerKeyMap()
+    private var integers = IntegerKeyMap<Int32>()
     private var tuples: [[Literal?]: Int32] = [:]
     /// Smallest and largest value of each key field over the rows indexed so far.
     private(set) var bounds: [(min: Literal, max: Literal)?]
@@ -131,11 +131,12 @@ struct RowKeyIndex: Sendable {
     }
 }
 
-/// A map from 64-bit integers to row indices with open addressing and a multiplicative hash
-/// (see `IntegerKeySet`).
-struct IntegerKeyMap: Sendable {
+/// A map from 64-bit integers to values with open addressing and a multiplicative hash: a
+/// lookup is a multiply, a shift and usually one probe (Swift's `Dictionary` hashes with
+/// SipHash, several times slower per row).
+struct IntegerKeyMap<Value: Sendable>: Sendable {
     private var keys: [Int64] = []
-    private var values: [Int32] = []
+    private var values: [Value?] = []
     private var shift: UInt64 = 64
     private(set) var count = 0
 
@@ -143,15 +144,19 @@ struct IntegerKeyMap: Sendable {
         Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
-    /// Maps `key` to `value` unless it is mapped already; returns the earlier value then.
-    mutating func insert(_ key: Int64, _ value: Int32) -> Int32? {
-        if (count + 1) * 2 > keys.count { grow() }
+    /// The slot holding `key`, or the empty slot where it would go.
+    private func position(_ key: Int64) -> Int {
         var i = slot(key)
         let mask = keys.count - 1
-        while values[i] >= 0 {
-            if keys[i] == key { return values[i] }
-            i = (i + 1) & mask
-        }
+        while values[i] != nil, keys[i] != key { i = (i + 1) & mask }
+        return i
+    }
+
+    /// Maps `key` to `value` unless it is mapped already; returns the earlier value then.
+    mutating func insert(_ key: Int64, _ value: Value) -> Value? {
+        if (count + 1) * 2 > keys.count { grow() }
+        let i = position(key)
+        if let earlier = values[i] { return earlier }
         keys[i] = key
         values[i] = value
         count += 1
@@ -159,28 +164,33 @@ struct IntegerKeyMap: Sendable {
     }
 
     /// The value mapped to `key`.
-    func find(_ key: Int64) -> Int32? {
+    func find(_ key: Int64) -> Value? {
         guard count > 0 else { return nil }
-        return keys.withUnsafeBufferPointer { k in
-            values.withUnsafeBufferPointer { v in
-                var i = slot(key)
-                let mask = k.count - 1
-                while v[i] >= 0 {
-                    if k[i] == key { return v[i] }
-                    i = (i + 1) & mask
-                }
-                return nil
-            }
-        }
+        return values[position(key)]
     }
 
     private mutating func grow() {
         let capacity = max(16, keys.count * 2)
         let old = (keys, values)
         keys = [Int64](repeating: 0, count: capacity)
-        values = [Int32](repeating: -1, count: capacity)
+        values = [Value?](repeating: nil, count: capacity)
         shift = UInt64(64 - capacity.trailingZeroBitCount)
         count = 0
-        for (i, v) in old.1.enumerated() where v >= 0 { _ = insert(old.0[i], v) }
+        for (i, v) in old.1.enumerated() { if let v { _ = insert(old.0[i], v) } }
+    }
+}
+
+extension IntegerKeyMap where Value: Comparable {
+    /// Maps `key` to `value`, or to the larger of `value` and its current value.
+    mutating func raise(_ key: Int64, to value: Value) {
+        if (count + 1) * 2 > keys.count { grow() }
+        let i = position(key)
+        if let current = values[i] {
+            if value > current { values[i] = value }
+            return
+        }
+        keys[i] = key
+        values[i] = value
+        count += 1
     }
 }
