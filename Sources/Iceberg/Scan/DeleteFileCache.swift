@@ -64,7 +64,10 @@ struct DeleteFileCache {
             let scope = EqualityScope(
                 specId: d.global ? nil : d.specId, partition: d.global ? [] : d.file.partition, fieldIds: ids)
             if !equalityFilesRead.contains(d.file.filePath) {
-                var keys = try equalityScopes[scope] ?? EqualityDeleteKeys(fieldIds: ids, schema: scan.schema)
+                // Taken out of the dictionary so its buffers are uniquely referenced while they grow.
+                var keys =
+                    try equalityScopes.removeValue(forKey: scope)
+                    ?? EqualityDeleteKeys(fieldIds: ids, schema: scan.schema)
                 try await Self.readEqualityKeys(d.file, sequenceNumber: d.sequenceNumber, into: &keys, scan: scan)
                 equalityScopes[scope] = keys
                 equalityFilesRead.insert(d.file.filePath)
