@@ -276,6 +276,12 @@ extension JavaInteropTests {
         let deletes = try await up.scan().planFiles().flatMap(\.deletes)
         XCTAssertTrue(deletes.contains(where: \.isDeletionVector))
         try await assertJavaReadsEverySnapshot(up, shared, "db.up")
+        let py = try icebergPeer(["pyiceberg", shared.db, shared.warehouse, shared.name, "db.up"])
+        for snapshot in up.metadata.snapshots {
+            let mine = sortedRows(try await up.scan(snapshotId: snapshot.snapshotId).rows())
+            let id = String(snapshot.snapshotId)
+            XCTAssertEqual(py["snapshots"]?[id]?.arrayValue.map(sortedRows), mine, "PyIceberg, snapshot \(id)")
+        }
         for snapshot in up.metadata.snapshots.dropFirst(upgradedAt) {
             let columns = ["id", "_row_id", "_last_updated_sequence_number"]
             let mine = try await up.scan(columns: columns, snapshotId: snapshot.snapshotId).rows()
