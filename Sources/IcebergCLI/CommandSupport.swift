@@ -85,3 +85,9 @@ func readJSONRows(_ path: String?, allowingNull: Bool = false) throws -> [(Int, 
     }
     return rows
 }
+
+/// The summary of the snapshot a command made, as a JSON object (empty when it made none).
+func snapshotSummary(_ table: Table, _ snapshotId: Int64?) -> JSONValue {
+    let summary = snapshotId.flatMap { table.metadata.snapshot(id: $0) }?.summary ?? []
+    return .object(summary.map { ($0.0, .string($0.1)) })
+}

@@ -46,6 +46,7 @@ struct DeleteCommand: AsyncParsableCommand {
                     ("added-data-files", .int(Int64(r.addedFiles))),
                     ("added-delete-files", .int(Int64(r.addedDeleteFiles))),
                     ("removed-delete-files", .int(Int64(r.removedDeleteFiles))),
+                    ("summary", snapshotSummary(table, r.snapshotId)),
                 ]))
         }
     }

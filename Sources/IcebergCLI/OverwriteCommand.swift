@@ -9,7 +9,7 @@ struct OverwriteCommand: AsyncParsableCommand {
         discussion: """
             --filter F replaces the rows matching F (partly matching files are written again without them); \
             --dynamic-partitions replaces every row of the partitions the new rows fall into. Prints \
-            {"table", "snapshot-id", "deleted-rows", "added-rows", "removed-data-files"}.
+            {"table", "snapshot-id", "deleted-rows", "added-rows", "removed-data-files", "summary"}.
             """)
     @OptionGroup var options: CatalogOptions
     @Argument(help: "NAMESPACE.TABLE") var table: String
@@ -40,6 +40,7 @@ struct OverwriteCommand: AsyncParsableCommand {
                     ("table", .string(id.description)), ("snapshot-id", r.snapshotId.map { .int($0) } ?? .null),
                     ("deleted-rows", .int(r.deletedRows)), ("added-rows", .int(r.addedRows)),
                     ("removed-data-files", .int(Int64(r.removedFiles))),
+                    ("summary", snapshotSummary(table, r.snapshotId)),
                 ]))
         }
     }

@@ -24,14 +24,13 @@ struct KeyedWriteOptions: ParsableArguments {
     /// The JSON object the commands print: what the upsert did and the snapshot's summary.
     static func report(_ r: UpsertRows.Result, table: Table, id: TableIdentifier) -> JSONValue {
         func count(_ v: Int64?) -> JSONValue { v.map { .int($0) } ?? .null }
-        let summary = r.snapshotId.flatMap { table.metadata.snapshot(id: $0) }?.summary ?? []
         return .object([
             ("table", .string(id.description)), ("snapshot-id", r.snapshotId.map { .int($0) } ?? .null),
             ("strategy", .string(r.strategy.rawValue)), ("written-rows", .int(r.writtenRows)),
             ("matched-rows", count(r.matchedRows)), ("inserted-rows", count(r.insertedRows)),
             ("deleted-keys", count(r.deletedKeys)), ("deleted-rows", .int(r.deletedRows)),
             ("added-delete-files", .int(Int64(r.addedDeleteFiles))),
-            ("summary", .object(summary.map { ($0.0, .string($0.1)) })),
+            ("summary", snapshotSummary(table, r.snapshotId)),
         ])
     }
 }
