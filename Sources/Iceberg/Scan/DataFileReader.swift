@@ -69,6 +69,46 @@ public struct DataFileReader {
         return Pruning.fileMayMatch(filter, stats)
     }
 
+    /// Whether a row group may hold rows matching a filter, judged by the Bloom filters of
+    /// its chunks: an `=` or `in` on a column whose filter holds none of the values rules the
+    /// row group out. Columns without a filter, other predicates and values whose stored form
+    /// is not known here (decimals, booleans) may match.
+    public func bloomFiltersMayMatch(_ g: Int, _ filter: BoundExpression) -> Bool {
+        switch filter {
+        case .alwaysTrue, .alwaysFalse: return true
+        case .and(let a, let b): return bloomFiltersMayMatch(g, a) && bloomFiltersMayMatch(g, b)
+        case .or(let a, let b): return bloomFiltersMayMatch(g, a) || bloomFiltersMayMatch(g, b)
+        case .predicate(let p):
+            guard p.op == .equal || p.op == .in,
+                let c = fileSchema.columns.firstIndex(where: {
+                    $0.node.element.fieldId.map(Int.init) == p.fieldId && $0.maxRepetitionLevel == 0
+                }),
+                let bloom = try? reader.bloomFilter(rowGroup: g, column: c)
+            else { return true }
+            let physical = fileSchema.columns[c].physicalType
+            return p.literals.contains { literal in
+                Self.bloomHash(literal, physical).map(bloom.mightContain(hash:)) ?? true
+            }
+        }
+    }
+
+    /// The Bloom filter hash of a value as a column of `physical` type stores it (nil: unknown).
+    static func bloomHash(_ literal: Literal, _ physical: PhysicalType) -> UInt64? {
+        switch (literal, physical) {
+        case (.int(let v), .int32): return SplitBlockBloomFilter.hash(v)
+        case (.int(let v), .int64): return SplitBlockBloomFilter.hash(Int64(v))
+        case (.long(let v), .int64): return SplitBlockBloomFilter.hash(v)
+        case (.long(let v), .int32): return Int32(exactly: v).map { SplitBlockBloomFilter.hash($0) }
+        case (.float(let v), .float): return SplitBlockBloomFilter.hash(v)
+        case (.float(let v), .double): return SplitBlockBloomFilter.hash(Double(v))
+        case (.double(let v), .double): return SplitBlockBloomFilter.hash(v)
+        case (.string(let v), .byteArray): return SplitBlockBloomFilter.hash(v)
+        case (.bytes(let v), .byteArray), (.bytes(let v), .fixedLenByteArray):
+            return v.withUnsafeBytes { SplitBlockBloomFilter.hash(bytes: $0) }
+        default: return nil
+        }
+    }
+
     /// A narrower projection of the same file (for dropping filter-only columns).
     func layout(for narrower: Schema) throws -> FileLayout {
         narrower == schema ? layout : try FileLayout(file: fileSchema, schema: narrower)

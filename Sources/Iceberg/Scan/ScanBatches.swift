@@ -149,7 +149,11 @@ public struct ScanBatches: AsyncSequence, Sendable {
         }
 
         private func read(_ file: OpenFile, rowGroup g: Int) async throws -> ColumnBatch? {
-            if let filter = scan.filter, !file.reader.rowGroupMayMatch(g, filter) { return nil }
+            if let filter = scan.filter,
+                !file.reader.rowGroupMayMatch(g, filter) || !file.reader.bloomFiltersMayMatch(g, filter)
+            {
+                return nil
+            }
             let batch = withRowLineage(
                 try await file.reader.readConcurrently(rowGroup: g), file, start: file.reader.firstRow(ofRowGroup: g))
             var keep = scan.filter.map { batch.matches($0) } ?? Array(repeating: true, count: batch.rowCount)

@@ -100,6 +100,16 @@ public struct TableWriter {
         if let v = try metadata.value(of: TableProperties.parquetDictSizeBytes) { o.dictionaryPageSizeLimit = v }
         o.keyValueMetadata = [KeyValue(key: "iceberg.schema", value: metadata.currentSchema.json.serialized())]
         o.createdBy = "swift-iceberg 0.1.0"
+        o.bloomFilterMaxBytes = try metadata.value(of: TableProperties.bloomFilterMaxBytes)
+        for (key, _) in metadata.properties where key.hasPrefix(TableProperties.bloomFilterEnabledPrefix) {
+            let column = String(key.dropFirst(TableProperties.bloomFilterEnabledPrefix.count))
+            guard try metadata.value(of: TableProperties.bloomFilterEnabled(column)) else { continue }
+            guard let field = metadata.currentSchema.field(at: column), field.type.isPrimitive else {
+                throw IcebergError.invalidProperty(
+                    key: key, value: "true", expected: "a primitive column of the table (no column '\(column)')")
+            }
+            o.bloomFilterColumns[column] = try metadata.value(of: TableProperties.bloomFilterFpp(column))
+        }
         return o
     }
 

@@ -165,6 +165,27 @@ public enum TableProperties {
     public static let parquetDictSizeBytes = TableProperty<Int?>(
         "write.parquet.dict-size-bytes",
         optionalInt: "dictionary size above which a column falls back to plain encoding", defaultText: "1048576")
+    /// `write.parquet.bloom-filter-enabled.column.<name>`: whether data files get a Bloom
+    /// filter on a column (a dotted name).
+    public static func bloomFilterEnabled(_ column: String) -> TableProperty<Bool> {
+        TableProperty<Bool>(
+            "\(bloomFilterEnabledPrefix)\(column)", default: false,
+            "whether data files get a Parquet Bloom filter on the column (row groups and files pruned for = and in)")
+    }
+    /// The prefix of the per-column Bloom filter switches.
+    public static let bloomFilterEnabledPrefix = "write.parquet.bloom-filter-enabled.column."
+    /// `write.parquet.bloom-filter-fpp.column.<name>`: the filter's false-positive probability.
+    public static func bloomFilterFpp(_ column: String) -> TableProperty<Double> {
+        TableProperty<Double>(
+            "write.parquet.bloom-filter-fpp.column.\(column)", default: 0.01, defaultText: "0.01",
+            expected: "a probability between 0 and 1",
+            meaning: "false-positive probability of the column's Bloom filter"
+        ) { Double($0).flatMap { $0 > 0 && $0 < 1 ? $0 : nil } }
+    }
+    /// `write.parquet.bloom-filter-max-bytes`: the largest Bloom filter of a column chunk.
+    public static let bloomFilterMaxBytes = TableProperty<Int>(
+        "write.parquet.bloom-filter-max-bytes", default: 1_048_576,
+        "largest Bloom filter bitset of a column chunk, in bytes")
     /// `write.metadata.metrics.default`.
     public static let metricsDefault = TableProperty<String>(
         "write.metadata.metrics.default", default: "truncate(16)",
@@ -231,7 +252,9 @@ public enum TableProperties {
         metadataDeleteAfterCommit.description,
         writeDataPath.description, writeTargetFileSizeBytes.description, parquetCompressionCodec.description,
         parquetCompressionLevel.description, parquetRowGroupSizeBytes.description, parquetPageSizeBytes.description,
-        parquetDictSizeBytes.description, metricsDefault.description,
+        parquetDictSizeBytes.description, bloomFilterEnabled("<name>").description,
+        bloomFilterFpp("<name>").description,
+        bloomFilterMaxBytes.description, metricsDefault.description,
         metricsColumn("<name>").description, writeDeleteMode.description, writeUpsertMode.description,
         deleteIsolationLevel.description, maxSnapshotAgeMs.description,
         minSnapshotsToKeep.description,

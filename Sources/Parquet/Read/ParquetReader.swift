@@ -160,6 +160,35 @@ public final class ParquetReader {
         do { return try OffsetIndex(thrift: bytes) } catch { throw ParquetError.thrift(context: "offset index", error) }
     }
 
+    /// The Bloom filter of a chunk, if the file has one this reader understands (a header
+    /// declaring another algorithm, hash or compression gives nil).
+    public func bloomFilter(rowGroup: Int, column: Int) throws -> SplitBlockBloomFilter? {
+        guard let meta = metadata.rowGroups[rowGroup].columns[column].metaData, let o = meta.bloomFilterOffset,
+            o >= 0, Int(o) < input.size
+        else { return nil }
+        let offset = Int(o)
+        var count: Int
+        if let l = meta.bloomFilterLength, l > 0 {
+            count = Int(l)
+        } else {
+            // Writers before bloom_filter_length: read the header, then the bitset it declares.
+            let head = try input.read(offset: offset, count: min(64, input.size - offset))
+            var r = CompactReader(bytes: head)
+            var declared: Int32 = 0
+            try? r.readStruct { (r, id, _) throws(ThriftError) in
+                guard id == 1 else { return false }
+                declared = try r.readI32()
+                return true
+            }
+            count = min(input.size - offset, r.position + Int(max(declared, 0)))
+        }
+        guard offset + count <= input.size else {
+            throw ParquetError.malformedFile("bloom filter at \(offset) (\(count) bytes) past the end of the file")
+        }
+        let bytes = try input.read(offset: offset, count: count)
+        return try SplitBlockBloomFilter.parse(bytes, range: 0..<bytes.count)
+    }
+
     /// Leaf indices selected by dotted path prefixes (`a`, `a.b`); nil selects all.
     public func columnIndices(forPaths paths: [String]?) throws -> [Int] {
         guard let paths else { return Array(schema.columns.indices) }

@@ -18,6 +18,8 @@ public final class ParquetWriter {
     private var pendingBytes = 0
     private var rowGroups: [RowGroup] = []
     private var pageIndexes: [[ChunkPageIndex]] = []
+    /// Bloom filters of each written row group, by column index.
+    private var bloomFilters: [[Int: SplitBlockBloomFilter]] = []
     private var totalRows: Int64 = 0
     private var state: State = .open
 
@@ -131,7 +133,16 @@ public final class ParquetWriter {
             columns.map { PlainEncoder.encodedSize($0.values, range: 0..<$0.values.count) + $0.levelCount / 4 + 4096 }
             .max() ?? 0
         buffer.reserveCapacity(largest)
+        var filters: [Int: SplitBlockBloomFilter] = [:]
         for (i, data) in columns.enumerated() {
+            if let fpp = options.bloomFilterColumns[schema.columns[i].path.joined(separator: ".")] {
+                let hashes = SplitBlockBloomFilter.hashes(data.values)
+                var filter = SplitBlockBloomFilter(
+                    bytes: SplitBlockBloomFilter.optimalBytes(
+                        distinctValues: hashes.count, fpp: fpp, maxBytes: options.bloomFilterMaxBytes))
+                for h in hashes { filter.insert(hash: h) }
+                filters[i] = filter
+            }
             var writer = ColumnChunkWriter(column: schema.columns[i], options: options)
             buffer.removeAll(keepingCapacity: true)
             let (chunk, index) = try writer.write(data, fileOffset: offset, into: &buffer)
@@ -146,6 +157,7 @@ public final class ParquetWriter {
                 sortingColumns: nil, fileOffset: Int64(groupStart),
                 totalCompressedSize: Int64(offset - groupStart), ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
         pageIndexes.append(indexes)
+        bloomFilters.append(filters)
         totalRows += Int64(pendingRows)
         pendingRows = 0
         pendingBytes = 0
@@ -156,6 +168,15 @@ public final class ParquetWriter {
     public func close() throws -> FileMetaData {
         try guarded {
             try flushRowGroup()
+            // Bloom filters after the data, before the page indexes (as parquet-mr places them).
+            for g in rowGroups.indices {
+                for (c, filter) in bloomFilters[g].sorted(by: { $0.key < $1.key }) {
+                    let bytes = filter.serialized()
+                    rowGroups[g].columns[c].metaData?.bloomFilterOffset = Int64(offset)
+                    rowGroups[g].columns[c].metaData?.bloomFilterLength = Int32(bytes.count)
+                    try emit(bytes)
+                }
+            }
             if options.writePageIndex {
                 for g in rowGroups.indices {
                     for c in rowGroups[g].columns.indices {

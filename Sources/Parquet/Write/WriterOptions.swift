@@ -91,6 +91,12 @@ public struct ParquetWriterOptions: Sendable {
     public var statisticsTruncateLength: Int? = 64
     /// Whether the column index and offset index are written.
     public var writePageIndex = true
+    /// Columns (dotted paths) that get a split-block Bloom filter per chunk, with the target
+    /// false-positive probability of each (sized by the chunk's non-null value count).
+    public var bloomFilterColumns: [String: Double] = [:]
+    /// The largest Bloom filter bitset of a chunk, in bytes (the filter is smaller when the
+    /// values need fewer bits at the target probability).
+    public var bloomFilterMaxBytes: Int = 1 << 20
     /// The `created_by` string of the footer.
     public var createdBy = "swift-iceberg parquet 0.1.0"
     /// File-level key/value metadata.
