@@ -302,6 +302,33 @@ def iceberg_workloads(args, table, tmp):
     delete_workloads(args, table, tmp, work)
     upsert_workloads(args, table, tmp, work)
     cdc_workloads(args, table, tmp, work)
+    point_lookup_workloads(args, table, tmp, work)
+
+
+def point_lookup_workloads(args, table, tmp, work):
+    """One `note` among the 1M unique ones, in an unpartitioned table of 10 files: this SDK
+    without and with Bloom filters on note (write.parquet.bloom-filter-enabled.column.note,
+    1 MB row groups), beside DuckDB's iceberg_scan of the Bloom-filtered table. Each finds
+    the one row."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "InteropTests", "Python"))
+    from iceberg_peer import duckdb_connection
+    note = table["note"][654321].as_py()
+    out = {}
+    for bloom in ("0", "1"):
+        settle()
+        run = subprocess.run([args.runner, "iceberg-lookup", tmp, os.path.join(work, f"lookup-{bloom}"), str(args.runs), note, bloom],
+                             check=True, capture_output=True, text=True, env=SWIFT_ENV)
+        out[bloom] = json.loads(run.stdout)
+    con = duckdb_connection()
+    duck_ms, duck_rows = [], 0
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        duck_rows = con.execute(f"SELECT * FROM iceberg_scan('{out['1']['metadata']}') WHERE note = ?", [note]).arrow().read_all().num_rows
+        duck_ms.append((time.perf_counter() - start) * 1000)
+    if (out["0"]["rows"], out["1"]["rows"], duck_rows) != (1, 1, 1):
+        raise SystemExit(f"validation failed: the lookup found {out['0']['rows']}, {out['1']['rows']} and DuckDB {duck_rows} rows")
+    emit({"workload": "iceberg-point-lookup", "rows": args.rows, "files": out["1"]["files"],
+          "swift_no_bloom_ms": best(out["0"]["ms"]), "swift_bloom_ms": best(out["1"]["ms"]), "duckdb_bloom_table_ms": best(duck_ms)})
 
 
 def jsonl_rows(table, path):

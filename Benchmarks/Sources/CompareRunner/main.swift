@@ -33,6 +33,10 @@ import Workloads
 //                                                           parsed untimed), then full scans of it and of a copy of its
 //                                                           rows in a fresh table: {"commit_ms": [...], "scan_ms": [...],
 //                                                           "compacted_scan_ms": [...], "rows": N, "id_sum": N, "qty_sum": N}
+//   compare-runner iceberg-lookup DATA_DIR WORK_DIR RUNS NOTE BLOOM -> 1M events into a fresh unpartitioned table
+//                                                           of about 10 files (Bloom filters on note when BLOOM is
+//                                                           1), then RUNS scans for note = NOTE: {"ms": [...],
+//                                                           "rows": N, "files": N}
 //   compare-runner iceberg-metadata-commits CATALOG_DIR RUNS -> on the events table there (1000 snapshots), RUNS schema
 //                                                           changes (add a column) and RUNS property changes, each one
 //                                                           commit on the loaded table: {"schema_ms": [...], "property_ms": [...]}
@@ -209,6 +213,32 @@ case "iceberg-upsert":
         times.append(Double(monotonicNanos() - start) / 1e6)
     }
     print("{\"ms\": \(times), \"matched\": \(result.matchedRows ?? -1), \"inserted\": \(result.insertedRows ?? -1)}")
+case "iceberg-lookup":
+    let data = try EventsColumns.load(directory: args[2]).columnData()
+    var properties = [("write.target-file-size-bytes", "2500000"), ("write.parquet.row-group-size-bytes", "1000000")]
+    if args[6] == "1" { properties.append(("write.parquet.bloom-filter-enabled.column.note", "true")) }
+    let catalog = try await eventsTable(args[3], properties: properties, spec: nil)
+    var table = try await catalog.loadTable("bench.events")
+    // Slices of 50,000 rows, so the writer rolls files at the target size (about 10 files).
+    let schema = try EventsColumns.schema()
+    var writer = try TableWriter(metadata: table.metadata, io: table.io)
+    for k in 0..<20 {
+        try await writer.append(
+            columns: data.enumerated().map { i, c in
+                c.slice(rows: k * 50_000..<(k + 1) * 50_000, maxDefinitionLevel: schema.columns[i].maxDefinitionLevel)
+            })
+    }
+    try await table.appendFiles(try await writer.finish())
+    var times: [Double] = []
+    var rows = 0
+    for _ in 0..<Int(args[4])! {
+        let start = monotonicNanos()
+        rows = 0
+        for try await batch in try table.scan(filter: "note = '\(args[5])'").batches() { rows += batch.rowCount }
+        times.append(Double(monotonicNanos() - start) / 1e6)
+    }
+    let files = try await table.scan().planFiles().count
+    print("{\"ms\": \(times), \"rows\": \(rows), \"files\": \(files), \"metadata\": \"\(table.metadataLocation)\"}")
 case "iceberg-cdc":
     let data = try EventsColumns.load(directory: args[2]).columnData()
     let catalog = try await eventsTable(args[3], spec: args[6] == "none" ? nil : args[6], keyed: true)
