@@ -100,7 +100,6 @@ public struct DataFileReader {
         case (.long(let v), .int64): return SplitBlockBloomFilter.hash(v)
         case (.long(let v), .int32): return Int32(exactly: v).map { SplitBlockBloomFilter.hash($0) }
         case (.float(let v), .float): return SplitBlockBloomFilter.hash(v)
-        case (.float(let v), .double): return SplitBlockBloomFilter.hash(Double(v))
         case (.double(let v), .double): return SplitBlockBloomFilter.hash(v)
         case (.string(let v), .byteArray): return SplitBlockBloomFilter.hash(v)
         case (.bytes(let v), .byteArray), (.bytes(let v), .fixedLenByteArray):

@@ -63,10 +63,7 @@ public struct DeleteRows: TableAction {
         if !plan.added.isEmpty { changes.requireWritingSchemaAndSpec() }
         var producer = SnapshotProducer(changes, branch: branch)
         try await producer.add(plan.added, into: &changes)
-        for (specId, group) in Dictionary(grouping: plan.positionDeletes, by: \.specId).sorted(by: { $0.key < $1.key })
-        {
-            try await producer.addDeletes(group.map(\.file), specId: specId, into: &changes)
-        }
+        try await producer.addDeletes(plan.positionDeletes, into: &changes)
         producer.remove(plan.removed, listedIn: plan.manifestsWithRemovals)
         producer.removeDeletes(plan.removedDeletes)
         let snapshot = try await producer.commit(

@@ -65,9 +65,7 @@ public struct RowDelta: TableAction {
         else { return }
         var producer = SnapshotProducer(changes, branch: branch)
         try await producer.add(addedDataFiles, into: &changes)
-        for (specId, group) in Dictionary(grouping: addedDeleteFiles, by: \.specId).sorted(by: { $0.key < $1.key }) {
-            try await producer.addDeletes(group.map(\.file), specId: specId, into: &changes)
-        }
+        try await producer.addDeletes(addedDeleteFiles, into: &changes)
         if !removedDataFiles.isEmpty, let head = m.head(of: branch) {
             let paths = Set(removedDataFiles.map(\.filePath))
             let listing = try await TableScan(metadata: m, io: changes.io, snapshotId: head.snapshotId).planFiles()

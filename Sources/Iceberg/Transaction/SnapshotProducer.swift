@@ -119,6 +119,15 @@ struct SnapshotProducer {
         addedDeletes += files
     }
 
+    /// Adds delete files of several specs: one delete manifest per spec, in spec-id order.
+    mutating func addDeletes(_ files: [(file: DataFile, specId: Int)], into changes: inout PendingChanges)
+        async throws
+    {
+        for (specId, group) in Dictionary(grouping: files, by: \.specId).sorted(by: { $0.key < $1.key }) {
+            try await addDeletes(group.map(\.file), specId: specId, into: &changes)
+        }
+    }
+
     /// What identifies a delete file's entry: its path, and for a deletion vector (several
     /// share one Puffin file) also the data file it refers to.
     static func deleteKey(_ file: DataFile) -> String {

@@ -189,10 +189,7 @@ public struct UpsertRows: TableAction {
         guard !dataFiles.isEmpty || addedDeletes > 0 || !plan.removed.isEmpty else { return }
         var producer = SnapshotProducer(changes, branch: branch)
         try await producer.add(dataFiles, into: &changes)
-        for (specId, group) in Dictionary(grouping: plan.positionDeletes, by: \.specId).sorted(by: { $0.key < $1.key })
-        {
-            try await producer.addDeletes(group.map(\.file), specId: specId, into: &changes)
-        }
+        try await producer.addDeletes(plan.positionDeletes, into: &changes)
         for (files, specId) in equalityDeletes {
             try await producer.addDeletes(files, specId: specId, into: &changes)
         }
