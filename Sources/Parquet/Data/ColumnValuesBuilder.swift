@@ -59,6 +59,53 @@ public struct ColumnValuesBuilder: Sendable {
             + bytes.data.count + 4 * bytes.count + fixed.count
     }
 
+    /// Keeps, of the values from index `start` on, only those flagged in `keep` (one flag each).
+    public mutating func retain(from start: Int, _ keep: [Bool]) {
+        func narrow<T>(_ a: inout [T], _ width: Int = 1) {
+            var w = start * width
+            a.withUnsafeMutableBufferPointer { p in
+                for (i, k) in keep.enumerated() where k {
+                    let r = (start + i) * width
+                    if r != w { for b in 0..<width { p[w + b] = p[r + b] } }
+                    w += width
+                }
+            }
+            a.removeLast(a.count - w)
+        }
+        switch type {
+        case .boolean: narrow(&booleans)
+        case .int32: narrow(&int32s)
+        case .int64: narrow(&int64s)
+        case .float: narrow(&floats)
+        case .double: narrow(&doubles)
+        case .int96, .fixedLenByteArray: narrow(&fixed, width)
+        case .byteArray:
+            var writeByte = Int(bytes.offsets[start])
+            var w = start
+            bytes.data.withUnsafeMutableBufferPointer { data in
+                bytes.offsets.withUnsafeMutableBufferPointer { offsets in
+                    // Offsets are rewritten behind the reading position: carry each end forward.
+                    var s = Int(offsets[start])
+                    for (i, k) in keep.enumerated() {
+                        let e = Int(offsets[start + i + 1])
+                        if k {
+                            if s != writeByte && e > s {
+                                UnsafeMutableRawPointer(data.baseAddress! + writeByte).copyMemory(
+                                    from: data.baseAddress! + s, byteCount: e - s)
+                            }
+                            writeByte += e - s
+                            w += 1
+                            offsets[w] = Int32(truncatingIfNeeded: writeByte)
+                        }
+                        s = e
+                    }
+                }
+            }
+            bytes.data.removeLast(bytes.data.count - writeByte)
+            bytes.offsets.removeLast(bytes.offsets.count - (w + 1))
+        }
+    }
+
     /// The values built so far.
     public func columnValues() -> ColumnValues {
         switch type {

@@ -1,13 +1,26 @@
 import CompressionCodecs
 import ThriftCompact
 
-/// Decodes all pages of one column chunk into `ColumnData`.
+/// Decodes the pages of one column chunk into `ColumnData`: all of them, or only the rows of
+/// a selection (pages holding none are skipped undecoded, the others narrowed as they are
+/// decoded).
 struct ColumnChunkReader: Sendable {
     let column: ColumnDescriptor
     let meta: ColumnMetaData
     let bytes: [UInt8]
     let limits: ParquetReadLimits
     let rowGroupRows: Int
+    /// The rows to return (nil: all).
+    let selection: RowSelection?
+    /// The first row of each data page in `bytes` when the pages were picked through the
+    /// offset index (nil: `bytes` is the whole chunk, pages in order from row 0).
+    let pageFirstRows: [Int]?
+    /// Data pages decoded, and skipped without decoding.
+    private(set) var pagesDecoded = 0
+    private(set) var pagesSkipped = 0
+    private var dataPagesSeen = 0
+    /// The first row of the next data page (the current one while it is decoded).
+    private var pageFirstRow = 0
     private var position = 0
     private var dictionary: ColumnValues? = nil
 
@@ -17,12 +30,17 @@ struct ColumnChunkReader: Sendable {
     private var levelsRead = 0
     private var pageBuffer: [UInt8] = []
 
-    init(column: ColumnDescriptor, meta: ColumnMetaData, bytes: [UInt8], limits: ParquetReadLimits, rowGroupRows: Int) {
+    init(
+        column: ColumnDescriptor, meta: ColumnMetaData, bytes: [UInt8], limits: ParquetReadLimits, rowGroupRows: Int,
+        selection: RowSelection? = nil, pageFirstRows: [Int]? = nil
+    ) {
         self.column = column
         self.meta = meta
         self.bytes = bytes
         self.limits = limits
         self.rowGroupRows = rowGroupRows
+        self.selection = selection
+        self.pageFirstRows = pageFirstRows
         self.values = ColumnValuesBuilder(type: column.physicalType, width: column.typeLength)
     }
 
@@ -66,11 +84,19 @@ struct ColumnChunkReader: Sendable {
             // The uncompressed chunk size bounds the value bytes: reserve once, never regrow.
             values.bytes.data.reserveCapacity(Int(min(max(meta.totalUncompressedSize, 0), Int64(limits.maxPageSize))))
         }
-        while levelsRead < Int(total) && position < bytes.count {
-            try readPage()
-        }
-        guard levelsRead == Int(total) else {
-            throw corrupt("chunk ends after \(levelsRead) of \(total) values")
+        if let selection {
+            // Only the pages holding selected rows; a sequential chunk stops after the last one.
+            let end = selection.ranges.last?.upperBound ?? 0
+            while position < bytes.count && (pageFirstRows != nil || pageFirstRow < end) {
+                try readPage()
+            }
+        } else {
+            while levelsRead < Int(total) && position < bytes.count {
+                try readPage()
+            }
+            guard levelsRead == Int(total) else {
+                throw corrupt("chunk ends after \(levelsRead) of \(total) values")
+            }
         }
         return ColumnData(
             values: values.columnValues(), definitionLevels: maxDef > 0 ? definitionLevels : nil,
@@ -114,15 +140,85 @@ struct ColumnChunkReader: Sendable {
             dictionary = dict.columnValues()
         case .dataPage:
             guard let h = header.dataPageHeader else { throw corrupt("data page without its header") }
+            // A flat column's v1 page holds one row per level entry.
+            guard try startDataPage(rows: column.maxRepetitionLevel == 0 ? Int(h.numValues) : nil) else { return }
             let page = try decompress(body, uncompressedSize)
             try decodeDataPageV1(page, h)
             recycle(page)
         case .dataPageV2:
             guard let h = header.dataPageHeaderV2 else { throw corrupt("data page v2 without its header") }
+            guard try startDataPage(rows: Int(h.numRows)) else { return }
             try decodeDataPageV2(body, uncompressedSize, h)
         case .indexPage:
             break
         }
+    }
+
+    /// Notes the first row of the data page about to be decoded; false when a selection holds
+    /// none of its rows (known from the header's row count) and the page is skipped.
+    private mutating func startDataPage(rows: Int?) throws -> Bool {
+        guard let selection else { return true }
+        if let firsts = pageFirstRows {
+            guard dataPagesSeen < firsts.count else { throw corrupt("more data pages than the offset index lists") }
+            pageFirstRow = firsts[dataPagesSeen]
+        }
+        dataPagesSeen += 1
+        if let rows, rows >= 0, !selection.overlaps(pageFirstRow..<pageFirstRow + rows) {
+            pageFirstRow += rows
+            pagesSkipped += 1
+            return false
+        }
+        pagesDecoded += 1
+        return true
+    }
+
+    /// For the page whose `n` level entries were just appended: which entries and which
+    /// values (entries at the maximum definition level) the selection keeps, nil when it
+    /// keeps the whole page. Moves `pageFirstRow` past the page.
+    private mutating func pageKeep(levelsInPage n: Int) -> (levels: [Bool], values: [Bool])? {
+        guard let selection else { return nil }
+        let first = pageFirstRow
+        var levels = [Bool](repeating: false, count: n)
+        var rows = 0
+        if column.maxRepetitionLevel == 0 {
+            rows = n
+            for r in selection.local(to: first..<first + n) {
+                for i in r { levels[i] = true }
+            }
+        } else {
+            repetitionLevels.withUnsafeBufferPointer { reps in
+                var row = first - 1
+                for i in 0..<n {
+                    if reps[reps.count - n + i] == 0 { row += 1 }
+                    levels[i] = selection.overlaps(row..<row + 1)
+                }
+                rows = row + 1 - first
+            }
+        }
+        pageFirstRow = first + rows
+        if !levels.contains(false) { return nil }
+        let maxDef = column.maxDefinitionLevel
+        guard maxDef > 0 else { return (levels, levels) }
+        var values: [Bool] = []
+        values.reserveCapacity(n)
+        let md = UInt8(maxDef)
+        definitionLevels.withUnsafeBufferPointer { defs in
+            for i in 0..<n where defs[defs.count - n + i] == md { values.append(levels[i]) }
+        }
+        return (levels, values)
+    }
+
+    /// Keeps only the flagged entries among the last `keep.count` of a level array.
+    private static func retainTail(_ a: inout [UInt8], _ keep: [Bool]) {
+        let start = a.count - keep.count
+        var w = start
+        a.withUnsafeMutableBufferPointer { p in
+            for i in 0..<keep.count where keep[i] {
+                p[w] = p[start + i]
+                w += 1
+            }
+        }
+        a.removeLast(a.count - w)
     }
 
     /// Decompresses a page body into the reusable `pageBuffer` (resized to exactly `size`).
@@ -254,6 +350,21 @@ struct ColumnChunkReader: Sendable {
         let width = column.typeLength
         levelsRead += n
         guard start <= page.count else { throw corrupt("levels overrun the page") }
+        let keep = pageKeep(levelsInPage: n)
+        if let keep, !keep.levels.contains(true) {
+            // Nothing selected in this page: drop its levels, leave its values undecoded.
+            if column.maxDefinitionLevel > 0 { definitionLevels.removeLast(n) }
+            if column.maxRepetitionLevel > 0 { repetitionLevels.removeLast(n) }
+            return
+        }
+        let valuesBefore = values.count
+        var narrowed = false
+        defer {
+            if let keep {
+                if column.maxDefinitionLevel > 0 { Self.retainTail(&definitionLevels, keep.levels) }
+                if column.maxRepetitionLevel > 0 { Self.retainTail(&repetitionLevels, keep.levels) }
+            }
+        }
         try page.withUnsafeBytes { (raw) throws in
             switch encoding {
             case .plain:
@@ -262,7 +373,8 @@ struct ColumnChunkReader: Sendable {
                 }
             case .rleDictionary, .plainDictionary:
                 guard let dict = dictionary else { throw corrupt("dictionary-encoded page before any dictionary page") }
-                try decodeDictionaryIndices(raw, start: start, count: count, dictionary: dict)
+                try decodeDictionaryIndices(raw, start: start, count: count, dictionary: dict, keep: keep?.values)
+                narrowed = true
             case .deltaBinaryPacked:
                 guard type == .int32 || type == .int64 else { throw corrupt("DELTA_BINARY_PACKED on \(type.name)") }
                 var d = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
@@ -335,6 +447,13 @@ struct ColumnChunkReader: Sendable {
                 throw ParquetError.unsupported("value encoding \(encoding.name) in column '\(name)'")
             }
         }
+        if let keep, !narrowed {
+            guard values.count - valuesBefore == keep.values.count else {
+                throw corrupt(
+                    "page decoded \(values.count - valuesBefore) values for \(keep.values.count) defined entries")
+            }
+            values.retain(from: valuesBefore, keep.values)
+        }
     }
 
     private mutating func appendByteArrays(
@@ -374,8 +493,10 @@ struct ColumnChunkReader: Sendable {
         }
     }
 
+    /// Decodes dictionary indices and appends the entries they name; with `keep` (one flag per
+    /// value), only the flagged ones.
     private mutating func decodeDictionaryIndices(
-        _ raw: UnsafeRawBufferPointer, start: Int, count: Int, dictionary dict: ColumnValues
+        _ raw: UnsafeRawBufferPointer, start: Int, count: Int, dictionary dict: ColumnValues, keep: [Bool]?
     ) throws {
         guard count > 0 else { return }
         guard start < raw.count else { throw corrupt("dictionary page lacks the index bit width") }
@@ -393,6 +514,16 @@ struct ColumnChunkReader: Sendable {
         for i in indices where i > maxIndex { maxIndex = i }
         guard Int(maxIndex) < dictCount else {
             throw corrupt("dictionary index \(maxIndex) out of range (dictionary has \(dictCount) entries)")
+        }
+        if let keep {
+            var w = 0
+            indices.withUnsafeMutableBufferPointer { p in
+                for i in 0..<count where keep[i] {
+                    p[w] = p[i]
+                    w += 1
+                }
+            }
+            indices.removeLast(count - w)
         }
         Self.gather(dict, indices, into: &values)
     }

@@ -1,3 +1,4 @@
+import Synchronization
 import ThriftCompact
 
 /// Reads a Parquet file: footer, schema, row groups, column chunks and page indexes.
@@ -12,6 +13,10 @@ public final class ParquetReader {
     private let input: RandomAccessInput
     /// Limits applied to decoding.
     public let limits: ParquetReadLimits
+    private let counters = Mutex(ReadStatistics())
+
+    /// What this reader has read since it was opened (the footer not included).
+    public var statistics: ReadStatistics { counters.withLock { $0 } }
 
     /// Opens a file at a path.
     public convenience init(path: String, limits: ParquetReadLimits = ParquetReadLimits()) throws {
@@ -99,12 +104,41 @@ public final class ParquetReader {
 
     /// Reads one column chunk.
     public func readColumn(rowGroup: Int, column: Int) throws -> ColumnData {
-        var reader = try chunkReader(rowGroup: rowGroup, column: column)
-        return try reader.readAll()
+        var reader = try chunkReader(rowGroup: rowGroup, column: column, rows: nil)
+        return try decode(&reader)
     }
 
-    /// Reads a column chunk's bytes and prepares its decoder.
-    private func chunkReader(rowGroup: Int, column: Int) throws -> ColumnChunkReader {
+    /// Reads the selected rows of one column chunk. Through the chunk's offset index, only the
+    /// pages holding selected rows (and the dictionary page) are read; without one the chunk
+    /// is read and pages without selected rows are skipped undecoded, as far as their headers
+    /// tell their row counts.
+    public func readColumn(rowGroup: Int, column: Int, rows: RowSelection) throws -> ColumnData {
+        var reader = try chunkReader(rowGroup: rowGroup, column: column, rows: rows)
+        return try decode(&reader)
+    }
+
+    private func decode(_ reader: inout ColumnChunkReader) throws -> ColumnData {
+        let data = try reader.readAll()
+        let (decoded, skipped) = (reader.pagesDecoded, reader.pagesSkipped)
+        counters.withLock {
+            $0.pagesDecoded += decoded
+            $0.pagesSkipped += skipped
+        }
+        return data
+    }
+
+    private func read(offset: Int, count: Int) throws -> [UInt8] {
+        let bytes = try input.read(offset: offset, count: count)
+        counters.withLock {
+            $0.bytesRead += count
+            $0.reads += 1
+        }
+        return bytes
+    }
+
+    /// Reads a column chunk's bytes (all of them, or the pages a selection needs) and prepares
+    /// its decoder.
+    private func chunkReader(rowGroup: Int, column: Int, rows: RowSelection?) throws -> ColumnChunkReader {
         guard rowGroup >= 0, rowGroup < metadata.rowGroups.count else {
             throw ParquetError.malformedFile("no row group \(rowGroup)")
         }
@@ -114,10 +148,23 @@ public final class ParquetReader {
         let chunk = metadata.rowGroups[rowGroup].columns[column]
         let meta = chunk.metaData!
         let range = try chunkRange(meta)
-        let bytes = try input.read(offset: range.lowerBound, count: range.count)
+        let groupRows = Int(metadata.rowGroups[rowGroup].numRows)
+        let selection = rows.flatMap { $0.coversAll(groupRows) ? nil : $0 }
+        if let selection, let index = try? offsetIndex(rowGroup: rowGroup, column: column),
+            let plan = PagePlan(index, chunk: range, rows: selection, groupRows: groupRows)
+        {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(plan.byteCount)
+            for r in plan.reads { bytes += try read(offset: r.lowerBound, count: r.count) }
+            counters.withLock { $0.pagesSkipped += plan.skippedPages }
+            return ColumnChunkReader(
+                column: schema.columns[column], meta: meta, bytes: bytes, limits: limits, rowGroupRows: groupRows,
+                selection: selection, pageFirstRows: plan.firstRows)
+        }
+        let bytes = try read(offset: range.lowerBound, count: range.count)
         return ColumnChunkReader(
-            column: schema.columns[column], meta: meta, bytes: bytes, limits: limits,
-            rowGroupRows: Int(metadata.rowGroups[rowGroup].numRows))
+            column: schema.columns[column], meta: meta, bytes: bytes, limits: limits, rowGroupRows: groupRows,
+            selection: selection)
     }
 
     /// Reads the chosen columns (default all) of a row group.
@@ -125,30 +172,51 @@ public final class ParquetReader {
         try (columns ?? Array(schema.columns.indices)).map { try readColumn(rowGroup: rowGroup, column: $0) }
     }
 
-    /// Reads the chosen columns (default all) of a row group, decompressing and decoding the
-    /// columns in parallel child tasks (the bytes are read first, in this task).
-    public func readRowGroupConcurrently(_ rowGroup: Int, columns: [Int]? = nil) async throws -> [ColumnData] {
+    /// Reads the chosen columns (default all) of a row group, or the selected rows of them,
+    /// decompressing and decoding the columns in parallel child tasks (the bytes are read
+    /// first, in this task).
+    public func readRowGroupConcurrently(_ rowGroup: Int, columns: [Int]? = nil, rows: RowSelection? = nil)
+        async throws -> [ColumnData]
+    {
         let chosen = columns ?? Array(schema.columns.indices)
-        guard chosen.count > 1 else { return try readRowGroup(rowGroup, columns: chosen) }
-        let readers = try chosen.map { try chunkReader(rowGroup: rowGroup, column: $0) }
-        return try await withThrowingTaskGroup(of: (Int, ColumnData).self) { group in
+        let readers = try chosen.map { try chunkReader(rowGroup: rowGroup, column: $0, rows: rows) }
+        guard readers.count > 1 else {
+            return try readers.map {
+                var r = $0
+                return try decode(&r)
+            }
+        }
+        let (columns, decoded, skipped) = try await withThrowingTaskGroup(of: (Int, ColumnData, Int, Int).self) {
+            group in
             for (i, r) in readers.enumerated() {
                 group.addTask {
                     var reader = r
-                    return (i, try reader.readAll())
+                    let data = try reader.readAll()
+                    return (i, data, reader.pagesDecoded, reader.pagesSkipped)
                 }
             }
             var out = [ColumnData?](repeating: nil, count: readers.count)
-            for try await (i, data) in group { out[i] = data }
-            return out.map { $0! }
+            var decoded = 0
+            var skipped = 0
+            for try await (i, data, d, s) in group {
+                out[i] = data
+                decoded += d
+                skipped += s
+            }
+            return (out.map { $0! }, decoded, skipped)
         }
+        counters.withLock {
+            $0.pagesDecoded += decoded
+            $0.pagesSkipped += skipped
+        }
+        return columns
     }
 
     /// The column index of a chunk, if the file has one.
     public func columnIndex(rowGroup: Int, column: Int) throws -> ColumnIndex? {
         let chunk = metadata.rowGroups[rowGroup].columns[column]
         guard let o = chunk.columnIndexOffset, let l = chunk.columnIndexLength else { return nil }
-        let bytes = try input.read(offset: Int(o), count: Int(l))
+        let bytes = try read(offset: Int(o), count: Int(l))
         do { return try ColumnIndex(thrift: bytes) } catch { throw ParquetError.thrift(context: "column index", error) }
     }
 
@@ -156,7 +224,7 @@ public final class ParquetReader {
     public func offsetIndex(rowGroup: Int, column: Int) throws -> OffsetIndex? {
         let chunk = metadata.rowGroups[rowGroup].columns[column]
         guard let o = chunk.offsetIndexOffset, let l = chunk.offsetIndexLength else { return nil }
-        let bytes = try input.read(offset: Int(o), count: Int(l))
+        let bytes = try read(offset: Int(o), count: Int(l))
         do { return try OffsetIndex(thrift: bytes) } catch { throw ParquetError.thrift(context: "offset index", error) }
     }
 
@@ -172,7 +240,7 @@ public final class ParquetReader {
             count = Int(l)
         } else {
             // Writers before bloom_filter_length: read the header, then the bitset it declares.
-            let head = try input.read(offset: offset, count: min(64, input.size - offset))
+            let head = try read(offset: offset, count: min(64, input.size - offset))
             var r = CompactReader(bytes: head)
             var declared: Int32 = 0
             try? r.readStruct { (r, id, _) throws(ThriftError) in
@@ -185,7 +253,7 @@ public final class ParquetReader {
         guard offset + count <= input.size else {
             throw ParquetError.malformedFile("bloom filter at \(offset) (\(count) bytes) past the end of the file")
         }
-        let bytes = try input.read(offset: offset, count: count)
+        let bytes = try read(offset: offset, count: count)
         return try SplitBlockBloomFilter.parse(bytes, range: 0..<bytes.count)
     }
 
@@ -200,6 +268,67 @@ public final class ParquetReader {
             for m in matches { selected.insert(m.index) }
         }
         return selected.sorted()
+    }
+}
+
+/// What a `ParquetReader` has read: bytes and reads of the input, data pages decoded and
+/// skipped (those holding no selected row).
+public struct ReadStatistics: Sendable, Hashable {
+    /// Bytes read from the input (column chunks, page indexes, Bloom filters).
+    public var bytesRead = 0
+    /// Reads issued to the input.
+    public var reads = 0
+    /// Data pages decoded.
+    public var pagesDecoded = 0
+    /// Data pages skipped without decoding.
+    public var pagesSkipped = 0
+    /// Nothing read yet.
+    public init() {}
+}
+
+/// The parts of a column chunk to read for a row selection, from its offset index: the
+/// dictionary page (the bytes before the first data page) and the data pages holding selected
+/// rows, contiguous pages in one read.
+struct PagePlan {
+    /// File ranges to read, in order; their bytes back to back are the pages to decode.
+    var reads: [Range<Int>] = []
+    /// The first row of each data page read.
+    var firstRows: [Int] = []
+    /// Data pages left out.
+    var skippedPages = 0
+    var byteCount: Int { reads.reduce(0) { $0 + $1.count } }
+
+    /// Nil when the index does not describe the chunk (pages outside it, rows out of order):
+    /// the chunk is then read whole.
+    init?(_ index: OffsetIndex, chunk: Range<Int>, rows: RowSelection, groupRows: Int) {
+        let pages = index.pageLocations
+        guard let first = pages.first, first.firstRowIndex == 0, Int(first.offset) >= chunk.lowerBound else {
+            return nil
+        }
+        if Int(first.offset) > chunk.lowerBound { reads.append(chunk.lowerBound..<Int(first.offset)) }
+        var previousEnd = Int(first.offset)
+        for (i, p) in pages.enumerated() {
+            let start = Int(p.offset)
+            let end = start + Int(p.compressedPageSize)
+            let rowStart = Int(p.firstRowIndex)
+            let rowEnd = i + 1 < pages.count ? Int(pages[i + 1].firstRowIndex) : groupRows
+            guard p.compressedPageSize > 0, start >= previousEnd, end <= chunk.upperBound, rowStart <= rowEnd,
+                rowEnd <= groupRows
+            else {
+                return nil
+            }
+            previousEnd = end
+            guard rows.overlaps(rowStart..<rowEnd) else {
+                skippedPages += 1
+                continue
+            }
+            firstRows.append(rowStart)
+            if let last = reads.last, last.upperBound == start {
+                reads[reads.count - 1] = last.lowerBound..<end
+            } else {
+                reads.append(start..<end)
+            }
+        }
     }
 }
 
