@@ -23,11 +23,18 @@ struct ScanCommand: AsyncParsableCommand {
         String?
     @Option(help: "Read a branch (the same as --ref).") var branch: String?
     @Option(help: "Print at most N rows.") var limit: Int?
+    @Flag(
+        help:
+            "Read the rows without printing them; print what was pruned (files, row groups, pages, by partition, metrics, statistics, Bloom filter, page index) and read (pages, rows, bytes)."
+    )
+    var explain = false
 
     func run() async throws {
         let catalog = try await options.open()
         let id = try TableIdentifier(parsing: table)
-        let (snap, asOfText, refName, cols, lim) = (snapshotId, asOf, ref ?? branch, columns, limit)
+        let (snap, asOfText, refName, cols, lim, explaining) = (
+            snapshotId, asOf, ref ?? branch, columns, limit, explain
+        )
         let parsedFilter = try filter.map { try FilterParser.parse($0) }
         guard [snap != nil, asOfText != nil, ref != nil, branch != nil].filter({ $0 }).count <= 1 else {
             throw ValidationError("use at most one of --snapshot-id, --as-of, --ref and --branch")
@@ -51,6 +58,18 @@ struct ScanCommand: AsyncParsableCommand {
             if let f = parsedFilter { scan = try scan.filtered(f) }
             if let c = cols {
                 scan = try scan.selecting(c.split(separator: ",").map { String($0).trimmingCharacters() })
+            }
+            if explaining {
+                let metrics = ScanMetrics()
+                var remaining = lim ?? Int.max
+                for try await batch in scan.batches(metrics: metrics) {
+                    remaining -= batch.rowCount
+                    if remaining <= 0 { break }
+                }
+                var out = StandardOutput()
+                for line in metrics.report.lines { out.line(line) }
+                out.flush()
+                return
             }
             var printer = options.printer()
             var remaining = lim ?? Int.max

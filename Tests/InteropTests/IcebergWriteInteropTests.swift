@@ -202,12 +202,12 @@ final class FilterInteropTests: XCTestCase {
             XCTAssertEqual(narrowed, expected, "\(f) projected")
         }
         // A selective filter prunes most files without reading them.
-        var counts = PruningCounts()
+        var counts = ScanReport()
         let selective = try TableScan(metadata: table.metadata, io: table.io)
             .filtered(try FilterParser.parse("ts = '2023-11-20T10:26:40+00:00' and category = 'music'"))
         let kept = try await selective.planFiles(&counts)
         XCTAssertLessThan(kept.count, all.count / 4)
-        XCTAssertGreaterThan(counts.files + counts.manifests, 0)
+        XCTAssertGreaterThan(counts.filesPrunedByPartition + counts.filesPrunedByMetrics + counts.manifestsPruned, 0)
     }
 
     func testFilterSyntaxErrorsAreClear() {

@@ -48,6 +48,88 @@ public struct DataFileReader {
         try batch(rowGroup: g, try await reader.readRowGroupConcurrently(g, columns: layout.columnIndices))
     }
 
+    /// What the file's reader has read since it was opened (footer included).
+    public var statistics: ReadStatistics { reader.statistics }
+
+    /// The number of rows of a row group.
+    public func rowCount(ofRowGroup g: Int) -> Int { Int(reader.metadata.rowGroups[g].numRows) }
+
+    /// Reads the selected rows of some leaves of a row group (file leaf indices), in parallel.
+    func read(rowGroup g: Int, columns: [Int], rows: RowSelection) async throws -> [ColumnData] {
+        let leaves = try await reader.readRowGroupConcurrently(g, columns: columns, rows: rows)
+        let expected = rows.rowCount
+        for (i, leaf) in leaves.enumerated() where leaf.rowCount != expected {
+            throw ParquetError.malformedFile(
+                "column '\(fileSchema.columns[columns[i]].path.joined(separator: "."))' of row group \(g) holds \(leaf.rowCount) of \(expected) selected rows"
+            )
+        }
+        return leaves
+    }
+
+    /// The rows of a row group that the column indexes of the filter's columns allow (pages
+    /// whose min, max and null counts rule the filter out are left out), with the number of
+    /// pages of those columns and how many of them hold no allowed row. Columns without a
+    /// page index allow every row.
+    public func pageIndexSelection(_ g: Int, _ filter: BoundExpression) -> (rows: RowSelection, pages: Int, pruned: Int)
+    {
+        let groupRows = rowCount(ofRowGroup: g)
+        /// Row ranges of the pages of each indexed column.
+        var pageRows: [Int: [Range<Int>]] = [:]
+        func select(_ e: BoundExpression) -> RowSelection? {
+            switch e {
+            case .alwaysTrue: return nil
+            case .alwaysFalse: return RowSelection([])
+            case .and(let a, let b):
+                switch (select(a), select(b)) {
+                case (nil, let x), (let x, nil): return x
+                case (let x?, let y?): return x.intersection(y)
+                }
+            case .or(let a, let b):
+                guard let x = select(a), let y = select(b) else { return nil }
+                return x.union(y)
+            case .predicate(let p):
+                guard
+                    let c = fileSchema.columns.firstIndex(where: {
+                        $0.node.element.fieldId.map(Int.init) == p.fieldId && $0.maxRepetitionLevel == 0
+                    }),
+                    let index = try? reader.columnIndex(rowGroup: g, column: c),
+                    let offsets = try? reader.offsetIndex(rowGroup: g, column: c),
+                    index.nullPages.count == offsets.pageLocations.count,
+                    index.minValues.count == index.nullPages.count, index.maxValues.count == index.nullPages.count
+                else { return nil }
+                let column = fileSchema.columns[c]
+                let floating = column.physicalType == .float || column.physicalType == .double
+                var ranges: [Range<Int>] = []
+                var all: [Range<Int>] = []
+                let locations = offsets.pageLocations
+                for i in locations.indices {
+                    let start = Int(locations[i].firstRowIndex)
+                    let end = i + 1 < locations.count ? Int(locations[i + 1].firstRowIndex) : groupRows
+                    guard start <= end, end <= groupRows else { return nil }
+                    all.append(start..<end)
+                    let allNull = index.nullPages[i]
+                    // A NaN bound says nothing about the other values.
+                    func bound(_ bytes: [UInt8]) -> Literal? {
+                        guard !allNull, let l = FileMetrics.literal(bytes, column, p.type) else { return nil }
+                        if floating, let d = l.asDouble, d.isNaN { return nil }
+                        return l
+                    }
+                    let mayMatch = Pruning.rangeMayMatch(
+                        p, lower: bound(index.minValues[i]), upper: bound(index.maxValues[i]),
+                        mayHaveNull: allNull || (index.nullCounts.map { i < $0.count ? $0[i] > 0 : true } ?? true),
+                        allNull: allNull, mayHaveNaN: floating, allNaN: false)
+                    if mayMatch { ranges.append(start..<end) }
+                }
+                pageRows[c] = all
+                return RowSelection(ranges)
+            }
+        }
+        let rows = select(filter) ?? .all(groupRows)
+        let pages = pageRows.values.reduce(0) { $0 + $1.count }
+        let pruned = pageRows.values.reduce(0) { $0 + $1.filter { !rows.overlaps($0) }.count }
+        return (rows, pages, pruned)
+    }
+
     private func batch(rowGroup g: Int, _ leaves: [ColumnData]) throws -> ColumnBatch {
         let rows = Int(reader.metadata.rowGroups[g].numRows)
         for (i, leaf) in leaves.enumerated() where leaf.repetitionLevels != nil && leaf.rowCount != rows {

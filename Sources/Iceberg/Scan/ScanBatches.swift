@@ -7,13 +7,20 @@ public struct ScanBatches: AsyncSequence, Sendable {
     /// Each element is one non-empty batch.
     public typealias Element = ColumnBatch
     let scan: TableScan
+    /// Where to count what is pruned and read (nil: not counted).
+    var metrics: ScanMetrics? = nil
 
     /// Starts reading.
-    public func makeAsyncIterator() -> Iterator { Iterator(scan: scan) }
+    public func makeAsyncIterator() -> Iterator {
+        var iterator = Iterator(scan: scan)
+        iterator.metrics = metrics
+        return iterator
+    }
 
     /// Reads batch after batch.
     public struct Iterator: AsyncIteratorProtocol {
         let scan: TableScan
+        var metrics: ScanMetrics? = nil
         private var tasks: [FileScanTask]? = nil
         private var nextTask = 0
         private var current: OpenFile? = nil
@@ -29,6 +36,9 @@ public struct ScanBatches: AsyncSequence, Sendable {
         private struct OpenFile {
             let reader: DataFileReader
             let output: FileLayout
+            /// The columns read first, for all candidate rows: the filter's and the equality
+            /// delete keys' (empty leaves when there are neither).
+            let tested: FileLayout
             /// Deleted row positions, ascending.
             let deleted: [Int64]
             /// Keys deleted by equality delete files, one set per list of equality ids.
@@ -60,7 +70,11 @@ public struct ScanBatches: AsyncSequence, Sendable {
                 }
                 readSchema = schema
             }
-            if tasks == nil { tasks = try await scan.planFiles() }
+            if tasks == nil {
+                var report = ScanReport()
+                tasks = try await scan.planFiles(&report)
+                metrics?.update { $0 = report }
+            }
             while true {
                 if var file = current, file.nextGroup < file.reader.rowGroupCount {
                     let g = file.nextGroup
@@ -68,6 +82,16 @@ public struct ScanBatches: AsyncSequence, Sendable {
                     current = file
                     if let batch = try await read(file, rowGroup: g) { return batch }
                     continue
+                }
+                if let file = current {
+                    let read = file.reader.statistics
+                    metrics?.update {
+                        $0.rowGroups += file.reader.rowGroupCount
+                        $0.pagesDecoded += read.pagesDecoded
+                        $0.pagesSkipped += read.pagesSkipped
+                        $0.bytesRead += read.bytesRead
+                        $0.reads += read.reads
+                    }
                 }
                 current = nil
                 guard let tasks, nextTask < tasks.count else { return nil }
@@ -101,8 +125,10 @@ public struct ScanBatches: AsyncSequence, Sendable {
             let reader = try DataFileReader(
                 input: ParquetInput.of(try await scan.io.input(task.file.filePath)), schema: schema,
                 nameMapping: nameMapping)
+            let testedIds = (scan.filter?.fieldIds ?? []).union(equalityIds)
             return OpenFile(
-                reader: reader, output: try reader.layout(for: scan.projection), deleted: deleted,
+                reader: reader, output: try reader.layout(for: scan.projection),
+                tested: try reader.layout(for: try scan.schema.keeping(testedIds)), deleted: deleted,
                 equalityDeletes: equality, task: task)
         }
 
@@ -117,9 +143,15 @@ public struct ScanBatches: AsyncSequence, Sendable {
         /// `_pos` is the row's position in its file. Row lineage: a row's `_row_id` is the file's value, else the file's first row id
         /// plus the row's position; `_last_updated_sequence_number` is the file's value, else
         /// the file's data sequence number. Both are null in files without a first row id
-        /// (written before the table moved to v3).
-        private func withRowLineage(_ batch: ColumnBatch, _ file: OpenFile, start: Int64) -> ColumnBatch {
+        /// (written before the table moved to v3). `rows` are the batch's rows in its row group,
+        /// which starts at position `start`.
+        private func withRowLineage(_ batch: ColumnBatch, _ file: OpenFile, start: Int64, rows selected: RowSelection)
+            -> ColumnBatch
+        {
             guard !lineageFields.isEmpty else { return batch }
+            var positions: [Int64] = []
+            positions.reserveCapacity(batch.rowCount)
+            for r in selected.ranges { for row in r { positions.append(start + Int64(row)) } }
             var computed: [Int: ColumnData] = [:]
             let rows = batch.rowCount
             for f in lineageFields {
@@ -129,14 +161,13 @@ public struct ScanBatches: AsyncSequence, Sendable {
                 var levels = [UInt8](repeating: 0, count: rows)
                 if f.id == MetadataColumns.filePosition.id {
                     computed[f.id] = ColumnData(
-                        values: .int64((0..<Int64(rows)).map { start + $0 }),
-                        definitionLevels: [UInt8](repeating: 1, count: rows))
+                        values: .int64(positions), definitionLevels: [UInt8](repeating: 1, count: rows))
                     continue
                 }
                 for r in 0..<rows {
                     var value = stored?[r]?.exactInt64
                     if value == nil, let first = file.task.file.firstRowId {
-                        value = f.id == MetadataColumns.rowId.id ? first + start + Int64(r) : file.task.sequenceNumber
+                        value = f.id == MetadataColumns.rowId.id ? first + positions[r] : file.task.sequenceNumber
                     }
                     if let value {
                         values.append(value)
@@ -148,30 +179,82 @@ public struct ScanBatches: AsyncSequence, Sendable {
             return batch.computing(computed)
         }
 
+        /// Reads a row group in two steps. Row groups that statistics or Bloom filters rule out
+        /// are skipped; the column indexes of the filter's columns narrow the rest to candidate
+        /// rows. The tested columns (the filter's and the equality delete keys') are read for
+        /// the candidates; the filter and the deletes leave the selected rows, and the other
+        /// projected columns are read for those alone (pages without one not decoded).
         private func read(_ file: OpenFile, rowGroup g: Int) async throws -> ColumnBatch? {
-            if let filter = scan.filter,
-                !file.reader.rowGroupMayMatch(g, filter) || !file.reader.bloomFiltersMayMatch(g, filter)
-            {
-                return nil
+            let groupRows = file.reader.rowCount(ofRowGroup: g)
+            let start = file.reader.firstRow(ofRowGroup: g)
+            var candidates = RowSelection.all(groupRows)
+            if let filter = scan.filter {
+                if !file.reader.rowGroupMayMatch(g, filter) {
+                    metrics?.update { $0.rowGroupsPrunedByStatistics += 1 }
+                    return nil
+                }
+                if !file.reader.bloomFiltersMayMatch(g, filter) {
+                    metrics?.update { $0.rowGroupsPrunedByBloomFilter += 1 }
+                    return nil
+                }
+                let pages = file.reader.pageIndexSelection(g, filter)
+                metrics?.update {
+                    $0.pagesIndexed += pages.pages
+                    $0.pagesPrunedByPageIndex += pages.pruned
+                    if pages.rows.isEmpty { $0.rowGroupsPrunedByPageIndex += 1 }
+                }
+                if pages.rows.isEmpty { return nil }
+                candidates = pages.rows
             }
-            let batch = withRowLineage(
-                try await file.reader.readConcurrently(rowGroup: g), file, start: file.reader.firstRow(ofRowGroup: g))
-            var keep = scan.filter.map { batch.matches($0) } ?? Array(repeating: true, count: batch.rowCount)
+            let tested = ColumnBatch(
+                layout: file.tested, rowCount: candidates.rowCount,
+                leaves: try await file.reader.read(rowGroup: g, columns: file.tested.columnIndices, rows: candidates))
+            var keep = scan.filter.map { tested.matches($0) } ?? Array(repeating: true, count: tested.rowCount)
             if !file.deleted.isEmpty {
-                let start = file.reader.firstRow(ofRowGroup: g)
-                let end = start + Int64(batch.rowCount)
-                var i = Self.lowerBound(file.deleted, start)
-                while i < file.deleted.count, file.deleted[i] < end {
-                    keep[Int(file.deleted[i] - start)] = false
-                    i += 1
+                // Deleted positions among the candidates: `base` is the batch row of a range's first row.
+                var base = 0
+                for r in candidates.ranges {
+                    let lo = start + Int64(r.lowerBound)
+                    let hi = start + Int64(r.upperBound)
+                    var i = Self.lowerBound(file.deleted, lo)
+                    while i < file.deleted.count, file.deleted[i] < hi {
+                        keep[base + Int(file.deleted[i] - lo)] = false
+                        i += 1
+                    }
+                    base += r.count
                 }
             }
             for keys in file.equalityDeletes {
-                keys.markDeleted(batch, dataSequenceNumber: file.task.sequenceNumber, keep: &keep)
+                keys.markDeleted(tested, dataSequenceNumber: file.task.sequenceNumber, keep: &keep)
             }
-            // Filter-only columns are dropped before the kept rows are gathered.
-            let selected = await batch.projected(onto: file.output).selectingConcurrently(rows: keep)
-            return selected.rowCount == 0 ? nil : selected
+            let selected = RowSelection(rows: candidates, keeping: keep)
+            metrics?.update { $0.rowsTested += tested.rowCount }
+            if selected.isEmpty { return nil }
+            // The output's leaves: tested ones narrowed to the selected rows, the others read now.
+            var testedLeaf: [Int: Int] = [:]
+            for (i, c) in file.tested.columnIndices.enumerated() { testedLeaf[c] = i }
+            let rest = file.output.columnIndices.filter { testedLeaf[$0] == nil }
+            let restLeaves = try await file.reader.read(rowGroup: g, columns: rest, rows: selected)
+            let narrowTested = selected.rowCount < candidates.rowCount
+            var restIndex = 0
+            var leaves: [ColumnData] = []
+            leaves.reserveCapacity(file.output.columnIndices.count)
+            for (i, c) in file.output.columnIndices.enumerated() {
+                if let t = testedLeaf[c] {
+                    let leaf = tested.leaves[t]
+                    leaves.append(
+                        narrowTested
+                            ? leaf.selecting(rows: keep, maxDefinitionLevel: file.output.maxDefinitionLevels[i]) : leaf)
+                } else {
+                    leaves.append(restLeaves[restIndex])
+                    restIndex += 1
+                }
+            }
+            let batch = withRowLineage(
+                ColumnBatch(layout: file.output, rowCount: selected.rowCount, leaves: leaves), file, start: start,
+                rows: selected)
+            metrics?.update { $0.rowsReturned += batch.rowCount }
+            return batch
         }
 
         private static func lowerBound(_ a: [Int64], _ v: Int64) -> Int {

@@ -129,14 +129,14 @@ public struct TableScan: Sendable {
         }
     }
 
-    /// The live data files of the snapshot.
+    /// The live data files of the snapshot (those the filter allows).
     public func planFiles() async throws -> [FileScanTask] {
-        var counts = PruningCounts()
-        return try await planFiles(&counts)
+        var report = ScanReport()
+        return try await planFiles(&report)
     }
 
-    /// Plans files and reports how many manifests and files the filter pruned.
-    public func planFiles(_ counts: inout PruningCounts) async throws -> [FileScanTask] {
+    /// Plans files and counts in `report` the manifests and files the filter pruned.
+    public func planFiles(_ report: inout ScanReport) async throws -> [FileScanTask] {
         var tasks: [FileScanTask] = []
         var deletes = DeleteIndex()
         let manifests = try await manifests()
@@ -154,14 +154,18 @@ public struct TableScan: Sendable {
             let spec = metadata.spec(id: m.partitionSpecId)
             let files = filter.map { FileFilter($0, spec: spec, schema: metadata.currentSchema) }
             if let files, !files.manifestMayMatch(m) {
-                counts.manifests += 1
+                report.manifestsPruned += 1
                 continue
             }
             let entries = try ManifestCodec.readManifest(
                 try await io.read(m.path), manifest: m, schema: metadata.currentSchema, spec: spec)
             for e in entries where e.status != .deleted && e.dataFile.content == .data {
-                if let files, !files.mayMatch(e.dataFile) {
-                    counts.files += 1
+                if let files, !files.partitionMayMatch(e.dataFile) {
+                    report.filesPrunedByPartition += 1
+                    continue
+                }
+                if let files, !files.metricsMayMatch(e.dataFile) {
+                    report.filesPrunedByMetrics += 1
                     continue
                 }
                 let sequenceNumber = e.sequenceNumber ?? 0
@@ -174,13 +178,17 @@ public struct TableScan: Sendable {
                         equalityDeletes: applicable.filter { $0.file.content == .equalityDeletes }))
             }
         }
+        report.dataFiles += tasks.count
+        report.deleteFiles += Set(tasks.flatMap { $0.deletes.map(\.filePath) }).count
         return tasks
     }
 
     /// The snapshot's rows as an async sequence of column batches, one per row group read
-    /// (row groups whose statistics rule the filter out are skipped; empty batches are not
-    /// returned). Position deletes are applied, then the filter, then the projection.
-    public func batches() -> ScanBatches { ScanBatches(scan: self) }
+    /// (empty batches are not returned). Row groups whose statistics or Bloom filters rule the
+    /// filter out are skipped; of the others, the filter's columns are read first, in the pages
+    /// their column indexes allow, and the other columns only for the rows that pass the filter
+    /// and the deletes. With `metrics`, what was pruned and read is counted there.
+    public func batches(metrics: ScanMetrics? = nil) -> ScanBatches { ScanBatches(scan: self, metrics: metrics) }
 
     /// All rows of the snapshot as JSON objects (the projection's fields).
     public func rows() async throws -> [JSONValue] {
@@ -188,16 +196,6 @@ public struct TableScan: Sendable {
         for try await batch in batches() { out += try batch.jsonRows() }
         return out
     }
-}
-
-/// How much a filter pruned during planning.
-public struct PruningCounts: Sendable, Hashable {
-    /// Manifests skipped by partition summaries.
-    public var manifests = 0
-    /// Files skipped by partition values or column metrics.
-    public var files = 0
-    /// No pruning yet.
-    public init() {}
 }
 
 /// Whether the files of one partition spec may hold rows matching a filter: by manifest
@@ -227,11 +225,16 @@ struct FileFilter {
     }
 
     /// Whether a file's partition and metrics allow a match.
-    func mayMatch(_ file: DataFile) -> Bool {
+    func mayMatch(_ file: DataFile) -> Bool { partitionMayMatch(file) && metricsMayMatch(file) }
+
+    /// Whether a file's partition tuple allows a match.
+    func partitionMayMatch(_ file: DataFile) -> Bool {
         let partition = file.partition
-        let partitionMatches = projected.evaluate { id in
+        return projected.evaluate { id in
             partitionType.fields.firstIndex { $0.id == id }.flatMap { $0 < partition.count ? partition[$0] : nil }
         }
-        return partitionMatches && Pruning.fileMayMatch(filter, file)
     }
+
+    /// Whether a file's column metrics (bounds, null and NaN counts) allow a match.
+    func metricsMayMatch(_ file: DataFile) -> Bool { Pruning.fileMayMatch(filter, file) }
 }

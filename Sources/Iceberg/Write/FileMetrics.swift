@@ -109,7 +109,7 @@ struct FileMetrics: Sendable {
                 if let n = meta.statistics?.nullCount { file.nullValueCounts[fid, default: 0] += n }
                 guard mode != .counts, column.maxRepetitionLevel == 0 else { continue }
                 guard let stats = meta.statistics, let minBytes = stats.minValue, let maxBytes = stats.maxValue,
-                    let lo = literal(minBytes, column, type), let hi = literal(maxBytes, column, type)
+                    let lo = Self.literal(minBytes, column, type), let hi = Self.literal(maxBytes, column, type)
                 else {
                     // A row group without bounds (all null, only NaN): no file bound can be claimed
                     // unless every value is null, which counts already say.
@@ -173,8 +173,8 @@ struct FileMetrics: Sendable {
         }
     }
 
-    /// A Parquet statistics value as an Iceberg literal.
-    func literal(_ bytes: [UInt8], _ column: ColumnDescriptor, _ type: IcebergType) -> Literal? {
+    /// A Parquet statistics value (footer or column index) as an Iceberg literal.
+    static func literal(_ bytes: [UInt8], _ column: ColumnDescriptor, _ type: IcebergType) -> Literal? {
         func le<T: FixedWidthInteger>(_: T.Type) -> T? {
             guard bytes.count == MemoryLayout<T>.size else { return nil }
             return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(as: T.self)) }

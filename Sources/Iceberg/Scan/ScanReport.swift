@@ -1,0 +1,70 @@
+import Synchronization
+
+/// What a scan pruned and read, at each level: manifests and files in planning, then row
+/// groups, pages and bytes of the data files read.
+public struct ScanReport: Sendable, Hashable {
+    /// Manifests skipped by their partition summaries.
+    public var manifestsPruned = 0
+    /// Data files skipped by their partition tuple.
+    public var filesPrunedByPartition = 0
+    /// Data files skipped by their column metrics (bounds, null and NaN counts).
+    public var filesPrunedByMetrics = 0
+    /// Data files planned (read or opened).
+    public var dataFiles = 0
+    /// Delete files that apply to the planned data files.
+    public var deleteFiles = 0
+    /// Row groups of the data files opened.
+    public var rowGroups = 0
+    /// Row groups skipped by their column statistics.
+    public var rowGroupsPrunedByStatistics = 0
+    /// Row groups skipped by the Bloom filters of their column chunks.
+    public var rowGroupsPrunedByBloomFilter = 0
+    /// Row groups whose every page the column index rules out.
+    public var rowGroupsPrunedByPageIndex = 0
+    /// Pages of the filter's columns whose column index entries were tested.
+    public var pagesIndexed = 0
+    /// Of those, the pages whose min, max and null counts rule the filter out.
+    public var pagesPrunedByPageIndex = 0
+    /// Data pages decoded, of every column read.
+    public var pagesDecoded = 0
+    /// Data pages skipped without decoding (no selected row in them).
+    public var pagesSkipped = 0
+    /// Rows of the filter's columns decoded and tested.
+    public var rowsTested = 0
+    /// Rows returned.
+    public var rowsReturned = 0
+    /// Bytes read from the data files (footers, page indexes, Bloom filters, pages).
+    public var bytesRead = 0
+    /// Reads issued to the data files.
+    public var reads = 0
+
+    /// Nothing counted yet.
+    public init() {}
+
+    /// The report as lines of text, as `iceberg scan --explain` prints it.
+    public var lines: [String] {
+        [
+            "manifests pruned by partition summaries: \(manifestsPruned)",
+            "data files: \(dataFiles) read, \(filesPrunedByPartition) pruned by partition, \(filesPrunedByMetrics) pruned by column metrics",
+            "delete files applied: \(deleteFiles)",
+            "row groups: \(rowGroups) in the files read, \(rowGroupsPrunedByStatistics) pruned by statistics, \(rowGroupsPrunedByBloomFilter) by Bloom filters, \(rowGroupsPrunedByPageIndex) by the page index",
+            "pages: \(pagesPrunedByPageIndex) of \(pagesIndexed) filter-column pages pruned by the page index; \(pagesDecoded) decoded, \(pagesSkipped) skipped",
+            "rows: \(rowsTested) tested against the filter, \(rowsReturned) returned",
+            "bytes read: \(bytesRead) in \(reads) reads",
+        ]
+    }
+}
+
+/// Collects a `ScanReport` while a scan runs (pass it to `TableScan.batches(metrics:)`).
+public final class ScanMetrics: Sendable {
+    private let state = Mutex(ScanReport())
+
+    /// An empty report.
+    public init() {}
+
+    /// What was counted so far.
+    public var report: ScanReport { state.withLock { $0 } }
+
+    /// Adds to the report.
+    func update(_ change: (inout ScanReport) -> Void) { state.withLock { change(&$0) } }
+}
