@@ -11,6 +11,7 @@ import time
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
@@ -102,9 +103,21 @@ def main():
     ap.add_argument("--skip-spark", action="store_true", help="leave out the scans of tables Spark writes")
     ap.add_argument("--pyiceberg-append-parallel", metavar="DIR",
                     help="only time PyIceberg's 1M-row append with its default workers and pyarrow's default threads")
+    ap.add_argument("--pyiceberg-scan", nargs=2, metavar=("DIR", "FILTER"),
+                    help="only time PyIceberg's scan().to_arrow() of the table in DIR with its default workers")
     args = ap.parse_args()
     if args.pyiceberg_append_parallel:
         print(json.dumps({"ms": pyiceberg_appends(events_table(args.rows), args.pyiceberg_append_parallel, args.runs)}))
+        return
+    if args.pyiceberg_scan:
+        path, flt = args.pyiceberg_scan
+        t = pyiceberg_table(path, create=False)
+        times, result = [], None
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            result = t.scan(row_filter=flt).to_arrow() if flt != "-" else t.scan().to_arrow()
+            times.append((time.perf_counter() - start) * 1000)
+        print(json.dumps({"ms": times, "rows": result.num_rows, "qty_sum": int(pc.sum(result["qty"]).as_py() or 0)}))
         return
     # Single-threaded everywhere unless a workload says otherwise.
     pa.set_cpu_count(1)
@@ -303,6 +316,42 @@ def iceberg_workloads(args, table, tmp):
     upsert_workloads(args, table, tmp, work)
     cdc_workloads(args, table, tmp, work)
     point_lookup_workloads(args, table, tmp, work)
+    scan_workloads(args, table, tmp, work)
+
+
+def scan_workloads(args, table, tmp, work):
+    """The 1M events of the day(ts) table (365 files), every column to columnar batches, all
+    rows and `qty = 3` (5%, a non-partition column), each side at its default parallelism:
+    this SDK (every core), PyIceberg's scan().to_arrow() (its default workers, pyarrow's
+    default threads) and DuckDB's iceberg_scan to Arrow (its default threads), on the same
+    table; rows and the qty sum are checked equal."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "InteropTests", "Python"))
+    from iceberg_peer import duckdb_connection
+    path = os.path.join(work, "append-1-0")
+    metadata = pyiceberg_table(path, create=False).metadata_location
+    peer_env = {k: v for k, v in os.environ.items() if k not in ("PYICEBERG_MAX_WORKERS", "POLARS_MAX_THREADS", "OMP_NUM_THREADS")}
+    con = duckdb_connection()
+    for name, flt in (("iceberg-scan-full", "-"), ("iceberg-scan-filter-column", "qty = 3")):
+        settle()
+        swift = json.loads(subprocess.run([args.runner, "iceberg-scan", work, flt, str(args.runs)], check=True,
+                                          capture_output=True, text=True, env=SWIFT_ENV).stdout)
+        settle()
+        py = json.loads(subprocess.run([sys.executable, __file__, "--runner", args.runner, "--iceberg", args.iceberg,
+                                        "--runs", str(args.runs), "--pyiceberg-scan", path, flt],
+                                       check=True, capture_output=True, text=True, env=peer_env).stdout)
+        settle()
+        where = "" if flt == "-" else f" WHERE {flt}"
+        duck_ms, duck = [], None
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            duck = con.execute(f"SELECT * FROM iceberg_scan('{metadata}'){where}").arrow().read_all()
+            duck_ms.append((time.perf_counter() - start) * 1000)
+        duck_sum = int(pc.sum(duck["qty"]).as_py() or 0)
+        if (swift["rows"], swift["qty_sum"]) != (py["rows"], py["qty_sum"]) or (duck.num_rows, duck_sum) != (py["rows"], py["qty_sum"]):
+            raise SystemExit(f"validation failed: {name} rows/qty sums swift {swift['rows']}/{swift['qty_sum']}, "
+                             f"PyIceberg {py['rows']}/{py['qty_sum']}, DuckDB {duck.num_rows}/{duck_sum}")
+        emit({"workload": name, "rows": swift["rows"], "filter": None if flt == "-" else flt, "cores": os.cpu_count(),
+              "swift_ms": best(swift["ms"]), "pyiceberg_ms": best(py["ms"]), "duckdb_ms": best(duck_ms)})
 
 
 def point_lookup_workloads(args, table, tmp, work):

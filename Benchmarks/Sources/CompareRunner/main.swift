@@ -13,7 +13,8 @@ import Workloads
 //   compare-runner iceberg-small DATA_DIR WORK_DIR N [KEY=VALUE…] -> N commits of 100 rows to a table with
 //                                                           those properties, the last 100 alternating with the
 //                                                           first 100 of a fresh table: {"ms": [...], "fresh_ms": [...]}
-//   compare-runner iceberg-scan WORK_DIR FILTER RUNS      -> filtered scan of the last appended table: {"ms": [...], "rows": N}
+//   compare-runner iceberg-scan WORK_DIR FILTER RUNS      -> scan of the 1-file-at-a-time appended table, FILTER "-" for
+//                                                           none, every column: {"ms": [...], "rows": N, "qty_sum": N}
 //   compare-runner iceberg-scan-table CATALOG_DB WAREHOUSE CATALOG_NAME TABLE RUNS -> full scan of a table (deletes
 //                                                           applied), every column: {"ms": [...], "rows": N}
 //   compare-runner iceberg-sorted-append DATA_DIR WORK_DIR RUNS -> 1M events into a day(ts) table sorted by
@@ -127,12 +128,21 @@ case "iceberg-scan":
     for _ in 0..<Int(args[4])! {
         let start = monotonicNanos()
         let table = try await catalog.loadTable(id)
-        let scan = try TableScan(metadata: table.metadata, io: table.io).filtered(try FilterParser.parse(args[3]))
+        var scan = try TableScan(metadata: table.metadata, io: table.io)
+        if args[3] != "-" { scan = try scan.filtered(try FilterParser.parse(args[3])) }
         count = 0
         for try await batch in scan.batches() { count += batch.rowCount }
         times.append(Double(monotonicNanos() - start) / 1e6)
     }
-    print("{\"ms\": \(times), \"rows\": \(count)}")
+    // Untimed: the qty sum of the rows, to check them against the peers'.
+    let table = try await catalog.loadTable(id)
+    var scan = try TableScan(metadata: table.metadata, io: table.io).selecting(["qty"])
+    if args[3] != "-" { scan = try scan.filtered(try FilterParser.parse(args[3])) }
+    var qtySum: Int64 = 0
+    for try await batch in scan.batches() {
+        for case .int(let v)? in batch.column("qty")?.literals() ?? [] { qtySum += Int64(v) }
+    }
+    print("{\"ms\": \(times), \"rows\": \(count), \"qty_sum\": \(qtySum)}")
 case "iceberg-scan-table":
     let catalog = try SQLiteCatalog.open(path: args[2], name: args[4], warehouse: args[3])
     var times: [Double] = []

@@ -4,7 +4,7 @@ import Parquet
 /// at a time. Columns are matched by field id (so renamed columns keep their data and columns
 /// added later read as their initial default or null); files written without ids are matched
 /// through the table's name mapping when it has one, else by the schema's current names.
-public struct DataFileReader {
+public struct DataFileReader: Sendable {
     /// The projected schema.
     public let schema: Schema
     let reader: ParquetReader

@@ -1,8 +1,9 @@
 import Parquet
 
-/// A scan's rows as an async sequence of column batches (see `TableScan.batches()`).
-/// Files are planned on the first call to `next()` and read one row group at a time, so memory
-/// is bounded by a row group.
+/// A scan's rows as an async sequence of column batches (see `TableScan.batches()`), in file
+/// and row group order. Files are planned on the first call to `next()`; row groups are read
+/// as many at once as the machine has processors (each decoding its columns in parallel), so
+/// memory is bounded by that many row groups.
 public struct ScanBatches: AsyncSequence, Sendable {
     /// Each element is one non-empty batch.
     public typealias Element = ColumnBatch
@@ -24,6 +25,9 @@ public struct ScanBatches: AsyncSequence, Sendable {
         private var tasks: [FileScanTask]? = nil
         private var nextTask = 0
         private var current: OpenFile? = nil
+        /// Row groups being read, in order.
+        private var pending: [Task<ColumnBatch?, Error>] = []
+        private let readAhead = ProcessorCount.online
         /// The delete files read so far.
         private var deletes = DeleteFileCache()
         /// Field ids for data files written without them.
@@ -33,7 +37,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
         /// The projection plus the columns the filter needs (set on the first `next()`).
         private var readSchema: Schema? = nil
 
-        private struct OpenFile {
+        struct OpenFile: Sendable {
             let reader: DataFileReader
             let output: FileLayout
             /// The columns read first, for all candidate rows: the filter's and the equality
@@ -75,29 +79,27 @@ public struct ScanBatches: AsyncSequence, Sendable {
                 tasks = try await scan.planFiles(&report)
                 metrics?.update { $0 = report }
             }
+            let reading = RowGroupReading(scan: scan, metrics: metrics, lineageFields: lineageFields)
             while true {
-                if var file = current, file.nextGroup < file.reader.rowGroupCount {
-                    let g = file.nextGroup
-                    file.nextGroup += 1
-                    current = file
-                    if let batch = try await read(file, rowGroup: g) { return batch }
-                    continue
-                }
-                if let file = current {
-                    let read = file.reader.statistics
-                    metrics?.update {
-                        $0.rowGroups += file.reader.rowGroupCount
-                        $0.pagesDecoded += read.pagesDecoded
-                        $0.pagesSkipped += read.pagesSkipped
-                        $0.bytesRead += read.bytesRead
-                        $0.reads += read.reads
+                // Keep `readAhead` row groups in flight, opening files as their turn comes.
+                while pending.count < readAhead {
+                    if var file = current, file.nextGroup < file.reader.rowGroupCount {
+                        let g = file.nextGroup
+                        file.nextGroup += 1
+                        current = file
+                        pending.append(Task { [file] in try await reading.read(file, rowGroup: g) })
+                        continue
                     }
+                    current = nil
+                    guard let tasks, nextTask < tasks.count else { break }
+                    let task = tasks[nextTask]
+                    nextTask += 1
+                    let file = try await open(task)
+                    metrics?.opened(file.reader)
+                    current = file
                 }
-                current = nil
-                guard let tasks, nextTask < tasks.count else { return nil }
-                let task = tasks[nextTask]
-                nextTask += 1
-                current = try await open(task)
+                guard !pending.isEmpty else { return nil }
+                if let batch = try await pending.removeFirst().value { return batch }
             }
         }
 
@@ -140,132 +142,143 @@ public struct ScanBatches: AsyncSequence, Sendable {
             return try Schema(schemaId: kept.schemaId, fields: kept.fields + lineageFields)
         }
 
-        /// `_pos` is the row's position in its file. Row lineage: a row's `_row_id` is the file's value, else the file's first row id
-        /// plus the row's position; `_last_updated_sequence_number` is the file's value, else
-        /// the file's data sequence number. Both are null in files without a first row id
-        /// (written before the table moved to v3). `rows` are the batch's rows in its row group,
-        /// which starts at position `start`.
-        private func withRowLineage(_ batch: ColumnBatch, _ file: OpenFile, start: Int64, rows selected: RowSelection)
-            -> ColumnBatch
-        {
-            guard !lineageFields.isEmpty else { return batch }
-            var positions: [Int64] = []
-            positions.reserveCapacity(batch.rowCount)
-            for r in selected.ranges { for row in r { positions.append(start + Int64(row)) } }
-            var computed: [Int: ColumnData] = [:]
-            let rows = batch.rowCount
-            for f in lineageFields {
-                let stored = batch.column(id: f.id).flatMap { $0.data == nil ? nil : $0.literals() }
-                var values: [Int64] = []
-                values.reserveCapacity(rows)
-                var levels = [UInt8](repeating: 0, count: rows)
-                if f.id == MetadataColumns.filePosition.id {
-                    computed[f.id] = ColumnData(
-                        values: .int64(positions), definitionLevels: [UInt8](repeating: 1, count: rows))
-                    continue
-                }
-                for r in 0..<rows {
-                    var value = stored?[r]?.exactInt64
-                    if value == nil, let first = file.task.file.firstRowId {
-                        value = f.id == MetadataColumns.rowId.id ? first + positions[r] : file.task.sequenceNumber
-                    }
-                    if let value {
-                        values.append(value)
-                        levels[r] = 1
-                    }
-                }
-                computed[f.id] = ColumnData(values: .int64(values), definitionLevels: levels)
-            }
-            return batch.computing(computed)
-        }
+    }
+}
 
-        /// Reads a row group in two steps. Row groups that statistics or Bloom filters rule out
-        /// are skipped; the column indexes of the filter's columns narrow the rest to candidate
-        /// rows. The tested columns (the filter's and the equality delete keys') are read for
-        /// the candidates; the filter and the deletes leave the selected rows, and the other
-        /// projected columns are read for those alone (pages without one not decoded).
-        private func read(_ file: OpenFile, rowGroup g: Int) async throws -> ColumnBatch? {
-            let groupRows = file.reader.rowCount(ofRowGroup: g)
-            let start = file.reader.firstRow(ofRowGroup: g)
-            var candidates = RowSelection.all(groupRows)
-            if let filter = scan.filter {
-                if !file.reader.rowGroupMayMatch(g, filter) {
-                    metrics?.update { $0.rowGroupsPrunedByStatistics += 1 }
-                    return nil
-                }
-                if !file.reader.bloomFiltersMayMatch(g, filter) {
-                    metrics?.update { $0.rowGroupsPrunedByBloomFilter += 1 }
-                    return nil
-                }
-                let pages = file.reader.pageIndexSelection(g, filter)
-                metrics?.update {
-                    $0.pagesIndexed += pages.pages
-                    $0.pagesPrunedByPageIndex += pages.pruned
-                    if pages.rows.isEmpty { $0.rowGroupsPrunedByPageIndex += 1 }
-                }
-                if pages.rows.isEmpty { return nil }
-                candidates = pages.rows
-            }
-            let tested = ColumnBatch(
-                layout: file.tested, rowCount: candidates.rowCount,
-                leaves: try await file.reader.read(rowGroup: g, columns: file.tested.columnIndices, rows: candidates))
-            var keep = scan.filter.map { tested.matches($0) } ?? Array(repeating: true, count: tested.rowCount)
-            if !file.deleted.isEmpty {
-                // Deleted positions among the candidates: `base` is the batch row of a range's first row.
-                var base = 0
-                for r in candidates.ranges {
-                    let lo = start + Int64(r.lowerBound)
-                    let hi = start + Int64(r.upperBound)
-                    var i = Self.lowerBound(file.deleted, lo)
-                    while i < file.deleted.count, file.deleted[i] < hi {
-                        keep[base + Int(file.deleted[i] - lo)] = false
-                        i += 1
-                    }
-                    base += r.count
-                }
-            }
-            for keys in file.equalityDeletes {
-                keys.markDeleted(tested, dataSequenceNumber: file.task.sequenceNumber, keep: &keep)
-            }
-            let selected = RowSelection(rows: candidates, keeping: keep)
-            metrics?.update { $0.rowsTested += tested.rowCount }
-            if selected.isEmpty { return nil }
-            // The output's leaves: tested ones narrowed to the selected rows, the others read now.
-            var testedLeaf: [Int: Int] = [:]
-            for (i, c) in file.tested.columnIndices.enumerated() { testedLeaf[c] = i }
-            let rest = file.output.columnIndices.filter { testedLeaf[$0] == nil }
-            let restLeaves = try await file.reader.read(rowGroup: g, columns: rest, rows: selected)
-            let narrowTested = selected.rowCount < candidates.rowCount
-            var restIndex = 0
-            var leaves: [ColumnData] = []
-            leaves.reserveCapacity(file.output.columnIndices.count)
-            for (i, c) in file.output.columnIndices.enumerated() {
-                if let t = testedLeaf[c] {
-                    let leaf = tested.leaves[t]
-                    leaves.append(
-                        narrowTested
-                            ? leaf.selecting(rows: keep, maxDefinitionLevel: file.output.maxDefinitionLevels[i]) : leaf)
-                } else {
-                    leaves.append(restLeaves[restIndex])
-                    restIndex += 1
-                }
-            }
-            let batch = withRowLineage(
-                ColumnBatch(layout: file.output, rowCount: selected.rowCount, leaves: leaves), file, start: start,
-                rows: selected)
-            metrics?.update { $0.rowsReturned += batch.rowCount }
-            return batch
-        }
+/// Reads one row group of an open file for a scan (in a task of its own).
+struct RowGroupReading: Sendable {
+    let scan: TableScan
+    let metrics: ScanMetrics?
+    /// The metadata columns (row lineage) the projection asks for.
+    let lineageFields: [NestedField]
 
-        private static func lowerBound(_ a: [Int64], _ v: Int64) -> Int {
-            var lo = 0
-            var hi = a.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if a[mid] < v { lo = mid + 1 } else { hi = mid }
+    /// `_pos` is the row's position in its file. Row lineage: a row's `_row_id` is the file's value, else the file's first row id
+    /// plus the row's position; `_last_updated_sequence_number` is the file's value, else
+    /// the file's data sequence number. Both are null in files without a first row id
+    /// (written before the table moved to v3). `rows` are the batch's rows in its row group,
+    /// which starts at position `start`.
+    func withRowLineage(
+        _ batch: ColumnBatch, _ file: ScanBatches.Iterator.OpenFile, start: Int64, rows selected: RowSelection
+    )
+        -> ColumnBatch
+    {
+        guard !lineageFields.isEmpty else { return batch }
+        var positions: [Int64] = []
+        positions.reserveCapacity(batch.rowCount)
+        for r in selected.ranges { for row in r { positions.append(start + Int64(row)) } }
+        var computed: [Int: ColumnData] = [:]
+        let rows = batch.rowCount
+        for f in lineageFields {
+            let stored = batch.column(id: f.id).flatMap { $0.data == nil ? nil : $0.literals() }
+            var values: [Int64] = []
+            values.reserveCapacity(rows)
+            var levels = [UInt8](repeating: 0, count: rows)
+            if f.id == MetadataColumns.filePosition.id {
+                computed[f.id] = ColumnData(
+                    values: .int64(positions), definitionLevels: [UInt8](repeating: 1, count: rows))
+                continue
             }
-            return lo
+            for r in 0..<rows {
+                var value = stored?[r]?.exactInt64
+                if value == nil, let first = file.task.file.firstRowId {
+                    value = f.id == MetadataColumns.rowId.id ? first + positions[r] : file.task.sequenceNumber
+                }
+                if let value {
+                    values.append(value)
+                    levels[r] = 1
+                }
+            }
+            computed[f.id] = ColumnData(values: .int64(values), definitionLevels: levels)
         }
+        return batch.computing(computed)
+    }
+
+    /// Reads a row group in two steps. Row groups that statistics or Bloom filters rule out
+    /// are skipped; the column indexes of the filter's columns narrow the rest to candidate
+    /// rows. The tested columns (the filter's and the equality delete keys') are read for
+    /// the candidates; the filter and the deletes leave the selected rows, and the other
+    /// projected columns are read for those alone (pages without one not decoded).
+    func read(_ file: ScanBatches.Iterator.OpenFile, rowGroup g: Int) async throws -> ColumnBatch? {
+        let groupRows = file.reader.rowCount(ofRowGroup: g)
+        let start = file.reader.firstRow(ofRowGroup: g)
+        var candidates = RowSelection.all(groupRows)
+        if let filter = scan.filter {
+            if !file.reader.rowGroupMayMatch(g, filter) {
+                metrics?.update { $0.rowGroupsPrunedByStatistics += 1 }
+                return nil
+            }
+            if !file.reader.bloomFiltersMayMatch(g, filter) {
+                metrics?.update { $0.rowGroupsPrunedByBloomFilter += 1 }
+                return nil
+            }
+            let pages = file.reader.pageIndexSelection(g, filter)
+            metrics?.update {
+                $0.pagesIndexed += pages.pages
+                $0.pagesPrunedByPageIndex += pages.pruned
+                if pages.rows.isEmpty { $0.rowGroupsPrunedByPageIndex += 1 }
+            }
+            if pages.rows.isEmpty { return nil }
+            candidates = pages.rows
+        }
+        let tested = ColumnBatch(
+            layout: file.tested, rowCount: candidates.rowCount,
+            leaves: try await file.reader.read(rowGroup: g, columns: file.tested.columnIndices, rows: candidates))
+        var keep = scan.filter.map { tested.matches($0) } ?? Array(repeating: true, count: tested.rowCount)
+        if !file.deleted.isEmpty {
+            // Deleted positions among the candidates: `base` is the batch row of a range's first row.
+            var base = 0
+            for r in candidates.ranges {
+                let lo = start + Int64(r.lowerBound)
+                let hi = start + Int64(r.upperBound)
+                var i = Self.lowerBound(file.deleted, lo)
+                while i < file.deleted.count, file.deleted[i] < hi {
+                    keep[base + Int(file.deleted[i] - lo)] = false
+                    i += 1
+                }
+                base += r.count
+            }
+        }
+        for keys in file.equalityDeletes {
+            keys.markDeleted(tested, dataSequenceNumber: file.task.sequenceNumber, keep: &keep)
+        }
+        let selected = RowSelection(rows: candidates, keeping: keep)
+        metrics?.update { $0.rowsTested += tested.rowCount }
+        if selected.isEmpty { return nil }
+        // The output's leaves: tested ones narrowed to the selected rows, the others read now.
+        var testedLeaf: [Int: Int] = [:]
+        for (i, c) in file.tested.columnIndices.enumerated() { testedLeaf[c] = i }
+        let rest = file.output.columnIndices.filter { testedLeaf[$0] == nil }
+        let restLeaves = try await file.reader.read(rowGroup: g, columns: rest, rows: selected)
+        let narrowTested = selected.rowCount < candidates.rowCount
+        var restIndex = 0
+        var leaves: [ColumnData] = []
+        leaves.reserveCapacity(file.output.columnIndices.count)
+        for (i, c) in file.output.columnIndices.enumerated() {
+            if let t = testedLeaf[c] {
+                let leaf = tested.leaves[t]
+                leaves.append(
+                    narrowTested
+                        ? leaf.selecting(rows: keep, maxDefinitionLevel: file.output.maxDefinitionLevels[i]) : leaf)
+            } else {
+                leaves.append(restLeaves[restIndex])
+                restIndex += 1
+            }
+        }
+        let batch = withRowLineage(
+            ColumnBatch(layout: file.output, rowCount: selected.rowCount, leaves: leaves), file, start: start,
+            rows: selected)
+        metrics?.update { $0.rowsReturned += batch.rowCount }
+        return batch
+    }
+
+    private static func lowerBound(_ a: [Int64], _ v: Int64) -> Int {
+        var lo = 0
+        var hi = a.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if a[mid] < v { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }
 

@@ -1,3 +1,4 @@
+import Parquet
 import Synchronization
 
 /// What a scan pruned and read, at each level: manifests and files in planning, then row
@@ -57,14 +58,38 @@ public struct ScanReport: Sendable, Hashable {
 
 /// Collects a `ScanReport` while a scan runs (pass it to `TableScan.batches(metrics:)`).
 public final class ScanMetrics: Sendable {
-    private let state = Mutex(ScanReport())
+    private struct State {
+        var report = ScanReport()
+        /// The data files opened: their pages and bytes are counted as they are read.
+        var readers: [ParquetReader] = []
+    }
+    private let state = Mutex(State())
 
     /// An empty report.
     public init() {}
 
     /// What was counted so far.
-    public var report: ScanReport { state.withLock { $0 } }
+    public var report: ScanReport {
+        let (counted, readers) = state.withLock { ($0.report, $0.readers) }
+        var report = counted
+        for r in readers {
+            let read = r.statistics
+            report.pagesDecoded += read.pagesDecoded
+            report.pagesSkipped += read.pagesSkipped
+            report.bytesRead += read.bytesRead
+            report.reads += read.reads
+        }
+        return report
+    }
 
     /// Adds to the report.
-    func update(_ change: (inout ScanReport) -> Void) { state.withLock { change(&$0) } }
+    func update(_ change: (inout ScanReport) -> Void) { state.withLock { change(&$0.report) } }
+
+    /// Counts what a data file's reader reads from now on, and its row groups.
+    func opened(_ file: DataFileReader) {
+        state.withLock {
+            $0.readers.append(file.reader)
+            $0.report.rowGroups += file.rowGroupCount
+        }
+    }
 }

@@ -4,8 +4,9 @@ import ThriftCompact
 /// Reads a Parquet file: footer, schema, row groups, column chunks and page indexes.
 ///
 /// Columns come back in Dremel form (`ColumnData`: values plus levels), one column chunk at
-/// a time, so memory is bounded by the chunks requested.
-public final class ParquetReader {
+/// a time, so memory is bounded by the chunks requested. A reader may be used from several
+/// tasks at once (its input's reads must allow that, as those of this module do).
+public final class ParquetReader: @unchecked Sendable {
     /// The decoded footer.
     public let metadata: FileMetaData
     /// The schema tree and leaf columns.
@@ -15,7 +16,7 @@ public final class ParquetReader {
     public let limits: ParquetReadLimits
     private let counters = Mutex(ReadStatistics())
 
-    /// What this reader has read since it was opened (the footer not included).
+    /// What this reader has read since it was opened (the footer included).
     public var statistics: ReadStatistics { counters.withLock { $0 } }
 
     /// Opens a file at a path.
@@ -49,6 +50,10 @@ public final class ParquetReader {
         metadata = meta
         schema = try ParquetSchema(elements: meta.schema)
         try validate(fileSize: size)
+        counters.withLock {
+            $0.bytesRead = 12 + footerLength
+            $0.reads = 3
+        }
     }
 
     private func validate(fileSize: Int) throws {

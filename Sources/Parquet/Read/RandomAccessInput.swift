@@ -7,6 +7,7 @@
 #endif
 
 /// A source of bytes readable at any offset (a local file, memory, an object-store object).
+/// Reads may come from several tasks at once.
 public protocol RandomAccessInput: AnyObject {
     /// Total size in bytes.
     var size: Int { get }
