@@ -88,10 +88,23 @@ public struct S3Client: Sendable {
     /// The first `count` bytes of an object (all of it if shorter) and the object's size, from
     /// one ranged GET — no HEAD first. A missing object throws a `NoSuchKey` service error.
     public func getObjectPrefix(bucket: String, key: String, count: Int) async throws -> (bytes: [UInt8], size: Int) {
+        try await getObjectPart(bucket: bucket, key: key, range: "bytes=0-\(max(count, 1) - 1)", count: count)
+    }
+
+    /// The last `count` bytes of an object (all of it if shorter) and the object's size, from
+    /// one suffix-range GET. A missing object throws a `NoSuchKey` service error.
+    public func getObjectSuffix(bucket: String, key: String, count: Int) async throws -> (bytes: [UInt8], size: Int) {
+        try await getObjectPart(bucket: bucket, key: key, range: "bytes=-\(max(count, 1))", count: count)
+    }
+
+    /// One GET of a `Range` of at most `count` bytes, with the object's size from Content-Range.
+    private func getObjectPart(bucket: String, key: String, range: String, count: Int) async throws -> (
+        bytes: [UInt8], size: Int
+    ) {
         let operation = "GetObject s3://\(bucket)/\(key)"
         let response = try await client.send(
-            request("GET", bucket: bucket, key: key, headers: [("Range", "bytes=0-\(max(count, 1) - 1)")]),
-            operation: operation, accepting: [416])
+            request("GET", bucket: bucket, key: key, headers: [("Range", range)]), operation: operation,
+            accepting: [416])
         // 416: a range cannot be satisfied by an empty object.
         if response.status == 416 { return ([], 0) }
         if let length = response.header("Content-Length").flatMap({ Int($0) }), length != response.body.count {

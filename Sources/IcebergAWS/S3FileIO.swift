@@ -1,5 +1,6 @@
 import AWSTransport
 import Iceberg
+import Synchronization
 
 /// A bucket and key parsed from `s3://bucket/key` (also `s3a://` and `s3n://`).
 public struct S3Location: Sendable, Equatable {
@@ -28,7 +29,9 @@ public struct S3Location: Sendable, Equatable {
     }
 }
 
-/// Table files on S3. Reads fetch objects with ranged GETs in parallel; writes of large
+/// Table files on S3. Whole-file reads fetch objects with ranged GETs in parallel; inputs
+/// (data files) larger than `rangedReadThreshold` are read range by range — the footer with a
+/// suffix GET when opened, then only the ranges the reader asks for; writes of large
 /// files and Parquet data files use multipart uploads that stream while the writer works
 /// (parts of `partSize`, at most `maxPartsInFlight` uploading at once, aborted on failure);
 /// metadata files are created with a conditional PUT so an existing one is never replaced.
@@ -41,13 +44,21 @@ public struct S3FileIO: FileIO {
     public var maxPartsInFlight: Int
     /// Size of the ranges read in parallel.
     public var readChunkSize: Int
+    /// Inputs of objects up to this size are read whole; larger ones range by range.
+    public var rangedReadThreshold: Int
+    /// Bytes fetched from the end of an object when it is opened as an input (the footer).
+    public static let tailReadSize = 64 << 10
 
     /// Creates a FileIO.
-    public init(s3: S3Client, partSize: Int = 8 << 20, maxPartsInFlight: Int = 4, readChunkSize: Int = 8 << 20) {
+    public init(
+        s3: S3Client, partSize: Int = 8 << 20, maxPartsInFlight: Int = 4, readChunkSize: Int = 8 << 20,
+        rangedReadThreshold: Int = 8 << 20
+    ) {
         self.s3 = s3
         self.partSize = max(partSize, 5 << 20)
         self.maxPartsInFlight = max(1, maxPartsInFlight)
         self.readChunkSize = max(readChunkSize, 1 << 16)
+        self.rangedReadThreshold = max(rangedReadThreshold, Self.tailReadSize)
     }
 
     /// Reads a whole object.
@@ -125,9 +136,37 @@ public struct S3FileIO: FileIO {
         }
     }
 
-    /// The object fetched into memory with parallel ranged GETs, as a random-access input.
+    /// The object as a random-access input. One suffix GET gets its end and its size; an
+    /// object up to `rangedReadThreshold` is then read whole (the rest in parallel ranged GETs),
+    /// a larger one becomes an `S3RangedInput` holding its first 4 bytes and its end (with the
+    /// whole Parquet footer), which fetches other ranges as a reader announces them.
     public func input(_ location: String) async throws -> InputFile {
-        InMemoryInputFile(try await read(location))
+        let l = try S3Location(location)
+        return try await mapErrors(location) {
+            let (tail, size) = try await s3.getObjectSuffix(bucket: l.bucket, key: l.key, count: Self.tailReadSize)
+            if tail.count >= size { return InMemoryInputFile(tail) }
+            if size <= rangedReadThreshold {
+                let head = try await readRanges(l, [0..<size - tail.count])
+                return InMemoryInputFile(head[0] + tail)
+            }
+            var kept: [(start: Int, bytes: [UInt8])] = [(size - tail.count, tail)]
+            var wanted = [0..<4]
+            // A Parquet footer longer than the tail: fetch the rest of it too.
+            let n = tail.count
+            let footerLength =
+                Int(tail[n - 8]) | Int(tail[n - 7]) << 8 | Int(tail[n - 6]) << 16 | Int(tail[n - 5]) << 24
+            if Array(tail[(n - 4)...]) == Array("PAR1".utf8), footerLength + 8 > n, footerLength + 8 <= size {
+                wanted.append(size - 8 - footerLength..<size - n)
+            }
+            for (r, bytes) in zip(wanted, try await readRanges(l, wanted)) { kept.append((r.lowerBound, bytes)) }
+            return S3RangedInput(
+                s3: s3, location: l, size: size, kept: kept, maxRequestsInFlight: maxPartsInFlight)
+        }
+    }
+
+    /// Ranges of an object, in parallel ranged GETs (at most `maxPartsInFlight` at once).
+    func readRanges(_ l: S3Location, _ ranges: [Range<Int>]) async throws -> [[UInt8]] {
+        try await S3RangedInput.get(s3, l, ranges, inFlight: maxPartsInFlight)
     }
 
     /// A streaming multipart upload.
@@ -174,6 +213,108 @@ public struct S3FileIO: FileIO {
         do { return try await body() } catch let error as AWSError where error.serviceError?.status == 404 {
             throw FileIOError.notFound(location)
         }
+    }
+}
+
+/// An S3 object read range by range (see `RangedInputFile`): `fetch` coalesces ranges less than
+/// `coalesceGap` apart and gets them in parallel ranged GETs; reads are served from what was
+/// fetched and not released, and from what was kept when the object was opened (its first
+/// bytes and its end).
+public final class S3RangedInput: RangedInputFile {
+    /// Ranges closer than this are fetched in one GET (the bytes between read and dropped).
+    public static let coalesceGap = 64 << 10
+    /// The object's size.
+    public let size: Int
+    private let s3: S3Client
+    private let location: S3Location
+    private let maxRequestsInFlight: Int
+    private struct Block {
+        var start: Int
+        var bytes: [UInt8]
+        func holds(_ offset: Int, _ count: Int) -> Bool { offset >= start && offset + count <= start + bytes.count }
+    }
+    private struct State {
+        var kept: [Block]
+        var fetched: [Int: [Block]] = [:]
+        var nextId = 1
+    }
+    private let state: Mutex<State>
+
+    init(
+        s3: S3Client, location: S3Location, size: Int, kept: [(start: Int, bytes: [UInt8])], maxRequestsInFlight: Int
+    ) {
+        self.s3 = s3
+        self.location = location
+        self.size = size
+        self.maxRequestsInFlight = maxRequestsInFlight
+        state = Mutex(State(kept: kept.map { Block(start: $0.start, bytes: $0.bytes) }))
+    }
+
+    /// Copies fetched bytes; bytes not fetched fail naming the object and the range.
+    public func read(offset: Int, count: Int) throws -> [UInt8] {
+        guard offset >= 0, count >= 0, offset <= size - count else {
+            throw FileIOError.failed(
+                "s3://\(location.bucket)/\(location.key)", "range \(offset)+\(count) is outside the \(size)-byte object"
+            )
+        }
+        let found: [UInt8]? = state.withLock { s in
+            let block =
+                s.kept.first { $0.holds(offset, count) }
+                ?? s.fetched.values.lazy.compactMap { $0.first { $0.holds(offset, count) } }.first
+            guard let block else { return nil }
+            return Array(block.bytes[offset - block.start..<offset - block.start + count])
+        }
+        guard let found else {
+            throw FileIOError.failed(
+                "s3://\(location.bucket)/\(location.key)",
+                "bytes \(offset)..<\(offset + count) were read before being fetched")
+        }
+        return found
+    }
+
+    /// Fetches the ranges not already kept, nearby ones in one GET, in parallel.
+    public func fetch(_ ranges: [Range<Int>]) async throws -> FetchedRanges {
+        let needed = state.withLock { s in
+            ranges.filter { r in !r.isEmpty && !s.kept.contains { $0.holds(r.lowerBound, r.count) } }
+        }
+        var merged: [Range<Int>] = []
+        for r in needed.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, r.lowerBound <= last.upperBound + Self.coalesceGap {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, r.upperBound)
+            } else {
+                merged.append(r)
+            }
+        }
+        let bytes = try await Self.get(s3, location, merged, inFlight: maxRequestsInFlight)
+        let blocks = zip(merged, bytes).map { Block(start: $0.lowerBound, bytes: $1) }
+        return state.withLock { s in
+            let id = s.nextId
+            s.nextId += 1
+            s.fetched[id] = blocks
+            return FetchedRanges(id: id)
+        }
+    }
+
+    /// Drops fetched ranges.
+    public func release(_ ranges: FetchedRanges) { _ = state.withLock { $0.fetched.removeValue(forKey: ranges.id) } }
+
+    /// Ranges of an object in parallel ranged GETs, at most `inFlight` at once, in order.
+    static func get(_ s3: S3Client, _ l: S3Location, _ ranges: [Range<Int>], inFlight: Int) async throws -> [[UInt8]] {
+        var out = [[UInt8]](repeating: [], count: ranges.count)
+        try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            var next = 0
+            func add() {
+                let i = next
+                next += 1
+                group.addTask { (i, try await s3.getObject(bucket: l.bucket, key: l.key, range: ranges[i])) }
+            }
+            while next < min(inFlight, ranges.count) { add() }
+            while let (i, bytes) = try await group.next() {
+                out[i] = bytes
+                if next < ranges.count { add() }
+            }
+        }
+        return out
     }
 }
 

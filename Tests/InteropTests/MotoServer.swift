@@ -92,9 +92,13 @@ struct Moto {
     let credentials: AWSCredentials
     var endpoint: String { peer.endpoint }
 
-    init(_ test: XCTestCase, authenticated: Bool) throws {
+    /// Starts moto; with `recording`, moto's recorder logs every request (method, URL,
+    /// headers) to that file as JSON lines.
+    init(_ test: XCTestCase, authenticated: Bool, recording: String? = nil) throws {
         // Three unauthenticated requests: CreateUser, PutUserPolicy, CreateAccessKey.
-        peer = try LoopbackPeer(test, command: "moto", arguments: authenticated ? ["3"] : [])
+        peer = try LoopbackPeer(
+            test, command: "moto", arguments: authenticated ? ["3"] : [],
+            environment: recording.map { ["MOTO_ENABLE_RECORDING": "True", "MOTO_RECORDER_FILEPATH": $0] } ?? [:])
         if authenticated {
             var out = [UInt8](try PythonPeer.run(script: "aws_peer.py", ["iam-user", peer.endpoint]))
             let key = try JSONValue.parse(bytes: &out)

@@ -47,8 +47,24 @@ final class S3MotoTests: XCTestCase {
         let back = try await io.read("s3://data/big/file.bin")
         XCTAssertEqual(back.count, big.count)
         XCTAssertTrue(back == big)
+        // Opened as an input, the 12 MiB object is read range by range: a range is readable
+        // once fetched, and not after it is released.
         let input = try await io.input("s3://data/big/file.bin")
+        let byRange = try XCTUnwrap(input as? RangedInputFile, "a 12 MiB object is read by ranges")
+        XCTAssertEqual(byRange.size, big.count)
+        XCTAssertThrowsError(try input.read(offset: 5 << 20, count: 6))
+        let five = 5 << 20
+        let nine = 9 << 20
+        let wanted: [Range<Int>] = [five - 3..<five + 3, nine..<nine + 10]
+        let fetched = try await byRange.fetch(wanted)
         XCTAssertEqual(try input.read(offset: (5 << 20) - 3, count: 6), Array(big[((5 << 20) - 3)..<((5 << 20) + 3)]))
+        XCTAssertEqual(try input.read(offset: 9 << 20, count: 10), Array(big[(9 << 20)..<(9 << 20) + 10]))
+        XCTAssertEqual(
+            try input.read(offset: big.count - 100, count: 100), Array(big[(big.count - 100)...]), "the end is kept")
+        byRange.release(fetched)
+        XCTAssertThrowsError(try input.read(offset: 9 << 20, count: 10)) { error in
+            XCTAssertTrue("\(error)".contains("before being fetched"), "\(error)")
+        }
 
         // Streaming sink: flushes upload parts while writing.
         let sink = try await io.output("s3://data/big/streamed.bin")

@@ -53,6 +53,25 @@ public protocol InputFile: AnyObject {
     func read(offset: Int, count: Int) throws -> [UInt8]
 }
 
+/// A file on remote storage read range by range. A reader announces the ranges it is about to
+/// read with `fetch`, which gets them (nearby ranges in one request, requests in parallel);
+/// the synchronous `read`s that follow are served from fetched ranges, and `release` drops
+/// them, so memory is bounded by what is being decoded. A `read` of bytes not fetched fails.
+public protocol RangedInputFile: InputFile, Sendable {
+    /// Fetches the ranges and keeps them until released.
+    func fetch(_ ranges: [Range<Int>]) async throws -> FetchedRanges
+    /// Drops fetched ranges.
+    func release(_ ranges: FetchedRanges)
+}
+
+/// Ranges fetched by a `RangedInputFile` (a handle for releasing them).
+public struct FetchedRanges: Sendable, Hashable {
+    /// Identifies the fetch within its file.
+    public let id: Int
+    /// Wraps an identifier.
+    public init(id: Int) { self.id = id }
+}
+
 /// A file written front to back; it appears at its location only once closed.
 public protocol OutputFile: AnyObject {
     /// Appends bytes.

@@ -15,6 +15,11 @@ final class ParquetInput: RandomAccessInput {
 
     /// `file` itself when it already is a Parquet input, else an adapter.
     static func of(_ file: InputFile) -> RandomAccessInput { (file as? RandomAccessInput) ?? ParquetInput(file) }
+
+    /// The ranged remote file behind a Parquet input, if it is one.
+    static func ranged(_ input: RandomAccessInput) -> RangedInputFile? {
+        (input as? RangedInputFile) ?? ((input as? ParquetInput)?.file as? RangedInputFile)
+    }
 }
 
 /// A FileIO output as Parquet's byte sink.

@@ -12,10 +12,15 @@ public struct DataFileReader: Sendable {
     let layout: FileLayout
     /// Row position of the first row of each row group.
     let firstRows: [Int64]
+    /// The remote file read range by range, when the input is one (see `open`).
+    let ranged: RangedInputFile?
 
-    /// Opens a data file for a projection.
+    /// Opens a data file for a projection. A `RangedInputFile` must have its footer fetched
+    /// (as `FileIO.input` gives it); use `open` to have the page indexes and Bloom filters
+    /// fetched too.
     public init(input: RandomAccessInput, schema: Schema, nameMapping: NameMapping? = nil) throws {
         reader = try ParquetReader(input: input)
+        ranged = ParquetInput.ranged(input)
         if let mapping = nameMapping, !reader.schema.columns.allSatisfy({ $0.node.element.fieldId != nil }) {
             fileSchema = try mapping.assigningIds(to: reader.schema)
         } else {
@@ -32,6 +37,20 @@ public struct DataFileReader: Sendable {
         firstRows = first
     }
 
+    /// Opens a data file of a FileIO for a projection; from a remote file read range by
+    /// range, its page indexes and Bloom filters are fetched now (kept while the reader lives)
+    /// and the column chunks as each row group is read.
+    public static func open(_ file: InputFile, schema: Schema, nameMapping: NameMapping? = nil) async throws
+        -> DataFileReader
+    {
+        let reader = try DataFileReader(input: ParquetInput.of(file), schema: schema, nameMapping: nameMapping)
+        if let ranged = reader.ranged {
+            let ranges = reader.reader.metadataRanges
+            if !ranges.isEmpty { _ = try await ranged.fetch(ranges) }
+        }
+        return reader
+    }
+
     /// Number of row groups.
     public var rowGroupCount: Int { reader.rowGroupCount }
 
@@ -43,9 +62,21 @@ public struct DataFileReader: Sendable {
         try batch(rowGroup: g, try reader.readRowGroup(g, columns: layout.columnIndices))
     }
 
-    /// Reads one row group, decoding its columns in parallel.
+    /// Reads one row group, decoding its columns in parallel (fetching their chunks first from
+    /// a remote file read range by range).
     public func readConcurrently(rowGroup g: Int) async throws -> ColumnBatch {
-        try batch(rowGroup: g, try await reader.readRowGroupConcurrently(g, columns: layout.columnIndices))
+        try batch(rowGroup: g, try await fetching(rowGroup: g, columns: layout.columnIndices, rows: nil))
+    }
+
+    /// Reads leaves of a row group in parallel; from a remote file read range by range, the
+    /// ranges they need are fetched first and released once read.
+    private func fetching(rowGroup g: Int, columns: [Int], rows: RowSelection?) async throws -> [ColumnData] {
+        guard let ranged, !columns.isEmpty else {
+            return try await reader.readRowGroupConcurrently(g, columns: columns, rows: rows)
+        }
+        let fetched = try await ranged.fetch(try reader.byteRanges(rowGroup: g, columns: columns, rows: rows))
+        defer { ranged.release(fetched) }
+        return try await reader.readRowGroupConcurrently(g, columns: columns, rows: rows)
     }
 
     /// What the file's reader has read since it was opened (footer included).
@@ -56,7 +87,7 @@ public struct DataFileReader: Sendable {
 
     /// Reads the selected rows of some leaves of a row group (file leaf indices), in parallel.
     func read(rowGroup g: Int, columns: [Int], rows: RowSelection) async throws -> [ColumnData] {
-        let leaves = try await reader.readRowGroupConcurrently(g, columns: columns, rows: rows)
+        let leaves = try await fetching(rowGroup: g, columns: columns, rows: rows)
         let expected = rows.rowCount
         for (i, leaf) in leaves.enumerated() where leaf.rowCount != expected {
             throw ParquetError.malformedFile(

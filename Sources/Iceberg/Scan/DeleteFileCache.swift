@@ -36,7 +36,11 @@ struct DeleteFileCache {
         }
         var offset = file.contentOffset
         var length = file.contentSizeInBytes
+        let ranged = input as? RangedInputFile
         if offset == nil || length == nil {
+            // Without the entry's offsets the footer says where the blob is: fetch the whole file
+            // (the input goes when this returns).
+            _ = try await ranged?.fetch([0..<input.size])
             let blob = try Self.footer(input, path: file.filePath).blobs.first {
                 $0.type == DeletionVector.blobType && $0.properties["referenced-data-file"] == dataFile
             }
@@ -47,6 +51,8 @@ struct DeleteFileCache {
         guard let offset, let length, offset >= 0, length >= 0, offset + length <= Int64(input.size) else {
             throw fail("blob at \(offset ?? -1)+\(length ?? -1) lies outside the file of \(input.size) bytes")
         }
+        let fetched = try await ranged?.fetch([Int(offset)..<Int(offset + length)])
+        defer { if let ranged, let fetched { ranged.release(fetched) } }
         do {
             return try DeletionVector.positions(
                 blob: try input.read(offset: Int(offset), count: Int(length)), expectedCardinality: file.recordCount)
@@ -92,9 +98,11 @@ struct DeleteFileCache {
             throw IcebergError.unsupported(
                 "equality delete file \(file.filePath) keys on field ids \(ids), not all in the scanned schema")
         }
-        let reader = try DataFileReader(
-            input: ParquetInput.of(try await scan.io.input(file.filePath)), schema: try scan.schema.keeping(Set(ids)))
-        for g in 0..<reader.rowGroupCount { keys.insert(try reader.read(rowGroup: g), sequenceNumber: sequenceNumber) }
+        let reader = try await DataFileReader.open(
+            try await scan.io.input(file.filePath), schema: try scan.schema.keeping(Set(ids)))
+        for g in 0..<reader.rowGroupCount {
+            keys.insert(try await reader.readConcurrently(rowGroup: g), sequenceNumber: sequenceNumber)
+        }
     }
 
     private static func footer(_ input: InputFile, path: String) throws -> PuffinFooter {
@@ -118,10 +126,10 @@ struct DeleteFileCache {
         let schema = try Schema(fields: [
             .required(2_147_483_546, "file_path", .string), .required(2_147_483_545, "pos", .long),
         ])
-        let reader = try DataFileReader(input: ParquetInput.of(try await io.input(file.filePath)), schema: schema)
+        let reader = try await DataFileReader.open(try await io.input(file.filePath), schema: schema)
         var out: [String: [Int64]] = [:]
         for g in 0..<reader.rowGroupCount {
-            let batch = try reader.read(rowGroup: g)
+            let batch = try await reader.readConcurrently(rowGroup: g)
             guard case .byteArray(let paths)? = batch.column(id: 2_147_483_546)?.data?.values,
                 case .int64(let positions)? = batch.column(id: 2_147_483_545)?.data?.values,
                 paths.count == batch.rowCount, positions.count == batch.rowCount

@@ -124,9 +124,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
             if !equalityIds.isSubset(of: schema.selectedIds) {
                 schema = try reading(schema.selectedIds.union(equalityIds))
             }
-            let reader = try DataFileReader(
-                input: ParquetInput.of(try await scan.io.input(task.file.filePath)), schema: schema,
-                nameMapping: nameMapping)
+            let reader = try await DataFileReader.open(
+                try await scan.io.input(task.file.filePath), schema: schema, nameMapping: nameMapping)
             let testedIds = (scan.filter?.fieldIds ?? []).union(equalityIds)
             return OpenFile(
                 reader: reader, output: try reader.layout(for: scan.projection),

@@ -12,6 +12,7 @@ public final class ParquetReader: @unchecked Sendable {
     /// The schema tree and leaf columns.
     public let schema: ParquetSchema
     private let input: RandomAccessInput
+    private let footerLength: Int
     /// Limits applied to decoding.
     public let limits: ParquetReadLimits
     private let counters = Mutex(ReadStatistics())
@@ -44,6 +45,7 @@ public final class ParquetReader: @unchecked Sendable {
         guard footerLength > 0, footerLength <= size - 12 else {
             throw ParquetError.malformedFile("footer length \(footerLength) does not fit in a \(size)-byte file")
         }
+        self.footerLength = footerLength
         let footer = try input.read(offset: size - 8 - footerLength, count: footerLength)
         let meta: FileMetaData
         do { meta = try FileMetaData(thrift: footer) } catch { throw ParquetError.thrift(context: "footer", error) }
@@ -141,35 +143,76 @@ public final class ParquetReader: @unchecked Sendable {
         return bytes
     }
 
-    /// Reads a column chunk's bytes (all of them, or the pages a selection needs) and prepares
-    /// its decoder.
-    private func chunkReader(rowGroup: Int, column: Int, rows: RowSelection?) throws -> ColumnChunkReader {
+    /// What reading a column chunk (or the selected rows of it) reads: the whole chunk, or
+    /// through its offset index the dictionary page and the pages holding selected rows.
+    private func plan(rowGroup: Int, column: Int, rows: RowSelection?) throws -> (
+        meta: ColumnMetaData, selection: RowSelection?, chunk: Range<Int>, pages: PagePlan?
+    ) {
         guard rowGroup >= 0, rowGroup < metadata.rowGroups.count else {
             throw ParquetError.malformedFile("no row group \(rowGroup)")
         }
         guard column >= 0, column < schema.columns.count else {
             throw ParquetError.malformedFile("no column \(column)")
         }
-        let chunk = metadata.rowGroups[rowGroup].columns[column]
-        let meta = chunk.metaData!
+        let meta = metadata.rowGroups[rowGroup].columns[column].metaData!
         let range = try chunkRange(meta)
         let groupRows = Int(metadata.rowGroups[rowGroup].numRows)
         let selection = rows.flatMap { $0.coversAll(groupRows) ? nil : $0 }
-        if let selection, let index = try? offsetIndex(rowGroup: rowGroup, column: column),
-            let plan = PagePlan(index, chunk: range, rows: selection, groupRows: groupRows)
-        {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(plan.byteCount)
-            for r in plan.reads { bytes += try read(offset: r.lowerBound, count: r.count) }
-            counters.withLock { $0.pagesSkipped += plan.skippedPages }
-            return ColumnChunkReader(
-                column: schema.columns[column], meta: meta, bytes: bytes, limits: limits, rowGroupRows: groupRows,
-                selection: selection, pageFirstRows: plan.firstRows)
+        guard let selection, let index = try? offsetIndex(rowGroup: rowGroup, column: column) else {
+            return (meta, selection, range, nil)
         }
-        let bytes = try read(offset: range.lowerBound, count: range.count)
+        return (meta, selection, range, PagePlan(index, chunk: range, rows: selection, groupRows: groupRows))
+    }
+
+    /// The byte ranges of the file that reading these columns of a row group (or the selected
+    /// rows of them) reads, for inputs that fetch ranges ahead of reading them. The offset
+    /// indexes a selection uses must be readable (see `metadataRanges`).
+    public func byteRanges(rowGroup: Int, columns: [Int], rows: RowSelection? = nil) throws -> [Range<Int>] {
+        try columns.flatMap { c -> [Range<Int>] in
+            let p = try plan(rowGroup: rowGroup, column: c, rows: rows)
+            return p.pages?.reads ?? [p.chunk]
+        }
+    }
+
+    /// The byte ranges of the page indexes and Bloom filters of every column chunk (a Bloom
+    /// filter without a stored length runs to the next of these ranges or the footer).
+    public var metadataRanges: [Range<Int>] {
+        let footerStart = input.size - 8 - footerLength
+        var starts: [(Int, Int?)] = []
+        for g in metadata.rowGroups {
+            for c in g.columns {
+                if let o = c.columnIndexOffset, let l = c.columnIndexLength { starts.append((Int(o), Int(l))) }
+                if let o = c.offsetIndexOffset, let l = c.offsetIndexLength { starts.append((Int(o), Int(l))) }
+                if let o = c.metaData?.bloomFilterOffset {
+                    starts.append((Int(o), c.metaData?.bloomFilterLength.flatMap { $0 > 0 ? Int($0) : nil }))
+                }
+            }
+        }
+        let sorted = starts.filter { $0.0 >= 0 && $0.0 < footerStart }.sorted { $0.0 < $1.0 }
+        return sorted.enumerated().map { i, s in
+            let end = s.1.map { s.0 + $0 } ?? (i + 1 < sorted.count ? sorted[i + 1].0 : footerStart)
+            return s.0..<min(max(end, s.0), footerStart)
+        }
+    }
+
+    /// Reads a column chunk's bytes (all of them, or the pages a selection needs) and prepares
+    /// its decoder.
+    private func chunkReader(rowGroup: Int, column: Int, rows: RowSelection?) throws -> ColumnChunkReader {
+        let p = try plan(rowGroup: rowGroup, column: column, rows: rows)
+        let groupRows = Int(metadata.rowGroups[rowGroup].numRows)
+        if let pages = p.pages {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(pages.byteCount)
+            for r in pages.reads { bytes += try read(offset: r.lowerBound, count: r.count) }
+            counters.withLock { $0.pagesSkipped += pages.skippedPages }
+            return ColumnChunkReader(
+                column: schema.columns[column], meta: p.meta, bytes: bytes, limits: limits, rowGroupRows: groupRows,
+                selection: p.selection, pageFirstRows: pages.firstRows)
+        }
+        let bytes = try read(offset: p.chunk.lowerBound, count: p.chunk.count)
         return ColumnChunkReader(
-            column: schema.columns[column], meta: meta, bytes: bytes, limits: limits, rowGroupRows: groupRows,
-            selection: selection)
+            column: schema.columns[column], meta: p.meta, bytes: bytes, limits: limits, rowGroupRows: groupRows,
+            selection: p.selection)
     }
 
     /// Reads the chosen columns (default all) of a row group.
