@@ -121,15 +121,25 @@ enum PlainDecoder {
             guard out.bytes.data.count + total <= Int(Int32.max) else {
                 throw .invalid("byte array column exceeds 2 GiB in one chunk")
             }
-            out.bytes.data.reserveCapacity(out.bytes.data.count + total)
-            var offset = out.bytes.data.count
-            p = 0
-            for _ in 0..<count {
-                let len = Int(UInt32(littleEndian: src.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
-                out.bytes.data.append(contentsOf: UnsafeRawBufferPointer(rebasing: src[p + 4..<p + 4 + len]))
-                offset += len
-                out.bytes.offsets.append(Int32(offset))
-                p += 4 + len
+            // Second pass: grow both buffers once, then copy through pointers (no per-value append).
+            let dataStart = out.bytes.data.count
+            let offsetStart = out.bytes.offsets.count
+            out.bytes.data.append(contentsOf: repeatElement(0, count: total))
+            out.bytes.offsets.append(contentsOf: repeatElement(0, count: count))
+            out.bytes.data.withUnsafeMutableBytes { data in
+                out.bytes.offsets.withUnsafeMutableBufferPointer { offsets in
+                    var offset = dataStart
+                    var p = 0
+                    for i in 0..<count {
+                        let len = Int(UInt32(littleEndian: src.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
+                        if len > 0 {
+                            (data.baseAddress! + offset).copyMemory(from: src.baseAddress! + p + 4, byteCount: len)
+                        }
+                        offset += len
+                        offsets[offsetStart + i] = Int32(truncatingIfNeeded: offset)
+                        p += 4 + len
+                    }
+                }
             }
         }
     }

@@ -222,13 +222,13 @@ struct ColumnChunkReader: Sendable {
     }
 
     /// Decompresses a page body into the reusable `pageBuffer` (resized to exactly `size`).
-    private mutating func decompress(_ range: Range<Int>, _ size: Int) throws -> [UInt8] {
+    private mutating func decompress(_ range: Range<Int>, _ size: Int) throws -> PageBytes {
         let c = try codec
         if case .uncompressed = c {
             guard range.count == size else {
                 throw corrupt("uncompressed page is \(range.count) bytes, header says \(size)")
             }
-            return Array(bytes[range])
+            return PageBytes(storage: bytes, range: range, owned: false)
         }
         var page = pageBuffer
         pageBuffer = []
@@ -246,12 +246,13 @@ struct ColumnChunkReader: Sendable {
         } catch let e as CompressionError {
             throw ParquetError.compression(column: name, e)
         }
-        return page
+        return PageBytes(storage: page, range: 0..<size, owned: true)
     }
 
-    /// Hands a page buffer back for reuse by the next page.
-    private mutating func recycle(_ page: [UInt8]) {
-        if page.count > pageBuffer.count { pageBuffer = page }
+    /// Hands a decompressed page buffer back for reuse by the next page (pages read in place
+    /// from the chunk are not buffers).
+    private mutating func recycle(_ page: PageBytes) {
+        if page.owned && page.storage.count > pageBuffer.count { pageBuffer = page.storage }
     }
 
     /// Runs a decoder, naming the column in its errors. Deliberately not a method: calling a
@@ -266,7 +267,7 @@ struct ColumnChunkReader: Sendable {
         return Int(n)
     }
 
-    private mutating func decodeDataPageV1(_ page: [UInt8], _ h: DataPageHeader) throws {
+    private mutating func decodeDataPageV1(_ page: PageBytes, _ h: DataPageHeader) throws {
         let n = try checkCount(h.numValues)
         let maxDef = column.maxDefinitionLevel
         let maxRep = column.maxRepetitionLevel
@@ -329,14 +330,15 @@ struct ColumnChunkReader: Sendable {
         }
         let valuesRange = body.lowerBound + repLength + defLength..<body.upperBound
         let valuesSize = uncompressedSize - repLength - defLength
-        let page: [UInt8]
-        if h.isCompressed { page = try decompress(valuesRange, valuesSize) } else { page = Array(bytes[valuesRange]) }
+        let page =
+            h.isCompressed
+            ? try decompress(valuesRange, valuesSize) : PageBytes(storage: bytes, range: valuesRange, owned: false)
         try decodeValues(page, start: 0, levelsInPage: n, encoding: h.encoding)
-        if h.isCompressed { recycle(page) }
+        recycle(page)
     }
 
     /// Decodes the values section of a page; the level arrays already include this page.
-    private mutating func decodeValues(_ page: [UInt8], start: Int, levelsInPage n: Int, encoding: Encoding) throws {
+    private mutating func decodeValues(_ page: PageBytes, start: Int, levelsInPage n: Int, encoding: Encoding) throws {
         let maxDef = column.maxDefinitionLevel
         var count = n
         if maxDef > 0 {
@@ -585,6 +587,20 @@ struct ColumnChunkReader: Sendable {
             out.fixed.reserveCapacity(out.fixed.count + idx.count * d.width)
             for i in idx { out.fixed.append(contentsOf: d[Int(i)]) }
         }
+    }
+}
+
+/// The bytes of one page: a region of the chunk itself (uncompressed pages) or a decompressed
+/// buffer (`owned`, reused for the next page).
+struct PageBytes {
+    let storage: [UInt8]
+    let range: Range<Int>
+    let owned: Bool
+    var count: Int { range.count }
+
+    /// The page's bytes, offsets from its start.
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 }
 
