@@ -180,31 +180,58 @@ struct ColumnChunkReader: Sendable {
         let first = pageFirstRow
         var levels = [Bool](repeating: false, count: n)
         var rows = 0
+        var kept = 0
         if column.maxRepetitionLevel == 0 {
             rows = n
-            for r in selection.local(to: first..<first + n) {
-                for i in r { levels[i] = true }
+            let local = selection.local(to: first..<first + n)
+            for r in local { kept += r.count }
+            if kept == n {
+                pageFirstRow = first + n
+                return nil
+            }
+            levels.withUnsafeMutableBufferPointer { l in
+                for r in local { for i in r { l[i] = true } }
             }
         } else {
             repetitionLevels.withUnsafeBufferPointer { reps in
-                var row = first - 1
-                for i in 0..<n {
-                    if reps[reps.count - n + i] == 0 { row += 1 }
-                    levels[i] = selection.overlaps(row..<row + 1)
+                levels.withUnsafeMutableBufferPointer { l in
+                    var row = first - 1
+                    var selected = false
+                    let base = reps.count - n
+                    for i in 0..<n {
+                        if reps[base + i] == 0 {
+                            row += 1
+                            selected = selection.overlaps(row..<row + 1)
+                        }
+                        l[i] = selected
+                        if selected { kept += 1 }
+                    }
+                    rows = row + 1 - first
                 }
-                rows = row + 1 - first
+            }
+            if kept == n {
+                pageFirstRow = first + rows
+                return nil
             }
         }
         pageFirstRow = first + rows
-        if !levels.contains(false) { return nil }
         let maxDef = column.maxDefinitionLevel
         guard maxDef > 0 else { return (levels, levels) }
-        var values: [Bool] = []
-        values.reserveCapacity(n)
         let md = UInt8(maxDef)
+        var values = [Bool](repeating: false, count: n)
+        var count = 0
         definitionLevels.withUnsafeBufferPointer { defs in
-            for i in 0..<n where defs[defs.count - n + i] == md { values.append(levels[i]) }
+            levels.withUnsafeBufferPointer { l in
+                values.withUnsafeMutableBufferPointer { v in
+                    let base = defs.count - n
+                    for i in 0..<n where defs[base + i] == md {
+                        v[count] = l[i]
+                        count += 1
+                    }
+                }
+            }
         }
+        values.removeLast(n - count)
         return (levels, values)
     }
 
