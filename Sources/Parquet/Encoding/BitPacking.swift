@@ -75,6 +75,18 @@ enum BitPacking {
         let raw = UnsafeRawPointer(src)
         var i = 0
         var bit = 0
+        // Eight values at a time: a group of 8 spans exactly `width` bytes, so each value's
+        // 64-bit load starts at a fixed byte of the group (loads stay inside the input).
+        while i + 8 <= count && (bit >> 3) + width + 8 <= byteLength {
+            let group = raw + (bit >> 3)
+            for k in 0..<8 {
+                let b = k &* width
+                let word = UInt64(littleEndian: group.loadUnaligned(fromByteOffset: b >> 3, as: UInt64.self))
+                dst[i &+ k] = UInt32(truncatingIfNeeded: (word >> UInt64(b & 7)) & mask)
+            }
+            i += 8
+            bit += 8 * width
+        }
         while i < count {
             let byte = bit >> 3
             if byte + 8 > byteLength { break }

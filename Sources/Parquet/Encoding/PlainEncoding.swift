@@ -152,9 +152,13 @@ enum PlainDecoder {
         if Int(bitPattern: base) % MemoryLayout<T>.alignment == 0 {
             v.append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: T.self), count: count))
         } else {
-            v.reserveCapacity(v.count + count)
-            let stride = MemoryLayout<T>.stride
-            for i in 0..<count { v.append(src.loadUnaligned(fromByteOffset: i * stride, as: T.self)) }
+            // Unaligned source: grow once, then one byte copy (memcpy does not care).
+            let old = v.count
+            v.append(contentsOf: repeatElement(v.first ?? src.loadUnaligned(as: T.self), count: count))
+            v.withUnsafeMutableBytes { dst in
+                (dst.baseAddress! + old * MemoryLayout<T>.stride).copyMemory(
+                    from: base, byteCount: count * MemoryLayout<T>.stride)
+            }
         }
     }
 }

@@ -372,7 +372,7 @@ struct ColumnChunkReader: Sendable {
             count = 0
             let md = UInt8(maxDef)
             definitionLevels.withUnsafeBufferPointer { d in
-                for i in d.count - n..<d.count where d[i] == md { count += 1 }
+                for i in d.count - n..<d.count { count &+= d[i] == md ? 1 : 0 }
             }
         }
         let type = column.physicalType
