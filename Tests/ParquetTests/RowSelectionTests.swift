@@ -156,6 +156,34 @@ final class RowSelectionTests: XCTestCase {
         }
     }
 
+    /// Page indexes that are garbage or describe pages outside the chunk are not trusted: the
+    /// selected rows are still right (read through the chunk's pages in order).
+    func testBrokenOffsetIndexesFallBackToTheChunk() throws {
+        let schema = try Self.schema()
+        var options = ParquetWriterOptions()
+        options.dataPageSize = 600
+        let good = try writeInMemory(schema, [Self.columns()], options)
+        let selection = RowSelection([5..<9, 1500..<1510, 2990..<3000])
+        let expected = try ParquetReader(input: MemoryInput(good)).readColumn(
+            rowGroup: 0, column: 4, rows: selection)
+        let meta = try ParquetReader(input: MemoryInput(good)).metadata.rowGroups[0].columns[4]
+        let offset = Int(try XCTUnwrap(meta.offsetIndexOffset))
+        let length = Int(try XCTUnwrap(meta.offsetIndexLength))
+        // Garbage: the offset index does not decode.
+        var garbage = good
+        for i in offset..<offset + length { garbage[i] = 0xFF }
+        let broken = try ParquetReader(input: MemoryInput(garbage))
+        XCTAssertThrowsError(try broken.offsetIndex(rowGroup: 0, column: 4))
+        XCTAssertEqual(try broken.readColumn(rowGroup: 0, column: 4, rows: selection), expected)
+        // Well-formed but lying: page offsets moved past the chunk.
+        var index = try XCTUnwrap(try ParquetReader(input: MemoryInput(good)).offsetIndex(rowGroup: 0, column: 4))
+        let chunkEnd = Int(meta.metaData!.dataPageOffset + meta.metaData!.totalCompressedSize)
+        index.pageLocations[index.pageLocations.count - 1].offset = Int64(chunkEnd + 100)
+        let plan = PagePlan(
+            index, chunk: Int(meta.metaData!.dataPageOffset)..<chunkEnd, rows: selection, groupRows: Self.rows)
+        XCTAssertNil(plan, "an index pointing outside the chunk is not used")
+    }
+
     func testSelectionAlgebra() {
         let a = RowSelection([5..<10, 0..<3, 9..<12, 20..<20])
         XCTAssertEqual(a.ranges, [0..<3, 5..<12])
