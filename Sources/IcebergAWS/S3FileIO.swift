@@ -149,16 +149,22 @@ public struct S3FileIO: FileIO {
                 let head = try await readRanges(l, [0..<size - tail.count])
                 return InMemoryInputFile(head[0] + tail)
             }
-            var kept: [(start: Int, bytes: [UInt8])] = [(size - tail.count, tail)]
             var wanted = [0..<4]
-            // A Parquet footer longer than the tail: fetch the rest of it too.
+            // A Parquet footer longer than the tail: fetch the rest of it too, kept with the tail
+            // as one block (the footer is read in one piece).
             let n = tail.count
             let footerLength =
                 Int(tail[n - 8]) | Int(tail[n - 7]) << 8 | Int(tail[n - 6]) << 16 | Int(tail[n - 5]) << 24
             if Array(tail[(n - 4)...]) == Array("PAR1".utf8), footerLength + 8 > n, footerLength + 8 <= size {
                 wanted.append(size - 8 - footerLength..<size - n)
             }
-            for (r, bytes) in zip(wanted, try await readRanges(l, wanted)) { kept.append((r.lowerBound, bytes)) }
+            let fetched = try await readRanges(l, wanted)
+            var kept: [(start: Int, bytes: [UInt8])] = [(0, fetched[0])]
+            if wanted.count > 1 {
+                kept.append((wanted[1].lowerBound, fetched[1] + tail))
+            } else {
+                kept.append((size - n, tail))
+            }
             return S3RangedInput(
                 s3: s3, location: l, size: size, kept: kept, maxRequestsInFlight: maxPartsInFlight)
         }

@@ -128,4 +128,52 @@ final class S3RangedReadTests: XCTestCase {
         XCTAssertEqual(all, rows)
         XCTAssertLessThanOrEqual(full.bytes, Int(file.fileSizeInBytes) + S3FileIO.tailReadSize)
     }
+
+    /// A file whose footer is longer than the tail fetched on opening (hundreds of row groups):
+    /// the rest of the footer is fetched too and every row reads back.
+    func testAFooterLongerThanTheTailIsFetchedWhole() async throws {
+        let moto = try Moto(self, authenticated: false)
+        let s3 = try S3Client(
+            region: "us-east-1", credentials: StaticCredentialsProvider(moto.credentials),
+            endpoint: try AWSEndpoint(url: moto.endpoint), environment: [:])
+        try await s3.createBucket("lake")
+        let io = S3FileIO(s3: s3, rangedReadThreshold: 1 << 18)
+        let schema = try Schema(fields: [
+            .required(1, "id", .long), .optional(2, "a", .string), .optional(3, "b", .string),
+            .optional(4, "c", .double),
+        ])
+        var shredder = try JSONRowShredder(schema: schema)
+        let rows = 120_000
+        for i in 0..<rows {
+            try shredder.append(
+                .object([
+                    ("id", .int(Int64(i))), ("a", .string("a-\(i)")), ("b", .string("b-\(i % 97)")),
+                    ("c", .double(Double(i) / 8)),
+                ]), rowNumber: i + 1)
+        }
+        let sink = MemorySink()
+        var options = ParquetWriterOptions()
+        options.rowGroupRows = 200
+        let writer = try ParquetWriter(sink: sink, schema: try schema.parquetSchema(), options: options)
+        try writer.write(shredder.takeColumns())
+        _ = try writer.close()
+        let bytes = sink.bytes
+        let n = bytes.count
+        let footer = Int(bytes[n - 8]) | Int(bytes[n - 7]) << 8 | Int(bytes[n - 6]) << 16 | Int(bytes[n - 5]) << 24
+        XCTAssertGreaterThan(footer, S3FileIO.tailReadSize, "the footer outgrows the tail")
+        try await io.write("s3://lake/long-footer.parquet", bytes)
+        let input = try await io.input("s3://lake/long-footer.parquet")
+        XCTAssertTrue(input is RangedInputFile)
+        let reader = try await DataFileReader.open(input, schema: schema)
+        XCTAssertEqual(reader.rowGroupCount, rows / 200)
+        var count = 0
+        var idSum: Int64 = 0
+        for g in 0..<reader.rowGroupCount {
+            let batch = try await reader.readConcurrently(rowGroup: g)
+            count += batch.rowCount
+            for case .long(let v)? in batch.column("id")?.literals() ?? [] { idSum += v }
+        }
+        XCTAssertEqual(count, rows)
+        XCTAssertEqual(idSum, Int64(rows) * Int64(rows - 1) / 2)
+    }
 }
