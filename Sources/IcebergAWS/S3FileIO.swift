@@ -180,35 +180,20 @@ public struct S3FileIO: FileIO {
         S3UploadSink(s3: s3, location: try S3Location(location), partSize: partSize, maxPartsInFlight: maxPartsInFlight)
     }
 
-    /// The rest of an object after its first chunk, in parallel ranged GETs.
+    /// The rest of an object after its first chunk, in parallel ranged GETs, each copied into
+    /// place as it arrives.
     private func readRest(_ l: S3Location, size: Int, first: [UInt8]) async throws -> [UInt8] {
         let chunk = readChunkSize
         let count = (size + chunk - 1) / chunk
-        let s3 = self.s3
+        let ranges = (1..<count).map { ($0 * chunk)..<min(size, ($0 + 1) * chunk) }
         var out = first
         out.append(contentsOf: repeatElement(0, count: size - first.count))
-        try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
-            var next = 1
-            func add() {
-                let i = next
-                next += 1
-                group.addTask {
-                    (
-                        i,
-                        try await s3.getObject(
-                            bucket: l.bucket, key: l.key, range: (i * chunk)..<min(size, (i + 1) * chunk))
-                    )
+        try await S3RangedInput.get(s3, l, ranges, inFlight: maxPartsInFlight) { i, bytes in
+            out.withUnsafeMutableBufferPointer { dst in
+                bytes.withUnsafeBufferPointer { src in
+                    UnsafeMutableRawPointer(dst.baseAddress! + ranges[i].lowerBound).copyMemory(
+                        from: src.baseAddress!, byteCount: src.count)
                 }
-            }
-            for _ in 0..<min(maxPartsInFlight, count - 1) { add() }
-            while let (i, bytes) = try await group.next() {
-                out.withUnsafeMutableBufferPointer { dst in
-                    bytes.withUnsafeBufferPointer { src in
-                        UnsafeMutableRawPointer(dst.baseAddress! + i * chunk).copyMemory(
-                            from: src.baseAddress!, byteCount: src.count)
-                    }
-                }
-                if next < count { add() }
             }
         }
         return out
@@ -307,6 +292,16 @@ public final class S3RangedInput: RangedInputFile {
     /// Ranges of an object in parallel ranged GETs, at most `inFlight` at once, in order.
     static func get(_ s3: S3Client, _ l: S3Location, _ ranges: [Range<Int>], inFlight: Int) async throws -> [[UInt8]] {
         var out = [[UInt8]](repeating: [], count: ranges.count)
+        try await get(s3, l, ranges, inFlight: inFlight) { out[$0] = $1 }
+        return out
+    }
+
+    /// Ranges of an object in parallel ranged GETs, at most `inFlight` at once, each handed to
+    /// `arrived` with its index as it comes.
+    static func get(
+        _ s3: S3Client, _ l: S3Location, _ ranges: [Range<Int>], inFlight: Int,
+        arrived: (Int, [UInt8]) -> Void
+    ) async throws {
         try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
             var next = 0
             func add() {
@@ -316,11 +311,10 @@ public final class S3RangedInput: RangedInputFile {
             }
             while next < min(inFlight, ranges.count) { add() }
             while let (i, bytes) = try await group.next() {
-                out[i] = bytes
+                arrived(i, bytes)
                 if next < ranges.count { add() }
             }
         }
-        return out
     }
 }
 

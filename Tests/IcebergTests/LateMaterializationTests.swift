@@ -99,7 +99,7 @@ final class LateMaterializationTests: XCTestCase {
         XCTAssertLessThan(report.rowsTested, 1000, "\(report)")
         XCTAssertGreaterThan(report.bytesRead, 0)
 
-        // `_pos` gives the positions of the selected rows come back.
+        // `_pos` gives the positions of the selected rows.
         let positions = try table.scan().filtered(try FilterParser.parse("id in (5, 3001)")).selecting(["id", "_pos"])
         let posRows = try await positions.rows()
         XCTAssertEqual(posRows.map { $0["id"] }, [.int(5), .int(3001)])

@@ -88,12 +88,7 @@ public struct DataFileReader: Sendable {
     /// Reads the selected rows of some leaves of a row group (file leaf indices), in parallel.
     func read(rowGroup g: Int, columns: [Int], rows: RowSelection) async throws -> [ColumnData] {
         let leaves = try await fetching(rowGroup: g, columns: columns, rows: rows)
-        let expected = rows.rowCount
-        for (i, leaf) in leaves.enumerated() where leaf.rowCount != expected {
-            throw ParquetError.malformedFile(
-                "column '\(fileSchema.columns[columns[i]].path.joined(separator: "."))' of row group \(g) holds \(leaf.rowCount) of \(expected) selected rows"
-            )
-        }
+        try checkRowCounts(leaves, columns: columns, rowGroup: g, expected: rows.rowCount)
         return leaves
     }
 
@@ -119,10 +114,7 @@ public struct DataFileReader: Sendable {
                 guard let x = select(a), let y = select(b) else { return nil }
                 return x.union(y)
             case .predicate(let p):
-                guard
-                    let c = fileSchema.columns.firstIndex(where: {
-                        $0.node.element.fieldId.map(Int.init) == p.fieldId && $0.maxRepetitionLevel == 0
-                    }),
+                guard let c = flatColumn(fieldId: p.fieldId),
                     let index = try? reader.columnIndex(rowGroup: g, column: c),
                     let offsets = try? reader.offsetIndex(rowGroup: g, column: c),
                     index.nullPages.count == offsets.pageLocations.count,
@@ -162,13 +154,26 @@ public struct DataFileReader: Sendable {
     }
 
     private func batch(rowGroup g: Int, _ leaves: [ColumnData]) throws -> ColumnBatch {
-        let rows = Int(reader.metadata.rowGroups[g].numRows)
-        for (i, leaf) in leaves.enumerated() where leaf.repetitionLevels != nil && leaf.rowCount != rows {
+        let rows = rowCount(ofRowGroup: g)
+        try checkRowCounts(leaves, columns: layout.columnIndices, rowGroup: g, expected: rows)
+        return ColumnBatch(layout: layout, rowCount: rows, leaves: leaves)
+    }
+
+    /// Throws when a leaf read for file leaf `columns[i]` does not hold the `expected` rows (a
+    /// nested column whose levels disagree with the row group or the selection).
+    private func checkRowCounts(_ leaves: [ColumnData], columns: [Int], rowGroup g: Int, expected: Int) throws {
+        for (i, leaf) in leaves.enumerated() where leaf.rowCount != expected {
             throw ParquetError.malformedFile(
-                "column '\(fileSchema.columns[layout.columnIndices[i]].path.joined(separator: "."))' of row group \(g) holds \(leaf.rowCount) rows, the row group \(rows)"
+                "column '\(fileSchema.columns[columns[i]].path.joined(separator: "."))' of row group \(g) holds \(leaf.rowCount) rows, \(expected) expected"
             )
         }
-        return ColumnBatch(layout: layout, rowCount: rows, leaves: leaves)
+    }
+
+    /// The file leaf outside any list or map that holds a field id, if the file has one.
+    private func flatColumn(fieldId: Int) -> Int? {
+        fileSchema.columns.firstIndex {
+            $0.node.element.fieldId.map(Int.init) == fieldId && $0.maxRepetitionLevel == 0
+        }
     }
 
     /// Whether a row group may hold rows matching a filter, judged by its column statistics.
@@ -192,10 +197,7 @@ public struct DataFileReader: Sendable {
         case .and(let a, let b): return bloomFiltersMayMatch(g, a) && bloomFiltersMayMatch(g, b)
         case .or(let a, let b): return bloomFiltersMayMatch(g, a) || bloomFiltersMayMatch(g, b)
         case .predicate(let p):
-            guard p.op == .equal || p.op == .in,
-                let c = fileSchema.columns.firstIndex(where: {
-                    $0.node.element.fieldId.map(Int.init) == p.fieldId && $0.maxRepetitionLevel == 0
-                }),
+            guard p.op == .equal || p.op == .in, let c = flatColumn(fieldId: p.fieldId),
                 let bloom = try? reader.bloomFilter(rowGroup: g, column: c)
             else { return true }
             let physical = fileSchema.columns[c].physicalType

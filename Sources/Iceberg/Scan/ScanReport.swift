@@ -12,7 +12,7 @@ public struct ScanReport: Sendable, Hashable {
     public var filesPrunedByMetrics = 0
     /// Data files planned (read or opened).
     public var dataFiles = 0
-    /// Delete files that apply to the planned data files.
+    /// Live delete files of the snapshot (each read once, for the data files it applies to).
     public var deleteFiles = 0
     /// Row groups of the data files opened.
     public var rowGroups = 0
@@ -47,7 +47,7 @@ public struct ScanReport: Sendable, Hashable {
         [
             "manifests pruned by partition summaries: \(manifestsPruned)",
             "data files: \(dataFiles) read, \(filesPrunedByPartition) pruned by partition, \(filesPrunedByMetrics) pruned by column metrics",
-            "delete files applied: \(deleteFiles)",
+            "delete files in the snapshot: \(deleteFiles)",
             "row groups: \(rowGroups) in the files read, \(rowGroupsPrunedByStatistics) pruned by statistics, \(rowGroupsPrunedByBloomFilter) by Bloom filters, \(rowGroupsPrunedByPageIndex) by the page index",
             "pages: \(pagesPrunedByPageIndex) of \(pagesIndexed) filter-column pages pruned by the page index; \(pagesDecoded) decoded, \(pagesSkipped) skipped",
             "rows: \(rowsTested) tested against the filter, \(rowsReturned) returned",
@@ -60,8 +60,9 @@ public struct ScanReport: Sendable, Hashable {
 public final class ScanMetrics: Sendable {
     private struct State {
         var report = ScanReport()
-        /// The data files opened: their pages and bytes are counted as they are read.
-        var readers: [ParquetReader] = []
+        /// The counters of the data files opened (not the readers: their files stay closable),
+        /// whose pages and bytes are counted as they are read.
+        var counters: [ReadCounter] = []
     }
     private let state = Mutex(State())
 
@@ -70,10 +71,10 @@ public final class ScanMetrics: Sendable {
 
     /// What was counted so far.
     public var report: ScanReport {
-        let (counted, readers) = state.withLock { ($0.report, $0.readers) }
+        let (counted, counters) = state.withLock { ($0.report, $0.counters) }
         var report = counted
-        for r in readers {
-            let read = r.statistics
+        for c in counters {
+            let read = c.statistics
             report.pagesDecoded += read.pagesDecoded
             report.pagesSkipped += read.pagesSkipped
             report.bytesRead += read.bytesRead
@@ -88,7 +89,7 @@ public final class ScanMetrics: Sendable {
     /// Counts what a data file's reader reads from now on, and its row groups.
     func opened(_ file: DataFileReader) {
         state.withLock {
-            $0.readers.append(file.reader)
+            $0.counters.append(file.reader.counter)
             $0.report.rowGroups += file.rowGroupCount
         }
     }

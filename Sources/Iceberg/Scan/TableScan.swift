@@ -145,6 +145,7 @@ public struct TableScan: Sendable {
             let entries = try ManifestCodec.readManifest(
                 try await io.read(m.path), manifest: m, schema: metadata.currentSchema, spec: spec)
             for e in entries where e.status != .deleted && e.dataFile.content != .data {
+                report.deleteFiles += 1
                 deletes.add(
                     e.dataFile, specId: m.partitionSpecId, sequenceNumber: e.sequenceNumber ?? 0,
                     unpartitioned: spec?.fields.isEmpty ?? true)
@@ -179,7 +180,6 @@ public struct TableScan: Sendable {
             }
         }
         report.dataFiles += tasks.count
-        report.deleteFiles += Set(tasks.flatMap { $0.deletes.map(\.filePath) }).count
         return tasks
     }
 

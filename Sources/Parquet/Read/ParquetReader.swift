@@ -15,10 +15,14 @@ public final class ParquetReader: @unchecked Sendable {
     private let footerLength: Int
     /// Limits applied to decoding.
     public let limits: ParquetReadLimits
-    private let counters = Mutex(ReadStatistics())
+    /// Counts what this reader reads (shared with whoever keeps it, e.g. a scan's metrics).
+    public let counter = ReadCounter()
+    /// Offset indexes read so far, by `rowGroup * columns + column` (page pruning, planning a
+    /// selection and fetching its ranges all ask for the same ones).
+    private let offsetIndexes = Mutex<[Int: OffsetIndex]>([:])
 
     /// What this reader has read since it was opened (the footer included).
-    public var statistics: ReadStatistics { counters.withLock { $0 } }
+    public var statistics: ReadStatistics { counter.statistics }
 
     /// Opens a file at a path.
     public convenience init(path: String, limits: ParquetReadLimits = ParquetReadLimits()) throws {
@@ -52,7 +56,7 @@ public final class ParquetReader: @unchecked Sendable {
         metadata = meta
         schema = try ParquetSchema(elements: meta.schema)
         try validate(fileSize: size)
-        counters.withLock {
+        counter.add {
             $0.bytesRead = 12 + footerLength
             $0.reads = 3
         }
@@ -127,7 +131,7 @@ public final class ParquetReader: @unchecked Sendable {
     private func decode(_ reader: inout ColumnChunkReader) throws -> ColumnData {
         let data = try reader.readAll()
         let (decoded, skipped) = (reader.pagesDecoded, reader.pagesSkipped)
-        counters.withLock {
+        counter.add {
             $0.pagesDecoded += decoded
             $0.pagesSkipped += skipped
         }
@@ -136,7 +140,7 @@ public final class ParquetReader: @unchecked Sendable {
 
     private func read(offset: Int, count: Int) throws -> [UInt8] {
         let bytes = try input.read(offset: offset, count: count)
-        counters.withLock {
+        counter.add {
             $0.bytesRead += count
             $0.reads += 1
         }
@@ -204,7 +208,7 @@ public final class ParquetReader: @unchecked Sendable {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(pages.byteCount)
             for r in pages.reads { bytes += try read(offset: r.lowerBound, count: r.count) }
-            counters.withLock { $0.pagesSkipped += pages.skippedPages }
+            counter.add { $0.pagesSkipped += pages.skippedPages }
             return ColumnChunkReader(
                 column: schema.columns[column], meta: p.meta, bytes: bytes, limits: limits, rowGroupRows: groupRows,
                 selection: p.selection, pageFirstRows: pages.firstRows)
@@ -253,7 +257,7 @@ public final class ParquetReader: @unchecked Sendable {
             }
             return (out.map { $0! }, decoded, skipped)
         }
-        counters.withLock {
+        counter.add {
             $0.pagesDecoded += decoded
             $0.pagesSkipped += skipped
         }
@@ -272,8 +276,15 @@ public final class ParquetReader: @unchecked Sendable {
     public func offsetIndex(rowGroup: Int, column: Int) throws -> OffsetIndex? {
         let chunk = metadata.rowGroups[rowGroup].columns[column]
         guard let o = chunk.offsetIndexOffset, let l = chunk.offsetIndexLength else { return nil }
+        let key = rowGroup * schema.columns.count + column
+        if let known = offsetIndexes.withLock({ $0[key] }) { return known }
         let bytes = try read(offset: Int(o), count: Int(l))
-        do { return try OffsetIndex(thrift: bytes) } catch { throw ParquetError.thrift(context: "offset index", error) }
+        let index: OffsetIndex
+        do { index = try OffsetIndex(thrift: bytes) } catch {
+            throw ParquetError.thrift(context: "offset index", error)
+        }
+        offsetIndexes.withLock { $0[key] = index }
+        return index
     }
 
     /// The Bloom filter of a chunk, if the file has one this reader understands (a header
@@ -332,6 +343,20 @@ public struct ReadStatistics: Sendable, Hashable {
     public var pagesSkipped = 0
     /// Nothing read yet.
     public init() {}
+}
+
+/// The running `ReadStatistics` of a `ParquetReader`, safe to read from any task while it reads.
+public final class ReadCounter: Sendable {
+    private let state = Mutex(ReadStatistics())
+
+    /// Nothing counted yet.
+    public init() {}
+
+    /// What was counted so far.
+    public var statistics: ReadStatistics { state.withLock { $0 } }
+
+    /// Adds to the counts.
+    func add(_ change: (inout ReadStatistics) -> Void) { state.withLock { change(&$0) } }
 }
 
 /// The parts of a column chunk to read for a row selection, from its offset index: the
