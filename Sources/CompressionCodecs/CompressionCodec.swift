@@ -2,6 +2,7 @@ import CLZ4
 import CSnappy
 import CZlib
 import CZstd
+import Synchronization
 
 /// A block compression codec backed by a system library.
 ///
@@ -212,7 +213,7 @@ public enum CompressionCodec: Sendable, Hashable {
                 if size == 0 { return }
                 throw .corruptInput(codec: "zstd", detail: "empty input")
             }
-            let result = ZSTD_decompress(output.baseAddress, size, input.baseAddress, input.count)
+            let result = Zstd.decompressOneShot(output.baseAddress, size, input.baseAddress, input.count)
             if ZSTD_isError(result) != 0 {
                 throw .corruptInput(codec: "zstd", detail: String(cString: ZSTD_getErrorName(result)))
             }
@@ -322,6 +323,34 @@ enum Snappy {
 }
 
 enum Zstd {
+    /// A decompression context (`ZSTD_DCtx`), kept between calls.
+    private struct Context: @unchecked Sendable { let pointer: OpaquePointer }
+
+    /// Idle contexts: one is taken per call and handed back, so a reader decompressing page
+    /// after page does not create (allocate and set up, ~100 KB) a context for each.
+    private static let idle = Mutex<[Context]>([])
+
+    /// At most this many idle contexts are kept; more are freed when handed back.
+    private static let idleLimit = 16
+
+    /// One-shot decompression of the frame(s) in `src` into `dst` with an idle context
+    /// (zstd's result code: the size produced, or an error).
+    static func decompressOneShot(
+        _ dst: UnsafeMutableRawPointer?, _ capacity: Int, _ src: UnsafeRawPointer?, _ count: Int
+    ) -> Int {
+        guard let context = idle.withLock({ $0.popLast() }) ?? ZSTD_createDCtx().map(Context.init) else {
+            return ZSTD_decompress(dst, capacity, src, count)  // no memory for a context to keep
+        }
+        let result = ZSTD_decompressDCtx(context.pointer, dst, capacity, src, count)
+        let kept = idle.withLock { contexts in
+            guard contexts.count < idleLimit else { return false }
+            contexts.append(context)
+            return true
+        }
+        if !kept { ZSTD_freeDCtx(context.pointer) }
+        return result
+    }
+
     static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, maxSize: Int) throws(CompressionError)
         -> [UInt8]
     {
@@ -346,7 +375,7 @@ enum Zstd {
         if capacity >= 0 {
             var result = 0
             let out = [UInt8](unsafeUninitializedCapacity: max(capacity, 1)) { buf, count in
-                result = ZSTD_decompress(buf.baseAddress, capacity, src, input.count)
+                result = decompressOneShot(buf.baseAddress, capacity, src, input.count)
                 count = ZSTD_isError(result) != 0 ? 0 : result
             }
             if ZSTD_isError(result) != 0 {

@@ -83,6 +83,63 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(back, raw)
     }
 
+    /// The selective PLAIN decode keeps exactly the flagged values of every physical type,
+    /// from an unaligned page, and rejects a truncated page as the whole decode does.
+    func testPlainDecodeKeepsTheFlaggedValues() throws {
+        let n = 37
+        let columns: [ColumnValues] = [
+            .boolean((0..<n).map { $0 % 3 == 0 }),
+            .int32((0..<n).map { Int32($0) * -7 }),
+            .int64((0..<n).map { Int64($0) << 40 }),
+            .float((0..<n).map { Float($0) / 4 }),
+            .double((0..<n).map { Double($0) * 1.5 }),
+            .int96(FixedByteBuffer(width: 12, data: (0..<n * 12).map { UInt8($0 % 251) })),
+            .fixedLenByteArray(FixedByteBuffer(width: 3, data: (0..<n * 3).map { UInt8($0 % 13) })),
+            .byteArray(ByteArrayBuffer(strings: (0..<n).map { String(repeating: "x", count: $0 % 5) + "\($0)" })),
+            .byteArray(ByteArrayBuffer(strings: (0..<n).map { $0 % 7 == 1 ? "" : "v\($0)" })),
+        ]
+        // Runs of kept values, and (for the second byte arrays) only empty values kept.
+        let masks = [(0..<n).map { $0 % 7 == 1 || $0 % 7 == 2 || $0 > 30 }, (0..<n).map { $0 % 7 == 1 }]
+        for values in columns {
+            for keep in masks { try checkPlainDecode(values, keep: keep) }
+        }
+    }
+
+    private func checkPlainDecode(_ values: ColumnValues, keep: [Bool]) throws {
+        let n = keep.count
+        let kept = (0..<n).filter { keep[$0] }
+        var page: [UInt8] = [0xAB]  // one leading byte: the values start unaligned
+        PlainEncoder.encode(values, range: 0..<n, into: &page)
+        let width = values.physicalType == .int96 ? 12 : values.physicalType == .fixedLenByteArray ? 3 : 0
+        var out = ColumnValuesBuilder(type: values.physicalType, width: width)
+        try page.withUnsafeBytes {
+            try PlainDecoder.decode($0, start: 1, end: $0.count, count: n, keep: keep, into: &out)
+        }
+        XCTAssertEqual(out.columnValues(), values.gathering(kept), "\(values.physicalType)")
+        var truncated = ColumnValuesBuilder(type: values.physicalType, width: width)
+        XCTAssertThrowsError(
+            try page.withUnsafeBytes {
+                try PlainDecoder.decode($0, start: 1, end: $0.count - 1, count: n, keep: keep, into: &truncated)
+            }, "\(values.physicalType)")
+    }
+
+    func testAppendInPlaceWritesAfterTheExistingElements() {
+        var a: [Int32] = [1, 2, 3]
+        a.appendInPlace(count: 1000) { dst in
+            for i in 0..<dst.count { dst[i] = Int32(i) }
+        }
+        XCTAssertEqual(a.count, 1003)
+        XCTAssertEqual(Array(a[0..<4]), [1, 2, 3, 0])
+        XCTAssertEqual(a.last, 999)
+        var called = false
+        a.appendInPlace(count: 0) { dst in
+            XCTAssertEqual(dst.count, 0)
+            called = true
+        }
+        XCTAssertTrue(called, "called for no elements too, so work nested inside it happens")
+        XCTAssertEqual(a.count, 1003)
+    }
+
     func testBitPackingRoundTrip64() {
         for width in [1, 7, 31, 33, 63, 64] {
             let values: [UInt64] = (0..<32).map {

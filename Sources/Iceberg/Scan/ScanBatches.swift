@@ -28,6 +28,12 @@ public struct ScanBatches: AsyncSequence, Sendable {
         /// Row groups being read, in order.
         private var pending: [Task<ColumnBatch?, Error>] = []
         private let readAhead = ProcessorCount.online
+        /// Data files being opened (their footers read) ahead of their turn, by task index:
+        /// a scan of many small files, or a lookup whose row groups are mostly pruned, does
+        /// not wait for one footer after another (on S3, one request after another).
+        private var opening: [Int: Task<DataFileReader, Error>] = [:]
+        /// How many files are opened ahead: footers are small and their reads mostly wait.
+        private let filesOpenedAhead = 8
         /// The delete files read so far.
         private var deletes = DeleteFileCache()
         /// Field ids for data files written without them.
@@ -93,8 +99,10 @@ public struct ScanBatches: AsyncSequence, Sendable {
                     current = nil
                     guard let tasks, nextTask < tasks.count else { break }
                     let task = tasks[nextTask]
+                    try startOpening(tasks[nextTask..<min(nextTask + filesOpenedAhead, tasks.count)])
+                    let reader = try await opening.removeValue(forKey: nextTask)!.value
                     nextTask += 1
-                    let file = try await open(task)
+                    let file = try await open(task, reader: reader)
                     metrics?.opened(file.reader)
                     current = file
                 }
@@ -103,7 +111,28 @@ public struct ScanBatches: AsyncSequence, Sendable {
             }
         }
 
-        private mutating func open(_ task: FileScanTask) async throws -> OpenFile {
+        /// Starts opening the data files of these tasks that are not being opened yet.
+        private mutating func startOpening(_ next: ArraySlice<FileScanTask>) throws {
+            for (i, task) in zip(next.indices, next) where opening[i] == nil {
+                let schema = try readerSchema(task)
+                let (io, nameMapping) = (scan.io, nameMapping)
+                opening[i] = Task {
+                    try await DataFileReader.open(
+                        try await io.input(task.file.filePath), schema: schema, nameMapping: nameMapping)
+                }
+            }
+        }
+
+        /// The columns read from a task's data file: the projection's, the filter's and the
+        /// equality keys' of its delete files.
+        private func readerSchema(_ task: FileScanTask) throws -> Schema {
+            let schema = readSchema ?? scan.schema
+            let equalityIds = Set(task.equalityDeletes.flatMap { $0.file.equalityIds ?? [] })
+            return equalityIds.isSubset(of: schema.selectedIds)
+                ? schema : try reading(schema.selectedIds.union(equalityIds))
+        }
+
+        private mutating func open(_ task: FileScanTask, reader: DataFileReader) async throws -> OpenFile {
             var deleted: [Int64] = []
             for d in task.deletes {
                 switch d.content {
@@ -119,13 +148,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
             }
             deleted.sort()
             let equality = try await deletes.equalityKeys(task.equalityDeletes, scan: scan)
-            var schema = readSchema ?? scan.schema
             let equalityIds = Set(equality.flatMap(\.fieldIds))
-            if !equalityIds.isSubset(of: schema.selectedIds) {
-                schema = try reading(schema.selectedIds.union(equalityIds))
-            }
-            let reader = try await DataFileReader.open(
-                try await scan.io.input(task.file.filePath), schema: schema, nameMapping: nameMapping)
             let testedIds = (scan.filter?.fieldIds ?? []).union(equalityIds)
             return OpenFile(
                 reader: reader, output: try reader.layout(for: scan.projection),

@@ -137,32 +137,44 @@ struct RLEHybridDecoder {
 
     /// Decodes `count` levels straight into bytes, checking each against `maxLevel`.
     mutating func decodeLevels(count: Int, maxLevel: Int, into out: inout [UInt8]) throws(DecodeError) {
-        var remaining = count
-        var scratch = [UInt32](repeating: 0, count: 0)
-        out.reserveCapacity(out.count + count)
-        while remaining > 0 {
+        var failure: DecodeError?
+        out.appendInPlace(count: count) { dst in
+            do throws(DecodeError) {
+                try fillLevels(dst, maxLevel: UInt32(maxLevel))
+            } catch {
+                failure = error
+                dst.update(repeating: 0)
+            }
+        }
+        if let failure {
+            out.removeLast(count)
+            throw failure
+        }
+    }
+
+    /// Fills `dst` with levels: runs as one memset each, bit-packed values narrowed to bytes.
+    private mutating func fillLevels(_ dst: UnsafeMutableBufferPointer<UInt8>, maxLevel: UInt32) throws(DecodeError) {
+        var filled = 0
+        while filled < dst.count {
             if runRemaining == 0 { try nextRun() }
-            let take = min(runRemaining, remaining)
+            let take = min(runRemaining, dst.count - filled)
             if isRLE {
-                guard runValue <= UInt32(maxLevel) else {
-                    throw .invalid("level \(runValue) exceeds the maximum \(maxLevel)")
-                }
-                out.append(contentsOf: repeatElement(UInt8(runValue), count: take))
+                guard runValue <= maxLevel else { throw .invalid("level \(runValue) exceeds the maximum \(maxLevel)") }
+                (dst.baseAddress! + filled).update(repeating: UInt8(truncatingIfNeeded: runValue), count: take)
             } else {
-                if scratch.count < take { scratch = [UInt32](repeating: 0, count: take) }
                 var bad = false
                 packed.withUnsafeBufferPointer { p in
                     for k in 0..<take {
                         let v = p[packedIndex + k]
-                        if v > UInt32(maxLevel) { bad = true }
-                        out.append(UInt8(truncatingIfNeeded: v))
+                        if v > maxLevel { bad = true }
+                        dst[filled + k] = UInt8(truncatingIfNeeded: v)
                     }
                 }
                 if bad { throw .invalid("level exceeds the maximum \(maxLevel)") }
                 packedIndex += take
             }
             runRemaining -= take
-            remaining -= take
+            filled += take
         }
     }
 

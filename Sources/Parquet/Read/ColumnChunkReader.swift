@@ -172,10 +172,18 @@ struct ColumnChunkReader: Sendable {
         return true
     }
 
-    /// For the page whose `n` level entries were just appended: which entries and which
-    /// values (entries at the maximum definition level) the selection keeps, nil when it
-    /// keeps the whole page. Moves `pageFirstRow` past the page.
-    private mutating func pageKeep(levelsInPage n: Int) -> (levels: [Bool], values: [Bool])? {
+    /// What a selection keeps of one page: a flag per level entry, a flag per value (entry at
+    /// the maximum definition level), and how many entries are kept.
+    private struct PageKeep {
+        let levels: [Bool]
+        let values: [Bool]
+        let keptLevels: Int
+    }
+
+    /// For the page whose `n` level entries were just appended (`allDefined`: none is null):
+    /// what the selection keeps, nil when it keeps the whole page. Moves `pageFirstRow` past
+    /// the page.
+    private mutating func pageKeep(levelsInPage n: Int, allDefined: Bool) -> PageKeep? {
         guard let selection else { return nil }
         let first = pageFirstRow
         var levels = [Bool](repeating: false, count: n)
@@ -216,7 +224,7 @@ struct ColumnChunkReader: Sendable {
         }
         pageFirstRow = first + rows
         let maxDef = column.maxDefinitionLevel
-        guard maxDef > 0 else { return (levels, levels) }
+        guard maxDef > 0 && !allDefined else { return PageKeep(levels: levels, values: levels, keptLevels: kept) }
         let md = UInt8(maxDef)
         var values = [Bool](repeating: false, count: n)
         var count = 0
@@ -232,7 +240,7 @@ struct ColumnChunkReader: Sendable {
             }
         }
         values.removeLast(n - count)
-        return (levels, values)
+        return PageKeep(levels: levels, values: values, keptLevels: kept)
     }
 
     /// Keeps only the flagged entries among the last `keep.count` of a level array.
@@ -248,7 +256,7 @@ struct ColumnChunkReader: Sendable {
         a.removeLast(a.count - w)
     }
 
-    /// Decompresses a page body into the reusable `pageBuffer` (resized to exactly `size`).
+    /// Decompresses a page body into the reusable `pageBuffer` (its first `size` bytes).
     private mutating func decompress(_ range: Range<Int>, _ size: Int) throws -> PageBytes {
         let c = try codec
         if case .uncompressed = c {
@@ -259,15 +267,15 @@ struct ColumnChunkReader: Sendable {
         }
         var page = pageBuffer
         pageBuffer = []
-        if page.count < size {
-            page.append(contentsOf: repeatElement(0, count: size - page.count))
-        } else if page.count > size {
-            page.removeLast(page.count - size)
-        }
+        // The buffer keeps the size of the largest page so far; its bytes need no zero fill
+        // (the codec writes exactly `size` of them or fails).
+        if page.count < size { page = [UInt8](unsafeUninitializedCapacity: size) { _, n in n = size } }
         do {
             try bytes.withUnsafeBytes { raw in
                 try page.withUnsafeMutableBytes { out in
-                    try c.decompress(UnsafeRawBufferPointer(rebasing: raw[range]), into: out)
+                    try c.decompress(
+                        UnsafeRawBufferPointer(rebasing: raw[range]),
+                        into: UnsafeMutableRawBufferPointer(rebasing: out[0..<size]))
                 }
             }
         } catch let e as CompressionError {
@@ -379,8 +387,8 @@ struct ColumnChunkReader: Sendable {
         let width = column.typeLength
         levelsRead += n
         guard start <= page.count else { throw corrupt("levels overrun the page") }
-        let keep = pageKeep(levelsInPage: n)
-        if let keep, !keep.levels.contains(true) {
+        let keep = pageKeep(levelsInPage: n, allDefined: count == n)
+        if let keep, keep.keptLevels == 0 {
             // Nothing selected in this page: drop its levels, leave its values undecoded.
             if column.maxDefinitionLevel > 0 { definitionLevels.removeLast(n) }
             if column.maxRepetitionLevel > 0 { repetitionLevels.removeLast(n) }
@@ -390,7 +398,14 @@ struct ColumnChunkReader: Sendable {
         var narrowed = false
         defer {
             if let keep {
-                if column.maxDefinitionLevel > 0 { Self.retainTail(&definitionLevels, keep.levels) }
+                if column.maxDefinitionLevel > 0 {
+                    // With no null in the page every entry is the maximum level: keep a count.
+                    if count == n {
+                        definitionLevels.removeLast(n - keep.keptLevels)
+                    } else {
+                        Self.retainTail(&definitionLevels, keep.levels)
+                    }
+                }
                 if column.maxRepetitionLevel > 0 { Self.retainTail(&repetitionLevels, keep.levels) }
             }
         }
@@ -398,8 +413,14 @@ struct ColumnChunkReader: Sendable {
             switch encoding {
             case .plain:
                 try decodeWrap.run { () throws(DecodeError) in
-                    try PlainDecoder.decode(raw, start: start, end: raw.count, count: count, into: &values)
+                    if let keep = keep?.values {
+                        try PlainDecoder.decode(
+                            raw, start: start, end: raw.count, count: count, keep: keep, into: &values)
+                    } else {
+                        try PlainDecoder.decode(raw, start: start, end: raw.count, count: count, into: &values)
+                    }
                 }
+                narrowed = true
             case .rleDictionary, .plainDictionary:
                 guard let dict = dictionary else { throw corrupt("dictionary-encoded page before any dictionary page") }
                 try decodeDictionaryIndices(raw, start: start, count: count, dictionary: dict, keep: keep?.values)
@@ -531,7 +552,8 @@ struct ColumnChunkReader: Sendable {
         guard start < raw.count else { throw corrupt("dictionary page lacks the index bit width") }
         let width = Int(raw[start])
         guard width <= 32 else { throw corrupt("dictionary index bit width \(width)") }
-        var indices = [UInt32](repeating: 0, count: count)
+        // Every index is written by the decoder (or it throws and the array is dropped).
+        var indices = [UInt32](unsafeUninitializedCapacity: count) { _, n in n = count }
         try decodeWrap.run { () throws(DecodeError) in
             var d = RLEHybridDecoder(raw, start: start + 1, end: raw.count, width: width)
             try indices.withUnsafeMutableBufferPointer { (b) throws(DecodeError) in
@@ -557,14 +579,11 @@ struct ColumnChunkReader: Sendable {
         Self.gather(dict, indices, into: &values)
     }
 
-    private static func gatherFixed<T>(_ d: [T], _ idx: [UInt32], _ out: inout [T]) {
-        guard let first = d.first else { return }
-        let old = out.count
-        out.append(contentsOf: repeatElement(first, count: idx.count))
-        out.withUnsafeMutableBufferPointer { o in
+    private static func gatherFixed<T: BitwiseCopyable>(_ d: [T], _ idx: [UInt32], _ out: inout [T]) {
+        out.appendInPlace(count: idx.count) { o in
             d.withUnsafeBufferPointer { dp in
                 idx.withUnsafeBufferPointer { ip in
-                    for k in 0..<ip.count { o[old + k] = dp[Int(ip[k])] }
+                    for k in 0..<ip.count { o[k] = dp[Int(ip[k])] }
                 }
             }
         }
@@ -585,25 +604,23 @@ struct ColumnChunkReader: Sendable {
                     for i in ip { total += Int(off[Int(i) + 1] - off[Int(i)]) }
                 }
             }
-            let oldBytes = out.bytes.data.count
-            out.bytes.data.append(contentsOf: repeatElement(0, count: total))
-            let oldOffsets = out.bytes.offsets.count
-            out.bytes.offsets.append(contentsOf: repeatElement(0, count: idx.count))
-            out.bytes.data.withUnsafeMutableBytes { dst in
-                out.bytes.offsets.withUnsafeMutableBufferPointer { offs in
+            var end = out.bytes.data.count
+            out.bytes.offsets.appendInPlace(count: idx.count) { offs in
+                out.bytes.data.appendInPlace(count: total) { dst in
                     d.data.withUnsafeBytes { src in
                         d.offsets.withUnsafeBufferPointer { off in
                             idx.withUnsafeBufferPointer { ip in
-                                var o = oldBytes
+                                var o = UnsafeMutableRawPointer(dst.baseAddress)  // nil: all empty
                                 for k in 0..<ip.count {
                                     let e = Int(ip[k])
                                     let s = Int(off[e])
                                     let len = Int(off[e + 1]) - s
                                     if len > 0 {
-                                        (dst.baseAddress! + o).copyMemory(from: src.baseAddress! + s, byteCount: len)
+                                        o!.copyMemory(from: src.baseAddress! + s, byteCount: len)
+                                        o! += len
                                     }
-                                    o += len
-                                    offs[oldOffsets + k] = Int32(truncatingIfNeeded: o)
+                                    end += len
+                                    offs[k] = Int32(truncatingIfNeeded: end)
                                 }
                             }
                         }

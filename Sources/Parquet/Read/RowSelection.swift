@@ -24,21 +24,26 @@ public struct RowSelection: Sendable, Hashable, CustomStringConvertible {
     public init(rows: RowSelection, keeping keep: [Bool]) {
         precondition(keep.count == rows.rowCount, "\(keep.count) flags for \(rows.rowCount) selected rows")
         var out: [Range<Int>] = []
-        var k = 0
-        for r in rows.ranges {
-            var start: Int? = nil
-            for row in r {
-                if keep[k] {
-                    if start == nil { start = row }
-                } else if let s = start {
-                    out.append(s..<row)
-                    start = nil
+        keep.withUnsafeBufferPointer { k in
+            var base = 0
+            for r in rows.ranges {
+                let n = r.count
+                var i = 0
+                while i < n {
+                    guard k[base + i] else {
+                        i += 1
+                        continue
+                    }
+                    var j = i + 1
+                    while j < n && k[base + j] { j += 1 }
+                    out.append(r.lowerBound + i..<r.lowerBound + j)
+                    i = j
                 }
-                k += 1
+                base += n
             }
-            if let s = start { out.append(s..<r.upperBound) }
         }
-        self.init(out)
+        // Runs of kept rows inside ranges that neither touch nor overlap: already normal.
+        self.ranges = out
     }
 
     /// Number of selected rows.
@@ -55,13 +60,8 @@ public struct RowSelection: Sendable, Hashable, CustomStringConvertible {
     /// Whether any row of `range` is selected.
     public func overlaps(_ range: Range<Int>) -> Bool {
         guard !range.isEmpty else { return false }
-        var lo = 0
-        var hi = ranges.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ranges[mid].upperBound <= range.lowerBound { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < ranges.count && ranges[lo].lowerBound < range.upperBound
+        let i = firstRange(endingAfter: range.lowerBound)
+        return i < ranges.count && ranges[i].lowerBound < range.upperBound
     }
 
     /// The rows selected in both.
@@ -86,12 +86,26 @@ public struct RowSelection: Sendable, Hashable, CustomStringConvertible {
     /// The selected rows within `range`, shifted so that `range.lowerBound` is row 0.
     func local(to range: Range<Int>) -> [Range<Int>] {
         var out: [Range<Int>] = []
-        for r in ranges where r.upperBound > range.lowerBound && r.lowerBound < range.upperBound {
+        var i = firstRange(endingAfter: range.lowerBound)
+        while i < ranges.count && ranges[i].lowerBound < range.upperBound {
+            let r = ranges[i]
             out.append(
                 max(r.lowerBound, range.lowerBound) - range.lowerBound..<min(r.upperBound, range.upperBound)
                     - range.lowerBound)
+            i += 1
         }
         return out
+    }
+
+    /// The index of the first range that ends after `row` (`ranges.count` when none does).
+    private func firstRange(endingAfter row: Int) -> Int {
+        var lo = 0
+        var hi = ranges.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ranges[mid].upperBound <= row { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// The ranges, e.g. `[0..<10, 20..<25]`.
