@@ -99,7 +99,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
                     current = nil
                     guard let tasks, nextTask < tasks.count else { break }
                     let task = tasks[nextTask]
-                    try startOpening(tasks[nextTask..<min(nextTask + filesOpenedAhead, tasks.count)])
+                    try startOpening(tasks[nextTask..<Swift.min(nextTask + filesOpenedAhead, tasks.count)])
                     let reader = try await opening.removeValue(forKey: nextTask)!.value
                     nextTask += 1
                     let file = try await open(task, reader: reader)
