@@ -107,4 +107,44 @@ final class LateMaterializationTests: XCTestCase {
             files.filter { $0.file.recordCount >= 4000 }.count, 1, "one data file holds the rows in id order")
         for r in posRows { XCTAssertEqual(r["_pos"], r["id"], "the position is the id") }
     }
+
+    /// Files are opened ahead of their turn: batches still come in file order, and a data file
+    /// that cannot be opened fails the scan when its turn comes, naming it, after the rows of
+    /// the files before it.
+    func testFilesOpenedAheadKeepOrderAndReportAMissingFileInTurn() async throws {
+        let catalog = try await makeLocalCatalog("ahead")
+        let id = TableIdentifier(namespace: Namespace(["t"]), name: "ahead")
+        _ = try await catalog.createTable(
+            id, TableCreation(schema: try Schema(fields: [.required(1, "id", .long)]), spec: .unpartitioned))
+        var table = try await catalog.loadTable(id)
+        for n in 0..<12 {
+            var txn = table.newTransaction()
+            txn.append(jsonRows: (0..<10).map { (n * 10 + $0 + 1, .object([("id", .int(Int64(n * 10 + $0)))])) })
+            table = try await txn.commit()
+        }
+        let planned = try await table.scan().planFiles()
+        XCTAssertEqual(planned.count, 12)
+        // The planned order, file by file, read one file at a time.
+        var expected: [Int64] = []
+        for task in planned {
+            let reader = try await DataFileReader.open(
+                try await table.io.input(task.file.filePath), schema: table.schema)
+            expected += try reader.read(rowGroup: 0).jsonRows().map { $0["id"]!.intValue! }
+        }
+        var order: [Int64] = []
+        for try await batch in try table.scan().batches() { order += try batch.jsonRows().map { $0["id"]!.intValue! } }
+        XCTAssertEqual(order.count, 120)
+        XCTAssertEqual(order, expected, "batches in the planned file order")
+
+        let missing = planned[5].file.filePath
+        try FileManager.default.removeItem(atPath: missing)
+        var seen = 0
+        do {
+            for try await batch in try table.scan().batches() { seen += batch.rowCount }
+            XCTFail("the scan read a missing file")
+        } catch {
+            XCTAssertTrue("\(error)".contains(missing), "\(error)")
+        }
+        XCTAssertEqual(seen, 50, "the rows of the five files before it")
+    }
 }

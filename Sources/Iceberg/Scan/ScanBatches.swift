@@ -34,6 +34,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
         private var opening: [Int: Task<DataFileReader, Error>] = [:]
         /// How many files are opened ahead: footers are small and their reads mostly wait.
         private let filesOpenedAhead = 8
+        /// Why the next file could not be opened: thrown once the row groups before it are out.
+        private var openFailure: (any Error)? = nil
         /// The delete files read so far.
         private var deletes = DeleteFileCache()
         /// Field ids for data files written without them.
@@ -97,16 +99,24 @@ public struct ScanBatches: AsyncSequence, Sendable {
                         continue
                     }
                     current = nil
-                    guard let tasks, nextTask < tasks.count else { break }
-                    let task = tasks[nextTask]
-                    try startOpening(tasks[nextTask..<Swift.min(nextTask + filesOpenedAhead, tasks.count)])
-                    let reader = try await opening.removeValue(forKey: nextTask)!.value
-                    nextTask += 1
-                    let file = try await open(task, reader: reader)
-                    metrics?.opened(file.reader)
-                    current = file
+                    guard openFailure == nil, let tasks, nextTask < tasks.count else { break }
+                    do {
+                        let task = tasks[nextTask]
+                        try startOpening(tasks[nextTask..<Swift.min(nextTask + filesOpenedAhead, tasks.count)])
+                        let reader = try await opening.removeValue(forKey: nextTask)!.value
+                        nextTask += 1
+                        let file = try await open(task, reader: reader)
+                        metrics?.opened(file.reader)
+                        current = file
+                    } catch {
+                        // Reported after the batches of the files before it.
+                        openFailure = error
+                    }
                 }
-                guard !pending.isEmpty else { return nil }
+                guard !pending.isEmpty else {
+                    if let openFailure { throw openFailure }
+                    return nil
+                }
                 if let batch = try await pending.removeFirst().value { return batch }
             }
         }
