@@ -182,7 +182,8 @@ public struct DataFileReader: Sendable {
         var footer = reader.metadata
         footer.rowGroups = [footer.rowGroups[g]]
         var stats = DataFile(filePath: "", partition: [], recordCount: footer.rowGroups[0].numRows, fileSizeInBytes: 0)
-        FileMetrics(schema: schema, mode: .full)
+        // Metrics of the filter's columns only: the others are not looked at.
+        FileMetrics(schema: (try? schema.keeping(filter.fieldIds)) ?? schema, mode: .full)
             .apply(footer, parquetSchema: fileSchema, nanCounts: [:], to: &stats)
         return Pruning.fileMayMatch(filter, stats)
     }

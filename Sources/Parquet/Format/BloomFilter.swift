@@ -83,14 +83,13 @@ public struct SplitBlockBloomFilter: Sendable, Hashable {
         guard bitset.count >= Self.minimumBytes, bitset.count % 32 == 0, bitset.count <= Self.maximumBytes else {
             throw ParquetError.malformedFile("a bloom filter bitset of \(bitset.count) bytes")
         }
-        var w = [UInt32](repeating: 0, count: bitset.count / 4)
-        var i = bitset.startIndex
-        for k in w.indices {
-            w[k] =
-                UInt32(bitset[i]) | UInt32(bitset[i + 1]) << 8 | UInt32(bitset[i + 2]) << 16
-                | UInt32(bitset[i + 3]) << 24
-            i += 4
+        // One copy of the little-endian words (a no-op swap on little-endian hosts).
+        let n = bitset.count / 4
+        var w = [UInt32](unsafeUninitializedCapacity: n) { buffer, count in
+            bitset.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
+            count = n
         }
+        for k in w.indices { w[k] = UInt32(littleEndian: w[k]) }
         words = w
     }
 }
