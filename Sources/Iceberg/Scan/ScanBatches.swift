@@ -3,7 +3,7 @@ import Parquet
 /// A scan's rows as an async sequence of column batches (see `TableScan.batches()`), in file
 /// and row group order. Files are planned on the first call to `next()`; row groups are read
 /// as many at once as the machine has processors (each decoding its columns in parallel), so
-/// memory is bounded by that many row groups.
+/// memory is bounded by that many row groups, and the next few files are opened ahead.
 public struct ScanBatches: AsyncSequence, Sendable {
     /// Each element is one non-empty batch.
     public typealias Element = ColumnBatch
