@@ -139,12 +139,15 @@ final class LateMaterializationTests: XCTestCase {
         let missing = planned[5].file.filePath
         try FileManager.default.removeItem(atPath: missing)
         var seen = 0
+        var batches = try table.scan().batches().makeAsyncIterator()
         do {
-            for try await batch in try table.scan().batches() { seen += batch.rowCount }
+            while let batch = try await batches.next() { seen += batch.rowCount }
             XCTFail("the scan read a missing file")
         } catch {
             XCTAssertTrue("\(error)".contains(missing), "\(error)")
         }
         XCTAssertEqual(seen, 50, "the rows of the five files before it")
+        let after = try await batches.next()
+        XCTAssertNil(after, "the scan ends with the error")
     }
 }

@@ -53,6 +53,8 @@ final class BloomFilterInteropTests: XCTestCase {
             }
             falsePositives += absent.filter { filter.mightContain(hash: SplitBlockBloomFilter.hash($0)) }.count
             for c in [0, 2, 3] { XCTAssertNotNil(try reader.bloomFilter(rowGroup: g, column: c)) }
+            try assertBlockTestsAgree(
+                reader, g, noteColumn, filter, (0..<3000).map { "absent-\($0)" } + [Self.note(g * 40_000 + 1)])
         }
         let rate = Double(falsePositives) / Double(absent.count * 3)
         XCTAssertLessThan(rate, 0.02, "false-positive rate \(rate) at fpp 0.01")
@@ -95,8 +97,23 @@ final class BloomFilterInteropTests: XCTestCase {
             for v in [0, 17, 4999] { XCTAssertTrue(filter.mightContain(hash: SplitBlockBloomFilter.hash("v-\(v)"))) }
             let misses = (0..<1000).filter { filter.mightContain(hash: SplitBlockBloomFilter.hash("w-\($0)")) }.count
             XCTAssertLessThan(misses, 100, "DuckDB's filter rules out most absent values")
+            try assertBlockTestsAgree(duckReader, g, tag, filter, (0..<1000).map { "w-\($0)" } + ["v-0", "v-17"])
         }
         XCTAssertTrue(readAny, "DuckDB wrote no Bloom filter we read")
+    }
+
+    /// Testing only the block a hash names (the header and 32 bytes read) answers as the whole
+    /// filter does, value by value and for a list of values.
+    private func assertBlockTestsAgree(
+        _ reader: ParquetReader, _ g: Int, _ column: Int, _ filter: SplitBlockBloomFilter, _ values: [String]
+    ) throws {
+        let hashes = values.map { SplitBlockBloomFilter.hash($0) }
+        for (v, h) in zip(values, hashes) {
+            let blockTest = try reader.bloomFilterMightContain(rowGroup: g, column: column, hashes: [h])
+            XCTAssertEqual(blockTest, filter.mightContain(hash: h), "row group \(g) value \(v)")
+        }
+        let any = try reader.bloomFilterMightContain(rowGroup: g, column: column, hashes: hashes)
+        XCTAssertEqual(any, hashes.contains { filter.mightContain(hash: $0) })
     }
 
     /// A table with a Bloom filter on `note`: files carry it, and a scan for one note reads

@@ -198,13 +198,13 @@ public struct DataFileReader: Sendable {
         case .and(let a, let b): return bloomFiltersMayMatch(g, a) && bloomFiltersMayMatch(g, b)
         case .or(let a, let b): return bloomFiltersMayMatch(g, a) || bloomFiltersMayMatch(g, b)
         case .predicate(let p):
-            guard p.op == .equal || p.op == .in, let c = flatColumn(fieldId: p.fieldId),
-                let bloom = try? reader.bloomFilter(rowGroup: g, column: c)
-            else { return true }
+            guard p.op == .equal || p.op == .in, let c = flatColumn(fieldId: p.fieldId) else { return true }
             let physical = fileSchema.columns[c].physicalType
-            return p.literals.contains { literal in
-                Self.bloomHash(literal, physical).map(bloom.mightContain(hash:)) ?? true
-            }
+            let hashes = p.literals.map { Self.bloomHash($0, physical) }
+            guard !hashes.contains(nil) else { return true }
+            // Only the filter's header and the block each value tests are read.
+            let found = try? reader.bloomFilterMightContain(rowGroup: g, column: c, hashes: hashes.compactMap { $0 })
+            return found ?? true
         }
     }
 

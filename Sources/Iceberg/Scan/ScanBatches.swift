@@ -114,8 +114,11 @@ public struct ScanBatches: AsyncSequence, Sendable {
                     }
                 }
                 guard !pending.isEmpty else {
-                    if let openFailure { throw openFailure }
-                    return nil
+                    guard let failure = openFailure else { return nil }
+                    // The scan ends with the error: a later call returns nil.
+                    openFailure = nil
+                    nextTask = tasks?.count ?? nextTask
+                    throw failure
                 }
                 if let batch = try await pending.removeFirst().value { return batch }
             }

@@ -46,9 +46,24 @@ public struct SplitBlockBloomFilter: Sendable, Hashable {
     /// Size of the bitset in bytes.
     public var byteCount: Int { words.count * 4 }
 
-    private func block(_ hash: UInt64) -> Int {
-        let blocks = UInt64(words.count / 8)
-        return Int(((hash >> 32) &* blocks) >> 32) * 8
+    private func block(_ hash: UInt64) -> Int { Self.blockOffset(hash, bitsetBytes: byteCount) / 4 }
+
+    /// The byte offset, in a bitset of `bitsetBytes`, of the 32-byte block that `hash` sets
+    /// and tests.
+    public static func blockOffset(_ hash: UInt64, bitsetBytes: Int) -> Int {
+        Int(((hash >> 32) &* UInt64(bitsetBytes / 32)) >> 32) * 32
+    }
+
+    /// Whether a value with this hash may be in the filter, judged from the one 32-byte block
+    /// (as stored: little-endian words) that `blockOffset` names.
+    public static func block(_ block: UnsafeRawBufferPointer, mightContain hash: UInt64) -> Bool {
+        precondition(block.count >= 32, "a block is 32 bytes")
+        let key = UInt32(truncatingIfNeeded: hash)
+        for i in 0..<8 {
+            let word = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+            if word & (1 << ((key &* salts[i]) >> 27)) == 0 { return false }
+        }
+        return true
     }
 
     /// Adds a value by its hash.
@@ -240,6 +255,17 @@ extension SplitBlockBloomFilter {
     /// Reads a filter stored at `range` of `bytes` (the header and at least its bitset);
     /// nil for an algorithm, hash or compression other than the ones this format defines.
     public static func parse(_ bytes: [UInt8], range: Range<Int>) throws -> SplitBlockBloomFilter? {
+        guard let (start, n) = try header(bytes, range: range) else { return nil }
+        guard start + n <= range.upperBound else {
+            throw ParquetError.malformedFile("bloom filter header declares \(n) bytes past the data")
+        }
+        return try SplitBlockBloomFilter(bitset: bytes[start..<start + n])
+    }
+
+    /// Reads the header of a filter stored at `range` of `bytes` (the bitset need not follow):
+    /// where its bitset starts in `bytes` and how many bytes it has, nil for an algorithm, hash
+    /// or compression other than the ones this format defines.
+    public static func header(_ bytes: [UInt8], range: Range<Int>) throws -> (bitsetStart: Int, bitsetBytes: Int)? {
         var r = CompactReader(bytes: bytes, range: range)
         var numBytes: Int32?
         var known = true
@@ -267,9 +293,9 @@ extension SplitBlockBloomFilter {
             throw ParquetError.malformedFile("bloom filter header: \(error)")
         }
         guard known else { return nil }
-        guard let n = numBytes, n > 0, r.position + Int(n) <= range.upperBound else {
-            throw ParquetError.malformedFile("bloom filter header declares \(numBytes ?? 0) bytes past the data")
+        guard let n = numBytes.map(Int.init), n >= minimumBytes, n % 32 == 0, n <= maximumBytes else {
+            throw ParquetError.malformedFile("a bloom filter bitset of \(numBytes ?? 0) bytes")
         }
-        return try SplitBlockBloomFilter(bitset: bytes[r.position..<r.position + Int(n)])
+        return (r.position, n)
     }
 }

@@ -316,6 +316,33 @@ public final class ParquetReader: @unchecked Sendable {
         return try SplitBlockBloomFilter.parse(bytes, range: 0..<bytes.count)
     }
 
+    /// Whether a chunk's Bloom filter may hold a value with one of these hashes (see
+    /// `SplitBlockBloomFilter.hash`), reading only the filter's header and the 32-byte block
+    /// each hash tests, not the whole bitset. Nil when the chunk has no filter this reader
+    /// understands.
+    public func bloomFilterMightContain(rowGroup: Int, column: Int, hashes: [UInt64]) throws -> Bool? {
+        guard let meta = metadata.rowGroups[rowGroup].columns[column].metaData, let o = meta.bloomFilterOffset,
+            o >= 0, Int(o) < input.size
+        else { return nil }
+        let offset = Int(o)
+        let stored = meta.bloomFilterLength.flatMap { $0 > 0 ? Int($0) : nil }
+        let limit = min(input.size - offset, stored ?? .max)
+        let head = try read(offset: offset, count: min(256, limit))
+        guard let (start, bitsetBytes) = try SplitBlockBloomFilter.header(head, range: 0..<head.count) else {
+            return nil
+        }
+        guard start + bitsetBytes <= limit else {
+            throw ParquetError.malformedFile(
+                "bloom filter at \(offset) (\(bitsetBytes) bytes) past the end of its chunk or the file")
+        }
+        for hash in hashes {
+            let at = start + SplitBlockBloomFilter.blockOffset(hash, bitsetBytes: bitsetBytes)
+            let block = at + 32 <= head.count ? Array(head[at..<at + 32]) : try read(offset: offset + at, count: 32)
+            if block.withUnsafeBytes({ SplitBlockBloomFilter.block($0, mightContain: hash) }) { return true }
+        }
+        return false
+    }
+
     /// Leaf indices selected by dotted path prefixes (`a`, `a.b`); nil selects all.
     public func columnIndices(forPaths paths: [String]?) throws -> [Int] {
         guard let paths else { return Array(schema.columns.indices) }
