@@ -290,30 +290,10 @@ public final class ParquetReader: @unchecked Sendable {
     /// The Bloom filter of a chunk, if the file has one this reader understands (a header
     /// declaring another algorithm, hash or compression gives nil).
     public func bloomFilter(rowGroup: Int, column: Int) throws -> SplitBlockBloomFilter? {
-        guard let meta = metadata.rowGroups[rowGroup].columns[column].metaData, let o = meta.bloomFilterOffset,
-            o >= 0, Int(o) < input.size
-        else { return nil }
-        let offset = Int(o)
-        var count: Int
-        if let l = meta.bloomFilterLength, l > 0 {
-            count = Int(l)
-        } else {
-            // Writers before bloom_filter_length: read the header, then the bitset it declares.
-            let head = try read(offset: offset, count: min(64, input.size - offset))
-            var r = CompactReader(bytes: head)
-            var declared: Int32 = 0
-            try? r.readStruct { (r, id, _) throws(ThriftError) in
-                guard id == 1 else { return false }
-                declared = try r.readI32()
-                return true
-            }
-            count = min(input.size - offset, r.position + Int(max(declared, 0)))
-        }
-        guard offset + count <= input.size else {
-            throw ParquetError.malformedFile("bloom filter at \(offset) (\(count) bytes) past the end of the file")
-        }
-        let bytes = try read(offset: offset, count: count)
-        return try SplitBlockBloomFilter.parse(bytes, range: 0..<bytes.count)
+        guard let h = try bloomFilterHeader(rowGroup: rowGroup, column: column) else { return nil }
+        let end = h.bitsetStart + h.bitsetBytes
+        let bytes = end <= h.head.count ? h.head : try read(offset: h.offset, count: end)
+        return try SplitBlockBloomFilter(bitset: bytes[h.bitsetStart..<end])
     }
 
     /// Whether a chunk's Bloom filter may hold a value with one of these hashes (see
@@ -321,12 +301,34 @@ public final class ParquetReader: @unchecked Sendable {
     /// each hash tests, not the whole bitset. Nil when the chunk has no filter this reader
     /// understands.
     public func bloomFilterMightContain(rowGroup: Int, column: Int, hashes: [UInt64]) throws -> Bool? {
+        guard let h = try bloomFilterHeader(rowGroup: rowGroup, column: column) else { return nil }
+        for hash in hashes {
+            let at = h.bitsetStart + SplitBlockBloomFilter.blockOffset(hash, bitsetBytes: h.bitsetBytes)
+            let block =
+                at + 32 <= h.head.count ? Array(h.head[at..<at + 32]) : try read(offset: h.offset + at, count: 32)
+            if block.withUnsafeBytes({ SplitBlockBloomFilter.block($0, mightContain: hash) }) { return true }
+        }
+        return false
+    }
+
+    /// A chunk's Bloom filter header: the filter's file offset, the first bytes read there (the
+    /// header, perhaps some of the bitset), and where in them the bitset starts and its size.
+    /// Nil without a filter, or for one this reader does not understand; throws for a filter
+    /// that runs past its stored length or the end of the file.
+    private func bloomFilterHeader(rowGroup: Int, column: Int) throws
+        -> (offset: Int, head: [UInt8], bitsetStart: Int, bitsetBytes: Int)?
+    {
         guard let meta = metadata.rowGroups[rowGroup].columns[column].metaData, let o = meta.bloomFilterOffset,
             o >= 0, Int(o) < input.size
         else { return nil }
         let offset = Int(o)
+        let available = input.size - offset
+        // Writers before bloom_filter_length store none: the header then says how long it is.
         let stored = meta.bloomFilterLength.flatMap { $0 > 0 ? Int($0) : nil }
-        let limit = min(input.size - offset, stored ?? .max)
+        if let stored, stored > available {
+            throw ParquetError.malformedFile("bloom filter at \(offset) (\(stored) bytes) past the end of the file")
+        }
+        let limit = stored ?? available
         let head = try read(offset: offset, count: min(256, limit))
         guard let (start, bitsetBytes) = try SplitBlockBloomFilter.header(head, range: 0..<head.count) else {
             return nil
@@ -335,12 +337,7 @@ public final class ParquetReader: @unchecked Sendable {
             throw ParquetError.malformedFile(
                 "bloom filter at \(offset) (\(bitsetBytes) bytes) past the end of its chunk or the file")
         }
-        for hash in hashes {
-            let at = start + SplitBlockBloomFilter.blockOffset(hash, bitsetBytes: bitsetBytes)
-            let block = at + 32 <= head.count ? Array(head[at..<at + 32]) : try read(offset: offset + at, count: 32)
-            if block.withUnsafeBytes({ SplitBlockBloomFilter.block($0, mightContain: hash) }) { return true }
-        }
-        return false
+        return (offset, head, start, bitsetBytes)
     }
 
     /// Leaf indices selected by dotted path prefixes (`a`, `a.b`); nil selects all.
