@@ -121,7 +121,6 @@ public struct DataFileReader: Sendable {
                     index.minValues.count == index.nullPages.count, index.maxValues.count == index.nullPages.count
                 else { return nil }
                 let column = fileSchema.columns[c]
-                let floating = column.physicalType == .float || column.physicalType == .double
                 var ranges: [Range<Int>] = []
                 var all: [Range<Int>] = []
                 let locations = offsets.pageLocations
@@ -131,16 +130,10 @@ public struct DataFileReader: Sendable {
                     guard start <= end, end <= groupRows else { return nil }
                     all.append(start..<end)
                     let allNull = index.nullPages[i]
-                    // A NaN bound says nothing about the other values.
-                    func bound(_ bytes: [UInt8]) -> Literal? {
-                        guard !allNull, let l = FileMetrics.literal(bytes, column, p.type) else { return nil }
-                        if floating, let d = l.asDouble, d.isNaN { return nil }
-                        return l
-                    }
-                    let mayMatch = Pruning.rangeMayMatch(
-                        p, lower: bound(index.minValues[i]), upper: bound(index.maxValues[i]),
+                    let mayMatch = Self.boundsMayMatch(
+                        p, column, min: index.minValues[i], max: index.maxValues[i],
                         mayHaveNull: allNull || (index.nullCounts.map { i < $0.count ? $0[i] > 0 : true } ?? true),
-                        allNull: allNull, mayHaveNaN: floating, allNaN: false)
+                        allNull: allNull)
                     if mayMatch { ranges.append(start..<end) }
                 }
                 pageRows[c] = all
@@ -177,15 +170,40 @@ public struct DataFileReader: Sendable {
     }
 
     /// Whether a row group may hold rows matching a filter, judged by its column statistics.
+    /// Columns without statistics, and fields the file does not hold, may match.
     public func rowGroupMayMatch(_ g: Int, _ filter: BoundExpression) -> Bool {
-        if case .alwaysTrue = filter { return true }
-        var footer = reader.metadata
-        footer.rowGroups = [footer.rowGroups[g]]
-        var stats = DataFile(filePath: "", partition: [], recordCount: footer.rowGroups[0].numRows, fileSizeInBytes: 0)
-        // Metrics of the filter's columns only: the others are not looked at.
-        FileMetrics(schema: (try? schema.keeping(filter.fieldIds)) ?? schema, mode: .full)
-            .apply(footer, parquetSchema: fileSchema, nanCounts: [:], to: &stats)
-        return Pruning.fileMayMatch(filter, stats)
+        switch filter {
+        case .alwaysTrue: return true
+        case .alwaysFalse: return false
+        case .and(let a, let b): return rowGroupMayMatch(g, a) && rowGroupMayMatch(g, b)
+        case .or(let a, let b): return rowGroupMayMatch(g, a) || rowGroupMayMatch(g, b)
+        case .predicate(let p):
+            guard let c = flatColumn(fieldId: p.fieldId), let meta = reader.metadata.rowGroups[g].columns[c].metaData
+            else { return true }
+            let nulls = meta.statistics?.nullCount
+            let allNull = nulls == meta.numValues
+            return Self.boundsMayMatch(
+                p, fileSchema.columns[c], min: meta.statistics?.minValue, max: meta.statistics?.maxValue,
+                mayHaveNull: nulls.map { $0 > 0 } ?? true, allNull: allNull)
+        }
+    }
+
+    /// Whether values of a column between Parquet bounds (PLAIN bytes, either may be missing)
+    /// may match a predicate. A NaN bound says nothing about the other values; floating-point
+    /// values may be NaN (Parquet statistics do not count them).
+    private static func boundsMayMatch(
+        _ p: BoundPredicate, _ column: ColumnDescriptor, min: [UInt8]?, max: [UInt8]?, mayHaveNull: Bool,
+        allNull: Bool
+    ) -> Bool {
+        let floating = column.physicalType == .float || column.physicalType == .double
+        func bound(_ bytes: [UInt8]?) -> Literal? {
+            guard !allNull, let bytes, let l = FileMetrics.literal(bytes, column, p.type) else { return nil }
+            if floating, let d = l.asDouble, d.isNaN { return nil }
+            return l
+        }
+        return Pruning.rangeMayMatch(
+            p, lower: bound(min), upper: bound(max), mayHaveNull: mayHaveNull, allNull: allNull,
+            mayHaveNaN: floating, allNaN: false)
     }
 
     /// Whether a row group may hold rows matching a filter, judged by the Bloom filters of

@@ -24,7 +24,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
         var metrics: ScanMetrics? = nil
         private var tasks: [FileScanTask]? = nil
         private var nextTask = 0
-        private var current: OpenFile? = nil
+        /// The file whose row groups are being started, and its next row group.
+        private var current: (file: OpenFile, nextGroup: Int)? = nil
         /// Row groups being read, in order.
         private var pending: [Task<ColumnBatch?, Error>] = []
         private let readAhead = ProcessorCount.online
@@ -45,7 +46,8 @@ public struct ScanBatches: AsyncSequence, Sendable {
         /// The projection plus the columns the filter needs (set on the first `next()`).
         private var readSchema: Schema? = nil
 
-        struct OpenFile: Sendable {
+        /// A data file ready to read (a class: every row group's task holds it).
+        final class OpenFile: Sendable {
             let reader: DataFileReader
             let output: FileLayout
             /// The columns read first, for all candidate rows: the filter's and the equality
@@ -57,7 +59,18 @@ public struct ScanBatches: AsyncSequence, Sendable {
             let equalityDeletes: [EqualityDeleteKeys]
             /// The file's task (its first row id and sequence number give row lineage).
             let task: FileScanTask
-            var nextGroup = 0
+
+            init(
+                reader: DataFileReader, output: FileLayout, tested: FileLayout, deleted: [Int64],
+                equalityDeletes: [EqualityDeleteKeys], task: FileScanTask
+            ) {
+                self.reader = reader
+                self.output = output
+                self.tested = tested
+                self.deleted = deleted
+                self.equalityDeletes = equalityDeletes
+                self.task = task
+            }
         }
 
         init(scan: TableScan) {
@@ -91,11 +104,9 @@ public struct ScanBatches: AsyncSequence, Sendable {
             while true {
                 // Keep `readAhead` row groups in flight, opening files as their turn comes.
                 while pending.count < readAhead {
-                    if var file = current, file.nextGroup < file.reader.rowGroupCount {
-                        let g = file.nextGroup
-                        file.nextGroup += 1
-                        current = file
-                        pending.append(Task { [file] in try await reading.read(file, rowGroup: g) })
+                    if let (file, g) = current, g < file.reader.rowGroupCount {
+                        current = (file, g + 1)
+                        pending.append(Task { try await reading.read(file, rowGroup: g) })
                         continue
                     }
                     current = nil
@@ -107,7 +118,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
                         nextTask += 1
                         let file = try await open(task, reader: reader)
                         metrics?.opened(file.reader)
-                        current = file
+                        current = (file, 0)
                     } catch {
                         // Reported after the batches of the files before it.
                         openFailure = error

@@ -342,8 +342,12 @@ extension ColumnMetaData {
             switch id {
             case 1: type = try r.readEnum(PhysicalType.self, "physical type")
             case 2:
-                encodings = try r.readList { (r) throws(ThriftError) in Encoding(rawValue: try r.readI32()) }.compactMap
-                { $0 }
+                // Encodings this reader does not know are left out.
+                let (_, count) = try r.readListHeader()
+                var known: [Encoding] = []
+                known.reserveCapacity(count)
+                for _ in 0..<count { if let e = Encoding(rawValue: try r.readI32()) { known.append(e) } }
+                encodings = known
             case 3: path = try r.readList { (r) throws(ThriftError) in try r.readString() }
             case 4: codec = try r.readEnum(CompressionKind.self, "compression codec")
             case 5: numValues = try r.readI64()
@@ -355,22 +359,28 @@ extension ColumnMetaData {
             case 11: dictOffset = try r.readI64()
             case 12: stats = try Statistics(from: &r)
             case 13:
-                encStats = try r.readList { (r) throws(ThriftError) -> PageEncodingStats? in
+                // Entries of page types or encodings this reader does not know are left out.
+                let (_, count) = try r.readListHeader()
+                var known: [PageEncodingStats] = []
+                known.reserveCapacity(count)
+                for _ in 0..<count {
                     var pt: PageType?
                     var enc: Encoding?
-                    var count: Int32?
+                    var pages: Int32?
                     try r.readStruct { (r, id, _) throws(ThriftError) in
                         switch id {
                         case 1: pt = PageType(rawValue: try r.readI32())
                         case 2: enc = Encoding(rawValue: try r.readI32())
-                        case 3: count = try r.readI32()
+                        case 3: pages = try r.readI32()
                         default: return false
                         }
                         return true
                     }
-                    guard let pt, let enc, let count else { return nil }
-                    return PageEncodingStats(pageType: pt, encoding: enc, count: count)
-                }.compactMap { $0 }
+                    if let pt, let enc, let pages {
+                        known.append(PageEncodingStats(pageType: pt, encoding: enc, count: pages))
+                    }
+                }
+                encStats = known
             case 14: bloomOffset = try r.readI64()
             case 15: bloomLength = try r.readI32()
             default: return false
@@ -407,21 +417,22 @@ extension ColumnChunk {
     }
 
     init(from r: inout CompactReader) throws(ThriftError) {
-        var c = ColumnChunk(fileOffset: 0)
-        try r.readStruct { (r, id, _) throws(ThriftError) in
+        // Fields are set in place (a footer holds one chunk per column per row group).
+        self.init(fileOffset: 0)
+        try r.beginStruct()
+        while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1: c.filePath = try r.readString()
-            case 2: c.fileOffset = try r.readI64()
-            case 3: c.metaData = try ColumnMetaData(from: &r)
-            case 4: c.offsetIndexOffset = try r.readI64()
-            case 5: c.offsetIndexLength = try r.readI32()
-            case 6: c.columnIndexOffset = try r.readI64()
-            case 7: c.columnIndexLength = try r.readI32()
-            default: return false
+            case 1: filePath = try r.readString()
+            case 2: fileOffset = try r.readI64()
+            case 3: metaData = try ColumnMetaData(from: &r)
+            case 4: offsetIndexOffset = try r.readI64()
+            case 5: offsetIndexLength = try r.readI32()
+            case 6: columnIndexOffset = try r.readI64()
+            case 7: columnIndexLength = try r.readI32()
+            default: try r.skip(type)
             }
-            return true
         }
-        self = c
+        r.endStruct()
     }
 }
 
@@ -452,14 +463,15 @@ extension RowGroup {
         var columns: [ColumnChunk]?
         var total: Int64?
         var rows: Int64?
-        var g = RowGroup(columns: [], totalByteSize: 0, numRows: 0)
-        try r.readStruct { (r, id, _) throws(ThriftError) in
+        self.init(columns: [], totalByteSize: 0, numRows: 0)
+        try r.beginStruct()
+        while let (id, type) = try r.readFieldHeader() {
             switch id {
             case 1: columns = try r.readList { (r) throws(ThriftError) in try ColumnChunk(from: &r) }
             case 2: total = try r.readI64()
             case 3: rows = try r.readI64()
             case 4:
-                g.sortingColumns = try r.readList { (r) throws(ThriftError) in
+                sortingColumns = try r.readList { (r) throws(ThriftError) in
                     var idx: Int32 = 0
                     var desc = false
                     var nf = false
@@ -474,17 +486,16 @@ extension RowGroup {
                     }
                     return SortingColumn(columnIndex: idx, descending: desc, nullsFirst: nf)
                 }
-            case 5: g.fileOffset = try r.readI64()
-            case 6: g.totalCompressedSize = try r.readI64()
-            case 7: g.ordinal = try r.readI16()
-            default: return false
+            case 5: fileOffset = try r.readI64()
+            case 6: totalCompressedSize = try r.readI64()
+            case 7: ordinal = try r.readI16()
+            default: try r.skip(type)
             }
-            return true
         }
-        g.columns = try require(columns, "RowGroup", "columns")
-        g.totalByteSize = try require(total, "RowGroup", "total_byte_size")
-        g.numRows = try require(rows, "RowGroup", "num_rows")
-        self = g
+        r.endStruct()
+        self.columns = try require(columns, "RowGroup", "columns")
+        totalByteSize = try require(total, "RowGroup", "total_byte_size")
+        numRows = try require(rows, "RowGroup", "num_rows")
     }
 }
 

@@ -71,22 +71,24 @@ public final class ParquetReader: @unchecked Sendable {
                 )
             }
             guard group.numRows >= 0 else { throw ParquetError.malformedFile("row group \(g) has negative row count") }
-            for (c, chunk) in group.columns.enumerated() {
-                guard chunk.filePath == nil else {
+            // Chunks are looked at in place: a copy of one retains all its arrays.
+            for c in group.columns.indices {
+                guard group.columns[c].filePath == nil else {
                     throw ParquetError.unsupported("column chunks in external files (row group \(g), column \(c))")
                 }
-                guard let m = chunk.metaData else {
+                guard let type = group.columns[c].metaData?.type,
+                    let range = try group.columns[c].metaData.map({ m throws in try chunkRange(m) })
+                else {
                     throw ParquetError.malformedFile("row group \(g) column \(c) has no metadata")
                 }
-                let range = try chunkRange(m)
                 guard range.lowerBound >= 4, range.upperBound <= fileSize - 8 else {
                     throw ParquetError.malformedFile(
-                        "row group \(g) column '\(m.pathInSchema.joined(separator: "."))' spans bytes \(range), outside the file"
+                        "row group \(g) column '\(schema.columns[c].path.joined(separator: "."))' spans bytes \(range), outside the file"
                     )
                 }
-                guard m.type == schema.columns[c].physicalType else {
+                guard type == schema.columns[c].physicalType else {
                     throw ParquetError.malformedFile(
-                        "row group \(g) column \(c) is \(m.type.name) but the schema says \(schema.columns[c].physicalType.name)"
+                        "row group \(g) column \(c) is \(type.name) but the schema says \(schema.columns[c].physicalType.name)"
                     )
                 }
             }
@@ -318,13 +320,15 @@ public final class ParquetReader: @unchecked Sendable {
     private func bloomFilterHeader(rowGroup: Int, column: Int) throws
         -> (offset: Int, head: [UInt8], bitsetStart: Int, bitsetBytes: Int)?
     {
-        guard let meta = metadata.rowGroups[rowGroup].columns[column].metaData, let o = meta.bloomFilterOffset,
-            o >= 0, Int(o) < input.size
+        guard let o = metadata.rowGroups[rowGroup].columns[column].metaData?.bloomFilterOffset, o >= 0,
+            Int(o) < input.size
         else { return nil }
         let offset = Int(o)
         let available = input.size - offset
         // Writers before bloom_filter_length store none: the header then says how long it is.
-        let stored = meta.bloomFilterLength.flatMap { $0 > 0 ? Int($0) : nil }
+        let stored = metadata.rowGroups[rowGroup].columns[column].metaData?.bloomFilterLength.flatMap {
+            $0 > 0 ? Int($0) : nil
+        }
         if let stored, stored > available {
             throw ParquetError.malformedFile("bloom filter at \(offset) (\(stored) bytes) past the end of the file")
         }
