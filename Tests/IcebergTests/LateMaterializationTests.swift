@@ -1,5 +1,6 @@
 import Foundation
 import JSONSupport
+import Parquet
 import XCTest
 
 @testable import Iceberg
@@ -149,5 +150,52 @@ final class LateMaterializationTests: XCTestCase {
         XCTAssertEqual(seen, 50, "the rows of the five files before it")
         let after = try await batches.next()
         XCTAssertNil(after, "the scan ends with the error")
+    }
+
+    /// Scans keep the footers of the files they open in their footer cache: a second scan of
+    /// the same files reads no footer (three reads fewer per file) and returns the same rows;
+    /// a scan without a cache reads every footer.
+    func testFootersKeptBetweenScansAreNotReadAgain() async throws {
+        let catalog = try await makeLocalCatalog("footers")
+        let id = TableIdentifier(namespace: Namespace(["t"]), name: "footers")
+        _ = try await catalog.createTable(
+            id,
+            TableCreation(
+                schema: try Schema(fields: [.required(1, "id", .long), .optional(2, "s", .string)]),
+                spec: .unpartitioned))
+        var table = try await catalog.loadTable(id)
+        for n in 0..<4 {
+            var txn = table.newTransaction()
+            txn.append(
+                jsonRows: (0..<25).map {
+                    let v = Int64(n * 25 + $0)
+                    return ($0 + 1, .object([("id", .int(v)), ("s", .string("v\(v)"))]))
+                })
+            table = try await txn.commit()
+        }
+        let cache = ParquetFooterCache(capacityBytes: 1 << 20)
+        func scan(_ text: String, _ footers: ParquetFooterCache?) async throws -> ([JSONValue], ScanReport) {
+            let metrics = ScanMetrics()
+            var rows: [JSONValue] = []
+            let scan = try table.scan(filter: text).cachingFooters(in: footers)
+            for try await batch in scan.batches(metrics: metrics) { rows += try batch.jsonRows() }
+            return (rows, metrics.report)
+        }
+        let (uncached, plain) = try await scan("id >= 10 and id < 90", ParquetFooterCache?.none)
+        XCTAssertEqual(uncached.count, 80)
+        XCTAssertEqual(cache.count, 0)
+        let (first, cold) = try await scan("id >= 10 and id < 90", cache)
+        XCTAssertEqual(cache.count, 4, "one footer per data file")
+        XCTAssertEqual(cold.reads, plain.reads)
+        XCTAssertEqual(cold.bytesRead, plain.bytesRead)
+        let (second, warm) = try await scan("id >= 10 and id < 90", cache)
+        XCTAssertEqual(first, uncached)
+        XCTAssertEqual(second, uncached)
+        XCTAssertEqual(warm.reads, cold.reads - 3 * 4, "\(warm.lines) against \(cold.lines)")
+        XCTAssertLessThan(warm.bytesRead, cold.bytesRead)
+        // Another filter on the same files uses the same footers.
+        let (other, _) = try await scan("s = 'v42'", cache)
+        XCTAssertEqual(other, [JSONValue.object([("id", .int(42)), ("s", .string("v42"))])])
+        XCTAssertEqual(cache.count, 4)
     }
 }

@@ -18,8 +18,11 @@ public struct DataFileReader: Sendable {
     /// Opens a data file for a projection. A `RangedInputFile` must have its footer fetched
     /// (as `FileIO.input` gives it); use `open` to have the page indexes and Bloom filters
     /// fetched too.
-    public init(input: RandomAccessInput, schema: Schema, nameMapping: NameMapping? = nil) throws {
-        reader = try ParquetReader(input: input)
+    /// With a `footer` read from this input before, the footer is not read again.
+    public init(input: RandomAccessInput, schema: Schema, nameMapping: NameMapping? = nil, footer: ParquetFooter? = nil)
+        throws
+    {
+        reader = try footer.map { try ParquetReader(input: input, footer: $0) } ?? ParquetReader(input: input)
         ranged = ParquetInput.ranged(input)
         if let mapping = nameMapping, !reader.schema.columns.allSatisfy({ $0.node.element.fieldId != nil }) {
             fileSchema = try mapping.assigningIds(to: reader.schema)
@@ -43,7 +46,26 @@ public struct DataFileReader: Sendable {
     public static func open(_ file: InputFile, schema: Schema, nameMapping: NameMapping? = nil) async throws
         -> DataFileReader
     {
-        let reader = try DataFileReader(input: ParquetInput.of(file), schema: schema, nameMapping: nameMapping)
+        try await open(file, schema: schema, nameMapping: nameMapping, footer: nil)
+    }
+
+    /// Opens the data file at a location of a FileIO, its footer taken from `footers` when
+    /// the cache holds the one of this location and size (else read, and kept there).
+    public static func open(
+        _ location: String, io: FileIO, schema: Schema, nameMapping: NameMapping? = nil, footers: ParquetFooterCache?
+    ) async throws -> DataFileReader {
+        let file = try await io.input(location)
+        let cached = footers?.footer(for: location, fileSize: file.size)
+        let reader = try await open(file, schema: schema, nameMapping: nameMapping, footer: cached)
+        if cached == nil { footers?.insert(reader.reader.footer, for: location) }
+        return reader
+    }
+
+    private static func open(_ file: InputFile, schema: Schema, nameMapping: NameMapping?, footer: ParquetFooter?)
+        async throws -> DataFileReader
+    {
+        let reader = try DataFileReader(
+            input: ParquetInput.of(file), schema: schema, nameMapping: nameMapping, footer: footer)
         if let ranged = reader.ranged {
             let ranges = reader.reader.metadataRanges
             if !ranges.isEmpty { _ = try await ranged.fetch(ranges) }
@@ -167,6 +189,32 @@ public struct DataFileReader: Sendable {
         fileSchema.columns.firstIndex {
             $0.node.element.fieldId.map(Int.init) == fieldId && $0.maxRepetitionLevel == 0
         }
+    }
+
+    /// The row groups a filter leaves (see `rowGroups(matching:)`), and how many each test ruled out.
+    public struct RowGroupPruning: Sendable, Hashable {
+        /// The row groups that may hold matching rows, ascending.
+        public var kept: [Int] = []
+        /// How many the column statistics ruled out.
+        public var prunedByStatistics = 0
+        /// How many the Bloom filters ruled out (of those statistics left).
+        public var prunedByBloomFilter = 0
+    }
+
+    /// The row groups that may hold rows matching a filter (every one without a filter): each
+    /// is judged by its column statistics, then by its Bloom filters.
+    public func rowGroups(matching filter: BoundExpression?) -> RowGroupPruning {
+        var pruning = RowGroupPruning()
+        for g in 0..<rowGroupCount {
+            if let filter, !rowGroupMayMatch(g, filter) {
+                pruning.prunedByStatistics += 1
+            } else if let filter, !bloomFiltersMayMatch(g, filter) {
+                pruning.prunedByBloomFilter += 1
+            } else {
+                pruning.kept.append(g)
+            }
+        }
+        return pruning
     }
 
     /// Whether a row group may hold rows matching a filter, judged by its column statistics.

@@ -24,15 +24,17 @@ public struct ScanBatches: AsyncSequence, Sendable {
         var metrics: ScanMetrics? = nil
         private var tasks: [FileScanTask]? = nil
         private var nextTask = 0
-        /// The file whose row groups are being started, and its next row group.
-        private var current: (file: OpenFile, nextGroup: Int)? = nil
+        /// The file whose row groups are being started, and the index of the next one among
+        /// those it reads.
+        private var current: (file: OpenFile, next: Int)? = nil
         /// Row groups being read, in order.
         private var pending: [Task<ColumnBatch?, Error>] = []
         private let readAhead = ProcessorCount.online
-        /// Data files being opened (their footers read) ahead of their turn, by task index:
-        /// a scan of many small files, or a lookup whose row groups are mostly pruned, does
-        /// not wait for one footer after another (on S3, one request after another).
-        private var opening: [Int: Task<DataFileReader, Error>] = [:]
+        /// Data files being opened (their footers read, their row groups judged by statistics
+        /// and Bloom filters) ahead of their turn, by task index: a scan of many small files,
+        /// or a lookup whose row groups are mostly pruned, does not wait for one footer after
+        /// another (on S3, one request after another).
+        private var opening: [Int: Task<(DataFileReader, DataFileReader.RowGroupPruning), Error>] = [:]
         /// How many files are opened ahead: footers are small and their reads mostly wait.
         private let filesOpenedAhead = 8
         /// Why the next file could not be opened: thrown once the row groups before it are out.
@@ -59,11 +61,14 @@ public struct ScanBatches: AsyncSequence, Sendable {
             let equalityDeletes: [EqualityDeleteKeys]
             /// The file's task (its first row id and sequence number give row lineage).
             let task: FileScanTask
+            /// The row groups read: those the filter's statistics and Bloom filters leave.
+            let rowGroups: [Int]
 
             init(
                 reader: DataFileReader, output: FileLayout, tested: FileLayout, deleted: [Int64],
-                equalityDeletes: [EqualityDeleteKeys], task: FileScanTask
+                equalityDeletes: [EqualityDeleteKeys], task: FileScanTask, rowGroups: [Int]
             ) {
+                self.rowGroups = rowGroups
                 self.reader = reader
                 self.output = output
                 self.tested = tested
@@ -104,8 +109,9 @@ public struct ScanBatches: AsyncSequence, Sendable {
             while true {
                 // Keep `readAhead` row groups in flight, opening files as their turn comes.
                 while pending.count < readAhead {
-                    if let (file, g) = current, g < file.reader.rowGroupCount {
-                        current = (file, g + 1)
+                    if let (file, i) = current, i < file.rowGroups.count {
+                        current = (file, i + 1)
+                        let g = file.rowGroups[i]
                         pending.append(Task { try await reading.read(file, rowGroup: g) })
                         continue
                     }
@@ -114,10 +120,14 @@ public struct ScanBatches: AsyncSequence, Sendable {
                     do {
                         let task = tasks[nextTask]
                         try startOpening(tasks[nextTask..<Swift.min(nextTask + filesOpenedAhead, tasks.count)])
-                        let reader = try await opening.removeValue(forKey: nextTask)!.value
+                        let (reader, pruning) = try await opening.removeValue(forKey: nextTask)!.value
                         nextTask += 1
-                        let file = try await open(task, reader: reader)
+                        let file = try await open(task, reader: reader, rowGroups: pruning.kept)
                         metrics?.opened(file.reader)
+                        metrics?.update {
+                            $0.rowGroupsPrunedByStatistics += pruning.prunedByStatistics
+                            $0.rowGroupsPrunedByBloomFilter += pruning.prunedByBloomFilter
+                        }
                         current = (file, 0)
                     } catch {
                         // Reported after the batches of the files before it.
@@ -139,10 +149,11 @@ public struct ScanBatches: AsyncSequence, Sendable {
         private mutating func startOpening(_ next: ArraySlice<FileScanTask>) throws {
             for (i, task) in zip(next.indices, next) where opening[i] == nil {
                 let schema = try readerSchema(task)
-                let (io, nameMapping) = (scan.io, nameMapping)
+                let (io, nameMapping, filter, footers) = (scan.io, nameMapping, scan.filter, scan.footerCache)
                 opening[i] = Task {
-                    try await DataFileReader.open(
-                        try await io.input(task.file.filePath), schema: schema, nameMapping: nameMapping)
+                    let reader = try await DataFileReader.open(
+                        task.file.filePath, io: io, schema: schema, nameMapping: nameMapping, footers: footers)
+                    return (reader, reader.rowGroups(matching: filter))
                 }
             }
         }
@@ -156,7 +167,9 @@ public struct ScanBatches: AsyncSequence, Sendable {
                 ? schema : try reading(schema.selectedIds.union(equalityIds))
         }
 
-        private mutating func open(_ task: FileScanTask, reader: DataFileReader) async throws -> OpenFile {
+        private mutating func open(_ task: FileScanTask, reader: DataFileReader, rowGroups: [Int]) async throws
+            -> OpenFile
+        {
             var deleted: [Int64] = []
             for d in task.deletes {
                 switch d.content {
@@ -177,7 +190,7 @@ public struct ScanBatches: AsyncSequence, Sendable {
             return OpenFile(
                 reader: reader, output: try reader.layout(for: scan.projection),
                 tested: try reader.layout(for: try scan.schema.keeping(testedIds)), deleted: deleted,
-                equalityDeletes: equality, task: task)
+                equalityDeletes: equality, task: task, rowGroups: rowGroups)
         }
 
         /// The table fields with these ids, plus the metadata columns the projection asks for
@@ -239,9 +252,9 @@ struct RowGroupReading: Sendable {
         return batch.computing(computed)
     }
 
-    /// Reads a row group in two steps. Row groups that statistics or Bloom filters rule out
-    /// are skipped; the column indexes of the filter's columns narrow the rest to candidate
-    /// rows. The tested columns (the filter's and the equality delete keys') are read for
+    /// Reads a row group (one that statistics and Bloom filters left, see
+    /// `DataFileReader.rowGroups(matching:)`) in two steps. The column indexes of the filter's
+    /// columns narrow it to candidate rows. The tested columns (the filter's and the equality delete keys') are read for
     /// the candidates; the filter and the deletes leave the selected rows, and the other
     /// projected columns are read for those alone (pages without one not decoded).
     func read(_ file: ScanBatches.Iterator.OpenFile, rowGroup g: Int) async throws -> ColumnBatch? {
@@ -249,14 +262,6 @@ struct RowGroupReading: Sendable {
         let start = file.reader.firstRow(ofRowGroup: g)
         var candidates = RowSelection.all(groupRows)
         if let filter = scan.filter {
-            if !file.reader.rowGroupMayMatch(g, filter) {
-                metrics?.update { $0.rowGroupsPrunedByStatistics += 1 }
-                return nil
-            }
-            if !file.reader.bloomFiltersMayMatch(g, filter) {
-                metrics?.update { $0.rowGroupsPrunedByBloomFilter += 1 }
-                return nil
-            }
             let pages = file.reader.pageIndexSelection(g, filter)
             metrics?.update {
                 $0.pagesIndexed += pages.pages

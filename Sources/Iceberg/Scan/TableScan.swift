@@ -40,6 +40,9 @@ public struct TableScan: Sendable {
     public private(set) var filter: BoundExpression? = nil
     /// The fields returned: `schema`, or the columns chosen with `selecting(_:)`.
     public private(set) var projection: Schema
+    /// Where the data files' decoded footers are kept between scans (nil: read each time);
+    /// `ParquetFooterCache.shared` unless chosen with `cachingFooters(in:)`.
+    public private(set) var footerCache: ParquetFooterCache? = .shared
 
     /// A scan of the current snapshot, or of a chosen one.
     public init(metadata: TableMetadata, io: FileIO, snapshotId: Int64? = nil) throws {
@@ -69,6 +72,14 @@ public struct TableScan: Sendable {
             schema = metadata.currentSchema
             projection = schema
         }
+    }
+
+    /// The same scan keeping the data files' decoded footers in `cache` (nil: none kept, each
+    /// footer read and decoded as its file is opened).
+    public func cachingFooters(in cache: ParquetFooterCache?) -> TableScan {
+        var scan = self
+        scan.footerCache = cache
+        return scan
     }
 
     /// Returns only the given columns: top-level names or dotted paths into structs, in the

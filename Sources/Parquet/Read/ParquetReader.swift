@@ -30,83 +30,34 @@ public final class ParquetReader: @unchecked Sendable {
     }
 
     /// Opens any random-access input; reads and validates the footer.
-    public init(input: RandomAccessInput, limits: ParquetReadLimits = ParquetReadLimits()) throws {
-        self.input = input
-        self.limits = limits
-        let size = input.size
-        guard size >= 12 else { throw ParquetError.malformedFile("file of \(size) bytes is too short to be Parquet") }
-        let head = try input.read(offset: 0, count: 4)
-        guard head == Array("PAR1".utf8) else {
-            if head == Array("PARE".utf8) { throw ParquetError.unsupported("encrypted Parquet files") }
-            throw ParquetError.malformedFile("missing leading magic 'PAR1'")
-        }
-        let tail = try input.read(offset: size - 8, count: 8)
-        guard Array(tail[4..<8]) == Array("PAR1".utf8) else {
-            if Array(tail[4..<8]) == Array("PARE".utf8) { throw ParquetError.unsupported("encrypted Parquet footers") }
-            throw ParquetError.malformedFile("missing trailing magic 'PAR1' (truncated file?)")
-        }
-        let footerLength = Int(UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24)
-        guard footerLength > 0, footerLength <= size - 12 else {
-            throw ParquetError.malformedFile("footer length \(footerLength) does not fit in a \(size)-byte file")
-        }
-        self.footerLength = footerLength
-        let footer = try input.read(offset: size - 8 - footerLength, count: footerLength)
-        let meta: FileMetaData
-        do { meta = try FileMetaData(thrift: footer) } catch { throw ParquetError.thrift(context: "footer", error) }
-        metadata = meta
-        schema = try ParquetSchema(elements: meta.schema)
-        try validate(fileSize: size)
+    public convenience init(input: RandomAccessInput, limits: ParquetReadLimits = ParquetReadLimits()) throws {
+        let footer = try ParquetFooter(reading: input)
+        try self.init(input: input, footer: footer, limits: limits)
         counter.add {
-            $0.bytesRead = 12 + footerLength
+            $0.bytesRead = 12 + footer.length
             $0.reads = 3
         }
     }
 
-    private func validate(fileSize: Int) throws {
-        guard metadata.numRows >= 0 else { throw ParquetError.malformedFile("negative row count \(metadata.numRows)") }
-        for (g, group) in metadata.rowGroups.enumerated() {
-            guard group.columns.count == schema.columns.count else {
-                throw ParquetError.malformedFile(
-                    "row group \(g) has \(group.columns.count) column chunks, schema has \(schema.columns.count) leaves"
-                )
-            }
-            guard group.numRows >= 0 else { throw ParquetError.malformedFile("row group \(g) has negative row count") }
-            // Chunks are looked at in place: a copy of one retains all its arrays.
-            for c in group.columns.indices {
-                guard group.columns[c].filePath == nil else {
-                    throw ParquetError.unsupported("column chunks in external files (row group \(g), column \(c))")
-                }
-                guard let type = group.columns[c].metaData?.type,
-                    let range = try group.columns[c].metaData.map({ m throws in try chunkRange(m) })
-                else {
-                    throw ParquetError.malformedFile("row group \(g) column \(c) has no metadata")
-                }
-                guard range.lowerBound >= 4, range.upperBound <= fileSize - 8 else {
-                    throw ParquetError.malformedFile(
-                        "row group \(g) column '\(schema.columns[c].path.joined(separator: "."))' spans bytes \(range), outside the file"
-                    )
-                }
-                guard type == schema.columns[c].physicalType else {
-                    throw ParquetError.malformedFile(
-                        "row group \(g) column \(c) is \(type.name) but the schema says \(schema.columns[c].physicalType.name)"
-                    )
-                }
-            }
+    /// Opens an input with its footer as read before (nothing is read now); throws when the
+    /// footer is of a file of another size.
+    public init(input: RandomAccessInput, footer: ParquetFooter, limits: ParquetReadLimits = ParquetReadLimits())
+        throws
+    {
+        guard footer.fileSize == input.size else {
+            throw ParquetError.malformedFile(
+                "the footer given is of a \(footer.fileSize)-byte file, the input has \(input.size) bytes")
         }
+        self.input = input
+        self.limits = limits
+        metadata = footer.metadata
+        schema = footer.schema
+        footerLength = footer.length
     }
 
-    private func chunkRange(_ m: ColumnMetaData) throws -> Range<Int> {
-        // The chunk starts at its dictionary page when it has one. A dictionary offset of 0 means
-        // none (some writers put the dictionary at data_page_offset then); a chunk with no data
-        // page (pyarrow's empty chunks) leaves data_page_offset 0.
-        var start = m.dataPageOffset
-        if let d = m.dictionaryPageOffset, d > 0, d < start || start < 4 { start = d }
-        let length = m.totalCompressedSize
-        guard start >= 0, length >= 0, start <= Int64.max - length else {
-            throw ParquetError.malformedFile(
-                "column '\(m.pathInSchema.joined(separator: "."))' has offset \(start) and size \(length)")
-        }
-        return Int(start)..<Int(start + length)
+    /// The decoded footer, to open the same file again without reading it.
+    public var footer: ParquetFooter {
+        ParquetFooter(metadata: metadata, schema: schema, length: footerLength, fileSize: input.size)
     }
 
     /// Number of row groups.
@@ -161,7 +112,7 @@ public final class ParquetReader: @unchecked Sendable {
             throw ParquetError.malformedFile("no column \(column)")
         }
         let meta = metadata.rowGroups[rowGroup].columns[column].metaData!
-        let range = try chunkRange(meta)
+        let range = try ParquetFooter.chunkRange(meta)
         let groupRows = Int(metadata.rowGroups[rowGroup].numRows)
         let selection = rows.flatMap { $0.coversAll(groupRows) ? nil : $0 }
         guard let selection, let index = try? offsetIndex(rowGroup: rowGroup, column: column) else {
