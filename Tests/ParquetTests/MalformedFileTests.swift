@@ -131,4 +131,52 @@ final class MalformedFileTests: XCTestCase {
         for i in (good.count - 8 - footerLength)..<(good.count - 8) { footerGarbage[i] = 0xFF }
         expect(footerGarbage, "malformed Parquet footer")
     }
+
+    /// A Bloom filter lies before the footer: one without a stored length is read up to the
+    /// footer at most (as files of writers before `bloom_filter_length` have it), one whose
+    /// stored length runs into the footer is refused naming it, one placed inside the footer
+    /// is no filter.
+    func testBloomFiltersAreReadBeforeTheFooterOnly() throws {
+        let schema = try ParquetSchema(fields: [.primitive("id", .int64, .required)])
+        var options = ParquetWriterOptions()
+        options.bloomFilterColumns = ["id": 0.01]
+        let ids = (0..<200).map(Int64.init)
+        let bytes = try writeInMemory(
+            schema, [[ColumnData(values: .int64(ids), definitionLevels: [UInt8](repeating: 0, count: ids.count))]],
+            options)
+        let original = try ParquetReader(input: MemoryInput(bytes))
+        let footerStart = bytes.count - 8 - original.footer.length
+        /// The file with its footer's first chunk changed.
+        func withChunk(_ change: (inout ColumnMetaData) -> Void) throws -> ParquetReader {
+            var meta = original.metadata
+            change(&meta.rowGroups[0].columns[0].metaData!)
+            let footer = meta.serialized()
+            let n = UInt32(footer.count)
+            let file =
+                Array(bytes[..<footerStart]) + footer + [
+                    UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24),
+                ]
+                + Array("PAR1".utf8)
+            return try ParquetReader(input: MemoryInput(file))
+        }
+        let hash = SplitBlockBloomFilter.hash(Int64(42))
+        XCTAssertEqual(try original.bloomFilterMightContain(rowGroup: 0, column: 0, hashes: [hash]), true)
+
+        let withoutLength = try withChunk { $0.bloomFilterLength = nil }
+        XCTAssertEqual(try withoutLength.bloomFilterMightContain(rowGroup: 0, column: 0, hashes: [hash]), true)
+        XCTAssertEqual(
+            try withoutLength.bloomFilter(rowGroup: 0, column: 0)?.words,
+            try original.bloomFilter(rowGroup: 0, column: 0)?.words)
+
+        let offset = try XCTUnwrap(original.metadata.rowGroups[0].columns[0].metaData?.bloomFilterOffset)
+        let tooLong = try withChunk { $0.bloomFilterLength = Int32(footerStart - Int(offset) + 1) }
+        XCTAssertThrowsError(try tooLong.bloomFilterMightContain(rowGroup: 0, column: 0, hashes: [hash])) { error in
+            XCTAssertTrue("\(error)".contains("runs into the footer"), "\(error)")
+        }
+        let inFooter = try withChunk {
+            $0.bloomFilterOffset = Int64(footerStart + 2)
+            $0.bloomFilterLength = nil
+        }
+        XCTAssertNil(try inFooter.bloomFilterMightContain(rowGroup: 0, column: 0, hashes: [hash]))
+    }
 }

@@ -7,8 +7,9 @@ import Synchronization
 /// footers' serialized bytes: once over, the least recently used are dropped. Safe to use
 /// from several tasks at once.
 public final class ParquetFooterCache: Sendable {
-    /// The cache scans share unless told otherwise: 16 MiB of serialized footers.
-    public static let shared = ParquetFooterCache(capacityBytes: 16 << 20)
+    /// The cache scans share unless told otherwise: 4 MiB of serialized footers (a thousand
+    /// files' footers of a few columns; decoded, a footer takes several times its size).
+    public static let shared = ParquetFooterCache(capacityBytes: 4 << 20)
 
     /// The most serialized footer bytes kept.
     public let capacityBytes: Int

@@ -267,21 +267,24 @@ public final class ParquetReader: @unchecked Sendable {
     /// A chunk's Bloom filter header: the filter's file offset, the first bytes read there (the
     /// header, perhaps some of the bitset), and where in them the bitset starts and its size.
     /// Nil without a filter, or for one this reader does not understand; throws for a filter
-    /// that runs past its stored length or the end of the file.
+    /// that runs past its stored length or into the footer.
     private func bloomFilterHeader(rowGroup: Int, column: Int) throws
         -> (offset: Int, head: [UInt8], bitsetStart: Int, bitsetBytes: Int)?
     {
+        // Filters lie before the footer: a read that ran into it (a filter without a stored
+        // length) could also cross from one fetched range into another on a ranged input.
+        let footerStart = input.size - 8 - footerLength
         guard let o = metadata.rowGroups[rowGroup].columns[column].metaData?.bloomFilterOffset, o >= 0,
-            Int(o) < input.size
+            Int(o) < footerStart
         else { return nil }
         let offset = Int(o)
-        let available = input.size - offset
+        let available = footerStart - offset
         // Writers before bloom_filter_length store none: the header then says how long it is.
         let stored = metadata.rowGroups[rowGroup].columns[column].metaData?.bloomFilterLength.flatMap {
             $0 > 0 ? Int($0) : nil
         }
         if let stored, stored > available {
-            throw ParquetError.malformedFile("bloom filter at \(offset) (\(stored) bytes) past the end of the file")
+            throw ParquetError.malformedFile("bloom filter at \(offset) (\(stored) bytes) runs into the footer")
         }
         let limit = stored ?? available
         let head = try read(offset: offset, count: min(256, limit))
@@ -290,7 +293,7 @@ public final class ParquetReader: @unchecked Sendable {
         }
         guard start + bitsetBytes <= limit else {
             throw ParquetError.malformedFile(
-                "bloom filter at \(offset) (\(bitsetBytes) bytes) past the end of its chunk or the file")
+                "bloom filter at \(offset) (\(bitsetBytes) bytes) past its stored length or into the footer")
         }
         return (offset, head, start, bitsetBytes)
     }
