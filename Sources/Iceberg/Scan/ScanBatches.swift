@@ -254,9 +254,10 @@ struct RowGroupReading: Sendable {
 
     /// Reads a row group (one that statistics and Bloom filters left, see
     /// `DataFileReader.rowGroups(matching:)`) in two steps. The column indexes of the filter's
-    /// columns narrow it to candidate rows. The tested columns (the filter's and the equality delete keys') are read for
-    /// the candidates; the filter and the deletes leave the selected rows, and the other
-    /// projected columns are read for those alone (pages without one not decoded).
+    /// columns narrow it to candidate rows. The tested columns (the filter's and the equality
+    /// delete keys') are read for the candidates; the filter and the deletes leave the selected
+    /// rows, and the other projected columns are read for those alone (pages without one not
+    /// decoded).
     func read(_ file: ScanBatches.Iterator.OpenFile, rowGroup g: Int) async throws -> ColumnBatch? {
         let groupRows = file.reader.rowCount(ofRowGroup: g)
         let start = file.reader.firstRow(ofRowGroup: g)
