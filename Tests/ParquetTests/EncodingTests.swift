@@ -105,6 +105,36 @@ final class EncodingTests: XCTestCase {
         }
     }
 
+    /// Byte arrays of every length from 0 to 40, long ones first and last, through PLAIN and
+    /// dictionary pages, read whole and selected, equal what was written (values are copied
+    /// back to back into one buffer; a copy that ran past its value would show here).
+    func testByteArraysOfEveryShortLengthReadBackExactly() throws {
+        var strings: [String] = []
+        for round in 0..<3 {
+            for len in (0...40).reversed() {
+                strings.append(String((0..<len).map { Character(UnicodeScalar(UInt8(97 + ($0 + round + len) % 26))) }))
+            }
+            strings.append(String(repeating: "z", count: 40 + round))
+        }
+        let schema = try ParquetSchema(fields: [.primitive("s", .byteArray, .required, logicalType: .string)])
+        let column = ColumnData(
+            values: .byteArray(ByteArrayBuffer(strings: strings)),
+            definitionLevels: [UInt8](repeating: 0, count: strings.count))
+        let selection = RowSelection([0..<3, 40..<45, strings.count - 2..<strings.count])
+        for dictionary in [false, true] {
+            var options = ParquetWriterOptions()
+            options.enableDictionary = dictionary
+            options.compression = .uncompressed
+            let reader = try ParquetReader(input: MemoryInput(try writeInMemory(schema, [[column]], options)))
+            XCTAssertEqual(
+                try reader.readColumn(rowGroup: 0, column: 0).values, column.values, "dictionary \(dictionary)")
+            let kept = selection.ranges.flatMap { Array($0) }
+            XCTAssertEqual(
+                try reader.readColumn(rowGroup: 0, column: 0, rows: selection).values,
+                ColumnValues.byteArray(ByteArrayBuffer(strings: kept.map { strings[$0] })), "dictionary \(dictionary)")
+        }
+    }
+
     private func checkPlainDecode(_ values: ColumnValues, keep: [Bool]) throws {
         let n = keep.count
         let kept = (0..<n).filter { keep[$0] }
