@@ -58,27 +58,38 @@ public struct SplitBlockBloomFilter: Sendable, Hashable {
     /// (as stored: little-endian words) that `blockOffset` names.
     public static func block(_ block: UnsafeRawBufferPointer, mightContain hash: UInt64) -> Bool {
         precondition(block.count >= 32, "a block is 32 bytes")
-        let key = UInt32(truncatingIfNeeded: hash)
         for i in 0..<8 {
             let word = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
-            if word & (1 << ((key &* salts[i]) >> 27)) == 0 { return false }
+            if word & bit(hash, i) == 0 { return false }
         }
         return true
+    }
+
+    /// The bit that `hash` sets in word `i` of its block.
+    @inline(__always)
+    private static func bit(_ hash: UInt64, _ i: Int) -> UInt32 {
+        1 << ((UInt32(truncatingIfNeeded: hash) &* salts[i]) >> 27)
     }
 
     /// Adds a value by its hash.
     public mutating func insert(hash: UInt64) {
         let b = block(hash)
-        let key = UInt32(truncatingIfNeeded: hash)
-        for i in 0..<8 { words[b + i] |= 1 << ((key &* Self.salts[i]) >> 27) }
+        for i in 0..<8 { words[b + i] |= Self.bit(hash, i) }
     }
 
     /// Whether a value with this hash may have been added (false: it certainly was not).
     public func mightContain(hash: UInt64) -> Bool {
         let b = block(hash)
-        let key = UInt32(truncatingIfNeeded: hash)
-        for i in 0..<8 where words[b + i] & (1 << ((key &* Self.salts[i]) >> 27)) == 0 { return false }
+        for i in 0..<8 where words[b + i] & Self.bit(hash, i) == 0 { return false }
         return true
+    }
+
+    /// Throws unless `count` is a bitset size this format allows (a multiple of 32 bytes
+    /// between `minimumBytes` and `maximumBytes`).
+    static func checkBitsetSize(_ count: Int) throws {
+        guard count >= minimumBytes, count % 32 == 0, count <= maximumBytes else {
+            throw ParquetError.malformedFile("a bloom filter bitset of \(count) bytes")
+        }
     }
 
     /// The bitset as stored after the header.
@@ -95,9 +106,7 @@ public struct SplitBlockBloomFilter: Sendable, Hashable {
 
     /// The filter from a bitset (a multiple of 32 bytes).
     public init(bitset: ArraySlice<UInt8>) throws {
-        guard bitset.count >= Self.minimumBytes, bitset.count % 32 == 0, bitset.count <= Self.maximumBytes else {
-            throw ParquetError.malformedFile("a bloom filter bitset of \(bitset.count) bytes")
-        }
+        try Self.checkBitsetSize(bitset.count)
         // One copy of the little-endian words (a no-op swap on little-endian hosts).
         let n = bitset.count / 4
         var w = [UInt32](unsafeUninitializedCapacity: n) { buffer, count in
@@ -293,9 +302,8 @@ extension SplitBlockBloomFilter {
             throw ParquetError.malformedFile("bloom filter header: \(error)")
         }
         guard known else { return nil }
-        guard let n = numBytes.map(Int.init), n >= minimumBytes, n % 32 == 0, n <= maximumBytes else {
-            throw ParquetError.malformedFile("a bloom filter bitset of \(numBytes ?? 0) bytes")
-        }
+        let n = Int(numBytes ?? 0)
+        try checkBitsetSize(n)
         return (r.position, n)
     }
 }

@@ -55,6 +55,9 @@ public final class ParquetReader: @unchecked Sendable {
         footerLength = footer.length
     }
 
+    /// Where the footer begins: page indexes and Bloom filters lie before it.
+    private var footerStart: Int { input.size - 8 - footerLength }
+
     /// The decoded footer, to open the same file again without reading it.
     public var footer: ParquetFooter {
         ParquetFooter(metadata: metadata, schema: schema, length: footerLength, fileSize: input.size)
@@ -134,7 +137,6 @@ public final class ParquetReader: @unchecked Sendable {
     /// The byte ranges of the page indexes and Bloom filters of every column chunk (a Bloom
     /// filter without a stored length runs to the next of these ranges or the footer).
     public var metadataRanges: [Range<Int>] {
-        let footerStart = input.size - 8 - footerLength
         var starts: [(Int, Int?)] = []
         for g in metadata.rowGroups {
             for c in g.columns {
@@ -273,7 +275,6 @@ public final class ParquetReader: @unchecked Sendable {
     {
         // Filters lie before the footer: a read that ran into it (a filter without a stored
         // length) could also cross from one fetched range into another on a ranged input.
-        let footerStart = input.size - 8 - footerLength
         guard let o = metadata.rowGroups[rowGroup].columns[column].metaData?.bloomFilterOffset, o >= 0,
             Int(o) < footerStart
         else { return nil }
