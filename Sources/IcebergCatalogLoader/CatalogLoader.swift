@@ -12,6 +12,7 @@ import IcebergSQLite
 ///
 /// URIs: `sqlite:PATH[?warehouse=DIR][&name=N]`, `s3tables:ARN`, `glue[:CATALOG_ID]?warehouse=s3://…`,
 /// `rest+http(s)://HOST[:PORT][/PATH][?warehouse=W]`, `s3tables-rest:ARN`, `glue-rest:CATALOG_ID`.
+/// Each kind of catalog is declared once in `registry` (`CatalogRegistry.builtIn`).
 public struct CatalogLoader: Sendable {
     /// Settings given beside the reference (the CLI's shared options); they win over the
     /// environment and, where both set one, over the configuration.
@@ -41,6 +42,8 @@ public struct CatalogLoader: Sendable {
     public var currentDirectory: String
     /// Settings beside the reference.
     public var overrides: Overrides
+    /// The catalog kinds this loader opens.
+    public var registry: CatalogRegistry
 
     /// The catalog used when none is named: `ICEBERG_CATALOG`, else PyIceberg's
     /// `default-catalog` when the configuration sets one, else this local SQLite catalog.
@@ -49,12 +52,14 @@ public struct CatalogLoader: Sendable {
     /// A loader for the given environment (the process's by default).
     public init(
         environment: [String: String] = AWSEnvironment.current(), homeDirectory: String? = nil,
-        currentDirectory: String = FileManager.default.currentDirectoryPath, overrides: Overrides = Overrides()
+        currentDirectory: String = FileManager.default.currentDirectoryPath, overrides: Overrides = Overrides(),
+        registry: CatalogRegistry = .builtIn
     ) {
         self.environment = environment
         self.homeDirectory = homeDirectory
         self.currentDirectory = currentDirectory
         self.overrides = overrides
+        self.registry = registry
     }
 
     /// PyIceberg's configuration as this loader sees it.
@@ -82,137 +87,33 @@ public struct CatalogLoader: Sendable {
 
     // MARK: URIs
 
-    /// Opens a catalog URI.
-    public func load(uri: String) async throws -> any Catalog {
-        let settings = AWSSettings(region: overrides.region, profile: overrides.profile, environment: environment)
-        if uri.hasPrefix("rest+http://") || uri.hasPrefix("rest+https://") {
-            let url = String(uri.dropFirst("rest+".count))
-            let parts = url.split(separator: "?", maxSplits: 1)
-            let warehouse = parts.count > 1 ? Self.queryValue(String(parts[1]), "warehouse") : nil
-            let auth = try restAuth(
-                token: overrides.token ?? environment["ICEBERG_REST_TOKEN"],
-                credential: overrides.credential ?? environment["ICEBERG_REST_CREDENTIAL"], scope: nil, serverURI: nil)
-            return try await RESTCatalog.connect(
-                RESTCatalogOptions(
-                    uri: String(parts[0]), warehouse: warehouse, auth: auth,
-                    fileIO: Self.restFileIO(settings)), io: LocalFileIO())
-        }
-        if uri.hasPrefix("s3tables-rest:") {
-            return try await AWSRESTCatalogs.s3Tables(
-                tableBucketARN: String(uri.dropFirst("s3tables-rest:".count)), settings: settings)
-        }
-        if uri == "glue-rest" || uri.hasPrefix("glue-rest:") {
-            return try await AWSRESTCatalogs.glue(
-                catalogId: String(uri.dropFirst("glue-rest".count).drop { $0 == ":" }), settings: settings)
-        }
-        if uri.hasPrefix("s3tables:") {
-            return try AWSCatalogs.s3Tables(
-                tableBucketARN: String(uri.dropFirst("s3tables:".count)), settings: settings)
-        }
-        if uri == "glue" || uri.hasPrefix("glue:") || uri.hasPrefix("glue?") {
-            let parts = uri.split(separator: "?", maxSplits: 1)
-            let id = parts[0].dropFirst("glue".count).drop { $0 == ":" }
-            let warehouse = parts.count > 1 ? Self.queryValue(String(parts[1]), "warehouse") : nil
-            guard let warehouse, warehouse.hasPrefix("s3://") else {
-                throw CatalogLoaderError(
-                    "glue catalogs need a warehouse: glue[:CATALOG_ID]?warehouse=s3://BUCKET/PREFIX")
-            }
-            return try AWSCatalogs.glue(
-                catalogId: id.isEmpty ? nil : String(id), warehouse: warehouse, settings: settings)
-        }
-        guard uri.hasPrefix("sqlite:") else {
+    /// Opens a catalog URI through the kind its scheme names.
+    public func load(uri text: String) async throws -> any Catalog {
+        let uri = CatalogURI(text)
+        guard let open = registry.kind(forScheme: uri.scheme)?.openURI else {
             throw CatalogLoaderError(
                 """
-                unknown catalog '\(uri)': not a catalog of the PyIceberg configuration, nor a URI \
-                (sqlite:PATH?warehouse=DIR, s3tables:ARN, glue[:ID]?warehouse=s3://…, rest+http(s)://…, s3tables-rest:ARN, glue-rest:ID)
+                unknown catalog '\(text)': not a catalog of the PyIceberg configuration, nor a URI \
+                (\(registry.uriForms))
                 """)
         }
-        let parts = uri.dropFirst("sqlite:".count).split(separator: "?", maxSplits: 1)
-        let path = absolute(String(parts.first ?? ""))
-        let query = parts.count > 1 ? String(parts[1]) : ""
-        let folder = (path as NSString).deletingLastPathComponent
-        let warehouse = Self.queryValue(query, "warehouse").map(absolute) ?? folder
-        try LocalFileIO.makeDirectories(warehouse)
-        return try SQLiteCatalog.open(
-            path: path, name: Self.queryValue(query, "name") ?? "default", warehouse: warehouse)
+        return try await open(uri, self)
     }
 
     // MARK: PyIceberg properties
-
-    /// Keys this loader understands in a PyIceberg catalog's settings (and `header.*`).
-    public static let knownKeys: Set<String> = [
-        "type", "uri", "warehouse", "credential", "token", "prefix", "scope", "oauth2-server-uri", "rest-page-size",
-        "rest.sigv4-enabled", "rest.signing-name", "rest.signing-region",
-        "glue.id", "glue.region", "glue.endpoint", "glue.profile-name", "glue.access-key-id", "glue.secret-access-key",
-        "glue.session-token",
-        "client.region", "client.profile-name", "client.access-key-id", "client.secret-access-key",
-        "client.session-token",
-        "s3.endpoint", "s3.region", "s3.access-key-id", "s3.secret-access-key", "s3.session-token",
-        "py-io-impl",  // selects PyIceberg's Python FileIO; nothing to do here
-    ]
 
     /// Opens catalog `name` from PyIceberg-style properties (`type: sql|rest|glue|in-memory`
     /// or a type inferred from `uri` as PyIceberg does); `source` names the file in errors.
     public func load(name: String, properties: [String: String], source: String? = nil) async throws -> any Catalog {
         let place = "\(source ?? "PyIceberg configuration"), catalog '\(name)'"
-        for key in properties.keys.sorted() where !Self.knownKeys.contains(key) && !key.hasPrefix("header.") {
+        for key in properties.keys.sorted() where !registry.knows(key: key) {
             throw CatalogLoaderError("\(place): unknown key '\(key)'")
         }
         let type = try properties["type"]?.lowercased() ?? inferType(properties, place: place)
-        let settings = awsSettings(properties)
-        switch type {
-        case "sql":
-            guard let uri = properties["uri"] else {
-                throw CatalogLoaderError("\(place): a sql catalog needs 'uri' (sqlite:///PATH)")
-            }
-            guard uri.hasPrefix("sqlite:///") else {
-                throw CatalogLoaderError("\(place): uri '\(uri)': only SQLite catalogs (sqlite:///PATH) are supported")
-            }
-            let path = absolute(String(uri.dropFirst("sqlite:///".count)))
-            let warehouse =
-                try properties["warehouse"].map { try localOrS3($0, place: place) }
-                ?? (path as NSString).deletingLastPathComponent
-            let io: FileIO = warehouse.hasPrefix("s3://") ? try settings.s3FileIO() : LocalFileIO()
-            if !warehouse.hasPrefix("s3://") { try LocalFileIO.makeDirectories(warehouse) }
-            return try SQLiteCatalog.open(path: path, name: name, warehouse: warehouse, io: io)
-        case "in-memory":
-            let warehouse =
-                try properties["warehouse"].map { try localOrS3($0, place: place) } ?? absolute("./warehouse")
-            let io: FileIO = warehouse.hasPrefix("s3://") ? try settings.s3FileIO() : LocalFileIO()
-            return InMemoryCatalog(name: name, warehouse: warehouse, io: io, store: InMemoryPointerStore())
-        case "glue":
-            guard let warehouse = properties["warehouse"], warehouse.hasPrefix("s3://") else {
-                throw CatalogLoaderError(
-                    "\(place): a glue catalog needs 'warehouse: s3://BUCKET/PREFIX' for new tables")
-            }
-            return try AWSCatalogs.glue(catalogId: properties["glue.id"], warehouse: warehouse, settings: settings)
-        case "rest":
-            guard let uri = properties["uri"] else { throw CatalogLoaderError("\(place): a rest catalog needs 'uri'") }
-            var auth = try restAuth(
-                token: overrides.token ?? properties["token"],
-                credential: overrides.credential ?? properties["credential"],
-                scope: properties["scope"], serverURI: properties["oauth2-server-uri"])
-            if properties["rest.sigv4-enabled"]?.lowercased() == "true" {
-                let region = try properties["rest.signing-region"] ?? settings.resolvedRegion()
-                auth = .sigv4(
-                    signingName: properties["rest.signing-name"] ?? "execute-api", region: region,
-                    credentials: settings.credentialsProvider(http: HTTPTransport()))
-            }
-            let pageSize = try properties["rest-page-size"].map { text -> Int in
-                guard let n = Int(text), n > 0 else {
-                    throw CatalogLoaderError("\(place): rest-page-size '\(text)' is not a positive integer")
-                }
-                return n
-            }
-            let headers = properties.filter { $0.key.hasPrefix("header.") }.sorted { $0.key < $1.key }
-                .map { (String($0.key.dropFirst("header.".count)), $0.value) }
-            let options = RESTCatalogOptions(
-                uri: uri, warehouse: properties["warehouse"], auth: auth, name: name, prefix: properties["prefix"],
-                headers: headers, pageSize: pageSize, fileIO: Self.restFileIO(settings))
-            return try await RESTCatalog.connect(options, io: LocalFileIO())
-        default:
-            throw CatalogLoaderError("\(place): unknown type '\(type)' (expected sql, rest, glue or in-memory)")
+        guard let open = registry.kind(forType: type)?.openProperties else {
+            throw CatalogLoaderError("\(place): unknown type '\(type)' (expected \(registry.typeList))")
         }
+        return try await open(name, properties, self, place)
     }
 
     /// PyIceberg's rule: a `uri` of `http…` is REST, `sqlite…`/`postgresql…` SQL.
@@ -228,7 +129,7 @@ public struct CatalogLoader: Sendable {
     /// AWS settings from PyIceberg's keys: `glue.*` before `client.*` before `s3.*` for
     /// region, profile and credentials (one set per catalog); `glue.endpoint` and
     /// `s3.endpoint` as the services' endpoints.
-    private func awsSettings(_ p: [String: String]) -> AWSSettings {
+    func awsSettings(_ p: [String: String] = [:]) -> AWSSettings {
         var env = environment
         if let e = p["glue.endpoint"] { env["AWS_ENDPOINT_URL_GLUE"] = e }
         if let e = p["s3.endpoint"] { env["AWS_ENDPOINT_URL_S3"] = e }
@@ -247,7 +148,7 @@ public struct CatalogLoader: Sendable {
             environment: env, credentials: credentials)
     }
 
-    private func restAuth(token: String?, credential: String?, scope: String?, serverURI: String?) throws -> RESTAuth {
+    func restAuth(token: String?, credential: String?, scope: String?, serverURI: String?) throws -> RESTAuth {
         if let token {
             guard credential == nil else { throw CatalogLoaderError("give either a token or a credential, not both") }
             return .bearer(token)
@@ -262,8 +163,7 @@ public struct CatalogLoader: Sendable {
     }
 
     /// Tables on `s3://` use S3 with the credentials the server vends, else `settings`.
-    private static func restFileIO(_ settings: AWSSettings) -> @Sendable (String, [(String, String)]) throws -> FileIO?
-    {
+    static func restFileIO(_ settings: AWSSettings) -> @Sendable (String, [(String, String)]) throws -> FileIO? {
         { location, config in
             guard location.hasPrefix("s3://") || location.hasPrefix("s3a://") else { return nil }
             let region = try config.last { $0.0 == "client.region" }?.1 ?? settings.resolvedRegion()
@@ -272,22 +172,13 @@ public struct CatalogLoader: Sendable {
         }
     }
 
-    private func localOrS3(_ location: String, place: String) throws -> String {
+    func localOrS3(_ location: String, place: String) throws -> String {
         if location.hasPrefix("s3://") { return location }
         if location.hasPrefix("file://") { return absolute(String(location.dropFirst("file://".count))) }
         guard !location.contains("://") else {
             throw CatalogLoaderError("\(place): warehouse '\(location)': expected a path, file:// or s3://")
         }
         return absolute(location)
-    }
-
-    /// The value of `key` in `a=1&b=2`.
-    static func queryValue(_ query: String, _ key: String) -> String? {
-        for kv in query.split(separator: "&") {
-            let pair = kv.split(separator: "=", maxSplits: 1).map(String.init)
-            if pair.count == 2, pair[0] == key { return pair[1] }
-        }
-        return nil
     }
 
     /// `path` against `currentDirectory`, with `.` and `..` resolved.

@@ -82,7 +82,7 @@ final class CatalogLoaderTests: XCTestCase {
             "\(file), catalog 'prod': unknown key 'colour'")
         try await expect(
             "catalog:\n  prod:\n    type: hive\n    uri: thrift://h:9083\n", "prod",
-            "\(file), catalog 'prod': unknown type 'hive' (expected sql, rest, glue or in-memory)")
+            "\(file), catalog 'prod': unknown type 'hive' (expected sql, glue, rest or in-memory)")
         try await expect(
             "catalog:\n  prod:\n    warehouse: /tmp/w\n", "prod",
             "\(file), catalog 'prod': no 'type', and no 'uri' to infer it from")
@@ -153,5 +153,47 @@ final class CatalogLoaderTests: XCTestCase {
             XCTAssertEqual(
                 error.message, "glue catalogs need a warehouse: glue[:CATALOG_ID]?warehouse=s3://BUCKET/PREFIX")
         }
+    }
+
+    /// Each kind is declared once and found by its URI scheme or its PyIceberg type; a second
+    /// kind claiming a taken scheme or type is refused; a kind added to a registry opens.
+    func testTheRegistryFindsEachKindByItsSchemeAndType() async throws {
+        let registry = CatalogRegistry.builtIn
+        let schemes = [
+            ("sqlite", "sqlite"), ("s3tables", "s3tables"), ("glue", "glue"), ("rest+http", "rest"),
+            ("rest+https", "rest"), ("s3tables-rest", "s3tables-rest"), ("glue-rest", "glue-rest"),
+        ]
+        for (scheme, kind) in schemes { XCTAssertEqual(registry.kind(forScheme: scheme)?.name, kind, scheme) }
+        for (type, kind) in [("sql", "sqlite"), ("REST", "rest"), ("glue", "glue"), ("in-memory", "in-memory")] {
+            XCTAssertEqual(registry.kind(forType: type)?.name, kind, type)
+        }
+        XCTAssertNil(registry.kind(forScheme: "hive"))
+        XCTAssertTrue(registry.knows(key: "header.X-Tenant"))
+        XCTAssertTrue(registry.knows(key: "s3.endpoint"))
+        XCTAssertFalse(registry.knows(key: "colour"))
+        XCTAssertThrowsError(try CatalogRegistry([.sqlite, CatalogKind(name: "other", uriSchemes: ["sqlite"])]))
+        XCTAssertThrowsError(try CatalogRegistry([.sqlite, CatalogKind(name: "other", types: ["sql"])]))
+
+        let dir = try directory()
+        var custom = registry
+        try custom.register(
+            CatalogKind(
+                name: "scratch", uriSchemes: ["scratch"], uriForms: ["scratch:NAME"],
+                openURI: { uri, loader in
+                    InMemoryCatalog(
+                        name: uri.body, warehouse: loader.currentDirectory, io: LocalFileIO(),
+                        store: InMemoryPointerStore())
+                }))
+        let loader = CatalogLoader(
+            environment: [:], homeDirectory: "/nonexistent", currentDirectory: dir.path, registry: custom)
+        let opened = try await loader.load(uri: "scratch:tmp")
+        XCTAssertEqual(opened.name, "tmp")
+        let uri = CatalogURI("rest+https://host:8181/p?warehouse=w&x=1")
+        XCTAssertEqual(uri.scheme, "rest+https")
+        XCTAssertEqual(uri.body, "//host:8181/p")
+        XCTAssertEqual(uri.queryValue("warehouse"), "w")
+        XCTAssertEqual(CatalogURI("glue?warehouse=s3://b/p").scheme, "glue")
+        XCTAssertEqual(
+            CatalogURI("s3tables:arn:aws:s3tables:us-east-1:1:bucket/b").body, "arn:aws:s3tables:us-east-1:1:bucket/b")
     }
 }
