@@ -16,7 +16,7 @@ struct TableCommand: AsyncParsableCommand {
         ])
 
     /// Commits one change and prints the table's format version and new metadata location.
-    static func commit(_ options: CatalogOptions, _ table: String, _ change: (inout Table) async throws -> Void)
+    static func commit(_ options: CatalogOptions, _ table: String, _ change: (Table) async throws -> Void)
         async throws
     {
         try await options.commit(table, change) { [("format-version", .int(Int64($0.metadata.formatVersion)))] }
@@ -75,7 +75,7 @@ struct TableCommand: AsyncParsableCommand {
             let s = try Schema(jsonText: try readTextFile(schema))
             let spec = try partition.map { try SpecParsing.partitionSpec($0, schema: s) } ?? .unpartitioned
             let order = try sort.map { try SpecParsing.sortOrder($0, schema: s) } ?? .unsorted
-            guard Table.writableFormatVersions.contains(formatVersion) else {
+            guard TableMetadata.supportedFormatVersions.contains(formatVersion) else {
                 throw ValidationError("--format-version must be 1, 2 or 3")
             }
             let creation = TableCreation(

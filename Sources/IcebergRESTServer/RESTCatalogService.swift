@@ -407,10 +407,7 @@ public struct RESTCatalogService: Sendable {
 
     private func loaded(_ table: Table, status: Int = 200, snapshotsParam: String? = nil) -> RESTServerResponse {
         var metadata = table.metadata
-        if snapshotsParam == "refs" {
-            let referenced = Set(metadata.refs.map(\.1.snapshotId))
-            metadata.snapshots.removeAll { !referenced.contains($0.snapshotId) }
-        }
+        if snapshotsParam == "refs" { metadata = metadata.referencedSnapshotsOnly }
         return .json(
             status,
             RESTWire.loadTableResult(

@@ -3,6 +3,7 @@ import JSONSupport
 import XCTest
 
 @testable import Iceberg
+@testable import IcebergSpec
 
 /// Tables written by PyIceberg (Fixtures/iceberg, from its generate.py): every snapshot we
 /// scan must equal PyIceberg's scan of it.

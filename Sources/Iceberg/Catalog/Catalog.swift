@@ -219,34 +219,17 @@ extension TableMetadata {
     public static func fromCreationUpdates(_ updates: [TableUpdate], defaultLocation: String, now: Int64) throws
         -> TableMetadata
     {
-        var m = TableMetadata(
-            formatVersion: 1, tableUUID: RandomUUID.make(), location: defaultLocation,
-            schema: try Schema(schemaId: 0, fields: []), spec: .unpartitioned, sortOrder: .unsorted,
-            properties: [], lastUpdatedMs: now)
-        m.schemas = []
-        m.partitionSpecs = []
-        m.sortOrders = []
-        m.lastPartitionId = 999
+        var m = try TableMetadata.emptyForCreation(location: defaultLocation, tableUUID: RandomUUID.make(), now: now)
         var sawVersion = false
         for u in updates {
             if case .upgradeFormatVersion = u { sawVersion = true }
             try u.apply(to: &m, now: now)
         }
-        if !sawVersion { m.formatVersion = 2 }
-        guard !m.schemas.isEmpty else { throw CatalogError.invalidCommit("a table create needs an add-schema update") }
-        if m.schema(id: m.currentSchemaId) == nil { m.currentSchemaId = m.schemas[m.schemas.count - 1].schemaId }
-        if m.partitionSpecs.isEmpty {
-            m.partitionSpecs = [.unpartitioned]
-            m.defaultSpecId = 0
+        do {
+            try m.completeCreation(formatVersionGiven: sawVersion)
+        } catch let error as MetadataChangeError {
+            throw CatalogError.invalidCommit(error.description)
         }
-        if m.spec(id: m.defaultSpecId) == nil { m.defaultSpecId = m.partitionSpecs[m.partitionSpecs.count - 1].specId }
-        m.lastPartitionId = max(m.lastPartitionId, m.partitionSpecs.map(\.lastAssignedFieldId).max() ?? 999)
-        if m.sortOrders.isEmpty {
-            m.sortOrders = [.unsorted]
-            m.defaultSortOrderId = 0
-        }
-        if m.nextRowId == nil, m.formatVersion >= 3 { m.nextRowId = 0 }
-        try m.defaultSpec.validate(m.currentSchema)
         return m
     }
 }

@@ -193,14 +193,14 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
 
     /// Version 0 of a new table's metadata.
     private static func initialMetadata(_ creation: TableCreation, location: String) throws -> TableMetadata {
-        guard Table.writableFormatVersions.contains(creation.formatVersion) else {
-            throw CatalogError.invalidArgument("format version must be 1, 2 or 3")
+        do {
+            return try TableMetadata.newTable(
+                schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder, location: location,
+                properties: creation.properties, formatVersion: creation.formatVersion, tableUUID: RandomUUID.make(),
+                now: WallClock.nowMs())
+        } catch let error as MetadataChangeError {
+            throw CatalogError.invalidArgument(error.description)
         }
-        try creation.spec.validate(creation.schema)
-        return TableMetadata(
-            formatVersion: creation.formatVersion, tableUUID: RandomUUID.make(), location: location,
-            schema: creation.schema, spec: creation.spec, sortOrder: creation.sortOrder,
-            properties: creation.properties, lastUpdatedMs: WallClock.nowMs())
     }
 
     /// Throws unless the namespace exists and the table does not.
@@ -415,14 +415,8 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         var next = current.metadata
         let now = WallClock.nowMs()
         for u in updates { try u.apply(to: &next, now: now) }
-        next.lastUpdatedMs = max(now, current.metadata.lastUpdatedMs + 1)
-        next.metadataLog.append((timestampMs: current.metadata.lastUpdatedMs, metadataFile: current.metadataLocation))
-        let keep = max(0, try next.value(of: TableProperties.metadataPreviousVersionsMax))
-        var expired: [String] = []
-        if next.metadataLog.count > keep {
-            expired = next.metadataLog.prefix(next.metadataLog.count - keep).map(\.metadataFile)
-            next.metadataLog.removeFirst(next.metadataLog.count - keep)
-        }
+        let expired = try next.completeCommit(
+            previousLocation: current.metadataLocation, previousUpdatedMs: current.metadata.lastUpdatedMs, now: now)
         let version = (Self.version(of: current.metadataLocation) ?? next.metadataLog.count - 1) + 1
         let path = Self.metadataPath(location: next.location, version: version)
         do {

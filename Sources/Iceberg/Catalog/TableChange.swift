@@ -286,7 +286,7 @@ public enum TableUpdate: Sendable, Hashable {
             case .removeSnapshotRef(let name): m.removeRef(name)
             case .setProperties(let updates): m.setProperties(updates)
             case .removeProperties(let keys): m.removeProperties(keys)
-            case .setLocation(let l): m.location = l
+            case .setLocation(let l): m.setLocation(l)
             case .upgradeFormatVersion(let v): try m.upgradeFormatVersion(v)
             }
         } catch let error as MetadataChangeError {

@@ -14,7 +14,7 @@ public struct UpgradeFormatVersion: TableAction {
         guard formatVersion > current else {
             throw CatalogError.invalidArgument("cannot downgrade format version \(current) to \(formatVersion)")
         }
-        guard Table.writableFormatVersions.contains(formatVersion) else {
+        guard TableMetadata.supportedFormatVersions.contains(formatVersion) else {
             throw CatalogError.invalidArgument(
                 "upgrading to format version \(formatVersion) is not supported (this SDK writes v1 to v3)")
         }
@@ -24,9 +24,9 @@ public struct UpgradeFormatVersion: TableAction {
 
 extension Table {
     /// Raises the format version in one commit (see `UpgradeFormatVersion`).
-    public mutating func upgradeFormatVersion(to version: Int) async throws {
+    public func upgradeFormatVersion(to version: Int) async throws {
         var txn = newTransaction()
         txn.add(UpgradeFormatVersion(to: version))
-        self = try await txn.commit()
+        try await txn.commit()
     }
 }

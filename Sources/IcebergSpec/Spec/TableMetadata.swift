@@ -147,50 +147,53 @@ public struct SnapshotRef: Sendable, Hashable {
 }
 
 /// Table metadata (the `vN.metadata.json` file): schemas, specs, sort orders, properties,
-/// snapshots, refs and logs. Format versions 1 and 2 are read and written; 3 is read.
+/// snapshots, refs and logs, in format versions 1 to 3.
+///
+/// Read-only outside this module: every change goes through the metadata builder (the
+/// mutating methods in `TableMetadataChanges.swift`), which enforces the spec's rules.
 public struct TableMetadata: Sendable, Hashable {
     /// Format version.
-    public var formatVersion: Int
+    public internal(set) var formatVersion: Int
     /// Table UUID.
-    public var tableUUID: String
+    public internal(set) var tableUUID: String
     /// Base location.
-    public var location: String
+    public internal(set) var location: String
     /// Highest sequence number assigned.
-    public var lastSequenceNumber: Int64
+    public internal(set) var lastSequenceNumber: Int64
     /// Last update time (ms).
-    public var lastUpdatedMs: Int64
+    public internal(set) var lastUpdatedMs: Int64
     /// Highest column id assigned.
-    public var lastColumnId: Int
+    public internal(set) var lastColumnId: Int
     /// All schemas.
-    public var schemas: [Schema]
+    public internal(set) var schemas: [Schema]
     /// The current schema id.
-    public var currentSchemaId: Int
+    public internal(set) var currentSchemaId: Int
     /// All partition specs.
-    public var partitionSpecs: [PartitionSpec]
+    public internal(set) var partitionSpecs: [PartitionSpec]
     /// The default spec id.
-    public var defaultSpecId: Int
+    public internal(set) var defaultSpecId: Int
     /// Highest partition field id assigned.
-    public var lastPartitionId: Int
+    public internal(set) var lastPartitionId: Int
     /// Table properties, in order.
-    public var properties: [(String, String)]
+    public internal(set) var properties: [(String, String)]
     /// The current snapshot (of `main`).
-    public var currentSnapshotId: Int64?
+    public internal(set) var currentSnapshotId: Int64?
     /// Valid snapshots.
-    public var snapshots: [Snapshot]
+    public internal(set) var snapshots: [Snapshot]
     /// History of current snapshots.
-    public var snapshotLog: [(timestampMs: Int64, snapshotId: Int64)]
+    public internal(set) var snapshotLog: [(timestampMs: Int64, snapshotId: Int64)]
     /// Previous metadata files.
-    public var metadataLog: [(timestampMs: Int64, metadataFile: String)]
+    public internal(set) var metadataLog: [(timestampMs: Int64, metadataFile: String)]
     /// All sort orders.
-    public var sortOrders: [SortOrder]
+    public internal(set) var sortOrders: [SortOrder]
     /// The default sort order id.
-    public var defaultSortOrderId: Int
+    public internal(set) var defaultSortOrderId: Int
     /// Branches and tags by name.
-    public var refs: [(String, SnapshotRef)]
+    public internal(set) var refs: [(String, SnapshotRef)]
     /// v3: next row id.
-    public var nextRowId: Int64?
+    public internal(set) var nextRowId: Int64?
     /// Fields this library does not model (statistics, …), kept and written back unchanged.
-    public var extraFields: [(String, JSONValue)] = []
+    public internal(set) var extraFields: [(String, JSONValue)] = []
 
     /// Creates metadata for a new table.
     public init(

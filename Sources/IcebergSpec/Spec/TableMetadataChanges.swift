@@ -15,10 +15,97 @@ public enum MetadataChangeError: Error, Sendable, Equatable, CustomStringConvert
     }
 }
 
-/// The metadata builder: each change the spec's updates describe (`add-schema`,
-/// `add-snapshot`, `set-snapshot-ref`, …), applied in place with the spec's rules for ids,
-/// logs and timestamps. Catalogs apply commits through `TableUpdate.apply`, which calls these.
+/// The metadata builder — the only way metadata changes: a new table's first version, each
+/// change the spec's updates describe (`add-schema`, `add-snapshot`, `set-snapshot-ref`, …)
+/// applied in place with the spec's rules for ids, logs and timestamps, and the step that
+/// closes a commit (metadata log, update time). Catalogs apply commits through
+/// `TableUpdate.apply`, which calls these.
 extension TableMetadata {
+    /// The format versions tables are created in and upgraded to (v2 is the default: Athena
+    /// reads v1 and v2 only).
+    public static let supportedFormatVersions = 1...3
+
+    /// The first version of a new table's metadata; the spec must fit the schema.
+    public static func newTable(
+        schema: Schema, spec: PartitionSpec, sortOrder: SortOrder, location: String, properties: [(String, String)],
+        formatVersion: Int, tableUUID: String, now: Int64
+    ) throws -> TableMetadata {
+        guard supportedFormatVersions.contains(formatVersion) else {
+            throw MetadataChangeError.invalid("format version must be 1, 2 or 3, not \(formatVersion)")
+        }
+        try spec.validate(schema)
+        return TableMetadata(
+            formatVersion: formatVersion, tableUUID: tableUUID, location: location, schema: schema, spec: spec,
+            sortOrder: sortOrder, properties: properties, lastUpdatedMs: now)
+    }
+
+    /// The starting point of a table built from creation updates alone (a REST staged
+    /// create): no schema, spec or sort order yet, format version 1 until an update says
+    /// otherwise. Apply the updates, then `completeCreation(formatVersionGiven:)`.
+    public static func emptyForCreation(location: String, tableUUID: String, now: Int64) throws -> TableMetadata {
+        var m = TableMetadata(
+            formatVersion: 1, tableUUID: tableUUID, location: location, schema: try Schema(schemaId: 0, fields: []),
+            spec: .unpartitioned, sortOrder: .unsorted, properties: [], lastUpdatedMs: now)
+        m.schemas = []
+        m.partitionSpecs = []
+        m.sortOrders = []
+        m.lastPartitionId = 999
+        return m
+    }
+
+    /// Fills what creation updates left out, as a REST catalog does: format version 2 unless
+    /// one was given, the last schema and spec current unless set, the unpartitioned spec and
+    /// the unsorted order when none was added; the default spec must fit the current schema.
+    public mutating func completeCreation(formatVersionGiven: Bool) throws {
+        if !formatVersionGiven { formatVersion = 2 }
+        guard let lastSchema = schemas.last else {
+            throw MetadataChangeError.invalid("a table create needs an add-schema update")
+        }
+        if schema(id: currentSchemaId) == nil { currentSchemaId = lastSchema.schemaId }
+        if partitionSpecs.isEmpty {
+            partitionSpecs = [.unpartitioned]
+            defaultSpecId = 0
+        }
+        if spec(id: defaultSpecId) == nil { defaultSpecId = partitionSpecs[partitionSpecs.count - 1].specId }
+        lastPartitionId = max(lastPartitionId, partitionSpecs.map(\.lastAssignedFieldId).max() ?? 999)
+        if sortOrders.isEmpty {
+            sortOrders = [.unsorted]
+            defaultSortOrderId = 0
+        }
+        if nextRowId == nil, formatVersion >= 3 { nextRowId = 0 }
+        try defaultSpec.validate(currentSchema)
+    }
+
+    /// Closes a commit on top of the version at `previousLocation` (updated at
+    /// `previousUpdatedMs`): the update time moves forward, the previous file joins the
+    /// metadata log, and the log keeps the newest `write.metadata.previous-versions-max`
+    /// entries. Returns the metadata files dropped from the log, oldest first.
+    public mutating func completeCommit(previousLocation: String, previousUpdatedMs: Int64, now: Int64) throws
+        -> [String]
+    {
+        lastUpdatedMs = max(now, previousUpdatedMs + 1)
+        metadataLog.append((timestampMs: previousUpdatedMs, metadataFile: previousLocation))
+        let keep = max(0, try value(of: TableProperties.metadataPreviousVersionsMax))
+        guard metadataLog.count > keep else { return [] }
+        let dropped = metadataLog.prefix(metadataLog.count - keep).map(\.metadataFile)
+        metadataLog.removeFirst(metadataLog.count - keep)
+        return dropped
+    }
+
+    /// The same metadata listing only the snapshots a branch or tag points at (the REST
+    /// `snapshots=refs` view; the logs are kept as they are).
+    public var referencedSnapshotsOnly: TableMetadata {
+        let referenced = Set(refs.map(\.1.snapshotId))
+        var view = self
+        view.snapshots.removeAll { !referenced.contains($0.snapshotId) }
+        return view
+    }
+
+    /// Changes the table's base location.
+    public mutating func setLocation(_ newLocation: String) {
+        location = newLocation
+    }
+
     /// Sets the UUID (only of a table without snapshots, or to the same value).
     public mutating func assignUUID(_ uuid: String) throws(MetadataChangeError) {
         guard tableUUID == uuid || snapshots.isEmpty else {
