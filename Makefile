@@ -2,7 +2,7 @@
 #   make demo   - installs what is needed, builds `iceberg`, writes and reads a sample Parquet file
 #   make test   - installs what is needed and runs every test (unit, interop with pyarrow, golden files)
 
-.PHONY: setup build demo test bench fixtures docs format format-check
+.PHONY: setup build demo test bench fixtures docs format format-check readme-check
 
 setup:
 	./scripts/setup.sh
@@ -16,6 +16,10 @@ demo: build
 test: setup
 	swift build --build-tests
 	ICEBERG_PYTHON="$(CURDIR)/.venv/bin/python" swift test --skip-build
+
+# README.md's Swift blocks as top-level code of a separate package that depends on this one.
+readme-check:
+	python3 scripts/readme-package.py
 
 bench: setup
 	./Benchmarks/compare

@@ -48,13 +48,13 @@ struct CatalogOptions: ParsableArguments {
 
     /// Loads a table, commits one change to it and prints `{"table", <fields>, "metadata"}`.
     func commit(
-        _ table: String, _ change: (inout Table) async throws -> Void, printing fields: (Table) -> [(String, JSONValue)]
+        _ table: String, _ change: (Table) async throws -> Void, printing fields: (Table) -> [(String, JSONValue)]
     ) async throws {
         let catalog = try await open()
         let id = try TableIdentifier(parsing: table)
         try await reportingErrorsAsync {
-            var t = try await catalog.loadTable(id)
-            try await change(&t)
+            let t = try await catalog.loadTable(id)
+            try await change(t)
             emit(
                 .object([("table", .string(id.description))] + fields(t) + [("metadata", .string(t.metadataLocation))]))
         }

@@ -37,7 +37,7 @@ struct DeleteCommand: AsyncParsableCommand {
             return m
         }
         try await reportingErrorsAsync {
-            var table = try await catalog.loadTable(id)
+            let table = try await catalog.loadTable(id)
             let r = try await table.delete(where: parsed, branch: branch, mode: mode)
             options.emit(
                 JSONValue.object([

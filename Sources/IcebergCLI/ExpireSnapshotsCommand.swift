@@ -37,7 +37,7 @@ struct ExpireSnapshotsCommand: AsyncParsableCommand {
             olderThanMs: olderThanMs, retainLast: retainLast, snapshotIds: Set(snapshotIds), deleteFiles: !keepFiles)
         let dry = dryRun
         try await reportingErrorsAsync {
-            var table = try await catalog.loadTable(id)
+            let table = try await catalog.loadTable(id)
             if dry {
                 let plan = try expiration.plan(table.metadata)
                 options.emit(

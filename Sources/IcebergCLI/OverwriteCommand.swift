@@ -28,7 +28,7 @@ struct OverwriteCommand: AsyncParsableCommand {
         let (path, branch) = (file, branch)
         try await reportingErrorsAsync {
             let rows = try readJSONRows(path).map { (rowNumber: $0.0, row: $0.1) }
-            var table = try await catalog.loadTable(id)
+            let table = try await catalog.loadTable(id)
             let r: OverwriteRows.Result
             if let parsed {
                 r = try await table.overwrite(where: parsed, with: rows, branch: branch)

@@ -60,7 +60,7 @@ struct UpsertCommand: AsyncParsableCommand {
         let (path, branch) = (file, keyed.branch)
         try await reportingErrorsAsync {
             let rows = try readJSONRows(path).map { (rowNumber: $0.0, row: $0.1) }
-            var table = try await catalog.loadTable(id)
+            let table = try await catalog.loadTable(id)
             let r = try await table.upsert(rows, options: upsert, branch: branch)
             options.emit(KeyedWriteOptions.report(r, table: table, id: id))
         }
@@ -102,7 +102,7 @@ struct ChangesCommand: AsyncParsableCommand {
         let (path, branch) = (file, keyed.branch)
         try await reportingErrorsAsync {
             let events = try readJSONRows(path, allowingNull: true).map { (lineNumber: $0.0, event: $0.1) }
-            var table = try await catalog.loadTable(id)
+            let table = try await catalog.loadTable(id)
             let r = try await table.applyChanges(
                 events, format: format, mappings: mappings, options: upsert, branch: branch)
             options.emit(KeyedWriteOptions.report(r, table: table, id: id))

@@ -26,7 +26,7 @@ final class SQLiteCatalogTests: XCTestCase {
         _ = try await a.createTable(
             try TableIdentifier(parsing: "ns.t"), TableCreation(schema: try Schema(fields: [.required(1, "id", .long)]))
         )
-        var viaSecondHandle = try await a2.loadTable("ns.t")
+        let viaSecondHandle = try await a2.loadTable("ns.t")
         try await viaSecondHandle.updateProperties(set: [("k", "v")])
         let reloaded = try await a.loadTable("ns.t")
         XCTAssertEqual(reloaded.metadata.property("k"), "v", "a commit through one handle is what the other loads")

@@ -71,7 +71,7 @@ final class ColumnarAppendTests: XCTestCase {
             var rowWriter = try TableWriter(metadata: rowTable.metadata, io: rowTable.io)
             for (i, r) in rows.enumerated() { try await rowWriter.append(r, rowNumber: i + 1) }
             let rowFiles = try await rowWriter.finish()
-            var rowsCommitted = rowTable
+            let rowsCommitted = rowTable.copy()
             try await rowsCommitted.appendFiles(rowFiles)
 
             var shredder = try JSONRowShredder(schema: Self.schema)
@@ -80,7 +80,7 @@ final class ColumnarAppendTests: XCTestCase {
             var columnWriter = try TableWriter(metadata: columnTable.metadata, io: columnTable.io)
             try await columnWriter.append(columns: shredder.takeColumns())
             let columnFiles = try await columnWriter.finish()
-            var columnsCommitted = columnTable
+            let columnsCommitted = columnTable.copy()
             try await columnsCommitted.appendFiles(columnFiles)
 
             func tuples(_ files: [DataFile]) -> [String] {

@@ -23,7 +23,7 @@ final class DeleteOperationTests: XCTestCase {
                 properties: [("commit.retry.min-wait-ms", "1")]))
         let rows = ColumnarAppendTests.rows(600)
         for part in [rows[..<300], rows[300...]] {
-            var table = try await catalog.loadTable(id)
+            let table = try await catalog.loadTable(id)
             var writer = try TableWriter(metadata: table.metadata, io: table.io)
             for (i, r) in part.enumerated() { try await writer.append(r, rowNumber: i + 1) }
             try await table.appendFiles(try await writer.finish())
@@ -48,7 +48,7 @@ final class DeleteOperationTests: XCTestCase {
         XCTAssertEqual(keys(got), keys(expected), "rows matching neither filter remain, nulls included")
         XCTAssertEqual(table.metadata.currentSnapshot?.summary("total-records"), String(expected.count))
 
-        var current = try await catalog.loadTable(id)
+        let current = try await catalog.loadTable(id)
         let all = try await current.delete(where: .alwaysTrue)
         XCTAssertEqual(all.deletedRows, Int64(expected.count))
         XCTAssertEqual(all.addedFiles, 0)
@@ -86,7 +86,7 @@ final class DeleteOperationTests: XCTestCase {
         let (a, b) = try await Self.racingDeletes(start)
         XCTAssertGreaterThan(a.addedDeleteFiles, 0)
         XCTAssertEqual(a.addedFiles + b.addedFiles, 0, "merge-on-read rewrites no data")
-        var mor = try await catalog.loadTable("t.mor")
+        let mor = try await catalog.loadTable("t.mor")
         let snapshot = try XCTUnwrap(mor.currentSnapshot)
         XCTAssertEqual(snapshot.operation, "delete")
         XCTAssertEqual(
@@ -104,7 +104,7 @@ final class DeleteOperationTests: XCTestCase {
                 XCTAssertEqual(d.partition, task.file.partition)
             }
         }
-        var cow = twin
+        let cow = twin.copy()
         _ = try await cow.delete(where: "qty < 0")
         _ = try await cow.delete(where: "name = 'swift-1'")
         func keys(_ rows: [JSONValue]) -> [String] { rows.map { $0.serialized() }.sorted() }
@@ -138,11 +138,11 @@ final class DeleteOperationTests: XCTestCase {
     /// Two deletes started from the same table state at once: `qty < 0` and `name = 'swift-1'`.
     static func racingDeletes(_ start: Table) async throws -> (DeleteRows.Result, DeleteRows.Result) {
         async let small = {
-            var t = start
+            let t = start.copy()
             return try await t.delete(where: "qty < 0")
         }()
         async let named = {
-            var t = start
+            let t = start.copy()
             return try await t.delete(where: "name = 'swift-1'")
         }()
         return try await (small, named)

@@ -166,7 +166,7 @@ final class ShredderTests: XCTestCase {
     func shred(_ schema: Schema, _ lines: [String]) throws -> JSONRowShredder {
         var s = try JSONRowShredder(schema: schema)
         for (i, l) in lines.enumerated() {
-            var bytes = Array(l.utf8)
+            let bytes = Array(l.utf8)
             try bytes.withUnsafeBufferPointer { try s.append(jsonLine: $0, rowNumber: i + 1) }
         }
         return s

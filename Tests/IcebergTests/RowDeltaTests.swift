@@ -14,7 +14,7 @@ final class RowDeltaTests: XCTestCase {
             TableCreation(
                 schema: UpsertTests.schema, spec: try SpecParsing.partitionSpec("category", schema: UpsertTests.schema),
                 properties: [("commit.retry.min-wait-ms", "1")]))
-        var table = try await catalog.loadTable(id)
+        let table = try await catalog.loadTable(id)
         try await table.upsert((0..<90).map { ($0 + 1, UpsertTests.row($0, ["a", "b", "c"][$0 % 3], $0)) })
         return table
     }
@@ -44,7 +44,7 @@ final class RowDeltaTests: XCTestCase {
         let task = try XCTUnwrap(planned.first)
         let deletes = try await PositionDeleteWriter(metadata: start.metadata, io: start.io).write(
             [0, 1], of: task.file)
-        var other = start
+        let other = start.copy()
         _ = try await other.delete(where: "category = 'a'")
         let winner = try await catalog.loadTable("t.gone")
         var delta = RowDelta()
@@ -71,7 +71,7 @@ final class RowDeltaTests: XCTestCase {
             var delta = try await equalityDelete(start)
             delta.isolationLevel = level
             // Rows elsewhere never conflict.
-            var other = start
+            let other = start.copy()
             try await other.upsert(rows(1000..<1010, "c"), options: .init(strategy: .positionDeletes))
             var txn = Transaction(start)
             txn.add(delta)
@@ -83,9 +83,9 @@ final class RowDeltaTests: XCTestCase {
             XCTAssertEqual(ids.count, 90 - 1 + 10)
 
             // New rows in category b may hold the deleted key.
-            let planned = table
+            let planned = table.copy()
             let again = try await equalityDelete(planned)
-            var racer = planned
+            let racer = planned.copy()
             try await racer.upsert(rows(2000..<2005, "b"), options: .init(strategy: .positionDeletes))
             var txn2 = Transaction(planned)
             var second = again
@@ -106,7 +106,7 @@ final class RowDeltaTests: XCTestCase {
         let start = try await makeTable(catalog, "dels")
         var delta = try await equalityDelete(start)
         delta.isolationLevel = .snapshot
-        var other = start
+        let other = start.copy()
         _ = try await other.delete(where: "id = 4", mode: .mergeOnRead)
         var txn = Transaction(start)
         txn.add(delta)

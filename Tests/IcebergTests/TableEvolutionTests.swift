@@ -53,17 +53,17 @@ final class TableEvolutionTests: XCTestCase {
     }
 
     private func assertRefused(
-        _ what: String, _ table: Table, contains text: String, _ body: (inout Table) async throws -> Void,
+        _ what: String, _ table: Table, contains text: String, _ body: (Table) async throws -> Void,
         file: StaticString = #filePath, line: UInt = #line
     ) async throws {
-        var copy = table
+        let copy = table.copy()
         do {
-            try await body(&copy)
+            try await body(copy)
             XCTFail("\(what) was accepted", file: file, line: line)
         } catch {
             XCTAssertTrue("\(error)".contains(text), "\(what): \(error)", file: file, line: line)
         }
-        var reloaded = table
+        let reloaded = table.copy()
         try await reloaded.refresh()
         XCTAssertEqual(reloaded.metadataLocation, table.metadataLocation, "\(what) committed", file: file, line: line)
     }
@@ -71,7 +71,7 @@ final class TableEvolutionTests: XCTestCase {
     // MARK: Partition evolution
 
     func testPartitionFieldsTakeJavaNamesAndNewWritesUseTheNewSpec() async throws {
-        var t = try await makeTable()
+        let t = try await makeTable()
         try await t.append(events(0..<20))
         try await t.updatePartitionSpec([
             .addField(source: "ts", transform: .day), .addField(source: "id", transform: .bucket(4)),
@@ -98,7 +98,7 @@ final class TableEvolutionTests: XCTestCase {
     }
 
     func testRemovingAFieldDropsItInV2AndVoidsItInV1AndReaddingReusesItsId() async throws {
-        var v2 = try await makeTable(partition: "bucket(4,id),category")
+        let v2 = try await makeTable(partition: "bucket(4,id),category")
         try await v2.updatePartitionSpec([.removeField("id_bucket")])
         XCTAssertEqual(v2.metadata.defaultSpec.fields.map(\.name), ["category"])
         try await v2.updatePartitionSpec([.addField(source: "id", transform: .bucket(4))])
@@ -108,7 +108,7 @@ final class TableEvolutionTests: XCTestCase {
         try await v2.updatePartitionSpec([.removeTransform(source: "id", transform: .bucket(4))])
         XCTAssertEqual(v2.metadata.defaultSpecId, 1, "the identical earlier spec is reused")
 
-        var v1 = try await makeTable(version: 1, partition: "bucket(4,id),category")
+        let v1 = try await makeTable(version: 1, partition: "bucket(4,id),category")
         try await v1.append(events(0..<10))
         try await v1.updatePartitionSpec([.removeField("id_bucket"), .renameField("category", to: "cat")])
         let fields = v1.metadata.defaultSpec.fields
@@ -154,7 +154,7 @@ final class TableEvolutionTests: XCTestCase {
     // MARK: Sort orders and sorted writes
 
     func testSortedWritesOrderEveryFileAndRecordTheOrderId() async throws {
-        var t = try await makeTable(partition: "bucket(2,id)")
+        let t = try await makeTable(partition: "bucket(2,id)")
         try await t.replaceSortOrder(
             try SpecParsing.sortTerms("category desc nulls last, score, ts desc"))
         XCTAssertEqual(t.metadata.defaultSortOrderId, 1)
@@ -292,7 +292,7 @@ final class TableEvolutionTests: XCTestCase {
         try await assertRefused("a transform the type refuses", t, contains: "cannot be applied") {
             try await $0.replaceSortOrder([SortTerm("score", transform: .day)])
         }
-        var sorted = t
+        let sorted = t.copy()
         try await sorted.replaceSortOrder([SortTerm("score")])
         try await assertRefused("dropping a sort column", sorted, contains: "a column of the default sort order") {
             try await $0.updateSchema([.deleteColumn("score")])
@@ -304,7 +304,7 @@ final class TableEvolutionTests: XCTestCase {
     // MARK: Snapshot management
 
     func testRollbackOnlyToAncestorsAndSetCurrentToAny() async throws {
-        var t = try await makeTable()
+        let t = try await makeTable()
         try await t.append(events(0..<5))
         let first = try XCTUnwrap(t.metadata.currentSnapshotId)
         let firstTime = try XCTUnwrap(t.currentSnapshot?.timestampMs)
@@ -330,7 +330,7 @@ final class TableEvolutionTests: XCTestCase {
     }
 
     func testWriteAuditPublishOnABranch() async throws {
-        var t = try await makeTable(partition: "bucket(2,id)")
+        let t = try await makeTable(partition: "bucket(2,id)")
         try await t.append(events(0..<10))
         let base = try XCTUnwrap(t.metadata.currentSnapshotId)
         try await t.manageSnapshots([
@@ -383,7 +383,7 @@ final class TableEvolutionTests: XCTestCase {
     }
 
     func testCherryPickFastForwardsOrReappendsAndRefusesTwice() async throws {
-        var t = try await makeTable()
+        let t = try await makeTable()
         try await t.append(events(0..<5))
         try await t.manageSnapshots([.createBranch("b1"), .createBranch("b2")])
         try await t.append(events(5..<8), branch: "b1")
@@ -414,7 +414,7 @@ final class TableEvolutionTests: XCTestCase {
     }
 
     func testUnionByNameAddsWidensAndRefusesIncompatibleTypes() async throws {
-        var t = try await makeTable()
+        let t = try await makeTable()
         let incoming = try Schema(fields: [
             .required(1, "ID", .long), .optional(7, "category", .string, doc: "what kind"),
             .optional(8, "extra", .struct(StructType([.required(9, "x", .int)]))),

@@ -75,9 +75,9 @@ final class TransactionTests: XCTestCase {
     /// commits nothing.
     func testAnAppendRacingASchemaChangeNeverWritesUnderTheStaleSchema() async throws {
         let (catalog, start, _) = try await makeTable()
-        var evolved = start
+        let evolved = start.copy()
         try await evolved.updateSchema([.addColumn(parent: nil, name: "extra", type: .int)])
-        var stale = start
+        let stale = start.copy()
         try await stale.append([Row(id: 1, name: "a")])
         let table = try await catalog.loadTable("t.rows")
         XCTAssertEqual(table.currentSnapshot?.schemaId, table.metadata.currentSchemaId)
@@ -89,9 +89,9 @@ final class TransactionTests: XCTestCase {
                 "the file was written under the new schema")
         }
 
-        var renamed = table
+        let renamed = table.copy()
         try await renamed.updateSchema([.renameColumn("name", to: "label")])
-        var staleAgain = table
+        let staleAgain = table.copy()
         do {
             try await staleAgain.append([Row(id: 2, name: "b")])
             XCTFail("rows with a renamed column must not be written under the new schema")
@@ -107,18 +107,18 @@ final class TransactionTests: XCTestCase {
     /// a write preference), its files recording the order they were written in.
     func testAnAppendRacingAPartitionOrSortChangeWritesUnderTheNewOnes() async throws {
         let (catalog, start, _) = try await makeTable()
-        var evolved = start
+        let evolved = start.copy()
         try await evolved.updatePartitionSpec([
             .removeField("id_bucket"), .addField(source: "name", transform: .identity),
         ])
-        var stale = start
+        let stale = start.copy()
         try await stale.append([Row(id: 1, name: "a"), Row(id: 2, name: "b")])
         var table = try await catalog.loadTable("t.rows")
         let tasks = try await table.scan().planFiles()
         XCTAssertEqual(Set(tasks.map(\.specId)), [table.metadata.defaultSpecId])
         XCTAssertEqual(Set(tasks.map { $0.file.partition }), [[.string("a")], [.string("b")]])
 
-        var ordered = table
+        let ordered = table.copy()
         try await ordered.replaceSortOrder([SortTerm("id", direction: .desc)])
         try await table.append([Row(id: 4, name: "a"), Row(id: 3, name: "a")])
         table = try await catalog.loadTable("t.rows")
@@ -132,7 +132,7 @@ final class TransactionTests: XCTestCase {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for w in 0..<8 {
                 group.addTask {
-                    var table = start
+                    let table = start.copy()
                     for k in 0..<5 { try await table.append([Row(id: Int64(w * 100 + k), name: "w\(w)")]) }
                 }
             }
@@ -145,6 +145,58 @@ final class TransactionTests: XCTestCase {
         XCTAssertEqual(ids.sorted(), (0..<8).flatMap { w in (0..<5).map { Int64(w * 100 + $0) } }.sorted())
     }
 
+    /// An actor keeping a table handle as a property, as a service does.
+    actor TableService {
+        let table: Table
+        init(_ table: Table) { self.table = table }
+        func add(_ rows: [Row]) async throws -> Int64? { try await table.append(rows)?.snapshotId }
+        func count() async throws -> Int { try await table.scan().rows().count }
+    }
+
+    /// One handle shared by many tasks: every commit lands, and the handle ends at the newest
+    /// version, the one the catalog holds; a copy stays where it was.
+    func testOneHandleSharedByTasksHoldsTheNewestCommit() async throws {
+        let (catalog, table, _) = try await makeTable()
+        let before = table.copy()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<6 {
+                group.addTask {
+                    for k in 0..<4 { try await table.append([Row(id: Int64(w * 100 + k), name: "w\(w)")]) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let current = try await catalog.loadTable("t.rows")
+        XCTAssertEqual(current.metadata.snapshots.count, 24)
+        XCTAssertEqual(table.metadataLocation, current.metadataLocation, "the handle holds the last commit")
+        XCTAssertEqual(table.currentSnapshot?.summary("total-records"), "24")
+        XCTAssertNil(before.currentSnapshot, "a copy keeps its version")
+        try await before.refresh()
+        XCTAssertEqual(before.metadataLocation, current.metadataLocation)
+
+        let service = TableService(table)
+        let added = try await service.add([Row(id: 9999, name: "svc")])
+        XCTAssertEqual(added, table.currentSnapshot?.snapshotId, "the actor's handle is the same table")
+        let rows = try await service.count()
+        XCTAssertEqual(rows, 25)
+    }
+
+    /// A handle never goes back to an older version when a slower commit finishes after a
+    /// newer one, nor when it is given a version it has already moved past.
+    func testAHandleKeepsTheNewerOfTwoVersions() async throws {
+        let (_, table, _) = try await makeTable()
+        let first = try await table.copy().append([Row(id: 1, name: "a")])
+        let old = table.copy()
+        try await old.refresh()
+        try await table.append([Row(id: 2, name: "b")])
+        let newest = table.metadataLocation
+        XCTAssertNotEqual(first?.snapshotId, table.currentSnapshot?.snapshotId)
+        table.hold(old)
+        XCTAssertEqual(table.metadataLocation, newest, "an older version is not taken")
+        let txn = Transaction(old)
+        XCTAssertEqual(txn.table.metadataLocation, old.metadataLocation, "a transaction starts from a copy")
+    }
+
     func testConflictsWithoutProgressGiveUpAndRemoveEveryFileWritten() async throws {
         let (catalog, table, dir) = try await makeTable(properties: [
             (TableProperties.commitNumRetries.key, "2"),
@@ -152,8 +204,9 @@ final class TransactionTests: XCTestCase {
         ])
         let before = files(under: dir)
         let failing = FailingCatalog(inner: catalog, failure: .commitConflict("injected conflict"))
-        var handle = table
-        handle.catalog = failing
+        let handle = Table(
+            identifier: table.identifier, metadata: table.metadata, metadataLocation: table.metadataLocation,
+            io: table.io, catalog: failing)
         do {
             try await handle.append([Row(id: 1, name: "x")])
             XCTFail("the commit cannot land")
@@ -172,8 +225,9 @@ final class TransactionTests: XCTestCase {
         let (catalog, table, dir) = try await makeTable()
         let before = files(under: dir)
         let failing = FailingCatalog(inner: catalog, failure: .commitStateUnknown("injected: connection reset"))
-        var handle = table
-        handle.catalog = failing
+        let handle = Table(
+            identifier: table.identifier, metadata: table.metadata, metadataLocation: table.metadataLocation,
+            io: table.io, catalog: failing)
         do {
             try await handle.append([Row(id: 1, name: "x")])
             XCTFail("the outcome is unknown")
@@ -186,7 +240,7 @@ final class TransactionTests: XCTestCase {
     }
 
     func testFailedValidationIsNotRetriedAndRemovesWhatItWrote() async throws {
-        var (catalog, table, dir) = try await makeTable()
+        let (catalog, table, dir) = try await makeTable()
         try await table.append([Row(id: 1, name: "kept")])
         let before = files(under: dir)
         var txn = table.newTransaction()
@@ -205,7 +259,7 @@ final class TransactionTests: XCTestCase {
     }
 
     func testBadPropertyValueNamesTheKeyAndCommitsNothing() async throws {
-        var (_, table, _) = try await makeTable(properties: [(TableProperties.writeTargetFileSizeBytes.key, "big")])
+        let (_, table, _) = try await makeTable(properties: [(TableProperties.writeTargetFileSizeBytes.key, "big")])
         do {
             try await table.append([Row(id: 1, name: "x")])
             XCTFail("bad property")
@@ -216,7 +270,7 @@ final class TransactionTests: XCTestCase {
     }
 
     func testEmptyTransactionCommitsNothing() async throws {
-        var (_, table, _) = try await makeTable()
+        let (_, table, _) = try await makeTable()
         try await table.append([Row(id: 1, name: "x")])
         let result = try await table.delete(where: "id = 99")
         XCTAssertNil(result.snapshotId)
@@ -287,9 +341,10 @@ private actor FailingCatalog: Catalog {
         try await inner.createTable(identifier, creation)
     }
     func loadTable(_ identifier: TableIdentifier) async throws -> Table {
-        var t = try await inner.loadTable(identifier)
-        t.catalog = self
-        return t
+        let t = try await inner.loadTable(identifier)
+        return Table(
+            identifier: t.identifier, metadata: t.metadata, metadataLocation: t.metadataLocation, io: t.io,
+            catalog: self)
     }
     func dropTable(_ identifier: TableIdentifier, purge: Bool) async throws {
         try await inner.dropTable(identifier, purge: purge)

@@ -71,7 +71,7 @@ final class UpsertTests: XCTestCase {
             ("eq", UpsertStrategy.equalityDeletes, nil), ("pos", .positionDeletes, nil),
             ("eqb", .equalityDeletes, "bucket(4,id)"), ("posc", .positionDeletes, "category"),
         ] as [(String, UpsertStrategy, String?)] {
-            var table = try await makeTable(catalog, name, spec: spec)
+            let table = try await makeTable(catalog, name, spec: spec)
             var model = try await Self.state(table)
             let input = (900..<1100).map { Self.row($0, "u", -$0) }
             for r in input { model[r["id"]!.intValue!] = r.serialized() }
@@ -174,7 +174,7 @@ final class UpsertTests: XCTestCase {
             XCTAssertEqual(reloaded.metadataLocation, before, "nothing committed")
         }
         // Equality deletes need the partition source in the key; position deletes do not.
-        var byCategory = try await makeTable(catalog, "bycat", spec: "category", rows: 30)
+        let byCategory = try await makeTable(catalog, "bycat", spec: "category", rows: 30)
         do {
             try await byCategory.upsert([(1, Self.row(1, "c", 1))], options: .init(strategy: .equalityDeletes))
             XCTFail("equality deletes by id on data partitioned by category were written")
@@ -188,7 +188,7 @@ final class UpsertTests: XCTestCase {
         // Without identifier fields the key must be named.
         let plain = TableIdentifier(namespace: Namespace(["t"]), name: "plain")
         _ = try await catalog.createTable(plain, TableCreation(schema: try Schema(fields: Self.schema.fields)))
-        var noKey = try await catalog.loadTable(plain)
+        let noKey = try await catalog.loadTable(plain)
         do {
             try await noKey.upsert([(1, Self.row(1, "c", 1))])
             XCTFail("an upsert without a key was accepted")
@@ -209,13 +209,13 @@ final class UpsertTests: XCTestCase {
             let name = strategy == .equalityDeletes ? "eq" : "pos"
             let start = try await makeTable(catalog, name, rows: 200)
             async let a: UpsertRows.Result = {
-                var t = start
+                let t = start.copy()
                 return try await t.upsert(
                     (150..<250).enumerated().map { ($0.offset + 1, Self.row($0.element, "a", 1)) },
                     options: .init(strategy: strategy))
             }()
             async let b: UpsertRows.Result = {
-                var t = start
+                let t = start.copy()
                 return try await t.upsert(
                     (100..<300).enumerated().map { ($0.offset + 1, Self.row($0.element, "b", 2)) },
                     options: .init(strategy: strategy))
@@ -248,7 +248,7 @@ final class UpsertTests: XCTestCase {
             for r in upserts + appended { model[r["id"]!.intValue!] = r.serialized() }
             for id in 800..<1000 { model[Int64(id)] = nil }
             async let a: Void = {
-                var t = start
+                let t = start.copy()
                 try await t.upsert(
                     upserts.enumerated().map { ($0.offset + 1, $0.element) }, options: .init(strategy: strategy))
             }()
@@ -258,11 +258,11 @@ final class UpsertTests: XCTestCase {
                 _ = try await txn.commit()
             }()
             async let c: Void = {
-                var t = start
+                let t = start.copy()
                 _ = try await t.delete(where: "id >= 800 and id < 900", mode: .copyOnWrite)
             }()
             async let d: Void = {
-                var t = start
+                let t = start.copy()
                 _ = try await t.delete(where: "id >= 900 and id < 1000", mode: .mergeOnRead)
             }()
             _ = try await (a, b, c, d)

@@ -135,7 +135,7 @@ struct CatalogConformance {
         let ns = Namespace(["conf_tables"])
         try await catalog.createNamespace(ns, properties: [])
         let id = TableIdentifier(namespace: ns, name: "events")
-        var table = try await catalog.createTable(id, TableCreation(schema: Self.schema))
+        let table = try await catalog.createTable(id, TableCreation(schema: Self.schema))
         await expectError(
             "creating a table twice", { if case .tableAlreadyExists = $0 { return true } else { return false } }
         ) {
@@ -185,7 +185,7 @@ struct CatalogConformance {
         let id = TableIdentifier(namespace: ns, name: "racing")
         let start = try await catalog.createTable(
             id, TableCreation(schema: Self.schema, properties: [(TableProperties.commitMinRetryWaitMs.key, "5")]))
-        var first = start
+        let first = start.copy()
         try await first.append([Row(id: 0, name: "first")])
         await expectError(
             "a commit on a stale ref", { if case .commitConflict = $0 { return true } else { return false } }
@@ -195,7 +195,7 @@ struct CatalogConformance {
                 updates: [.setProperties([("stale", "yes")])])
         }
         // A stale handle's append is applied again on the refreshed table.
-        var stale = start
+        let stale = start.copy()
         try await stale.append([Row(id: 1, name: "stale")])
         // Concurrent writers through the same catalog: every append lands once.
         let writers = 4
@@ -204,7 +204,7 @@ struct CatalogConformance {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for w in 0..<writers {
                 group.addTask {
-                    var t = base
+                    let t = base.copy()
                     for k in 0..<each { try await t.append([Row(id: Int64(100 + w * 10 + k), name: "w\(w)")]) }
                 }
             }

@@ -134,7 +134,7 @@ final class ExpireSnapshotsTests: XCTestCase {
         let now = snaps[5].timestampMs + 10_000
         var op = ExpireSnapshots()
         op.olderThanMs = snaps[5].timestampMs
-        var table = try await catalog.loadTable(id)
+        let table = try await catalog.loadTable(id)
 
         let plan = try op.plan(table.metadata, now: now)
         XCTAssertEqual(Set(plan.snapshotIds), [snaps[0].snapshotId, snaps[4].snapshotId])

@@ -91,7 +91,7 @@ final class IcebergWriteInteropTests: XCTestCase {
                 let rows = Self.rows(range.lowerBound, range.count)
                 for (i, r) in rows.enumerated() { try await writer.append(r, rowNumber: i + 1) }
                 let files = try await writer.finish()
-                var committed = table
+                let committed = table.copy()
                 try await committed.appendFiles(files)
                 all += rows
                 ourSnapshots[committed.metadata.currentSnapshotId!] = all
@@ -160,7 +160,7 @@ final class FilterInteropTests: XCTestCase {
         let spec = try SpecParsing.partitionSpec("day(ts),category", schema: schema)
         _ = try await catalog.createTable(id, TableCreation(schema: schema, spec: spec))
         for range in [0..<80, 80..<200] {
-            var table = try await catalog.loadTable(id)
+            let table = try await catalog.loadTable(id)
             var writer = try TableWriter(metadata: table.metadata, io: table.io)
             for (i, r) in IcebergWriteInteropTests.rows(range.lowerBound, range.count).enumerated() {
                 try await writer.append(r, rowNumber: i + 1)
@@ -266,7 +266,7 @@ final class FilterInteropTests: XCTestCase {
         _ = try await catalog.createTable(
             id, TableCreation(schema: schema, spec: try SpecParsing.partitionSpec("day(ts)", schema: schema)))
         let values = (0..<40).map(Self.reading)
-        var table = try await catalog.loadTable("c.readings")
+        let table = try await catalog.loadTable("c.readings")
         try await table.append(values)
 
         let encoder = RowEncoder(schema: schema)

@@ -106,7 +106,7 @@ extension JavaInteropTests {
         let javaVectors = try spark.sql("SELECT count(*) AS n FROM \(t).delete_files WHERE file_format = 'PUFFIN'")
         XCTAssertGreaterThan(javaVectors.first?["n"]?.intValue ?? 0, 0, "Java wrote deletion vectors")
 
-        var table = try await shared.catalog.loadTable("db.dv")
+        let table = try await shared.catalog.loadTable("db.dv")
         let first = try await table.delete(where: "id >= 100 and id < 120")
         XCTAssertGreaterThan(first.addedDeleteFiles, 0)
         XCTAssertEqual(first.addedFiles, 0)

@@ -112,12 +112,12 @@ extension JavaInteropTests {
             return .object(pairs.filter { !sparkless.contains($0.0) })
         }
         try await shared.catalog.createNamespace(Namespace(["db"]), properties: [])
-        var table = try await shared.catalog.createTable(
+        let table = try await shared.catalog.createTable(
             TableIdentifier(namespace: Namespace(["db"]), name: "types"), TableCreation(schema: schema))
-        for part in 0..<3 { try await TableFixtures.append(Array(rows[(part * 200)..<((part + 1) * 200)]), to: &table) }
+        for part in 0..<3 { try await TableFixtures.append(Array(rows[(part * 200)..<((part + 1) * 200)]), to: table) }
         let deleted = try await table.delete(where: "l > 0 and i < 0")
         XCTAssertGreaterThan(deleted.deletedRows, 0)
-        try await TableFixtures.append(Array(rows[600...]), to: &table)
+        try await TableFixtures.append(Array(rows[600...]), to: table)
         let first = table.metadata.snapshots[0].snapshotId
         try await table.expireSnapshots(ExpireSnapshots(snapshotIds: [first]))
         XCTAssertNil(table.metadata.snapshot(id: first))
@@ -148,7 +148,7 @@ extension JavaInteropTests {
             "category,bucket(8,id),truncate(3,name),year(day),month(ts),day(tstz),hour(ts),truncate(10,n),bucket(4,amount)",
             schema: schema)
         try await shared.catalog.createNamespace(Namespace(["db"]), properties: [])
-        var table = try await shared.catalog.createTable(
+        let table = try await shared.catalog.createTable(
             TableIdentifier(namespace: Namespace(["db"]), name: "parts"), TableCreation(schema: schema, spec: spec))
         for round in 0..<3 {
             let rows: [JSONValue] = (0..<40).map { i in
@@ -161,7 +161,7 @@ extension JavaInteropTests {
                     ("amount", .string("\(k).\(k % 10)0")),
                 ])
             }
-            try await TableFixtures.append(rows, to: &table)
+            try await TableFixtures.append(rows, to: table)
         }
         try await assertJavaReadsEverySnapshot(table, shared, "db.parts")
         let filtered = try await table.scan(filter: "category = 'c1' and n >= 0").rows()
@@ -273,7 +273,7 @@ extension JavaInteropTests {
         try spark.sql("INSERT INTO \(t) VALUES (1, 'java'), (2, 'java')")
         var table = try await shared.catalog.loadTable("db.lineage")
         try await TableFixtures.append(
-            (10..<15).map { .object([("id", .int(Int64($0))), ("s", .string("swift"))]) }, to: &table)
+            (10..<15).map { .object([("id", .int(Int64($0))), ("s", .string("swift"))]) }, to: table)
         try spark.sql("INSERT INTO \(t) VALUES (3, 'java')")
         table = try await shared.catalog.loadTable("db.lineage")
         XCTAssertEqual(table.metadata.nextRowId, 8)

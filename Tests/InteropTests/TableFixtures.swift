@@ -21,12 +21,12 @@ enum TableFixtures {
     {
         var table: Table
         if let startingFrom { table = startingFrom } else { table = try await catalog.loadTable(id) }
-        try await append(rows, to: &table)
+        try await append(rows, to: table)
         return table
     }
 
     /// Writes rows in the JSON value convention and appends them to `table` as one snapshot.
-    static func append(_ rows: [JSONValue], to table: inout Table) async throws {
+    static func append(_ rows: [JSONValue], to table: Table) async throws {
         var writer = try TableWriter(metadata: table.metadata, io: table.io)
         for (i, r) in rows.enumerated() { try await writer.append(r, rowNumber: i + 1) }
         try await table.appendFiles(try await writer.finish())

@@ -164,7 +164,7 @@ case "iceberg-sorted-append":
         let plain = try await eventsTable("\(args[3])/unsorted-\(run)")
         unsorted.append(try await timedAppend(plain, data))
         let catalog = try await eventsTable("\(args[3])/sorted-\(run)")
-        var table = try await catalog.loadTable("bench.events")
+        let table = try await catalog.loadTable("bench.events")
         try await table.replaceSortOrder(try SpecParsing.sortTerms("category, ts"))
         sorted.append(try await timedAppend(catalog, data))
     }
@@ -172,7 +172,7 @@ case "iceberg-sorted-append":
 case "iceberg-metadata-commits":
     let catalog = try SQLiteCatalog.open(
         path: "\(args[2])/catalog.db", name: "default", warehouse: "\(args[2])/warehouse")
-    var table = try await catalog.loadTable("bench.events")
+    let table = try await catalog.loadTable("bench.events")
     var schemaTimes: [Double] = []
     var propertyTimes: [Double] = []
     for run in 0..<Int(args[3])! {
@@ -195,7 +195,7 @@ case "iceberg-delete":
     for run in 0..<Int(args[4])! {
         let catalog = try await eventsTable("\(args[3])-\(run)")
         _ = try await timedAppend(catalog, data)
-        var table = try await catalog.loadTable("bench.events")
+        let table = try await catalog.loadTable("bench.events")
         let start = monotonicNanos()
         deleted = try await table.delete(where: args[5], mode: mode).deletedRows
         times.append(Double(monotonicNanos() - start) / 1e6)
@@ -204,7 +204,7 @@ case "iceberg-delete":
 case "iceberg-delete-table":
     let catalog = try SQLiteCatalog.open(path: args[2], name: args[4], warehouse: args[3])
     guard let mode = DeleteMode(rawValue: args[7]) else { fatalError("unknown delete mode \(args[7])") }
-    var table = try await catalog.loadTable(args[5])
+    let table = try await catalog.loadTable(args[5])
     let start = monotonicNanos()
     let deleted = try await table.delete(where: args[6], mode: mode).deletedRows
     print("{\"ms\": [\(Double(monotonicNanos() - start) / 1e6)], \"deleted\": \(deleted)}")
@@ -217,7 +217,7 @@ case "iceberg-upsert":
     for run in 0..<Int(args[4])! {
         let catalog = try await eventsTable("\(args[3])-\(run)", keyed: true)
         _ = try await timedAppend(catalog, data)
-        var table = try await catalog.loadTable("bench.events")
+        let table = try await catalog.loadTable("bench.events")
         let start = monotonicNanos()
         result = try await table.upsert(rows, options: UpsertRows.Options(strategy: strategy))
         times.append(Double(monotonicNanos() - start) / 1e6)
@@ -228,7 +228,7 @@ case "iceberg-lookup":
     var properties = [("write.target-file-size-bytes", "2500000"), ("write.parquet.row-group-size-bytes", "1000000")]
     if args[6] == "1" { properties.append(("write.parquet.bloom-filter-enabled.column.note", "true")) }
     let catalog = try await eventsTable(args[3], properties: properties, spec: nil)
-    var table = try await catalog.loadTable("bench.events")
+    let table = try await catalog.loadTable("bench.events")
     // Slices of 50,000 rows, so the writer rolls files at the target size (about 10 files).
     let schema = try EventsColumns.schema()
     var writer = try TableWriter(metadata: table.metadata, io: table.io)
@@ -253,7 +253,7 @@ case "iceberg-cdc":
     let data = try EventsColumns.load(directory: args[2]).columnData()
     let catalog = try await eventsTable(args[3], spec: args[6] == "none" ? nil : args[6], keyed: true)
     _ = try await timedAppend(catalog, data)
-    var table = try await catalog.loadTable("bench.events")
+    let table = try await catalog.loadTable("bench.events")
     var commits: [Double] = []
     for b in 0..<Int(args[5])! {
         let events = try readJSONLines("\(args[4])/batch-\(b).jsonl").map { (lineNumber: $0.rowNumber, event: $0.row) }
@@ -281,7 +281,7 @@ case "iceberg-cdc":
     let compactedId = TableIdentifier(namespace: Namespace(["bench"]), name: "compacted")
     _ = try await catalog.createTable(
         compactedId, TableCreation(schema: table.schema, spec: table.metadata.defaultSpec))
-    var compacted = try await catalog.loadTable(compactedId)
+    let compacted = try await catalog.loadTable(compactedId)
     var writer = try TableWriter(metadata: compacted.metadata, io: compacted.io)
     for try await batch in try table.scan().batches() { try await writer.append(batch) }
     try await compacted.appendFiles(try await writer.finish())
@@ -307,7 +307,7 @@ func readJSONLines(_ path: String) throws -> [(rowNumber: Int, row: JSONValue)] 
 func timedAppend(_ catalog: SQLiteCatalog, _ columns: [ColumnData], filesAtOnce: Int = 1) async throws -> Double {
     let id = TableIdentifier(namespace: Namespace(["bench"]), name: "events")
     let start = monotonicNanos()
-    var table = try await catalog.loadTable(id)
+    let table = try await catalog.loadTable(id)
     var writer = try TableWriter(metadata: table.metadata, io: table.io)
     writer.maxConcurrentFiles = filesAtOnce
     try await writer.append(columns: columns)

@@ -170,7 +170,7 @@ extension Table {
     /// Applies change events (JSON objects with line numbers) in `format` as one snapshot;
     /// the key is `options.keyColumns` or the identifier fields. Returns what it did.
     @discardableResult
-    public mutating func applyChanges(
+    public func applyChanges(
         _ events: [(lineNumber: Int, event: JSONValue)], format: ChangeEventFormat,
         mappings: [(from: String, to: String)] = [], options: UpsertRows.Options = UpsertRows.Options(),
         branch: String = "main"
@@ -180,8 +180,7 @@ extension Table {
             events: events, format: format, schema: schema, keyFieldIds: keyIds, mappings: mappings)
         var txn = newTransaction()
         txn.apply(batch, options: options, branch: branch)
-        let (committed, actions) = try await txn.commitReturningActions()
-        self = committed
+        let (_, actions) = try await txn.commitReturningActions()
         return (actions.first as? UpsertRows)?.result ?? UpsertRows.Result()
     }
 }

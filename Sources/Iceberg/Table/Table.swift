@@ -1,24 +1,33 @@
 import JSONSupport
 import Parquet
+import Synchronization
 
-/// A loaded table: its metadata, where that metadata lives, the storage for its files and
-/// the catalog it came from — and the operations users run on it (PyIceberg's `Table`):
-/// `append`, `scan`, `delete(where:)`, `expireSnapshots`, `newTransaction()`, `refresh()`.
+/// A handle on a table: its identifier, the storage for its files, the catalog it came from,
+/// and the version of its metadata it holds — with the operations users run on it
+/// (PyIceberg's and Java's `Table`): `append`, `scan`, `delete(where:)`, `expireSnapshots`,
+/// `newTransaction()`, `refresh()`.
 ///
-/// `Table` is a value: a change through one of its mutating methods commits and then holds
-/// the table as committed; other copies keep the version they hold until `refresh()`.
-public struct Table: Sendable {
+/// `Table` is a reference, safe to share: keep one in an actor's property, a global or a
+/// service and call it from any task. A commit through the handle makes it hold the committed
+/// version; `refresh()` loads the catalog's current one. When tasks commit through one handle
+/// concurrently, each commit retries on conflicts, and the handle keeps the newest version
+/// any of them committed. `copy()` makes a separate handle that stays at its version until a
+/// commit or refresh through it.
+public final class Table: Sendable {
     /// The identifier.
-    public var identifier: TableIdentifier
-    /// The metadata.
-    public var metadata: TableMetadata
-    /// Location of the current metadata file.
-    public var metadataLocation: String
+    public let identifier: TableIdentifier
     /// Storage for the table's files.
-    public var io: FileIO
+    public let io: FileIO
     /// The catalog that loaded the table and commits its changes (nil for a table read from
     /// a metadata file alone).
-    public var catalog: (any Catalog)?
+    public let catalog: (any Catalog)?
+    private let held: Mutex<HeldVersion>
+
+    /// The metadata version a handle holds: the two change together.
+    private struct HeldVersion: Sendable {
+        var metadata: TableMetadata
+        var metadataLocation: String
+    }
 
     /// Creates a table handle.
     public init(
@@ -26,25 +35,58 @@ public struct Table: Sendable {
         catalog: (any Catalog)? = nil
     ) {
         self.identifier = identifier
-        self.metadata = metadata
-        self.metadataLocation = metadataLocation
         self.io = io
         self.catalog = catalog
+        self.held = Mutex(HeldVersion(metadata: metadata, metadataLocation: metadataLocation))
     }
 
+    /// The metadata of the version the handle holds.
+    public var metadata: TableMetadata { held.withLock { $0.metadata } }
+    /// Location of the metadata file of the version the handle holds.
+    public var metadataLocation: String { held.withLock { $0.metadataLocation } }
     /// The table's current schema.
     public var schema: Schema { metadata.currentSchema }
     /// The current snapshot of `main`, if the table has one.
     public var currentSnapshot: Snapshot? { metadata.currentSnapshot }
 
-    /// Loads the table's current version from its catalog.
-    public mutating func refresh() async throws {
-        self = try await requireCatalog().loadTable(identifier)
+    /// A separate handle on the same table at the version this one holds (commits and
+    /// refreshes through either leave the other as it is).
+    public func copy() -> Table {
+        let version = held.withLock { $0 }
+        return Table(
+            identifier: identifier, metadata: version.metadata, metadataLocation: version.metadataLocation, io: io,
+            catalog: catalog)
     }
 
-    /// The format versions this SDK creates tables in and upgrades tables to (v2 is the
-    /// default: Athena reads v1 and v2 only).
-    public static let writableFormatVersions = 1...3
+    /// Loads the table's current version from its catalog and holds it.
+    public func refresh() async throws {
+        let loaded = try await requireCatalog().loadTable(identifier)
+        let version = loaded.held.withLock { $0 }
+        held.withLock { $0 = version }
+    }
+
+    /// Holds `committed` (a version this process committed) unless the handle already holds a
+    /// newer one, committed meanwhile by another task through this handle.
+    func hold(_ committed: Table) {
+        let version = committed.held.withLock { $0 }
+        held.withLock { current in
+            if Self.isNewer(version, than: current) { current = version }
+        }
+    }
+
+    /// Whether `candidate` comes after `current` in the table's history: it lists `current` in
+    /// its metadata log, or (a trimmed log) has a higher sequence number or a later update time.
+    private static func isNewer(_ candidate: HeldVersion, than current: HeldVersion) -> Bool {
+        if candidate.metadataLocation == current.metadataLocation { return false }
+        if candidate.metadata.metadataLog.contains(where: { $0.metadataFile == current.metadataLocation }) {
+            return true
+        }
+        if current.metadata.metadataLog.contains(where: { $0.metadataFile == candidate.metadataLocation }) {
+            return false
+        }
+        let (a, b) = (candidate.metadata, current.metadata)
+        return (a.lastSequenceNumber, a.lastUpdatedMs) >= (b.lastSequenceNumber, b.lastUpdatedMs)
+    }
 
     /// A transaction on this version of the table.
     public func newTransaction() -> Transaction { Transaction(self) }
@@ -55,42 +97,38 @@ public struct Table: Sendable {
     /// as one new snapshot; returns it. Throws `IcebergError.invalidValue` naming the row
     /// and field of a value that does not fit the schema; nothing is committed then.
     @discardableResult
-    public mutating func append<Row: Encodable & Sendable>(_ rows: [Row], branch: String = "main") async throws
+    public func append<Row: Encodable & Sendable>(_ rows: [Row], branch: String = "main") async throws
         -> Snapshot?
     {
-        try await commit { $0.append(rows, branch: branch) }
-        return branchHead(branch)
+        try await commit { $0.append(rows, branch: branch) }.branchHead(branch)
     }
 
     /// Appends typed columns (one `ColumnData` per leaf column of the schema, in schema order).
     @discardableResult
-    public mutating func append(columns: [ColumnData], branch: String = "main") async throws -> Snapshot? {
-        try await commit { $0.append(columns: columns, branch: branch) }
-        return branchHead(branch)
+    public func append(columns: [ColumnData], branch: String = "main") async throws -> Snapshot? {
+        try await commit { $0.append(columns: columns, branch: branch) }.branchHead(branch)
     }
 
     /// Appends data files already written (by a `TableWriter`, or registered with `AddFiles`).
     @discardableResult
-    public mutating func appendFiles(_ files: [DataFile], branch: String = "main") async throws -> Snapshot? {
-        try await commit { $0.appendFiles(files, branch: branch) }
-        return branchHead(branch)
+    public func appendFiles(_ files: [DataFile], branch: String = "main") async throws -> Snapshot? {
+        try await commit { $0.appendFiles(files, branch: branch) }.branchHead(branch)
     }
 
     /// Deletes the rows matching `filter`, copy-on-write or merge-on-read per `mode` (nil: the table's `write.delete.mode`; see `DeleteRows`).
     @discardableResult
-    public mutating func delete(where filter: Expression, branch: String = "main", mode: DeleteMode? = nil)
+    public func delete(where filter: Expression, branch: String = "main", mode: DeleteMode? = nil)
         async throws -> DeleteRows.Result
     {
         var txn = newTransaction()
         txn.add(DeleteRows(filter: filter, branch: branch, mode: mode))
-        let (committed, actions) = try await txn.commitReturningActions()
-        self = committed
+        let (_, actions) = try await txn.commitReturningActions()
         return (actions.first as? DeleteRows)?.result ?? DeleteRows.Result()
     }
 
     /// Deletes the rows matching a filter in the scan's syntax (`"category = 'a' and qty < 3"`).
     @discardableResult
-    public mutating func delete(where filter: String, branch: String = "main", mode: DeleteMode? = nil)
+    public func delete(where filter: String, branch: String = "main", mode: DeleteMode? = nil)
         async throws -> DeleteRows.Result
     {
         try await delete(where: try FilterParser.parse(filter), branch: branch, mode: mode)
@@ -98,18 +136,17 @@ public struct Table: Sendable {
 
     /// Expires snapshots and deletes the files only they reached (see `ExpireSnapshots`).
     @discardableResult
-    public mutating func expireSnapshots(_ expiration: ExpireSnapshots = ExpireSnapshots()) async throws
+    public func expireSnapshots(_ expiration: ExpireSnapshots = ExpireSnapshots()) async throws
         -> ExpireSnapshots.Result
     {
         var txn = newTransaction()
         txn.add(expiration)
-        let (committed, actions) = try await txn.commitReturningActions()
-        self = committed
+        let (_, actions) = try await txn.commitReturningActions()
         return (actions.first as? ExpireSnapshots)?.result ?? ExpireSnapshots.Result()
     }
 
     /// Sets and removes table properties in one commit.
-    public mutating func updateProperties(set updates: [(String, String)] = [], remove removals: [String] = [])
+    public func updateProperties(set updates: [(String, String)] = [], remove removals: [String] = [])
         async throws
     {
         try await commit { $0.add(UpdateProperties(set: updates, remove: removals)) }
@@ -146,10 +183,12 @@ public struct Table: Sendable {
 
     // MARK: Helpers
 
-    private mutating func commit(_ build: (inout Transaction) -> Void) async throws {
+    /// Commits the actions `build` adds; returns the committed version.
+    @discardableResult
+    private func commit(_ build: (inout Transaction) -> Void) async throws -> Table {
         var txn = newTransaction()
         build(&txn)
-        self = try await txn.commit()
+        return try await txn.commit()
     }
 
     private func requireCatalog() throws -> any Catalog {
@@ -161,7 +200,8 @@ public struct Table: Sendable {
     }
 
     private func branchHead(_ branch: String) -> Snapshot? {
-        metadata.ref(branch).flatMap { metadata.snapshot(id: $0.snapshotId) }
+        let metadata = self.metadata
+        return metadata.ref(branch).flatMap { metadata.snapshot(id: $0.snapshotId) }
     }
 }
 

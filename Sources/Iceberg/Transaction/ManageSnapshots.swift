@@ -251,9 +251,9 @@ extension SnapshotRef {
 
 extension Table {
     /// Applies snapshot and ref operations in one commit (see `ManageSnapshots`).
-    public mutating func manageSnapshots(_ operations: [ManageSnapshots.Operation]) async throws {
+    public func manageSnapshots(_ operations: [ManageSnapshots.Operation]) async throws {
         var txn = newTransaction()
         txn.add(ManageSnapshots(operations))
-        self = try await txn.commit()
+        try await txn.commit()
     }
 }

@@ -114,7 +114,7 @@ extension Transaction {
 extension Table {
     /// Replaces the rows matching `filter` with `rows` in one snapshot; returns what it did.
     @discardableResult
-    public mutating func overwrite(
+    public func overwrite(
         where filter: Expression, with rows: [(rowNumber: Int, row: JSONValue)], branch: String = "main"
     ) async throws -> OverwriteRows.Result {
         var txn = newTransaction()
@@ -124,7 +124,7 @@ extension Table {
 
     /// Replaces the partitions `rows` fall into with `rows` in one snapshot; returns what it did.
     @discardableResult
-    public mutating func overwritePartitions(with rows: [(rowNumber: Int, row: JSONValue)], branch: String = "main")
+    public func overwritePartitions(with rows: [(rowNumber: Int, row: JSONValue)], branch: String = "main")
         async throws -> OverwriteRows.Result
     {
         var txn = newTransaction()
@@ -132,9 +132,8 @@ extension Table {
         return try await commitOverwrite(txn)
     }
 
-    private mutating func commitOverwrite(_ txn: Transaction) async throws -> OverwriteRows.Result {
-        let (committed, actions) = try await txn.commitReturningActions()
-        self = committed
+    private func commitOverwrite(_ txn: Transaction) async throws -> OverwriteRows.Result {
+        let (_, actions) = try await txn.commitReturningActions()
         return (actions.first as? OverwriteRows)?.result ?? OverwriteRows.Result()
     }
 }

@@ -79,9 +79,9 @@ public struct ReplaceSortOrder: TableAction {
 
 extension Table {
     /// Replaces the sort order in one commit (see `ReplaceSortOrder`).
-    public mutating func replaceSortOrder(_ terms: [SortTerm]) async throws {
+    public func replaceSortOrder(_ terms: [SortTerm]) async throws {
         var txn = newTransaction()
         txn.add(ReplaceSortOrder(terms))
-        self = try await txn.commit()
+        try await txn.commit()
     }
 }

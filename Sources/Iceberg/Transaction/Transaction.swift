@@ -14,14 +14,17 @@
 /// transaction fails; nothing is deleted when the outcome is unknown
 /// (`CatalogError.commitStateUnknown`).
 public struct Transaction: Sendable {
-    /// The table as it was when the transaction began.
+    /// The table as it was when the transaction began (a handle of its own).
     public let table: Table
+    /// The handle the transaction was started on: it holds the committed version afterwards.
+    private let origin: Table
     /// The actions, in the order they apply.
     public private(set) var actions: [any TableAction] = []
 
-    /// Starts a transaction on `table` (loaded from a catalog).
+    /// Starts a transaction on the version `table` holds (a table loaded from a catalog).
     public init(_ table: Table) {
-        self.table = table
+        self.origin = table
+        self.table = table.copy()
     }
 
     /// Adds an action; it applies after the ones added before it.
@@ -30,14 +33,15 @@ public struct Transaction: Sendable {
     }
 
     /// Commits every action as one metadata change and returns the table after it (the
-    /// table unchanged when no action had anything to change).
+    /// table unchanged when no action had anything to change); the handle the transaction was
+    /// started on holds that version too.
     @discardableResult
     public func commit() async throws -> Table {
         try await commitReturningActions().table
     }
 
-    /// Commits and returns the actions as they were applied in the attempt that landed (with
-    /// their results).
+    /// Commits and returns the version committed (its own handle) and the actions as they were
+    /// applied in the attempt that landed (with their results).
     public func commitReturningActions() async throws -> (table: Table, actions: [any TableAction]) {
         guard let catalog = table.catalog else {
             throw CatalogError.invalidArgument(
@@ -63,6 +67,7 @@ public struct Transaction: Sendable {
             reused = Self.adding(changes.reusedFiles, to: reused)
             guard !changes.updates.isEmpty else {
                 await discard(changes.attemptFiles + reused)
+                origin.hold(base)
                 return (base, actions)
             }
             let requirements = UpdateRequirements.forUpdates(
@@ -70,7 +75,12 @@ public struct Transaction: Sendable {
             do {
                 var committed = try await catalog.commitTable(
                     base.identifier, requirements: requirements, updates: changes.updates)
-                if committed.catalog == nil { committed.catalog = catalog }
+                if committed.catalog == nil {
+                    committed = Table(
+                        identifier: committed.identifier, metadata: committed.metadata,
+                        metadataLocation: committed.metadataLocation, io: committed.io, catalog: catalog)
+                }
+                origin.hold(committed)
                 for i in actions.indices { await actions[i].finish(committed: committed) }
                 return (committed, actions)
             } catch CatalogError.commitConflict(let message) {

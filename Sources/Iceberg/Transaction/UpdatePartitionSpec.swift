@@ -37,9 +37,9 @@ public struct UpdatePartitionSpec: TableAction {
 
 extension Table {
     /// Evolves the partitioning in one commit (see `UpdatePartitionSpec`).
-    public mutating func updatePartitionSpec(_ changes: [PartitionChange], caseSensitive: Bool = true) async throws {
+    public func updatePartitionSpec(_ changes: [PartitionChange], caseSensitive: Bool = true) async throws {
         var txn = newTransaction()
         txn.add(UpdatePartitionSpec(changes, caseSensitive: caseSensitive))
-        self = try await txn.commit()
+        try await txn.commit()
     }
 }

@@ -64,11 +64,11 @@ extension Transaction {
 
 extension Table {
     /// Evolves the schema in one commit (see `UpdateSchema`).
-    public mutating func updateSchema(
+    public func updateSchema(
         _ changes: [SchemaChange], caseSensitive: Bool = true, allowIncompatibleChanges: Bool = false
     ) async throws {
         var txn = newTransaction()
         txn.updateSchema(changes, caseSensitive: caseSensitive, allowIncompatibleChanges: allowIncompatibleChanges)
-        self = try await txn.commit()
+        try await txn.commit()
     }
 }

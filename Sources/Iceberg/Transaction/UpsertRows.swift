@@ -303,20 +303,19 @@ extension Table {
     /// Upserts rows given in the JSON value convention (numbers name bad rows) by key in one
     /// snapshot; returns what it did (see `UpsertRows`).
     @discardableResult
-    public mutating func upsert(
+    public func upsert(
         _ rows: [(rowNumber: Int, row: JSONValue)], options: UpsertRows.Options = UpsertRows.Options(),
         branch: String = "main"
     ) async throws -> UpsertRows.Result {
         var txn = newTransaction()
         txn.upsert(rows, options: options, branch: branch)
-        let (committed, actions) = try await txn.commitReturningActions()
-        self = committed
+        let (_, actions) = try await txn.commitReturningActions()
         return (actions.first as? UpsertRows)?.result ?? UpsertRows.Result()
     }
 
     /// Upserts `Encodable` rows (field names as in the schema) by key in one snapshot.
     @discardableResult
-    public mutating func upsert<Row: Encodable & Sendable>(
+    public func upsert<Row: Encodable & Sendable>(
         _ rows: [Row], options: UpsertRows.Options = UpsertRows.Options(), branch: String = "main"
     ) async throws -> UpsertRows.Result {
         let encoder = RowEncoder(schema: schema)

@@ -18,7 +18,7 @@ let schema = try Schema(fields: [
 let spec = try SpecParsing.partitionSpec("month(sold_at)", schema: schema)
 _ = try await catalog.createTable(try TableIdentifier(parsing: "shop.sales"), TableCreation(schema: schema, spec: spec))
 
-var table = try await catalog.loadTable("shop.sales")
+let table = try await catalog.loadTable("shop.sales")
 try await table.append([Sale(id: "s1", category: "books", price: Decimal(string: "12.50"), sold_at: Date()),
                         Sale(id: "s2", category: "games", price: Decimal(string: "0.50"), sold_at: Date())])
 
@@ -51,7 +51,7 @@ try await table.manageSnapshots([.fastForward("main", to: "audit"), .removeBranc
 var change = table.newTransaction()                          // several changes, one commit
 change.updateProperties(set: [("write.parquet.compression-codec", "snappy")])
 change.append([Sale(id: "s3", category: "books", price: nil, sold_at: nil)])
-table = try await change.commit()
+try await change.commit()                                    // `table` now holds the new version
 let now = Int64(Date().timeIntervalSince1970 * 1000)
 try await table.expireSnapshots(ExpireSnapshots(olderThanMs: now, retainLast: 2))   // keeps the newest two
 // END BLOCK
