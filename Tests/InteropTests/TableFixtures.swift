@@ -19,8 +19,8 @@ enum TableFixtures {
     static func append(_ catalog: some Catalog, _ id: TableIdentifier, _ rows: [JSONValue], startingFrom: Table? = nil)
         async throws -> Table
     {
-        var table: Table
-        if let startingFrom { table = startingFrom } else { table = try await catalog.loadTable(id) }
+        let table: Table
+        if let startingFrom { table = startingFrom.copy() } else { table = try await catalog.loadTable(id) }
         try await append(rows, to: table)
         return table
     }
