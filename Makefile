@@ -2,7 +2,7 @@
 #   make demo   - installs what is needed, builds `iceberg`, writes and reads a sample Parquet file
 #   make test   - installs what is needed and runs every test (unit, interop with pyarrow, golden files)
 
-.PHONY: setup build demo test bench fixtures docs format format-check readme-check
+.PHONY: setup build demo test bench fixtures docs format format-check readme-check arch-check
 
 setup:
 	./scripts/setup.sh
@@ -17,6 +17,10 @@ test: setup
 	swift build --build-tests
 	ICEBERG_PYTHON="$(CURDIR)/.venv/bin/python" swift test --skip-build
 
+# docs/architecture.md's module table, Package.swift and the import lines agree; arrows point down.
+arch-check:
+	python3 scripts/check-architecture.py
+
 # README.md's Swift blocks as top-level code of a separate package that depends on this one.
 readme-check:
 	python3 scripts/readme-package.py
@@ -28,8 +32,8 @@ fixtures: setup
 	.venv/bin/python Fixtures/parquet/generate.py
 
 # The DocC catalog of every library product; any DocC warning fails the build.
-DOC_TARGETS = CompressionCodecs ThriftCompact JSONSupport Parquet ParquetJSON Avro Puffin IcebergSpec Iceberg IcebergSQLite \
-	AWSTransport IcebergAWS IcebergREST IcebergRESTServer IcebergCatalogLoader
+DOC_TARGETS = CompressionCodecs ThriftCompact JSONSupport ValueFormats Parquet ParquetJSON Avro Puffin IcebergSpec Iceberg IcebergSQLite \
+	HTTPSupport AWSTransport IcebergAWS IcebergREST IcebergRESTServer IcebergCatalogLoader
 docs:
 	swift package generate-documentation $(foreach t,$(DOC_TARGETS),--target $(t)) --warnings-as-errors
 

@@ -7,6 +7,8 @@ let package = Package(
         .library(name: "CompressionCodecs", targets: ["CompressionCodecs"]),
         .library(name: "ThriftCompact", targets: ["ThriftCompact"]),
         .library(name: "JSONSupport", targets: ["JSONSupport"]),
+        // Dates, times, timestamps, decimals, hex and UUIDs as text; the calendar; the wall clock.
+        .library(name: "ValueFormats", targets: ["ValueFormats"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "Avro", targets: ["Avro"]),
         .library(name: "Puffin", targets: ["Puffin"]),
@@ -15,6 +17,8 @@ let package = Package(
         .library(name: "ParquetJSON", targets: ["ParquetJSON"]),
         .library(name: "Iceberg", targets: ["Iceberg"]),
         .library(name: "IcebergSQLite", targets: ["IcebergSQLite"]),
+        // HTTP requests and the one HTTP client (AsyncHTTPClient), with no AWS or Iceberg code.
+        .library(name: "HTTPSupport", targets: ["HTTPSupport"]),
         // The AWS transport (SigV4, credentials, S3, S3 Tables, Glue) and the Iceberg pieces built on it.
         .library(name: "IcebergAWS", targets: ["AWSTransport", "IcebergAWS"]),
         // The Iceberg REST catalog client (wire forms, OAuth2 / bearer / SigV4 auth).
@@ -49,38 +53,44 @@ let package = Package(
         .target(name: "CompressionCodecs", dependencies: ["CSnappy", "CZstd", "CZlib", "CLZ4", "CBrotli"]),
         .target(name: "ThriftCompact"),
         .target(name: "JSONSupport"),
+        .target(name: "ValueFormats"),
         .target(name: "Parquet", dependencies: ["ThriftCompact", "CompressionCodecs"]),
         .target(name: "Avro", dependencies: ["JSONSupport", "CompressionCodecs", "CZlib"]),
         .target(name: "Puffin", dependencies: ["JSONSupport", "CompressionCodecs", "CZlib"]),
         // The spec model: knows nothing of Parquet, FileIO, catalogs or commits.
-        .target(name: "IcebergSpec", dependencies: ["Avro", "JSONSupport"]),
+        .target(name: "IcebergSpec", dependencies: ["Avro", "JSONSupport", "ValueFormats"]),
         // Parquet values and metadata as JSON in the SDK's value convention (`iceberg parquet`).
-        .target(name: "ParquetJSON", dependencies: ["Parquet", "IcebergSpec", "JSONSupport"]),
+        .target(name: "ParquetJSON", dependencies: ["Parquet", "ValueFormats", "JSONSupport"]),
         // Tables: FileIO, Parquet data files, scans, writers, catalogs, transactions.
         .target(
-            name: "Iceberg", dependencies: ["IcebergSpec", "Parquet", "ParquetJSON", "Avro", "Puffin", "JSONSupport"]),
+            name: "Iceberg", dependencies: ["IcebergSpec", "Parquet", "Avro", "Puffin", "JSONSupport"]),
         // The SQL catalog on SQLite (tables and columns of PyIceberg's SqlCatalog / Java's JdbcCatalog).
         .target(name: "IcebergSQLite", dependencies: ["Iceberg", "CSQLite"]),
 
-        // The AWS transport: the only module with an HTTP client. Knows nothing of Iceberg.
+        // HTTP: requests, the signer protocol and the one HTTP client. Knows nothing of AWS or Iceberg.
         .target(
-            name: "AWSTransport",
+            name: "HTTPSupport",
             dependencies: [
-                "JSONSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
-        // The REST catalog protocol: wire forms and the client catalog (HTTP and SigV4 from AWSTransport).
-        .target(name: "IcebergREST", dependencies: ["Iceberg", "AWSTransport", "JSONSupport"]),
-        // S3 FileIO, the S3 Tables and Glue catalogs, and their Iceberg REST endpoints.
-        .target(name: "IcebergAWS", dependencies: ["Iceberg", "AWSTransport", "IcebergREST", "JSONSupport"]),
+        // The AWS transport: SigV4, credentials, retries, S3 and STS over HTTPSupport. Knows nothing of Iceberg.
+        .target(
+            name: "AWSTransport",
+            dependencies: [
+                "HTTPSupport", "JSONSupport", "ValueFormats",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // The REST catalog protocol: wire forms and the client catalog (over HTTPSupport; no AWS code).
+        .target(name: "IcebergREST", dependencies: ["Iceberg", "HTTPSupport", "JSONSupport"]),
+        // S3 FileIO and the S3 Tables and Glue catalogs.
+        .target(name: "IcebergAWS", dependencies: ["Iceberg", "AWSTransport", "JSONSupport"]),
         // The REST catalog server.
         .target(
             name: "IcebergRESTServer",
             dependencies: [
-                "IcebergREST", "Iceberg", "AWSTransport", "JSONSupport",
+                "IcebergREST", "Iceberg", "AWSTransport", "JSONSupport", "ValueFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -111,7 +121,7 @@ let package = Package(
         .testTarget(name: "PuffinTests", dependencies: ["Puffin", "CompressionCodecs"]),
         .testTarget(name: "RESTTests", dependencies: ["Iceberg", "IcebergREST", "IcebergRESTServer", "JSONSupport"]),
         .testTarget(name: "JSONSupportTests", dependencies: ["JSONSupport"]),
-        .testTarget(name: "AWSTransportTests", dependencies: ["AWSTransport"]),
+        .testTarget(name: "AWSTransportTests", dependencies: ["AWSTransport", "ValueFormats"]),
         .testTarget(name: "IcebergSQLiteTests", dependencies: ["Iceberg", "IcebergSQLite"]),
         .testTarget(name: "IcebergCLITests", dependencies: ["IcebergCLI", "JSONSupport"]),
         .testTarget(name: "CatalogLoaderTests", dependencies: ["Iceberg", "IcebergCatalogLoader"]),
@@ -119,9 +129,10 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
-                "CompressionCodecs", "ThriftCompact", "JSONSupport", "Parquet", "ParquetJSON", "Avro", "IcebergSpec",
+                "CompressionCodecs", "ThriftCompact", "JSONSupport", "ValueFormats", "Parquet", "ParquetJSON", "Avro",
+                "IcebergSpec",
                 "Iceberg",
-                "IcebergSQLite", "AWSTransport",
+                "IcebergSQLite", "HTTPSupport", "AWSTransport",
                 "IcebergAWS", "IcebergREST", "IcebergRESTServer", "IcebergCatalogLoader",
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -1,3 +1,5 @@
+import ValueFormats
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -98,7 +100,7 @@ public actor CachingCredentialsProvider: AWSCredentialsProvider {
 
     private func needsRefresh(_ c: AWSCredentials) -> Bool {
         guard let exp = c.expiration else { return false }
-        return Int64(AWSClock.nowSeconds()) >= exp - refreshMargin
+        return Int64(WallClock.nowSeconds()) >= exp - refreshMargin
     }
 }
 
@@ -172,68 +174,5 @@ public enum AWSEnvironment {
             p += 1
         }
         return out
-    }
-}
-
-/// Wall-clock helpers (UTC) without Foundation.
-public enum AWSClock {
-    /// Seconds since the epoch, with fractions.
-    public static func nowSeconds() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_REALTIME, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
-
-    /// Civil UTC date and time of an epoch second.
-    static func civil(_ epoch: Int64) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        let days = epoch >= 0 ? epoch / 86400 : (epoch - 86399) / 86400
-        let secs = Int(epoch - days * 86400)
-        // Howard Hinnant's days-to-civil algorithm.
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return (Int(y), Int(m), Int(d), secs / 3600, secs % 3600 / 60, secs % 60)
-    }
-
-    /// Parses an ISO 8601 UTC time (`2026-11-21T12:00:00Z`, fractions and offsets allowed) to epoch seconds.
-    public static func parseISO8601(_ text: String) -> Int64? {
-        let b = Array(text.utf8)
-        func num(_ from: Int, _ len: Int) -> Int? {
-            guard from + len <= b.count else { return nil }
-            var v = 0
-            for i in from..<(from + len) {
-                guard b[i] >= 48, b[i] <= 57 else { return nil }
-                v = v * 10 + Int(b[i] - 48)
-            }
-            return v
-        }
-        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
-            let s = num(17, 2)
-        else { return nil }
-        var i = 19
-        if i < b.count, b[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
-        }
-        var offset = 0
-        if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), let oh = num(i + 1, 2),
-            let om = num(i + 4, 2)
-        {
-            offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
-        }
-        // Days from civil (inverse of `civil`).
-        let yy = mo <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146097 + doe - 719468
-        return Int64(days * 86400 + h * 3600 + mi * 60 + s - offset)
     }
 }

@@ -79,3 +79,15 @@ public enum AWSError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension HTTPTransport {
+    /// `send`, with a failed request as `AWSError.network` (retryable), as AWS's retry rules
+    /// and the credential chain expect.
+    func sendToAWS(_ request: HTTPRequest, timeout: Double) async throws -> HTTPResponse {
+        do {
+            return try await send(request, timeout: timeout)
+        } catch let error as HTTPNetworkError {
+            throw AWSError.network(error.description, retryable: true)
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import JSONSupport
 import Synchronization
+import ValueFormats
 
 /// Where a service is reached.
 public struct AWSEndpoint: Sendable, Equatable {
@@ -159,7 +160,7 @@ public struct AWSServiceClient: Sendable {
         _ request: HTTPRequest, operation: String, payload: SigV4Payload = .signed,
         accepting: Set<Int> = []
     ) async throws -> HTTPResponse {
-        let started = AWSClock.nowSeconds()
+        let started = WallClock.nowSeconds()
         var spent = 0
         var attempt = 0
         while true {
@@ -172,7 +173,7 @@ public struct AWSServiceClient: Sendable {
             }
             let failure: AWSError
             do {
-                let response = try await http.send(r, timeout: attemptTimeout)
+                let response = try await http.sendToAWS(r, timeout: attemptTimeout)
                 if response.status < 300 || accepting.contains(response.status) {
                     quota.release(max(spent, 1))
                     return response
@@ -187,7 +188,7 @@ public struct AWSServiceClient: Sendable {
             guard let cost = quota.acquire(networkError: isNetwork) else { throw failure }
             spent += cost
             let delay = retry.delay(attempt: attempt)
-            guard AWSClock.nowSeconds() - started + delay < retry.totalTimeout else { throw failure }
+            guard WallClock.nowSeconds() - started + delay < retry.totalTimeout else { throw failure }
             try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import JSONSupport
+import ValueFormats
 
 /// The shared `config` and `credentials` files (`~/.aws/…`, or `AWS_CONFIG_FILE` and
 /// `AWS_SHARED_CREDENTIALS_FILE`), parsed into profiles.
@@ -96,7 +97,7 @@ public struct ProfileCredentialsProvider: AWSCredentialsProvider {
         guard depth < 5 else { throw AWSError.credentials("profile '\(self.profile)': source_profile chain too long") }
         func v(_ k: String) -> String? { files.value(k, profile: profile) }
         if let roleArn = v("role_arn") {
-            let session = v("role_session_name") ?? "swift-iceberg-\(Int(AWSClock.nowSeconds()))"
+            let session = v("role_session_name") ?? "swift-iceberg-\(Int(WallClock.nowSeconds()))"
             let region = v("region") ?? resolveAWSRegion(environment: environment, profile: profile) ?? "us-east-1"
             if let tokenFile = v("web_identity_token_file") {
                 return try await WebIdentityCredentialsProvider(
@@ -160,7 +161,7 @@ public struct ProfileCredentialsProvider: AWSCredentialsProvider {
         }
         return AWSCredentials(
             accessKeyId: id, secretAccessKey: secret, sessionToken: json["SessionToken"]?.stringValue,
-            expiration: json["Expiration"]?.stringValue.flatMap(AWSClock.parseISO8601))
+            expiration: json["Expiration"]?.stringValue.flatMap(TemporalValues.epochSeconds(iso8601:)))
     }
 }
 
@@ -207,7 +208,7 @@ public struct STSClient: Sendable {
         }
         return AWSCredentials(
             accessKeyId: id, secretAccessKey: secret, sessionToken: c.text("SessionToken"),
-            expiration: c.text("Expiration").flatMap(AWSClock.parseISO8601))
+            expiration: c.text("Expiration").flatMap(TemporalValues.epochSeconds(iso8601:)))
     }
 }
 
@@ -242,7 +243,7 @@ public struct WebIdentityCredentialsProvider: AWSCredentialsProvider {
         else { return nil }
         self.init(
             tokenFile: file, roleArn: role,
-            sessionName: environment["AWS_ROLE_SESSION_NAME"] ?? "swift-iceberg-\(Int(AWSClock.nowSeconds()))",
+            sessionName: environment["AWS_ROLE_SESSION_NAME"] ?? "swift-iceberg-\(Int(WallClock.nowSeconds()))",
             region: resolveAWSRegion(environment: environment) ?? "us-east-1", environment: environment, http: http)
     }
 
@@ -306,7 +307,7 @@ public struct ContainerCredentialsProvider: AWSCredentialsProvider {
             token = t.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         if let token, !token.isEmpty { request.setHeader("Authorization", token) }
-        let response = try await http.send(request, timeout: 5)
+        let response = try await http.sendToAWS(request, timeout: 5)
         guard response.status == 200 else {
             throw AWSError.credentials("container credentials endpoint \(endpoint.host) answered \(response.status)")
         }
@@ -322,7 +323,7 @@ public struct ContainerCredentialsProvider: AWSCredentialsProvider {
         }
         return AWSCredentials(
             accessKeyId: id, secretAccessKey: secret, sessionToken: json["Token"]?.stringValue,
-            expiration: json["Expiration"]?.stringValue.flatMap(AWSClock.parseISO8601))
+            expiration: json["Expiration"]?.stringValue.flatMap(TemporalValues.epochSeconds(iso8601:)))
     }
 }
 
@@ -347,18 +348,18 @@ public struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
                 method: method, scheme: endpoint.scheme, host: endpoint.host, port: endpoint.port, path: path,
                 headers: headers)
         }
-        let tokenResponse = try await http.send(
+        let tokenResponse = try await http.sendToAWS(
             request("PUT", "/latest/api/token", [("X-aws-ec2-metadata-token-ttl-seconds", "21600")]), timeout: 2)
         guard tokenResponse.status == 200 else {
             throw AWSError.credentials("instance metadata token request answered \(tokenResponse.status)")
         }
         let header = [("X-aws-ec2-metadata-token", tokenResponse.text)]
-        let roles = try await http.send(
+        let roles = try await http.sendToAWS(
             request("GET", "/latest/meta-data/iam/security-credentials/", header), timeout: 2)
         guard roles.status == 200, let role = roles.text.split(separator: "\n").first else {
             throw AWSError.credentials("instance metadata has no IAM role (status \(roles.status))")
         }
-        let creds = try await http.send(
+        let creds = try await http.sendToAWS(
             request("GET", "/latest/meta-data/iam/security-credentials/\(role)", header), timeout: 2)
         guard creds.status == 200 else {
             throw AWSError.credentials("instance metadata credentials answered \(creds.status)")

@@ -1,4 +1,5 @@
 import Crypto
+import ValueFormats
 
 /// An object listed by `listObjects`.
 public struct S3Object: Sendable, Equatable {
@@ -268,7 +269,7 @@ public struct S3Client: Sendable {
     /// The payload hash (hex, for the signature) and the stored checksum (base64) of a body.
     static func integrityHeaders(_ body: [UInt8]) -> [(String, String)] {
         let digest = Array(SHA256.hash(data: body))
-        return [("X-Amz-Content-SHA256", SigV4Signer.hex(digest)), ("x-amz-checksum-sha256", Base64.encode(digest))]
+        return [("X-Amz-Content-SHA256", ByteText.hex(digest)), ("x-amz-checksum-sha256", Base64.encode(digest))]
     }
 }
 

@@ -1,4 +1,5 @@
 import Crypto
+import ValueFormats
 
 /// How the payload enters the signature.
 public enum SigV4Payload: Sendable, Equatable {
@@ -113,7 +114,7 @@ public struct SigV4Signer: Sendable {
         let key = signingKey(secret: credentials.secretAccessKey, day: date.day)
         let mac = HMAC<SHA256>.authenticationCode(
             for: Array(stringToSign(canonicalRequest: canonicalRequest, date: date).utf8), using: key)
-        return Self.hex(Array(mac))
+        return ByteText.hex(Array(mac))
     }
 
     /// `YYYYMMDD/region/service/aws4_request`.
@@ -171,19 +172,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Lowercase hex SHA-256.
-    public static func hexSHA256(_ bytes: [UInt8]) -> String { hex(Array(SHA256.hash(data: bytes))) }
-
-    /// Lowercase hex.
-    public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func hexSHA256(_ bytes: [UInt8]) -> String { ByteText.hex(Array(SHA256.hash(data: bytes))) }
 }
 
 /// A UTC instant in the two forms SigV4 uses.
@@ -201,18 +190,18 @@ public struct AWSDate: Sendable, Equatable {
         let t = String(decoding: b, as: UTF8.self)
         func part(_ from: Int, _ len: Int) -> Substring { t.dropFirst(from).prefix(len) }
         let iso = "\(part(0, 4))-\(part(4, 2))-\(part(6, 2))T\(part(9, 2)):\(part(11, 2)):\(part(13, 2))Z"
-        guard let seconds = AWSClock.parseISO8601(iso) else { return nil }
+        guard let seconds = TemporalValues.epochSeconds(iso8601: iso) else { return nil }
         epochSeconds = seconds
     }
 
     /// The current time.
-    public static func now() -> AWSDate { AWSDate(epochSeconds: Int64(AWSClock.nowSeconds())) }
+    public static func now() -> AWSDate { AWSDate(epochSeconds: Int64(WallClock.nowSeconds())) }
 
     /// `YYYYMMDDTHHMMSSZ`.
     public var timestamp: String {
-        let c = AWSClock.civil(epochSeconds)
-        return
-            "\(pad(c.year, 4))\(pad(c.month, 2))\(pad(c.day, 2))T\(pad(c.hour, 2))\(pad(c.minute, 2))\(pad(c.second, 2))Z"
+        let c = TemporalValues.civil(epochSeconds: epochSeconds)
+        return zeroPadded(c.year, 4) + zeroPadded(c.month, 2) + zeroPadded(c.day, 2) + "T" + zeroPadded(c.hour, 2)
+            + zeroPadded(c.minute, 2) + zeroPadded(c.second, 2) + "Z"
     }
 
     /// `YYYYMMDD`.
@@ -224,9 +213,28 @@ public struct AWSDate: Sendable, Equatable {
         return
             "\(String(t[0..<4]))-\(String(t[4..<6]))-\(String(t[6..<8]))T\(String(t[9..<11])):\(String(t[11..<13])):\(String(t[13..<15]))Z"
     }
+}
 
-    private func pad(_ v: Int, _ n: Int) -> String {
-        let s = String(v)
-        return String(repeating: "0", count: max(0, n - s.count)) + s
+/// Signs requests with SigV4 for one service and region, with credentials fetched from a
+/// provider for each request (an `HTTPRequestSigner`, as a REST catalog client takes one).
+public struct SigV4RequestSigner: HTTPRequestSigner {
+    /// The signing name (`s3tables`, `glue`, `execute-api`).
+    public var signingName: String
+    /// The region.
+    public var region: String
+    /// Where credentials come from.
+    public var credentials: any AWSCredentialsProvider
+
+    /// Creates a signer.
+    public init(signingName: String, region: String, credentials: any AWSCredentialsProvider) {
+        self.signingName = signingName
+        self.region = region
+        self.credentials = credentials
+    }
+
+    /// Signs `request` with the provider's current credentials.
+    public func sign(_ request: inout HTTPRequest) async throws {
+        let current = try await credentials.credentials()
+        SigV4Signer(service: signingName, region: region).sign(&request, credentials: current, date: .now())
     }
 }

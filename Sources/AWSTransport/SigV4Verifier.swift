@@ -1,4 +1,5 @@
 import Crypto
+import ValueFormats
 
 /// Checks SigV4 `Authorization` headers on requests a server receives (the other side of
 /// `SigV4Signer`): same canonical request, signature compared in constant time, clock skew
@@ -46,7 +47,7 @@ public struct SigV4Verifier: Sendable {
     /// `headers` as sent. Returns the access key id.
     public func verify(
         method: String, path: String, query: [(String, String)], headers: [(String, String)],
-        body: [UInt8], now: Int64 = Int64(AWSClock.nowSeconds())
+        body: [UInt8], now: Int64 = Int64(WallClock.nowSeconds())
     ) throws -> String {
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
         guard let auth = header("authorization"), auth.hasPrefix("AWS4-HMAC-SHA256 ") else { throw Failure.missing }

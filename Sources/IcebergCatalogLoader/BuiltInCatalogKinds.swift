@@ -124,9 +124,10 @@ extension CatalogKind {
                 scope: properties["scope"], serverURI: properties["oauth2-server-uri"])
             if properties["rest.sigv4-enabled"]?.lowercased() == "true" {
                 let region = try properties["rest.signing-region"] ?? settings.resolvedRegion()
-                auth = .sigv4(
-                    signingName: properties["rest.signing-name"] ?? "execute-api", region: region,
-                    credentials: settings.credentialsProvider(http: HTTPTransport()))
+                auth = .signed(
+                    SigV4RequestSigner(
+                        signingName: properties["rest.signing-name"] ?? "execute-api", region: region,
+                        credentials: settings.credentialsProvider(http: HTTPTransport())))
             }
             let pageSize = try properties["rest-page-size"].map { text -> Int in
                 guard let n = Int(text), n > 0 else {

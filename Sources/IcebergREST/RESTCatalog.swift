@@ -1,4 +1,4 @@
-import AWSTransport
+import HTTPSupport
 import Iceberg
 import JSONSupport
 
@@ -78,7 +78,7 @@ public struct RESTCatalog: Catalog {
     /// the server does not deduplicate.
     private func idempotencyKey() -> String? {
         guard supportsIdempotency else { return nil }
-        let ms = UInt64(AWSClock.nowSeconds() * 1000)
+        let ms = UInt64(WallClock.nowSeconds() * 1000)
         var b = (0..<16).map { _ in UInt8.random(in: 0...255) }
         for i in 0..<6 { b[i] = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i))) }
         b[6] = (b[6] & 0x0F) | 0x70

@@ -1,4 +1,5 @@
-import AWSTransport
+import Foundation
+import HTTPSupport
 import Iceberg
 import JSONSupport
 
@@ -11,8 +12,9 @@ public enum RESTAuth: Sendable {
     /// OAuth2 client credentials exchanged for bearer tokens at `serverURI` (default:
     /// the catalog's `/v1/oauth/tokens`), refreshed before they expire and after a 401.
     case oauth2(clientId: String, clientSecret: String, scope: String = "catalog", serverURI: String? = nil)
-    /// AWS SigV4 (S3 Tables: `s3tables`, Glue: `glue`).
-    case sigv4(signingName: String, region: String, credentials: any AWSCredentialsProvider)
+    /// Requests signed by a signer (AWS SigV4 for S3 Tables and Glue: AWSTransport's
+    /// `SigV4RequestSigner`).
+    case signed(any HTTPRequestSigner)
 }
 
 /// Settings of a REST catalog client.
@@ -143,7 +145,7 @@ struct RESTSession: Sendable {
             let response: HTTPResponse
             do {
                 response = try await http.send(request, timeout: options.timeoutSeconds)
-            } catch let e as AWSError {
+            } catch let e as HTTPNetworkError {
                 // No answer: a read or a deduplicated mutation may be repeated; a commit
                 // without deduplication may or may not have landed.
                 let repeatable = isRead || idempotencyKey != nil
@@ -179,7 +181,7 @@ struct RESTSession: Sendable {
         try await Task.sleep(nanoseconds: UInt64(Double.random(in: 0...cap) * 1e9))
     }
 
-    /// Adds the Authorization header (bearer token or SigV4 signature).
+    /// Adds the Authorization header (a bearer token or a signer's signature).
     private func authorize(_ request: inout HTTPRequest, forceRefresh: Bool) async throws {
         switch options.auth {
         case .none:
@@ -191,14 +193,12 @@ struct RESTSession: Sendable {
                 try await fetchToken(clientId: id, clientSecret: secret, scope: scope, serverURI: serverURI)
             }
             request.setHeader("Authorization", "Bearer \(token)")
-        case .sigv4(let name, let region, let provider):
-            let credentials: AWSCredentials
-            do { credentials = try await provider.credentials() } catch {
+        case .signed(let signer):
+            do { try await signer.sign(&request) } catch {
                 throw RESTCatalogError(
                     status: 0, type: "CredentialsError", message: "\(error)",
                     request: "\(request.method) \(request.path)")
             }
-            SigV4Signer(service: name, region: region).sign(&request, credentials: credentials, date: .now())
         }
     }
 
@@ -280,7 +280,7 @@ actor OAuthTokens {
     func token(forceRefresh: Bool, fetch: @escaping @Sendable () async throws -> (String, Double?)) async throws
         -> String
     {
-        let now = AWSClock.nowSeconds()
+        let now = WallClock.nowSeconds()
         if !forceRefresh, let token, now < refreshAt { return token }
         if let pending { return try await pending.value.0 }
         let task = Task { try await fetch() }

@@ -1,4 +1,4 @@
-import AWSTransport
+import HTTPSupport
 import Iceberg
 import JSONSupport
 

@@ -140,7 +140,7 @@ public struct RESTCatalogService: Sendable {
             return nil
         case .oauth2:
             guard let token = bearer(request) else { return unauthorized("a bearer token is required") }
-            guard await tokens.isValid(token, now: AWSClock.nowSeconds()) else {
+            guard await tokens.isValid(token, now: WallClock.nowSeconds()) else {
                 return unauthorized("the bearer token is unknown or expired")
             }
             return nil
@@ -197,7 +197,7 @@ public struct RESTCatalogService: Sendable {
         else {
             return oauthError(401, "invalid_client", "unknown client or wrong secret")
         }
-        let token = await tokens.issue(lifetime: lifetime, now: AWSClock.nowSeconds())
+        let token = await tokens.issue(lifetime: lifetime, now: WallClock.nowSeconds())
         return .json(
             200,
             .object([
@@ -505,7 +505,7 @@ actor IdempotencyStore {
     func run(key: String, fingerprint: String, _ body: @escaping @Sendable () async -> RESTServerResponse) async
         -> RESTServerResponse
     {
-        let now = AWSClock.nowSeconds()
+        let now = WallClock.nowSeconds()
         if entries.count >= capacity { entries = entries.filter { now - $0.value.at < lifetime } }
         if let e = entries[key], now - e.at < lifetime {
             guard e.fingerprint == fingerprint else {

@@ -2,6 +2,7 @@ import AWSTransport
 import Hummingbird
 import JSONSupport
 import Logging
+import ValueFormats
 
 /// Runs a `RESTCatalogService` on Hummingbird, bound to one host (127.0.0.1 unless told
 /// otherwise), with one structured log line per request.
@@ -28,7 +29,7 @@ public struct RESTServer: Sendable {
         let maxBody = maxBodyBytes
         let requestLogger = logger
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            let start = AWSClock.nowSeconds()
+            let start = WallClock.nowSeconds()
             var request = request
             let body: ByteBuffer
             do {
@@ -49,7 +50,7 @@ public struct RESTServer: Sendable {
             var metadata: Logger.Metadata = [
                 "method": .string(request.method.rawValue), "path": .string(path),
                 "status": .stringConvertible(answer.status),
-                "ms": .stringConvertible(Int((AWSClock.nowSeconds() - start) * 1000)),
+                "ms": .stringConvertible(Int((WallClock.nowSeconds() - start) * 1000)),
             ]
             if let type = answer.status >= 400 ? answer.errorType : nil { metadata["error"] = .string(type) }
             requestLogger.info("request", metadata: metadata)

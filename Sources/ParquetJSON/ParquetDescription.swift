@@ -1,6 +1,6 @@
-import IcebergSpec
 import JSONSupport
 import Parquet
+import ValueFormats
 
 /// JSON descriptions of a Parquet file's schema and metadata, for tools and logs.
 public enum ParquetDescription {

@@ -1,6 +1,6 @@
-import IcebergSpec
 import JSONSupport
 import Parquet
+import ValueFormats
 
 /// Formats assembled Parquet records as JSON text in the value convention, choosing each
 /// leaf's text form from its Parquet logical type (dates, times, timestamps, decimals,
@@ -92,7 +92,9 @@ public struct ParquetJSONFormatter {
         case .bytes(let b):
             if e.type == .int96 {
                 out +=
-                    "\"" + TemporalValues.formatTimestamp(int96Nanos(b), unitsPerSecond: 1_000_000_000, utc: false)
+                    "\""
+                    + TemporalValues.formatTimestamp(
+                        Int96Timestamp.nanosSinceEpoch(b), unitsPerSecond: 1_000_000_000, utc: false)
                     + "\""
                 return
             }
@@ -121,16 +123,6 @@ public struct ParquetJSONFormatter {
         if f.isNaN { return "\"NaN\"" }
         if f.isInfinite { return f > 0 ? "\"Infinity\"" : "\"-Infinity\"" }
         return f.description
-    }
-
-    /// INT96 (nanoseconds of day, then Julian day, little-endian) to nanoseconds since the epoch.
-    package static func int96Nanos(_ b: [UInt8]) -> Int64 {
-        guard b.count == 12 else { return 0 }
-        var nanos: Int64 = 0
-        for i in 0..<8 { nanos |= Int64(b[i]) << (8 * Int64(i)) }
-        var julian: Int64 = 0
-        for i in 0..<4 { julian |= Int64(b[8 + i]) << (8 * Int64(i)) }
-        return (julian - 2_440_588) &* 86_400_000_000_000 &+ nanos
     }
 }
 

@@ -1,6 +1,7 @@
 import AWSTransport
 import Foundation
 import Synchronization
+import ValueFormats
 import XCTest
 
 /// The credential sources that need no peer (environment, shared files with profiles,
@@ -60,7 +61,7 @@ final class AWSCredentialsUnitTests: XCTestCase {
         c = try await DefaultCredentialsChain(environment: env, profile: "dev", http: http).credentials()
         XCTAssertEqual(c.accessKeyId, "AKIDPROCESS")
         XCTAssertEqual(c.sessionToken, "process-token")
-        XCTAssertEqual(c.expiration, AWSClock.parseISO8601("2099-01-01T00:00:00Z"))
+        XCTAssertEqual(c.expiration, TemporalValues.epochSeconds(iso8601: "2099-01-01T00:00:00Z"))
         XCTAssertEqual(resolveAWSRegion(environment: base, profile: "dev"), "ap-southeast-2")
 
         // Failures say which profile and why, without secrets.
@@ -91,7 +92,7 @@ final class AWSCredentialsUnitTests: XCTestCase {
                 }
                 try await Task.sleep(nanoseconds: 20_000_000)
                 return AWSCredentials(
-                    accessKeyId: "AKID\(n)", secretAccessKey: "s", expiration: Int64(AWSClock.nowSeconds()) + lifetime)
+                    accessKeyId: "AKID\(n)", secretAccessKey: "s", expiration: Int64(WallClock.nowSeconds()) + lifetime)
             }
         }
         let longLived = Counting(lifetime: 3600)

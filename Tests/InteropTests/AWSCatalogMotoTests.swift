@@ -143,8 +143,8 @@ final class AWSCatalogMotoTests: XCTestCase {
         let ours = try await TableScan(metadata: pyTable.metadata, io: pyTable.io).rows()
         XCTAssertEqual(Self.names(ours), Self.names(theirs))
         XCTAssertEqual(
-            Set(ours.compactMap { $0["ts"]?.stringValue.flatMap(AWSClock.parseISO8601) }),
-            Set(theirs.compactMap { $0["ts"]?.stringValue.flatMap(AWSClock.parseISO8601) }))
+            Set(ours.compactMap { $0["ts"]?.stringValue.flatMap(TemporalValues.epochSeconds(iso8601:)) }),
+            Set(theirs.compactMap { $0["ts"]?.stringValue.flatMap(TemporalValues.epochSeconds(iso8601:)) }))
 
         // We append to PyIceberg's table; PyIceberg reads both.
         try await TableFixtures.append(

@@ -413,10 +413,11 @@ final class RESTCatalogTests: XCTestCase {
         func options(_ secret: String) -> RESTCatalogOptions {
             RESTCatalogOptions(
                 uri: server.uri,
-                auth: .sigv4(
-                    signingName: "execute-api", region: "eu-west-1",
-                    credentials: StaticCredentialsProvider(
-                        AWSCredentials(accessKeyId: "AKIDREST", secretAccessKey: secret))))
+                auth: .signed(
+                    SigV4RequestSigner(
+                        signingName: "execute-api", region: "eu-west-1",
+                        credentials: StaticCredentialsProvider(
+                            AWSCredentials(accessKeyId: "AKIDREST", secretAccessKey: secret)))))
         }
         let catalog = try await RESTCatalog.connect(options("rest-secret-key"), io: LocalFileIO())
         let id = TableIdentifier(namespace: Namespace(["signed ns"]), name: "t")

@@ -1,6 +1,5 @@
 import JSONSupport
 import Parquet
-import ParquetJSON
 
 /// Rows of a scan in columnar form: the Parquet leaf columns (Dremel form) of one row group
 /// of one data file, projected onto the scan's schema, with deleted and filtered rows removed.
@@ -194,7 +193,7 @@ public struct PrimitiveColumn: Sendable {
             return DecimalValues.unscaled(fromBigEndian: Array(f[i])).map { .decimal($0) }
         case (.fixedLenByteArray(let f), _): return .bytes(Array(f[i]))
         case (.int96(let f), _):
-            let nanos = ParquetJSONFormatter.int96Nanos(Array(f[i]))
+            let nanos = Int96Timestamp.nanosSinceEpoch(f[i])
             return .long(type == .timestampNs || type == .timestamptzNs ? nanos : Transform.floorDiv(nanos, 1000))
         }
     }

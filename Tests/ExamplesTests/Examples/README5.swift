@@ -1,7 +1,7 @@
 // swift-format-ignore-file
 // Block 5 of README.md, compiled; written by scripts/doc-examples.py.
 import Iceberg
-import IcebergAWS
+import IcebergCatalogLoader
 import IcebergREST
 
 func example_README5() async throws {

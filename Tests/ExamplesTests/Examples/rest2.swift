@@ -1,6 +1,6 @@
 // swift-format-ignore-file
 // Block 2 of docs/rest.md, compiled; written by scripts/doc-examples.py.
-import IcebergAWS
+import IcebergCatalogLoader
 
 func example_rest2() async throws {
 // BEGIN BLOCK

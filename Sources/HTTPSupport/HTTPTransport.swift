@@ -28,9 +28,9 @@ public struct HTTPResponse: Sendable {
     public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// Sends HTTP requests (no signing, no retries): the one place this package talks to the
-/// network. Backed by one process-wide AsyncHTTPClient that never follows redirects and never
-/// decompresses, so what AWS sends is what callers see.
+/// Sends HTTP requests (no signing, no retries): the one place the SDK talks to the network.
+/// Backed by one process-wide AsyncHTTPClient that never follows redirects and never
+/// decompresses, so what a server sends is what callers see.
 public struct HTTPTransport: Sendable {
     /// Largest response body accepted, in bytes.
     public var maxResponseBytes: Int
@@ -41,7 +41,7 @@ public struct HTTPTransport: Sendable {
     }
 
     /// Sends a request and reads the whole response within `timeout` seconds.
-    /// Connection failures and timeouts throw `AWSError.network` naming the host.
+    /// Connection failures and timeouts throw `HTTPNetworkError` naming the host.
     public func send(_ request: HTTPRequest, timeout: Double) async throws -> HTTPResponse {
         var r = HTTPClientRequest(url: request.url)
         r.method = HTTPMethod(rawValue: request.method.uppercased())
@@ -60,11 +60,9 @@ public struct HTTPTransport: Sendable {
         } catch let error as HTTPClientError
             where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
         {
-            throw AWSError.network(
-                "\(request.method) \(request.scheme)://\(request.hostHeader): timed out (\(error))", retryable: true)
+            throw HTTPNetworkError("\(request.method) \(request.scheme)://\(request.hostHeader): timed out (\(error))")
         } catch {
-            throw AWSError.network(
-                "\(request.method) \(request.scheme)://\(request.hostHeader): \(error)", retryable: true)
+            throw HTTPNetworkError("\(request.method) \(request.scheme)://\(request.hostHeader): \(error)")
         }
     }
 }
@@ -82,7 +80,24 @@ private let sharedHTTPClient: HTTPClient = {
     return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
 }()
 
-/// An HTTP request: the parts SigV4 signs, and the body.
+/// A request that did not complete: the connection failed, was reset or timed out. The
+/// message names the method and host, never a header's value.
+public struct HTTPNetworkError: Error, Sendable, CustomStringConvertible {
+    /// What failed, and where.
+    public var description: String
+
+    /// Creates an error.
+    public init(_ description: String) { self.description = description }
+}
+
+/// Signs a request before it is sent (adds an `Authorization` header or query parameters):
+/// SigV4 in AWSTransport, or any scheme a caller brings.
+public protocol HTTPRequestSigner: Sendable {
+    /// Signs `request` in place; throws when no credentials can be had.
+    func sign(_ request: inout HTTPRequest) async throws
+}
+
+/// An HTTP request: the parts a signature covers, and the body.
 ///
 /// `path` is the path as sent, percent-encoded once (`/my%20bucket/a%2Bb.parquet`,
 /// `/tables/arn%3Aaws%3A…%2Fbkt/ns/t`): build it with `pathSegment(_:)` for values that may
@@ -157,7 +172,7 @@ public struct HTTPRequest: Sendable {
     }
 }
 
-/// RFC 3986 percent-encoding (unreserved characters kept), as URIs and SigV4 need it.
+/// RFC 3986 percent-encoding (unreserved characters kept), as URIs and signatures need it.
 public enum URIEncoding {
     /// Percent-encodes UTF-8 bytes except the unreserved set `A-Z a-z 0-9 - _ . ~` (and `/` if kept).
     public static func percentEncode(_ text: String, keepSlash: Bool = false) -> String {

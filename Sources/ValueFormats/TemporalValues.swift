@@ -266,3 +266,52 @@ public enum TemporalValues {
         return sum
     }
 }
+
+extension TemporalValues {
+    /// Epoch seconds of an ISO 8601 instant as AWS writes them (`2026-11-21T12:00:00Z`;
+    /// fractions are dropped, a `+HH:MM` / `-HH:MM` offset is applied); nil when malformed.
+    public static func epochSeconds(iso8601 text: String) -> Int64? {
+        let b = Array(text.utf8)
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var v = 0
+            for i in from..<(from + count) {
+                guard b[i] >= 48, b[i] <= 57 else { return nil }
+                v = v * 10 + Int(b[i] - 48)
+            }
+            return v
+        }
+        guard let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2), let h = number(11, 2),
+            let mi = number(14, 2), let s = number(17, 2)
+        else { return nil }
+        var i = 19
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
+        }
+        var offset = 0
+        if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), let oh = number(i + 1, 2),
+            let om = number(i + 4, 2)
+        {
+            offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
+        }
+        return Int64(days(year: y, month: mo, day: d) * 86400 + h * 3600 + mi * 60 + s - offset)
+    }
+
+    /// The UTC calendar date and time of day of an epoch second.
+    public static func civil(epochSeconds epoch: Int64) -> (
+        year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+    ) {
+        let days = epoch >= 0 ? epoch / 86400 : (epoch - 86399) / 86400
+        let seconds = Int(epoch - days * 86400)
+        let date = civil(days: Int(days))
+        return (date.year, date.month, date.day, seconds / 3600, seconds % 3600 / 60, seconds % 60)
+    }
+}
+
+/// `v` in decimal with at least `width` digits (zeros in front; a minus sign before them).
+public func zeroPadded(_ v: Int, _ width: Int) -> String {
+    var out = v < 0 ? "-" : ""
+    TemporalValues.pad(abs(v), width, into: &out)
+    return out
+}

@@ -1,11 +1,13 @@
 import AWSTransport
 import Iceberg
+import IcebergAWS
 import IcebergREST
 
 /// The Iceberg REST endpoints of AWS: S3 Tables (`https://s3tables.REGION.amazonaws.com/iceberg`,
 /// signing name `s3tables`, warehouse = the table bucket ARN) and the Glue Data Catalog
 /// (`https://glue.REGION.amazonaws.com/iceberg`, signing name `glue`, prefix `catalogs/ID`).
 /// Endpoints follow `AWS_ENDPOINT_URL_S3TABLES` / `AWS_ENDPOINT_URL_GLUE` like the direct catalogs.
+/// Assembled here, where catalogs are loaded, so neither IcebergAWS nor IcebergREST imports the other.
 public enum AWSRESTCatalogs {
     /// A REST client for a table bucket.
     public static func s3Tables(tableBucketARN: String, settings: AWSSettings = AWSSettings()) async throws
@@ -48,7 +50,8 @@ public enum AWSRESTCatalogs {
             region: region, credentials: credentials, http: http, profileEndpoint: profileEndpoint)
         let options = RESTCatalogOptions(
             uri: try uri(signingName: signingName, region: region, settings: settings), warehouse: warehouse,
-            auth: .sigv4(signingName: signingName, region: region, credentials: credentials), name: name,
+            auth: .signed(SigV4RequestSigner(signingName: signingName, region: region, credentials: credentials)),
+            name: name,
             prefix: prefix,
             fileIO: { _, config in try s3FileIO(config: config, region: region, settings: settings, fallback: io) })
         return try await RESTCatalog.connect(options, io: io)
