@@ -197,6 +197,75 @@ final class TransactionTests: XCTestCase {
         XCTAssertEqual(txn.table.metadataLocation, old.metadataLocation, "a transaction starts from a copy")
     }
 
+    /// Two tables, one commit: a failing action in one table's transaction removes the data
+    /// files the other's append wrote; conflicts without progress give up and remove
+    /// everything; an unknown outcome keeps every file; the started-on handles hold the commit.
+    func testMultiTableTransactionsCleanUpAsOneTableDoes() async throws {
+        let (catalog, first, dir) = try await makeTable(properties: [
+            (TableProperties.commitNumRetries.key, "1"),
+            (TableProperties.commitMinRetryWaitMs.key, "1"),
+        ])
+        let secondId = TableIdentifier(namespace: Namespace(["t"]), name: "other")
+        let second = try await catalog.createTable(secondId, TableCreation(schema: Self.schema))
+        let before = files(under: dir)
+
+        var ta = first.newTransaction()
+        ta.append([Row(id: 1, name: "a")])
+        var tb = second.newTransaction()
+        tb.add(RefusingAction())
+        do {
+            try await MultiTableTransaction([ta, tb]).commit()
+            XCTFail("the second table's action refuses")
+        } catch CatalogError.validationFailed {}
+        XCTAssertEqual(files(under: dir), before, "the first table's data files and manifest are removed")
+
+        for failure in [CatalogError.commitConflict("injected"), .commitStateUnknown("injected: reset")] {
+            let failing = FailingCatalog(inner: catalog, failure: failure)
+            let a = try await failing.loadTable(first.identifier)
+            let b = try await failing.loadTable(secondId)
+            var xa = a.newTransaction()
+            xa.append([Row(id: 2, name: "b")])
+            var xb = b.newTransaction()
+            xb.append([Row(id: 3, name: "c")])
+            do {
+                try await MultiTableTransaction([xa, xb]).commit()
+                XCTFail("the commit cannot land")
+            } catch CatalogError.commitConflict(let message) {
+                XCTAssertTrue(message.contains("gave up after 2 attempts"), message)
+                let attempts = await failing.attempts
+                XCTAssertEqual(attempts, 2, "num-retries 1: two attempts")
+                XCTAssertEqual(files(under: dir), before, "every attempt's files are removed")
+            } catch CatalogError.commitStateUnknown {
+                let attempts = await failing.attempts
+                XCTAssertEqual(attempts, 1)
+                let added = files(under: dir).subtracting(before)
+                XCTAssertEqual(added.filter { $0.hasSuffix(".parquet") }.count, 2, "\(added)")
+            }
+        }
+
+        let landed = try await MultiTableTransaction([
+            {
+                var t = first.newTransaction()
+                t.append([Row(id: 4, name: "d")])
+                return t
+            }(),
+            {
+                var t = second.newTransaction()
+                t.updateProperties(set: [("k", "v")])
+                return t
+            }(),
+        ]).commit()
+        XCTAssertEqual(landed.count, 2)
+        XCTAssertEqual(first.currentSnapshot?.summary("added-records"), "1")
+        XCTAssertEqual(second.metadata.property("k"), "v")
+        do {
+            try await MultiTableTransaction([first.newTransaction(), first.newTransaction()]).commit()
+            XCTFail("one table twice")
+        } catch CatalogError.invalidArgument(let message) {
+            XCTAssertTrue(message.contains("each table once"), message)
+        }
+    }
+
     func testConflictsWithoutProgressGiveUpAndRemoveEveryFileWritten() async throws {
         let (catalog, table, dir) = try await makeTable(properties: [
             (TableProperties.commitNumRetries.key, "2"),
@@ -357,5 +426,17 @@ private actor FailingCatalog: Catalog {
     {
         attempts += 1
         throw failure
+    }
+    nonisolated var supportsTransactions: Bool { true }
+    func commitTransaction(_ commits: [TableCommit]) async throws -> [Table] {
+        attempts += 1
+        throw failure
+    }
+}
+
+/// An action that always fails validation.
+private struct RefusingAction: TableAction {
+    func apply(to changes: inout PendingChanges) async throws {
+        throw CatalogError.validationFailed("refused by the test")
     }
 }

@@ -90,6 +90,7 @@ struct CatalogConformance {
         try await commits()
         try await staging()
         try await transactions()
+        try await multiTableTransactions()
     }
 
     private func expectError(_ what: String, _ matches: (CatalogError) -> Bool, _ body: () async throws -> Void) async {
@@ -286,5 +287,82 @@ struct CatalogConformance {
             try await catalog.dropTable(id, purge: true)
         }
         try await catalog.dropNamespace(ns)
+    }
+
+    /// `MultiTableTransaction`: appends and a property change to two tables land together;
+    /// one that lost a race to a commit on one table retries and lands on the refreshed
+    /// tables; one whose action fails validation changes neither table; catalogs without
+    /// atomic multi-table commits refuse before writing anything.
+    func multiTableTransactions() async throws {
+        let ns = Namespace(["conf_mtx"])
+        try await catalog.createNamespace(ns, properties: [])
+        let a = try await catalog.createTable(
+            TableIdentifier(namespace: ns, name: "a"), TableCreation(schema: Self.schema))
+        let b = try await catalog.createTable(
+            TableIdentifier(namespace: ns, name: "b"), TableCreation(schema: Self.schema))
+        func ids(_ t: Table) async throws -> [Int64] {
+            try await catalog.loadTable(t.identifier).scan().rows().compactMap { $0["id"]?.intValue }.sorted()
+        }
+        var ta = a.newTransaction()
+        ta.append([Row(id: 1, name: "a1")])
+        var tb = b.newTransaction()
+        tb.append([Row(id: 10, name: "b10")])
+        tb.updateProperties(set: [("mtx", "1")])
+        guard catalog.supportsTransactions else {
+            await expectError(
+                "a multi-table transaction", { if case .unsupported = $0 { return true } else { return false } }
+            ) { try await MultiTableTransaction([ta, tb]).commit() }
+            let untouched = try await catalog.loadTable(b.identifier)
+            XCTAssertNil(untouched.currentSnapshot, catalog.name)
+            for t in [a, b] { try await catalog.dropTable(t.identifier, purge: true) }
+            try await catalog.dropNamespace(ns)
+            return
+        }
+        let committed = try await MultiTableTransaction([ta, tb]).commit()
+        XCTAssertEqual(committed.map(\.identifier), [a.identifier, b.identifier], catalog.name)
+        XCTAssertEqual(b.metadata.property("mtx"), "1", "\(catalog.name): the started-on handle holds the commit")
+        let afterFirst = try await (ids(a), ids(b))
+        XCTAssertEqual(afterFirst.0, [1], catalog.name)
+        XCTAssertEqual(afterFirst.1, [10], catalog.name)
+
+        // Started before a racing append to b landed: refreshed, applied again, lands.
+        let staleA = try await catalog.loadTable(a.identifier)
+        let staleB = try await catalog.loadTable(b.identifier)
+        var sa = staleA.newTransaction()
+        sa.append([Row(id: 2, name: "a2")])
+        var sb = staleB.newTransaction()
+        sb.append([Row(id: 11, name: "b11")])
+        let racer = try await catalog.loadTable(b.identifier)
+        try await racer.append([Row(id: 12, name: "racer")])
+        try await MultiTableTransaction([sa, sb]).commit()
+        let afterRace = try await (ids(a), ids(b))
+        XCTAssertEqual(afterRace.0, [1, 2], catalog.name)
+        XCTAssertEqual(afterRace.1, [10, 11, 12], catalog.name)
+
+        // One table's action fails validation: neither table changes.
+        let beforeA = try await catalog.loadTable(a.identifier)
+        let beforeB = try await catalog.loadTable(b.identifier)
+        var fa = beforeA.newTransaction()
+        fa.append([Row(id: 3, name: "never")])
+        var fb = beforeB.newTransaction()
+        fb.add(RefusingAction())
+        await expectError(
+            "a transaction with a failing action",
+            { if case .validationFailed = $0 { return true } else { return false } }
+        ) { try await MultiTableTransaction([fa, fb]).commit() }
+        let afterFailure = try await (catalog.loadTable(a.identifier), catalog.loadTable(b.identifier))
+        XCTAssertEqual(afterFailure.0.metadataLocation, beforeA.metadataLocation, catalog.name)
+        XCTAssertEqual(afterFailure.1.metadataLocation, beforeB.metadataLocation, catalog.name)
+        let dataFiles = try await afterFailure.0.scan().planFiles().map(\.file.filePath)
+        XCTAssertEqual(dataFiles.count, 2, catalog.name)
+        for t in [a, b] { try await catalog.dropTable(t.identifier, purge: true) }
+        try await catalog.dropNamespace(ns)
+    }
+}
+
+/// An action that always fails validation (after an append in the same commit wrote files).
+struct RefusingAction: TableAction {
+    func apply(to changes: inout PendingChanges) async throws {
+        throw CatalogError.validationFailed("refused by the test")
     }
 }

@@ -4,7 +4,7 @@
 /// `setProperties`, or any `TableAction`), then `commit()`. Each action sees the table as the
 /// earlier ones left it, so a transaction can change a setting and then append under it.
 ///
-/// `commit()` is the SDK's one retry loop. Each attempt applies every action to the table as
+/// `commit()` runs the SDK's one retry loop (`CommitLoop`). Each attempt applies every action to the table as
 /// the catalog holds it and sends the resulting updates with the requirements they need
 /// (`UpdateRequirements`). When another commit landed first, the loop waits (jittered
 /// exponential backoff per `commit.retry.*`), refreshes the table and applies the actions
@@ -43,75 +43,31 @@ public struct Transaction: Sendable {
     /// Commits and returns the version committed (its own handle) and the actions as they were
     /// applied in the attempt that landed (with their results).
     public func commitReturningActions() async throws -> (table: Table, actions: [any TableAction]) {
+        let catalog = try requireCatalog()
+        var loop = CommitLoop(catalog: catalog, parts: [commitPart])
+        let results = try await loop.run { commits in
+            var committed: [Table] = []
+            for c in commits {
+                committed.append(
+                    try await catalog.commitTable(c.identifier, requirements: c.requirements, updates: c.updates))
+            }
+            return committed
+        }
+        return results[0]
+    }
+
+    /// The catalog the table commits to.
+    func requireCatalog() throws -> any Catalog {
         guard let catalog = table.catalog else {
             throw CatalogError.invalidArgument(
                 "table \(table.identifier) has no catalog to commit to (load it through a Catalog)")
         }
-        let policy = try CommitRetryPolicy(table.metadata)
-        let io = table.io
-        var actions = self.actions
-        var base = table
-        var reused: [String] = []
-        var attempt = 0
-        var stalled = 0
-        func discard(_ paths: [String]) async { try? await io.delete(paths) }
-        while true {
-            attempt += 1
-            var changes = PendingChanges(base: base, startingMetadata: table.metadata, attempt: attempt)
-            do {
-                for i in actions.indices { try await actions[i].apply(to: &changes) }
-            } catch {
-                await discard(changes.attemptFiles + Self.adding(changes.reusedFiles, to: reused))
-                throw error
-            }
-            reused = Self.adding(changes.reusedFiles, to: reused)
-            guard !changes.updates.isEmpty else {
-                await discard(changes.attemptFiles + reused)
-                origin.hold(base)
-                return (base, actions)
-            }
-            let requirements = UpdateRequirements.forUpdates(
-                changes.updates, base: base.metadata, extra: changes.extraRequirements)
-            do {
-                var committed = try await catalog.commitTable(
-                    base.identifier, requirements: requirements, updates: changes.updates)
-                if committed.catalog == nil {
-                    committed = Table(
-                        identifier: committed.identifier, metadata: committed.metadata,
-                        metadataLocation: committed.metadataLocation, io: committed.io, catalog: catalog)
-                }
-                origin.hold(committed)
-                for i in actions.indices { await actions[i].finish(committed: committed) }
-                return (committed, actions)
-            } catch CatalogError.commitConflict(let message) {
-                await discard(changes.attemptFiles)
-                do {
-                    let refreshed = try await catalog.loadTable(base.identifier)
-                    if refreshed.metadataLocation == base.metadataLocation { stalled += 1 }
-                    guard policy.mayRetry(stalledConflicts: stalled) else {
-                        throw CatalogError.commitConflict("\(message) (gave up after \(attempt) attempts)")
-                    }
-                    try await policy.wait(after: attempt)
-                    base = try await catalog.loadTable(base.identifier)
-                } catch {
-                    await discard(reused)
-                    throw error
-                }
-            } catch let error as CatalogError {
-                if case .commitStateUnknown = error { throw error }
-                await discard(changes.attemptFiles + reused)
-                throw error
-            } catch {
-                await discard(changes.attemptFiles + reused)
-                throw error
-            }
-        }
+        return catalog
     }
 
-    private static func adding(_ paths: [String], to list: [String]) -> [String] {
-        var out = list
-        for p in paths where !out.contains(p) { out.append(p) }
-        return out
+    /// This transaction's part of a commit loop.
+    var commitPart: CommitLoop.Part {
+        CommitLoop.Part(start: table, origin: origin, actions: actions, base: table)
     }
 }
 
