@@ -80,16 +80,6 @@ private let sharedHTTPClient: HTTPClient = {
     return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
 }()
 
-/// A request that did not complete: the connection failed, was reset or timed out. The
-/// message names the method and host, never a header's value.
-public struct HTTPNetworkError: Error, Sendable, CustomStringConvertible {
-    /// What failed, and where.
-    public var description: String
-
-    /// Creates an error.
-    public init(_ description: String) { self.description = description }
-}
-
 /// Signs a request before it is sent (adds an `Authorization` header or query parameters):
 /// SigV4 in AWSTransport, or any scheme a caller brings.
 public protocol HTTPRequestSigner: Sendable {

@@ -19,15 +19,12 @@ struct AppendCommand: AsyncParsableCommand {
     @Option(help: "Commit to this branch (created when missing).") var branch = "main"
 
     func run() async throws {
-        let catalog = try await options.open()
-        let id = try TableIdentifier(parsing: table)
         let path = file
         let branch = branch
         let existing = parquet.map { absolutePath($0) }
         guard existing.isEmpty || path == nil else { throw ValidationError("use either --file or --parquet") }
         if !existing.isEmpty {
-            try await reportingErrorsAsync {
-                let loaded = try await catalog.loadTable(id)
+            try await options.withTable(table) { loaded in
                 let files = try await AddFiles(metadata: loaded.metadata, io: loaded.io).dataFiles(existing)
                 var txn = loaded.newTransaction()
                 txn.appendFiles(files, branch: branch)
@@ -42,7 +39,7 @@ struct AppendCommand: AsyncParsableCommand {
                 let committed = try await txn.commit()
                 options.emit(
                     JSONValue.object([
-                        ("table", .string(id.description)),
+                        ("table", .string(loaded.identifier.description)),
                         ("snapshot-id", committed.metadata.ref(branch).map { .int($0.snapshotId) } ?? .null),
                         ("added-files", .int(Int64(files.count))),
                         ("added-records", .int(files.reduce(0) { $0 + $1.recordCount })),
@@ -50,8 +47,7 @@ struct AppendCommand: AsyncParsableCommand {
             }
             return
         }
-        try await reportingErrorsAsync {
-            let loaded = try await catalog.loadTable(id)
+        try await options.withTable(table) { loaded in
             let rows = try readJSONRows(path)
             let start = WallClock.nowMs()
             var txn = loaded.newTransaction()
@@ -60,7 +56,8 @@ struct AppendCommand: AsyncParsableCommand {
             let head = committed.metadata.ref(branch).flatMap { committed.metadata.snapshot(id: $0.snapshotId) }
             options.emit(
                 JSONValue.object([
-                    ("table", .string(id.description)), ("snapshot-id", head.map { .int($0.snapshotId) } ?? .null),
+                    ("table", .string(loaded.identifier.description)),
+                    ("snapshot-id", head.map { .int($0.snapshotId) } ?? .null),
                     ("added-records", .int(Int64(rows.count))),
                     ("data-files", .int(Int64(head?.summary("added-data-files").flatMap { Int64($0) } ?? 0))),
                     ("write-and-commit-ms", .int(WallClock.nowMs() - start)),

@@ -50,14 +50,22 @@ struct CatalogOptions: ParsableArguments {
     func commit(
         _ table: String, _ change: (Table) async throws -> Void, printing fields: (Table) -> [(String, JSONValue)]
     ) async throws {
-        let catalog = try await open()
-        let id = try TableIdentifier(parsing: table)
-        try await reportingErrorsAsync {
-            let t = try await catalog.loadTable(id)
+        try await withTable(table) { t in
             try await change(t)
             emit(
-                .object([("table", .string(id.description))] + fields(t) + [("metadata", .string(t.metadataLocation))]))
+                .object(
+                    [("table", .string(t.identifier.description))] + fields(t)
+                        + [("metadata", .string(t.metadataLocation))]))
         }
+    }
+
+    /// Opens the catalog, parses `name` (NAMESPACE.TABLE) and loads the table, then runs
+    /// `body` with it — the start every table command shares; errors of the load and of `body`
+    /// are reported as every command reports them.
+    func withTable(_ name: String, _ body: (Table) async throws -> Void) async throws {
+        let catalog = try await open()
+        let id = try TableIdentifier(parsing: name)
+        try await reportingErrorsAsync { try await body(try await catalog.loadTable(id)) }
     }
 }
 

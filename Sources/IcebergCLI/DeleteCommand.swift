@@ -26,9 +26,7 @@ struct DeleteCommand: AsyncParsableCommand {
     @Option(help: "copy-on-write or merge-on-read (default: the table's write.delete.mode).") var mode: String?
 
     func run() async throws {
-        let id = try TableIdentifier(parsing: table)
         let parsed = try FilterParser.parse(filter)
-        let catalog = try await options.open()
         let branch = branch
         let mode = try mode.map {
             guard let m = DeleteMode(rawValue: $0) else {
@@ -36,8 +34,7 @@ struct DeleteCommand: AsyncParsableCommand {
             }
             return m
         }
-        try await reportingErrorsAsync {
-            let table = try await catalog.loadTable(id)
+        try await options.withTable(table) { table in
             let r = try await table.delete(where: parsed, branch: branch, mode: mode)
             options.emit(
                 JSONValue.object([

@@ -20,10 +20,7 @@ struct DescribeCommand: AsyncParsableCommand {
             print(m.json.serialized(pretty: true))
             return
         }
-        let catalog = try await options.open()
-        let id = try TableIdentifier(parsing: target)
-        try await reportingErrorsAsync {
-            let t = try await catalog.loadTable(id)
+        try await options.withTable(target) { t in
             guard case .object(var pairs) = t.metadata.json else { return }
             pairs.insert(("metadata-location", .string(t.metadataLocation)), at: 0)
             print(JSONValue.object(pairs).serialized(pretty: true))

@@ -27,17 +27,14 @@ struct ExpireSnapshotsCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Arguments are checked before the catalog is opened (which may reach a remote service).
-        let id = try TableIdentifier(parsing: table)
         if let n = retainLast, n < 1 { throw ValidationError("--retain-last must be at least 1") }
         let olderThanMs = try olderThan.map {
             try TemporalValues.parseTimestamp($0, unitsPerSecond: 1_000_000, withZone: true) / 1000
         }
-        let catalog = try await options.open()
         let expiration = ExpireSnapshots(
             olderThanMs: olderThanMs, retainLast: retainLast, snapshotIds: Set(snapshotIds), deleteFiles: !keepFiles)
         let dry = dryRun
-        try await reportingErrorsAsync {
-            let table = try await catalog.loadTable(id)
+        try await options.withTable(table) { table in
             if dry {
                 let plan = try expiration.plan(table.metadata)
                 options.emit(

@@ -15,11 +15,8 @@ struct FilesCommand: AsyncParsableCommand {
     @Argument var table: String
     @Option(help: "Snapshot to list (default: current).") var snapshotId: Int64?
     func run() async throws {
-        let catalog = try await options.open()
-        let id = try TableIdentifier(parsing: table)
         let snap = snapshotId
-        try await reportingErrorsAsync {
-            let t = try await catalog.loadTable(id)
+        try await options.withTable(table) { t in
             let scan = try TableScan(metadata: t.metadata, io: t.io, snapshotId: snap)
             let schema = t.metadata.currentSchema
             var printer = options.printer()

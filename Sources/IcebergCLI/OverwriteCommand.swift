@@ -23,12 +23,9 @@ struct OverwriteCommand: AsyncParsableCommand {
             throw ValidationError("give exactly one of --filter and --dynamic-partitions")
         }
         let parsed = try filter.map { try FilterParser.parse($0) }
-        let catalog = try await options.open()
-        let id = try TableIdentifier(parsing: table)
         let (path, branch) = (file, branch)
-        try await reportingErrorsAsync {
+        try await options.withTable(table) { table in
             let rows = try readJSONRows(path).map { (rowNumber: $0.0, row: $0.1) }
-            let table = try await catalog.loadTable(id)
             let r: OverwriteRows.Result
             if let parsed {
                 r = try await table.overwrite(where: parsed, with: rows, branch: branch)
@@ -37,7 +34,8 @@ struct OverwriteCommand: AsyncParsableCommand {
             }
             options.emit(
                 .object([
-                    ("table", .string(id.description)), ("snapshot-id", r.snapshotId.map { .int($0) } ?? .null),
+                    ("table", .string(table.identifier.description)),
+                    ("snapshot-id", r.snapshotId.map { .int($0) } ?? .null),
                     ("deleted-rows", .int(r.deletedRows)), ("added-rows", .int(r.addedRows)),
                     ("removed-data-files", .int(Int64(r.removedFiles))),
                     ("summary", snapshotSummary(table, r.snapshotId)),

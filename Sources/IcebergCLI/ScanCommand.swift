@@ -30,8 +30,6 @@ struct ScanCommand: AsyncParsableCommand {
     var explain = false
 
     func run() async throws {
-        let catalog = try await options.open()
-        let id = try TableIdentifier(parsing: table)
         let (snap, asOfText, refName, cols, lim, explaining) = (
             snapshotId, asOf, ref ?? branch, columns, limit, explain
         )
@@ -39,8 +37,7 @@ struct ScanCommand: AsyncParsableCommand {
         guard [snap != nil, asOfText != nil, ref != nil, branch != nil].filter({ $0 }).count <= 1 else {
             throw ValidationError("use at most one of --snapshot-id, --as-of, --ref and --branch")
         }
-        try await reportingErrorsAsync {
-            let t = try await catalog.loadTable(id)
+        try await options.withTable(table) { t in
             var chosen = snap
             if let text = asOfText {
                 let micros = try TemporalValues.parseTimestamp(text, unitsPerSecond: 1_000_000, withZone: true)

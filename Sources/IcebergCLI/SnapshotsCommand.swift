@@ -14,10 +14,7 @@ struct SnapshotsCommand: AsyncParsableCommand {
     @OptionGroup var options: CatalogOptions
     @Argument var table: String
     func run() async throws {
-        let catalog = try await options.open()
-        let id = try TableIdentifier(parsing: table)
-        try await reportingErrorsAsync {
-            let t = try await catalog.loadTable(id)
+        try await options.withTable(table) { t in
             var printer = options.printer()
             for s in t.metadata.snapshots {
                 printer.row(

@@ -21,14 +21,6 @@ extension PointerCatalog where Store == SQLitePointerStore {
     }
 }
 
-/// Errors from SQLite, with its message.
-public struct SQLiteError: Error, CustomStringConvertible, Sendable {
-    /// The message.
-    public var message: String
-    /// A readable explanation.
-    public var description: String { "SQLite: \(message)" }
-}
-
 /// The pointer store of `SQLiteCatalog`.
 public actor SQLitePointerStore: MetadataPointerStore {
     private let handle: SQLiteHandle

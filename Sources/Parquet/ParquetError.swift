@@ -37,3 +37,16 @@ public enum ParquetError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// Low-level decoding failures; the column reader wraps them with the column name.
+enum DecodeError: Error, CustomStringConvertible {
+    case truncated(String)
+    case invalid(String)
+
+    var description: String {
+        switch self {
+        case .truncated(let m): return "data ends early (\(m))"
+        case .invalid(let m): return m
+        }
+    }
+}

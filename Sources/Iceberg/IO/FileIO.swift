@@ -108,25 +108,3 @@ public protocol RemoteOutputFile: OutputFile {
     /// Discards everything uploaded so far.
     func abort() async
 }
-
-/// Errors of file I/O.
-public enum FileIOError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The file does not exist.
-    case notFound(String)
-    /// The file exists and must not be overwritten.
-    case alreadyExists(String)
-    /// Another failure, with the system's message.
-    case failed(String, String)
-    /// The location's scheme is not handled by this FileIO.
-    case unsupportedScheme(String)
-
-    /// A readable explanation.
-    public var description: String {
-        switch self {
-        case .notFound(let p): return "file not found: \(p)"
-        case .alreadyExists(let p): return "file already exists: \(p)"
-        case .failed(let p, let m): return "\(p): \(m)"
-        case .unsupportedScheme(let p): return "unsupported location scheme: \(p)"
-        }
-    }
-}

@@ -1,20 +1,3 @@
-/// A change to table metadata that cannot be applied: what, and why.
-public enum MetadataChangeError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The change contradicts the metadata (an unknown schema id, a lower format version, …).
-    case invalid(String)
-    /// The change was built on older metadata (a snapshot's sequence number is not above the
-    /// table's): rebuilding it on the current metadata may succeed.
-    case stale(String)
-
-    /// A readable explanation.
-    public var description: String {
-        switch self {
-        case .invalid(let m): return m
-        case .stale(let m): return m
-        }
-    }
-}
-
 /// The metadata builder — the only way metadata changes: a new table's first version, each
 /// change the spec's updates describe (`add-schema`, `add-snapshot`, `set-snapshot-ref`, …)
 /// applied in place with the spec's rules for ids, logs and timestamps, and the step that

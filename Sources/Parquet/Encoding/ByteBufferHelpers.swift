@@ -80,19 +80,6 @@ struct ByteCursor {
     }
 }
 
-/// Low-level decoding failures; the column reader wraps them with the column name.
-enum DecodeError: Error, CustomStringConvertible {
-    case truncated(String)
-    case invalid(String)
-
-    var description: String {
-        switch self {
-        case .truncated(let m): return "data ends early (\(m))"
-        case .invalid(let m): return m
-        }
-    }
-}
-
 /// Bits needed to represent `value`.
 @inline(__always)
 func bitWidth(of value: UInt64) -> Int { value == 0 ? 0 : 64 - value.leadingZeroBitCount }
