@@ -113,22 +113,27 @@ let package = Package(
             ]
         ),
 
+        // What the test targets share: temporary folders, local catalogs, the Python-peer runner.
+        .target(name: "TestSupport", dependencies: ["Iceberg", "JSONSupport"], path: "Tests/TestSupport"),
         .testTarget(name: "CompressionCodecsTests", dependencies: ["CompressionCodecs"]),
         .testTarget(name: "ThriftCompactTests", dependencies: ["ThriftCompact"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "ParquetJSON", "Iceberg"]),
-        .testTarget(name: "IcebergTests", dependencies: ["Iceberg", "Parquet", "JSONSupport"]),
+        .testTarget(name: "IcebergTests", dependencies: ["Iceberg", "Parquet", "JSONSupport", "TestSupport"]),
         .testTarget(name: "AvroTests", dependencies: ["Avro", "JSONSupport"]),
         .testTarget(name: "PuffinTests", dependencies: ["Puffin", "CompressionCodecs"]),
-        .testTarget(name: "RESTTests", dependencies: ["Iceberg", "IcebergREST", "IcebergRESTServer", "JSONSupport"]),
+        .testTarget(
+            name: "RESTTests",
+            dependencies: ["Iceberg", "IcebergREST", "IcebergRESTServer", "JSONSupport", "TestSupport"]),
         .testTarget(name: "JSONSupportTests", dependencies: ["JSONSupport"]),
-        .testTarget(name: "AWSTransportTests", dependencies: ["AWSTransport", "ValueFormats"]),
-        .testTarget(name: "IcebergSQLiteTests", dependencies: ["Iceberg", "IcebergSQLite"]),
+        .testTarget(name: "AWSTransportTests", dependencies: ["AWSTransport", "ValueFormats", "TestSupport"]),
+        .testTarget(name: "IcebergSQLiteTests", dependencies: ["Iceberg", "IcebergSQLite", "TestSupport"]),
         .testTarget(name: "IcebergCLITests", dependencies: ["IcebergCLI", "JSONSupport"]),
-        .testTarget(name: "CatalogLoaderTests", dependencies: ["Iceberg", "IcebergCatalogLoader"]),
+        .testTarget(name: "CatalogLoaderTests", dependencies: ["Iceberg", "IcebergCatalogLoader", "TestSupport"]),
         // Every Swift block of README.md, docs/ and the DocC articles, compiled (scripts/doc-examples.py writes them).
         .testTarget(
             name: "ExamplesTests",
             dependencies: [
+                "TestSupport",
                 "CompressionCodecs", "ThriftCompact", "JSONSupport", "ValueFormats", "Parquet", "ParquetJSON", "Avro",
                 "IcebergSpec",
                 "Iceberg",
@@ -139,6 +144,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
+                "TestSupport",
                 "Parquet", "ParquetJSON", "Iceberg", "Avro", "JSONSupport", "IcebergSQLite", "AWSTransport",
                 "IcebergAWS",
                 "IcebergREST", "IcebergRESTServer",

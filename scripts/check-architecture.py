@@ -20,10 +20,14 @@ CATALOG_LAYER = 4
 def package_targets():
     dump = json.loads(subprocess.run(
         ["swift", "package", "dump-package"], cwd=root, check=True, capture_output=True, text=True).stdout)
-    swift_targets = {t["name"] for t in dump["targets"] if t["type"] in ("regular", "executable")}
+    def is_library_or_tool(t):
+        # Test helpers (a regular target under Tests/, such as TestSupport) are not modules of the SDK.
+        return t["type"] in ("regular", "executable") and not (t.get("path") or "").startswith("Tests")
+
+    swift_targets = {t["name"] for t in dump["targets"] if is_library_or_tool(t)}
     out = {}
     for t in dump["targets"]:
-        if t["type"] not in ("regular", "executable"):
+        if not is_library_or_tool(t):
             continue
         deps = set()
         for d in t.get("dependencies", []):

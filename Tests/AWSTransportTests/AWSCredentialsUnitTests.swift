@@ -1,6 +1,7 @@
 import AWSTransport
 import Foundation
 import Synchronization
+import TestSupport
 import ValueFormats
 import XCTest
 
@@ -133,12 +134,4 @@ final class AWSCredentialsUnitTests: XCTestCase {
             try AWSEndpoint.resolve(service: "glue", region: "us-east-1", environment: ignoring).host,
             "glue.us-east-1.amazonaws.com")
     }
-}
-
-/// A fresh folder removed after the test.
-func makeTemporaryDirectory(_ test: XCTestCase) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aws-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-    return dir
 }

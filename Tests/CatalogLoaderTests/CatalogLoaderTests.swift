@@ -1,17 +1,13 @@
 import Foundation
 import Iceberg
 import IcebergCatalogLoader
+import TestSupport
 import XCTest
 
 /// PyIceberg's configuration rules (file search, environment variables, key normalization,
 /// case-insensitivity), the errors for bad settings, and loading catalogs from them.
 final class CatalogLoaderTests: XCTestCase {
-    private func directory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loader-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        return dir
-    }
+    private func directory() throws -> URL { try makeTemporaryDirectory(self, prefix: "loader") }
 
     func testYAMLThenEnvironmentAsPyIcebergMergesThem() throws {
         let dir = try directory()

@@ -1,6 +1,7 @@
 import Foundation
 import Iceberg
 import IcebergSQLite
+import TestSupport
 import XCTest
 
 /// Every ```swift block of README.md, docs/*.md and the DocC articles is compiled as a file of this target
@@ -106,10 +107,5 @@ final class DocumentationExamplesTests: XCTestCase {
         }
     }
 
-    private func makeDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("examples-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        return dir
-    }
+    private func makeDirectory() throws -> URL { try makeTemporaryDirectory(self, prefix: "examples") }
 }

@@ -1,18 +1,14 @@
 import Foundation
 import Iceberg
 import IcebergSQLite
+import TestSupport
 import XCTest
 
 /// The SQLite catalog file: catalogs of different names share a file without seeing each
 /// other (PyIceberg's and Java's `catalog_name` column), handles see each other's commits,
 /// namespace properties change in place, and a file that is not SQLite is refused clearly.
 final class SQLiteCatalogTests: XCTestCase {
-    private func directory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        return dir
-    }
+    private func directory() throws -> URL { try makeTemporaryDirectory(self, prefix: "sqlite") }
 
     func testCatalogNamesShareAFileAndHandlesSeeCommits() async throws {
         let dir = try directory()

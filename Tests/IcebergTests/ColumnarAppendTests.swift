@@ -1,5 +1,6 @@
 import Foundation
 import JSONSupport
+import TestSupport
 import XCTest
 
 @testable import Iceberg
@@ -45,12 +46,7 @@ final class ColumnarAppendTests: XCTestCase {
     }
 
     func testColumnarRoutingEqualsRowRoutingForEveryTransform() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("columnar-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        let catalog = InMemoryCatalog(
-            name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
-        try await catalog.createNamespace(Namespace(["t"]), properties: [])
+        let (catalog, dir) = try await makeLocalCatalog(self, prefix: "columnar")
         let rows = Self.rows(600)
         let specs = [
             "id", "bucket(16,id)", "truncate(1000,id)", "truncate(10,id)", "bucket(4,qty)", "truncate(7,qty)", "qty",

@@ -1,5 +1,6 @@
 import Foundation
 import JSONSupport
+import TestSupport
 import XCTest
 
 @testable import Iceberg
@@ -8,12 +9,7 @@ import XCTest
 /// plans again on the refreshed table), and an always-true filter empties the table.
 final class DeleteOperationTests: XCTestCase {
     func testRacingDeletesBothLandAndAlwaysTrueEmptiesTheTable() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("delete-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        let catalog = InMemoryCatalog(
-            name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
-        try await catalog.createNamespace(Namespace(["t"]), properties: [])
+        let (catalog, dir) = try await makeLocalCatalog(self, prefix: "delete")
         let id = TableIdentifier(namespace: Namespace(["t"]), name: "rows")
         let schema = ColumnarAppendTests.schema
         _ = try await catalog.createTable(
@@ -64,7 +60,7 @@ final class DeleteOperationTests: XCTestCase {
     /// one position-delete file each, whole matches are removed, racing deletes both land, the
     /// summary counts the deletes, and rows read as the copy-on-write twin's do.
     func testMergeOnReadDeletesWritePositionDeletesAndReadAsCopyOnWrite() async throws {
-        let catalog = try await makeLocalCatalog("mor")
+        let catalog = try await makeLocalCatalog(self, prefix: "mor").catalog
         let schema = ColumnarAppendTests.schema
         let rows = ColumnarAppendTests.rows(600)
         var tables: [Table] = []

@@ -1,6 +1,7 @@
 import Foundation
 import JSONSupport
 import Parquet
+import TestSupport
 import XCTest
 
 @testable import Iceberg
@@ -29,7 +30,7 @@ final class LateMaterializationTests: XCTestCase {
     }
 
     func testFilteredScansEqualRowByRowFiltering() async throws {
-        let catalog = try await makeLocalCatalog("late")
+        let catalog = try await makeLocalCatalog(self, prefix: "late").catalog
         let id = TableIdentifier(namespace: Namespace(["t"]), name: "late")
         _ = try await catalog.createTable(
             id,
@@ -113,7 +114,7 @@ final class LateMaterializationTests: XCTestCase {
     /// that cannot be opened fails the scan when its turn comes, naming it, after the rows of
     /// the files before it.
     func testFilesOpenedAheadKeepOrderAndReportAMissingFileInTurn() async throws {
-        let catalog = try await makeLocalCatalog("ahead")
+        let catalog = try await makeLocalCatalog(self, prefix: "ahead").catalog
         let id = TableIdentifier(namespace: Namespace(["t"]), name: "ahead")
         _ = try await catalog.createTable(
             id, TableCreation(schema: try Schema(fields: [.required(1, "id", .long)]), spec: .unpartitioned))
@@ -156,7 +157,7 @@ final class LateMaterializationTests: XCTestCase {
     /// the same files reads no footer (three reads fewer per file) and returns the same rows;
     /// a scan without a cache reads every footer.
     func testFootersKeptBetweenScansAreNotReadAgain() async throws {
-        let catalog = try await makeLocalCatalog("footers")
+        let catalog = try await makeLocalCatalog(self, prefix: "footers").catalog
         let id = TableIdentifier(namespace: Namespace(["t"]), name: "footers")
         _ = try await catalog.createTable(
             id,

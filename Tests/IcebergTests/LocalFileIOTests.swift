@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Iceberg
@@ -8,8 +9,7 @@ final class LocalFileIOTests: XCTestCase {
     /// a second exclusive write to the same location is refused and changes nothing; no
     /// temporary file is left behind.
     func testExclusiveWriteOfPartsKeepsTheirOrderAndRefusesAnExistingFile() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fileio-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try makeTemporaryDirectory(self, prefix: "fileio")
         let path = dir.appendingPathComponent("metadata/00001.metadata.json").path
         let sizes = [1, 300_000, 17, 2_500_000, 0, 4_000, 262_144, 3]
         let parts = sizes.enumerated().map { k, n in

@@ -1,4 +1,5 @@
 import JSONSupport
+import TestSupport
 import XCTest
 
 @testable import Iceberg
@@ -7,7 +8,7 @@ import XCTest
 /// overwrite, no new rows replace nothing, and a filter overwrite on a branch leaves main alone.
 final class OverwriteTests: XCTestCase {
     func testDynamicAndFilterOverwrites() async throws {
-        let catalog = try await makeLocalCatalog("overwrite")
+        let catalog = try await makeLocalCatalog(self, prefix: "overwrite").catalog
         let schema = try Schema(fields: [.required(1, "id", .long), .optional(2, "s", .string)])
         _ = try await catalog.createTable(
             TableIdentifier(namespace: Namespace(["t"]), name: "plain"), TableCreation(schema: schema))

@@ -1,5 +1,6 @@
 import Foundation
 import JSONSupport
+import TestSupport
 import XCTest
 
 @testable import Iceberg
@@ -38,7 +39,7 @@ final class RowDeltaTests: XCTestCase {
     }
 
     func testAConcurrentRemovalOfAReferencedDataFileFailsTheDelta() async throws {
-        let catalog = try await makeLocalCatalog("rowdelta")
+        let catalog = try await makeLocalCatalog(self, prefix: "rowdelta").catalog
         let start = try await makeTable(catalog, "gone")
         let planned = try await start.scan(filter: "category = 'a'").planFiles()
         let task = try XCTUnwrap(planned.first)
@@ -64,7 +65,7 @@ final class RowDeltaTests: XCTestCase {
     }
 
     func testSerializableFailsOnConcurrentDataInTheFilterAndSnapshotIsolationDoesNot() async throws {
-        let catalog = try await makeLocalCatalog("rowdelta")
+        let catalog = try await makeLocalCatalog(self, prefix: "rowdelta").catalog
         for level in [IsolationLevel.serializable, .snapshot] {
             let name = level.rawValue
             let start = try await makeTable(catalog, name)
@@ -102,7 +103,7 @@ final class RowDeltaTests: XCTestCase {
     }
 
     func testConcurrentDeletesInTheFilterFailEvenUnderSnapshotIsolation() async throws {
-        let catalog = try await makeLocalCatalog("rowdelta")
+        let catalog = try await makeLocalCatalog(self, prefix: "rowdelta").catalog
         let start = try await makeTable(catalog, "dels")
         var delta = try await equalityDelete(start)
         delta.isolationLevel = .snapshot

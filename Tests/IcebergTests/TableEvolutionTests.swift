@@ -1,6 +1,7 @@
 import Foundation
 import JSONSupport
 import Parquet
+import TestSupport
 import XCTest
 
 @testable import Iceberg
@@ -22,7 +23,7 @@ final class TableEvolutionTests: XCTestCase {
     ])
 
     private func makeTable(version: Int = 2, partition: String? = nil) async throws -> Table {
-        let catalog = try await makeLocalCatalog("evo")
+        let catalog = try await makeLocalCatalog(self, prefix: "evo").catalog
         let spec = try partition.map { try SpecParsing.partitionSpec($0, schema: Self.schema) } ?? .unpartitioned
         _ = try await catalog.createTable(
             TableIdentifier(namespace: Namespace(["t"]), name: "events"),
@@ -239,7 +240,7 @@ final class TableEvolutionTests: XCTestCase {
     /// A sort by a field inside a struct, on a table with lists and maps: every column of a
     /// row (repeated ones too) moves with it.
     func testSortedWritesCarryNestedAndRepeatedColumns() async throws {
-        let catalog = try await makeLocalCatalog("evo")
+        let catalog = try await makeLocalCatalog(self, prefix: "evo").catalog
         let schema = try Schema(fields: [
             .required(1, "id", .long), .optional(2, "info", .struct(StructType([.optional(3, "rank", .int)]))),
             .optional(4, "tags", .list(ListType(elementId: 5, elementRequired: false, element: .string))),

@@ -1,6 +1,7 @@
 import Foundation
 import JSONSupport
 import Parquet
+import TestSupport
 import XCTest
 
 @testable import Iceberg
@@ -15,12 +16,7 @@ final class TransactionTests: XCTestCase {
     static let schema = try! Schema(fields: [.required(1, "id", .long), .optional(2, "name", .string)])
 
     private func makeTable(properties: [(String, String)] = []) async throws -> (InMemoryCatalog, Table, URL) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("txn-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        let catalog = InMemoryCatalog(
-            name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
-        try await catalog.createNamespace(Namespace(["t"]), properties: [])
+        let (catalog, dir) = try await makeLocalCatalog(self, prefix: "txn")
         let id = TableIdentifier(namespace: Namespace(["t"]), name: "rows")
         _ = try await catalog.createTable(
             id,

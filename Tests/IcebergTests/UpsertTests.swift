@@ -1,5 +1,6 @@
 import Foundation
 import JSONSupport
+import TestSupport
 import XCTest
 
 @testable import Iceberg
@@ -66,7 +67,7 @@ final class UpsertTests: XCTestCase {
     /// model's rows, each with its kind of delete file, and a second upsert over the first
     /// still leaves one row per key.
     func testBothStrategiesUpdateAndInsertAsTheModelSays() async throws {
-        let catalog = try await makeLocalCatalog("upsert")
+        let catalog = try await makeLocalCatalog(self, prefix: "upsert").catalog
         for (name, strategy, spec) in [
             ("eq", UpsertStrategy.equalityDeletes, nil), ("pos", .positionDeletes, nil),
             ("eqb", .equalityDeletes, "bucket(4,id)"), ("posc", .positionDeletes, "category"),
@@ -113,7 +114,7 @@ final class UpsertTests: XCTestCase {
     /// key, a missing key value, no key, a key both upserted and deleted, equality deletes on
     /// data partitioned by a non-key column. Failed upserts commit nothing.
     func testOptionsDeletesAndBadInput() async throws {
-        let catalog = try await makeLocalCatalog("upsert-options")
+        let catalog = try await makeLocalCatalog(self, prefix: "upsert-options").catalog
         for strategy in [UpsertStrategy.equalityDeletes, .positionDeletes] {
             let name = strategy == .equalityDeletes ? "eq" : "pos"
             var table = try await makeTable(catalog, name, rows: 100)
@@ -204,7 +205,7 @@ final class UpsertTests: XCTestCase {
     /// Two upserts of overlapping keys started from one table state both land (the loser
     /// re-plans on the winner's snapshot); every key ends once, with the later writer's row.
     func testRacingUpsertsBothLandWithOneRowPerKey() async throws {
-        let catalog = try await makeLocalCatalog("upsert-race")
+        let catalog = try await makeLocalCatalog(self, prefix: "upsert-race").catalog
         for strategy in [UpsertStrategy.equalityDeletes, .positionDeletes] {
             let name = strategy == .equalityDeletes ? "eq" : "pos"
             let start = try await makeTable(catalog, name, rows: 200)
@@ -238,7 +239,7 @@ final class UpsertTests: XCTestCase {
     /// state at once on disjoint keys, all land (losers re-plan), the table ends as any serial
     /// order would leave it, and no live delete file refers to a data file that is gone.
     func testRacingUpsertAppendAndDeletesLoseNothing() async throws {
-        let catalog = try await makeLocalCatalog("upsert-mixed")
+        let catalog = try await makeLocalCatalog(self, prefix: "upsert-mixed").catalog
         for strategy in [UpsertStrategy.equalityDeletes, .positionDeletes] {
             let name = strategy == .equalityDeletes ? "eq" : "pos"
             let start = try await makeTable(catalog, name, spec: "bucket(4,id)", rows: 1000)

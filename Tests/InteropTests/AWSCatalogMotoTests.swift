@@ -3,6 +3,7 @@ import Foundation
 import Iceberg
 import IcebergAWS
 import JSONSupport
+import TestSupport
 import XCTest
 
 /// S3 Tables and Glue catalogs end to end on moto: create, append in several commits, scan,

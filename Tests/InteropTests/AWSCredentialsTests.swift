@@ -1,6 +1,7 @@
 import AWSTransport
 import Foundation
 import Synchronization
+import TestSupport
 import XCTest
 
 /// The credential sources: environment, shared files with profiles, credential_process,

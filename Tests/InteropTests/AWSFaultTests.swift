@@ -3,6 +3,7 @@ import Foundation
 import Iceberg
 import IcebergAWS
 import JSONSupport
+import TestSupport
 import XCTest
 
 /// Appends through a loopback proxy that injects 500s, 503 SlowDown, connection resets before

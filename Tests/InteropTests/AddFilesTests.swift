@@ -1,5 +1,6 @@
 import Foundation
 import JSONSupport
+import TestSupport
 import XCTest
 
 /// Existing Parquet files written by pyarrow (without field ids) are added without rewriting;

@@ -1,6 +1,7 @@
 import Foundation
 import JSONSupport
 import Parquet
+import TestSupport
 import XCTest
 
 @testable import Iceberg

@@ -2,6 +2,7 @@ import AWSTransport
 import Foundation
 import IcebergAWS
 import JSONSupport
+import TestSupport
 import XCTest
 
 /// A team moving off PyIceberg keeps its configuration: PyIceberg's `load_catalog(NAME)`

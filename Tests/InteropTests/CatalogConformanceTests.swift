@@ -6,6 +6,7 @@ import IcebergREST
 import IcebergRESTServer
 import IcebergSQLite
 import Logging
+import TestSupport
 import XCTest
 
 /// One set of catalog behaviours run over every catalog (the model: iceberg-go's

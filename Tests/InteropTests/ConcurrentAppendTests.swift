@@ -2,6 +2,7 @@ import AWSTransport
 import Foundation
 import IcebergAWS
 import JSONSupport
+import TestSupport
 import XCTest
 
 /// Eight `iceberg append` processes appending fifteen times each, at once, with the table's

@@ -1,5 +1,6 @@
 import Foundation
 import JSONSupport
+import TestSupport
 import XCTest
 
 @testable import Iceberg

@@ -1,6 +1,7 @@
 import Foundation
 import IcebergSQLite
 import JSONSupport
+import TestSupport
 import XCTest
 
 @testable import Iceberg

@@ -1,6 +1,7 @@
 import AWSTransport
 import Foundation
 import JSONSupport
+import TestSupport
 import XCTest
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Foundation
 import JSONSupport
+import TestSupport
 import XCTest
 
 /// Page-level pruning on files other writers produce: pyarrow's page index prunes pages for

@@ -1,6 +1,7 @@
 import Foundation
 import JSONSupport
 import ParquetJSON
+import TestSupport
 import XCTest
 
 @testable import Iceberg

@@ -3,6 +3,7 @@ import Foundation
 import Iceberg
 import IcebergREST
 import JSONSupport
+import TestSupport
 import XCTest
 
 #if canImport(Glibc)

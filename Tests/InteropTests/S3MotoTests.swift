@@ -2,6 +2,7 @@ import AWSTransport
 import Foundation
 import Iceberg
 import IcebergAWS
+import TestSupport
 import XCTest
 
 /// The S3 client and S3 FileIO against moto with SigV4 verification switched on.

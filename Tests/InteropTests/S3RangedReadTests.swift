@@ -4,6 +4,7 @@ import Iceberg
 import IcebergAWS
 import JSONSupport
 import Parquet
+import TestSupport
 import XCTest
 
 /// Scans of a table on S3 (moto, with its request recorder) read a data file footer first and

@@ -1,6 +1,7 @@
 import AWSTransport
 import Foundation
 import JSONSupport
+import TestSupport
 import XCTest
 
 /// Our SigV4 signer against botocore's on a corpus of requests: the canonical request, the

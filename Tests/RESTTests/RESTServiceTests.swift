@@ -2,15 +2,14 @@ import Iceberg
 import IcebergREST
 import IcebergRESTServer
 import JSONSupport
+import TestSupport
 import XCTest
 
 /// The REST service in process over an in-memory catalog: status codes, error bodies and
 /// idempotency replay for requests no well-behaved client sends.
 final class RESTServiceTests: XCTestCase {
     func service() throws -> RESTCatalogService {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let dir = try makeTemporaryDirectory(self, prefix: "rest")
         return RESTCatalogService(
             catalog: InMemoryCatalog(name: "mem", warehouse: dir.path, io: LocalFileIO(), store: InMemoryPointerStore())
         )

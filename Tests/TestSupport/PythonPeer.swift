@@ -3,20 +3,20 @@ import JSONSupport
 import XCTest
 
 /// Runs the pinned Python peers (pyarrow, DuckDB, …) from the project's venv.
-enum PythonPeer {
+public enum PythonPeer {
     /// The repository root, found from this file's location.
-    static let repoRoot: URL = URL(fileURLWithPath: #filePath)
+    public static let repoRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The interpreter: `ICEBERG_PYTHON`, else `.venv/bin/python` (made by `scripts/setup.sh`).
-    static var python: String {
+    public static var python: String {
         if let p = ProcessInfo.processInfo.environment["ICEBERG_PYTHON"], !p.isEmpty { return p }
         return repoRoot.appendingPathComponent(".venv/bin/python").path
     }
 
     /// Skips the calling test when the venv is absent and `ICEBERG_PYTHON` is unset (a plain
     /// `swift test`); with `ICEBERG_PYTHON` set (`make test`, CI) a missing peer is a failure.
-    static func requirePeers() throws {
+    public static func requirePeers() throws {
         guard !FileManager.default.isExecutableFile(atPath: python) else { return }
         if let p = ProcessInfo.processInfo.environment["ICEBERG_PYTHON"], !p.isEmpty {
             throw PeerError(message: "ICEBERG_PYTHON is \(p), which is not an executable: run ./scripts/setup.sh")
@@ -27,7 +27,7 @@ enum PythonPeer {
     }
 
     /// Runs a script from `Tests/InteropTests/Python` and returns its standard output.
-    static func run(script: String, _ arguments: [String], input: Data? = nil) throws -> Data {
+    public static func run(script: String, _ arguments: [String], input: Data? = nil) throws -> Data {
         try requirePeers()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -58,17 +58,25 @@ enum PythonPeer {
         return data
     }
 
-    struct PeerError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    /// A peer that could not run or failed, with its standard error.
+    public struct PeerError: Error, CustomStringConvertible {
+        /// What failed.
+        public var message: String
+        /// Creates an error.
+        public init(message: String) { self.message = message }
+        /// The message.
+        public var description: String { message }
     }
 }
 
 /// A deterministic pseudo-random generator (SplitMix64) so test data is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+public struct SplitMix64: RandomNumberGenerator {
+    /// The state.
+    public var state: UInt64
+    /// A generator starting from `seed`.
+    public init(seed: UInt64) { state = seed }
+    /// The next value.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -78,17 +86,7 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 /// Runs `iceberg_peer.py` (PyIceberg and DuckDB) and parses its JSON answer.
-func icebergPeer(_ arguments: [String]) throws -> JSONValue {
+public func icebergPeer(_ arguments: [String]) throws -> JSONValue {
     var out = [UInt8](try PythonPeer.run(script: "iceberg_peer.py", arguments))
     return try JSONValue.parse(bytes: &out)
-}
-
-/// A temporary directory removed when the test ends.
-func makeTemporaryDirectory(_ test: XCTestCase) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iceberg-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    if ProcessInfo.processInfo.environment["ICEBERG_KEEP_TEST_FILES"] == nil {
-        test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-    }
-    return dir
 }
