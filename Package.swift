@@ -117,6 +117,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Iceberg", "JSONSupport"], path: "Tests/TestSupport"),
         .testTarget(name: "CompressionCodecsTests", dependencies: ["CompressionCodecs"]),
         .testTarget(name: "ThriftCompactTests", dependencies: ["ThriftCompact"]),
+        .testTarget(name: "IcebergSpecTests", dependencies: ["IcebergSpec", "JSONSupport"]),
+        .testTarget(name: "ParquetJSONTests", dependencies: ["ParquetJSON", "Parquet", "JSONSupport"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "ParquetJSON", "Iceberg"]),
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg", "Parquet", "JSONSupport", "TestSupport"]),
         .testTarget(name: "AvroTests", dependencies: ["Avro", "JSONSupport"]),
@@ -127,7 +129,11 @@ let package = Package(
         .testTarget(name: "JSONSupportTests", dependencies: ["JSONSupport"]),
         .testTarget(name: "AWSTransportTests", dependencies: ["AWSTransport", "ValueFormats", "TestSupport"]),
         .testTarget(name: "IcebergSQLiteTests", dependencies: ["Iceberg", "IcebergSQLite", "TestSupport"]),
-        .testTarget(name: "IcebergCLITests", dependencies: ["IcebergCLI", "JSONSupport"]),
+        .testTarget(
+            name: "IcebergCLITests",
+            dependencies: [
+                "IcebergCLI", "JSONSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(name: "CatalogLoaderTests", dependencies: ["Iceberg", "IcebergCatalogLoader", "TestSupport"]),
         // Every Swift block of README.md, docs/ and the DocC articles, compiled (scripts/doc-examples.py writes them).
         .testTarget(

@@ -1,3 +1,4 @@
+import ArgumentParser
 import JSONSupport
 import XCTest
 
@@ -30,5 +31,71 @@ final class IcebergCLITests: XCTestCase {
         XCTAssertEqual(printer.cellText(.string("two\nlines")), "two lines")
         let lines = RowPrinter.tableLines(columns: ["id", "name"], rows: [["id": "1", "name": "ada"], ["id": "22"]])
         XCTAssertEqual(lines, ["id  name", "--  ----", "1   ada", "22"])
+    }
+
+    /// Every command path in the tree parses and each command has its own help text.
+    func testEveryCommandParsesItsHelp() throws {
+        var paths: [[String]] = []
+        func walk(_ command: ParsableCommand.Type, _ path: [String]) {
+            let subcommands = command.configuration.subcommands
+            if subcommands.isEmpty { paths.append(path) }
+            for sub in subcommands { walk(sub, path + [sub._commandName]) }
+        }
+        walk(IcebergCommand.self, [])
+        XCTAssertGreaterThanOrEqual(paths.count, 40, "\(paths)")
+        for path in paths {
+            let help = IcebergCommand.helpMessage(for: try XCTUnwrap(command(at: path)))
+            XCTAssertTrue(help.contains("USAGE: iceberg \(path.joined(separator: " "))"), "\(path): \(help)")
+        }
+    }
+
+    private func command(at path: [String]) -> ParsableCommand.Type? {
+        var current: ParsableCommand.Type = IcebergCommand.self
+        for name in path {
+            guard let next = current.configuration.subcommands.first(where: { $0._commandName == name }) else {
+                return nil
+            }
+            current = next
+        }
+        return current
+    }
+
+    /// Arguments land in the fields the commands read; shared options may come first.
+    func testArgumentsReachTheirFields() throws {
+        let scan = try XCTUnwrap(
+            try IcebergCommand.parseAsRoot(
+                IcebergCommand.movingSharedOptions([
+                    "--catalog", "sqlite:/tmp/c.db", "scan", "shop.sales", "--filter", "qty > 3", "--columns", "id,qty",
+                    "--limit", "7", "--output", "table",
+                ])) as? ScanCommand)
+        XCTAssertEqual(scan.table, "shop.sales")
+        XCTAssertEqual(scan.filter, "qty > 3")
+        XCTAssertEqual(scan.columns, "id,qty")
+        XCTAssertEqual(scan.limit, 7)
+        XCTAssertEqual(scan.options.catalog, "sqlite:/tmp/c.db")
+        XCTAssertEqual(scan.options.output, .table)
+
+        let create = try XCTUnwrap(
+            try IcebergCommand.parseAsRoot([
+                "table", "create", "shop.sales", "--schema", "s.json", "--partition", "day(ts)", "--property", "a=1",
+                "--property", "b=2", "--format-version", "3",
+            ]) as? TableCommand.Create)
+        XCTAssertEqual(create.partition, "day(ts)")
+        XCTAssertEqual(create.properties, ["a=1", "b=2"])
+        XCTAssertEqual(create.formatVersion, 3)
+
+        let delete = try XCTUnwrap(
+            try IcebergCommand.parseAsRoot(["delete", "t.x", "--filter", "id = 1", "--mode", "merge-on-read"])
+                as? DeleteCommand)
+        XCTAssertEqual(delete.mode, "merge-on-read")
+        XCTAssertEqual(delete.branch, "main")
+
+        XCTAssertThrowsError(try IcebergCommand.parseAsRoot(["scan"]), "the table is required")
+        XCTAssertThrowsError(try IcebergCommand.parseAsRoot(["scan", "t.x", "--limit", "many"]))
+        XCTAssertThrowsError(try IcebergCommand.parseAsRoot(["table", "create", "t.x"]), "--schema is required")
+        XCTAssertThrowsError(try IcebergCommand.parseAsRoot(["no-such-command"]))
+        XCTAssertEqual(try parseProperties(["k=v=w", "a=b"]).map { "\($0.0)|\($0.1)" }, ["k|v=w", "a|b"])
+        XCTAssertThrowsError(try parseProperties(["=v"]))
+        XCTAssertThrowsError(try parseProperties(["novalue"]))
     }
 }

@@ -1,7 +1,7 @@
 import JSONSupport
 import XCTest
 
-@testable import Iceberg
+@testable import IcebergSpec
 
 /// Table metadata is read as strictly as Java's TableMetadataParser: what Java rejects is
 /// rejected with the field named, what Java accepts (v1 without `schemas`, optional fields)

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Iceberg
+@testable import IcebergSpec
 
 /// Decimal storage widths from the Iceberg spec's Parquet appendix: the minimum number of
 /// bytes whose two's complement range holds every value of the precision.

@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Iceberg
+@testable import IcebergSpec
 
 /// Hashes and transforms against the examples in the Iceberg spec (Appendix B and the
 /// truncate table).
