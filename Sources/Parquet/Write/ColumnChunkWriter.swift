@@ -15,6 +15,69 @@ struct PageSlice {
     var rows: Int
 }
 
+/// Where a chunk being written stands: its start in the output, the dictionary page's offset,
+/// the bytes it would take uncompressed, and the encodings its pages use.
+struct ChunkProgress {
+    /// Where the chunk starts in the output buffer.
+    let start: Int
+    /// The file offset of the output buffer's first byte.
+    let fileOffset: Int
+    /// The dictionary page's file offset, if the chunk has one.
+    var dictionaryPageOffset: Int64? = nil
+    /// Headers and bodies before compression.
+    var uncompressedBytes = 0
+    /// Encodings used, in first-use order.
+    var encodings: [Encoding] = []
+    /// Page counts by page type and encoding.
+    var encodingStats: [PageEncodingStats] = []
+
+    init(start: Int, fileOffset: Int) {
+        self.start = start
+        self.fileOffset = fileOffset
+    }
+
+    /// The file offset the next byte appended to `out` will have.
+    func fileOffset(of out: [UInt8]) -> Int64 { Int64(fileOffset + out.count - start) }
+
+    /// Records `count` data pages of `encoding`.
+    mutating func noteDataPages(count: Int, encoding: Encoding, v2: Bool) {
+        encodingStats.append(
+            PageEncodingStats(pageType: v2 ? .dataPageV2 : .dataPage, encoding: encoding, count: Int32(count)))
+        if !encodings.contains(encoding) { encodings.append(encoding) }
+    }
+}
+
+/// One data page's bytes before compression: v1 keeps levels and values in `body`, v2 keeps
+/// the levels apart (they are never compressed).
+struct PageBuffers {
+    /// The part that is compressed: values (and v1's levels).
+    var body: [UInt8] = []
+    /// v2's repetition and definition levels.
+    var levels: [UInt8] = []
+}
+
+/// The page index of a chunk, one entry per data page as it is written.
+struct PageIndexBuilder {
+    private(set) var locations: [PageLocation] = []
+    private(set) var nullPages: [Bool] = []
+    private(set) var mins: [[UInt8]] = []
+    private(set) var maxs: [[UInt8]] = []
+    private(set) var nullCounts: [Int64] = []
+
+    /// Adds a page: where it is and its bounds as the index stores them (nil: no value that
+    /// orders).
+    mutating func add(_ location: PageLocation, page: PageSlice, bounds: (min: [UInt8], max: [UInt8])?) {
+        locations.append(location)
+        nullPages.append(page.values.isEmpty)
+        nullCounts.append(Int64(page.levels.count - page.values.count))
+        mins.append(bounds?.min ?? [])
+        maxs.append(bounds?.max ?? [])
+    }
+
+    /// The offset index.
+    var offsetIndex: OffsetIndex { OffsetIndex(pageLocations: locations) }
+}
+
 /// Encodes one column chunk (all pages of one leaf in one row group) into bytes.
 struct ColumnChunkWriter {
     let column: ColumnDescriptor
@@ -98,97 +161,38 @@ struct ColumnChunkWriter {
         return options.columnDictionary[pathString] ?? options.enableDictionary
     }
 
-    /// Writes the chunk's pages to `out` (whose first byte sits at file offset `fileOffset`).
+    /// Writes the chunk's pages to `out` (whose first byte sits at file offset `fileOffset`):
+    /// the dictionary page when the values take one, then each data page (levels, values,
+    /// statistics, compression), collecting the page index as it goes.
     mutating func write(_ data: ColumnData, fileOffset: Int, into out: inout [UInt8]) throws -> (
         ColumnChunk, ChunkPageIndex
     ) {
-        let levelCount = data.levelCount
-        let codec = options.compression.codec
-        var dictionary: DictionaryBuilder? = nil
-        if dictionaryEnabled {
-            dictionary = DictionaryBuilder.build(data.values, maxDictionaryBytes: options.dictionaryPageSizeLimit)
-        }
-        let valueEncoding: Encoding
-        if dictionary != nil {
-            valueEncoding = .rleDictionary
-        } else if let e = requestedEncoding, e != .rleDictionary, e != .plainDictionary {
-            try checkEncoding(e)
-            valueEncoding = e
-        } else {
-            valueEncoding = .plain
-        }
-
-        var encodingSet: [Encoding] = []
-        var encodingStats: [PageEncodingStats] = []
-        var totalUncompressed = 0
-        var dictionaryPageOffset: Int64? = nil
-        let start = out.count
-
-        // Dictionary page.
+        let dictionary =
+            dictionaryEnabled
+            ? DictionaryBuilder.build(data.values, maxDictionaryBytes: options.dictionaryPageSizeLimit) : nil
+        let valueEncoding = try valueEncoding(dictionary: dictionary)
+        var progress = ChunkProgress(start: out.count, fileOffset: fileOffset)
         var indexWidth = 0
         if let dict = dictionary {
-            var body: [UInt8] = []
-            body.reserveCapacity(dict.plainSize)
-            PlainEncoder.encode(dict.dictionary, range: 0..<dict.dictionary.count, into: &body)
-            let compressed = try compressBody(body, codec)
-            let header = PageHeader(
-                type: .dictionaryPage, uncompressedPageSize: Int32(body.count),
-                compressedPageSize: Int32(compressed),
-                dictionaryPageHeader: DictionaryPageHeader(
-                    numValues: Int32(dict.dictionary.count), encoding: .plain, isSorted: nil))
-            dictionaryPageOffset = Int64(fileOffset + out.count - start)
-            totalUncompressed +=
-                appendPage(header, prefix: [], body: body, bodyLength: compressed, into: &out) + body.count
-            encodingSet.append(.plain)
-            encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
-            indexWidth = bitWidth(of: UInt64(max(dict.dictionary.count - 1, 0)))
+            indexWidth = try writeDictionaryPage(dict, progress: &progress, into: &out)
         }
-
-        let dataPageOffset = Int64(fileOffset + out.count - start)
+        let dataPageOffset = progress.fileOffset(of: out)
         let pages = slicePages(data, bytesPerValue: dictionary != nil ? Double(max(indexWidth, 1)) / 8 : nil)
-        var chunkMinMax: MinMax? = nil
-        var locations: [PageLocation] = []
-        var nullPages: [Bool] = []
-        var mins: [[UInt8]] = []
-        var maxs: [[UInt8]] = []
-        var nullCounts: [Int64] = []
-        let maxDef = column.maxDefinitionLevel
-        let maxRep = column.maxRepetitionLevel
-        let v2 = options.dataPageVersion == .v2
-        // v1: levels and values share `pageBuffer`; v2: levels stay uncompressed in `levelBuffer`.
-        var pageBuffer: [UInt8] = []
-        var levelBuffer: [UInt8] = []
         let dictionaryRanks = dictionary.flatMap { stats.ranks(of: $0.dictionary) }
-
+        var pageIndex = PageIndexBuilder()
+        var chunkMinMax: MinMax? = nil
+        var buffers = PageBuffers()
         for page in pages {
-            pageBuffer.removeAll(keepingCapacity: true)
-            levelBuffer.removeAll(keepingCapacity: true)
-            var repLength = 0
-            var defLength = 0
-            if maxRep > 0, let reps = data.repetitionLevels {
-                repLength =
-                    v2
-                    ? encodeLevels(reps, page.levels, maxRep, prefixed: false, into: &levelBuffer)
-                    : encodeLevels(reps, page.levels, maxRep, prefixed: true, into: &pageBuffer)
-            }
-            if maxDef > 0, let defs = data.definitionLevels {
-                defLength =
-                    v2
-                    ? encodeLevels(defs, page.levels, maxDef, prefixed: false, into: &levelBuffer)
-                    : encodeLevels(defs, page.levels, maxDef, prefixed: true, into: &pageBuffer)
-            }
+            let levels = encodeLevels(data, page, into: &buffers)
             if let dict = dictionary {
-                pageBuffer.append(UInt8(indexWidth))
+                buffers.body.append(UInt8(indexWidth))
                 dict.indices.withUnsafeBufferPointer {
                     RLEHybridEncoder.encode(
-                        UnsafeBufferPointer(rebasing: $0[page.values]), width: indexWidth, into: &pageBuffer)
+                        UnsafeBufferPointer(rebasing: $0[page.values]), width: indexWidth, into: &buffers.body)
                 }
             } else {
-                try encodeValues(data.values, page.values, valueEncoding, into: &pageBuffer)
+                try encodeValues(data.values, page.values, valueEncoding, into: &buffers.body)
             }
-
-            let nulls = page.levels.count - page.values.count
-            var pageStats: Statistics? = nil
             var pageMinMax: MinMax? = nil
             if options.writeStatistics {
                 if let ranks = dictionaryRanks, let dict = dictionary {
@@ -198,82 +202,141 @@ struct ColumnChunkWriter {
                     pageMinMax = stats.minMax(data.values, page.values)
                 }
                 chunkMinMax = stats.merge(chunkMinMax, pageMinMax)
-                pageStats = makeStatistics(pageMinMax, nullCount: nulls)
             }
-
-            let uncompressedSize = levelBuffer.count + pageBuffer.count
-            let compressed = try compressBody(pageBuffer, codec)
-            let bodySize = levelBuffer.count + compressed
-            let header: PageHeader
-            if v2 {
-                header = PageHeader(
-                    type: .dataPageV2, uncompressedPageSize: Int32(uncompressedSize),
-                    compressedPageSize: Int32(bodySize),
-                    dataPageHeaderV2: DataPageHeaderV2(
-                        numValues: Int32(page.levels.count), numNulls: Int32(nulls),
-                        numRows: Int32(page.rows), encoding: valueEncoding,
-                        definitionLevelsByteLength: Int32(defLength),
-                        repetitionLevelsByteLength: Int32(repLength),
-                        isCompressed: options.compression != .uncompressed,
-                        statistics: pageStats))
-            } else {
-                header = PageHeader(
-                    type: .dataPage, uncompressedPageSize: Int32(uncompressedSize),
-                    compressedPageSize: Int32(bodySize),
-                    dataPageHeader: DataPageHeader(
-                        numValues: Int32(page.levels.count), encoding: valueEncoding,
-                        definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle,
-                        statistics: pageStats))
-            }
-            guard uncompressedSize <= Int(Int32.max), bodySize <= Int(Int32.max) else {
-                throw ParquetError.invalidData(column: pathString, detail: "a page exceeds 2 GiB; lower the page size")
-            }
-            let pageOffset = fileOffset + out.count - start
-            let headerSize = appendPage(
-                header, prefix: levelBuffer, body: pageBuffer, bodyLength: compressed, into: &out)
-            let written = headerSize + bodySize
-            totalUncompressed += headerSize + uncompressedSize
-            locations.append(
-                PageLocation(
-                    offset: Int64(pageOffset), compressedPageSize: Int32(written), firstRowIndex: Int64(page.firstRow)))
-            nullPages.append(page.values.isEmpty)
-            nullCounts.append(Int64(nulls))
-            if let mm = pageMinMax {
-                let t = truncate(mm)
-                mins.append(t.min)
-                maxs.append(t.max ?? mm.max)
-            } else {
-                mins.append([])
-                maxs.append([])
-            }
+            let location = try writeDataPage(
+                page, buffers, levels: levels, encoding: valueEncoding, minMax: pageMinMax, progress: &progress,
+                into: &out)
+            pageIndex.add(location, page: page, bounds: pageMinMax.map(indexBounds))
         }
-
-        let pageType: PageType = v2 ? .dataPageV2 : .dataPage
-        encodingStats.append(PageEncodingStats(pageType: pageType, encoding: valueEncoding, count: Int32(pages.count)))
-        if !encodingSet.contains(valueEncoding) { encodingSet.append(valueEncoding) }
-        if maxDef > 0 || maxRep > 0 || !v2 { encodingSet.append(.rle) }
-
-        var chunkStats: Statistics? = nil
-        if options.writeStatistics {
-            chunkStats = makeStatistics(chunkMinMax, nullCount: levelCount - data.values.count)
+        progress.noteDataPages(count: pages.count, encoding: valueEncoding, v2: options.dataPageVersion == .v2)
+        if column.maxDefinitionLevel > 0 || column.maxRepetitionLevel > 0 || options.dataPageVersion != .v2 {
+            progress.encodings.append(.rle)
         }
-        let totalCompressed = out.count - start
+        let chunkStats =
+            options.writeStatistics
+            ? makeStatistics(chunkMinMax, nullCount: data.levelCount - data.values.count) : nil
         let meta = ColumnMetaData(
-            type: column.physicalType, encodings: encodingSet, pathInSchema: column.path,
-            codec: options.compression.kind, numValues: Int64(levelCount),
-            totalUncompressedSize: Int64(totalUncompressed), totalCompressedSize: Int64(totalCompressed),
-            keyValueMetadata: nil, dataPageOffset: dataPageOffset, indexPageOffset: nil,
-            dictionaryPageOffset: dictionaryPageOffset, statistics: chunkStats, encodingStats: encodingStats,
-            bloomFilterOffset: nil, bloomFilterLength: nil)
-        let chunk = ColumnChunk(filePath: nil, fileOffset: dictionaryPageOffset ?? dataPageOffset, metaData: meta)
+            type: column.physicalType, encodings: progress.encodings, pathInSchema: column.path,
+            codec: options.compression.kind, numValues: Int64(data.levelCount),
+            totalUncompressedSize: Int64(progress.uncompressedBytes),
+            totalCompressedSize: Int64(out.count - progress.start), keyValueMetadata: nil,
+            dataPageOffset: dataPageOffset, indexPageOffset: nil, dictionaryPageOffset: progress.dictionaryPageOffset,
+            statistics: chunkStats, encodingStats: progress.encodingStats, bloomFilterOffset: nil,
+            bloomFilterLength: nil)
+        let chunk = ColumnChunk(
+            filePath: nil, fileOffset: progress.dictionaryPageOffset ?? dataPageOffset, metaData: meta)
+        return (chunk, ChunkPageIndex(columnIndex: columnIndex(pageIndex), offsetIndex: pageIndex.offsetIndex))
+    }
 
-        var columnIndex: ColumnIndex? = nil
-        if options.writeStatistics && column.sortOrder != .undefined && !hasUnorderedNaNOnlyPages(nullPages, mins) {
-            columnIndex = ColumnIndex(
-                nullPages: nullPages, minValues: mins, maxValues: maxs,
-                boundaryOrder: boundaryOrder(nullPages, mins, maxs), nullCounts: nullCounts)
+    /// The encoding of the data pages' values: dictionary indices when a dictionary was built,
+    /// else the encoding requested for the column, else PLAIN.
+    private func valueEncoding(dictionary: DictionaryBuilder?) throws -> Encoding {
+        if dictionary != nil { return .rleDictionary }
+        if let e = requestedEncoding, e != .rleDictionary, e != .plainDictionary {
+            try checkEncoding(e)
+            return e
         }
-        return (chunk, ChunkPageIndex(columnIndex: columnIndex, offsetIndex: OffsetIndex(pageLocations: locations)))
+        return .plain
+    }
+
+    /// Writes the dictionary page (PLAIN, compressed); returns the bit width of the indices.
+    private mutating func writeDictionaryPage(
+        _ dict: DictionaryBuilder, progress: inout ChunkProgress, into out: inout [UInt8]
+    ) throws -> Int {
+        var body: [UInt8] = []
+        body.reserveCapacity(dict.plainSize)
+        PlainEncoder.encode(dict.dictionary, range: 0..<dict.dictionary.count, into: &body)
+        let compressed = try compressBody(body, options.compression.codec)
+        let header = PageHeader(
+            type: .dictionaryPage, uncompressedPageSize: Int32(body.count), compressedPageSize: Int32(compressed),
+            dictionaryPageHeader: DictionaryPageHeader(
+                numValues: Int32(dict.dictionary.count), encoding: .plain, isSorted: nil))
+        progress.dictionaryPageOffset = progress.fileOffset(of: out)
+        progress.uncompressedBytes +=
+            appendPage(header, prefix: [], body: body, bodyLength: compressed, into: &out) + body.count
+        progress.encodings.append(.plain)
+        progress.encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
+        return bitWidth(of: UInt64(max(dict.dictionary.count - 1, 0)))
+    }
+
+    /// Encodes a page's repetition and definition levels: into the body with length prefixes
+    /// (v1), or into the separate level buffer (v2). Clears both buffers first.
+    private func encodeLevels(_ data: ColumnData, _ page: PageSlice, into buffers: inout PageBuffers) -> (
+        repetition: Int, definition: Int
+    ) {
+        buffers.body.removeAll(keepingCapacity: true)
+        buffers.levels.removeAll(keepingCapacity: true)
+        let v2 = options.dataPageVersion == .v2
+        var lengths = (repetition: 0, definition: 0)
+        let maxRep = column.maxRepetitionLevel
+        let maxDef = column.maxDefinitionLevel
+        if maxRep > 0, let reps = data.repetitionLevels {
+            lengths.repetition =
+                v2
+                ? encodeLevels(reps, page.levels, maxRep, prefixed: false, into: &buffers.levels)
+                : encodeLevels(reps, page.levels, maxRep, prefixed: true, into: &buffers.body)
+        }
+        if maxDef > 0, let defs = data.definitionLevels {
+            lengths.definition =
+                v2
+                ? encodeLevels(defs, page.levels, maxDef, prefixed: false, into: &buffers.levels)
+                : encodeLevels(defs, page.levels, maxDef, prefixed: true, into: &buffers.body)
+        }
+        return lengths
+    }
+
+    /// Compresses and writes one data page (v1 or v2 header with the page's statistics);
+    /// returns its offset-index entry.
+    private mutating func writeDataPage(
+        _ page: PageSlice, _ buffers: PageBuffers, levels: (repetition: Int, definition: Int), encoding: Encoding,
+        minMax: MinMax?, progress: inout ChunkProgress, into out: inout [UInt8]
+    ) throws -> PageLocation {
+        let nulls = page.levels.count - page.values.count
+        let pageStats = options.writeStatistics ? makeStatistics(minMax, nullCount: nulls) : nil
+        let uncompressedSize = buffers.levels.count + buffers.body.count
+        let compressed = try compressBody(buffers.body, options.compression.codec)
+        let bodySize = buffers.levels.count + compressed
+        guard uncompressedSize <= Int(Int32.max), bodySize <= Int(Int32.max) else {
+            throw ParquetError.invalidData(column: pathString, detail: "a page exceeds 2 GiB; lower the page size")
+        }
+        var header = PageHeader(
+            type: .dataPage, uncompressedPageSize: Int32(uncompressedSize), compressedPageSize: Int32(bodySize))
+        if options.dataPageVersion == .v2 {
+            header.type = .dataPageV2
+            header.dataPageHeaderV2 = DataPageHeaderV2(
+                numValues: Int32(page.levels.count), numNulls: Int32(nulls), numRows: Int32(page.rows),
+                encoding: encoding, definitionLevelsByteLength: Int32(levels.definition),
+                repetitionLevelsByteLength: Int32(levels.repetition),
+                isCompressed: options.compression != .uncompressed, statistics: pageStats)
+        } else {
+            header.dataPageHeader = DataPageHeader(
+                numValues: Int32(page.levels.count), encoding: encoding, definitionLevelEncoding: .rle,
+                repetitionLevelEncoding: .rle, statistics: pageStats)
+        }
+        let pageOffset = progress.fileOffset(of: out)
+        let headerSize = appendPage(
+            header, prefix: buffers.levels, body: buffers.body, bodyLength: compressed, into: &out)
+        progress.uncompressedBytes += headerSize + uncompressedSize
+        return PageLocation(
+            offset: pageOffset, compressedPageSize: Int32(headerSize + bodySize), firstRowIndex: Int64(page.firstRow))
+    }
+
+    /// A page's bounds in the column index: truncated, the max left whole when it cannot be
+    /// truncated upward.
+    private func indexBounds(_ mm: MinMax) -> (min: [UInt8], max: [UInt8]) {
+        let t = truncate(mm)
+        return (t.min, t.max ?? mm.max)
+    }
+
+    /// The column index of the chunk's pages, when statistics are written and every page can
+    /// be described (ordered type, no page of only NaN).
+    private func columnIndex(_ pages: PageIndexBuilder) -> ColumnIndex? {
+        guard options.writeStatistics, column.sortOrder != .undefined,
+            !hasUnorderedNaNOnlyPages(pages.nullPages, pages.mins)
+        else { return nil }
+        return ColumnIndex(
+            nullPages: pages.nullPages, minValues: pages.mins, maxValues: pages.maxs,
+            boundaryOrder: boundaryOrder(pages.nullPages, pages.mins, pages.maxs), nullCounts: pages.nullCounts)
     }
 
     /// A page with values but no min/max (only NaN) cannot be described in a column index.

@@ -34,6 +34,37 @@ struct StatisticsBuilder {
 
     private static func bytes<T>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v) { Array($0) } }
 
+    /// The smallest and largest of `p[range]` compared as `key` gives them, leaving out the
+    /// values `skip` names (NaN); nil when none is left.
+    @inline(__always)
+    private static func extremes<Stored, Key: Comparable>(
+        _ p: UnsafeBufferPointer<Stored>, _ range: Range<Int>, skipping skip: (Stored) -> Bool = { _ in false },
+        _ key: (Stored) -> Key
+    ) -> (lo: Key, hi: Key)? {
+        guard let first = range.first(where: { !skip(p[$0]) }) else { return nil }
+        var lo = key(p[first])
+        var hi = lo
+        for i in (first + 1)..<range.upperBound where !skip(p[i]) {
+            let x = key(p[i])
+            lo = Swift.min(lo, x)
+            hi = Swift.max(hi, x)
+        }
+        return (lo, hi)
+    }
+
+    /// A min and max as the little-endian bytes PLAIN encoding stores.
+    @inline(__always)
+    private static func littleEndian<T: FixedWidthInteger>(_ extremes: (lo: T, hi: T)?) -> MinMax? {
+        extremes.map { MinMax(min: bytes($0.lo.littleEndian), max: bytes($0.hi.littleEndian)) }
+    }
+
+    /// A float zero as statistics write it: -0.0 as a min, +0.0 as a max (the spec's rule, so a
+    /// reader comparing with either zero keeps the page).
+    @inline(__always)
+    private static func signedZero<F: FloatingPoint>(_ x: F, min: Bool) -> F {
+        x == 0 ? (min ? -F.zero : F.zero) : x
+    }
+
     /// Min and max of `values[range]`; nil when the range is empty, holds only NaN, or the
     /// type has no defined order.
     func minMax(_ values: ColumnValues, _ range: Range<Int>) -> MinMax? {
@@ -46,81 +77,29 @@ struct StatisticsBuilder {
             return MinMax(min: [sawFalse ? 0 : 1], max: [sawTrue ? 1 : 0])
         case .int32(let v):
             return v.withUnsafeBufferPointer { p in
-                if order == .unsigned {
-                    var lo = UInt32.max
-                    var hi = UInt32.min
-                    for i in range {
-                        let x = UInt32(bitPattern: p[i])
-                        lo = Swift.min(lo, x)
-                        hi = Swift.max(hi, x)
-                    }
-                    return MinMax(min: Self.bytes(lo.littleEndian), max: Self.bytes(hi.littleEndian))
-                }
-                var lo = Int32.max
-                var hi = Int32.min
-                for i in range {
-                    let x = p[i]
-                    lo = Swift.min(lo, x)
-                    hi = Swift.max(hi, x)
-                }
-                return MinMax(min: Self.bytes(lo.littleEndian), max: Self.bytes(hi.littleEndian))
+                order == .unsigned
+                    ? Self.littleEndian(Self.extremes(p, range) { UInt32(bitPattern: $0) })
+                    : Self.littleEndian(Self.extremes(p, range) { $0 })
             }
         case .int64(let v):
             return v.withUnsafeBufferPointer { p in
-                if order == .unsigned {
-                    var lo = UInt64.max
-                    var hi = UInt64.min
-                    for i in range {
-                        let x = UInt64(bitPattern: p[i])
-                        lo = Swift.min(lo, x)
-                        hi = Swift.max(hi, x)
-                    }
-                    return MinMax(min: Self.bytes(lo.littleEndian), max: Self.bytes(hi.littleEndian))
-                }
-                var lo = Int64.max
-                var hi = Int64.min
-                for i in range {
-                    let x = p[i]
-                    lo = Swift.min(lo, x)
-                    hi = Swift.max(hi, x)
-                }
-                return MinMax(min: Self.bytes(lo.littleEndian), max: Self.bytes(hi.littleEndian))
+                order == .unsigned
+                    ? Self.littleEndian(Self.extremes(p, range) { UInt64(bitPattern: $0) })
+                    : Self.littleEndian(Self.extremes(p, range) { $0 })
             }
         case .float(let v):
             return v.withUnsafeBufferPointer { p in
-                var lo = Float.infinity
-                var hi = -Float.infinity
-                var any = false
-                for i in range {
-                    let x = p[i]
-                    if !x.isNaN {
-                        any = true
-                        if x < lo { lo = x }
-                        if x > hi { hi = x }
-                    }
+                Self.extremes(p, range, skipping: \.isNaN) { $0 }.flatMap { lo, hi in
+                    Self.littleEndian(
+                        (Self.signedZero(lo, min: true).bitPattern, Self.signedZero(hi, min: false).bitPattern))
                 }
-                guard any else { return nil }
-                if lo == 0 { lo = -0.0 }
-                if hi == 0 { hi = 0.0 }
-                return MinMax(min: Self.bytes(lo.bitPattern.littleEndian), max: Self.bytes(hi.bitPattern.littleEndian))
             }
         case .double(let v):
             return v.withUnsafeBufferPointer { p in
-                var lo = Double.infinity
-                var hi = -Double.infinity
-                var any = false
-                for i in range {
-                    let x = p[i]
-                    if !x.isNaN {
-                        any = true
-                        if x < lo { lo = x }
-                        if x > hi { hi = x }
-                    }
+                Self.extremes(p, range, skipping: \.isNaN) { $0 }.flatMap { lo, hi in
+                    Self.littleEndian(
+                        (Self.signedZero(lo, min: true).bitPattern, Self.signedZero(hi, min: false).bitPattern))
                 }
-                guard any else { return nil }
-                if lo == 0 { lo = -0.0 }
-                if hi == 0 { hi = 0.0 }
-                return MinMax(min: Self.bytes(lo.bitPattern.littleEndian), max: Self.bytes(hi.bitPattern.littleEndian))
             }
         case .byteArray(let b):
             return b.data.withUnsafeBytes { d in
