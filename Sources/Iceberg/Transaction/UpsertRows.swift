@@ -93,7 +93,9 @@ public struct UpsertRows: TableAction {
         self.branch = branch
     }
 
-    /// Plans the upsert on the branch's head and builds its snapshot.
+    /// Plans the upsert on the branch's head and builds its snapshot: the batch keyed, the
+    /// existing rows with its keys found (when the strategy or the options need them), the kept
+    /// rows written, equality deletes written, one snapshot made.
     public mutating func apply(to changes: inout PendingChanges) async throws {
         result = Result()
         let m = changes.metadata
@@ -102,7 +104,73 @@ public struct UpsertRows: TableAction {
         }
         let strategy = try options.strategy ?? m.value(of: TableProperties.writeUpsertMode)
         result.strategy = strategy
-        let schema = m.currentSchema
+        let batch = try keyedBatch(schema: m.currentSchema)
+        let head = m.head(of: branch)
+        let lookUp = head != nil && (strategy == .positionDeletes || !options.updateMatched || !options.insertUnmatched)
+        var matches = KeyMatches(input: batch.input.rowCount, deletions: batch.deletions.rowCount)
+        var plan = DeletePlan()
+        if lookUp {
+            plan = try await findExistingKeys(batch, metadata: m, strategy: strategy, matches: &matches, io: changes.io)
+            changes.track(plan.positionDeletes.map(\.file.filePath))
+        }
+
+        // The rows written: all of them, or those the options keep by whether their key exists
+        // (known when looked up, or when the branch is empty).
+        let known = lookUp || head == nil
+        let keep =
+            known
+            ? matches.input.map { $0 ? options.updateMatched : options.insertUnmatched }
+            : [Bool](repeating: true, count: batch.input.rowCount)
+        let written = batch.input.selecting(rows: keep)
+        let dataFiles = try await Self.write(written, metadata: m, into: &changes)
+
+        // Equality deletes: the keys of replaced rows and deleted keys (all, or those found).
+        var equalityDeletes: [(files: [DataFile], specId: Int)] = []
+        if strategy == .equalityDeletes, let head {
+            let upsertedKeys = batch.input.selecting(
+                rows: options.updateMatched ? (lookUp ? matches.input : keep) : matches.input.map { _ in false })
+            let deleted = lookUp ? batch.deletions.selecting(rows: matches.deletions) : batch.deletions
+            equalityDeletes = try await Self.writeEqualityDeletes(
+                [upsertedKeys, deleted], fieldIds: batch.keyIds, metadata: m, head: head, into: &changes)
+        }
+
+        let addedDeletes = plan.positionDeletes.count + equalityDeletes.reduce(0) { $0 + $1.files.count }
+        guard !dataFiles.isEmpty || addedDeletes > 0 || !plan.removed.isEmpty else { return }
+        result.snapshotId = try await commitSnapshot(
+            dataFiles: dataFiles, plan: plan, equalityDeletes: equalityDeletes, into: &changes)
+        result.writtenRows = Int64(written.rowCount)
+        if known {
+            let matched = matches.input.reduce(0) { $0 + ($1 ? 1 : 0) }
+            result.matchedRows = Int64(matched)
+            result.insertedRows = options.insertUnmatched ? Int64(batch.input.rowCount - matched) : 0
+            result.deletedKeys = Int64(matches.deletions.reduce(0) { $0 + ($1 ? 1 : 0) })
+        }
+        result.deletedRows = plan.deletedRows
+        result.addedDeleteFiles = addedDeletes
+    }
+
+    /// The batch as columns with its keys indexed: the upserted rows and the deleted keys.
+    struct KeyedBatch {
+        let keyIds: [Int]
+        let input: ColumnBatch
+        let deletions: ColumnBatch
+        let inputKeys: RowKeyIndex
+        let deletedKeys: RowKeyIndex
+    }
+
+    /// Which upserted rows and deleted keys matched a row of the table.
+    struct KeyMatches {
+        var input: [Bool]
+        var deletions: [Bool]
+        init(input: Int, deletions: Int) {
+            self.input = [Bool](repeating: false, count: input)
+            self.deletions = [Bool](repeating: false, count: deletions)
+        }
+    }
+
+    /// Shreds the rows and deleted keys and indexes their keys; a key both upserted and deleted
+    /// is an error naming its row.
+    private func keyedBatch(schema: Schema) throws -> KeyedBatch {
         let keyIds = try Self.keyFieldIds(options.keyColumns, schema: schema)
         let keySchema = try schema.keeping(Set(keyIds))
         let input = try Self.shred(rows, schema: schema)
@@ -116,77 +184,69 @@ public struct UpsertRows: TableAction {
                 row: rows[both].rowNumber, field: inputKeys.fieldNames.joined(separator: ","),
                 detail: "the key is both upserted and deleted in one batch")
         }
+        return KeyedBatch(
+            keyIds: keyIds, input: input, deletions: deletions, inputKeys: inputKeys, deletedKeys: deletedKeyIndex)
+    }
 
-        let head = m.head(of: branch)
-        let lookUp = head != nil && (strategy == .positionDeletes || !options.updateMatched || !options.insertUnmatched)
-        var matchedInput = [Bool](repeating: false, count: input.rowCount)
-        var matchedDeletions = [Bool](repeating: false, count: deletions.rowCount)
-        var plan = DeletePlan()
-        if lookUp {
-            let byPosition = strategy == .positionDeletes
-            let update = options.updateMatched
-            let candidates: Expression =
-                switch (inputKeys.count > 0, deletedKeyIndex.count > 0) {
-                case (true, true): .or(inputKeys.candidateFilter, deletedKeyIndex.candidateFilter)
-                case (true, false): inputKeys.candidateFilter
-                case (false, true): deletedKeyIndex.candidateFilter
-                case (false, false): .alwaysFalse
-                }
-            plan = try await DeletePlan.make(
-                m, io: changes.io, branch: branch, candidates: candidates, mode: .mergeOnRead, reading: Set(keyIds)
-            ) { batch in
-                let upserted = inputKeys.lookup(batch)
-                let deleted = deletedKeyIndex.lookup(batch)
-                var out = [Bool](repeating: false, count: batch.rowCount)
-                for r in 0..<batch.rowCount {
-                    if upserted[r] >= 0 {
-                        matchedInput[Int(upserted[r])] = true
-                        out[r] = byPosition && update
-                    } else if deleted[r] >= 0 {
-                        matchedDeletions[Int(deleted[r])] = true
-                        out[r] = byPosition
-                    }
-                }
-                return out
+    /// Reads the key columns of the files that may hold the batch's keys, marks which keys
+    /// exist, and (position-delete strategy) plans the deletes of the rows they replace.
+    private func findExistingKeys(
+        _ batch: KeyedBatch, metadata m: TableMetadata, strategy: UpsertStrategy, matches: inout KeyMatches,
+        io: FileIO
+    ) async throws -> DeletePlan {
+        let byPosition = strategy == .positionDeletes
+        let update = options.updateMatched
+        let candidates: Expression =
+            switch (batch.inputKeys.count > 0, batch.deletedKeys.count > 0) {
+            case (true, true): .or(batch.inputKeys.candidateFilter, batch.deletedKeys.candidateFilter)
+            case (true, false): batch.inputKeys.candidateFilter
+            case (false, true): batch.deletedKeys.candidateFilter
+            case (false, false): .alwaysFalse
             }
-            changes.track(plan.positionDeletes.map(\.file.filePath))
-        }
-
-        // The rows written: all of them, or those the options keep by whether their key exists
-        // (known when looked up, or when the branch is empty).
-        let known = lookUp || head == nil
-        let keep =
-            known
-            ? matchedInput.map { $0 ? options.updateMatched : options.insertUnmatched }
-            : [Bool](repeating: true, count: input.rowCount)
-        let written = input.selecting(rows: keep)
-        var dataFiles: [DataFile] = []
-        if written.rowCount > 0 {
-            var writer = try TableWriter(metadata: m, io: changes.io)
-            do {
-                try await writer.append(written)
-                dataFiles = try await writer.finish()
-            } catch {
-                await writer.abort()
-                throw error
+        return try await DeletePlan.make(
+            m, io: io, branch: branch, candidates: candidates, mode: .mergeOnRead, reading: Set(batch.keyIds)
+        ) { rows in
+            let upserted = batch.inputKeys.lookup(rows)
+            let deleted = batch.deletedKeys.lookup(rows)
+            var out = [Bool](repeating: false, count: rows.rowCount)
+            for r in 0..<rows.rowCount {
+                if upserted[r] >= 0 {
+                    matches.input[Int(upserted[r])] = true
+                    out[r] = byPosition && update
+                } else if deleted[r] >= 0 {
+                    matches.deletions[Int(deleted[r])] = true
+                    out[r] = byPosition
+                }
             }
-            changes.track(dataFiles.map(\.filePath))
-            changes.requireWritingSchemaAndSpec()
+            return out
         }
+    }
 
-        // Equality deletes: the keys of replaced rows and deleted keys (all, or those found).
-        var equalityDeletes: [(files: [DataFile], specId: Int)] = []
-        if strategy == .equalityDeletes, let head {
-            let upsertedKeys =
-                input.selecting(
-                    rows: options.updateMatched ? (lookUp ? matchedInput : keep) : matchedInput.map { _ in false })
-            let deleted = lookUp ? deletions.selecting(rows: matchedDeletions) : deletions
-            equalityDeletes = try await Self.writeEqualityDeletes(
-                [upsertedKeys, deleted], fieldIds: keyIds, metadata: m, head: head, into: &changes)
+    /// Writes the kept rows as data files for this attempt (none when there are no rows).
+    private static func write(_ rows: ColumnBatch, metadata m: TableMetadata, into changes: inout PendingChanges)
+        async throws -> [DataFile]
+    {
+        guard rows.rowCount > 0 else { return [] }
+        var writer = try TableWriter(metadata: m, io: changes.io)
+        let dataFiles: [DataFile]
+        do {
+            try await writer.append(rows)
+            dataFiles = try await writer.finish()
+        } catch {
+            await writer.abort()
+            throw error
         }
+        changes.track(dataFiles.map(\.filePath))
+        changes.requireWritingSchemaAndSpec()
+        return dataFiles
+    }
 
-        let addedDeletes = plan.positionDeletes.count + equalityDeletes.reduce(0) { $0 + $1.files.count }
-        guard !dataFiles.isEmpty || addedDeletes > 0 || !plan.removed.isEmpty else { return }
+    /// Builds the snapshot: `append` when only rows were added, `delete` when only deletes,
+    /// `overwrite` when both; returns its id.
+    private func commitSnapshot(
+        dataFiles: [DataFile], plan: DeletePlan, equalityDeletes: [(files: [DataFile], specId: Int)],
+        into changes: inout PendingChanges
+    ) async throws -> Int64 {
         var producer = SnapshotProducer(changes, branch: branch)
         try await producer.add(dataFiles, into: &changes)
         try await producer.addDeletes(plan.positionDeletes, into: &changes)
@@ -195,19 +255,10 @@ public struct UpsertRows: TableAction {
         }
         producer.remove(plan.removed, listedIn: plan.manifestsWithRemovals)
         producer.removeDeletes(plan.removedDeletes)
-        let deletes = addedDeletes > 0 || !plan.removed.isEmpty
+        let deletes =
+            !plan.positionDeletes.isEmpty || equalityDeletes.contains { !$0.files.isEmpty } || !plan.removed.isEmpty
         let operation = dataFiles.isEmpty ? "delete" : (deletes ? "overwrite" : "append")
-        let snapshot = try await producer.commit(operation: operation, mergeManifests: true, into: &changes)
-        result.snapshotId = snapshot.snapshotId
-        result.writtenRows = Int64(written.rowCount)
-        if known {
-            let matched = matchedInput.reduce(0) { $0 + ($1 ? 1 : 0) }
-            result.matchedRows = Int64(matched)
-            result.insertedRows = options.insertUnmatched ? Int64(input.rowCount - matched) : 0
-            result.deletedKeys = Int64(matchedDeletions.reduce(0) { $0 + ($1 ? 1 : 0) })
-        }
-        result.deletedRows = plan.deletedRows
-        result.addedDeleteFiles = addedDeletes
+        return try await producer.commit(operation: operation, mergeManifests: true, into: &changes).snapshotId
     }
 
     /// The key field ids: the named columns (primitive, in the schema) or the identifier fields.
