@@ -2,7 +2,7 @@
 #   make demo   - installs what is needed, builds `iceberg`, writes and reads a sample Parquet file
 #   make test   - installs what is needed and runs every test (unit, interop with pyarrow, golden files)
 
-.PHONY: setup build demo test bench fixtures docs format format-check readme-check arch-check
+.PHONY: setup build demo test bench fixtures docs format format-check readme-check arch-check thrift thrift-check
 
 setup:
 	./scripts/setup.sh
@@ -16,6 +16,14 @@ demo: build
 test: setup
 	swift build --build-tests
 	ICEBERG_PYTHON="$(CURDIR)/.venv/bin/python" swift test --skip-build
+
+# Parquet's Thrift encoders and decoders from the one declaration of their fields
+# (Sources/Parquet/Format/ParquetThrift.fields); thrift-check (run by CI) fails when they are stale.
+thrift:
+	python3 scripts/generate-thrift.py
+
+thrift-check:
+	python3 scripts/generate-thrift.py --check
 
 # docs/architecture.md's module table, Package.swift and the import lines agree; arrows point down.
 arch-check:

@@ -54,7 +54,10 @@ let package = Package(
         .target(name: "ThriftCompact"),
         .target(name: "JSONSupport"),
         .target(name: "ValueFormats"),
-        .target(name: "Parquet", dependencies: ["ThriftCompact", "CompressionCodecs"]),
+        // Format/ParquetThrift.fields declares the Thrift structures (scripts/generate-thrift.py).
+        .target(
+            name: "Parquet", dependencies: ["ThriftCompact", "CompressionCodecs"],
+            exclude: ["Format/ParquetThrift.fields"]),
         .target(name: "Avro", dependencies: ["JSONSupport", "CompressionCodecs", "CZlib"]),
         .target(name: "Puffin", dependencies: ["JSONSupport", "CompressionCodecs", "CZlib"]),
         // The spec model: knows nothing of Parquet, FileIO, catalogs or commits.
