@@ -114,11 +114,11 @@ def parse():
         line = line.rstrip()
         if not line or line.startswith("#"):
             continue
-        m = re.fullmatch(r'(public )?struct (\w+)(?: "(\w+)")? = (.+)', line)
+        m = re.fullmatch(r'(public |file )?struct (\w+)(?: "(\w+)")? = (.+)', line)
         if m:
             structs.append({
                 "name": m.group(2), "thrift": m.group(3) or m.group(2), "start": m.group(4),
-                "public": bool(m.group(1)), "fields": []})
+                "public": m.group(1) is not None, "file": m.group(1) == "file ", "fields": []})
             continue
         m = re.fullmatch(r"\s+(\d+): (required|optional|default) (.+) (\w+) -> (\w+)", line)
         if not m or not structs:
@@ -169,6 +169,19 @@ def generate(structs):
                 f'            throw .missingField(structName: "{s["thrift"]}", field: missing)',
                 "        }",
                 "    }", ""]
+        if s["file"]:
+            out += ["    /// Serializes the structure in Thrift compact form (stored on its own in a file).",
+                    "    public func serialized() -> [UInt8] {",
+                    "        var w = CompactWriter(capacity: 1024)",
+                    "        writeFields(to: &w)",
+                    "        w.endStruct()",
+                    "        return w.bytes",
+                    "    }", "",
+                    "    /// Decodes the structure from Thrift compact bytes (`range` of them when given).",
+                    "    public init(thrift bytes: [UInt8], range: Range<Int>? = nil) throws(ThriftError) {",
+                    "        var r = CompactReader(bytes: bytes, range: range)",
+                    "        try self.init(from: &r)",
+                    "    }", ""]
         if droppable:
             out += ["    /// Reads the struct, or nil when it lacks a required field (a list entry naming a page",
                     "    /// type or encoding this reader does not know is left out).",

@@ -131,13 +131,7 @@ public struct TableWriter {
     /// Appends one row (an object in the JSON value convention).
     public mutating func append(_ row: JSONValue, rowNumber: Int) async throws {
         let key = try partition(of: row, rowNumber: rowNumber)
-        let file: OpenFile
-        if let f = open[key] {
-            file = f
-        } else {
-            file = try await openFile(key)
-            open[key] = file
-        }
+        let file = try await openFile(for: key)
         try file.shredder.append(row, rowNumber: rowNumber)
         file.rows += 1
         if file.shredder.rowCount >= batchRows {
@@ -152,13 +146,7 @@ public struct TableWriter {
 
     /// Writes whole columns of one partition to its open file.
     mutating func appendGroup(key: [Literal?], columns: [ColumnData], rows: Int) async throws {
-        let file: OpenFile
-        if let f = open[key] {
-            file = f
-        } else {
-            file = try await openFile(key)
-            open[key] = file
-        }
+        let file = try await openFile(for: key)
         try file.flushBatch()
         file.countNaNs(columns)
         try file.write(columns)
@@ -168,6 +156,14 @@ public struct TableWriter {
             open[key] = nil
             try await close(file)
         }
+    }
+
+    /// The partition's open file, opened now when it has none.
+    private mutating func openFile(for key: [Literal?]) async throws -> OpenFile {
+        if let file = open[key] { return file }
+        let file = try await openFile(key)
+        open[key] = file
+        return file
     }
 
     private mutating func openFile(_ key: [Literal?]) async throws -> OpenFile {

@@ -779,11 +779,25 @@ extension FileMetaData {
     }
 
     /// Reads the struct at the reader's position; unknown field ids are skipped.
-    init(from r: inout CompactReader) throws(ThriftError) {
+    public init(from r: inout CompactReader) throws(ThriftError) {
         self = FileMetaData(version: 0, schema: [], numRows: 0, rowGroups: [])
         if let missing = try Self.readFields(&r, into: &self) {
             throw .missingField(structName: "FileMetaData", field: missing)
         }
+    }
+
+    /// Serializes the structure in Thrift compact form (stored on its own in a file).
+    public func serialized() -> [UInt8] {
+        var w = CompactWriter(capacity: 1024)
+        writeFields(to: &w)
+        w.endStruct()
+        return w.bytes
+    }
+
+    /// Decodes the structure from Thrift compact bytes (`range` of them when given).
+    public init(thrift bytes: [UInt8], range: Range<Int>? = nil) throws(ThriftError) {
+        var r = CompactReader(bytes: bytes, range: range)
+        try self.init(from: &r)
     }
 
     /// Reads the fields into `value` in place; returns the first required field missing.
@@ -1129,11 +1143,25 @@ extension ColumnIndex {
     }
 
     /// Reads the struct at the reader's position; unknown field ids are skipped.
-    init(from r: inout CompactReader) throws(ThriftError) {
+    public init(from r: inout CompactReader) throws(ThriftError) {
         self = ColumnIndex(nullPages: [], minValues: [], maxValues: [], boundaryOrder: .unordered, nullCounts: nil)
         if let missing = try Self.readFields(&r, into: &self) {
             throw .missingField(structName: "ColumnIndex", field: missing)
         }
+    }
+
+    /// Serializes the structure in Thrift compact form (stored on its own in a file).
+    public func serialized() -> [UInt8] {
+        var w = CompactWriter(capacity: 1024)
+        writeFields(to: &w)
+        w.endStruct()
+        return w.bytes
+    }
+
+    /// Decodes the structure from Thrift compact bytes (`range` of them when given).
+    public init(thrift bytes: [UInt8], range: Range<Int>? = nil) throws(ThriftError) {
+        var r = CompactReader(bytes: bytes, range: range)
+        try self.init(from: &r)
     }
 
     /// Reads the fields into `value` in place; returns the first required field missing.
@@ -1243,11 +1271,25 @@ extension OffsetIndex {
     }
 
     /// Reads the struct at the reader's position; unknown field ids are skipped.
-    init(from r: inout CompactReader) throws(ThriftError) {
+    public init(from r: inout CompactReader) throws(ThriftError) {
         self = OffsetIndex(pageLocations: [])
         if let missing = try Self.readFields(&r, into: &self) {
             throw .missingField(structName: "OffsetIndex", field: missing)
         }
+    }
+
+    /// Serializes the structure in Thrift compact form (stored on its own in a file).
+    public func serialized() -> [UInt8] {
+        var w = CompactWriter(capacity: 1024)
+        writeFields(to: &w)
+        w.endStruct()
+        return w.bytes
+    }
+
+    /// Decodes the structure from Thrift compact bytes (`range` of them when given).
+    public init(thrift bytes: [UInt8], range: Range<Int>? = nil) throws(ThriftError) {
+        var r = CompactReader(bytes: bytes, range: range)
+        try self.init(from: &r)
     }
 
     /// Reads the fields into `value` in place; returns the first required field missing.

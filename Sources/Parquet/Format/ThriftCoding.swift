@@ -164,58 +164,10 @@ enum ColumnOrder {
     }
 }
 
-extension FileMetaData {
-    /// Serializes the footer in Thrift compact form.
-    public func serialized() -> [UInt8] {
-        var w = CompactWriter(capacity: 1024)
-        writeFields(to: &w)
-        w.endStruct()
-        return w.bytes
-    }
-
-    /// Decodes a footer from Thrift compact bytes.
-    public init(thrift bytes: [UInt8], range: Range<Int>? = nil) throws(ThriftError) {
-        var r = CompactReader(bytes: bytes, range: range)
-        try self.init(from: &r)
-    }
-}
-
 extension PageHeader {
     /// Serializes the page header.
     public func serialized(into w: inout CompactWriter) {
         writeFields(to: &w)
         w.endStruct()
-    }
-}
-
-extension ColumnIndex {
-    /// Serializes the column index.
-    public func serialized() -> [UInt8] {
-        var w = CompactWriter()
-        writeFields(to: &w)
-        w.endStruct()
-        return w.bytes
-    }
-
-    /// Decodes a column index.
-    public init(thrift bytes: [UInt8]) throws(ThriftError) {
-        var r = CompactReader(bytes: bytes)
-        try self.init(from: &r)
-    }
-}
-
-extension OffsetIndex {
-    /// Serializes the offset index.
-    public func serialized() -> [UInt8] {
-        var w = CompactWriter()
-        writeFields(to: &w)
-        w.endStruct()
-        return w.bytes
-    }
-
-    /// Decodes an offset index.
-    public init(thrift bytes: [UInt8]) throws(ThriftError) {
-        var r = CompactReader(bytes: bytes)
-        try self.init(from: &r)
     }
 }
