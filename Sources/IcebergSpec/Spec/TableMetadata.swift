@@ -362,14 +362,12 @@ public struct TableMetadata: Sendable, Hashable {
         "default-sort-order-id", "refs", "next-row-id",
     ]
 
-    /// Parses metadata JSON (v1–v3); unknown fields are kept in `extraFields`.
+    /// Parses metadata JSON (v1–v3); unknown fields are kept in `extraFields`. Read as strictly
+    /// as Java's TableMetadataParser: what v1 may omit, v2 and later must hold.
     public init(json j: JSONValue) throws {
         guard case .object(let pairs) = j else { throw IcebergError.invalidJSON("table metadata must be an object") }
-        guard let version = j["format-version"]?.intValue, (1...3).contains(version) else {
-            throw IcebergError.invalidJSON(
-                "unsupported format-version \(j["format-version"]?.serialized() ?? "missing")")
-        }
-        formatVersion = Int(version)
+        let reader = try MetadataJSONReader(j)
+        formatVersion = reader.version
         guard let location = j["location"]?.stringValue else {
             throw IcebergError.invalidJSON("table metadata without location")
         }
@@ -378,114 +376,20 @@ public struct TableMetadata: Sendable, Hashable {
         if formatVersion >= 2 && tableUUID.isEmpty {
             throw IcebergError.invalidJSON("v\(formatVersion) metadata without table-uuid")
         }
-        // Read as strictly as Java's TableMetadataParser: what v1 may omit, v2 and later must hold.
-        func missing(_ field: String) -> IcebergError {
-            .invalidJSON("\(field) must exist in format v\(version) table metadata")
-        }
-        func integer(_ field: String) throws -> Int64 {
-            guard let value = j[field] else { throw missing(field) }
-            guard let i = value.intValue else {
-                throw IcebergError.invalidJSON("\(field) is not an integer: \(value.serialized())")
-            }
-            return i
-        }
-        func array(_ field: String) throws -> [JSONValue]? {
-            guard let value = j[field] else { return nil }
-            guard let list = value.arrayValue else { throw IcebergError.invalidJSON("\(field) is not an array") }
-            return list
-        }
-        lastSequenceNumber = version > 1 ? try integer("last-sequence-number") : 0
-        lastUpdatedMs = try integer("last-updated-ms")
-        lastColumnId = Int(try integer("last-column-id"))
-        /// An array of entries with the field that picks the current one, which must name one.
-        func entries<T>(_ field: String, current idField: String, _ parse: (JSONValue) throws -> T, id: (T) -> Int)
-            throws -> (entries: [T], current: Int)?
-        {
-            guard let list = try array(field) else { return nil }
-            let parsed = try list.map(parse)
-            let current = Int(try integer(idField))
-            guard parsed.contains(where: { id($0) == current }) else {
-                throw IcebergError.invalidJSON("\(idField) \(current) names none of the \(field)")
-            }
-            return (parsed, current)
-        }
-        if let (parsed, current) = try entries(
-            "schemas", current: "current-schema-id", { try Schema(json: $0) }, id: \.schemaId)
-        {
-            schemas = parsed
-            currentSchemaId = current
-        } else if version == 1, let s = j["schema"] {
-            let schema = try Schema(json: s)
-            schemas = [schema]
-            currentSchemaId = schema.schemaId
-        } else {
-            throw missing(version == 1 ? "schemas or schema" : "schemas")
-        }
-        if let (parsed, defaultId) = try entries(
-            "partition-specs", current: "default-spec-id", { try PartitionSpec(json: $0) }, id: \.specId)
-        {
-            partitionSpecs = parsed
-            defaultSpecId = defaultId
-        } else if version == 1, let fields = j["partition-spec"] {
-            partitionSpecs = [try PartitionSpec(json: fields)]
-            defaultSpecId = 0
-        } else {
-            throw missing(version == 1 ? "partition-specs or partition-spec" : "partition-specs")
-        }
-        if version > 1 {
-            lastPartitionId = Int(try integer("last-partition-id"))
-        } else {
-            let specs = partitionSpecs
-            lastPartitionId = Int(
-                j["last-partition-id"]?.intValue ?? Int64(specs.map(\.lastAssignedFieldId).max() ?? 999))
-        }
-        var props: [(String, String)] = []
-        if case .object(let p)? = j["properties"] {
-            for (k, v) in p { props.append((k, v.stringValue ?? v.serialized())) }
-        }
-        properties = props
+        lastSequenceNumber = formatVersion > 1 ? try reader.integer("last-sequence-number") : 0
+        lastUpdatedMs = try reader.integer("last-updated-ms")
+        lastColumnId = Int(try reader.integer("last-column-id"))
+        (schemas, currentSchemaId) = try reader.schemas()
+        (partitionSpecs, defaultSpecId) = try reader.partitionSpecs()
+        lastPartitionId = try reader.lastPartitionId(partitionSpecs)
+        properties = reader.properties()
         let current = j["current-snapshot-id"]?.intValue
         currentSnapshotId = current == -1 ? nil : current
-        let parsedSnapshots = try (try array("snapshots") ?? []).map { try Snapshot(json: $0) }
-        if let c = currentSnapshotId, !parsedSnapshots.contains(where: { $0.snapshotId == c }) {
-            throw IcebergError.invalidJSON("current-snapshot-id \(c) names none of the snapshots")
-        }
-        snapshots = parsedSnapshots
-        snapshotLog = (j["snapshot-log"]?.arrayValue ?? []).compactMap { e in
-            guard let t = e["timestamp-ms"]?.intValue, let s = e["snapshot-id"]?.intValue else { return nil }
-            return (t, s)
-        }
-        metadataLog = (j["metadata-log"]?.arrayValue ?? []).compactMap { e in
-            guard let t = e["timestamp-ms"]?.intValue, let f = e["metadata-file"]?.stringValue else { return nil }
-            return (t, f)
-        }
-        if let (parsed, defaultId) = try entries(
-            "sort-orders", current: "default-sort-order-id", { try SortOrder(json: $0) }, id: \.orderId)
-        {
-            sortOrders = parsed
-            defaultSortOrderId = defaultId
-        } else if version == 1 {
-            sortOrders = [.unsorted]
-            defaultSortOrderId = 0
-        } else {
-            throw missing("sort-orders")
-        }
-        var refs: [(String, SnapshotRef)] = []
-        if case .object(let r)? = j["refs"] { for (k, v) in r { refs.append((k, try SnapshotRef(json: v))) } }
-        if let c = currentSnapshotId, !refs.contains(where: { $0.0 == "main" }) {
-            refs.insert(("main", SnapshotRef(snapshotId: c, type: .branch)), at: 0)
-        }
-        for (name, ref) in refs where !parsedSnapshots.contains(where: { $0.snapshotId == ref.snapshotId }) {
-            throw IcebergError.invalidJSON(
-                "ref \(name) points at snapshot \(ref.snapshotId), which is not in snapshots")
-        }
-        if let main = refs.first(where: { $0.0 == "main" })?.1, main.snapshotId != current {
-            throw IcebergError.invalidJSON(
-                "current-snapshot-id \(currentSnapshotId.map(String.init) ?? "null") does not match the main branch (\(main.snapshotId))"
-            )
-        }
-        self.refs = refs
-        nextRowId = version >= 3 ? try integer("next-row-id") : j["next-row-id"]?.intValue
+        snapshots = try reader.snapshots(current: currentSnapshotId)
+        (snapshotLog, metadataLog) = reader.logs()
+        (sortOrders, defaultSortOrderId) = try reader.sortOrders()
+        refs = try reader.refs(current: currentSnapshotId, snapshots: snapshots)
+        nextRowId = formatVersion >= 3 ? try reader.integer("next-row-id") : j["next-row-id"]?.intValue
         extraFields = pairs.filter { !TableMetadata.modelled.contains($0.0) }
     }
 
@@ -567,4 +471,141 @@ extension TableMetadata {
 
     /// Whether a snapshot is the current one or one of its ancestors.
     public func isAncestorOfCurrent(_ id: Int64) -> Bool { ancestorsOfCurrent.contains { $0.snapshotId == id } }
+}
+
+/// Reads the parts of a metadata JSON object, with the strictness of Java's parser per format
+/// version: a field v2 requires is an error naming it when missing.
+private struct MetadataJSONReader {
+    let j: JSONValue
+    let version: Int
+
+    init(_ j: JSONValue) throws {
+        guard let version = j["format-version"]?.intValue, (1...3).contains(version) else {
+            throw IcebergError.invalidJSON(
+                "unsupported format-version \(j["format-version"]?.serialized() ?? "missing")")
+        }
+        self.j = j
+        self.version = Int(version)
+    }
+
+    func missing(_ field: String) -> IcebergError {
+        .invalidJSON("\(field) must exist in format v\(version) table metadata")
+    }
+
+    func integer(_ field: String) throws -> Int64 {
+        guard let value = j[field] else { throw missing(field) }
+        guard let i = value.intValue else {
+            throw IcebergError.invalidJSON("\(field) is not an integer: \(value.serialized())")
+        }
+        return i
+    }
+
+    func array(_ field: String) throws -> [JSONValue]? {
+        guard let value = j[field] else { return nil }
+        guard let list = value.arrayValue else { throw IcebergError.invalidJSON("\(field) is not an array") }
+        return list
+    }
+
+    /// An array of entries with the field that picks the current one, which must name one.
+    func entries<T>(_ field: String, current idField: String, _ parse: (JSONValue) throws -> T, id: (T) -> Int)
+        throws -> (entries: [T], current: Int)?
+    {
+        guard let list = try array(field) else { return nil }
+        let parsed = try list.map(parse)
+        let current = Int(try integer(idField))
+        guard parsed.contains(where: { id($0) == current }) else {
+            throw IcebergError.invalidJSON("\(idField) \(current) names none of the \(field)")
+        }
+        return (parsed, current)
+    }
+
+    func schemas() throws -> ([Schema], Int) {
+        if let (parsed, current) = try entries(
+            "schemas", current: "current-schema-id", { try Schema(json: $0) }, id: \.schemaId)
+        {
+            return (parsed, current)
+        }
+        if version == 1, let s = j["schema"] {
+            let schema = try Schema(json: s)
+            return ([schema], schema.schemaId)
+        }
+        throw missing(version == 1 ? "schemas or schema" : "schemas")
+    }
+
+    func partitionSpecs() throws -> ([PartitionSpec], Int) {
+        if let (parsed, defaultId) = try entries(
+            "partition-specs", current: "default-spec-id", { try PartitionSpec(json: $0) }, id: \.specId)
+        {
+            return (parsed, defaultId)
+        }
+        if version == 1, let fields = j["partition-spec"] {
+            return ([try PartitionSpec(json: fields)], 0)
+        }
+        throw missing(version == 1 ? "partition-specs or partition-spec" : "partition-specs")
+    }
+
+    func lastPartitionId(_ specs: [PartitionSpec]) throws -> Int {
+        if version > 1 { return Int(try integer("last-partition-id")) }
+        return Int(j["last-partition-id"]?.intValue ?? Int64(specs.map(\.lastAssignedFieldId).max() ?? 999))
+    }
+
+    func properties() -> [(String, String)] {
+        guard case .object(let pairs)? = j["properties"] else { return [] }
+        return pairs.map { k, v in (k, v.stringValue ?? v.serialized()) }
+    }
+
+    func snapshots(current: Int64?) throws -> [Snapshot] {
+        let parsed = try (try array("snapshots") ?? []).map { try Snapshot(json: $0) }
+        if let c = current, !parsed.contains(where: { $0.snapshotId == c }) {
+            throw IcebergError.invalidJSON("current-snapshot-id \(c) names none of the snapshots")
+        }
+        return parsed
+    }
+
+    func logs() -> (
+        snapshots: [(timestampMs: Int64, snapshotId: Int64)], metadata: [(timestampMs: Int64, metadataFile: String)]
+    ) {
+        let snapshotLog = (j["snapshot-log"]?.arrayValue ?? []).compactMap { e -> (Int64, Int64)? in
+            guard let t = e["timestamp-ms"]?.intValue, let s = e["snapshot-id"]?.intValue else { return nil }
+            return (t, s)
+        }
+        let metadataLog = (j["metadata-log"]?.arrayValue ?? []).compactMap { e -> (Int64, String)? in
+            guard let t = e["timestamp-ms"]?.intValue, let f = e["metadata-file"]?.stringValue else { return nil }
+            return (t, f)
+        }
+        return (
+            snapshotLog.map { (timestampMs: $0.0, snapshotId: $0.1) },
+            metadataLog.map { (timestampMs: $0.0, metadataFile: $0.1) }
+        )
+    }
+
+    func sortOrders() throws -> ([SortOrder], Int) {
+        if let (parsed, defaultId) = try entries(
+            "sort-orders", current: "default-sort-order-id", { try SortOrder(json: $0) }, id: \.orderId)
+        {
+            return (parsed, defaultId)
+        }
+        if version == 1 { return ([.unsorted], 0) }
+        throw missing("sort-orders")
+    }
+
+    /// The refs, with `main` added for a current snapshot that has none; each must point at a
+    /// snapshot that exists and `main` at the current one.
+    func refs(current: Int64?, snapshots: [Snapshot]) throws -> [(String, SnapshotRef)] {
+        var refs: [(String, SnapshotRef)] = []
+        if case .object(let r)? = j["refs"] { for (k, v) in r { refs.append((k, try SnapshotRef(json: v))) } }
+        if let c = current, !refs.contains(where: { $0.0 == "main" }) {
+            refs.insert(("main", SnapshotRef(snapshotId: c, type: .branch)), at: 0)
+        }
+        for (name, ref) in refs where !snapshots.contains(where: { $0.snapshotId == ref.snapshotId }) {
+            throw IcebergError.invalidJSON(
+                "ref \(name) points at snapshot \(ref.snapshotId), which is not in snapshots")
+        }
+        if let main = refs.first(where: { $0.0 == "main" })?.1, main.snapshotId != current {
+            throw IcebergError.invalidJSON(
+                "current-snapshot-id \(current.map(String.init) ?? "null") does not match the main branch (\(main.snapshotId))"
+            )
+        }
+        return refs
+    }
 }
