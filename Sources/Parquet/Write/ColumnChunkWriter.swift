@@ -516,10 +516,8 @@ struct ColumnChunkWriter {
     /// boundaries (repetition level 0).
     func slicePages(_ data: ColumnData, bytesPerValue: Double?) -> [PageSlice] {
         let levelCount = data.levelCount
-        let target = max(options.dataPageSize, 1)
-        var pages: [PageSlice] = []
         if levelCount == 0 { return [PageSlice(levels: 0..<0, values: 0..<0, firstRow: 0, rows: 0)] }
-        let maxDef = column.maxDefinitionLevel
+        let target = max(options.dataPageSize, 1)
         let fixedWidth: Double? = {
             if let b = bytesPerValue { return b }
             switch data.values {
@@ -534,47 +532,67 @@ struct ColumnChunkWriter {
             if case .byteArray(let b) = data.values, bytesPerValue == nil { return b.offsets }
             return nil
         }()
-
-        // Flat required column: pages are a fixed number of rows (or byte-sized for strings).
         if data.definitionLevels == nil && data.repetitionLevels == nil {
-            var i = 0
-            while i < levelCount {
-                var end: Int
-                if let w = fixedWidth {
-                    end = min(levelCount, i + max(1, Int(Double(target) / max(w, 0.01))))
-                } else {
-                    end = i
-                    let base = Int(offsets![i])
-                    while end < levelCount && (Int(offsets![end]) - base) + 4 * (end - i) < target { end += 1 }
-                    if end == i { end = i + 1 }
-                }
-                pages.append(PageSlice(levels: i..<end, values: i..<end, firstRow: i, rows: end - i))
+            return flatPages(levelCount: levelCount, target: target, fixedWidth: fixedWidth, offsets: offsets ?? [])
+        }
+        if data.repetitionLevels == nil, let w = fixedWidth {
+            return optionalFixedWidthPages(data.definitionLevels ?? [], target: target, width: w)
+        }
+        return nestedPages(data, target: target, fixedWidth: fixedWidth, offsets: offsets)
+    }
+
+    /// A flat required column: a fixed number of rows per page (or byte-sized for strings).
+    private func flatPages(levelCount: Int, target: Int, fixedWidth: Double?, offsets: [Int32]) -> [PageSlice] {
+        var pages: [PageSlice] = []
+        var i = 0
+        while i < levelCount {
+            var end: Int
+            if let w = fixedWidth {
+                end = min(levelCount, i + max(1, Int(Double(target) / max(w, 0.01))))
+            } else {
+                end = i
+                let base = Int(offsets[i])
+                while end < levelCount && (Int(offsets[end]) - base) + 4 * (end - i) < target { end += 1 }
+                if end == i { end = i + 1 }
+            }
+            pages.append(PageSlice(levels: i..<end, values: i..<end, firstRow: i, rows: end - i))
+            i = end
+        }
+        return pages
+    }
+
+    /// One level per row, fixed-width values: a fixed number of rows per page, the values of
+    /// each counted.
+    private func optionalFixedWidthPages(_ defs: [UInt8], target: Int, width w: Double) -> [PageSlice] {
+        let md = UInt8(column.maxDefinitionLevel)
+        let perPage = max(1, Int(Double(target) / (w + 0.125)))
+        var pages: [PageSlice] = []
+        var i = 0
+        var valueIndex = 0
+        defs.withUnsafeBufferPointer { d in
+            while i < d.count {
+                let end = min(d.count, i + perPage)
+                var n = 0
+                for k in i..<end where d[k] == md { n += 1 }
+                pages.append(
+                    PageSlice(levels: i..<end, values: valueIndex..<valueIndex + n, firstRow: i, rows: end - i))
+                valueIndex += n
                 i = end
             }
-            return pages
         }
+        return pages
+    }
 
+    /// Nested or variable-width columns: pages end at a record start once their estimated
+    /// size reaches the target.
+    private func nestedPages(_ data: ColumnData, target: Int, fixedWidth: Double?, offsets: [Int32]?)
+        -> [PageSlice]
+    {
+        let levelCount = data.levelCount
         let defs = data.definitionLevels ?? []
         let reps = data.repetitionLevels
-        let md = UInt8(maxDef)
-        if reps == nil, let w = fixedWidth {
-            // One level per row: a fixed number of rows per page; count the values in each.
-            let perPage = max(1, Int(Double(target) / (w + 0.125)))
-            var i = 0
-            var valueIndex = 0
-            defs.withUnsafeBufferPointer { d in
-                while i < levelCount {
-                    let end = min(levelCount, i + perPage)
-                    var n = 0
-                    for k in i..<end where d[k] == md { n += 1 }
-                    pages.append(
-                        PageSlice(levels: i..<end, values: valueIndex..<valueIndex + n, firstRow: i, rows: end - i))
-                    valueIndex += n
-                    i = end
-                }
-            }
-            return pages
-        }
+        let md = UInt8(column.maxDefinitionLevel)
+        var pages: [PageSlice] = []
         var levelStart = 0
         var valueStart = 0
         var row = 0
