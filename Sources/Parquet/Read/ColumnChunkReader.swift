@@ -383,8 +383,6 @@ struct ColumnChunkReader: Sendable {
                 for i in d.count - n..<d.count { count &+= d[i] == md ? 1 : 0 }
             }
         }
-        let type = column.physicalType
-        let width = column.typeLength
         levelsRead += n
         guard start <= page.count else { throw corrupt("levels overrun the page") }
         let keep = pageKeep(levelsInPage: n, allDefined: count == n)
@@ -425,74 +423,11 @@ struct ColumnChunkReader: Sendable {
                 guard let dict = dictionary else { throw corrupt("dictionary-encoded page before any dictionary page") }
                 try decodeDictionaryIndices(raw, start: start, count: count, dictionary: dict, keep: keep?.values)
                 narrowed = true
-            case .deltaBinaryPacked:
-                guard type == .int32 || type == .int64 else { throw corrupt("DELTA_BINARY_PACKED on \(type.name)") }
-                var d = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
-                var decoded: [Int64] = []
-                try decodeWrap.run { () throws(DecodeError) in decoded = try d.decode(limit: count) }
-                guard decoded.count == count else {
-                    throw corrupt("DELTA_BINARY_PACKED holds \(decoded.count) values, expected \(count)")
-                }
-                if type == .int32 {
-                    values.int32s.reserveCapacity(values.int32s.count + count)
-                    for x in decoded { values.int32s.append(Int32(truncatingIfNeeded: x)) }
-                } else {
-                    values.int64s.append(contentsOf: decoded)
-                }
-            case .deltaLengthByteArray:
-                guard type == .byteArray else { throw corrupt("DELTA_LENGTH_BYTE_ARRAY on \(type.name)") }
-                var d = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
-                var lengths: [Int64] = []
-                try decodeWrap.run { () throws(DecodeError) in lengths = try d.decode(limit: count) }
-                guard lengths.count == count else {
-                    throw corrupt("DELTA_LENGTH_BYTE_ARRAY holds \(lengths.count) lengths, expected \(count)")
-                }
-                try appendByteArrays(raw, dataStart: d.position, lengths: lengths, prefixes: nil)
-            case .deltaByteArray:
-                guard type == .byteArray || type == .fixedLenByteArray else {
-                    throw corrupt("DELTA_BYTE_ARRAY on \(type.name)")
-                }
-                var p = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
-                var prefixes: [Int64] = []
-                var lengths: [Int64] = []
-                try decodeWrap.run { () throws(DecodeError) in prefixes = try p.decode(limit: count) }
-                var s = DeltaBinaryPackedDecoder(raw, start: p.position, end: raw.count)
-                try decodeWrap.run { () throws(DecodeError) in lengths = try s.decode(limit: count) }
-                guard prefixes.count == count, lengths.count == count else {
-                    throw corrupt("DELTA_BYTE_ARRAY value count mismatch")
-                }
-                try appendByteArrays(raw, dataStart: s.position, lengths: lengths, prefixes: prefixes)
-            case .byteStreamSplit:
-                let w: Int
-                switch type {
-                case .float, .int32: w = 4
-                case .double, .int64: w = 8
-                case .fixedLenByteArray: w = width
-                default: throw corrupt("BYTE_STREAM_SPLIT on \(type.name)")
-                }
-                var plain: [UInt8] = []
-                try decodeWrap.run { () throws(DecodeError) in
-                    plain = try ByteStreamSplit.decode(
-                        UnsafeRawBufferPointer(rebasing: raw[start...]), count: count, width: w)
-                }
-                try plain.withUnsafeBytes { (p) throws in
-                    try decodeWrap.run { () throws(DecodeError) in
-                        try PlainDecoder.decode(p, start: 0, end: p.count, count: count, into: &values)
-                    }
-                }
-            case .rle:
-                guard type == .boolean else { throw corrupt("RLE values on \(type.name)") }
-                var bits = [UInt32](repeating: 0, count: count)
-                try decodeWrap.run { () throws(DecodeError) in
-                    var c = ByteCursor(raw, start: start)
-                    let length = Int(try c.readUInt32LE())
-                    guard length <= c.remaining else { throw .truncated("RLE boolean run") }
-                    var d = RLEHybridDecoder(raw, start: c.position, end: c.position + length, width: 1)
-                    try bits.withUnsafeMutableBufferPointer { (b) throws(DecodeError) in
-                        try d.decode(into: b.baseAddress!, count: count)
-                    }
-                }
-                values.booleans.append(contentsOf: bits.map { $0 != 0 })
+            case .deltaBinaryPacked: try decodeDeltaBinaryPacked(raw, start: start, count: count)
+            case .deltaLengthByteArray: try decodeDeltaLengthByteArray(raw, start: start, count: count)
+            case .deltaByteArray: try decodeDeltaByteArray(raw, start: start, count: count)
+            case .byteStreamSplit: try decodeByteStreamSplit(raw, start: start, count: count)
+            case .rle: try decodeRLEBooleans(raw, start: start, count: count)
             default:
                 throw ParquetError.unsupported("value encoding \(encoding.name) in column '\(name)'")
             }
@@ -504,6 +439,91 @@ struct ColumnChunkReader: Sendable {
             }
             values.retain(from: valuesBefore, keep.values)
         }
+    }
+
+    /// DELTA_BINARY_PACKED integers (INT32 or INT64).
+    private mutating func decodeDeltaBinaryPacked(_ raw: UnsafeRawBufferPointer, start: Int, count: Int) throws {
+        let type = column.physicalType
+        guard type == .int32 || type == .int64 else { throw corrupt("DELTA_BINARY_PACKED on \(type.name)") }
+        var d = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
+        var decoded: [Int64] = []
+        try decodeWrap.run { () throws(DecodeError) in decoded = try d.decode(limit: count) }
+        guard decoded.count == count else {
+            throw corrupt("DELTA_BINARY_PACKED holds \(decoded.count) values, expected \(count)")
+        }
+        if type == .int32 {
+            values.int32s.reserveCapacity(values.int32s.count + count)
+            for x in decoded { values.int32s.append(Int32(truncatingIfNeeded: x)) }
+        } else {
+            values.int64s.append(contentsOf: decoded)
+        }
+    }
+
+    /// DELTA_LENGTH_BYTE_ARRAY: the lengths delta-packed, then the bytes back to back.
+    private mutating func decodeDeltaLengthByteArray(_ raw: UnsafeRawBufferPointer, start: Int, count: Int) throws {
+        let type = column.physicalType
+        guard type == .byteArray else { throw corrupt("DELTA_LENGTH_BYTE_ARRAY on \(type.name)") }
+        var d = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
+        var lengths: [Int64] = []
+        try decodeWrap.run { () throws(DecodeError) in lengths = try d.decode(limit: count) }
+        guard lengths.count == count else {
+            throw corrupt("DELTA_LENGTH_BYTE_ARRAY holds \(lengths.count) lengths, expected \(count)")
+        }
+        try appendByteArrays(raw, dataStart: d.position, lengths: lengths, prefixes: nil)
+    }
+
+    /// DELTA_BYTE_ARRAY: prefix lengths and suffix lengths delta-packed, then the suffixes.
+    private mutating func decodeDeltaByteArray(_ raw: UnsafeRawBufferPointer, start: Int, count: Int) throws {
+        let type = column.physicalType
+        guard type == .byteArray || type == .fixedLenByteArray else {
+            throw corrupt("DELTA_BYTE_ARRAY on \(type.name)")
+        }
+        var p = DeltaBinaryPackedDecoder(raw, start: start, end: raw.count)
+        var prefixes: [Int64] = []
+        var lengths: [Int64] = []
+        try decodeWrap.run { () throws(DecodeError) in prefixes = try p.decode(limit: count) }
+        var s = DeltaBinaryPackedDecoder(raw, start: p.position, end: raw.count)
+        try decodeWrap.run { () throws(DecodeError) in lengths = try s.decode(limit: count) }
+        guard prefixes.count == count, lengths.count == count else {
+            throw corrupt("DELTA_BYTE_ARRAY value count mismatch")
+        }
+        try appendByteArrays(raw, dataStart: s.position, lengths: lengths, prefixes: prefixes)
+    }
+
+    /// BYTE_STREAM_SPLIT: the values' bytes regrouped, then read as PLAIN.
+    private mutating func decodeByteStreamSplit(_ raw: UnsafeRawBufferPointer, start: Int, count: Int) throws {
+        let w: Int
+        switch column.physicalType {
+        case .float, .int32: w = 4
+        case .double, .int64: w = 8
+        case .fixedLenByteArray: w = column.typeLength
+        default: throw corrupt("BYTE_STREAM_SPLIT on \(column.physicalType.name)")
+        }
+        var plain: [UInt8] = []
+        try decodeWrap.run { () throws(DecodeError) in
+            plain = try ByteStreamSplit.decode(UnsafeRawBufferPointer(rebasing: raw[start...]), count: count, width: w)
+        }
+        try plain.withUnsafeBytes { (p) throws in
+            try decodeWrap.run { () throws(DecodeError) in
+                try PlainDecoder.decode(p, start: 0, end: p.count, count: count, into: &values)
+            }
+        }
+    }
+
+    /// RLE booleans: a 4-byte length, then an RLE/bit-packed run of width 1.
+    private mutating func decodeRLEBooleans(_ raw: UnsafeRawBufferPointer, start: Int, count: Int) throws {
+        guard column.physicalType == .boolean else { throw corrupt("RLE values on \(column.physicalType.name)") }
+        var bits = [UInt32](repeating: 0, count: count)
+        try decodeWrap.run { () throws(DecodeError) in
+            var c = ByteCursor(raw, start: start)
+            let length = Int(try c.readUInt32LE())
+            guard length <= c.remaining else { throw .truncated("RLE boolean run") }
+            var d = RLEHybridDecoder(raw, start: c.position, end: c.position + length, width: 1)
+            try bits.withUnsafeMutableBufferPointer { (b) throws(DecodeError) in
+                try d.decode(into: b.baseAddress!, count: count)
+            }
+        }
+        values.booleans.append(contentsOf: bits.map { $0 != 0 })
     }
 
     private mutating func appendByteArrays(
