@@ -72,40 +72,15 @@ public struct ManageSnapshots: TableAction {
 
     private func apply(_ op: Operation, to changes: inout PendingChanges) async throws {
         let m = changes.metadata
-        func snapshot(_ id: Int64) throws -> Snapshot {
-            guard let s = m.snapshot(id: id) else {
-                throw CatalogError.invalidArgument("snapshot \(id) is not in the table")
-            }
-            return s
-        }
-        func existing(_ name: String, _ kind: SnapshotRef.Kind) throws -> SnapshotRef {
-            guard let ref = m.ref(name) else {
-                throw CatalogError.invalidArgument("\(kind == .branch ? "branch" : "tag") \(name) does not exist")
-            }
-            guard ref.type == kind else {
-                throw CatalogError.invalidArgument("ref \(name) is a \(ref.type.rawValue), not a \(kind.rawValue)")
-            }
-            return ref
-        }
-        func absent(_ name: String) throws {
-            guard !name.isEmpty else { throw CatalogError.invalidArgument("a ref name cannot be empty") }
-            if m.ref(name) != nil { throw CatalogError.invalidArgument("ref \(name) already exists") }
-        }
-        func move(_ name: String, _ ref: SnapshotRef, to id: Int64) throws {
-            var moved = ref
-            moved.snapshotId = id
-            if moved != ref { try changes.apply(.setSnapshotRef(name: name, ref: moved)) }
-        }
         let main = m.ref("main") ?? SnapshotRef(snapshotId: 0, type: .branch)
-
         switch op {
         case .rollbackToSnapshot(let toSnapshot):
-            _ = try snapshot(toSnapshot)
+            _ = try Self.snapshot(toSnapshot, in: m)
             guard m.isAncestorOfCurrent(toSnapshot) else {
                 throw CatalogError.validationFailed(
                     "cannot roll back to snapshot \(toSnapshot): it is not an ancestor of the current snapshot")
             }
-            try move("main", main, to: toSnapshot)
+            try Self.move("main", main, to: toSnapshot, &changes)
         case .rollbackToTimestamp(let toTimestampMs):
             let target = m.ancestorsOfCurrent.filter { $0.timestampMs < toTimestampMs }.max {
                 $0.timestampMs < $1.timestampMs
@@ -114,78 +89,133 @@ public struct ManageSnapshots: TableAction {
                 throw CatalogError.validationFailed(
                     "cannot roll back to \(toTimestampMs): no ancestor of the current snapshot is older")
             }
-            try move("main", main, to: target.snapshotId)
+            try Self.move("main", main, to: target.snapshotId, &changes)
         case .setCurrentSnapshot(let id):
-            _ = try snapshot(id)
-            try move("main", main, to: id)
+            _ = try Self.snapshot(id, in: m)
+            try Self.move("main", main, to: id, &changes)
         case .cherryPick(let id):
-            try await cherryPick(try snapshot(id), into: &changes)
+            try await cherryPick(try Self.snapshot(id, in: m), into: &changes)
         case .createBranch(let name, let id, let retention):
-            try absent(name)
-            var ref = SnapshotRef(snapshotId: 0, type: .branch)
-            ref.retention = retention
-            if let id = id ?? m.currentSnapshotId {
-                ref.snapshotId = try snapshot(id).snapshotId
-                try changes.apply(.setSnapshotRef(name: name, ref: ref))
-            } else {
-                // No snapshot to point at: the branch starts with an empty one, as in Java.
-                let producer = SnapshotProducer(changes, branch: name)
-                let created = try await producer.commit(operation: "append", mergeManifests: false, into: &changes)
-                ref.snapshotId = created.snapshotId
-                try changes.apply(.setSnapshotRef(name: name, ref: ref))
-            }
+            try await createBranch(name, at: id, retention: retention, &changes)
         case .createTag(let name, let id, let maxRefAgeMs):
-            try absent(name)
+            try Self.absent(name, in: m)
             guard let id = id ?? m.currentSnapshotId else {
                 throw CatalogError.invalidArgument("tag \(name): the table has no snapshot to tag")
             }
-            _ = try snapshot(id)
+            _ = try Self.snapshot(id, in: m)
             try changes.apply(
                 .setSnapshotRef(name: name, ref: SnapshotRef(snapshotId: id, type: .tag, maxRefAgeMs: maxRefAgeMs)))
         case .replaceBranch(let name, let id):
-            _ = try snapshot(id)
-            try move(name, try existing(name, .branch), to: id)
+            _ = try Self.snapshot(id, in: m)
+            try Self.move(name, try Self.existing(name, .branch, in: m), to: id, &changes)
         case .replaceTag(let name, let id):
-            _ = try snapshot(id)
-            try move(name, try existing(name, .tag), to: id)
+            _ = try Self.snapshot(id, in: m)
+            try Self.move(name, try Self.existing(name, .tag, in: m), to: id, &changes)
         case .fastForward(let name, let source):
-            guard let target = m.ref(source) else { throw CatalogError.invalidArgument("ref \(source) does not exist") }
-            guard let ref = m.ref(name) else {
-                try changes.apply(
-                    .setSnapshotRef(name: name, ref: SnapshotRef(snapshotId: target.snapshotId, type: .branch)))
-                return
-            }
-            let branch = try existing(name, .branch)
-            guard ref.snapshotId != target.snapshotId else { return }
-            guard m.ancestors(of: target.snapshotId).contains(where: { $0.snapshotId == ref.snapshotId }) else {
-                throw CatalogError.validationFailed(
-                    "cannot fast-forward \(name) to \(source): the head of \(name) is not an ancestor of \(source)")
-            }
-            try move(name, branch, to: target.snapshotId)
+            try Self.fastForward(name, to: source, &changes)
         case .renameBranch(let name, let newName):
             guard name != "main" else { throw CatalogError.invalidArgument("the main branch cannot be renamed") }
-            let ref = try existing(name, .branch)
-            try absent(newName)
+            let ref = try Self.existing(name, .branch, in: m)
+            try Self.absent(newName, in: m)
             try changes.apply(.removeSnapshotRef(name))
             try changes.apply(.setSnapshotRef(name: newName, ref: ref))
         case .removeBranch(let name):
             guard name != "main" else { throw CatalogError.invalidArgument("the main branch cannot be removed") }
-            _ = try existing(name, .branch)
+            _ = try Self.existing(name, .branch, in: m)
             try changes.apply(.removeSnapshotRef(name))
         case .removeTag(let name):
-            _ = try existing(name, .tag)
+            _ = try Self.existing(name, .tag, in: m)
             try changes.apply(.removeSnapshotRef(name))
         case .setRetention(let name, let retention):
-            guard var ref = m.ref(name) else { throw CatalogError.invalidArgument("ref \(name) does not exist") }
-            if ref.type == .tag, retention.minSnapshotsToKeep != nil || retention.maxSnapshotAgeMs != nil {
-                throw CatalogError.invalidArgument("tag \(name): only max-ref-age-ms applies to tags")
-            }
-            let before = ref
-            if let v = retention.minSnapshotsToKeep { ref.minSnapshotsToKeep = v }
-            if let v = retention.maxSnapshotAgeMs { ref.maxSnapshotAgeMs = v }
-            if let v = retention.maxRefAgeMs { ref.maxRefAgeMs = v }
-            if ref != before { try changes.apply(.setSnapshotRef(name: name, ref: ref)) }
+            try Self.setRetention(name, retention, &changes)
         }
+    }
+
+    /// A snapshot of the table, or an error naming its id.
+    private static func snapshot(_ id: Int64, in m: TableMetadata) throws -> Snapshot {
+        guard let s = m.snapshot(id: id) else {
+            throw CatalogError.invalidArgument("snapshot \(id) is not in the table")
+        }
+        return s
+    }
+
+    /// The ref `name`, which must exist and be of `kind`.
+    private static func existing(_ name: String, _ kind: SnapshotRef.Kind, in m: TableMetadata) throws -> SnapshotRef {
+        guard let ref = m.ref(name) else {
+            throw CatalogError.invalidArgument("\(kind == .branch ? "branch" : "tag") \(name) does not exist")
+        }
+        guard ref.type == kind else {
+            throw CatalogError.invalidArgument("ref \(name) is a \(ref.type.rawValue), not a \(kind.rawValue)")
+        }
+        return ref
+    }
+
+    /// Throws unless `name` is a valid name no ref has.
+    private static func absent(_ name: String, in m: TableMetadata) throws {
+        guard !name.isEmpty else { throw CatalogError.invalidArgument("a ref name cannot be empty") }
+        if m.ref(name) != nil { throw CatalogError.invalidArgument("ref \(name) already exists") }
+    }
+
+    /// Points `ref` (named `name`) at `id`; nothing when it already does.
+    private static func move(_ name: String, _ ref: SnapshotRef, to id: Int64, _ changes: inout PendingChanges) throws {
+        var moved = ref
+        moved.snapshotId = id
+        if moved != ref { try changes.apply(.setSnapshotRef(name: name, ref: moved)) }
+    }
+
+    /// A new branch at `id`, else at the current snapshot; on a table without snapshots it
+    /// starts with an empty one, as in Java.
+    private func createBranch(
+        _ name: String, at id: Int64?, retention: RefRetention, _ changes: inout PendingChanges
+    ) async throws {
+        let m = changes.metadata
+        try Self.absent(name, in: m)
+        var ref = SnapshotRef(snapshotId: 0, type: .branch)
+        ref.retention = retention
+        if let id = id ?? m.currentSnapshotId {
+            ref.snapshotId = try Self.snapshot(id, in: m).snapshotId
+        } else {
+            let producer = SnapshotProducer(changes, branch: name)
+            ref.snapshotId = try await producer.commit(operation: "append", mergeManifests: false, into: &changes)
+                .snapshotId
+        }
+        try changes.apply(.setSnapshotRef(name: name, ref: ref))
+    }
+
+    /// Moves branch `name` to the head of `source` when its head is an ancestor of it (a
+    /// missing branch is created there).
+    private static func fastForward(_ name: String, to source: String, _ changes: inout PendingChanges) throws {
+        let m = changes.metadata
+        guard let target = m.ref(source) else { throw CatalogError.invalidArgument("ref \(source) does not exist") }
+        guard let ref = m.ref(name) else {
+            try changes.apply(
+                .setSnapshotRef(name: name, ref: SnapshotRef(snapshotId: target.snapshotId, type: .branch)))
+            return
+        }
+        let branch = try existing(name, .branch, in: m)
+        guard ref.snapshotId != target.snapshotId else { return }
+        guard m.ancestors(of: target.snapshotId).contains(where: { $0.snapshotId == ref.snapshotId }) else {
+            throw CatalogError.validationFailed(
+                "cannot fast-forward \(name) to \(source): the head of \(name) is not an ancestor of \(source)")
+        }
+        try move(name, branch, to: target.snapshotId, &changes)
+    }
+
+    /// Changes a ref's retention settings (tags keep only max-ref-age-ms).
+    private static func setRetention(_ name: String, _ retention: RefRetention, _ changes: inout PendingChanges)
+        throws
+    {
+        guard var ref = changes.metadata.ref(name) else {
+            throw CatalogError.invalidArgument("ref \(name) does not exist")
+        }
+        if ref.type == .tag, retention.minSnapshotsToKeep != nil || retention.maxSnapshotAgeMs != nil {
+            throw CatalogError.invalidArgument("tag \(name): only max-ref-age-ms applies to tags")
+        }
+        let before = ref
+        if let v = retention.minSnapshotsToKeep { ref.minSnapshotsToKeep = v }
+        if let v = retention.maxSnapshotAgeMs { ref.maxSnapshotAgeMs = v }
+        if let v = retention.maxRefAgeMs { ref.maxRefAgeMs = v }
+        if ref != before { try changes.apply(.setSnapshotRef(name: name, ref: ref)) }
     }
 
     /// Java's `CherryPickOperation` for what this SDK writes: a fast-forward when the picked
