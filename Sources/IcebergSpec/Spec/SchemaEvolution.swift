@@ -151,28 +151,9 @@ public struct SchemaEvolution: Sendable {
                 try apply(c, to: &fields, identifiers: &identifiers)
             }
         case .addColumn(let parent, let name, let type, let doc, let required, let defaultValue):
-            let path = parent.map { "\($0).\(name)" } ?? name
-            guard !name.isEmpty, !name.contains(".") else {
-                throw fail(path, "a column name cannot be empty or hold '.'")
-            }
-            if required && defaultValue == nil && !allowIncompatibleChanges {
-                throw fail(path, "a required column needs a default value (or incompatible changes allowed)")
-            }
-            if defaultValue != nil {
-                guard formatVersion >= 3 else { throw fail(path, "default values need format v3") }
-                guard type.isPrimitive else { throw fail(path, "only primitive columns take a default value") }
-                _ = try Literal.from(json: defaultValue!, type: type)
-            }
-            var field = NestedField(
-                id: nextId(), name: name, required: required, type: .boolean, doc: doc, initialDefault: defaultValue,
-                writeDefault: defaultValue)
-            field.type = assignIds(type)
-            try withStruct(at: parent, in: &fields) { siblings, parentPath in
-                guard !siblings.contains(where: { matches($0.name, name) }) else {
-                    throw fail(path, "a column of that name already exists in \(parentPath ?? "the table")")
-                }
-                siblings.append(field)
-            }
+            try addColumn(
+                parent: parent, name: name, type: type, doc: doc, required: required, defaultValue: defaultValue,
+                to: &fields)
         case .renameColumn(let path, let newName):
             guard !newName.isEmpty, !newName.contains(".") else {
                 throw fail(path, "a column name cannot be empty or hold '.'")
@@ -183,21 +164,7 @@ public struct SchemaEvolution: Sendable {
                 siblings[i].name = newName
             }
         case .deleteColumn(let path):
-            try withColumn(path, in: &fields) { siblings, i in
-                var ids = Set<Int>()
-                Schema.visit([siblings[i]]) { ids.insert($0) }
-                if let id = ids.first(where: { identifiers.contains($0) }) {
-                    throw fail(path, "it is (or holds) identifier field \(id); change the identifier fields first")
-                }
-                if let id = ids.first(where: { partitionSourceIds.contains($0) }) {
-                    throw fail(path, "it is (or holds) field \(id), a source of the current partition spec")
-                }
-                if let id = ids.first(where: { sortSourceIds.contains($0) }) {
-                    throw fail(
-                        path, "it is (or holds) field \(id), a column of the default sort order; replace it first")
-                }
-                siblings.remove(at: i)
-            }
+            try deleteColumn(path, from: &fields, identifiers: identifiers)
         case .updateColumnType(let path, let newType):
             try withColumn(path, in: &fields) { siblings, i in
                 let old = siblings[i].type
@@ -231,28 +198,82 @@ public struct SchemaEvolution: Sendable {
             try withColumn(path, in: &fields) { siblings, i in siblings[i].doc = doc }
         case .moveFirst(let path):
             try withColumn(path, in: &fields) { siblings, i in siblings.insert(siblings.remove(at: i), at: 0) }
-        case .moveBefore(let path, let sibling), .moveAfter(let path, let sibling):
-            let after: Bool
-            if case .moveAfter = change { after = true } else { after = false }
-            try withColumn(path, in: &fields) { siblings, i in
-                let otherName = sibling.split(separator: ".").last.map(String.init) ?? sibling
-                guard parentPath(of: sibling) == parentPath(of: path) else {
-                    throw fail(path, "can only move next to a column of the same struct, not '\(sibling)'")
-                }
-                guard let j = siblings.firstIndex(where: { matches($0.name, otherName) }) else {
-                    throw fail(path, "no sibling '\(sibling)' to move next to")
-                }
-                guard i != j else { throw fail(path, "cannot move a column next to itself") }
-                let moved = siblings.remove(at: i)
-                let target = siblings.firstIndex(where: { matches($0.name, otherName) })!
-                siblings.insert(moved, at: after ? target + 1 : target)
-            }
+        case .moveBefore(let path, let sibling):
+            try move(path, after: false, sibling: sibling, in: &fields)
+        case .moveAfter(let path, let sibling):
+            try move(path, after: true, sibling: sibling, in: &fields)
         case .setIdentifierFields(let paths):
             let schema = try Schema(fields: fields)
             identifiers = try paths.map { path in
                 guard let id = try resolve(path, in: schema) else { throw fail(path, "no such column") }
                 return id
             }
+        }
+    }
+
+    /// Adds a column (ids assigned from the last one), checking its name, default and siblings.
+    private mutating func addColumn(
+        parent: String?, name: String, type: IcebergType, doc: String?, required: Bool, defaultValue: JSONValue?,
+        to fields: inout [NestedField]
+    ) throws {
+        let path = parent.map { "\($0).\(name)" } ?? name
+        guard !name.isEmpty, !name.contains(".") else {
+            throw fail(path, "a column name cannot be empty or hold '.'")
+        }
+        if required && defaultValue == nil && !allowIncompatibleChanges {
+            throw fail(path, "a required column needs a default value (or incompatible changes allowed)")
+        }
+        if defaultValue != nil {
+            guard formatVersion >= 3 else { throw fail(path, "default values need format v3") }
+            guard type.isPrimitive else { throw fail(path, "only primitive columns take a default value") }
+            _ = try Literal.from(json: defaultValue!, type: type)
+        }
+        var field = NestedField(
+            id: nextId(), name: name, required: required, type: .boolean, doc: doc, initialDefault: defaultValue,
+            writeDefault: defaultValue)
+        field.type = assignIds(type)
+        try withStruct(at: parent, in: &fields) { siblings, parentPath in
+            guard !siblings.contains(where: { matches($0.name, name) }) else {
+                throw fail(path, "a column of that name already exists in \(parentPath ?? "the table")")
+            }
+            siblings.append(field)
+        }
+    }
+
+    /// Deletes a column unless it is (or holds) an identifier field, a partition source or a
+    /// sort column.
+    private func deleteColumn(_ path: String, from fields: inout [NestedField], identifiers: [Int]) throws {
+        try withColumn(path, in: &fields) { siblings, i in
+            var ids = Set<Int>()
+            Schema.visit([siblings[i]]) { ids.insert($0) }
+            if let id = ids.first(where: { identifiers.contains($0) }) {
+                throw fail(path, "it is (or holds) identifier field \(id); change the identifier fields first")
+            }
+            if let id = ids.first(where: { partitionSourceIds.contains($0) }) {
+                throw fail(path, "it is (or holds) field \(id), a source of the current partition spec")
+            }
+            if let id = ids.first(where: { sortSourceIds.contains($0) }) {
+                throw fail(
+                    path, "it is (or holds) field \(id), a column of the default sort order; replace it first")
+            }
+            siblings.remove(at: i)
+        }
+    }
+
+    /// Moves a column before or after a sibling of the same struct.
+    private func move(_ path: String, after: Bool, sibling: String, in fields: inout [NestedField]) throws {
+        try withColumn(path, in: &fields) { siblings, i in
+            let otherName = sibling.split(separator: ".").last.map(String.init) ?? sibling
+            guard parentPath(of: sibling) == parentPath(of: path) else {
+                throw fail(path, "can only move next to a column of the same struct, not '\(sibling)'")
+            }
+            guard let j = siblings.firstIndex(where: { matches($0.name, otherName) }) else {
+                throw fail(path, "no sibling '\(sibling)' to move next to")
+            }
+            guard i != j else { throw fail(path, "cannot move a column next to itself") }
+            let moved = siblings.remove(at: i)
+            let target = siblings.firstIndex(where: { matches($0.name, otherName) })!
+            siblings.insert(moved, at: after ? target + 1 : target)
         }
     }
 
