@@ -79,17 +79,19 @@ struct CommitLoop {
             } catch CatalogError.commitConflict(let message) {
                 await discard(attemptFiles: changes, reused: false)
                 do {
+                    // Progress is judged on the table as the conflict left it; the next attempt
+                    // builds on the table as it is after the wait (other writers go on landing).
                     var moved = false
-                    for i in parts.indices {
-                        let refreshed = try await catalog.loadTable(parts[i].base.identifier)
-                        if refreshed.metadataLocation != parts[i].base.metadataLocation { moved = true }
-                        parts[i].base = refreshed
+                    for part in parts {
+                        let refreshed = try await catalog.loadTable(part.base.identifier)
+                        if refreshed.metadataLocation != part.base.metadataLocation { moved = true }
                     }
                     if !moved { stalled += 1 }
                     guard policy.mayRetry(stalledConflicts: stalled) else {
                         throw CatalogError.commitConflict("\(message) (gave up after \(attempt) attempts)")
                     }
                     try await policy.wait(after: attempt)
+                    for i in parts.indices { parts[i].base = try await catalog.loadTable(parts[i].base.identifier) }
                 } catch {
                     await discard(attemptFiles: [], reused: true)
                     throw error
