@@ -267,12 +267,13 @@ final class TransactionTests: XCTestCase {
     /// conflict (eight writers through one catalog otherwise retried many times over).
     func testTheAttemptAfterAConflictBuildsOnTheTableAsItIsAfterTheWait() async throws {
         let (catalog, table, _) = try await makeTable(properties: [(TableProperties.commitMinRetryWaitMs.key, "20")])
-        let racing = RacingCatalog(inner: catalog)
+        let racing = FailingCatalog(
+            inner: catalog, failure: .commitConflict("injected conflict"), failingCommits: 1, racing: true)
         let handle = Table(
             identifier: table.identifier, metadata: table.metadata, metadataLocation: table.metadataLocation,
             io: table.io, catalog: racing)
         try await handle.append([Row(id: 1, name: "mine")])
-        let attempts = await racing.commits
+        let attempts = await racing.attempts
         XCTAssertEqual(attempts, 2, "one injected conflict, then the attempt on the refreshed table lands")
         let ids = try await catalog.loadTable("t.rows").scan().rows().compactMap { $0["id"]?.intValue }
         XCTAssertEqual(ids.sorted(), [1, 2], "the racing writer's row and ours")
@@ -395,65 +396,24 @@ private struct RefuseAfterWriting: TableAction {
     }
 }
 
-/// A catalog that fails every commit with one error (fault injection over a real catalog).
+/// A catalog that fails commits with one error (fault injection over a real catalog): every
+/// commit, or only the first `failingCommits` and then commits through the real catalog. With
+/// `racing`, the table load that follows a failed commit (the commit loop's progress check)
+/// answers, then another writer appends through the real catalog — landing while the loop
+/// waits before its next attempt.
 private actor FailingCatalog: Catalog {
     let inner: InMemoryCatalog
     let failure: CatalogError
+    let failingCommits: Int
+    let racing: Bool
     private(set) var attempts = 0
-    init(inner: InMemoryCatalog, failure: CatalogError) {
+    private var raceAfterNextLoad = false
+    init(inner: InMemoryCatalog, failure: CatalogError, failingCommits: Int = .max, racing: Bool = false) {
         self.inner = inner
         self.failure = failure
+        self.failingCommits = failingCommits
+        self.racing = racing
     }
-    nonisolated var name: String { inner.name }
-    nonisolated var io: FileIO { inner.io }
-    func createNamespace(_ namespace: Namespace, properties: [(String, String)]) async throws {
-        try await inner.createNamespace(namespace, properties: properties)
-    }
-    func listNamespaces(parent: Namespace?) async throws -> [Namespace] {
-        try await inner.listNamespaces(parent: parent)
-    }
-    func namespaceProperties(_ namespace: Namespace) async throws -> [(String, String)] {
-        try await inner.namespaceProperties(namespace)
-    }
-    func dropNamespace(_ namespace: Namespace) async throws { try await inner.dropNamespace(namespace) }
-    func listTables(_ namespace: Namespace) async throws -> [TableIdentifier] { try await inner.listTables(namespace) }
-    func tableExists(_ identifier: TableIdentifier) async throws -> Bool { try await inner.tableExists(identifier) }
-    func createTable(_ identifier: TableIdentifier, _ creation: TableCreation) async throws -> Table {
-        try await inner.createTable(identifier, creation)
-    }
-    func loadTable(_ identifier: TableIdentifier) async throws -> Table {
-        let t = try await inner.loadTable(identifier)
-        return Table(
-            identifier: t.identifier, metadata: t.metadata, metadataLocation: t.metadataLocation, io: t.io,
-            catalog: self)
-    }
-    func dropTable(_ identifier: TableIdentifier, purge: Bool) async throws {
-        try await inner.dropTable(identifier, purge: purge)
-    }
-    func renameTable(_ from: TableIdentifier, to: TableIdentifier) async throws {
-        try await inner.renameTable(from, to: to)
-    }
-    func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate])
-        async throws -> Table
-    {
-        attempts += 1
-        throw failure
-    }
-    nonisolated var supportsTransactions: Bool { true }
-    func commitTransaction(_ commits: [TableCommit]) async throws -> [Table] {
-        attempts += 1
-        throw failure
-    }
-}
-
-/// A catalog whose first commit is refused as a conflict; the table load that follows (the
-/// commit loop's progress check) answers, then another writer appends through the real
-/// catalog — landing while the loop waits before its next attempt.
-private actor RacingCatalog: Catalog {
-    let inner: InMemoryCatalog
-    private(set) var commits = 0
-    private var raceAfterNextLoad = false
-    init(inner: InMemoryCatalog) { self.inner = inner }
     nonisolated var name: String { inner.name }
     nonisolated var io: FileIO { inner.io }
     func createNamespace(_ namespace: Namespace, properties: [(String, String)]) async throws {
@@ -490,12 +450,19 @@ private actor RacingCatalog: Catalog {
     func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate])
         async throws -> Table
     {
-        commits += 1
-        if commits == 1 {
-            raceAfterNextLoad = true
-            throw CatalogError.commitConflict("injected conflict")
-        }
+        try injectFailure()
         return try await inner.commitTable(identifier, requirements: requirements, updates: updates)
+    }
+    nonisolated var supportsTransactions: Bool { true }
+    func commitTransaction(_ commits: [TableCommit]) async throws -> [Table] {
+        try injectFailure()
+        return try await inner.commitTransaction(commits)
+    }
+    private func injectFailure() throws {
+        attempts += 1
+        guard attempts <= failingCommits else { return }
+        raceAfterNextLoad = racing
+        throw failure
     }
 }
 
