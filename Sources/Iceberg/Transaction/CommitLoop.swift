@@ -96,9 +96,9 @@ struct CommitLoop {
                     await discard(attemptFiles: [], reused: true)
                     throw error
                 }
-            } catch CatalogError.commitStateUnknown(let message) {
-                throw CatalogError.commitStateUnknown(message)
             } catch {
+                // The commit may have landed: keep every file.
+                if case CatalogError.commitStateUnknown = error { throw error }
                 await discard(attemptFiles: changes, reused: true)
                 throw error
             }
