@@ -49,8 +49,7 @@ extension CatalogKind {
             let warehouse =
                 try properties["warehouse"].map { try loader.localOrS3($0, place: place) }
                 ?? (path as NSString).deletingLastPathComponent
-            let io: FileIO =
-                warehouse.hasPrefix("s3://") ? try loader.awsSettings(properties).s3FileIO() : LocalFileIO()
+            let io = try loader.warehouseIO(warehouse, properties)
             if !warehouse.hasPrefix("s3://") { try LocalFileIO.makeDirectories(warehouse) }
             return try SQLiteCatalog.open(path: path, name: name, warehouse: warehouse, io: io)
         })
@@ -62,9 +61,9 @@ extension CatalogKind {
             let warehouse =
                 try properties["warehouse"].map { try loader.localOrS3($0, place: place) }
                 ?? loader.absolute("./warehouse")
-            let io: FileIO =
-                warehouse.hasPrefix("s3://") ? try loader.awsSettings(properties).s3FileIO() : LocalFileIO()
-            return InMemoryCatalog(name: name, warehouse: warehouse, io: io, store: InMemoryPointerStore())
+            return InMemoryCatalog(
+                name: name, warehouse: warehouse, io: try loader.warehouseIO(warehouse, properties),
+                store: InMemoryPointerStore())
         })
 
     /// An S3 table bucket through the S3 Tables API (`s3tables:ARN`).

@@ -172,6 +172,11 @@ public struct CatalogLoader: Sendable {
         }
     }
 
+    /// Storage for a warehouse: S3 (with the catalog's AWS settings) for `s3://`, else local files.
+    func warehouseIO(_ warehouse: String, _ properties: [String: String]) throws -> FileIO {
+        warehouse.hasPrefix("s3://") ? try awsSettings(properties).s3FileIO() : LocalFileIO()
+    }
+
     func localOrS3(_ location: String, place: String) throws -> String {
         if location.hasPrefix("s3://") { return location }
         if location.hasPrefix("file://") { return absolute(String(location.dropFirst("file://".count))) }
