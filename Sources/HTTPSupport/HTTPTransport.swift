@@ -80,13 +80,6 @@ private let sharedHTTPClient: HTTPClient = {
     return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
 }()
 
-/// Signs a request before it is sent (adds an `Authorization` header or query parameters):
-/// SigV4 in AWSTransport, or any scheme a caller brings.
-public protocol HTTPRequestSigner: Sendable {
-    /// Signs `request` in place; throws when no credentials can be had.
-    func sign(_ request: inout HTTPRequest) async throws
-}
-
 /// An HTTP request: the parts a signature covers, and the body.
 ///
 /// `path` is the path as sent, percent-encoded once (`/my%20bucket/a%2Bb.parquet`,
