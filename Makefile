@@ -38,6 +38,7 @@ bench: setup
 
 fixtures: setup
 	.venv/bin/python Fixtures/parquet/generate.py
+	.venv/bin/python Fixtures/aws/generate.py
 
 # The DocC catalog of every library product; any DocC warning fails the build.
 DOC_TARGETS = CompressionCodecs ThriftCompact JSONSupport ValueFormats Parquet ParquetJSON Avro Puffin IcebergSpec Iceberg IcebergSQLite \

@@ -131,6 +131,7 @@ let package = Package(
             dependencies: ["Iceberg", "IcebergREST", "IcebergRESTServer", "JSONSupport", "TestSupport"]),
         .testTarget(name: "JSONSupportTests", dependencies: ["JSONSupport"]),
         .testTarget(name: "AWSTransportTests", dependencies: ["AWSTransport", "ValueFormats", "TestSupport"]),
+        .testTarget(name: "IcebergAWSTests", dependencies: ["IcebergAWS", "AWSTransport", "Iceberg", "JSONSupport"]),
         .testTarget(name: "IcebergSQLiteTests", dependencies: ["Iceberg", "IcebergSQLite", "TestSupport"]),
         .testTarget(
             name: "IcebergCLITests",

@@ -39,15 +39,15 @@ public struct S3Client: Sendable {
         self.pathStyle = pathStyle
     }
 
-    /// The request for a bucket and key (key without a leading slash).
+    /// The request for a bucket and key (key without a leading slash; empty for the bucket
+    /// itself, which path-style addresses as `/bucket`, as botocore does).
     public func request(
         _ method: String, bucket: String, key: String = "", query: [(String, String)] = [],
         headers: [(String, String)] = [], body: [UInt8] = []
     ) -> HTTPRequest {
         if pathStyle || bucket.contains(".") {
-            return client.request(
-                method: method, path: "/\(HTTPRequest.pathSegment(bucket))/\(HTTPRequest.keyPath(key))",
-                query: query, headers: headers, body: body)
+            let path = "/\(HTTPRequest.pathSegment(bucket))" + (key.isEmpty ? "" : "/\(HTTPRequest.keyPath(key))")
+            return client.request(method: method, path: path, query: query, headers: headers, body: body)
         }
         return client.request(
             method: method, host: "\(bucket).\(client.endpoint.host)", path: "/\(HTTPRequest.keyPath(key))",
@@ -184,18 +184,24 @@ public struct S3Client: Sendable {
             accepting: [404])
     }
 
-    /// Every object under a prefix (`ListObjectsV2`, all pages).
+    /// Every object under a prefix (`ListObjectsV2`, all pages). Keys come URL-encoded
+    /// (`encoding-type=url`, as botocore asks), so a key with characters XML cannot carry still lists.
     public func listObjects(bucket: String, prefix: String) async throws -> [S3Object] {
         var out: [S3Object] = []
         var token: String?
+        let operation = "ListObjectsV2 s3://\(bucket)/\(prefix)"
         repeat {
             var query = [("list-type", "2"), ("prefix", prefix)]
             if let t = token { query.append(("continuation-token", t)) }
-            let response = try await client.send(
-                request("GET", bucket: bucket, query: query), operation: "ListObjectsV2 s3://\(bucket)/\(prefix)")
+            query.append(("encoding-type", "url"))
+            let response = try await client.send(request("GET", bucket: bucket, query: query), operation: operation)
             let xml = try XMLNode.parse(response.body)
+            let encoded = xml.text("EncodingType") == "url"
             for c in xml.children("Contents") {
-                guard let key = c.text("Key") else { continue }
+                guard let text = c.text("Key") else { continue }
+                guard let key = encoded ? URIEncoding.percentDecode(text) : text else {
+                    throw AWSError.invalidResponse("s3 \(operation): key '\(text)' is not URL-encoded UTF-8")
+                }
                 out.append(S3Object(key: key, size: c.text("Size").flatMap { Int($0) } ?? 0))
             }
             token = xml.text("IsTruncated") == "true" ? xml.text("NextContinuationToken") : nil

@@ -34,15 +34,26 @@ public struct HTTPResponse: Sendable {
 public struct HTTPTransport: Sendable {
     /// Largest response body accepted, in bytes.
     public var maxResponseBytes: Int
+    /// Answers requests in-process instead of the network (nil: the network).
+    private let answer: (@Sendable (HTTPRequest) async throws -> HTTPResponse)?
 
     /// Creates a client.
     public init(maxResponseBytes: Int = 1 << 31) {
         self.maxResponseBytes = maxResponseBytes
+        answer = nil
+    }
+
+    /// A transport that hands every request to `answer` instead of sending it: for replaying
+    /// answers recorded from a real service, with every request the caller builds checked.
+    public init(answering answer: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) {
+        maxResponseBytes = 1 << 31
+        self.answer = answer
     }
 
     /// Sends a request and reads the whole response within `timeout` seconds.
     /// Connection failures and timeouts throw `HTTPNetworkError` naming the host.
     public func send(_ request: HTTPRequest, timeout: Double) async throws -> HTTPResponse {
+        if let answer { return try await answer(request) }
         var r = HTTPClientRequest(url: request.url)
         r.method = HTTPMethod(rawValue: request.method.uppercased())
         for (name, value) in request.headers where name.lowercased() != "host" {
@@ -175,5 +186,36 @@ public enum URIEncoding {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes `%XX` escapes (and `+` as a space when `plusIsSpace`, as forms do); nil if an
+    /// escape is broken or the bytes are not UTF-8.
+    public static func percentDecode(_ text: some StringProtocol, plusIsSpace: Bool = false) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var rest = Array(text.utf8)[...]
+        while let b = rest.popFirst() {
+            if b == UInt8(ascii: "%") {
+                guard rest.count >= 2, let high = hexValue(rest[rest.startIndex]),
+                    let low = hexValue(rest[rest.startIndex + 1])
+                else { return nil }
+                out.append(high << 4 | low)
+                rest = rest.dropFirst(2)
+            } else if b == UInt8(ascii: "+"), plusIsSpace {
+                out.append(UInt8(ascii: " "))
+            } else {
+                out.append(b)
+            }
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 }

@@ -16,31 +16,7 @@ public enum RESTWire {
     /// Decodes `%XX` escapes (and `+` as space when `plusIsSpace`); nil on a broken escape or
     /// bytes that are not UTF-8.
     public static func decode(_ text: Substring, plusIsSpace: Bool = false) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var it = Array(text.utf8)[...]
-        while let b = it.popFirst() {
-            if b == UInt8(ascii: "%") {
-                guard it.count >= 2, let hi = hexValue(it[it.startIndex]), let lo = hexValue(it[it.startIndex + 1])
-                else { return nil }
-                bytes.append(hi << 4 | lo)
-                it = it.dropFirst(2)
-            } else if b == UInt8(ascii: "+"), plusIsSpace {
-                bytes.append(UInt8(ascii: " "))
-            } else {
-                bytes.append(b)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+        URIEncoding.percentDecode(text, plusIsSpace: plusIsSpace)
     }
 
     /// A namespace as one encoded path segment: levels joined by `%1F`.
