@@ -120,7 +120,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Iceberg", "JSONSupport"], path: "Tests/TestSupport"),
         .testTarget(name: "CompressionCodecsTests", dependencies: ["CompressionCodecs"]),
         .testTarget(name: "ThriftCompactTests", dependencies: ["ThriftCompact"]),
-        .testTarget(name: "IcebergSpecTests", dependencies: ["IcebergSpec", "JSONSupport"]),
+        .testTarget(name: "IcebergSpecTests", dependencies: ["IcebergSpec", "Avro", "JSONSupport"]),
         .testTarget(name: "ParquetJSONTests", dependencies: ["ParquetJSON", "Parquet", "JSONSupport"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "ParquetJSON", "Iceberg"]),
         .testTarget(name: "IcebergTests", dependencies: ["Iceberg", "Parquet", "JSONSupport", "TestSupport"]),

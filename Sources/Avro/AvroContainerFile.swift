@@ -169,6 +169,10 @@ public struct AvroFileReader {
                 throw AvroError.malformedFile("sync marker mismatch at \(r.position - 16)")
             }
             let block = try codec.decompress(raw, maxSize: maxBlockSize)
+            guard count <= Int64(block.count) + AvroReader.maxZeroByteItems else {
+                throw AvroError.malformedFile(
+                    "block at \(r.position - 16 - Int(size)) claims \(count) records in \(block.count) bytes")
+            }
             var br = AvroReader(block)
             for _ in 0..<count {
                 out.append(try AvroBinary.decode(schema, from: &br))

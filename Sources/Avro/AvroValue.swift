@@ -221,6 +221,9 @@ public struct AvroReader {
     private let end: Int
     /// Largest number of items accepted in one array or map.
     public var maxItems = 50_000_000
+    /// Items (array elements, records of a block) a count may claim beyond one per byte left:
+    /// items whose schema encodes to no bytes (a null, an empty record) exist, but not billions.
+    static let maxZeroByteItems: Int64 = 1_000_000
 
     /// Creates a reader over `data[range]`.
     public init(_ data: [UInt8], range: Range<Int>? = nil) {
@@ -285,8 +288,10 @@ public struct AvroReader {
             var count = try long()
             if count == 0 { return }
             if count < 0 {
-                count = -count
-                _ = try long()  // block size in bytes
+                // A negative count is followed by the block's size in bytes; Int64.min has no
+                // positive counterpart and becomes a count the limit below refuses.
+                count = Int64(clamping: count.magnitude)
+                _ = try long()
             }
             total += Int(clamping: count)
             guard count <= Int64(maxItems), total <= maxItems else {
@@ -296,7 +301,7 @@ public struct AvroReader {
                 let before = position
                 try item(&self)
                 // Zero-byte items cannot make progress through the data; cap how many we accept.
-                if position == before && count > Int64(remaining) + 1_000_000 {
+                if position == before && count > Int64(remaining) + Self.maxZeroByteItems {
                     throw AvroError.malformedData("implausible item count \(count) at \(position)")
                 }
             }

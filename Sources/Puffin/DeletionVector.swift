@@ -14,8 +14,11 @@ public enum DeletionVector {
     public static let blobType = "deletion-vector-v1"
 
     /// The deleted positions of a serialized blob, ascending. `expectedCardinality` (the
-    /// manifest's record count) is checked when given.
-    public static func positions(blob: [UInt8], expectedCardinality: Int64? = nil) throws(PuffinError) -> [Int64] {
+    /// manifest's record count) is checked when given. At most `maxPositions` positions, and
+    /// no more than expected, are decoded: a few bytes of Roaring runs can claim billions.
+    public static func positions(blob: [UInt8], expectedCardinality: Int64? = nil, maxPositions: Int = 1 << 27)
+        throws(PuffinError) -> [Int64]
+    {
         guard blob.count >= 12 else { throw .malformedBlob("a deletion vector of \(blob.count) bytes") }
         let length = Int(bigEndian(blob, at: 0))
         guard length + 8 == blob.count else {
@@ -36,7 +39,9 @@ public enum DeletionVector {
         var failure: PuffinError?
         blob.withUnsafeBytes { raw in
             do throws(PuffinError) {
-                var reader = RoaringReader(bytes: UnsafeRawBufferPointer(rebasing: raw[8..<(raw.count - 4)]))
+                let limit = min(expectedCardinality.map { Int(clamping: max($0, 0)) } ?? .max, maxPositions)
+                var reader = RoaringReader(
+                    bytes: UnsafeRawBufferPointer(rebasing: raw[8..<(raw.count - 4)]), maxValues: limit)
                 let bitmaps = try reader.uint64()
                 var previousKey: Int64 = -1
                 for _ in 0..<bitmaps {

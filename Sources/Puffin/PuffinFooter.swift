@@ -55,8 +55,9 @@ public struct PuffinFooter: Sendable, Hashable {
         var blobs: [PuffinBlobMetadata] = []
         for (i, item) in list.enumerated() {
             let blob = try PuffinBlobMetadata(json: item, index: i)
-            guard blob.offset >= Int64(Self.magic.count), blob.length >= 0,
-                blob.offset + blob.length <= Int64(fileLength - length)
+            let blobArea = Int64(fileLength - length)
+            guard blob.offset >= Int64(Self.magic.count), blob.offset <= blobArea, blob.length >= 0,
+                blob.length <= blobArea - blob.offset
             else {
                 throw .malformedFile(
                     "blob \(i) (\(blob.type)) at \(blob.offset)+\(blob.length) lies outside the blob area")

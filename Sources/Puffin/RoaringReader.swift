@@ -3,13 +3,18 @@
 struct RoaringReader {
     let bytes: UnsafeRawBufferPointer
     var position = 0
+    /// Most values appended in all (the caller's bound on the bitmap's cardinality).
+    let maxValues: Int
 
     private static let cookieWithRuns: UInt32 = 12347
     private static let cookieWithoutRuns: UInt32 = 12346
     /// Containers at or below this cardinality are arrays; above, 8 KiB bitsets.
     private static let maxArrayCardinality = 4096
 
-    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    init(bytes: UnsafeRawBufferPointer, maxValues: Int = .max) {
+        self.bytes = bytes
+        self.maxValues = maxValues
+    }
 
     private mutating func take(_ n: Int) throws(PuffinError) -> Int {
         guard n >= 0, bytes.count - position >= n else {
@@ -67,6 +72,10 @@ struct RoaringReader {
             guard Int(keys[c]) > previousKey else { throw .malformedBlob("Roaring container keys out of order") }
             previousKey = Int(keys[c])
             let base = high | Int64(keys[c]) << 16
+            // Checked before decoding: a run container turns 4 bytes into up to 65,536 values.
+            guard cardinalities[c] <= maxValues - out.count else {
+                throw .malformedBlob("Roaring bitmap holds more than the \(maxValues) values expected")
+            }
             let isRun = !runFlags.isEmpty && runFlags[c / 8] & (1 << (c % 8)) != 0
             if isRun {
                 let runs = Int(try uint16())
@@ -75,8 +84,10 @@ struct RoaringReader {
                 for _ in 0..<runs {
                     let start = Int(try uint16())
                     let length = Int(try uint16()) + 1
-                    guard start > last, start + length <= 1 << 16 else {
-                        throw .malformedBlob("Roaring run \(start)+\(length) out of order or range")
+                    guard start > last, start + length <= 1 << 16, produced + length <= cardinalities[c] else {
+                        throw .malformedBlob(
+                            "Roaring run \(start)+\(length) out of order, out of range or beyond the container's \(cardinalities[c]) values"
+                        )
                     }
                     for v in start..<(start + length) { out.append(base | Int64(v)) }
                     last = start + length - 1

@@ -100,4 +100,34 @@ final class AvroTests: XCTestCase {
         var r2 = AvroReader([0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01])
         XCTAssertThrowsError(try AvroBinary.decode(.array(items: .of(.null), attributes: AvroAttributes()), from: &r2))
     }
+
+    /// A block count of Int64.min (negative counts are followed by a byte size) has no positive
+    /// counterpart: refused, not a trap.
+    func testABlockCountOfInt64MinIsRefused() throws {
+        var bytes: [UInt8] = []
+        AvroBinary.writeLong(.min, &bytes)
+        AvroBinary.writeLong(0, &bytes)
+        var r = AvroReader(bytes)
+        XCTAssertThrowsError(try AvroBinary.decode(.array(items: .of(.long), attributes: AvroAttributes()), from: &r)) {
+            XCTAssertTrue("\($0)".contains("more than"), "\($0)")
+        }
+    }
+
+    /// Records of a schema that encodes to no bytes: a block may not claim 2^40 of them.
+    func testABlockClaimingBillionsOfEmptyRecordsIsRefused() throws {
+        let schema = try AvroSchema(jsonText: #"{"type":"record","name":"empty","fields":[]}"#)
+        var writer = try AvroFileWriter(schema: schema, codec: .null)
+        let header = try writer.finish()
+        let sync = Array(header.suffix(16))
+        func file(records: Int64) -> [UInt8] {
+            var out = header
+            AvroBinary.writeLong(records, &out)
+            AvroBinary.writeLong(0, &out)
+            return out + sync
+        }
+        XCTAssertEqual(try AvroFileReader(bytes: file(records: 1000)).records().count, 1000)
+        XCTAssertThrowsError(try AvroFileReader(bytes: file(records: 1 << 40)).records()) {
+            XCTAssertTrue("\($0)".contains("claims 1099511627776 records in 0 bytes"), "\($0)")
+        }
+    }
 }

@@ -143,4 +143,25 @@ final class DeleteOperationTests: XCTestCase {
         }()
         return try await (small, named)
     }
+
+    /// A deletion vector's manifest entry whose content offset and size add up beyond Int64:
+    /// an error naming the delete file, not a trap.
+    func testADeletionVectorRangeThatOverflowsIsAnError() async throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir.appendingPathComponent("dv.puffin").path
+        try await LocalFileIO().write(path, [UInt8](repeating: 0, count: 100))
+        for (offset, size) in [(Int64.max - 10, Int64(100)), (Int64(4), Int64.max), (Int64(200), Int64(1))] {
+            var dv = DataFile(filePath: path, partition: [], recordCount: 3, fileSizeInBytes: 100)
+            dv.content = .positionDeletes
+            dv.fileFormat = "PUFFIN"
+            dv.contentOffset = offset
+            dv.contentSizeInBytes = size
+            do {
+                _ = try await DeleteFileCache().vector(dv, for: "s3://b/data.parquet", io: LocalFileIO())
+                XCTFail("offset \(offset), size \(size) was read")
+            } catch {
+                XCTAssertTrue("\(error)".contains("lies outside the file of 100 bytes"), "\(error)")
+            }
+        }
+    }
 }

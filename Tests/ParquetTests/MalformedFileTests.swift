@@ -3,6 +3,10 @@ import XCTest
 @testable import Iceberg
 @testable import Parquet
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Malformed input gives a ParquetError naming what is wrong — never a crash, hang or huge
 /// allocation. The committed corpus (Fixtures/parquet/malformed, made by its generate.py from
 /// a pyarrow file) is checked first; then systematic truncations and byte flips of files we write.
@@ -130,6 +134,80 @@ final class MalformedFileTests: XCTestCase {
         let footerLength = Int(good[good.count - 8]) | Int(good[good.count - 7]) << 8
         for i in (good.count - 8 - footerLength)..<(good.count - 8) { footerGarbage[i] = 0xFF }
         expect(footerGarbage, "malformed Parquet footer")
+    }
+
+    /// The file with its footer changed; `extra` bytes go just before the new footer, at the
+    /// offset `change` is given.
+    func rewritingFooter(
+        _ file: [UInt8], extra: [UInt8] = [], _ change: (inout FileMetaData, _ extraOffset: Int64) -> Void
+    ) throws -> [UInt8] {
+        let length = (0..<4).reduce(0) { $0 | Int(file[file.count - 8 + $1]) << (8 * $1) }
+        let footerStart = file.count - 8 - length
+        var metadata = try FileMetaData(thrift: Array(file[footerStart..<(file.count - 8)]))
+        change(&metadata, Int64(footerStart))
+        let footer = metadata.serialized()
+        return Array(file[..<footerStart]) + extra + footer
+            + (0..<4).map { UInt8(truncatingIfNeeded: footer.count >> (8 * $0)) } + Array("PAR1".utf8)
+    }
+
+    /// A chunk whose footer claims Int64.max uncompressed bytes: the size only sizes a buffer
+    /// up front, so the values read as before (it used to overflow while sizing it).
+    func testAnAbsurdUncompressedChunkSizeOnlyBoundsTheReservation() throws {
+        let good = try sampleFile(ParquetWriterOptions())
+        let bad = try rewritingFooter(good) { metadata, _ in
+            for c in metadata.rowGroups[0].columns.indices {
+                metadata.rowGroups[0].columns[c].metaData?.totalUncompressedSize = .max
+            }
+        }
+        let expected = try ParquetReader(input: MemoryInput(good)).readRowGroup(0)
+        XCTAssertEqual(try ParquetReader(input: MemoryInput(bad)).readRowGroup(0), expected)
+    }
+
+    /// Offset-index page locations at Int64.max, or sizes that run past the chunk from near the
+    /// end of the address space: the index is not used (the chunk is read whole) and the
+    /// selected rows come back as without an index (the sum used to overflow).
+    func testOffsetIndexLocationsThatOverflowAreIgnored() throws {
+        var options = ParquetWriterOptions()
+        options.dataPageSize = 256
+        let good = try sampleFile(options)
+        let reader = try ParquetReader(input: MemoryInput(good))
+        let index = try XCTUnwrap(try reader.offsetIndex(rowGroup: 0, column: 0))
+        XCTAssertGreaterThanOrEqual(index.pageLocations.count, 2)
+        let rows = RowSelection([10..<20, 250..<260])
+        let expected = try reader.readColumn(rowGroup: 0, column: 0, rows: rows)
+        for (offset, size) in [(Int64.max, Int32(10)), (Int64.max - 5, Int32.max), (Int64(-1), Int32(10))] {
+            var changed = index
+            changed.pageLocations[1].offset = offset
+            changed.pageLocations[1].compressedPageSize = size
+            let extra = changed.serialized()
+            let bad = try rewritingFooter(good, extra: extra) { metadata, at in
+                metadata.rowGroups[0].columns[0].offsetIndexOffset = at
+                metadata.rowGroups[0].columns[0].offsetIndexLength = Int32(extra.count)
+            }
+            let read = try ParquetReader(input: MemoryInput(bad)).readColumn(rowGroup: 0, column: 0, rows: rows)
+            XCTAssertEqual(read, expected, "offset \(offset), size \(size)")
+        }
+    }
+
+    /// A bit-packed run of width 0 (a dictionary of one value) claiming 2^31 values takes no
+    /// bytes: it decodes as zeros without allocating room for all of them (it used to ask for 8 GiB).
+    func testAZeroWidthBitPackedRunAllocatesNothing() throws {
+        var bytes: [UInt8] = []
+        bytes.appendVarint(UInt64(Int32.max / 8) << 1 | 1)
+        var out = [UInt32](repeating: 7, count: 1000)
+        func peakResidentBytes() -> Int {
+            var usage = rusage()
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+            return usage.ru_maxrss * 1024
+        }
+        let peakBefore = peakResidentBytes()
+        try bytes.withUnsafeBytes { raw in
+            var d = RLEHybridDecoder(raw, start: 0, end: raw.count, width: 0)
+            try out.withUnsafeMutableBufferPointer { try d.decode(into: $0.baseAddress!, count: 500) }
+            try out.withUnsafeMutableBufferPointer { try d.decode(into: $0.baseAddress! + 500, count: 500) }
+        }
+        XCTAssertEqual(out, [UInt32](repeating: 0, count: 1000))
+        XCTAssertLessThan(peakResidentBytes() - peakBefore, 1 << 30, "the decoder's peak memory grew by a GiB or more")
     }
 
     /// A Bloom filter lies before the footer: one without a stored length is read up to the

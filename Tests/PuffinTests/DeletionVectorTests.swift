@@ -1,3 +1,4 @@
+import CZlib
 import CompressionCodecs
 import XCTest
 
@@ -91,6 +92,50 @@ final class DeletionVectorTests: XCTestCase {
             let bytes = Array(file[Int(blob.offset)..<Int(blob.offset + blob.length)])
             XCTAssertEqual(
                 try DeletionVector.positions(blob: bytes, expectedCardinality: Int64(vectors[i].count)), vectors[i])
+        }
+    }
+
+    /// A footer whose blob offset and length add up beyond Int64: refused, not a trap.
+    func testABlobRangeThatOverflowsIsRefused() throws {
+        for (offset, length) in [(Int64.max - 2, Int64(10)), (Int64(4), Int64.max), (Int64.max, Int64.max)] {
+            let payload = Array(
+                #"{"blobs":[{"type":"deletion-vector-v1","fields":[],"snapshot-id":-1,"sequence-number":-1,"offset":\#(offset),"length":\#(length)}]}"#
+                    .utf8)
+            var footer = PuffinFooter.magic + payload
+            footer += (0..<4).map { UInt8(truncatingIfNeeded: UInt32(payload.count) >> (8 * UInt32($0))) }
+            footer += [0, 0, 0, 0] + PuffinFooter.magic
+            XCTAssertThrowsError(try PuffinFooter(footer: footer, fileLength: 4 + 10 + footer.count)) {
+                XCTAssertTrue("\($0)".contains("lies outside the blob area"), "\($0)")
+            }
+        }
+    }
+
+    /// Run containers turn 6 bytes into 65,536 positions: a vector of 65,536 full runs (under a
+    /// megabyte, 2^32 positions) is refused before it is decoded past what the manifest expects
+    /// or the caller allows, instead of filling 32 GiB.
+    func testRunContainersCannotClaimMorePositionsThanExpected() throws {
+        func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        let containers = 1 << 16
+        var vector = DeletionVector.magic + le(UInt64(1)) + le(UInt32(0))
+        vector += le(UInt32(12347) | UInt32(containers - 1) << 16)
+        vector += [UInt8](repeating: 0xFF, count: containers / 8)  // every container holds runs
+        for key in 0..<containers { vector += le(UInt16(key)) + le(UInt16(0xFFFF)) }
+        vector += [UInt8](repeating: 0, count: 4 * containers)  // offsets (not needed to read in order)
+        for _ in 0..<containers { vector += le(UInt16(1)) + le(UInt16(0)) + le(UInt16(0xFFFF)) }
+        let crc = vector.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
+        let blob =
+            withUnsafeBytes(of: UInt32(vector.count).bigEndian) { Array($0) } + vector
+            + withUnsafeBytes(of: crc.bigEndian) { Array($0) }
+        XCTAssertThrowsError(try DeletionVector.positions(blob: blob, expectedCardinality: 10)) {
+            XCTAssertTrue("\($0)".contains("more than the 10 values expected"), "\($0)")
+        }
+        XCTAssertThrowsError(
+            try DeletionVector.positions(blob: blob, expectedCardinality: 1 << 40, maxPositions: 100_000)
+        ) {
+            XCTAssertTrue("\($0)".contains("more than the 100000 values expected"), "\($0)")
+        }
+        XCTAssertThrowsError(try DeletionVector.positions(blob: blob, maxPositions: 100_000)) {
+            XCTAssertTrue("\($0)".contains("more than the 100000 values expected"), "\($0)")
         }
     }
 }

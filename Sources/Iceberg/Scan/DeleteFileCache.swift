@@ -48,7 +48,9 @@ struct DeleteFileCache {
             offset = blob.offset
             length = blob.length
         }
-        guard let offset, let length, offset >= 0, length >= 0, offset + length <= Int64(input.size) else {
+        guard let offset, let length, offset >= 0, length >= 0, offset <= Int64(input.size),
+            length <= Int64(input.size) - offset
+        else {
             throw fail("blob at \(offset ?? -1)+\(length ?? -1) lies outside the file of \(input.size) bytes")
         }
         let fetched = try await ranged?.fetch([Int(offset)..<Int(offset + length)])

@@ -185,7 +185,7 @@ public enum ManifestCodec {
             else {
                 throw IcebergError.invalidJSON("manifest entry without data_file")
             }
-            guard let status = entry.long(0, "status").flatMap({ EntryStatus(rawValue: Int32($0)) }) else {
+            guard let status = entry.long(0, "status").flatMap({ Int32(exactly: $0).flatMap(EntryStatus.init) }) else {
                 throw IcebergError.invalidJSON(
                     "manifest entry misses status, file_path, record_count or file_size_in_bytes")
             }
@@ -225,7 +225,7 @@ public enum ManifestCodec {
             }
         }
         var file = DataFile(filePath: path, partition: partition, recordCount: count, fileSizeInBytes: size)
-        file.content = df.long(134, "content").flatMap { FileContent(rawValue: Int32($0)) } ?? .data
+        file.content = try content(df.long(134, "content"), of: "data file \(path)")
         file.fileFormat = df.string(101, "file_format") ?? "PARQUET"
         func longs(_ id: Int, _ name: String) -> [Int: Int64] {
             var m: [Int: Int64] = [:]
@@ -373,6 +373,23 @@ public enum ManifestCodec {
         return try writer.finish()
     }
 
+    /// A `content` field: absent is data; a value no content type has is an error, not data.
+    private static func content(_ value: Int64?, of what: String) throws -> FileContent {
+        guard let value else { return .data }
+        guard let content = Int32(exactly: value).flatMap(FileContent.init) else {
+            throw IcebergError.invalidJSON("\(what) has content \(value), which is no content type")
+        }
+        return content
+    }
+
+    /// A manifest list's file count (an Avro `int`; a `long` beyond it is an error).
+    private static func fileCount(_ value: Int64?, _ kind: String, _ path: String) throws -> Int32 {
+        guard let count = Int32(exactly: value ?? 0) else {
+            throw IcebergError.invalidJSON("manifest \(path) has \(value ?? 0) \(kind) files")
+        }
+        return count
+    }
+
     /// Reads a manifest list (v1 values default as the spec says: sequence numbers 0).
     public static func readManifestList(_ bytes: [UInt8]) throws -> [ManifestFile] {
         let reader = try AvroFileReader(bytes: bytes)
@@ -401,13 +418,14 @@ public enum ManifestCodec {
             }
             var manifest = ManifestFile(
                 path: path, length: length, partitionSpecId: Int(spec),
-                content: r.long(517, "content").flatMap { FileContent(rawValue: Int32($0)) } ?? .data,
+                content: try content(r.long(517, "content"), of: "manifest \(path)"),
                 sequenceNumber: r.long(515, "sequence_number") ?? 0,
                 minSequenceNumber: r.long(516, "min_sequence_number") ?? 0,
                 addedSnapshotId: added,
-                addedFilesCount: Int32(r.long(504, "added_files_count") ?? r.long(504, "added_data_files_count") ?? 0),
-                existingFilesCount: Int32(r.long(505, "existing_files_count") ?? 0),
-                deletedFilesCount: Int32(r.long(506, "deleted_files_count") ?? 0),
+                addedFilesCount: try fileCount(
+                    r.long(504, "added_files_count") ?? r.long(504, "added_data_files_count"), "added", path),
+                existingFilesCount: try fileCount(r.long(505, "existing_files_count"), "existing", path),
+                deletedFilesCount: try fileCount(r.long(506, "deleted_files_count"), "deleted", path),
                 addedRowsCount: r.long(512, "added_rows_count") ?? 0,
                 existingRowsCount: r.long(513, "existing_rows_count") ?? 0,
                 deletedRowsCount: r.long(514, "deleted_rows_count") ?? 0, partitions: partitions,

@@ -196,11 +196,18 @@ struct RLEHybridDecoder {
                 throw .invalid("bad bit-packed group count \(groups)")
             }
             let n = Int(groups) * 8
+            if width == 0 {
+                // Zero-width values take no bytes and are all 0: a run of zeros, nothing to unpack.
+                runValue = 0
+                runRemaining = n
+                isRLE = true
+                return
+            }
             let bytes = Int(groups) * width
             // The final group may be cut short by writers; pad by decoding what is there.
             let available = min(bytes, cursor.remaining)
-            guard available > 0 || width == 0 else { throw .truncated("bit-packed run") }
-            let usable = width == 0 ? n : min(n, available * 8 / width)
+            guard available > 0 else { throw .truncated("bit-packed run") }
+            let usable = min(n, available * 8 / width)
             if packed.count < usable { packed = [UInt32](repeating: 0, count: usable) }
             let pos = cursor.position
             packed.withUnsafeMutableBufferPointer { p in

@@ -76,7 +76,7 @@ struct ColumnChunkReader: Sendable {
         }
         // Reserve from the footer's counts, but never more than the chunk's bytes could hold
         // at a plausible density: a lying footer cannot force a huge allocation up front.
-        let plausible = Int(min(total, max(meta.totalUncompressedSize, 0) * 8 + 1024))
+        let plausible = Int(min(total, min(max(meta.totalUncompressedSize, 0), total) * 8 + 1024))
         if maxDef > 0 { definitionLevels.reserveCapacity(plausible) }
         if maxRep > 0 { repetitionLevels.reserveCapacity(plausible) }
         values.reserve(plausible)

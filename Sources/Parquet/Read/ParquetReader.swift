@@ -364,15 +364,17 @@ struct PagePlan {
         if Int(first.offset) > chunk.lowerBound { reads.append(chunk.lowerBound..<Int(first.offset)) }
         var previousEnd = Int(first.offset)
         for (i, p) in pages.enumerated() {
+            // Offsets and sizes are checked before they are added: the index may hold anything.
+            guard p.offset >= Int64(previousEnd), p.offset <= Int64(chunk.upperBound), p.compressedPageSize > 0,
+                Int64(p.compressedPageSize) <= Int64(chunk.upperBound) - p.offset
+            else {
+                return nil
+            }
             let start = Int(p.offset)
             let end = start + Int(p.compressedPageSize)
             let rowStart = Int(p.firstRowIndex)
             let rowEnd = i + 1 < pages.count ? Int(pages[i + 1].firstRowIndex) : groupRows
-            guard p.compressedPageSize > 0, start >= previousEnd, end <= chunk.upperBound, rowStart <= rowEnd,
-                rowEnd <= groupRows
-            else {
-                return nil
-            }
+            guard rowStart <= rowEnd, rowEnd <= groupRows else { return nil }
             previousEnd = end
             guard rows.overlaps(rowStart..<rowEnd) else {
                 skippedPages += 1
