@@ -93,15 +93,19 @@ class Type:
         mark = [pad + f"{seen} = true"] if seen else []
         if self.kind == "list":
             e = self.element
+            inner = ["    " + line for line in mark]
             if e.may_be_left_out:
                 return [
-                    pad + "let (_, count) = try r.readListHeader()",
-                    pad + f"var elements: [{e.swift}] = []",
-                    pad + "elements.reserveCapacity(count)",
-                    pad + f"for _ in 0..<count {{ if let e = {e.read()} {{ elements.append(e) }} }}",
-                    pad + f"{target} = elements",
-                ] + mark
-            return [pad + f"{target} = try r.readList {{ (r) throws(ThriftError) in {e.read()} }}"] + mark
+                    pad + f"if let count = try r.readListHeader(expecting: {e.compact()}) {{",
+                    pad + f"    var elements: [{e.swift}] = []",
+                    pad + "    elements.reserveCapacity(count)",
+                    pad + f"    for _ in 0..<count {{ if let e = {e.read()} {{ elements.append(e) }} }}",
+                    pad + f"    {target} = elements",
+                ] + [pad + line for line in inner] + [pad + "}"]
+            return [
+                pad + f"if let elements = try r.readList(of: {e.compact()}, {{ (r) throws(ThriftError) in {e.read()} }}) {{",
+                pad + f"    {target} = elements",
+            ] + [pad + line for line in inner] + [pad + "}"]
         if self.may_be_left_out:
             return [pad + f"if let v = {self.read()} {{", pad + f"    {target} = v"] + (
                 ["    " + line for line in mark]) + [pad + "}"]
@@ -200,7 +204,11 @@ def generate(structs):
                 "        while let (id, type) = try r.readFieldHeader() {",
                 "            switch id {"]
         for f in fields:
-            out.append(f"            case {f['id']}:")
+            # A known id with another wire type is skipped, as Thrift skips unknown fields
+            # (writers have reused ids for other types).
+            wire = f["type"].compact()
+            check = "type == .boolTrue || type == .boolFalse" if wire == ".boolTrue" else f"type == {wire}"
+            out.append(f"            case {f['id']} where {check}:")
             seen = f"has{f['swift'][0].upper()}{f['swift'][1:]}" if f["mode"] == "required" else None
             out += f["type"].read_into(f"value.{f['swift']}", 16, seen)
         out += ["            default: try r.skip(type)",

@@ -235,6 +235,11 @@ public struct CompactReader: Sendable {
         }
     }
 
+    /// Skips `count` list elements of `type` (what a list header announced).
+    public mutating func skipElements(_ type: CompactType, count: Int) throws(ThriftError) {
+        for _ in 0..<count { try skipElement(type, depth: fieldIdStack.count + 1) }
+    }
+
     private mutating func skipElement(_ type: CompactType, depth: Int) throws(ThriftError) {
         if type == .boolTrue || type == .boolFalse {
             _ = try readBool()

@@ -55,21 +55,21 @@ extension Statistics {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .binary:
                 value.legacyMax = try r.readBinary()
-            case 2:
+            case 2 where type == .binary:
                 value.legacyMin = try r.readBinary()
-            case 3:
+            case 3 where type == .i64:
                 value.nullCount = try r.readI64()
-            case 4:
+            case 4 where type == .i64:
                 value.distinctCount = try r.readI64()
-            case 5:
+            case 5 where type == .binary:
                 value.maxValue = try r.readBinary()
-            case 6:
+            case 6 where type == .binary:
                 value.minValue = try r.readBinary()
-            case 7:
+            case 7 where type == .boolTrue || type == .boolFalse:
                 value.isMaxValueExact = try r.readBool()
-            case 8:
+            case 8 where type == .boolTrue || type == .boolFalse:
                 value.isMinValueExact = try r.readBool()
             default: try r.skip(type)
             }
@@ -111,10 +111,10 @@ extension DecimalTypeFields {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .i32:
                 value.scale = try r.readI32()
                 hasScale = true
-            case 2:
+            case 2 where type == .i32:
                 value.precision = try r.readI32()
                 hasPrecision = true
             default: try r.skip(type)
@@ -160,10 +160,10 @@ extension TimeTypeFields {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .boolTrue || type == .boolFalse:
                 value.isAdjustedToUTC = try r.readBool()
                 hasIsAdjustedToUTC = true
-            case 2:
+            case 2 where type == .struct:
                 value.unit = try TimeUnit.readUnion(from: &r)
                 hasUnit = true
             default: try r.skip(type)
@@ -208,10 +208,10 @@ extension IntTypeFields {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .byte:
                 value.bitWidth = try r.readByte()
                 hasBitWidth = true
-            case 2:
+            case 2 where type == .boolTrue || type == .boolFalse:
                 value.isSigned = try r.readBool()
                 hasIsSigned = true
             default: try r.skip(type)
@@ -282,28 +282,28 @@ extension SchemaElement {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .i32:
                 value.type = try r.readEnum(PhysicalType.self, "physical type")
-            case 2:
+            case 2 where type == .i32:
                 value.typeLength = try r.readI32()
-            case 3:
+            case 3 where type == .i32:
                 value.repetition = try r.readEnum(Repetition.self, "repetition type")
-            case 4:
+            case 4 where type == .binary:
                 value.name = try r.readString()
                 hasName = true
-            case 5:
+            case 5 where type == .i32:
                 value.numChildren = try r.readI32()
-            case 6:
+            case 6 where type == .i32:
                 if let v = ConvertedType(rawValue: try r.readI32()) {
                     value.convertedType = v
                 }
-            case 7:
+            case 7 where type == .i32:
                 value.scale = try r.readI32()
-            case 8:
+            case 8 where type == .i32:
                 value.precision = try r.readI32()
-            case 9:
+            case 9 where type == .i32:
                 value.fieldId = try r.readI32()
-            case 10:
+            case 10 where type == .struct:
                 value.logicalType = try LogicalType.readUnion(from: &r)
             default: try r.skip(type)
             }
@@ -347,10 +347,10 @@ extension KeyValue {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .binary:
                 value.key = try r.readString()
                 hasKey = true
-            case 2:
+            case 2 where type == .binary:
                 value.value = try r.readString()
             default: try r.skip(type)
             }
@@ -402,17 +402,17 @@ extension PageEncodingStats {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .i32:
                 if let v = PageType(rawValue: try r.readI32()) {
                     value.pageType = v
                     hasPageType = true
                 }
-            case 2:
+            case 2 where type == .i32:
                 if let v = Encoding(rawValue: try r.readI32()) {
                     value.encoding = v
                     hasEncoding = true
                 }
-            case 3:
+            case 3 where type == .i32:
                 value.count = try r.readI32()
                 hasCount = true
             default: try r.skip(type)
@@ -496,51 +496,57 @@ extension ColumnMetaData {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .i32:
                 value.type = try r.readEnum(PhysicalType.self, "physical type")
                 hasType = true
-            case 2:
-                let (_, count) = try r.readListHeader()
-                var elements: [Encoding] = []
-                elements.reserveCapacity(count)
-                for _ in 0..<count { if let e = Encoding(rawValue: try r.readI32()) { elements.append(e) } }
-                value.encodings = elements
-                hasEncodings = true
-            case 3:
-                value.pathInSchema = try r.readList { (r) throws(ThriftError) in try r.readString() }
-                hasPathInSchema = true
-            case 4:
+            case 2 where type == .list:
+                if let count = try r.readListHeader(expecting: .i32) {
+                    var elements: [Encoding] = []
+                    elements.reserveCapacity(count)
+                    for _ in 0..<count { if let e = Encoding(rawValue: try r.readI32()) { elements.append(e) } }
+                    value.encodings = elements
+                                    hasEncodings = true
+                }
+            case 3 where type == .list:
+                if let elements = try r.readList(of: .binary, { (r) throws(ThriftError) in try r.readString() }) {
+                    value.pathInSchema = elements
+                                    hasPathInSchema = true
+                }
+            case 4 where type == .i32:
                 value.codec = try r.readEnum(CompressionKind.self, "compression codec")
                 hasCodec = true
-            case 5:
+            case 5 where type == .i64:
                 value.numValues = try r.readI64()
                 hasNumValues = true
-            case 6:
+            case 6 where type == .i64:
                 value.totalUncompressedSize = try r.readI64()
                 hasTotalUncompressedSize = true
-            case 7:
+            case 7 where type == .i64:
                 value.totalCompressedSize = try r.readI64()
                 hasTotalCompressedSize = true
-            case 8:
-                value.keyValueMetadata = try r.readList { (r) throws(ThriftError) in try KeyValue(from: &r) }
-            case 9:
+            case 8 where type == .list:
+                if let elements = try r.readList(of: .struct, { (r) throws(ThriftError) in try KeyValue(from: &r) }) {
+                    value.keyValueMetadata = elements
+                }
+            case 9 where type == .i64:
                 value.dataPageOffset = try r.readI64()
                 hasDataPageOffset = true
-            case 10:
+            case 10 where type == .i64:
                 value.indexPageOffset = try r.readI64()
-            case 11:
+            case 11 where type == .i64:
                 value.dictionaryPageOffset = try r.readI64()
-            case 12:
+            case 12 where type == .struct:
                 value.statistics = try Statistics(from: &r)
-            case 13:
-                let (_, count) = try r.readListHeader()
-                var elements: [PageEncodingStats] = []
-                elements.reserveCapacity(count)
-                for _ in 0..<count { if let e = try PageEncodingStats(droppingIncompleteFrom: &r) { elements.append(e) } }
-                value.encodingStats = elements
-            case 14:
+            case 13 where type == .list:
+                if let count = try r.readListHeader(expecting: .struct) {
+                    var elements: [PageEncodingStats] = []
+                    elements.reserveCapacity(count)
+                    for _ in 0..<count { if let e = try PageEncodingStats(droppingIncompleteFrom: &r) { elements.append(e) } }
+                    value.encodingStats = elements
+                }
+            case 14 where type == .i64:
                 value.bloomFilterOffset = try r.readI64()
-            case 15:
+            case 15 where type == .i32:
                 value.bloomFilterLength = try r.readI32()
             default: try r.skip(type)
             }
@@ -606,19 +612,19 @@ extension ColumnChunk {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .binary:
                 value.filePath = try r.readString()
-            case 2:
+            case 2 where type == .i64:
                 value.fileOffset = try r.readI64()
-            case 3:
+            case 3 where type == .struct:
                 value.metaData = try ColumnMetaData(from: &r)
-            case 4:
+            case 4 where type == .i64:
                 value.offsetIndexOffset = try r.readI64()
-            case 5:
+            case 5 where type == .i32:
                 value.offsetIndexLength = try r.readI32()
-            case 6:
+            case 6 where type == .i64:
                 value.columnIndexOffset = try r.readI64()
-            case 7:
+            case 7 where type == .i32:
                 value.columnIndexLength = try r.readI32()
             default: try r.skip(type)
             }
@@ -659,11 +665,11 @@ extension SortingColumn {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .i32:
                 value.columnIndex = try r.readI32()
-            case 2:
+            case 2 where type == .boolTrue || type == .boolFalse:
                 value.descending = try r.readBool()
-            case 3:
+            case 3 where type == .boolTrue || type == .boolFalse:
                 value.nullsFirst = try r.readBool()
             default: try r.skip(type)
             }
@@ -721,22 +727,26 @@ extension RowGroup {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
-                value.columns = try r.readList { (r) throws(ThriftError) in try ColumnChunk(from: &r) }
-                hasColumns = true
-            case 2:
+            case 1 where type == .list:
+                if let elements = try r.readList(of: .struct, { (r) throws(ThriftError) in try ColumnChunk(from: &r) }) {
+                    value.columns = elements
+                                    hasColumns = true
+                }
+            case 2 where type == .i64:
                 value.totalByteSize = try r.readI64()
                 hasTotalByteSize = true
-            case 3:
+            case 3 where type == .i64:
                 value.numRows = try r.readI64()
                 hasNumRows = true
-            case 4:
-                value.sortingColumns = try r.readList { (r) throws(ThriftError) in try SortingColumn(from: &r) }
-            case 5:
+            case 4 where type == .list:
+                if let elements = try r.readList(of: .struct, { (r) throws(ThriftError) in try SortingColumn(from: &r) }) {
+                    value.sortingColumns = elements
+                }
+            case 5 where type == .i64:
                 value.fileOffset = try r.readI64()
-            case 6:
+            case 6 where type == .i64:
                 value.totalCompressedSize = try r.readI64()
-            case 7:
+            case 7 where type == .i16:
                 value.ordinal = try r.readI16()
             default: try r.skip(type)
             }
@@ -812,24 +822,32 @@ extension FileMetaData {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .i32:
                 value.version = try r.readI32()
                 hasVersion = true
-            case 2:
-                value.schema = try r.readList { (r) throws(ThriftError) in try SchemaElement(from: &r) }
-                hasSchema = true
-            case 3:
+            case 2 where type == .list:
+                if let elements = try r.readList(of: .struct, { (r) throws(ThriftError) in try SchemaElement(from: &r) }) {
+                    value.schema = elements
+                                    hasSchema = true
+                }
+            case 3 where type == .i64:
                 value.numRows = try r.readI64()
                 hasNumRows = true
-            case 4:
-                value.rowGroups = try r.readList { (r) throws(ThriftError) in try RowGroup(from: &r) }
-                hasRowGroups = true
-            case 5:
-                value.keyValueMetadata = try r.readList { (r) throws(ThriftError) in try KeyValue(from: &r) }
-            case 6:
+            case 4 where type == .list:
+                if let elements = try r.readList(of: .struct, { (r) throws(ThriftError) in try RowGroup(from: &r) }) {
+                    value.rowGroups = elements
+                                    hasRowGroups = true
+                }
+            case 5 where type == .list:
+                if let elements = try r.readList(of: .struct, { (r) throws(ThriftError) in try KeyValue(from: &r) }) {
+                    value.keyValueMetadata = elements
+                }
+            case 6 where type == .binary:
                 value.createdBy = try r.readString()
-            case 7:
-                value.columnOrders = try r.readList { (r) throws(ThriftError) in try ColumnOrder.readUnion(from: &r) }
+            case 7 where type == .list:
+                if let elements = try r.readList(of: .struct, { (r) throws(ThriftError) in try ColumnOrder.readUnion(from: &r) }) {
+                    value.columnOrders = elements
+                }
             default: try r.skip(type)
             }
         }
@@ -882,19 +900,19 @@ extension DataPageHeader {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .i32:
                 value.numValues = try r.readI32()
                 hasNumValues = true
-            case 2:
+            case 2 where type == .i32:
                 value.encoding = try r.readEnum(Encoding.self, "encoding")
                 hasEncoding = true
-            case 3:
+            case 3 where type == .i32:
                 value.definitionLevelEncoding = try r.readEnum(Encoding.self, "encoding")
                 hasDefinitionLevelEncoding = true
-            case 4:
+            case 4 where type == .i32:
                 value.repetitionLevelEncoding = try r.readEnum(Encoding.self, "encoding")
                 hasRepetitionLevelEncoding = true
-            case 5:
+            case 5 where type == .struct:
                 value.statistics = try Statistics(from: &r)
             default: try r.skip(type)
             }
@@ -943,13 +961,13 @@ extension DictionaryPageHeader {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .i32:
                 value.numValues = try r.readI32()
                 hasNumValues = true
-            case 2:
+            case 2 where type == .i32:
                 value.encoding = try r.readEnum(Encoding.self, "encoding")
                 hasEncoding = true
-            case 3:
+            case 3 where type == .boolTrue || type == .boolFalse:
                 value.isSorted = try r.readBool()
             default: try r.skip(type)
             }
@@ -1006,27 +1024,27 @@ extension DataPageHeaderV2 {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .i32:
                 value.numValues = try r.readI32()
                 hasNumValues = true
-            case 2:
+            case 2 where type == .i32:
                 value.numNulls = try r.readI32()
                 hasNumNulls = true
-            case 3:
+            case 3 where type == .i32:
                 value.numRows = try r.readI32()
                 hasNumRows = true
-            case 4:
+            case 4 where type == .i32:
                 value.encoding = try r.readEnum(Encoding.self, "encoding")
                 hasEncoding = true
-            case 5:
+            case 5 where type == .i32:
                 value.definitionLevelsByteLength = try r.readI32()
                 hasDefinitionLevelsByteLength = true
-            case 6:
+            case 6 where type == .i32:
                 value.repetitionLevelsByteLength = try r.readI32()
                 hasRepetitionLevelsByteLength = true
-            case 7:
+            case 7 where type == .boolTrue || type == .boolFalse:
                 value.isCompressed = try r.readBool()
-            case 8:
+            case 8 where type == .struct:
                 value.statistics = try Statistics(from: &r)
             default: try r.skip(type)
             }
@@ -1091,22 +1109,22 @@ extension PageHeader {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .i32:
                 value.type = try r.readEnum(PageType.self, "page type")
                 hasType = true
-            case 2:
+            case 2 where type == .i32:
                 value.uncompressedPageSize = try r.readI32()
                 hasUncompressedPageSize = true
-            case 3:
+            case 3 where type == .i32:
                 value.compressedPageSize = try r.readI32()
                 hasCompressedPageSize = true
-            case 4:
+            case 4 where type == .i32:
                 value.crc = try r.readI32()
-            case 5:
+            case 5 where type == .struct:
                 value.dataPageHeader = try DataPageHeader(from: &r)
-            case 7:
+            case 7 where type == .struct:
                 value.dictionaryPageHeader = try DictionaryPageHeader(from: &r)
-            case 8:
+            case 8 where type == .struct:
                 value.dataPageHeaderV2 = try DataPageHeaderV2(from: &r)
             default: try r.skip(type)
             }
@@ -1176,20 +1194,28 @@ extension ColumnIndex {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
-                value.nullPages = try r.readList { (r) throws(ThriftError) in try r.readBool() }
-                hasNullPages = true
-            case 2:
-                value.minValues = try r.readList { (r) throws(ThriftError) in try r.readBinary() }
-                hasMinValues = true
-            case 3:
-                value.maxValues = try r.readList { (r) throws(ThriftError) in try r.readBinary() }
-                hasMaxValues = true
-            case 4:
+            case 1 where type == .list:
+                if let elements = try r.readList(of: .boolTrue, { (r) throws(ThriftError) in try r.readBool() }) {
+                    value.nullPages = elements
+                                    hasNullPages = true
+                }
+            case 2 where type == .list:
+                if let elements = try r.readList(of: .binary, { (r) throws(ThriftError) in try r.readBinary() }) {
+                    value.minValues = elements
+                                    hasMinValues = true
+                }
+            case 3 where type == .list:
+                if let elements = try r.readList(of: .binary, { (r) throws(ThriftError) in try r.readBinary() }) {
+                    value.maxValues = elements
+                                    hasMaxValues = true
+                }
+            case 4 where type == .i32:
                 value.boundaryOrder = try r.readEnum(BoundaryOrder.self, "boundary order")
                 hasBoundaryOrder = true
-            case 5:
-                value.nullCounts = try r.readList { (r) throws(ThriftError) in try r.readI64() }
+            case 5 where type == .list:
+                if let elements = try r.readList(of: .i64, { (r) throws(ThriftError) in try r.readI64() }) {
+                    value.nullCounts = elements
+                }
             default: try r.skip(type)
             }
         }
@@ -1236,13 +1262,13 @@ extension PageLocation {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
+            case 1 where type == .i64:
                 value.offset = try r.readI64()
                 hasOffset = true
-            case 2:
+            case 2 where type == .i32:
                 value.compressedPageSize = try r.readI32()
                 hasCompressedPageSize = true
-            case 3:
+            case 3 where type == .i64:
                 value.firstRowIndex = try r.readI64()
                 hasFirstRowIndex = true
             default: try r.skip(type)
@@ -1301,9 +1327,11 @@ extension OffsetIndex {
         try r.beginStruct()
         while let (id, type) = try r.readFieldHeader() {
             switch id {
-            case 1:
-                value.pageLocations = try r.readList { (r) throws(ThriftError) in try PageLocation(from: &r) }
-                hasPageLocations = true
+            case 1 where type == .list:
+                if let elements = try r.readList(of: .struct, { (r) throws(ThriftError) in try PageLocation(from: &r) }) {
+                    value.pageLocations = elements
+                                    hasPageLocations = true
+                }
             default: try r.skip(type)
             }
         }

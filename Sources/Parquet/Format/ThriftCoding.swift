@@ -13,12 +13,28 @@ extension CompactReader {
         return value
     }
 
-    mutating func readList<T>(_ read: (inout CompactReader) throws(ThriftError) -> T) throws(ThriftError) -> [T] {
-        let (_, count) = try readListHeader()
+    /// A list of `elementType` elements, or nil when the list holds another type (it is then
+    /// skipped, as Thrift skips a field of an unexpected type).
+    mutating func readList<T>(of elementType: CompactType, _ read: (inout CompactReader) throws(ThriftError) -> T)
+        throws(ThriftError) -> [T]?
+    {
+        guard let count = try readListHeader(expecting: elementType) else { return nil }
         var out: [T] = []
         out.reserveCapacity(count)
         for _ in 0..<count { out.append(try read(&self)) }
         return out
+    }
+
+    /// A list header's count, or nil (the list skipped) when its elements are not of
+    /// `elementType`; an empty list matches any type, and booleans either boolean type.
+    mutating func readListHeader(expecting elementType: CompactType) throws(ThriftError) -> Int? {
+        let (type, count) = try readListHeader()
+        func normal(_ t: CompactType) -> CompactType { t == .boolFalse ? .boolTrue : t }
+        guard count == 0 || normal(type) == normal(elementType) else {
+            try skipElements(type, count: count)
+            return nil
+        }
+        return count
     }
 
     /// Reads a struct whose fields are dispatched to `body`; `body` returns false for unknown ids.

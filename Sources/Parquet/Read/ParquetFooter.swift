@@ -12,12 +12,16 @@ public struct ParquetFooter: Sendable {
     public let length: Int
     /// Size of the file it was read from.
     public let fileSize: Int
+    /// Whether the writer is parquet-mr before 1.2.9 (or of no stated version), whose chunk
+    /// sizes leave out the dictionary page header (PARQUET-816).
+    let undercountsDictionaryHeaders: Bool
 
     init(metadata: FileMetaData, schema: ParquetSchema, length: Int, fileSize: Int) {
         self.metadata = metadata
         self.schema = schema
         self.length = length
         self.fileSize = fileSize
+        undercountsDictionaryHeaders = Self.isParquetMRBefore129(metadata.createdBy)
     }
 
     /// Reads, decodes and validates the footer of an input (three reads: the leading magic,
@@ -63,7 +67,7 @@ public struct ParquetFooter: Sendable {
                     throw ParquetError.unsupported("column chunks in external files (row group \(g), column \(c))")
                 }
                 guard let type = group.columns[c].metaData?.type,
-                    let range = try group.columns[c].metaData.map({ m throws in try Self.chunkRange(m) })
+                    let range = try group.columns[c].metaData.map({ m throws in try chunkRange(m) })
                 else {
                     throw ParquetError.malformedFile("row group \(g) column \(c) has no metadata")
                 }
@@ -81,8 +85,10 @@ public struct ParquetFooter: Sendable {
         }
     }
 
-    /// The bytes a column chunk spans.
-    static func chunkRange(_ m: ColumnMetaData) throws -> Range<Int> {
+    /// The bytes a column chunk spans. Files of parquet-mr before 1.2.9 leave the dictionary
+    /// page header out of a chunk's size (PARQUET-816); their chunks get up to 100 more bytes,
+    /// short of the footer, as Arrow reads them.
+    func chunkRange(_ m: ColumnMetaData) throws -> Range<Int> {
         // The chunk starts at its dictionary page when it has one. A dictionary offset of 0 means
         // none (some writers put the dictionary at data_page_offset then); a chunk with no data
         // page (pyarrow's empty chunks) leaves data_page_offset 0.
@@ -93,6 +99,20 @@ public struct ParquetFooter: Sendable {
             throw ParquetError.malformedFile(
                 "column '\(m.pathInSchema.joined(separator: "."))' has offset \(start) and size \(length)")
         }
-        return Int(start)..<Int(start + length)
+        let dataEnd = Int64(fileSize - 8 - self.length)
+        let padding = undercountsDictionaryHeaders && start + length < dataEnd ? min(100, dataEnd - start - length) : 0
+        return Int(start)..<Int(start + length + padding)
+    }
+
+    /// Whether `created_by` names parquet-mr older than 1.2.9 (or of no stated version).
+    static func isParquetMRBefore129(_ createdBy: String?) -> Bool {
+        guard let createdBy, createdBy.hasPrefix("parquet-mr") else { return false }
+        // "parquet-mr version 1.2.8 (build …)"
+        let words = createdBy.split(separator: " ")
+        guard words.count >= 3, words[0] == "parquet-mr", words[1] == "version" else {
+            return createdBy == "parquet-mr"
+        }
+        let parts = words[2].prefix { $0.isNumber || $0 == "." }.split(separator: ".").map { Int($0) ?? 0 }
+        return (parts + [0, 0, 0]).prefix(3).lexicographicallyPrecedes([1, 2, 9])
     }
 }

@@ -115,7 +115,7 @@ public final class ParquetReader: @unchecked Sendable {
             throw ParquetError.malformedFile("no column \(column)")
         }
         let meta = metadata.rowGroups[rowGroup].columns[column].metaData!
-        let range = try ParquetFooter.chunkRange(meta)
+        let range = try footer.chunkRange(meta)
         let groupRows = Int(metadata.rowGroups[rowGroup].numRows)
         let selection = rows.flatMap { $0.coversAll(groupRows) ? nil : $0 }
         guard let selection, let index = try? offsetIndex(rowGroup: rowGroup, column: column) else {
