@@ -40,6 +40,53 @@ final class RESTServiceTests: XCTestCase {
         XCTAssertThrowsError(try RESTWire.parseNamespace(encoded: "bad%zz"))
     }
 
+    /// Updates that used to crash the server or leave a table that never loads again: each is
+    /// refused with 400 naming its action, nothing is written, and the table still loads.
+    func testUpdatesThatWouldBrickATableAreRefusedNamingTheUpdate() async throws {
+        let s = try service()
+        _ = await send(s, "POST", "/v1/namespaces", body: #"{"namespace": ["ns"]}"#)
+        var (status, json) = await send(
+            s, "POST", "/v1/namespaces/ns/tables", body: #"{"name": "t", "schema": \#(Self.schema)}"#)
+        XCTAssertEqual(status, 200)
+        let location = json?["metadata-location"]?.stringValue
+        let schema = { (id: Int) in
+            #"{"type":"struct","schema-id":\#(id),"fields":[{"id":1,"name":"id","required":false,"type":"long"},{"id":2,"name":"x","required":false,"type":"int"}]}"#
+        }
+        for (update, action) in [
+            (#"{"action": "add-schema", "schema": \#(schema(Int.max))}"#, "add-schema"),
+            (#"{"action": "add-spec", "spec": {"spec-id": 9223372036854775807, "fields": []}}"#, "add-spec"),
+            (
+                #"{"action": "add-sort-order", "sort-order": {"order-id": 9223372036854775807, "fields": []}}"#,
+                "add-sort-order"
+            ),
+            (#"{"action": "set-default-sort-order", "sort-order-id": 999}"#, "set-default-sort-order"),
+        ] {
+            (status, json) = await send(
+                s, "POST", "/v1/namespaces/ns/tables/t", body: #"{"requirements": [], "updates": [\#(update)]}"#)
+            XCTAssertEqual(status, 400, update)
+            let message = json?["error"]?["message"]?.stringValue ?? ""
+            XCTAssertTrue(message.contains(action), "\(update): \(message)")
+        }
+        // A schema at the largest int id is fine; the next one has no id left and is refused.
+        (status, _) = await send(
+            s, "POST", "/v1/namespaces/ns/tables/t",
+            body: #"{"requirements": [], "updates": [{"action": "add-schema", "schema": \#(schema(Int(Int32.max)))}]}"#)
+        XCTAssertEqual(status, 200)
+        (status, json) = await send(
+            s, "POST", "/v1/namespaces/ns/tables/t",
+            body:
+                #"{"requirements": [], "updates": [{"action": "add-schema", "schema": \#(schema(-1).replacingOccurrences(of: "\"x\"", with: "\"y\""))}]}"#
+        )
+        XCTAssertEqual(status, 400)
+        XCTAssertTrue(
+            json?["error"]?["message"]?.stringValue?.contains("add-schema: no schema id is left") == true,
+            "\(json?.serialized() ?? "")")
+        (status, json) = await send(s, "GET", "/v1/namespaces/ns/tables/t")
+        XCTAssertEqual(status, 200)
+        XCTAssertNotEqual(json?["metadata-location"]?.stringValue, location, "the valid schema was committed")
+        XCTAssertEqual(json?["metadata"]?["schemas"]?.arrayValue?.count, 2)
+    }
+
     func testErrorAnswers() async throws {
         let s = try service()
         var (status, json) = await send(s, "POST", "/v1/namespaces", body: "{not json")

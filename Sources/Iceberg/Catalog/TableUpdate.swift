@@ -153,25 +153,27 @@ public enum TableUpdate: Sendable, Hashable {
         do {
             switch self {
             case .assignUUID(let u): try m.assignUUID(u)
-            case .addSchema(let s): m.addSchema(s)
+            case .addSchema(let s): try m.addSchema(s)
             case .setCurrentSchema(let id): try m.setCurrentSchema(id)
-            case .addSpec(let s): m.addSpec(s)
+            case .addSpec(let s): try m.addSpec(s)
             case .setDefaultSpec(let id): try m.setDefaultSpec(id)
-            case .addSortOrder(let o): m.addSortOrder(o)
-            case .setDefaultSortOrder(let id): m.setDefaultSortOrder(id)
+            case .addSortOrder(let o): try m.addSortOrder(o)
+            case .setDefaultSortOrder(let id): try m.setDefaultSortOrder(id)
             case .addSnapshot(let s): try m.addSnapshot(s, now: now)
             case .setSnapshotRef(let name, let ref): try m.setRef(name, ref, now: now)
-            case .removeSnapshots(let ids): m.removeSnapshots(ids)
+            case .removeSnapshots(let ids): try m.removeSnapshots(ids)
             case .removeSnapshotRef(let name): m.removeRef(name)
             case .setProperties(let updates): m.setProperties(updates)
             case .removeProperties(let keys): m.removeProperties(keys)
             case .setLocation(let l): m.setLocation(l)
             case .upgradeFormatVersion(let v): try m.upgradeFormatVersion(v)
             }
-        } catch let error as MetadataChangeError {
+        } catch {
+            // Named by the update's action, as a REST client sent it (`add-schema: …`).
+            let action = json["action"]?.stringValue ?? "update"
             switch error {
-            case .invalid(let message): throw CatalogError.invalidCommit(message)
-            case .stale(let message): throw CatalogError.commitConflict(message)
+            case .invalid(let message): throw CatalogError.invalidCommit("\(action): \(message)")
+            case .stale(let message): throw CatalogError.commitConflict("\(action): \(message)")
             }
         }
     }

@@ -98,12 +98,34 @@ extension TableMetadata {
     }
 
     /// Adds a schema (id -1: the next free id); a schema id already present is left alone.
-    public mutating func addSchema(_ schema: Schema) {
+    /// Ids (the schema's and its fields') are Iceberg `int`s.
+    public mutating func addSchema(_ schema: Schema) throws(MetadataChangeError) {
         var s = schema
-        if s.schemaId == -1 { s.schemaId = (schemas.map(\.schemaId).max() ?? -1) + 1 }
+        s.schemaId = try Self.newId(s.schemaId, after: schemas.map(\.schemaId), what: "schema")
         guard self.schema(id: s.schemaId) == nil else { return }
+        guard s.highestFieldId <= Self.maxId else {
+            throw .invalid("schema \(s.schemaId) has field id \(s.highestFieldId), above \(Self.maxId)")
+        }
         schemas.append(s)
         lastColumnId = max(lastColumnId, s.highestFieldId)
+    }
+
+    /// The largest id Iceberg's `int` ids (schemas, specs, sort orders, fields) can take.
+    public static let maxId = Int(Int32.max)
+
+    /// The id an added schema, spec or order takes: `given`, or for -1 the next after `existing`;
+    /// either must be an `int` of 0 or more.
+    private static func newId(_ given: Int, after existing: [Int], what: String, unset: Int = 0)
+        throws(MetadataChangeError) -> Int
+    {
+        let id = given == -1 ? (existing.max() ?? (unset - 1)) + 1 : given
+        guard (0...maxId).contains(id) else {
+            throw .invalid(
+                given == -1
+                    ? "no \(what) id is left after \(existing.max() ?? 0)"
+                    : "\(what) id \(given) is not in 0...\(maxId)")
+        }
+        return id
     }
 
     /// Makes a schema current (-1: the last added).
@@ -114,10 +136,13 @@ extension TableMetadata {
     }
 
     /// Adds a partition spec (id -1: the next free id); a spec id already present is left alone.
-    public mutating func addSpec(_ spec: PartitionSpec) {
+    public mutating func addSpec(_ spec: PartitionSpec) throws(MetadataChangeError) {
         var s = spec
-        if s.specId == -1 { s.specId = (partitionSpecs.map(\.specId).max() ?? -1) + 1 }
+        s.specId = try Self.newId(s.specId, after: partitionSpecs.map(\.specId), what: "partition spec")
         guard self.spec(id: s.specId) == nil else { return }
+        guard s.lastAssignedFieldId <= Self.maxId, s.fields.allSatisfy({ $0.fieldId >= 0 }) else {
+            throw .invalid("partition spec \(s.specId) has a field id outside 0...\(Self.maxId)")
+        }
         partitionSpecs.append(s)
         lastPartitionId = max(lastPartitionId, s.lastAssignedFieldId)
     }
@@ -130,16 +155,22 @@ extension TableMetadata {
     }
 
     /// Adds a sort order (id -1: the next free id, 0 for the unsorted order).
-    public mutating func addSortOrder(_ order: SortOrder) {
+    public mutating func addSortOrder(_ order: SortOrder) throws(MetadataChangeError) {
         var o = order
-        if o.orderId == -1 { o.orderId = o.fields.isEmpty ? 0 : max(1, (sortOrders.map(\.orderId).max() ?? 0) + 1) }
+        if o.orderId == -1 && o.fields.isEmpty {
+            o.orderId = 0
+        } else {
+            o.orderId = try Self.newId(o.orderId, after: sortOrders.map(\.orderId), what: "sort order", unset: 1)
+        }
         guard !sortOrders.contains(where: { $0.orderId == o.orderId }) else { return }
         sortOrders.append(o)
     }
 
-    /// Makes a sort order the default (-1: the last added).
-    public mutating func setDefaultSortOrder(_ id: Int) {
-        defaultSortOrderId = id == -1 ? (sortOrders.last?.orderId ?? 0) : id
+    /// Makes a sort order the default (-1: the last added); the order must exist.
+    public mutating func setDefaultSortOrder(_ id: Int) throws(MetadataChangeError) {
+        let target = id == -1 ? (sortOrders.last?.orderId ?? 0) : id
+        guard sortOrders.contains(where: { $0.orderId == target }) else { throw .invalid("no sort order \(target)") }
+        defaultSortOrderId = target
     }
 
     /// Adds a snapshot; from v2 on its sequence number must be above the table's.
@@ -155,6 +186,9 @@ extension TableMetadata {
             }
             guard first >= (nextRowId ?? 0) else {
                 throw .stale("first-row-id \(first) is below the table's next-row-id \(nextRowId ?? 0)")
+            }
+            guard added <= Int64.max - first else {
+                throw .invalid("first-row-id \(first) plus added-rows \(added) is beyond the largest row id")
             }
             nextRowId = first + added
         }
@@ -176,9 +210,13 @@ extension TableMetadata {
         }
     }
 
-    /// Removes snapshots, their log entries, the refs pointing at them and their statistics files.
-    public mutating func removeSnapshots(_ ids: [Int64]) {
+    /// Removes snapshots, their log entries, the refs pointing at them and their statistics
+    /// files. The current snapshot stays: removing it would leave `main` pointing nowhere.
+    public mutating func removeSnapshots(_ ids: [Int64]) throws(MetadataChangeError) {
         let set = Set(ids)
+        if let current = currentSnapshotId, set.contains(current) {
+            throw .invalid("snapshot \(current) is the current snapshot and cannot be removed")
+        }
         snapshots.removeAll { set.contains($0.snapshotId) }
         snapshotLog.removeAll { set.contains($0.snapshotId) }
         refs.removeAll { set.contains($0.1.snapshotId) }
