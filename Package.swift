@@ -128,7 +128,9 @@ let package = Package(
         .testTarget(name: "PuffinTests", dependencies: ["Puffin", "CompressionCodecs"]),
         .testTarget(
             name: "RESTTests",
-            dependencies: ["Iceberg", "IcebergREST", "IcebergRESTServer", "JSONSupport", "TestSupport"]),
+            dependencies: [
+                "Iceberg", "IcebergREST", "IcebergRESTServer", "HTTPSupport", "JSONSupport", "TestSupport",
+            ]),
         .testTarget(name: "JSONSupportTests", dependencies: ["JSONSupport"]),
         .testTarget(name: "AWSTransportTests", dependencies: ["AWSTransport", "ValueFormats", "TestSupport"]),
         .testTarget(name: "IcebergAWSTests", dependencies: ["IcebergAWS", "AWSTransport", "Iceberg", "JSONSupport"]),

@@ -40,6 +40,9 @@ public struct RESTCatalogOptions: Sendable {
     /// Builds the FileIO for a loaded table from its location and the `config` and storage
     /// credentials the server returned with it; nil: the catalog's FileIO.
     public var fileIO: (@Sendable (_ location: String, _ config: [(String, String)]) throws -> FileIO?)?
+    /// How requests reach the server (the network by default; a server in the same process,
+    /// or recorded answers, through `HTTPTransport(answering:)`).
+    public var transport = HTTPTransport(maxResponseBytes: 256 << 20)
 
     /// Creates options.
     public init(
@@ -87,7 +90,7 @@ struct RESTSession: Sendable {
     /// Base path without a trailing slash (`/iceberg`, or empty).
     let basePath: String
     let options: RESTCatalogOptions
-    let http = HTTPTransport(maxResponseBytes: 256 << 20)
+    var http: HTTPTransport { options.transport }
     let tokens = OAuthTokens()
 
     init(_ options: RESTCatalogOptions) throws {
@@ -133,6 +136,7 @@ struct RESTSession: Sendable {
         let what = "\(method) \(basePath)\(path)"
         var attempt = 0
         var refreshed = false
+        var resent = false  // sent again after a lost answer
         while true {
             attempt += 1
             var request = HTTPRequest(
@@ -151,6 +155,7 @@ struct RESTSession: Sendable {
                 let repeatable = isRead || idempotencyKey != nil
                 if repeatable, attempt < options.maxAttempts {
                     try await backoff(attempt)
+                    resent = true
                     continue
                 }
                 if operation == .commit {
@@ -171,6 +176,12 @@ struct RESTSession: Sendable {
             if retryable, operation != .commit, attempt < options.maxAttempts {
                 try await backoff(attempt)
                 continue
+            }
+            // A conflict answering a commit sent again may be the first sending's own commit
+            // (a server that no longer holds the idempotency key): the outcome is unknown.
+            if resent, operation == .commit, response.status == 409 {
+                throw CatalogError.commitStateUnknown(
+                    "\(what) → 409 after the first answer was lost; the first request may have landed")
             }
             throw mapError(response, what: what, operation: operation)
         }

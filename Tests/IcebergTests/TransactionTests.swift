@@ -321,6 +321,30 @@ final class TransactionTests: XCTestCase {
         XCTAssertTrue(added.contains { $0.contains("snap-") }, "the manifest list stays: the commit may have landed")
     }
 
+    /// The commit lands but its answer is lost: the loop reloads the table, finds the snapshot
+    /// it added and reports success — once, with every file in place (Java's commit-status
+    /// check); a commit of a single table and one of a multi-table transaction alike.
+    func testAnUnknownOutcomeThatLandedIsFoundAndReportedAsCommitted() async throws {
+        let (catalog, table, _) = try await makeTable()
+        let lost = FailingCatalog(
+            inner: catalog, failure: .commitStateUnknown("injected: answer lost"), landsFirst: true)
+        let handle = try await lost.loadTable(table.identifier)
+        try await handle.append([Row(id: 1, name: "once")])
+        let attempts = await lost.attempts
+        XCTAssertEqual(attempts, 1, "not sent again")
+        XCTAssertEqual(handle.metadata.snapshots.count, 1, "the handle holds the landed snapshot")
+        var txn = handle.newTransaction()
+        txn.append([Row(id: 2, name: "in a transaction")])
+        try await MultiTableTransaction([txn]).commit()
+        let rows = try await catalog.loadTable("t.rows").scan().rows().compactMap { $0["id"]?.intValue }
+        XCTAssertEqual(rows.sorted(), [1, 2], "each row once, and readable: no file of the landed commits was removed")
+        // A metadata-only commit cannot be looked for: its outcome stays unknown.
+        do {
+            try await handle.updateProperties(set: [("k", "v")])
+            XCTFail("a lost answer to a commit that adds no snapshot is an unknown outcome")
+        } catch CatalogError.commitStateUnknown {}
+    }
+
     func testFailedValidationIsNotRetriedAndRemovesWhatItWrote() async throws {
         let (catalog, table, dir) = try await makeTable()
         try await table.append([Row(id: 1, name: "kept")])
@@ -400,19 +424,25 @@ private struct RefuseAfterWriting: TableAction {
 /// commit, or only the first `failingCommits` and then commits through the real catalog. With
 /// `racing`, the table load that follows a failed commit (the commit loop's progress check)
 /// answers, then another writer appends through the real catalog — landing while the loop
-/// waits before its next attempt.
+/// waits before its next attempt. With `landsFirst`, a failing commit lands in the real
+/// catalog before the failure is thrown (an answer lost on its way back).
 private actor FailingCatalog: Catalog {
     let inner: InMemoryCatalog
     let failure: CatalogError
     let failingCommits: Int
     let racing: Bool
+    let landsFirst: Bool
     private(set) var attempts = 0
     private var raceAfterNextLoad = false
-    init(inner: InMemoryCatalog, failure: CatalogError, failingCommits: Int = .max, racing: Bool = false) {
+    init(
+        inner: InMemoryCatalog, failure: CatalogError, failingCommits: Int = .max, racing: Bool = false,
+        landsFirst: Bool = false
+    ) {
         self.inner = inner
         self.failure = failure
         self.failingCommits = failingCommits
         self.racing = racing
+        self.landsFirst = landsFirst
     }
     nonisolated var name: String { inner.name }
     nonisolated var io: FileIO { inner.io }
@@ -450,11 +480,13 @@ private actor FailingCatalog: Catalog {
     func commitTable(_ identifier: TableIdentifier, requirements: [TableRequirement], updates: [TableUpdate])
         async throws -> Table
     {
+        if landsFirst { _ = try await inner.commitTable(identifier, requirements: requirements, updates: updates) }
         try injectFailure()
         return try await inner.commitTable(identifier, requirements: requirements, updates: updates)
     }
     nonisolated var supportsTransactions: Bool { true }
     func commitTransaction(_ commits: [TableCommit]) async throws -> [Table] {
+        if landsFirst { _ = try await inner.commitTransaction(commits) }
         try injectFailure()
         return try await inner.commitTransaction(commits)
     }

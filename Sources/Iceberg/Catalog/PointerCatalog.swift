@@ -302,7 +302,11 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         if !landed {
             // Read back one pointer: the swap is all or nothing.
             let pointer = try? await store.pointer(first.0)
-            if pointer != first.next.path {
+            var superseded = false
+            if let pointer, pointer != first.next.path {
+                superseded = try await supersedes(pointer, first.next.path, first.0)
+            }
+            if pointer != first.next.path && !superseded {
                 if let failure, pointer == nil {
                     throw CatalogError.commitStateUnknown(
                         "transaction: \(failure); the new metadata files may or may not be current")
@@ -314,6 +318,20 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         var out: [Table] = []
         for p in prepared { out.append(await finishCommit(p.0, p.next)) }
         return out
+    }
+
+    /// Whether `path` became current and another commit has since moved on from it (the
+    /// current metadata at `pointer` logs it), as Java's commit-status check looks: a request
+    /// retried after a lost answer may have landed before another writer's. Unreadable current
+    /// metadata leaves the outcome unknown, and nothing is deleted.
+    private func supersedes(_ pointer: String, _ path: String, _ identifier: TableIdentifier) async throws -> Bool {
+        do {
+            return try await readMetadata(pointer).metadataLog.contains { $0.metadataFile == path }
+        } catch {
+            throw CatalogError.commitStateUnknown(
+                "\(identifier): the current metadata \(pointer) is unreadable (\(error)); \(path) may or may not have landed"
+            )
+        }
     }
 
     /// A written, not yet current, metadata file.
@@ -369,6 +387,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         }
         let pointer = try? await store.pointer(identifier)
         if pointer == path { return }
+        if let pointer, try await supersedes(pointer, path, identifier) { return }
         guard let failure else {
             try? await io.delete(path)
             throw CatalogError.commitConflict("\(identifier) was changed by another commit")

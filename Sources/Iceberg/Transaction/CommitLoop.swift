@@ -5,8 +5,10 @@
 /// the resulting updates with the requirements derived from them. When another commit landed
 /// first, the loop waits (per the first table's `commit.retry.*`), refreshes every table and
 /// applies the actions again. Files an attempt wrote are deleted when it loses; files reused
-/// across attempts and data files the transaction wrote are deleted when it fails; nothing is
-/// deleted when the outcome is unknown (`CatalogError.commitStateUnknown`).
+/// across attempts and data files the transaction wrote are deleted when it fails. When the
+/// outcome is unknown (`CatalogError.commitStateUnknown`) the loop reloads the tables and
+/// looks for the snapshots it added: found, the commit landed; otherwise the unknown outcome
+/// is reported and nothing is deleted.
 struct CommitLoop {
     /// One table's part: where it started, its actions, and the version the next attempt
     /// builds on.
@@ -68,14 +70,14 @@ struct CommitLoop {
             }
             do {
                 let committed = try await send(commits)
-                var results = parts.map { (table: $0.base, actions: $0.actions) }
-                for (k, i) in changing.enumerated() {
-                    let table = withCatalog(committed[k])
-                    parts[i].origin.hold(table)
-                    for a in parts[i].actions.indices { await parts[i].actions[a].finish(committed: table) }
-                    results[i] = (table, parts[i].actions)
+                return await finish(committed: committed, changing: changing)
+            } catch CatalogError.commitStateUnknown(let message) {
+                // The commit may have landed: look for it before anything else (Java's
+                // commit-status check). Landed or not known, every file stays.
+                if let landed = await landedTables(commits, changing: changing) {
+                    return await finish(committed: landed, changing: changing)
                 }
-                return results
+                throw CatalogError.commitStateUnknown(message)
             } catch CatalogError.commitConflict(let message) {
                 await discard(attemptFiles: changes, reused: false)
                 do {
@@ -97,12 +99,42 @@ struct CommitLoop {
                     throw error
                 }
             } catch {
-                // The commit may have landed: keep every file.
-                if case CatalogError.commitStateUnknown = error { throw error }
                 await discard(attemptFiles: changes, reused: true)
                 throw error
             }
         }
+    }
+
+    /// Hands the committed tables to their handles and actions; returns every part's table.
+    private mutating func finish(committed: [Table], changing: [Int]) async -> [(
+        table: Table, actions: [any TableAction]
+    )] {
+        var results = parts.map { (table: $0.base, actions: $0.actions) }
+        for (k, i) in changing.enumerated() {
+            let table = withCatalog(committed[k])
+            parts[i].origin.hold(table)
+            for a in parts[i].actions.indices { await parts[i].actions[a].finish(committed: table) }
+            results[i] = (table, parts[i].actions)
+        }
+        return results
+    }
+
+    /// After an unknown outcome: the tables as they are now if the commit landed — every
+    /// snapshot it added is in its table — or nil when it did not or cannot be told (a commit
+    /// that adds no snapshot, a table that does not load).
+    private func landedTables(_ commits: [TableCommit], changing: [Int]) async -> [Table]? {
+        var tables: [Table] = []
+        for (k, i) in changing.enumerated() {
+            let added = commits[k].updates.compactMap { u -> Int64? in
+                if case .addSnapshot(let s) = u { return s.snapshotId }
+                return nil
+            }
+            guard !added.isEmpty, let now = try? await catalog.loadTable(parts[i].base.identifier),
+                added.allSatisfy({ now.metadata.snapshot(id: $0) != nil })
+            else { return nil }
+            tables.append(now)
+        }
+        return tables
     }
 
     /// The committed table as a handle that commits through this loop's catalog (a catalog
