@@ -48,10 +48,15 @@ public actor SQLitePointerStore: MetadataPointerStore {
         // WAL mode, so that readers never block a commit and a commit never blocks them: Java's
         // JDBC driver keeps a read transaction open between statements, and PyIceberg or another
         // SDK process may be reading. The mode is stored in the file, so every later client of it
-        // uses it too. The switch needs the file to itself and a file system with shared memory;
-        // where either is missing the file keeps its mode (commits still work, but wait for
-        // readers to finish).
-        _ = try? Self.query(h, "PRAGMA journal_mode=WAL", [])
+        // uses it too. The switch needs the file to itself and a file system with shared memory:
+        // without them opening fails rather than committing in another mode. `synchronous=FULL`
+        // syncs the WAL at every commit, so that a committed pointer survives a power loss (the
+        // files it names were synced before it moved).
+        let mode = try Self.query(h, "PRAGMA journal_mode=WAL", []).first?.first ?? nil
+        guard mode?.lowercased() == "wal" else {
+            throw SQLiteError(message: "\(path): cannot use write-ahead logging (journal mode \(mode ?? "unknown"))")
+        }
+        try Self.exec(h, "PRAGMA synchronous=FULL")
         try Self.exec(
             h,
             """

@@ -7,9 +7,16 @@ import Parquet
 #endif
 
 /// Local files. `file:` URIs and absolute paths are accepted.
+///
+/// Durable by default: a write returns once the file's bytes and its name — and every folder
+/// it created — are on the disk, so that a catalog pointer moved after the write never names
+/// a file a power loss took away.
 public struct LocalFileIO: FileIO {
+    /// Whether writes sync files and folders to the disk before they return.
+    public var durable: Bool
+
     /// Creates a local FileIO.
-    public init() {}
+    public init(durable: Bool = true) { self.durable = durable }
 
     /// The filesystem path of a location.
     public static func path(_ location: String) throws -> String {
@@ -31,8 +38,8 @@ public struct LocalFileIO: FileIO {
     /// Writes a file atomically (temporary file + rename), creating parent directories.
     public func write(_ location: String, _ bytes: [UInt8]) async throws {
         let p = try Self.path(location)
-        try Self.makeParents(p)
-        let sink = try FileSink(path: p)
+        try makeParents(p)
+        let sink = try FileSink(path: p, durable: durable)
         try sink.write(bytes)
         try sink.close()
     }
@@ -46,9 +53,9 @@ public struct LocalFileIO: FileIO {
     /// file in turn, which is then hard-linked to the location (the link fails if it exists).
     public func writeExclusive(_ location: String, parts: [[UInt8]]) async throws {
         let p = try Self.path(location)
-        try Self.makeParents(p)
+        try makeParents(p)
         let temp = p + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let sink = try FileSink(path: temp, atomic: false)
+        let sink = try FileSink(path: temp, atomic: false, durable: durable)
         for part in parts { try sink.write(part) }
         try sink.close()
         defer { unlink(temp) }
@@ -56,6 +63,7 @@ public struct LocalFileIO: FileIO {
             if errno == EEXIST { throw FileIOError.alreadyExists(location) }
             throw FileIOError.failed(location, String(cString: strerror(errno)))
         }
+        if durable { try FileSink.syncFolder(of: p) }
     }
 
     /// Whether a file exists.
@@ -77,20 +85,23 @@ public struct LocalFileIO: FileIO {
     /// An atomic file sink.
     public func output(_ location: String) async throws -> OutputFile {
         let p = try Self.path(location)
-        try Self.makeParents(p)
-        return try FileSink(path: p)
+        try makeParents(p)
+        return try FileSink(path: p, durable: durable)
     }
 
     /// Creates a directory and its parents.
-    public static func makeDirectories(_ path: String) throws { try makeParents(path + "/x") }
+    public static func makeDirectories(_ path: String) throws { try LocalFileIO().makeParents(path + "/x") }
 
-    static func makeParents(_ path: String) throws {
+    /// Creates the folders above `path` that are missing (each synced into its parent when durable).
+    func makeParents(_ path: String) throws {
         var dir = ""
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
         for (i, part) in parts.enumerated() {
             dir += (i == 0 ? "" : "/") + part
             if dir.isEmpty { continue }
-            if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            if mkdir(dir, 0o755) == 0 {
+                if durable { try FileSink.syncFolder(of: dir) }
+            } else if errno != EEXIST {
                 throw FileIOError.failed(dir, String(cString: strerror(errno)))
             }
         }

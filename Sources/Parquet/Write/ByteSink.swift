@@ -35,19 +35,23 @@ public final class MemorySink: ByteSink {
 
 /// Writes to a local file through a buffer. With `atomic` (the default) the data goes to a
 /// temporary file beside the target that is renamed into place by `close()`; `abort()` (or
-/// deinit without close) removes it, so a failed write never leaves a partial file.
+/// deinit without close) removes it, so a failed write never leaves a partial file. With
+/// `durable`, `close()` returns only once the bytes and the file's name are on the disk
+/// (`fsync` of the file, then of its folder): a power loss after it keeps the file.
 public final class FileSink: ByteSink {
     /// The final path.
     public let path: String
     private let tempPath: String
+    private let durable: Bool
     private var fd: Int32
     private var buffer: [UInt8] = []
     private let bufferSize = 1 << 20
     private var finished = false
 
     /// Opens (creates or truncates) a file for writing.
-    public init(path: String, atomic: Bool = true) throws {
+    public init(path: String, atomic: Bool = true, durable: Bool = false) throws {
         self.path = path
+        self.durable = durable
         self.tempPath = atomic ? "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))" : path
         fd = open(tempPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ParquetError.io("cannot create '\(path)': \(String(cString: strerror(errno)))") }
@@ -85,10 +89,16 @@ public final class FileSink: ByteSink {
         }
     }
 
-    /// Flushes, closes and (if atomic) renames the file into place.
+    /// Flushes, closes and (if atomic) renames the file into place; if durable, syncs the
+    /// file before and its folder after the rename.
     public func close() throws {
         guard !finished else { return }
         try flush()
+        if durable, fsync(fd) != 0 {
+            let message = String(cString: strerror(errno))
+            abort()
+            throw ParquetError.io("fsync of '\(path)' failed: \(message)")
+        }
         finished = true
         guard Glibc.close(fd) == 0 else {
             throw ParquetError.io("close of '\(path)' failed: \(String(cString: strerror(errno)))")
@@ -98,6 +108,23 @@ public final class FileSink: ByteSink {
             let message = String(cString: strerror(errno))
             unlink(tempPath)
             throw ParquetError.io("cannot move the written file into '\(path)': \(message)")
+        }
+        if durable { try Self.syncFolder(of: path) }
+    }
+
+    /// Syncs the folder holding `path`, so that a file created, renamed or linked there keeps
+    /// its name after a power loss.
+    public static func syncFolder(of path: String) throws {
+        var folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        if folder.isEmpty { folder = path.hasPrefix("/") ? "/" : "." }
+        let dfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dfd >= 0 else {
+            throw ParquetError.io("cannot open folder '\(folder)': \(String(cString: strerror(errno)))")
+        }
+        defer { _ = Glibc.close(dfd) }
+        // Some file systems cannot sync a folder (EINVAL); their renames are then as durable as they get.
+        guard fsync(dfd) == 0 || errno == EINVAL else {
+            throw ParquetError.io("fsync of folder '\(folder)' failed: \(String(cString: strerror(errno)))")
         }
     }
 
