@@ -48,10 +48,13 @@ final class DurabilityTests: XCTestCase {
         // `fsync(3</path>) = 0`, in call order.
         let synced: [String] = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").compactMap {
             line in
-            guard line.contains("sync("), line.hasSuffix("= 0"), let open = line.firstIndex(of: "<"),
-                let close = line.lastIndex(of: ">")
+            // `PID fsync(3</path>) = 0`, or `PID fsync(3</path> <unfinished ...>` when threads interleave.
+            guard let call = line.range(of: "sync("), !line.contains("resumed>"),
+                let close = line[call.upperBound...].firstIndex(of: ">")
             else { return nil }
-            return String(line[line.index(after: open)..<close])
+            let operand = line[call.upperBound..<close]
+            guard let open = operand.firstIndex(of: "<") else { return nil }
+            return String(operand[operand.index(after: open)...])
         }
         guard let commit = synced.firstIndex(where: { $0.hasSuffix("catalog.db-wal") }) else {
             return XCTFail("the catalog's commit was not synced: \(synced)")

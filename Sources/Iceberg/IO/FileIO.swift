@@ -27,9 +27,15 @@ public protocol FileIO: Sendable {
     func output(_ location: String) async throws -> OutputFile
     /// Deletes many files (no error for those already gone); stores with batch deletes override it.
     func delete(_ locations: [String]) async throws
+    /// Makes every file written so far durable (see the default).
+    func sync() async throws
 }
 
 extension FileIO {
+    /// Makes every file written so far durable before anything points at it (the commit loop
+    /// calls it before each commit). Object stores are durable at each write: nothing to do.
+    public func sync() async throws {}
+
     /// Joins the parts and writes them with `writeExclusive(_:_:)`.
     public func writeExclusive(_ location: String, parts: [[UInt8]]) async throws {
         try await writeExclusive(location, parts.count == 1 ? parts[0] : Array(parts.joined()))

@@ -8,11 +8,12 @@ import Parquet
 
 /// Local files. `file:` URIs and absolute paths are accepted.
 ///
-/// Durable by default: a write returns once the file's bytes and its name — and every folder
-/// it created — are on the disk, so that a catalog pointer moved after the write never names
-/// a file a power loss took away.
+/// Durable by default: every file written reaches the disk — its bytes and its name, and
+/// every folder created for it — before a catalog points at it: at the next `sync()` (the
+/// commit loop calls it before it commits) or `writeExclusive` (a metadata file), which sync
+/// everything written before them together.
 public struct LocalFileIO: FileIO {
-    /// Whether writes sync files and folders to the disk before they return.
+    /// Whether written files and their folders are synced to the disk before commits.
     public var durable: Bool
 
     /// Creates a local FileIO.
@@ -63,8 +64,13 @@ public struct LocalFileIO: FileIO {
             if errno == EEXIST { throw FileIOError.alreadyExists(location) }
             throw FileIOError.failed(location, String(cString: strerror(errno)))
         }
-        if durable { try FileSink.syncFolder(of: p) }
+        // A file created only if absent is what a catalog points at next: it and every
+        // durable file written before it reach the disk now.
+        if durable { try await sync() }
     }
+
+    /// Syncs every durable file written so far (and its folder) to the disk.
+    public func sync() async throws { try FileSink.syncPending() }
 
     /// Whether a file exists.
     public func exists(_ location: String) async throws -> Bool { access(try Self.path(location), F_OK) == 0 }

@@ -69,6 +69,8 @@ struct CommitLoop {
                     updates: changes[i].updates)
             }
             do {
+                // What the commit will point at is on the disk before it is sent.
+                for i in changing { try await parts[i].base.io.sync() }
                 let committed = try await send(commits)
                 return await finish(committed: committed, changing: changing)
             } catch CatalogError.commitStateUnknown(let message) {

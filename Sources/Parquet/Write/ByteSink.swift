@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -36,8 +39,9 @@ public final class MemorySink: ByteSink {
 /// Writes to a local file through a buffer. With `atomic` (the default) the data goes to a
 /// temporary file beside the target that is renamed into place by `close()`; `abort()` (or
 /// deinit without close) removes it, so a failed write never leaves a partial file. With
-/// `durable`, `close()` returns only once the bytes and the file's name are on the disk
-/// (`fsync` of the file, then of its folder): a power loss after it keeps the file.
+/// `durable`, the file is synced to the disk — its bytes, then its name (its folder) — by the
+/// next `FileSink.syncPending()`: files closed one after another are synced together, in
+/// parallel, where a sync each would wait for the disk once per file.
 public final class FileSink: ByteSink {
     /// The final path.
     public let path: String
@@ -89,36 +93,73 @@ public final class FileSink: ByteSink {
         }
     }
 
-    /// Flushes, closes and (if atomic) renames the file into place; if durable, syncs the
-    /// file before and its folder after the rename.
+    /// Flushes, closes and (if atomic) renames the file into place; a durable file is left
+    /// open for `syncPending()` to sync.
     public func close() throws {
         guard !finished else { return }
         try flush()
-        if durable, fsync(fd) != 0 {
-            let message = String(cString: strerror(errno))
-            abort()
-            throw ParquetError.io("fsync of '\(path)' failed: \(message)")
-        }
         finished = true
+        if tempPath != path, rename(tempPath, path) != 0 {
+            let message = String(cString: strerror(errno))
+            _ = Glibc.close(fd)
+            unlink(tempPath)
+            throw ParquetError.io("cannot move the written file into '\(path)': \(message)")
+        }
+        if durable {
+            let count = Self.pending.withLock {
+                $0.append((fd, path))
+                return $0.count
+            }
+            fd = -1
+            // Open files are a limited resource: a long run of writes is synced as it goes.
+            if count >= Self.maxPending { try Self.syncPending() }
+            return
+        }
         guard Glibc.close(fd) == 0 else {
             throw ParquetError.io("close of '\(path)' failed: \(String(cString: strerror(errno)))")
         }
         fd = -1
-        if tempPath != path, rename(tempPath, path) != 0 {
-            let message = String(cString: strerror(errno))
-            unlink(tempPath)
-            throw ParquetError.io("cannot move the written file into '\(path)': \(message)")
+    }
+
+    /// Durable files closed and not yet synced (kept open), process-wide.
+    private static let pending = Mutex<[(fd: Int32, path: String)]>([])
+    private static let maxPending = 256
+
+    /// Syncs every durable file closed so far — their bytes in parallel, then each folder
+    /// holding one — and returns once all are on the disk. Call it before anything points at
+    /// the files (a catalog commit).
+    public static func syncPending() throws {
+        let files = pending.withLock { p in
+            defer { p.removeAll() }
+            return p
         }
-        if durable { try Self.syncFolder(of: path) }
+        guard !files.isEmpty else { return }
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            if fsync(files[i].fd) != 0 {
+                let message = String(cString: strerror(errno))
+                failures.withLock { $0.append("fsync of '\(files[i].path)' failed: \(message)") }
+            }
+            _ = Glibc.close(files[i].fd)
+        }
+        if let failure = failures.withLock({ $0.first }) { throw ParquetError.io(failure) }
+        var folders: [String] = []
+        for file in files {
+            let folder = String(file.path[..<(file.path.lastIndex(of: "/") ?? file.path.startIndex)])
+            if !folders.contains(folder) { folders.append(folder) }
+        }
+        // A folder removed since (a failed attempt's files, a dropped table) has nothing to keep.
+        for folder in folders { try syncFolder(of: folder + "/x", missingIsFine: true) }
     }
 
     /// Syncs the folder holding `path`, so that a file created, renamed or linked there keeps
     /// its name after a power loss.
-    public static func syncFolder(of path: String) throws {
+    public static func syncFolder(of path: String, missingIsFine: Bool = false) throws {
         var folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if folder.isEmpty { folder = path.hasPrefix("/") ? "/" : "." }
         let dfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard dfd >= 0 else {
+            if missingIsFine && errno == ENOENT { return }
             throw ParquetError.io("cannot open folder '\(folder)': \(String(cString: strerror(errno)))")
         }
         defer { _ = Glibc.close(dfd) }
