@@ -124,11 +124,18 @@ public final class FileSink: ByteSink {
     /// Durable files closed and not yet synced (kept open), process-wide.
     private static let pending = Mutex<[(fd: Int32, path: String)]>([])
     private static let maxPending = 256
+    /// Held while files are synced: a caller that finds nothing pending waits for the files
+    /// another caller took (its own among them) to reach the disk.
+    private static let syncing = Mutex(())
 
     /// Syncs every durable file closed so far — their bytes in parallel, then each folder
     /// holding one — and returns once all are on the disk. Call it before anything points at
     /// the files (a catalog commit).
     public static func syncPending() throws {
+        try syncing.withLock { _ in try syncTaken() }
+    }
+
+    private static func syncTaken() throws {
         let files = pending.withLock { p in
             defer { p.removeAll() }
             return p
