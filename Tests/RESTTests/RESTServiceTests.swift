@@ -87,6 +87,39 @@ final class RESTServiceTests: XCTestCase {
         XCTAssertEqual(json?["metadata"]?["schemas"]?.arrayValue?.count, 2)
     }
 
+    /// A table's default location is built from its names, so names that are not one folder
+    /// (`..`, `/`, `\`, control characters, empty) are refused: nothing is written outside the
+    /// warehouse, and with an explicit location the same name is fine.
+    func testNamesThatAreNotOneFolderGetNoDefaultLocation() async throws {
+        let root = try makeTemporaryDirectory(self, prefix: "rest-names")
+        let warehouse = root.appendingPathComponent("warehouse")
+        let s = RESTCatalogService(
+            catalog: InMemoryCatalog(
+                name: "mem", warehouse: warehouse.path, io: LocalFileIO(), store: InMemoryPointerStore()))
+        _ = await send(s, "POST", "/v1/namespaces", body: #"{"namespace": ["ns"]}"#)
+        _ = await send(s, "POST", "/v1/namespaces", body: #"{"namespace": [".."]}"#)
+        for name in ["..", ".", "a/b", #"a\\b"#, #"tab\u0009"#, ""] {
+            let (status, json) = await send(
+                s, "POST", "/v1/namespaces/ns/tables", body: #"{"name": "\#(name)", "schema": \#(Self.schema)}"#)
+            XCTAssertEqual(status, 400, name)
+            XCTAssertTrue(
+                json?["error"]?["message"]?.stringValue?.contains("cannot be a folder") == true || name.isEmpty,
+                "\(json?.serialized() ?? "")")
+        }
+        var (status, json) = await send(
+            s, "POST", "/v1/namespaces/%2E%2E/tables", body: #"{"name": "t", "schema": \#(Self.schema)}"#)
+        XCTAssertEqual(status, 400)
+        XCTAssertTrue(
+            json?["error"]?["message"]?.stringValue?.contains("namespace name '..'") == true,
+            "\(json?.serialized() ?? "")")
+        let outside = try FileManager.default.contentsOfDirectory(atPath: root.path)
+        XCTAssertTrue(outside.allSatisfy { $0 == "warehouse" }, "nothing beside the warehouse: \(outside)")
+        (status, _) = await send(
+            s, "POST", "/v1/namespaces/%2E%2E/tables",
+            body: #"{"name": "t", "location": "\#(warehouse.path)/dotdot/t", "schema": \#(Self.schema)}"#)
+        XCTAssertEqual(status, 200, "with a location, the name is only a name")
+    }
+
     func testErrorAnswers() async throws {
         let s = try service()
         var (status, json) = await send(s, "POST", "/v1/namespaces", body: "{not json")

@@ -96,8 +96,18 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     }
 
     /// The default location of a table (`warehouse/ns.db/table`, as PyIceberg's SqlCatalog).
-    public func defaultLocation(_ identifier: TableIdentifier) -> String {
-        "\(warehouse)/\(identifier.namespace.levels.joined(separator: ".")).db/\(identifier.name)"
+    /// Names become path segments, so each must be one: not empty, `.` or `..`, and without
+    /// `/`, `\` or control characters — a name cannot place a table outside the warehouse.
+    public func defaultLocation(_ identifier: TableIdentifier) throws -> String {
+        for (kind, name) in identifier.namespace.levels.map({ ("namespace", $0) }) + [("table", identifier.name)] {
+            let bad = name.unicodeScalars.first { $0 == "/" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F }
+            guard !name.isEmpty, name != ".", name != "..", bad == nil else {
+                throw CatalogError.invalidArgument(
+                    "\(kind) name '\(name.debugDescription.dropFirst().dropLast())' cannot be a folder of the table's location"
+                        + " (empty, '.', '..', '/', '\\' or a control character); give the table a location")
+            }
+        }
+        return "\(warehouse)/\(identifier.namespace.levels.joined(separator: ".")).db/\(identifier.name)"
     }
 
     /// Creates a table: writes version 0 of its metadata and registers it.
@@ -137,7 +147,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
                 "\(name) assigns table locations at creation; create the table instead of staging it")
         }
         try await requireNewTable(identifier)
-        let location = creation.location.map(Self.trimSlash) ?? defaultLocation(identifier)
+        let location = try creation.location.map(Self.trimSlash) ?? defaultLocation(identifier)
         return StagedTable(identifier: identifier, metadata: try Self.initialMetadata(creation, location: location))
     }
 
