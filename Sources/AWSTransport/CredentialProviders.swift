@@ -290,8 +290,8 @@ public struct ContainerCredentialsProvider: AWSCredentialsProvider {
             query = path[path.index(after: q)...].split(separator: "&").map {
                 let kv = $0.split(separator: "=", maxSplits: 1)
                 return (
-                    String(kv[0]).removingPercentEncoding ?? String(kv[0]),
-                    kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : ""
+                    URIEncoding.percentDecode(kv[0]) ?? String(kv[0]),
+                    kv.count > 1 ? (URIEncoding.percentDecode(kv[1]) ?? String(kv[1])) : ""
                 )
             }
             path = String(path[..<q])

@@ -177,13 +177,7 @@ struct RESTSession: Sendable {
                 try await backoff(attempt)
                 continue
             }
-            // A conflict answering a commit sent again may be the first sending's own commit
-            // (a server that no longer holds the idempotency key): the outcome is unknown.
-            if resent, operation == .commit, response.status == 409 {
-                throw CatalogError.commitStateUnknown(
-                    "\(what) → 409 after the first answer was lost; the first request may have landed")
-            }
-            throw mapError(response, what: what, operation: operation)
+            throw mapError(response, what: what, operation: operation, resent: resent)
         }
     }
 
@@ -252,7 +246,8 @@ struct RESTSession: Sendable {
     }
 
     /// The spec's error model as Swift errors.
-    private func mapError(_ response: HTTPResponse, what: String, operation: RESTOperation) -> Error {
+    /// `resent`: the request went out again after an answer was lost.
+    private func mapError(_ response: HTTPResponse, what: String, operation: RESTOperation, resent: Bool) -> Error {
         var body = response.body
         let json = try? JSONValue.parse(bytes: &body)
         let type = json?["error"]?["type"]?.stringValue ?? "HTTP\(response.status)"
@@ -261,6 +256,11 @@ struct RESTSession: Sendable {
         switch (response.status, operation) {
         case (500...599, .commit):
             return CatalogError.commitStateUnknown("\(what) → \(response.status) \(type): \(message)")
+        case (409, .commit) where resent:
+            // Perhaps the first sending's own commit, seen by a server that no longer holds its
+            // idempotency key: the outcome is unknown.
+            return CatalogError.commitStateUnknown(
+                "\(what) → 409 after the first answer was lost; the first request may have landed")
         case (409, .commit):
             return CatalogError.commitConflict(message)
         case (404, _) where type == "NoSuchNamespaceException":

@@ -151,19 +151,22 @@ public final class FileSink: ByteSink {
         }
         if let failure = failures.withLock({ $0.first }) { throw ParquetError.io(failure) }
         var folders: [String] = []
-        for file in files {
-            let folder = String(file.path[..<(file.path.lastIndex(of: "/") ?? file.path.startIndex)])
-            if !folders.contains(folder) { folders.append(folder) }
-        }
+        for file in files where !folders.contains(folder(of: file.path)) { folders.append(folder(of: file.path)) }
         // A folder removed since (a failed attempt's files, a dropped table) has nothing to keep.
-        for folder in folders { try syncFolder(of: folder + "/x", missingIsFine: true) }
+        for folder in folders { try syncFolder(folder, missingIsFine: true) }
+    }
+
+    /// The folder holding `path` (`/` for a file at the root, `.` for a bare name).
+    private static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// Syncs the folder holding `path`, so that a file created, renamed or linked there keeps
     /// its name after a power loss.
-    public static func syncFolder(of path: String, missingIsFine: Bool = false) throws {
-        var folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-        if folder.isEmpty { folder = path.hasPrefix("/") ? "/" : "." }
+    public static func syncFolder(of path: String) throws { try syncFolder(folder(of: path), missingIsFine: false) }
+
+    private static func syncFolder(_ folder: String, missingIsFine: Bool) throws {
         let dfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard dfd >= 0 else {
             if missingIsFine && errno == ENOENT { return }
