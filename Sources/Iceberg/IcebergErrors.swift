@@ -27,6 +27,9 @@ public enum CatalogError: Error, Sendable, Equatable, CustomStringConvertible {
     case storage(String)
     /// The catalog does not support the operation.
     case unsupported(String)
+    /// The caller may not do this: a location outside what the catalog allows, or an
+    /// operation beyond the caller's role.
+    case forbidden(String)
 
     /// A readable explanation.
     public var description: String {
@@ -43,6 +46,7 @@ public enum CatalogError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidArgument(let m): return m
         case .storage(let m): return "catalog storage error: \(m)"
         case .unsupported(let m): return "not supported: \(m)"
+        case .forbidden(let m): return "forbidden: \(m)"
         }
     }
 }

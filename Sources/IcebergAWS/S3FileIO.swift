@@ -61,6 +61,19 @@ public struct S3FileIO: FileIO {
         self.rangedReadThreshold = max(rangedReadThreshold, Self.tailReadSize)
     }
 
+    /// `s3://bucket/key` for any of the S3 schemes; refused when the key holds a `.` or `..`
+    /// segment (S3 keeps them literally) or a control character.
+    public func canonicalLocation(_ location: String) throws -> String {
+        try LocationSyntax.checkCharacters(location)
+        // A whole bucket (`s3://bucket` or `s3://bucket/`) is a location too, though not a file's.
+        let bucketOnly = location.hasSuffix("/") ? location : location + "/"
+        if let parsed = try? S3Location(bucketOnly + "x"), parsed.key == "x" { return "s3://\(parsed.bucket)" }
+        let parsed = try S3Location(location)
+        try LocationSyntax.checkSegments(
+            parsed.key.split(separator: "/", omittingEmptySubsequences: false), of: location)
+        return "s3://\(parsed.bucket)/\(parsed.key)"
+    }
+
     /// Reads a whole object.
     public func read(_ location: String) async throws -> [UInt8] {
         let l = try S3Location(location)

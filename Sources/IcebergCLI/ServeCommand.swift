@@ -1,4 +1,5 @@
 import ArgumentParser
+import Iceberg
 import IcebergRESTServer
 import JSONSupport
 import Logging
@@ -33,9 +34,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "SigV4 signing region.") var sigv4Region = "us-east-1"
     @Option(help: "SigV4 signing name.") var sigv4Service = "execute-api"
     @Option(help: "Largest page of a paginated list.") var maxPageSize = 1000
+    @Option(
+        help: ArgumentHelp(
+            "Another location clients may name for table files, beside the warehouse (repeatable).",
+            discussion: "Every location a client names must lie inside the warehouse or one of these."))
+    var allowLocation: [String] = []
 
     func run() async throws {
-        let catalog = try await options.open()
+        let served = try await options.open()
+        let allowed = (served.warehouseLocation.map { [$0] } ?? []) + allowLocation
+        guard !allowed.isEmpty else {
+            throw ValidationError(
+                "this catalog has no warehouse: give the locations clients may use with --allow-location")
+        }
+        let catalog = try ConfinedCatalog(served, allowing: allowed)
         let service = RESTCatalogService(
             catalog: catalog, options: RESTServerOptions(prefix: prefix, auth: try auth(), maxPageSize: maxPageSize))
         LoggingSystem.bootstrap { JSONLinesLogHandler(label: $0) }

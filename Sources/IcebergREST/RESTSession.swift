@@ -275,6 +275,8 @@ struct RESTSession: Sendable {
             return CatalogError.tableAlreadyExists(message)
         case (406, _):
             return CatalogError.unsupported(message)
+        case (403, _):
+            return CatalogError.forbidden(message)
         default:
             return RESTCatalogError(status: response.status, type: type, message: message, request: what)
         }

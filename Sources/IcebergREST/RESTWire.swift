@@ -249,6 +249,7 @@ public enum RESTWire {
         case .invalidArgument: return (400, "BadRequestException")
         case .storage: return (500, "ServiceFailureException")
         case .unsupported: return (406, "UnsupportedOperationException")
+        case .forbidden: return (403, "ForbiddenException")
         }
     }
 }

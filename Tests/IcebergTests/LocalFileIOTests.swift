@@ -33,4 +33,27 @@ final class LocalFileIOTests: XCTestCase {
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("metadata").path)
         XCTAssertEqual(left, ["00001.metadata.json"])
     }
+
+    /// The canonical form follows symbolic links and `..` as the kernel does, appends what does
+    /// not exist yet, and refuses what cannot be told for certain.
+    func testCanonicalLocationsNameTheFileTheKernelWouldTouch() throws {
+        let dir = try makeTemporaryDirectory(self, prefix: "canonical")
+        let root = URL(fileURLWithPath: dir.path).resolvingSymlinksInPath().path
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root + "/real/sub", withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: root + "/link", withDestinationPath: root + "/real/sub")
+        try fm.createSymbolicLink(atPath: root + "/dangling", withDestinationPath: root + "/nowhere")
+        let io = LocalFileIO()
+        XCTAssertEqual(try io.canonicalLocation("file://" + root + "/real/new/file"), root + "/real/new/file")
+        XCTAssertEqual(try io.canonicalLocation("file:" + root + "/real//sub/./x"), root + "/real/sub/x")
+        XCTAssertEqual(try io.canonicalLocation(root + "/link/x"), root + "/real/sub/x")
+        // `..` after a link leaves the link's target, not the folder holding the link.
+        XCTAssertEqual(try io.canonicalLocation(root + "/link/../y"), root + "/real/y")
+        for refused in [
+            root + "/dangling/x", root + "/real/new/../x", "relative/x", root + "/a\u{0}b", "s3://bucket/x",
+            "file://host/x",
+        ] {
+            XCTAssertThrowsError(try io.canonicalLocation(refused), refused)
+        }
+    }
 }

@@ -5,6 +5,8 @@ public protocol Catalog: Sendable {
     var name: String { get }
     /// Storage for table files.
     var io: FileIO { get }
+    /// The folder under which the catalog places new tables, when it has one.
+    var warehouseLocation: String? { get }
     /// Creates a namespace.
     func createNamespace(_ namespace: Namespace, properties: [(String, String)]) async throws
     /// Lists namespaces (top level, or children of `parent`).
@@ -47,6 +49,8 @@ public protocol Catalog: Sendable {
 }
 
 extension Catalog {
+    /// No warehouse unless the catalog says otherwise.
+    public var warehouseLocation: String? { nil }
     /// Whether a namespace exists (by reading its properties).
     public func namespaceExists(_ namespace: Namespace) async throws -> Bool {
         do {

@@ -11,6 +11,8 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
     public let store: Store
     /// Default location root for new tables.
     public let warehouse: String
+    /// The warehouse, unless the store assigns table locations itself (S3 Tables).
+    public var warehouseLocation: String? { store.managesStorage ? nil : warehouse }
     /// Parsed metadata by location. Metadata files are immutable (created exclusively), so
     /// a location always maps to the same content.
     private let cache = MetadataCache()

@@ -29,12 +29,33 @@ public protocol FileIO: Sendable {
     func delete(_ locations: [String]) async throws
     /// Makes every file written so far durable (see the default).
     func sync() async throws
+    /// The form of a location that says which file this IO would touch, for checking that a
+    /// location lies inside another (see `LocationConfinement`); throws for a location whose
+    /// file cannot be told for certain.
+    func canonicalLocation(_ location: String) throws -> String
 }
 
 extension FileIO {
     /// Makes every file written so far durable before anything points at it (the commit loop
     /// calls it before each commit). Object stores are durable at each write: nothing to do.
     public func sync() async throws {}
+
+    /// The location with its scheme in lower case; refused when it holds a control character
+    /// or a `.` or `..` segment (object stores take them literally, file systems do not, so
+    /// such a location could name a file outside a prefix it seems to lie in).
+    public func canonicalLocation(_ location: String) throws -> String {
+        try LocationSyntax.checkCharacters(location)
+        guard let colon = location.firstIndex(of: ":"),
+            location[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }),
+            colon != location.startIndex
+        else {
+            throw FileIOError.failed(location, "not a URI with a scheme")
+        }
+        let rest = location[colon...]
+        try LocationSyntax.checkSegments(
+            rest.split(separator: "/", omittingEmptySubsequences: false).dropFirst(), of: location)
+        return location[..<colon].lowercased() + rest
+    }
 
     /// Joins the parts and writes them with `writeExclusive(_:_:)`.
     public func writeExclusive(_ location: String, parts: [[UInt8]]) async throws {
@@ -113,4 +134,21 @@ public protocol RemoteOutputFile: OutputFile {
     func finish() async throws
     /// Discards everything uploaded so far.
     func abort() async
+}
+
+/// Checks shared by the `canonicalLocation` forms of every FileIO.
+public enum LocationSyntax {
+    /// Refuses control characters (a NUL would end the path a system call sees early).
+    public static func checkCharacters(_ location: String) throws {
+        if location.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw FileIOError.failed(location.debugDescription, "a location may not hold control characters")
+        }
+    }
+
+    /// Refuses `.` and `..` segments.
+    public static func checkSegments<S: Sequence<Substring>>(_ segments: S, of location: String) throws {
+        if segments.contains(where: { $0 == "." || $0 == ".." }) {
+            throw FileIOError.failed(location, "a location may not hold '.' or '..' segments")
+        }
+    }
 }

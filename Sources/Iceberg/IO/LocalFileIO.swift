@@ -28,6 +28,28 @@ public struct LocalFileIO: FileIO {
         return location
     }
 
+    /// The real path of the file a location names: the longest part that exists resolved by
+    /// the system (symbolic links and `..` as the kernel follows them), the rest appended
+    /// (refused if it holds `.` or `..`). Relative paths, control characters and links that
+    /// lead nowhere are refused: what they name depends on more than the location.
+    public func canonicalLocation(_ location: String) throws -> String {
+        try LocationSyntax.checkCharacters(location)
+        let path = try Self.path(location)
+        guard path.hasPrefix("/") else { throw FileIOError.failed(location, "not an absolute path") }
+        let parts = path.split(separator: "/")
+        var existing = parts.count
+        var info = stat()
+        while existing > 0, lstat("/" + parts[..<existing].joined(separator: "/"), &info) != 0 { existing -= 1 }
+        let tail = parts[existing...]
+        try LocationSyntax.checkSegments(tail, of: location)
+        guard let resolved = realpath("/" + parts[..<existing].joined(separator: "/"), nil) else {
+            throw FileIOError.failed(location, "cannot be resolved: \(String(cString: strerror(errno)))")
+        }
+        defer { free(resolved) }
+        let head = String(cString: resolved)
+        return tail.isEmpty ? head : (head == "/" ? "" : head) + "/" + tail.joined(separator: "/")
+    }
+
     /// Reads a whole file.
     public func read(_ location: String) async throws -> [UInt8] {
         let p = try Self.path(location)

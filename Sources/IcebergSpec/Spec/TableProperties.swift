@@ -143,6 +143,19 @@ public enum TableProperties {
     /// `write.data.path`.
     public static let writeDataPath = TableProperty<String?>(
         "write.data.path", "where new data files are written", defaultText: "table location + /data")
+    /// `write.metadata.path` (Java writes metadata files there; this SDK writes them under
+    /// the table location, and a confined catalog keeps the folder inside its warehouse).
+    public static let writeMetadataPath = TableProperty<String?>(
+        "write.metadata.path", "where Java writes metadata files (a served catalog confines it)",
+        defaultText: "table location + /metadata")
+    /// `write.object-storage.path` (deprecated in Java for `write.data.path`, still honoured there).
+    public static let objectStoragePath = TableProperty<String?>(
+        "write.object-storage.path", "older name of write.data.path that Java still honours", defaultText: "none")
+    /// `write.folder-storage.path` (deprecated in Java for `write.data.path`, still honoured there).
+    public static let folderStoragePath = TableProperty<String?>(
+        "write.folder-storage.path", "older name of write.data.path that Java still honours", defaultText: "none")
+    /// The properties that name folders writers put files in.
+    public static let folderProperties = [writeDataPath, writeMetadataPath, objectStoragePath, folderStoragePath]
     /// `write.target-file-size-bytes`.
     public static let writeTargetFileSizeBytes = TableProperty<Int>(
         "write.target-file-size-bytes", default: 512 << 20, "size at which a data file is closed and the next begins",
@@ -250,7 +263,8 @@ public enum TableProperties {
         commitTotalRetryTimeMs.description, manifestMergeEnabled.description, manifestMinMergeCount.description,
         manifestTargetSizeBytes.description, metadataPreviousVersionsMax.description,
         metadataDeleteAfterCommit.description,
-        writeDataPath.description, writeTargetFileSizeBytes.description, parquetCompressionCodec.description,
+        writeDataPath.description, writeMetadataPath.description, objectStoragePath.description,
+        folderStoragePath.description, writeTargetFileSizeBytes.description, parquetCompressionCodec.description,
         parquetCompressionLevel.description, parquetRowGroupSizeBytes.description, parquetPageSizeBytes.description,
         parquetDictSizeBytes.description, bloomFilterEnabled("<name>").description,
         bloomFilterFpp("<name>").description,
