@@ -95,6 +95,10 @@ let package = Package(
             dependencies: [
                 "IcebergREST", "Iceberg", "AWSTransport", "JSONSupport", "ValueFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 

@@ -49,6 +49,24 @@ public struct SigV4Verifier: Sendable {
         method: String, path: String, query: [(String, String)], headers: [(String, String)],
         body: [UInt8], now: Int64 = Int64(WallClock.nowSeconds())
     ) throws -> String {
+        try check(method: method, path: path, query: query, headers: headers, body: body, now: now).accessKeyId
+    }
+
+    /// Checks what can be checked before the body arrives: the header's form, the scope, the
+    /// key and the time — and the signature itself when the request states its payload hash
+    /// (`x-amz-content-sha256`). A server refuses bad credentials without reading the body;
+    /// `verify` must still be called once it has arrived.
+    public func verifyHead(
+        method: String, path: String, query: [(String, String)], headers: [(String, String)],
+        now: Int64 = Int64(WallClock.nowSeconds())
+    ) throws -> (accessKeyId: String, signatureChecked: Bool) {
+        try check(method: method, path: path, query: query, headers: headers, body: nil, now: now)
+    }
+
+    private func check(
+        method: String, path: String, query: [(String, String)], headers: [(String, String)], body: [UInt8]?,
+        now: Int64
+    ) throws -> (accessKeyId: String, signatureChecked: Bool) {
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
         guard let auth = header("authorization"), auth.hasPrefix("AWS4-HMAC-SHA256 ") else { throw Failure.missing }
         var fields: [String: String] = [:]
@@ -73,12 +91,17 @@ public struct SigV4Verifier: Sendable {
         guard abs(date.epochSeconds - now) <= maxSkewSeconds else { throw Failure.expired }
         let signed = Set(signedList.split(separator: ";").map(String.init))
         guard signed.contains("host") else { throw Failure.malformed("the host header must be signed") }
+        let stated = header("x-amz-content-sha256")
+        guard let payloadHash = stated ?? body.map(SigV4Signer.hexSHA256) else {
+            return (scope[0], false)  // the hash of a body yet to come is part of the signature
+        }
+        if let body, payloadHash != "UNSIGNED-PAYLOAD", payloadHash != SigV4Signer.hexSHA256(body) {
+            throw Failure.mismatch
+        }
         var request = HTTPRequest(
             method: method, host: "", path: path, query: query,
-            headers: headers.filter { signed.contains($0.0.lowercased()) }, body: body)
+            headers: headers.filter { signed.contains($0.0.lowercased()) }, body: [])
         request.path = path
-        let payloadHash = header("x-amz-content-sha256") ?? SigV4Signer.hexSHA256(body)
-        if payloadHash != "UNSIGNED-PAYLOAD", payloadHash != SigV4Signer.hexSHA256(body) { throw Failure.mismatch }
         let canonical = signer.canonicalRequest(request, payloadHash: payloadHash)
         guard canonical.signedHeaders == signedList else {
             throw Failure.malformed("signed headers are missing from the request")
@@ -87,7 +110,7 @@ public struct SigV4Verifier: Sendable {
             canonicalRequest: canonical.text,
             credentials: AWSCredentials(accessKeyId: scope[0], secretAccessKey: secret), date: date)
         guard Self.constantTimeEqual(Array(expected.utf8), Array(signature.utf8)) else { throw Failure.mismatch }
-        return scope[0]
+        return (scope[0], true)
     }
 
     /// Byte equality whose time does not depend on where the inputs differ.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Iceberg
 import IcebergRESTServer
 import JSONSupport
@@ -26,19 +27,32 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to bind (only this address listens).") var host = "127.0.0.1"
     @Option(help: "Port (0: any free port).") var port = 8181
     @Option(help: "Path prefix: /v1/PREFIX/… (announced to clients in /v1/config).") var prefix: String?
-    @Option(help: "Require this bearer token (repeatable).") var requireToken: [String] = []
-    @Option(help: "Issue OAuth2 tokens at /v1/oauth/tokens to client credentials CLIENT_ID:SECRET and require them.")
+    @Option(help: "Accept this bearer token, as admin (repeatable).") var requireToken: [String] = []
+    @Option(help: "Issue OAuth2 tokens at /v1/oauth/tokens to client credentials CLIENT_ID:SECRET, as admin.")
     var oauthClient: String?
     @Option(help: "Lifetime of issued OAuth2 tokens in seconds.") var tokenLifetime = 3600
-    @Option(help: "Require SigV4 signatures by ACCESS_KEY_ID:SECRET.") var sigv4Key: String?
+    @Option(help: "Accept SigV4 signatures by ACCESS_KEY_ID:SECRET, as admin.") var sigv4Key: String?
     @Option(help: "SigV4 signing region.") var sigv4Region = "us-east-1"
     @Option(help: "SigV4 signing name.") var sigv4Service = "execute-api"
+    @Option(
+        help: ArgumentHelp(
+            "Principals and their roles (YAML; see docs/rest.md).",
+            discussion:
+                "principals: [{token | oauth-client: ID:SECRET | sigv4-key: ID:SECRET, role: read|write|admin, namespaces: [..]}]"
+        ))
+    var access: String?
     @Option(help: "Largest page of a paginated list.") var maxPageSize = 1000
     @Option(
         help: ArgumentHelp(
             "Another location clients may name for table files, beside the warehouse (repeatable).",
             discussion: "Every location a client names must lie inside the warehouse or one of these."))
     var allowLocation: [String] = []
+    @Option(help: "Serve HTTPS with this PEM certificate chain (with --tls-key).") var tlsCert: String?
+    @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
+    @Option(help: "Requests handled at once; more are answered 429.") var maxConcurrentRequests = 64
+    @Option(help: "Seconds a request body may take to arrive.") var requestTimeout = 30
+    @Option(help: "Seconds an idle connection stays open.") var idleTimeout = 60
+    @Option(help: "Largest body of a create, register or commit request, in bytes.") var maxCommitBody = 16 << 20
 
     func run() async throws {
         let served = try await options.open()
@@ -47,29 +61,40 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(
                 "this catalog has no warehouse: give the locations clients may use with --allow-location")
         }
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("give --tls-cert and --tls-key together")
+        }
         let catalog = try ConfinedCatalog(served, allowing: allowed)
         let service = RESTCatalogService(
-            catalog: catalog, options: RESTServerOptions(prefix: prefix, auth: try auth(), maxPageSize: maxPageSize))
+            catalog: catalog,
+            options: RESTServerOptions(
+                prefix: prefix, auth: try auth(), maxPageSize: maxPageSize, maxCommitBodyBytes: maxCommitBody))
         LoggingSystem.bootstrap { JSONLinesLogHandler(label: $0) }
         let logger = Logger(label: "iceberg.serve")
         let host = self.host
-        try await RESTServer(service: service, host: host, port: port).run(logger: logger) { bound in
+        var server = RESTServer(service: service, host: host, port: port)
+        server.maxConcurrentRequests = maxConcurrentRequests
+        server.requestTimeoutSeconds = requestTimeout
+        server.idleTimeoutSeconds = idleTimeout
+        if let tlsCert, let tlsKey { server.tls = (tlsCert, tlsKey) }
+        let scheme = server.tls == nil ? "http" : "https"
+        try await server.run(logger: logger) { bound in
             // Written straight to the descriptor so a parent reading the pipe sees it at once.
             let line = Array(
-                (JSONValue.object([("listening", .string("http://\(host):\(bound)")), ("port", .int(Int64(bound)))])
-                    .serialized() + "\n").utf8)
+                (JSONValue.object([
+                    ("listening", .string("\(scheme)://\(host):\(bound)")), ("port", .int(Int64(bound))),
+                ])
+                .serialized() + "\n").utf8)
             _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
         }
     }
 
+    /// The principals of --access and of the admin flags (and their environment variables).
     private func auth() throws -> RESTServerAuth {
         let env = { (name: String) in getenv(name).map { String(cString: $0) } }
         let tokens = requireToken + (env("ICEBERG_SERVE_TOKEN").map { [$0] } ?? [])
         let credential = oauthClient ?? env("ICEBERG_SERVE_CREDENTIAL")
         let sigv4 = sigv4Key ?? env("ICEBERG_SERVE_SIGV4_KEY")
-        guard [!tokens.isEmpty, credential != nil, sigv4 != nil].filter({ $0 }).count <= 1 else {
-            throw ValidationError("choose one of --require-token, --oauth-client and --sigv4-key")
-        }
         func pair(_ text: String, _ what: String) throws -> (String, String) {
             guard let colon = text.firstIndex(of: ":"), colon != text.startIndex,
                 text.index(after: colon) != text.endIndex
@@ -78,15 +103,29 @@ struct ServeCommand: AsyncParsableCommand {
             }
             return (String(text[..<colon]), String(text[text.index(after: colon)...]))
         }
-        if !tokens.isEmpty { return .bearer(Set(tokens)) }
+        var principals: [RESTPrincipal] = []
+        if let access {
+            let text: String
+            do { text = try String(contentsOfFile: access, encoding: .utf8) } catch {
+                throw ValidationError("--access \(access): cannot be read")
+            }
+            principals = try RESTServerAuth(accessFile: text, file: access).principals
+        }
+        principals += RESTServerAuth.bearer(Set(tokens)).principals.map {
+            var p = $0
+            p.name = "--require-token " + p.name.dropFirst("token ".count)
+            return p
+        }
         if let credential {
             let (id, secret) = try pair(credential, "--oauth-client")
-            return .oauth2(clientId: id, clientSecret: secret, tokenLifetimeSeconds: tokenLifetime)
+            principals.append(RESTPrincipal(name: id, credential: .oauthClient(id: id, secret: secret), role: .admin))
         }
         if let sigv4 {
             let (id, secret) = try pair(sigv4, "--sigv4-key")
-            return .sigv4(service: sigv4Service, region: sigv4Region, secrets: [id: secret])
+            principals.append(RESTPrincipal(name: id, credential: .sigv4Key(id: id, secret: secret), role: .admin))
         }
-        return .none
+        return RESTServerAuth(
+            principals: principals, tokenLifetimeSeconds: tokenLifetime, sigv4Service: sigv4Service,
+            sigv4Region: sigv4Region)
     }
 }

@@ -38,6 +38,10 @@ public struct RESTServerResponse: Sendable {
     public var headers: [(String, String)]
     /// The body.
     public var body: [UInt8]
+    /// The principal that made the request, for the log.
+    public var principal: String?
+    /// What went wrong inside the server, for the log only: a 500 never sends it.
+    public var internalDetail: String?
 
     /// Creates a response.
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
@@ -55,6 +59,23 @@ public struct RESTServerResponse: Sendable {
         json(status, RESTWire.errorBody(code: status, type: type, message: message))
     }
 
+    /// A 5xx answer that names an incident instead of the failure, which goes to the log.
+    static func internalError(_ status: Int, _ type: String, _ summary: String, detail: String)
+        -> RESTServerResponse
+    {
+        let incident = String(RandomUUID.make().prefix(8))
+        var answer = error(status, type, "\(summary) (incident \(incident); see the server log)")
+        answer.internalDetail = "incident \(incident): \(detail)"
+        return answer
+    }
+
+    /// The answer with one more header field.
+    func adding(header: (String, String)) -> RESTServerResponse {
+        var copy = self
+        copy.headers.append(header)
+        return copy
+    }
+
     /// The error type of an error answer, if any.
     public var errorType: String? {
         var bytes = body
@@ -62,102 +83,175 @@ public struct RESTServerResponse: Sendable {
     }
 }
 
-/// How the server authenticates callers.
-public enum RESTServerAuth: Sendable {
-    /// Anyone may call.
-    case none
-    /// `Authorization: Bearer <token>` with one of these tokens.
-    case bearer(Set<String>)
-    /// OAuth2 client credentials at `/v1/oauth/tokens` issue bearer tokens that expire after
-    /// `tokenLifetimeSeconds`.
-    case oauth2(clientId: String, clientSecret: String, tokenLifetimeSeconds: Int)
-    /// AWS SigV4 signatures for `service`/`region` by these keys (access key id → secret).
-    case sigv4(service: String, region: String, secrets: [String: String])
-}
-
 /// Options of the REST service.
 public struct RESTServerOptions: Sendable {
     /// A path prefix (`/v1/{prefix}/…`), returned to clients in the config `overrides`.
     public var prefix: String?
-    /// Authentication.
+    /// Authentication and roles.
     public var auth: RESTServerAuth
     /// Largest page a paginated list returns (also the page size when the client names none).
     public var maxPageSize: Int
     /// Table configuration returned with every loaded table (FileIO settings).
     public var tableConfig: [(String, String)]
+    /// Largest body of a request that creates, registers or commits tables.
+    public var maxCommitBodyBytes: Int
+    /// Largest body of any other request (namespaces, renames, metrics, tokens).
+    public var maxOtherBodyBytes: Int
+    /// Idempotency keys whose answers are kept, per principal (the oldest go first).
+    public var maxIdempotencyKeysPerPrincipal: Int
 
     /// Creates options.
     public init(
         prefix: String? = nil, auth: RESTServerAuth = .none, maxPageSize: Int = 1000,
-        tableConfig: [(String, String)] = []
+        tableConfig: [(String, String)] = [], maxCommitBodyBytes: Int = 16 << 20, maxOtherBodyBytes: Int = 1 << 20,
+        maxIdempotencyKeysPerPrincipal: Int = 1000
     ) {
         self.prefix = prefix
         self.auth = auth
         self.maxPageSize = maxPageSize
         self.tableConfig = tableConfig
+        self.maxCommitBodyBytes = maxCommitBodyBytes
+        self.maxOtherBodyBytes = maxOtherBodyBytes
+        self.maxIdempotencyKeysPerPrincipal = maxIdempotencyKeysPerPrincipal
     }
 }
 
+/// What the service says of a request before its body is read.
+public enum RESTAdmission: Sendable {
+    /// Read the body, up to this many bytes, then call `handle`.
+    case admitted(maxBodyBytes: Int)
+    /// Answer this without reading the body.
+    case refused(RESTServerResponse)
+}
+
 /// The Iceberg REST catalog protocol over any `Catalog`: routing, request parsing, status
-/// codes and error bodies, authentication and `Idempotency-Key` replay. HTTP-server neutral:
-/// `RESTServer` runs it on Hummingbird.
+/// codes and error bodies, authentication, roles and `Idempotency-Key` replay. HTTP-server
+/// neutral: `RESTServer` runs it on Hummingbird.
 public struct RESTCatalogService: Sendable {
     /// The catalog served.
     public let catalog: any Catalog
     /// Options.
     public let options: RESTServerOptions
-    private let replay = IdempotencyStore()
+    private let replay: IdempotencyStore
     private let tokens = TokenStore()
+    private let credentials: Credentials
 
     /// Creates a service.
     public init(catalog: any Catalog, options: RESTServerOptions = RESTServerOptions()) {
         self.catalog = catalog
         self.options = options
+        replay = IdempotencyStore(perPrincipal: options.maxIdempotencyKeysPerPrincipal)
+        credentials = Credentials(options.auth)
+    }
+
+    /// Checks a request's credentials before its body is read (a SigV4 signature over a body
+    /// whose hash is not stated is checked in `handle`) and names the largest body its route takes.
+    public func admit(method: String, path: String, query: String, headers: [(String, String)]) async
+        -> RESTAdmission
+    {
+        if method == "POST", path == "/v1/oauth/tokens" { return .admitted(maxBodyBytes: 64 << 10) }
+        let head = RESTServerRequest(method: method, path: path, query: query, headers: headers)
+        if case .refused(let refusal) = await authenticate(head, bodyArrived: false) { return .refused(refusal) }
+        let segments = path.split(separator: "/")
+        let changesTables =
+            method == "POST"
+            && (segments.last == "tables" || segments.last == "register" || segments.dropLast().last == "tables"
+                || segments.suffix(2) == ["transactions", "commit"])
+        return .admitted(maxBodyBytes: changesTables ? options.maxCommitBodyBytes : options.maxOtherBodyBytes)
     }
 
     /// Handles one request; never throws (errors become error bodies).
     public func handle(_ request: RESTServerRequest) async -> RESTServerResponse {
         if request.method == "POST", request.path == "/v1/oauth/tokens" { return await issueToken(request) }
-        if let refusal = await authenticate(request) { return refusal }
+        let principal: RESTPrincipal
+        switch await authenticate(request, bodyArrived: true) {
+        case .proven(let p): principal = p
+        case .refused(let refusal): return refusal
+        }
+        var answer: RESTServerResponse
         let mutation = request.method == "POST" || request.method == "DELETE"
         if mutation, let key = request.header("Idempotency-Key"), !key.isEmpty {
             let fingerprint = "\(request.method) \(request.path)?\(request.query)"
-            return await replay.run(key: key, fingerprint: fingerprint) { await route(request) }
+            answer = await replay.run(principal: principal.name, key: key, fingerprint: fingerprint) {
+                await route(request, principal)
+            }
+        } else {
+            answer = await route(request, principal)
         }
-        return await route(request)
+        answer.principal = principal.name
+        return answer
     }
 
     // MARK: Authentication
 
-    private func authenticate(_ request: RESTServerRequest) async -> RESTServerResponse? {
-        switch options.auth {
-        case .none:
-            return nil
-        case .bearer(let valid):
-            guard let token = bearer(request), valid.contains(token) else {
-                return unauthorized("a valid bearer token is required")
-            }
-            return nil
-        case .oauth2:
-            guard let token = bearer(request) else { return unauthorized("a bearer token is required") }
-            guard await tokens.isValid(token, now: WallClock.nowSeconds()) else {
-                return unauthorized("the bearer token is unknown or expired")
-            }
-            return nil
-        case .sigv4(let service, let region, let secrets):
-            let verifier = SigV4Verifier(service: service, region: region, secrets: secrets)
-            do {
-                _ = try verifier.verify(
-                    method: request.method, path: request.path, query: RESTWire.parseQuery(request.query[...]),
-                    headers: request.headers, body: request.body)
-                return nil
-            } catch let f as SigV4Verifier.Failure {
-                if case .mismatch = f { return .error(403, "ForbiddenException", f.description) }
-                return unauthorized(f.description)
-            } catch {
-                return unauthorized("\(error)")
+    /// Credentials by kind, for lookups.
+    private struct Credentials: Sendable {
+        var tokens: [String: RESTPrincipal] = [:]
+        var oauthClients: [String: (secret: String, principal: RESTPrincipal)] = [:]
+        var sigv4Secrets: [String: String] = [:]
+        var sigv4Principals: [String: RESTPrincipal] = [:]
+
+        init(_ auth: RESTServerAuth) {
+            for p in auth.principals {
+                switch p.credential {
+                case .token(let t): tokens[t] = p
+                case .oauthClient(let id, let secret): oauthClients[id] = (secret, p)
+                case .sigv4Key(let id, let secret):
+                    sigv4Secrets[id] = secret
+                    sigv4Principals[id] = p
+                }
             }
         }
+    }
+
+    /// What a request's credentials prove.
+    private enum Authentication {
+        case proven(RESTPrincipal)
+        case refused(RESTServerResponse)
+    }
+
+    /// The principal a request's credentials prove. Before the body arrives, a SigV4 signature
+    /// is checked as far as it can be.
+    private func authenticate(_ request: RESTServerRequest, bodyArrived: Bool) async
+        -> Authentication
+    {
+        guard !options.auth.principals.isEmpty else { return .proven(.anonymous) }
+        let authorization = request.header("Authorization") ?? ""
+        if authorization.hasPrefix("AWS4-HMAC-SHA256 ") {
+            let verifier = SigV4Verifier(
+                service: options.auth.sigv4Service, region: options.auth.sigv4Region,
+                secrets: credentials.sigv4Secrets)
+            let query = RESTWire.parseQuery(request.query[...])
+            do {
+                let key =
+                    bodyArrived
+                    ? try verifier.verify(
+                        method: request.method, path: request.path, query: query, headers: request.headers,
+                        body: request.body)
+                    : try verifier.verifyHead(
+                        method: request.method, path: request.path, query: query, headers: request.headers
+                    ).accessKeyId
+                guard let principal = credentials.sigv4Principals[key] else {
+                    return .refused(unauthorized("unknown access key"))
+                }
+                return .proven(principal)
+            } catch let f as SigV4Verifier.Failure {
+                if case .mismatch = f { return .refused(.error(403, "ForbiddenException", f.description)) }
+                return .refused(unauthorized(f.description))
+            } catch {
+                return .refused(unauthorized("the SigV4 signature cannot be checked"))
+            }
+        }
+        guard let token = bearer(request) else { return .refused(unauthorized("credentials are required")) }
+        if let principal = credentials.tokens.first(where: {
+            SigV4Verifier.constantTimeEqual(Array($0.key.utf8), Array(token.utf8))
+        })?.value {
+            return .proven(principal)
+        }
+        if let principal = await tokens.principal(for: token, now: WallClock.nowSeconds()) {
+            return .proven(principal)
+        }
+        return .refused(unauthorized("the bearer token is unknown or expired"))
     }
 
     private func bearer(_ request: RESTServerRequest) -> String? {
@@ -169,12 +263,23 @@ public struct RESTCatalogService: Sendable {
         .error(401, "NotAuthorizedException", message)
     }
 
+    /// Throws `forbidden` unless the principal's role is at least `role` in `namespace`.
+    private func require(
+        _ role: RESTRole, _ principal: RESTPrincipal, in namespace: Namespace, to action: @autoclosure () -> String
+    ) throws {
+        guard principal.role >= role, principal.covers(namespace) else {
+            let scope = principal.namespaces.map { " in " + $0.map(\.description).joined(separator: ", ") } ?? ""
+            throw CatalogError.forbidden(
+                "\(principal.name) (\(principal.role.rawValue)\(scope)) may not \(action())")
+        }
+    }
+
     /// OAuth2 client credentials grant (form-encoded body, or HTTP Basic client authentication).
     private func issueToken(_ request: RESTServerRequest) async -> RESTServerResponse {
         func oauthError(_ status: Int, _ error: String, _ description: String) -> RESTServerResponse {
             .json(status, .object([("error", .string(error)), ("error_description", .string(description))]))
         }
-        guard case .oauth2(let clientId, let clientSecret, let lifetime) = options.auth else {
+        guard !credentials.oauthClients.isEmpty else {
             return oauthError(400, "unsupported_grant_type", "this server does not issue OAuth2 tokens")
         }
         let form = RESTWire.parseQuery(String(decoding: request.body, as: UTF8.self)[...])
@@ -191,13 +296,13 @@ public struct RESTCatalogService: Sendable {
             id = RESTWire.decode(decoded[..<colon])
             secret = RESTWire.decode(decoded[decoded.index(after: colon)...])
         }
-        guard let id, let secret,
-            SigV4Verifier.constantTimeEqual(Array(id.utf8), Array(clientId.utf8)),
-            SigV4Verifier.constantTimeEqual(Array(secret.utf8), Array(clientSecret.utf8))
+        guard let id, let secret, let client = credentials.oauthClients[id],
+            SigV4Verifier.constantTimeEqual(Array(secret.utf8), Array(client.secret.utf8))
         else {
             return oauthError(401, "invalid_client", "unknown client or wrong secret")
         }
-        let token = await tokens.issue(lifetime: lifetime, now: WallClock.nowSeconds())
+        let lifetime = options.auth.tokenLifetimeSeconds
+        let token = await tokens.issue(to: client.principal, lifetime: lifetime, now: WallClock.nowSeconds())
         return .json(
             200,
             .object([
@@ -209,7 +314,7 @@ public struct RESTCatalogService: Sendable {
 
     // MARK: Routing
 
-    private func route(_ request: RESTServerRequest) async -> RESTServerResponse {
+    private func route(_ request: RESTServerRequest, _ principal: RESTPrincipal) async -> RESTServerResponse {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
         guard segments.first == "v1" else {
             return .error(404, "NotFoundException", "no route for \(request.method) \(request.path)")
@@ -227,63 +332,105 @@ public struct RESTCatalogService: Sendable {
         }
         let query = RESTWire.parseQuery(request.query[...])
         func param(_ k: String) -> String? { query.first { $0.0 == k }?.1 }
+        func require(_ role: RESTRole, in namespace: Namespace, to action: @autoclosure () -> String) throws {
+            try self.require(role, principal, in: namespace, to: action())
+        }
         do {
             switch (request.method, rest.count, rest.first, rest.count > 2 ? rest[2] : nil) {
-            case ("GET", 1, "namespaces", _): return try await listNamespaces(param)
-            case ("POST", 1, "namespaces", _): return try await createNamespace(try body(request))
+            case ("GET", 1, "namespaces", _): return try await listNamespaces(param, principal)
+            case ("POST", 1, "namespaces", _):
+                let j = try body(request)
+                let ns = try RESTWire.namespace(j["namespace"])
+                try require(.write, in: ns, to: "create namespace \(ns)")
+                return try await createNamespace(ns, j)
             case (_, 2, "namespaces", _):
                 let ns = try RESTWire.parseNamespace(encoded: rest[1])
                 switch request.method {
                 case "GET":
+                    try require(.read, in: ns, to: "read namespace \(ns)")
                     return .json(
                         200,
                         .object([
                             ("namespace", RESTWire.json(ns)),
                             ("properties", RESTWire.json(try await catalog.namespaceProperties(ns))),
                         ]))
-                case "HEAD": return RESTServerResponse(status: try await catalog.namespaceExists(ns) ? 204 : 404)
+                case "HEAD":
+                    try require(.read, in: ns, to: "read namespace \(ns)")
+                    return RESTServerResponse(status: try await catalog.namespaceExists(ns) ? 204 : 404)
                 case "DELETE":
+                    try require(.write, in: ns, to: "drop namespace \(ns)")
                     try await catalog.dropNamespace(ns)
                     return RESTServerResponse(status: 204)
                 default: return methodNotAllowed(request)
                 }
             case ("POST", 3, "namespaces", "properties"):
-                return try await updateProperties(try RESTWire.parseNamespace(encoded: rest[1]), try body(request))
+                let ns = try RESTWire.parseNamespace(encoded: rest[1])
+                try require(.write, in: ns, to: "change the properties of namespace \(ns)")
+                return try await updateProperties(ns, try body(request))
             case ("GET", 3, "namespaces", "tables"):
-                return try await listTables(try RESTWire.parseNamespace(encoded: rest[1]), param)
+                let ns = try RESTWire.parseNamespace(encoded: rest[1])
+                try require(.read, in: ns, to: "list the tables of \(ns)")
+                return try await listTables(ns, param)
             case ("POST", 3, "namespaces", "tables"):
-                return try await createTable(try RESTWire.parseNamespace(encoded: rest[1]), try body(request))
+                let ns = try RESTWire.parseNamespace(encoded: rest[1])
+                try require(.write, in: ns, to: "create tables in \(ns)")
+                return try await createTable(ns, try body(request))
             case ("POST", 3, "namespaces", "register"):
-                return try await registerTable(try RESTWire.parseNamespace(encoded: rest[1]), try body(request))
+                let ns = try RESTWire.parseNamespace(encoded: rest[1])
+                try require(.admin, in: ns, to: "register tables in \(ns)")
+                return try await registerTable(ns, try body(request))
             case (_, 4, "namespaces", "tables"):
                 let id = try tableIdentifier(rest[1], rest[3])
                 switch request.method {
-                case "GET": return try await loadTable(id, request, param)
-                case "HEAD": return RESTServerResponse(status: try await catalog.tableExists(id) ? 204 : 404)
-                case "POST": return try await commitTable(id, try body(request))
+                case "GET":
+                    try require(.read, in: id.namespace, to: "load \(id)")
+                    return try await loadTable(id, request, param)
+                case "HEAD":
+                    try require(.read, in: id.namespace, to: "load \(id)")
+                    return RESTServerResponse(status: try await catalog.tableExists(id) ? 204 : 404)
+                case "POST":
+                    try require(.write, in: id.namespace, to: "commit to \(id)")
+                    return try await commitTable(id, try body(request))
                 case "DELETE":
-                    try await catalog.dropTable(id, purge: param("purgeRequested") == "true")
+                    let purge = param("purgeRequested") == "true"
+                    try require(purge ? .admin : .write, in: id.namespace, to: purge ? "purge \(id)" : "drop \(id)")
+                    try await catalog.dropTable(id, purge: purge)
                     return RESTServerResponse(status: 204)
                 default: return methodNotAllowed(request)
                 }
             case ("POST", 5, "namespaces", "tables") where rest[4] == "metrics":
-                _ = try tableIdentifier(rest[1], rest[3])
+                let id = try tableIdentifier(rest[1], rest[3])
+                try require(.read, in: id.namespace, to: "report metrics of \(id)")
                 return RESTServerResponse(status: 204)
-            case ("POST", 2, "tables", _) where rest[1] == "rename": return try await rename(try body(request))
+            case ("POST", 2, "tables", _) where rest[1] == "rename":
+                let j = try body(request)
+                let from = try RESTWire.identifier(j["source"], field: "source")
+                let to = try RESTWire.identifier(j["destination"], field: "destination")
+                try require(.write, in: from.namespace, to: "rename \(from)")
+                try require(.write, in: to.namespace, to: "rename tables into \(to.namespace)")
+                try await catalog.renameTable(from, to: to)
+                return RESTServerResponse(status: 204)
             case ("POST", 2, "transactions", _) where rest[1] == "commit":
-                return try await commitTransaction(try body(request))
+                let commits = try transactionCommits(try body(request))
+                for c in commits { try require(.write, in: c.identifier.namespace, to: "commit to \(c.identifier)") }
+                return try await commitTransaction(commits)
             default:
                 return .error(404, "NotFoundException", "no route for \(request.method) \(request.path)")
             }
         } catch let e as CatalogError {
             let (code, type) = RESTWire.status(of: e)
+            if case .commitStateUnknown = e {
+                return .internalError(
+                    code, type, "the commit may or may not have landed; load the table to see", detail: e.description)
+            }
+            guard code < 500 else { return .internalError(code, type, "the server failed", detail: e.description) }
             return .error(code, type, e.description)
         } catch let e as IcebergError {
             return .error(400, "BadRequestException", "\(e)")
         } catch let e as JSONParseError {
             return .error(400, "BadRequestException", "malformed JSON body: \(e)")
         } catch {
-            return .error(500, "ServiceFailureException", "\(error)")
+            return .internalError(500, "ServiceFailureException", "the server failed", detail: "\(error)")
         }
     }
 
@@ -353,13 +500,20 @@ public struct RESTCatalogService: Sendable {
         return (pageItems, rest.count > size ? pageItems.last.map(key) : nil)
     }
 
-    private func listNamespaces(_ param: (String) -> String?) async throws -> RESTServerResponse {
+    private func listNamespaces(_ param: (String) -> String?, _ principal: RESTPrincipal) async throws
+        -> RESTServerResponse
+    {
         let parent = try param("parent").flatMap { $0.isEmpty ? nil : try RESTWire.parseNamespace(text: $0) }
-        if let parent, !(try await catalog.namespaceExists(parent)) {
-            throw CatalogError.noSuchNamespace(parent.description)
+        if let parent {
+            if !principal.sees(parent) {
+                try require(.read, principal, in: parent, to: "list the namespaces in \(parent)")
+            }
+            guard try await catalog.namespaceExists(parent) else {
+                throw CatalogError.noSuchNamespace(parent.description)
+            }
         }
         let (items, next) = try page(
-            try await catalog.listNamespaces(parent: parent),
+            try await catalog.listNamespaces(parent: parent).filter(principal.sees),
             key: { $0.levels.joined(separator: RESTWire.namespaceSeparator) }, param)
         return .json(
             200,
@@ -369,8 +523,7 @@ public struct RESTCatalogService: Sendable {
             ]))
     }
 
-    private func createNamespace(_ j: JSONValue) async throws -> RESTServerResponse {
-        let ns = try RESTWire.namespace(j["namespace"])
+    private func createNamespace(_ ns: Namespace, _ j: JSONValue) async throws -> RESTServerResponse {
         let props = try RESTWire.properties(j["properties"], field: "properties")
         try await catalog.createNamespace(ns, properties: props)
         return .json(200, .object([("namespace", RESTWire.json(ns)), ("properties", RESTWire.json(props))]))
@@ -467,24 +620,20 @@ public struct RESTCatalogService: Sendable {
             headers: [("ETag", Self.etag(table.metadataLocation))])
     }
 
-    private func rename(_ j: JSONValue) async throws -> RESTServerResponse {
-        try await catalog.renameTable(
-            try RESTWire.identifier(j["source"], field: "source"),
-            to: try RESTWire.identifier(j["destination"], field: "destination"))
-        return RESTServerResponse(status: 204)
-    }
-
-    private func commitTransaction(_ j: JSONValue) async throws -> RESTServerResponse {
+    private func transactionCommits(_ j: JSONValue) throws -> [TableCommit] {
         guard let changes = j["table-changes"]?.arrayValue, !changes.isEmpty else {
             throw CatalogError.invalidArgument("'table-changes' must be a non-empty array")
         }
-        let commits = try changes.map { c -> TableCommit in
+        return try changes.map { c -> TableCommit in
             let req = try RESTWire.commitTableRequest(c)
             guard let id = req.identifier else {
                 throw CatalogError.invalidArgument("every table change needs an 'identifier'")
             }
             return TableCommit(identifier: id, requirements: req.requirements, updates: req.updates)
         }
+    }
+
+    private func commitTransaction(_ commits: [TableCommit]) async throws -> RESTServerResponse {
         if commits.count == 1, let c = commits.first {
             // One table: an ordinary commit (also a staged create), atomic in any catalog.
             _ = try await catalog.commitTable(c.identifier, requirements: c.requirements, updates: c.updates)
@@ -495,45 +644,77 @@ public struct RESTCatalogService: Sendable {
     }
 }
 
-/// Finalised answers by `Idempotency-Key` (2xx and 4xx; 5xx are not kept, as the spec
-/// says), 30 minutes. A repeat of a request still running waits for its answer.
+/// Finalised answers by principal and `Idempotency-Key` (2xx and 4xx; 5xx are not kept, as
+/// the spec says), 30 minutes, at most `perPrincipal` keys per principal (the oldest go
+/// first). A repeat of a request still running waits for its answer; `records`, when given,
+/// keeps finished answers beyond this process.
 actor IdempotencyStore {
-    private var entries: [String: (fingerprint: String, task: Task<RESTServerResponse, Never>, at: Double)] = [:]
+    private struct Entry {
+        var fingerprint: String
+        var task: Task<RESTServerResponse, Never>
+        var at: Double
+    }
+    private var entries: [String: Entry] = [:]
+    private var keysByPrincipal: [String: [String]] = [:]
     private let lifetime = 1800.0
-    private let capacity = 2_000  // answers include table metadata: bound the memory kept
+    private let perPrincipal: Int
+    private let records: (any IdempotencyRecords)?
 
-    func run(key: String, fingerprint: String, _ body: @escaping @Sendable () async -> RESTServerResponse) async
-        -> RESTServerResponse
-    {
+    init(perPrincipal: Int, records: (any IdempotencyRecords)? = nil) {
+        self.perPrincipal = max(1, perPrincipal)
+        self.records = records
+    }
+
+    func run(
+        principal: String, key: String, fingerprint: String,
+        _ body: @escaping @Sendable () async -> RESTServerResponse
+    ) async -> RESTServerResponse {
         let now = WallClock.nowSeconds()
-        if entries.count >= capacity { entries = entries.filter { now - $0.value.at < lifetime } }
-        if let e = entries[key], now - e.at < lifetime {
-            guard e.fingerprint == fingerprint else {
-                return .error(
-                    422, "UnprocessableEntityException", "Idempotency-Key \(key) was used for a different request")
-            }
+        let id = principal + "\u{1F}" + key
+        func mismatch() -> RESTServerResponse {
+            .error(422, "UnprocessableEntityException", "Idempotency-Key \(key) was used for a different request")
+        }
+        if let e = entries[id], now - e.at < lifetime {
+            guard e.fingerprint == fingerprint else { return mismatch() }
             return await e.task.value
         }
+        if let records, let kept = try? await records.answer(principal: principal, key: key, since: now - lifetime) {
+            guard kept.fingerprint == fingerprint else { return mismatch() }
+            return kept.response
+        }
         let task = Task { await body() }
-        entries[key] = (fingerprint, task, now)
+        entries[id] = Entry(fingerprint: fingerprint, task: task, at: now)
+        var keys = keysByPrincipal[principal, default: []].filter { entries[principal + "\u{1F}" + $0] != nil }
+        keys.append(key)
+        while keys.count > perPrincipal { entries[principal + "\u{1F}" + keys.removeFirst()] = nil }
+        keysByPrincipal[principal] = keys
         let response = await task.value
-        if response.status >= 500 { entries[key] = nil }
+        if response.status >= 500 {
+            entries[id] = nil
+        } else if let records {
+            try? await records.keep(
+                RecordedAnswer(fingerprint: fingerprint, response: response), principal: principal, key: key,
+                at: now, perPrincipal: perPrincipal, since: now - lifetime)
+        }
         return response
     }
 }
 
-/// Bearer tokens issued by the OAuth2 endpoint, with their expiry.
+/// Bearer tokens issued by the OAuth2 endpoint: their principal and expiry.
 actor TokenStore {
-    private var expiry: [String: Double] = [:]
+    private var issued: [String: (principal: RESTPrincipal, expiry: Double)] = [:]
 
-    func issue(lifetime: Int, now: Double) -> String {
-        expiry = expiry.filter { $0.value > now }
+    func issue(to principal: RESTPrincipal, lifetime: Int, now: Double) -> String {
+        issued = issued.filter { $0.value.expiry > now }
         let token = RandomUUID.make() + RandomUUID.make()
-        expiry[token] = now + Double(lifetime)
+        issued[token] = (principal, now + Double(lifetime))
         return token
     }
 
-    func isValid(_ token: String, now: Double) -> Bool { (expiry[token] ?? 0) > now }
+    func principal(for token: String, now: Double) -> RESTPrincipal? {
+        guard let entry = issued[token], entry.expiry > now else { return nil }
+        return entry.principal
+    }
 }
 
 extension String {
