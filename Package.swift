@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "IcebergRESTServer",
             dependencies: [
-                "IcebergREST", "Iceberg", "AWSTransport", "JSONSupport", "ValueFormats",
+                "IcebergREST", "Iceberg", "IcebergSQLite", "AWSTransport", "JSONSupport", "ValueFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -114,7 +114,8 @@ let package = Package(
         .executableTarget(
             name: "IcebergCLI",
             dependencies: [
-                "Iceberg", "IcebergRESTServer", "IcebergCatalogLoader", "Parquet", "ParquetJSON", "JSONSupport",
+                "Iceberg", "IcebergSQLite", "IcebergRESTServer", "IcebergCatalogLoader", "Parquet", "ParquetJSON",
+                "JSONSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -133,7 +134,8 @@ let package = Package(
         .testTarget(
             name: "RESTTests",
             dependencies: [
-                "Iceberg", "IcebergREST", "IcebergRESTServer", "HTTPSupport", "JSONSupport", "TestSupport",
+                "Iceberg", "IcebergSQLite", "IcebergREST", "IcebergRESTServer", "HTTPSupport", "JSONSupport",
+                "TestSupport", "AWSTransport",
             ]),
         .testTarget(name: "JSONSupportTests", dependencies: ["JSONSupport"]),
         .testTarget(name: "AWSTransportTests", dependencies: ["AWSTransport", "ValueFormats", "TestSupport"]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Iceberg
 import IcebergRESTServer
+import IcebergSQLite
 import JSONSupport
 import Logging
 
@@ -65,10 +66,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("give --tls-cert and --tls-key together")
         }
         let catalog = try ConfinedCatalog(served, allowing: allowed)
+        // A SQLite catalog keeps the answers to idempotent requests too, so a restart forgets none.
+        let answers = try (served as? SQLiteCatalog).map { try SQLiteIdempotencyRecords(path: $0.store.path) }
         let service = RESTCatalogService(
             catalog: catalog,
             options: RESTServerOptions(
-                prefix: prefix, auth: try auth(), maxPageSize: maxPageSize, maxCommitBodyBytes: maxCommitBody))
+                prefix: prefix, auth: try auth(), maxPageSize: maxPageSize, maxCommitBodyBytes: maxCommitBody,
+                idempotencyRecords: answers))
         LoggingSystem.bootstrap { JSONLinesLogHandler(label: $0) }
         let logger = Logger(label: "iceberg.serve")
         let host = self.host

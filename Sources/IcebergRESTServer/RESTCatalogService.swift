@@ -99,12 +99,14 @@ public struct RESTServerOptions: Sendable {
     public var maxOtherBodyBytes: Int
     /// Idempotency keys whose answers are kept, per principal (the oldest go first).
     public var maxIdempotencyKeysPerPrincipal: Int
+    /// Where finished answers outlive the process (nil: in memory only).
+    public var idempotencyRecords: (any IdempotencyRecords)?
 
     /// Creates options.
     public init(
         prefix: String? = nil, auth: RESTServerAuth = .none, maxPageSize: Int = 1000,
         tableConfig: [(String, String)] = [], maxCommitBodyBytes: Int = 16 << 20, maxOtherBodyBytes: Int = 1 << 20,
-        maxIdempotencyKeysPerPrincipal: Int = 1000
+        maxIdempotencyKeysPerPrincipal: Int = 1000, idempotencyRecords: (any IdempotencyRecords)? = nil
     ) {
         self.prefix = prefix
         self.auth = auth
@@ -113,6 +115,7 @@ public struct RESTServerOptions: Sendable {
         self.maxCommitBodyBytes = maxCommitBodyBytes
         self.maxOtherBodyBytes = maxOtherBodyBytes
         self.maxIdempotencyKeysPerPrincipal = maxIdempotencyKeysPerPrincipal
+        self.idempotencyRecords = idempotencyRecords
     }
 }
 
@@ -140,7 +143,8 @@ public struct RESTCatalogService: Sendable {
     public init(catalog: any Catalog, options: RESTServerOptions = RESTServerOptions()) {
         self.catalog = catalog
         self.options = options
-        replay = IdempotencyStore(perPrincipal: options.maxIdempotencyKeysPerPrincipal)
+        replay = IdempotencyStore(
+            perPrincipal: options.maxIdempotencyKeysPerPrincipal, records: options.idempotencyRecords)
         credentials = Credentials(options.auth)
     }
 

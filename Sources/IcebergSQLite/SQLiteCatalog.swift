@@ -28,35 +28,14 @@ public actor SQLitePointerStore: MetadataPointerStore {
     /// The `catalog_name` of this catalog's rows.
     public let catalogName: String
     /// The database file.
-    public let path: String
-    /// How long a statement waits for another connection's write lock before failing.
-    static let busyTimeoutMs: Int32 = 30_000
+    public nonisolated let path: String
 
     /// Opens the database and creates the catalog tables when missing.
     public init(path: String, catalogName: String) throws {
-        var opened: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil)
-        guard rc == SQLITE_OK, let h = opened else {
-            let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
-            if let h = opened { sqlite3_close(h) }
-            throw SQLiteError(message: "\(path): \(message)")
-        }
-        handle = SQLiteHandle(h)
+        handle = try SQLiteHandle.open(path: path)
+        let h = handle.db
         self.catalogName = catalogName
         self.path = path
-        sqlite3_busy_timeout(h, Self.busyTimeoutMs)
-        // WAL mode, so that readers never block a commit and a commit never blocks them: Java's
-        // JDBC driver keeps a read transaction open between statements, and PyIceberg or another
-        // SDK process may be reading. The mode is stored in the file, so every later client of it
-        // uses it too. The switch needs the file to itself and a file system with shared memory:
-        // without them opening fails rather than committing in another mode. `synchronous=FULL`
-        // syncs the WAL at every commit, so that a committed pointer survives a power loss (the
-        // files it names were synced before it moved).
-        let mode = try Self.query(h, "PRAGMA journal_mode=WAL", []).first?.first ?? nil
-        guard mode?.lowercased() == "wal" else {
-            throw SQLiteError(message: "\(path): cannot use write-ahead logging (journal mode \(mode ?? "unknown"))")
-        }
-        try Self.exec(h, "PRAGMA synchronous=FULL")
         try Self.exec(
             h,
             """
@@ -307,4 +286,34 @@ final class SQLiteHandle: @unchecked Sendable {
     let db: OpaquePointer
     init(_ db: OpaquePointer) { self.db = db }
     deinit { sqlite3_close(db) }
+
+    /// How long a statement waits for another connection's write lock before failing.
+    static let busyTimeoutMs: Int32 = 30_000
+
+    /// Opens (creating) a database file in write-ahead-log mode with `synchronous=FULL`.
+    ///
+    /// WAL mode, so that readers never block a commit and a commit never blocks them: Java's
+    /// JDBC driver keeps a read transaction open between statements, and PyIceberg or another
+    /// SDK process may be reading. The mode is stored in the file, so every later client of it
+    /// uses it too. The switch needs the file to itself and a file system with shared memory:
+    /// without them opening fails rather than committing in another mode. `synchronous=FULL`
+    /// syncs the WAL at every commit, so that a committed row survives a power loss (the
+    /// files a pointer names were synced before it moved).
+    static func open(path: String) throws -> SQLiteHandle {
+        var opened: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil)
+        guard rc == SQLITE_OK, let h = opened else {
+            let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            if let h = opened { sqlite3_close(h) }
+            throw SQLiteError(message: "\(path): \(message)")
+        }
+        let handle = SQLiteHandle(h)
+        sqlite3_busy_timeout(h, busyTimeoutMs)
+        let mode = try SQLitePointerStore.query(h, "PRAGMA journal_mode=WAL", []).first?.first ?? nil
+        guard mode?.lowercased() == "wal" else {
+            throw SQLiteError(message: "\(path): cannot use write-ahead logging (journal mode \(mode ?? "unknown"))")
+        }
+        try SQLitePointerStore.exec(h, "PRAGMA synchronous=FULL")
+        return handle
+    }
 }

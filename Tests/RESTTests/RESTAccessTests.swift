@@ -3,6 +3,7 @@ import HTTPSupport
 import Iceberg
 import IcebergREST
 import IcebergRESTServer
+import IcebergSQLite
 import JSONSupport
 import TestSupport
 import XCTest
@@ -228,6 +229,44 @@ final class RESTAccessTests: XCTestCase {
             )
         }
         expect(await send(s, "writer-token", "POST", "/v1/namespaces", #"{"namespace": ["n"]}"#, headers: key), 409, "")
+    }
+
+    /// A server restarted on the same SQLite file answers a replayed request with its first
+    /// answer, per principal, and keeps at most the newest keys of each.
+    func testAnswersOutliveARestartInTheSQLiteFile() async throws {
+        let dir = try makeTemporaryDirectory(self, prefix: "rest-answers")
+        let db = dir.appendingPathComponent("catalog.db").path
+        func start() throws -> RESTCatalogService {
+            RESTCatalogService(
+                catalog: try SQLiteCatalog.open(path: db, warehouse: dir.path + "/warehouse"),
+                options: RESTServerOptions(
+                    auth: try RESTServerAuth(accessFile: Self.access, file: "access.yaml"),
+                    maxIdempotencyKeysPerPrincipal: 2, idempotencyRecords: try SQLiteIdempotencyRecords(path: db)))
+        }
+        let create = #"{"namespace": ["n"], "properties": {"owner": "first"}}"#
+        let key = [("Idempotency-Key", "017f22e2-79b0-7cc3-98c4-dc0c0c07398f")]
+        let first = await send(try start(), "writer-token", "POST", "/v1/namespaces", create, headers: key)
+        expect(first, 200, "first")
+        let restarted = try start()
+        let replay = await send(restarted, "writer-token", "POST", "/v1/namespaces", create, headers: key)
+        expect(replay, 200, "the replay after a restart")
+        XCTAssertEqual(replay.1, first.1, "the first answer, word for word")
+        expect(
+            await send(restarted, "writer-token", "DELETE", "/v1/namespaces/n", headers: key), 422,
+            "the key names another request")
+        expect(
+            await send(restarted, "admin-token", "POST", "/v1/namespaces", create, headers: key), 409,
+            "another principal")
+        for k in ["k2", "k3"] {
+            let body = #"{"namespace": ["\#(k)"]}"#
+            expect(
+                await send(
+                    restarted, "writer-token", "POST", "/v1/namespaces", body, headers: [("Idempotency-Key", k)]), 200,
+                k)
+        }
+        expect(
+            await send(try start(), "writer-token", "POST", "/v1/namespaces", create, headers: key), 409,
+            "beyond two keys the oldest is forgotten")
     }
 
     /// A catalog failing with text that must stay inside the server.
