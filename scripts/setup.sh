@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libsqlite3-dev pkg-config python3-venv strace
+packages=(libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libsqlite3-dev pkg-config python3-venv strace openssl curl
     libxerial-sqlite-jdbc-java libxerial-sqlite-jdbc-jni)
 command -v java >/dev/null || packages+=(openjdk-17-jre-headless)
 missing=()

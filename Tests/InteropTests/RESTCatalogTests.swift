@@ -17,7 +17,8 @@ final class ServeProcess: @unchecked Sendable {
     let port: Int
     let directory: URL
     let logPath: String
-    var uri: String { "http://127.0.0.1:\(port)" }
+    /// The announced URL (`https://…` with `--tls-cert`).
+    let uri: String
     var sqliteCatalog: String { "sqlite:\(directory.path)/catalog.db?warehouse=\(directory.path)/warehouse" }
 
     init(_ test: XCTestCase, arguments: [String] = []) throws {
@@ -52,10 +53,12 @@ final class ServeProcess: @unchecked Sendable {
             line += out.fileHandleForReading.availableData
         }
         var bytes = Array(line.prefix { $0 != UInt8(ascii: "\n") })
-        guard let p = try JSONValue.parse(bytes: &bytes)["port"]?.intValue else {
+        let announced = try JSONValue.parse(bytes: &bytes)
+        guard let p = announced["port"]?.intValue, let listening = announced["listening"]?.stringValue else {
             throw PythonPeer.PeerError(message: "no port announced")
         }
         port = Int(p)
+        uri = listening
     }
 
     /// The request log lines so far.

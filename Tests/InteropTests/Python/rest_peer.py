@@ -6,6 +6,9 @@ Usage:
   rest_peer.py pyiceberg-read URI NS.TABLE      rows of a table through RestCatalog
   rest_peer.py duckdb-write URI                 DuckDB: CREATE SCHEMA/TABLE, 2 INSERTs, a DELETE; prints rows
   rest_peer.py duckdb-read URI SCHEMA TABLE     rows of a table through DuckDB
+  rest_peer.py pyiceberg-roles URI CABUNDLE WRITER_TOKEN READER_TOKEN
+      over TLS (CABUNDLE trusted): the writer creates ns r and table r.t and appends 3 rows; the reader
+      lists and reads them, then tries to create a namespace, append and drop; prints what each got
   rest_peer.py sigv4-echo PORT LOG SERVICE REGION KEY SECRET PREFIX
       answers /v1/config (overrides.prefix = PREFIX unless '-') and lists, after botocore recomputed each
       request's signature: a mismatch is answered 403. One JSON line per request goes to LOG.
@@ -162,6 +165,43 @@ def sigv4_echo(port, log_path, service, region, key, secret, prefix):
     ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
 
 
+def pyiceberg_roles(uri, cabundle, writer_token, reader_token):
+    import pyarrow as pa
+    from pyiceberg.catalog.rest import RestCatalog
+    from pyiceberg.schema import Schema
+    from pyiceberg.types import LongType, NestedField, StringType
+
+    import os
+    # requests lets these variables override a session's own CA bundle (PyIceberg's ssl.cabundle).
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        os.environ.pop(name, None)
+
+    def catalog(token):
+        return RestCatalog("rest", uri=uri, token=token, ssl={"cabundle": cabundle})
+
+    writer = catalog(writer_token)
+    writer.create_namespace(("r",))
+    schema = Schema(NestedField(1, "id", LongType(), required=False), NestedField(2, "name", StringType(), required=False))
+    table = writer.create_table(("r", "t"), schema)
+    table.append(pa.table({"id": pa.array([1, 2, 3], pa.int64()), "name": pa.array(["a", "b", "c"])}))
+    reader = catalog(reader_token)
+    out = {"namespaces": [list(n) for n in reader.list_namespaces()],
+           "rows": sort_rows(table_rows(reader.load_table(("r", "t")).scan().to_arrow()))}
+    attempts = {
+        "create_namespace": lambda: reader.create_namespace(("intruder",)),
+        "append": lambda: reader.load_table(("r", "t")).append(pa.table({"id": pa.array([9], pa.int64()), "name": pa.array(["x"])})),
+        "drop_table": lambda: reader.drop_table(("r", "t")),
+    }
+    for name, attempt in attempts.items():
+        try:
+            attempt()
+            out[name] = "allowed"
+        except Exception as e:  # PyIceberg's error class names the HTTP answer (ForbiddenError for 403)
+            out[name] = type(e).__name__
+    out["rows_after"] = sort_rows(table_rows(writer.load_table(("r", "t")).scan().to_arrow()))
+    return out
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "pyiceberg":
@@ -172,6 +212,8 @@ def main():
         print(json.dumps(duckdb_write(sys.argv[2])))
     elif cmd == "duckdb-read":
         print(json.dumps(duckdb_read(*sys.argv[2:5])))
+    elif cmd == "pyiceberg-roles":
+        print(json.dumps(pyiceberg_roles(*sys.argv[2:6])))
     elif cmd == "sigv4-echo":
         sigv4_echo(int(sys.argv[2]), *sys.argv[3:9])
     else:
