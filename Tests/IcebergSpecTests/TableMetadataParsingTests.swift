@@ -78,4 +78,23 @@ final class TableMetadataParsingTests: XCTestCase {
         XCTAssertEqual(m.lastPartitionId, 1000)
         XCTAssertThrowsError(try TableMetadata(json: editing(v1) { $0.removeAll { $0.0 == "schema" } }))
     }
+
+    /// Partition ids are 32-bit: a larger one is refused, not a crash when the next id is
+    /// assigned (found by the hostile-client test: `add-spec` with field-id Int64.max).
+    func testPartitionIdsBeyondThirtyTwoBitsAreRefused() throws {
+        for spec in [
+            #"{"spec-id": 0, "fields": [{"source-id": 1, "field-id": 9223372036854775807, "name": "a", "transform": "identity"}, {"source-id": 1, "name": "b", "transform": "identity"}]}"#,
+            #"{"spec-id": 0, "fields": [{"source-id": 4294967296, "field-id": 1000, "name": "a", "transform": "identity"}]}"#,
+            #"{"spec-id": 9223372036854775807, "fields": []}"#,
+        ] {
+            XCTAssertThrowsError(try PartitionSpec(json: try JSONValue.parse(spec)), spec) { error in
+                XCTAssertTrue("\(error)".contains("32-bit"), "\(error)")
+            }
+        }
+        let edge = try PartitionSpec(
+            json: try JSONValue.parse(
+                #"{"spec-id": 0, "fields": [{"source-id": 1, "field-id": 2147483646, "name": "a", "transform": "identity"}, {"source-id": 1, "name": "b", "transform": "identity"}]}"#
+            ))
+        XCTAssertEqual(edge.fields.map(\.fieldId), [2_147_483_646, 2_147_483_647])
+    }
 }

@@ -36,14 +36,15 @@ final class KilledWriterTests: XCTestCase {
         XCTAssertEqual(seeded.status, 0, seeded.stderr)
         for r in initial { model[r["id"]!.intValue!] = r }
 
-        // Delays from well before any commit to well after it.
-        let delaysMs = [0, 2, 5, 10, 20, 30, 45, 60, 80, 100, 130, 160, 200, 300, 500, 3000]
+        // Every row-changing command, each killed at delays from well before any commit to
+        // well after it.
+        let delaysMs = [0, 2, 5, 10, 20, 30, 45, 60, 80, 100, 130, 160, 200, 300, 500, 3000, 8, 40, 120, 250, 3000]
         var outcomes = (before: 0, after: 0)
         for (step, delay) in delaysMs.enumerated() {
             var after = model
             let args: [String]
             let input: [String]
-            switch step % 4 {
+            switch step % 7 {
             case 0:
                 let upserts = rows(Array((step * 100)..<(step * 100 + 3000)), Double(step))
                 for r in upserts { after[r["id"]!.intValue!] = r }
@@ -67,12 +68,31 @@ final class KilledWriterTests: XCTestCase {
                         if case .object(let p) = row { pairs = p }
                         return JSONValue.object(pairs + [("_cdc_op", .string("I"))]).serialized()
                     }
-            default:
+            case 3:
                 let keys = model.keys.filter { $0 % 7 == Int64(step % 7) }.sorted().prefix(400)
                 for k in keys { after[k] = nil }
                 let list = keys.map(String.init).joined(separator: ", ")
                 args = ["delete", "db.k", "--filter", "id in (\(list))", "--mode", "merge-on-read"]
                 input = []
+            case 4:
+                let appended = rows(Array((100_000 + step * 2000)..<(100_000 + step * 2000 + 2000)), Double(step))
+                for r in appended { after[r["id"]!.intValue!] = r }
+                args = ["append", "db.k"]
+                input = appended.map { $0.serialized() }
+            case 5:
+                let keys = model.keys.filter { $0 % 11 == Int64(step % 11) }.sorted().prefix(300)
+                for k in keys { after[k] = nil }
+                let list = keys.map(String.init).joined(separator: ", ")
+                args = ["delete", "db.k", "--filter", "id in (\(list))", "--mode", "copy-on-write"]
+                input = []
+            default:
+                let low = Int64(step * 40)
+                let high = low + 600
+                for k in model.keys where k >= low && k < high { after[k] = nil }
+                let replacing = rows(Array(Int(low)..<Int(low + 300)), Double(step) + 0.5)
+                for r in replacing { after[r["id"]!.intValue!] = r }
+                args = ["overwrite", "db.k", "--filter", "id >= \(low) and id < \(high)"]
+                input = replacing.map { $0.serialized() }
             }
             try await run(cli, args, input: input, killAfterMs: delay, uri: uri, dir: dir)
             let catalog = try SQLiteCatalog.open(path: db, name: "kill", warehouse: warehouse)
@@ -95,6 +115,87 @@ final class KilledWriterTests: XCTestCase {
         let finalRows = try await table.scan().rows()
         XCTAssertEqual(finalRows.count, model.count)
         try await assertDuckDBReadsEverySnapshot(table)
+    }
+
+    /// Schema and partition changes and snapshot expiry (which deletes files after its commit),
+    /// each killed at delays from before its commit to after it: the table loads and reads the
+    /// same rows, with the metadata of before or of after the command.
+    func testMetadataChangesKilledAnywhereLeaveTheOldOrTheNewMetadata() async throws {
+        let dir = try makeTemporaryDirectory(self)
+        let db = dir.appendingPathComponent("catalog.db").path
+        let warehouse = dir.appendingPathComponent("warehouse").path
+        let uri = "sqlite:\(db)?warehouse=\(warehouse)&name=kill"
+        let cli = CLIRunner()
+        let schemaPath = dir.appendingPathComponent("schema.json").path
+        try JavaInteropTests.keyedSchema.write(toFile: schemaPath, atomically: true, encoding: .utf8)
+        for args in [["namespace", "create", "db"], ["table", "create", "db.m", "--schema", schemaPath]] {
+            let r = try cli.run(args + ["--catalog", uri], stdin: nil)
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        for batch in 0..<6 {
+            let input = (batch * 500..<(batch * 500 + 500)).map { JavaInteropTests.keyedRow($0, 1).serialized() }
+            let r = try cli.run(["append", "db.m", "--catalog", uri], stdin: input.joined(separator: "\n") + "\n")
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        /// What a metadata change can be seen by: schema fields, spec fields, snapshots kept.
+        func signature(_ t: Table) -> String {
+            "\(t.metadata.currentSchema.fields.map(\.name)) \(t.metadata.defaultSpec.fields.map(\.name)) \(t.metadata.snapshots.count)"
+        }
+        /// Rows without the null values of columns added since.
+        func rows(_ t: Table) async throws -> [String] {
+            try await t.scan().rows().map { row -> String in
+                guard case .object(let pairs) = row else { return row.serialized() }
+                return JSONValue.object(pairs.filter { $0.1 != .null || ["id", "category", "score"].contains($0.0) })
+                    .serialized()
+            }.sorted()
+        }
+        let catalog = { try SQLiteCatalog.open(path: db, name: "kill", warehouse: warehouse) }
+        let expected = try await rows(try await catalog().loadTable("db.m"))
+        XCTAssertEqual(expected.count, 3000)
+        var outcomes = (before: 0, after: 0)
+        let commands: [[String]] = [
+            ["schema", "add-column", "db.m", "extra_N", "long"], ["partition", "add-field", "db.m", "bucket(4,id)"],
+            ["expire-snapshots", "db.m", "--retain-last", "K"],
+        ]
+        let delaysMs = [0, 5, 10, 20, 40, 70, 110, 160, 3000]
+        for (step, delay) in delaysMs.enumerated() {
+            for (k, command) in commands.enumerated() {
+                let before = try await catalog().loadTable("db.m")
+                let args = command.map {
+                    $0.replacingOccurrences(of: "_N", with: "_\(step)").replacingOccurrences(
+                        of: "K", with: String(max(1, before.metadata.snapshots.count - 1)))
+                }
+                if k == 1, step > 0 {
+                    // Each step partitions by another bucket count, so that the change is new.
+                    try await run(
+                        cli, ["partition", "remove-field", "db.m", "id_bucket"], input: [], killAfterMs: 3000, uri: uri,
+                        dir: dir)
+                }
+                let reference = try await catalog().loadTable("db.m")
+                try await run(
+                    cli,
+                    k == 1
+                        ? ["partition", "add-field", "db.m", "bucket(\(4 + step),id)", "--name", "id_bucket"] : args,
+                    input: [], killAfterMs: delay, uri: uri, dir: dir)
+                let after = try await catalog().loadTable("db.m")
+                let read = try await rows(after)
+                XCTAssertEqual(read, expected, "\(args) killed after \(delay) ms: the rows changed")
+                if signature(after) == signature(reference) {
+                    outcomes.before += 1
+                } else {
+                    outcomes.after += 1
+                }
+                if k == 2 {
+                    // Expiry's deletions run after its commit: whatever it left, every snapshot kept reads.
+                    for snapshot in after.metadata.snapshots {
+                        _ = try await after.scan(snapshotId: snapshot.snapshotId).rows()
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(outcomes.before, 0, "no command was killed before its commit")
+        XCTAssertGreaterThan(outcomes.after, 0, "no command committed before it was killed")
+        try await assertDuckDBReadsEverySnapshot(try await catalog().loadTable("db.m"))
     }
 
     /// Runs the CLI with `input` on standard input (from a file) and kills it with SIGKILL

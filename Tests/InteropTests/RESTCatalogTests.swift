@@ -21,9 +21,12 @@ final class ServeProcess: @unchecked Sendable {
     let uri: String
     var sqliteCatalog: String { "sqlite:\(directory.path)/catalog.db?warehouse=\(directory.path)/warehouse" }
 
-    init(_ test: XCTestCase, arguments: [String] = []) throws {
+    /// Starts the server with `arguments`, and those `prepare` returns after it has set up the
+    /// server's directory.
+    init(_ test: XCTestCase, arguments: [String] = [], prepare: (URL) throws -> [String] = { _ in [] }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let arguments = arguments + (try prepare(directory))
         logPath = directory.appendingPathComponent("requests.log").path
         FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
@@ -43,7 +46,16 @@ final class ServeProcess: @unchecked Sendable {
             LoopbackPeer.stop(proc)
             try? FileManager.default.removeItem(at: dir)
         }
-        // The first stdout line announces the bound port.
+        let announced = try Self.announcement(of: process, on: out)
+        guard let p = announced["port"]?.intValue, let listening = announced["listening"]?.stringValue else {
+            throw PythonPeer.PeerError(message: "no port announced")
+        }
+        port = Int(p)
+        uri = listening
+    }
+
+    /// The first line a starting `iceberg serve` writes to standard output: `{"listening", "port"}`.
+    static func announcement(of process: Process, on out: Pipe) throws -> JSONValue {
         var line = Data()
         let deadline = Date().addingTimeInterval(30)
         while !line.contains(UInt8(ascii: "\n")) {
@@ -53,12 +65,7 @@ final class ServeProcess: @unchecked Sendable {
             line += out.fileHandleForReading.availableData
         }
         var bytes = Array(line.prefix { $0 != UInt8(ascii: "\n") })
-        let announced = try JSONValue.parse(bytes: &bytes)
-        guard let p = announced["port"]?.intValue, let listening = announced["listening"]?.stringValue else {
-            throw PythonPeer.PeerError(message: "no port announced")
-        }
-        port = Int(p)
-        uri = listening
+        return try JSONValue.parse(bytes: &bytes)
     }
 
     /// The request log lines so far.

@@ -27,7 +27,21 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
 
     /// Creates a namespace.
     public func createNamespace(_ namespace: Namespace, properties: [(String, String)]) async throws {
+        try Self.checkLength(namespace)
         try await store.createNamespace(namespace, properties: properties)
+    }
+
+    /// The longest namespace (levels joined by `.`) and table name, in UTF-8 bytes: the
+    /// `VARCHAR(255)` columns of Java's and PyIceberg's SQL catalogs, and a folder name's limit.
+    public static var maxNameBytes: Int { 255 }
+
+    /// Throws unless the namespace, and the table name if given, fit `maxNameBytes`.
+    private static func checkLength(_ namespace: Namespace, table: String? = nil) throws {
+        for (kind, name) in [("namespace", namespace.levels.joined(separator: ".")), ("table", table ?? "")]
+        where name.utf8.count > maxNameBytes {
+            throw CatalogError.invalidArgument(
+                "\(kind) name of \(name.utf8.count) bytes is longer than \(maxNameBytes): '\(name.prefix(40))…'")
+        }
     }
 
     /// Lists namespaces.
@@ -109,7 +123,13 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
                         + " (empty, '.', '..', '/', '\\' or a control character); give the table a location")
             }
         }
-        return "\(warehouse)/\(identifier.namespace.levels.joined(separator: ".")).db/\(identifier.name)"
+        let folder = identifier.namespace.levels.joined(separator: ".") + ".db"
+        guard folder.utf8.count <= Self.maxNameBytes else {
+            throw CatalogError.invalidArgument(
+                "namespace folder '\(folder.prefix(40))…' is longer than \(Self.maxNameBytes) bytes; give the table a location"
+            )
+        }
+        return "\(warehouse)/\(folder)/\(identifier.name)"
     }
 
     /// Creates a table: writes version 0 of its metadata and registers it.
@@ -131,8 +151,9 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         }
     }
 
-    /// Throws unless the namespace exists and the table does not.
+    /// Throws unless the names fit, the namespace exists and the table does not.
     private func requireNewTable(_ identifier: TableIdentifier) async throws {
+        try Self.checkLength(identifier.namespace, table: identifier.name)
         guard try await store.namespaceExists(identifier.namespace) else {
             throw CatalogError.noSuchNamespace(identifier.namespace.description)
         }
@@ -243,6 +264,7 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
             throw CatalogError.noSuchNamespace(to.namespace.description)
         }
         guard try await store.pointer(to) == nil else { throw CatalogError.tableAlreadyExists(to.description) }
+        try Self.checkLength(to.namespace, table: to.name)
         try await store.renamePointer(from, to: to)
     }
 

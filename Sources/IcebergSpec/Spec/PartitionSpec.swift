@@ -100,7 +100,10 @@ public struct PartitionSpec: Sendable, Hashable {
                 throw IcebergError.invalidJSON("partition spec without fields")
             }
             list = a
-            specId = Int(json["spec-id"]?.intValue ?? Int64(specIdDefault))
+            guard let id = Int32(exactly: json["spec-id"]?.intValue ?? Int64(specIdDefault)) else {
+                throw IcebergError.invalidJSON("partition spec id beyond the 32-bit range")
+            }
+            specId = Int(id)
         }
         var next = 1000
         fields = try list.map { f in
@@ -109,9 +112,15 @@ public struct PartitionSpec: Sendable, Hashable {
             }
             let source = f["source-id"]?.intValue ?? f["source-ids"]?.arrayValue?.first?.intValue
             guard let s = source else { throw IcebergError.invalidJSON("partition field '\(name)' without source-id") }
-            let id = f["field-id"]?.intValue.map(Int.init) ?? next
-            next = id + 1
-            return PartitionField(sourceId: Int(s), fieldId: id, name: name, transform: Transform(transform))
+            // Ids are the spec's `int`s; a larger one would overflow the next id assigned.
+            let given = f["field-id"]?.intValue
+            guard let sourceId = Int32(exactly: s), let id = given.map({ Int32(exactly: $0) }) ?? Int32(exactly: next)
+            else {
+                throw IcebergError.invalidJSON("partition field '\(name)': an id beyond the 32-bit range")
+            }
+            next = Int(id) + 1
+            return PartitionField(
+                sourceId: Int(sourceId), fieldId: Int(id), name: name, transform: Transform(transform))
         }
     }
 

@@ -66,7 +66,7 @@ extension TableMetadata {
     public mutating func completeCommit(previousLocation: String, previousUpdatedMs: Int64, now: Int64) throws
         -> [String]
     {
-        lastUpdatedMs = max(now, previousUpdatedMs + 1)
+        lastUpdatedMs = max(now, previousUpdatedMs == .max ? .max : previousUpdatedMs + 1)
         metadataLog.append((timestampMs: previousUpdatedMs, metadataFile: previousLocation))
         let keep = max(0, try value(of: TableProperties.metadataPreviousVersionsMax))
         guard metadataLog.count > keep else { return [] }
@@ -91,6 +91,10 @@ extension TableMetadata {
 
     /// Sets the UUID (only of a table without snapshots, or to the same value).
     public mutating func assignUUID(_ uuid: String) throws(MetadataChangeError) {
+        let hex = uuid.split(separator: "-", omittingEmptySubsequences: false)
+        guard hex.map(\.count) == [8, 4, 4, 4, 12], hex.allSatisfy({ $0.allSatisfy(\.isHexDigit) }) else {
+            throw .invalid("'\(uuid)' is not a UUID")
+        }
         guard tableUUID == uuid || snapshots.isEmpty else {
             throw .invalid("cannot change the UUID of a table with snapshots")
         }
@@ -143,6 +147,9 @@ extension TableMetadata {
         guard s.lastAssignedFieldId <= Self.maxId, s.fields.allSatisfy({ $0.fieldId >= 0 }) else {
             throw .invalid("partition spec \(s.specId) has a field id outside 0...\(Self.maxId)")
         }
+        if let missing = s.fields.first(where: { !hasField($0.sourceId) }) {
+            throw .invalid("partition field '\(missing.name)' has source id \(missing.sourceId), a field of no schema")
+        }
         partitionSpecs.append(s)
         lastPartitionId = max(lastPartitionId, s.lastAssignedFieldId)
     }
@@ -163,7 +170,16 @@ extension TableMetadata {
             o.orderId = try Self.newId(o.orderId, after: sortOrders.map(\.orderId), what: "sort order", unset: 1)
         }
         guard !sortOrders.contains(where: { $0.orderId == o.orderId }) else { return }
+        if let missing = o.fields.first(where: { !hasField($0.sourceId) }) {
+            throw .invalid("sort field of source id \(missing.sourceId) names a field of no schema")
+        }
         sortOrders.append(o)
+    }
+
+    /// Whether some schema of the table has a field of this id (Java binds new specs and
+    /// orders to the current schema; older specs may name columns dropped since).
+    private func hasField(_ id: Int) -> Bool {
+        schemas.contains { $0.field(id: id) != nil }
     }
 
     /// Makes a sort order the default (-1: the last added); the order must exist.
@@ -176,6 +192,12 @@ extension TableMetadata {
     /// Adds a snapshot; from v2 on its sequence number must be above the table's.
     public mutating func addSnapshot(_ s: Snapshot, now: Int64) throws(MetadataChangeError) {
         guard snapshot(id: s.snapshotId) == nil else { throw .invalid("snapshot \(s.snapshotId) already exists") }
+        if formatVersion >= 2 && s.manifestList.isEmpty {
+            throw .invalid("snapshot \(s.snapshotId) has no manifest-list (required from format version 2)")
+        }
+        guard s.sequenceNumber < Int64.max else {
+            throw .invalid("sequence number \(s.sequenceNumber) leaves none for the next snapshot")
+        }
         if formatVersion >= 2 && s.sequenceNumber <= lastSequenceNumber && s.parentSnapshotId != nil {
             throw .stale("sequence number \(s.sequenceNumber) is not above \(lastSequenceNumber)")
         }

@@ -10,7 +10,9 @@ Usage:
   aws_peer.py glue-read ENDPOINT KEY SECRET WAREHOUSE DB.T  PyIceberg GlueCatalog rows
   aws_peer.py glue-write ENDPOINT KEY SECRET WAREHOUSE DB T PyIceberg creates and appends a table through Glue
   aws_peer.py metadata-endpoint PORT TOKEN               container and IMDSv2 credential endpoints
-  aws_peer.py fault-proxy PORT TARGET_PORT RATE SEED LOG    loopback proxy injecting faults
+  aws_peer.py fault-proxy PORT TARGET_PORT RATE SEED LOG [KINDS] [DELAY]
+      loopback proxy injecting faults (KINDS: comma-separated, default 500,503,reset-before,reset-after,500-after;
+      delay-before and delay-after hold a request or its answer DELAY seconds)
 """
 import json
 import sys
@@ -207,10 +209,12 @@ def glue_write(endpoint, key, secret, warehouse, database, name):
     return {"rows": sorted(written, key=lambda r: json.dumps(r, sort_keys=True))}
 
 
-def fault_proxy(listen_port, target_port, rate, seed, log_path):
+def fault_proxy(listen_port, target_port, rate, seed, log_path, kinds="500,503,reset-before,reset-after,500-after", delay=1.5):
     """A loopback HTTP proxy that injects faults into a share of requests: 500 and 503 SlowDown
-    answers, connection resets before forwarding, and resets after forwarding (the request
-    took effect but its answer is lost). Appends one line per fault to log_path."""
+    answers, connection resets before forwarding, resets after forwarding (the request
+    took effect but its answer is lost), and requests or answers held back `delay` seconds.
+    A target that is down (restarting) closes the connection. Appends one line per fault to log_path."""
+    import time
     import http.client
     import random
     import socket
@@ -237,12 +241,14 @@ def fault_proxy(listen_port, target_port, rate, seed, log_path):
             body = self.rfile.read(length) if length else b""
             with lock:
                 roll = rng.random()
-                fault = rng.choice(["500", "503", "reset-before", "reset-after", "500-after"]) if roll < rate else None
+                fault = rng.choice(kinds.split(",")) if roll < rate else None
             if fault:
                 with lock, open(log_path, "a") as log:
                     log.write(f"{fault} {self.command} {self.path}\n")
             if fault == "reset-before":
                 return self.reset()
+            if fault == "delay-before":
+                time.sleep(delay)
             if fault in ("500", "503"):
                 status = int(fault)
                 code = "SlowDown" if status == 503 else "InternalError"
@@ -255,10 +261,16 @@ def fault_proxy(listen_port, target_port, rate, seed, log_path):
                 return
             conn = http.client.HTTPConnection("127.0.0.1", target_port, timeout=60)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
-            conn.request(self.command, self.path, body=body, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
-            conn.close()
+            try:
+                conn.request(self.command, self.path, body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+            except OSError:
+                return self.reset()  # the target went away (a restart) before answering
+            finally:
+                conn.close()
+            if fault == "delay-after":
+                time.sleep(delay)
             if fault == "reset-after":
                 return self.reset()
             if fault == "500-after":
@@ -340,7 +352,8 @@ def extra_main():
     elif cmd == "metadata-endpoint":
         metadata_endpoint(int(sys.argv[2]), sys.argv[3])
     elif cmd == "fault-proxy":
-        fault_proxy(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
+        fault_proxy(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), sys.argv[6],
+                    *([sys.argv[7]] if len(sys.argv) > 7 else []), *([float(sys.argv[8])] if len(sys.argv) > 8 else []))
     else:
         return False
     return True
