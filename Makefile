@@ -2,7 +2,8 @@
 #   make demo   - installs what is needed, builds `iceberg`, writes and reads a sample Parquet file
 #   make test   - installs what is needed and runs every test (unit, interop with pyarrow, golden files)
 
-.PHONY: setup build demo test bench fixtures docs format format-check readme-check arch-check thrift thrift-check
+.PHONY: setup build demo test bench fixtures docs format format-check readme-check arch-check thrift thrift-check \
+	fuzz fuzz-build fuzz-seeds
 
 setup:
 	./scripts/setup.sh
@@ -40,6 +41,19 @@ fixtures: setup
 	.venv/bin/python Fixtures/parquet/generate.py
 	.venv/bin/python Fixtures/aws/generate.py
 
+# Coverage-guided fuzzing (libFuzzer with the address sanitizer) of every reader of outside
+# bytes: `make fuzz FUZZ_SECONDS=600` runs each target that long (CI: a few seconds each).
+# New inputs go to Fuzz/.corpus (not committed); Fuzz/seeds (made by `make fuzz-seeds` from
+# files the peers write) and the golden fixtures seed them; findings land in Fuzz/.findings.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= thrift parquet avro manifest metadata puffin filter rest
+fuzz-build:
+	cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+fuzz: fuzz-build
+	./scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+fuzz-seeds: setup
+	.venv/bin/python scripts/fuzz-seeds.py
+
 # The DocC catalog of every library product; any DocC warning fails the build.
 DOC_TARGETS = CompressionCodecs ThriftCompact JSONSupport ValueFormats Parquet ParquetJSON Avro Puffin IcebergSpec Iceberg IcebergSQLite \
 	HTTPSupport AWSTransport IcebergAWS IcebergREST IcebergRESTServer IcebergCatalogLoader
@@ -47,7 +61,7 @@ docs:
 	swift package generate-documentation $(foreach t,$(DOC_TARGETS),--target $(t)) --warnings-as-errors
 
 # Formats the sources to .swift-format (line length 120, one statement per line).
-FORMATTED = Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Sources
+FORMATTED = Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Sources Fuzz/Package.swift Fuzz/Sources
 format:
 	swift format format --in-place --recursive --parallel $(FORMATTED)
 
