@@ -157,6 +157,7 @@ public struct AvroFileReader {
     public func records() throws -> [AvroValue] {
         var out: [AvroValue] = []
         var r = AvroReader(data, range: firstBlock..<data.count)
+        var zeroByteItemsLeft = AvroReader.maxZeroByteItems
         while r.remaining > 0 {
             let count = try r.long()
             let size = try r.long()
@@ -174,8 +175,16 @@ public struct AvroFileReader {
                     "block at \(r.position - 16 - Int(size)) claims \(count) records in \(block.count) bytes")
             }
             var br = AvroReader(block)
+            br.zeroByteItemsLeft = zeroByteItemsLeft
             for _ in 0..<count {
+                let before = br.position
                 out.append(try AvroBinary.decode(schema, from: &br))
+                if br.position == before { br.zeroByteItemsLeft -= 1 }
+            }
+            // Zero-byte records and items of every block count against one budget per file.
+            zeroByteItemsLeft = br.zeroByteItemsLeft
+            guard zeroByteItemsLeft >= 0 else {
+                throw AvroError.malformedFile("more than \(AvroReader.maxZeroByteItems) records and items of no bytes")
             }
             guard br.remaining == 0 else {
                 throw AvroError.malformedFile("block has \(br.remaining) bytes after its \(count) records")

@@ -224,6 +224,9 @@ public struct AvroReader {
     /// Items (array elements, records of a block) a count may claim beyond one per byte left:
     /// items whose schema encodes to no bytes (a null, an empty record) exist, but not billions.
     static let maxZeroByteItems: Int64 = 1_000_000
+    /// Zero-byte items this reader still accepts, in all its arrays and maps together (nested
+    /// arrays of nulls would otherwise multiply their counts).
+    public var zeroByteItemsLeft = AvroReader.maxZeroByteItems
 
     /// Creates a reader over `data[range]`.
     public init(_ data: [UInt8], range: Range<Int>? = nil) {
@@ -293,16 +296,20 @@ public struct AvroReader {
                 count = Int64(clamping: count.magnitude)
                 _ = try long()
             }
-            total += Int(clamping: count)
-            guard count <= Int64(maxItems), total <= maxItems else {
+            // Checked before adding, so that the sum cannot overflow.
+            guard count <= Int64(maxItems - total) else {
                 throw AvroError.malformedData("array or map with more than \(maxItems) items")
             }
+            total += Int(count)
             for _ in 0..<count {
                 let before = position
                 try item(&self)
                 // Zero-byte items cannot make progress through the data; cap how many we accept.
-                if position == before && count > Int64(remaining) + Self.maxZeroByteItems {
-                    throw AvroError.malformedData("implausible item count \(count) at \(position)")
+                if position == before {
+                    zeroByteItemsLeft -= 1
+                    guard zeroByteItemsLeft >= 0, count <= Int64(remaining) + Self.maxZeroByteItems else {
+                        throw AvroError.malformedData("implausible item count \(count) at \(position)")
+                    }
                 }
             }
         }

@@ -128,8 +128,10 @@ struct ServeCommand: AsyncParsableCommand {
             let (id, secret) = try pair(sigv4, "--sigv4-key")
             principals.append(RESTPrincipal(name: id, credential: .sigv4Key(id: id, secret: secret), role: .admin))
         }
-        return RESTServerAuth(
+        let auth = RESTServerAuth(
             principals: principals, tokenLifetimeSeconds: tokenLifetime, sigv4Service: sigv4Service,
             sigv4Region: sigv4Region)
+        if let repeated = auth.repeated { throw ValidationError("two principals share \(repeated)") }
+        return auth
     }
 }

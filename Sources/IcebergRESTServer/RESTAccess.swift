@@ -85,6 +85,26 @@ public struct RESTServerAuth: Sendable {
         self.sigv4Region = sigv4Region
     }
 
+    /// The first name or credential two principals share, described; nil when all differ.
+    public var repeated: String? {
+        var names = Set<String>()
+        var credentials = Set<String>()
+        for p in principals {
+            if !names.insert(p.name).inserted { return "the name '\(p.name)'" }
+            let identity: String
+            switch p.credential {
+            case .token(let t): identity = "token \(t)"
+            case .oauthClient(let id, _): identity = "OAuth2 client \(id)"
+            case .sigv4Key(let id, _): identity = "SigV4 key \(id)"
+            }
+            if !credentials.insert(identity).inserted {
+                if case .token = p.credential { return "a token (of \(p.name))" }
+                return identity
+            }
+        }
+        return nil
+    }
+
     /// Anyone may call and do anything.
     public static let none = RESTServerAuth(principals: [])
 
@@ -193,6 +213,9 @@ public struct RESTServerAuth: Sendable {
                 name = "principal \(i + 1)"
             } else {
                 name = String(identity.split(separator: " ", maxSplits: 1)[1])
+            }
+            guard !principals.contains(where: { $0.name == name }) else {
+                throw fail("\(entry) repeats the name '\(name)' (names keep principals' idempotency keys apart)")
             }
             principals.append(RESTPrincipal(name: name, credential: credential, role: role, namespaces: namespaces))
         }

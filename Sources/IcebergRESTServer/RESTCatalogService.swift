@@ -159,7 +159,8 @@ public struct RESTCatalogService: Sendable {
         let segments = path.split(separator: "/")
         let changesTables =
             method == "POST"
-            && (segments.last == "tables" || segments.last == "register" || segments.dropLast().last == "tables"
+            && (segments.last == "tables" || segments.last == "register"
+                || (segments.dropLast().last == "tables" && segments.dropLast(3).last == "namespaces")
                 || segments.suffix(2) == ["transactions", "commit"])
         return .admitted(maxBodyBytes: changesTables ? options.maxCommitBodyBytes : options.maxOtherBodyBytes)
     }

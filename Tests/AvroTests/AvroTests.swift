@@ -130,4 +130,46 @@ final class AvroTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("claims 1099511627776 records in 0 bytes"), "\($0)")
         }
     }
+
+    /// Found by fuzzing (avro target): a block count near Int64.max after a first block made
+    /// the running item total overflow. Refused, not a trap.
+    func testASecondBlockCountNearInt64MaxIsRefused() throws {
+        var bytes: [UInt8] = []
+        AvroBinary.writeLong(2, &bytes)
+        AvroBinary.writeLong(7, &bytes)
+        AvroBinary.writeLong(8, &bytes)
+        AvroBinary.writeLong(.max, &bytes)
+        var r = AvroReader(bytes)
+        XCTAssertThrowsError(try AvroBinary.decode(.array(items: .of(.long), attributes: AvroAttributes()), from: &r)) {
+            XCTAssertTrue("\($0)".contains("more than"), "\($0)")
+        }
+    }
+
+    /// Arrays of arrays of nulls: each inner array may claim a million nulls in no bytes, but
+    /// not every one of them: the reader's budget of zero-byte items is shared.
+    func testNestedArraysOfNullsShareOneBudget() throws {
+        var bytes: [UInt8] = []
+        AvroBinary.writeLong(100, &bytes)
+        for _ in 0..<100 {
+            AvroBinary.writeLong(900_000, &bytes)
+            AvroBinary.writeLong(0, &bytes)
+        }
+        AvroBinary.writeLong(0, &bytes)
+        let nested = AvroSchema.array(
+            items: .array(items: .of(.null), attributes: AvroAttributes()), attributes: AvroAttributes())
+        var r = AvroReader(bytes)
+        XCTAssertThrowsError(try AvroBinary.decode(nested, from: &r)) {
+            XCTAssertTrue("\($0)".contains("implausible"), "\($0)")
+        }
+        var small: [UInt8] = []
+        AvroBinary.writeLong(3, &small)
+        for _ in 0..<3 {
+            AvroBinary.writeLong(1000, &small)
+            AvroBinary.writeLong(0, &small)
+        }
+        AvroBinary.writeLong(0, &small)
+        var r2 = AvroReader(small)
+        guard case .array(let outer) = try AvroBinary.decode(nested, from: &r2) else { return XCTFail("not an array") }
+        XCTAssertEqual(outer.count, 3)
+    }
 }

@@ -75,6 +75,10 @@ final class RESTAccessTests: XCTestCase {
             ("principals:\n  - token: t\n    sigv4-key: a:b\n    role: read\n", "exactly one"),
             ("principals:\n  - token: t\n    role: read\n    roles: admin\n", "unknown key 'roles'"),
             ("principals:\n  - token: t\n    role: read\n  - token: t\n    role: admin\n", "repeats"),
+            (
+                "principals:\n  - token: a\n    role: read\n    name: x\n  - token: b\n    role: admin\n    name: x\n",
+                "repeats the name"
+            ),
             ("principals:\n  - oauth-client: nosecret\n    role: read\n", "ID:SECRET"),
             ("principals:\n  - token: t\n    role: read\n    namespaces: sales\n", "namespaces"),
             ("users: []\n", "principals"), ("principals: [\n", "not valid YAML"),
@@ -84,6 +88,16 @@ final class RESTAccessTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains("a.yaml"), "\(error) names the file")
             }
         }
+    }
+
+    func testPrincipalsMayNotShareANameOrCredential() {
+        XCTAssertNil(RESTServerAuth.bearer(["a", "b"]).repeated)
+        let twice = RESTServerAuth(
+            principals: RESTServerAuth.bearer(["a"]).principals + RESTServerAuth.bearer(["a"]).principals)
+        XCTAssertEqual(twice.repeated, "the name 'token 1'")
+        var keys = RESTServerAuth.sigv4(service: "s", region: "r", secrets: ["K": "1"]).principals
+        keys.append(RESTPrincipal(name: "other", credential: .sigv4Key(id: "K", secret: "2"), role: .read))
+        XCTAssertEqual(RESTServerAuth(principals: keys).repeated, "SigV4 key K")
     }
 
     func testRolesDecideWhatEachPrincipalMayDo() async throws {
@@ -209,9 +223,9 @@ final class RESTAccessTests: XCTestCase {
         XCTAssertEqual(caps, [nil, nil, nil, 16 << 20], "refused without the right credentials")
         caps = [
             await admitted("POST", "/v1/transactions/commit", reader), await admitted("POST", "/v1/namespaces", reader),
-            await admitted("POST", "/v1/oauth/tokens", []),
+            await admitted("POST", "/v1/oauth/tokens", []), await admitted("POST", "/v1/tables/rename", reader),
         ]
-        XCTAssertEqual(caps, [16 << 20, 1 << 20, 64 << 10])
+        XCTAssertEqual(caps, [16 << 20, 1 << 20, 64 << 10, 1 << 20])
     }
 
     func testIdempotencyKeysBelongToTheirPrincipal() async throws {
