@@ -226,4 +226,21 @@ final class RESTConfinementTests: XCTestCase {
         XCTAssertEqual(left?.filter { $0.hasSuffix(".json") || $0.hasSuffix(".avro") || $0.hasSuffix(".parquet") }, [])
         try assertNothingOutsideChanged(f)
     }
+
+    /// While a table of the catalog cannot be loaded, no purge deletes files: that table might
+    /// hold some under the purged table's location.
+    func testPurgeDeletesNothingWhileATableCannotBeLoaded() async throws {
+        let f = try await fixture()
+        expectStatus(await create(f, "doomed"), 200)
+        try await f.base.loadTable("ns.doomed").append([Row(id: 1)])
+        let doomed = try await f.base.loadTable("ns.doomed")
+        // A table whose pointer names a metadata file that is gone.
+        try await f.base.store.createPointer(
+            TableIdentifier(namespace: Namespace(["ns"]), name: "broken"),
+            location: f.warehouse + "/ns.db/broken/metadata/gone.metadata.json", metadata: doomed.metadata)
+        expectStatus(await send(f, "DELETE", "/v1/namespaces/ns/tables/doomed", query: "purgeRequested=true"), 204)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: doomed.metadataLocation), "its files stay")
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: doomed.metadata.currentSnapshot!.manifestList), "its files stay")
+    }
 }

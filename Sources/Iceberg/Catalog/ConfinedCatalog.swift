@@ -8,8 +8,8 @@
 /// metadata file names. A violation is `CatalogError.forbidden` naming the field.
 ///
 /// A purge deletes only files under the table's own location — never the files that another
-/// table whose location overlaps it references — and opens only manifest lists and manifests
-/// inside the allowed locations.
+/// table whose location overlaps it references, and nothing while a table of the catalog
+/// cannot be loaded — and opens only manifest lists and manifests inside the allowed locations.
 public struct ConfinedCatalog: Catalog {
     /// The catalog that does the work.
     public let base: any Catalog
@@ -137,8 +137,11 @@ public struct ConfinedCatalog: Catalog {
         let table = try await base.loadTable(identifier)
         try await base.dropTable(identifier, purge: false)
         guard let own = confinement.canonical(table.metadata.location), confinement.contains(own) else { return }
+        // A table that cannot be loaded might hold files under this location: then nothing is
+        // deleted (the files stay for orphan removal).
+        guard let others = try? await allTables() else { return }
         var keep = Set<String>()
-        for other in try await allTables() {
+        for other in others {
             guard let location = confinement.canonical(other.metadata.location),
                 LocationConfinement.isWithin(location, own) || LocationConfinement.isWithin(own, location)
             else { continue }
@@ -232,15 +235,13 @@ public struct ConfinedCatalog: Catalog {
         }
     }
 
-    /// Every table of the catalog, loaded (tables that fail to load are left out).
+    /// Every table of the catalog, loaded; throws if one cannot be.
     private func allTables() async throws -> [Table] {
         var tables: [Table] = []
         var pending = try await base.listNamespaces(parent: nil)
         while let namespace = pending.popLast() {
             pending += try await base.listNamespaces(parent: namespace)
-            for id in try await base.listTables(namespace) {
-                if let table = try? await base.loadTable(id) { tables.append(table) }
-            }
+            for id in try await base.listTables(namespace) { tables.append(try await base.loadTable(id)) }
         }
         return tables
     }
