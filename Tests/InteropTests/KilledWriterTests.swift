@@ -15,20 +15,7 @@ import XCTest
 /// after it, never a part; later commands go on from there; DuckDB reads every snapshot.
 final class KilledWriterTests: XCTestCase {
     func testWritersKilledAnywhereLeaveTheLastCommittedState() async throws {
-        let dir = try makeTemporaryDirectory(self)
-        let db = dir.appendingPathComponent("catalog.db").path
-        let warehouse = dir.appendingPathComponent("warehouse").path
-        let uri = "sqlite:\(db)?warehouse=\(warehouse)&name=kill"
-        let cli = CLIRunner()
-        let schemaPath = dir.appendingPathComponent("schema.json").path
-        try JavaInteropTests.keyedSchema.write(toFile: schemaPath, atomically: true, encoding: .utf8)
-        for args in [
-            ["namespace", "create", "db"],
-            ["table", "create", "db.k", "--schema", schemaPath, "--partition", "bucket(4,id)"],
-        ] {
-            let r = try cli.run(args + ["--catalog", uri], stdin: nil)
-            XCTAssertEqual(r.status, 0, r.stderr)
-        }
+        let (dir, db, warehouse, uri, cli) = try keyedTable("db.k", "--partition", "bucket(4,id)")
         var model: [Int64: JSONValue] = [:]
         func rows(_ ids: [Int], _ score: Double) -> [JSONValue] { ids.map { JavaInteropTests.keyedRow($0, score) } }
         let initial = rows(Array(0..<3000), 0)
@@ -121,17 +108,7 @@ final class KilledWriterTests: XCTestCase {
     /// each killed at delays from before its commit to after it: the table loads and reads the
     /// same rows, with the metadata of before or of after the command.
     func testMetadataChangesKilledAnywhereLeaveTheOldOrTheNewMetadata() async throws {
-        let dir = try makeTemporaryDirectory(self)
-        let db = dir.appendingPathComponent("catalog.db").path
-        let warehouse = dir.appendingPathComponent("warehouse").path
-        let uri = "sqlite:\(db)?warehouse=\(warehouse)&name=kill"
-        let cli = CLIRunner()
-        let schemaPath = dir.appendingPathComponent("schema.json").path
-        try JavaInteropTests.keyedSchema.write(toFile: schemaPath, atomically: true, encoding: .utf8)
-        for args in [["namespace", "create", "db"], ["table", "create", "db.m", "--schema", schemaPath]] {
-            let r = try cli.run(args + ["--catalog", uri], stdin: nil)
-            XCTAssertEqual(r.status, 0, r.stderr)
-        }
+        let (dir, db, warehouse, uri, cli) = try keyedTable("db.m")
         for batch in 0..<6 {
             let input = (batch * 500..<(batch * 500 + 500)).map { JavaInteropTests.keyedRow($0, 1).serialized() }
             let r = try cli.run(["append", "db.m", "--catalog", uri], stdin: input.joined(separator: "\n") + "\n")
@@ -196,6 +173,25 @@ final class KilledWriterTests: XCTestCase {
         XCTAssertGreaterThan(outcomes.before, 0, "no command was killed before its commit")
         XCTAssertGreaterThan(outcomes.after, 0, "no command committed before it was killed")
         try await assertDuckDBReadsEverySnapshot(try await catalog().loadTable("db.m"))
+    }
+
+    /// A SQLite catalog in a new folder holding namespace `db` and the keyed table `name`
+    /// (created with `options`), made by the CLI.
+    private func keyedTable(_ name: String, _ options: String...) throws
+        -> (dir: URL, db: String, warehouse: String, uri: String, cli: CLIRunner)
+    {
+        let dir = try makeTemporaryDirectory(self)
+        let db = dir.appendingPathComponent("catalog.db").path
+        let warehouse = dir.appendingPathComponent("warehouse").path
+        let uri = "sqlite:\(db)?warehouse=\(warehouse)&name=kill"
+        let cli = CLIRunner()
+        let schemaPath = dir.appendingPathComponent("schema.json").path
+        try JavaInteropTests.keyedSchema.write(toFile: schemaPath, atomically: true, encoding: .utf8)
+        for args in [["namespace", "create", "db"], ["table", "create", name, "--schema", schemaPath] + options] {
+            let r = try cli.run(args + ["--catalog", uri], stdin: nil)
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        return (dir, db, warehouse, uri, cli)
     }
 
     /// Runs the CLI with `input` on standard input (from a file) and kills it with SIGKILL
