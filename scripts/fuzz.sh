@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets of Fuzz/ (built by `make fuzz-build`) for SECONDS each:
 #   scripts/fuzz.sh SECONDS TARGET...
+# With FUZZ_RUNS=N in the environment a target stops after N executions (or SECONDS, first).
 # Each starts from its committed seeds (Fuzz/seeds/TARGET, plus golden fixtures for some) and
 # what earlier runs found (Fuzz/.corpus/TARGET, not committed). A crash, hang, sanitizer report
 # or allocation beyond the limits is saved under Fuzz/.findings/TARGET and fails the run.
@@ -22,7 +23,10 @@ for target in "$@"; do
     for d in "${seeds[@]}"; do [ -d "$d" ] && existing+=("$d"); done
     mkdir -p "Fuzz/.corpus/$target" "Fuzz/.findings/$target"
     log="Fuzz/.findings/$target.log"
-    ASAN_OPTIONS=detect_leaks=0 ICEBERG_FUZZ_TARGET=$target "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    started=$SECONDS
+    runs=()
+    [ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
+    ASAN_OPTIONS=detect_leaks=0 ICEBERG_FUZZ_TARGET=$target "$binary" -max_total_time="$seconds" "${runs[@]}" -timeout=10 -rss_limit_mb=2048 \
         -malloc_limit_mb=1024 -detect_leaks=0 -print_final_stats=1 -artifact_prefix="Fuzz/.findings/$target/" \
         "Fuzz/.corpus/$target" "${existing[@]}" >"$log" 2>&1 || true
     execs=$(grep -m1 '^stat::number_of_executed_units' "$log" | awk '{print $2}')
@@ -31,7 +35,7 @@ for target in "$@"; do
         grep -E '^==|SUMMARY|Fatal error|runtime failure' "$log" | head -5 || true
         status=1
     else
-        echo "fuzz $target: ${execs:-?} executions in ${seconds} s, no findings"
+        echo "fuzz $target: ${execs:-?} executions in $((SECONDS - started)) s, no findings"
     fi
 done
 exit $status

@@ -156,13 +156,35 @@ public struct RESTCatalogService: Sendable {
         if method == "POST", path == "/v1/oauth/tokens" { return .admitted(maxBodyBytes: 64 << 10) }
         let head = RESTServerRequest(method: method, path: path, query: query, headers: headers)
         if case .refused(let refusal) = await authenticate(head, bodyArrived: false) { return .refused(refusal) }
-        let segments = path.split(separator: "/")
-        let changesTables =
-            method == "POST"
-            && (segments.last == "tables" || segments.last == "register"
-                || (segments.dropLast().last == "tables" && segments.dropLast(3).last == "namespaces")
-                || segments.suffix(2) == ["transactions", "commit"])
-        return .admitted(maxBodyBytes: changesTables ? options.maxCommitBodyBytes : options.maxOtherBodyBytes)
+        return .admitted(
+            maxBodyBytes: Self.carriesTableChanges(method, routeSegments(path) ?? [])
+                ? options.maxCommitBodyBytes : options.maxOtherBodyBytes)
+    }
+
+    /// Whether a route's body holds table metadata changes (create, register, commit, a
+    /// multi-table transaction), which take the larger body cap; `rest` is the path after
+    /// `/v1/` and the prefix.
+    private static func carriesTableChanges(_ method: String, _ rest: [Substring]) -> Bool {
+        guard method == "POST" else { return false }
+        switch (rest.count, rest.first) {
+        case (3, "namespaces"): return rest[2] == "tables" || rest[2] == "register"
+        case (4, "namespaces"): return rest[2] == "tables"
+        case (2, "transactions"): return rest[1] == "commit"
+        default: return false
+        }
+    }
+
+    /// The segments of a catalog path after `/v1/` and the configured prefix; nil for a path
+    /// outside them.
+    private func routeSegments(_ path: String) -> [Substring]? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard segments.first == "v1" else { return nil }
+        var rest = Array(segments.dropFirst())
+        if let prefix = options.prefix {
+            guard rest.first.map(String.init) == prefix else { return nil }
+            rest.removeFirst()
+        }
+        return rest
     }
 
     /// Handles one request; never throws (errors become error bodies).
@@ -320,20 +342,12 @@ public struct RESTCatalogService: Sendable {
     // MARK: Routing
 
     private func route(_ request: RESTServerRequest, _ principal: RESTPrincipal) async -> RESTServerResponse {
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
-        guard segments.first == "v1" else {
-            return .error(404, "NotFoundException", "no route for \(request.method) \(request.path)")
-        }
-        var rest = Array(segments.dropFirst())
-        if rest == ["config"] {
+        if request.path.split(separator: "/") == ["v1", "config"] {
             guard request.method == "GET" else { return methodNotAllowed(request) }
             return config()
         }
-        if let prefix = options.prefix {
-            guard rest.first.map(String.init) == prefix else {
-                return .error(404, "NotFoundException", "unknown prefix in \(request.path)")
-            }
-            rest.removeFirst()
+        guard let rest = routeSegments(request.path) else {
+            return .error(404, "NotFoundException", "no route for \(request.method) \(request.path)")
         }
         let query = RESTWire.parseQuery(request.query[...])
         func param(_ k: String) -> String? { query.first { $0.0 == k }?.1 }

@@ -22,11 +22,14 @@ final class MetadataUpdateSequenceTests: XCTestCase {
                 formatVersion: [1, 2, 3][sequence % 3],
                 tableUUID: "9b1c5e2a-0000-4000-8000-00000000000\(sequence % 10)",
                 now: 1_700_000_000_000)
+            var added = AddedInCommit()
             for step in 0..<40 {
                 let update = randomUpdate(m, &rng)
                 let before = m.json.serialized()
+                // A commit holds a few updates; `-1` names what one added.
+                if rng.next() % 4 == 0 { added = AddedInCommit() }
                 do {
-                    try update.apply(to: &m, now: 1_700_000_000_000 + Int64(step))
+                    try update.apply(to: &m, now: 1_700_000_000_000 + Int64(step), added: &added)
                     accepted += 1
                 } catch {
                     refused[update.json["action"]?.stringValue ?? "?", default: 0] += 1
@@ -67,7 +70,9 @@ final class MetadataUpdateSequenceTests: XCTestCase {
             return .addSpec(PartitionSpec(specId: pick(edgeIds), fields: pick([[], [field]])))
         case 3: return .setDefaultSpec(pick([-1, 0, 1, 99]))
         case 4:
-            return .addSortOrder(SortOrder(orderId: pick(edgeIds), fields: pick([[], [SortField(sourceId: 1)]])))
+            return .addSortOrder(
+                SortOrder(
+                    orderId: pick(edgeIds), fields: pick([[], [SortField(sourceId: 1)], [SortField(sourceId: 99)]])))
         case 5: return .setDefaultSortOrder(pick([-1, 0, 1, 2, 99]))
         case 6, 7:
             let id = pick([Int64(rng.next() >> 2), snapshotIds.first ?? 1, Int64.max])

@@ -50,9 +50,10 @@ final class TableChangeJSONTests: XCTestCase {
                 {"action":"add-schema","schema":{"type":"struct","fields":[{"id":1,"name":"id","required":true,"type":"long"},
                  {"id":2,"name":"ts","required":false,"type":"timestamptz"},{"id":3,"name":"note","required":false,"type":"string"}]}}
                 """#))
-        try add.apply(to: &m, now: 1)
+        var added = AddedInCommit()
+        try add.apply(to: &m, now: 1, added: &added)
         try TableUpdate(json: try JSONValue.parse(#"{"action":"set-current-schema","schema-id":-1}"#)).apply(
-            to: &m, now: 1)
+            to: &m, now: 1, added: &added)
         XCTAssertEqual(m.currentSchemaId, 1)
         XCTAssertEqual(m.lastColumnId, 3)
         try TableUpdate(
@@ -60,10 +61,62 @@ final class TableChangeJSONTests: XCTestCase {
                 #"{"action":"add-spec","spec":{"fields":[{"source-id":2,"field-id":1000,"name":"ts_day","transform":"day"}]}}"#
             )
         )
-        .apply(to: &m, now: 1)
-        try TableUpdate(json: try JSONValue.parse(#"{"action":"set-default-spec","spec-id":-1}"#)).apply(to: &m, now: 1)
+        .apply(to: &m, now: 1, added: &added)
+        try TableUpdate(json: try JSONValue.parse(#"{"action":"set-default-spec","spec-id":-1}"#)).apply(
+            to: &m, now: 1, added: &added)
         XCTAssertEqual(m.defaultSpecId, 1)
         XCTAssertEqual(m.defaultSpec.fields.map(\.name), ["ts_day"])
+    }
+
+    /// As in Java's builder, the id an added schema, spec or order carries is not kept: different
+    /// content takes the next id (before, a schema sent with a taken id was silently dropped and a
+    /// following `set-current-schema` made the old one current); the same content takes the
+    /// existing id, which `-1` names only when this commit added it.
+    func testAddedIdsAreReassignedAndSameContentIsReused() throws {
+        var m = TableMetadata(
+            formatVersion: 2, tableUUID: "u", location: "/t", schema: schema, spec: .unpartitioned,
+            sortOrder: .unsorted, properties: [], lastUpdatedMs: 0)
+        let wider = try Schema(schemaId: 0, fields: schema.fields + [.optional(9, "extra", .string)])
+        var added = AddedInCommit()
+        try TableUpdate.addSchema(wider).apply(to: &m, now: 1, added: &added)
+        try TableUpdate.setCurrentSchema(-1).apply(to: &m, now: 1, added: &added)
+        XCTAssertEqual(m.schemas.map(\.schemaId), [0, 1])
+        XCTAssertEqual(m.currentSchema.fields, wider.fields)
+        XCTAssertEqual(m.lastColumnId, 9)
+        // Re-added in the same commit: still the last added.
+        try TableUpdate.addSchema(wider).apply(to: &m, now: 1, added: &added)
+        try TableUpdate.setCurrentSchema(-1).apply(to: &m, now: 1, added: &added)
+        XCTAssertEqual(m.currentSchemaId, 1)
+
+        // A later commit re-adding the original schema adds nothing, and -1 names nothing.
+        var next = AddedInCommit()
+        try TableUpdate.addSchema(schema).apply(to: &m, now: 2, added: &next)
+        XCTAssertEqual(m.schemas.count, 2)
+        XCTAssertThrowsError(try TableUpdate.setCurrentSchema(-1).apply(to: &m, now: 2, added: &next)) { error in
+            XCTAssertTrue("\(error)".contains("set-current-schema"), "\(error)")
+        }
+        try TableUpdate.setCurrentSchema(0).apply(to: &m, now: 2, added: &next)
+        XCTAssertEqual(m.currentSchemaId, 0)
+
+        let day = PartitionSpec(
+            specId: 0, fields: [PartitionField(sourceId: 2, fieldId: 1000, name: "ts_day", transform: .day)])
+        var third = AddedInCommit()
+        try TableUpdate.addSpec(day).apply(to: &m, now: 3, added: &third)
+        try TableUpdate.setDefaultSpec(-1).apply(to: &m, now: 3, added: &third)
+        XCTAssertEqual(m.partitionSpecs.map(\.specId), [0, 1])
+        XCTAssertEqual(m.defaultSpec.fields.map(\.name), ["ts_day"])
+        try TableUpdate.addSpec(PartitionSpec(specId: 7, fields: [])).apply(to: &m, now: 3, added: &third)
+        XCTAssertEqual(m.partitionSpecs.count, 2, "the unpartitioned spec is spec 0 already")
+        XCTAssertThrowsError(try TableUpdate.setDefaultSpec(-1).apply(to: &m, now: 3, added: &third))
+
+        let byId = SortOrder(orderId: 0, fields: [SortField(sourceId: 1)])
+        try TableUpdate.addSortOrder(byId).apply(to: &m, now: 3, added: &third)
+        try TableUpdate.setDefaultSortOrder(-1).apply(to: &m, now: 3, added: &third)
+        XCTAssertEqual(m.sortOrders.map(\.orderId), [0, 1])
+        XCTAssertEqual(m.defaultSortOrderId, 1)
+        try TableUpdate.addSortOrder(SortOrder(orderId: 5, fields: [])).apply(to: &m, now: 3, added: &third)
+        XCTAssertEqual(m.sortOrders.count, 2, "the unsorted order stays order 0")
+        XCTAssertEqual(try TableMetadata(jsonText: m.json.serialized()), m)
     }
 
     func testUnknownOrIncompleteChangesAreClearErrors() {

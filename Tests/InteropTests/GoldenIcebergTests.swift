@@ -81,7 +81,8 @@ final class GoldenIcebergTests: XCTestCase {
             XCTAssertEqual(
                 m.serializedBytes(reusing: &growing), m.json.serializedBytes(), "\(table): grown by one snapshot")
             var expired = m
-            try TableUpdate.removeSnapshots([m.snapshots[0].snapshotId]).apply(to: &expired, now: 0)
+            var added = AddedInCommit()
+            try TableUpdate.removeSnapshots([m.snapshots[0].snapshotId]).apply(to: &expired, now: 0, added: &added)
             XCTAssertEqual(
                 expired.serializedBytes(reusing: &growing), expired.json.serializedBytes(),
                 "\(table): after an expiration")

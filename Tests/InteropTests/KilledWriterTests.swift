@@ -130,30 +130,26 @@ final class KilledWriterTests: XCTestCase {
         let expected = try await rows(try await catalog().loadTable("db.m"))
         XCTAssertEqual(expected.count, 3000)
         var outcomes = (before: 0, after: 0)
-        let commands: [[String]] = [
-            ["schema", "add-column", "db.m", "extra_N", "long"], ["partition", "add-field", "db.m", "bucket(4,id)"],
-            ["expire-snapshots", "db.m", "--retain-last", "K"],
-        ]
+        /// Command `k` of a step: each step adds another column and partitions by another bucket
+        /// count, so that every change is new; expiry keeps all but the oldest snapshot.
+        func command(_ k: Int, step: Int, snapshots: Int) -> [String] {
+            switch k {
+            case 0: return ["schema", "add-column", "db.m", "extra_\(step)", "long"]
+            case 1: return ["partition", "add-field", "db.m", "bucket(\(4 + step),id)", "--name", "id_bucket"]
+            default: return ["expire-snapshots", "db.m", "--retain-last", String(max(1, snapshots - 1))]
+            }
+        }
         let delaysMs = [0, 5, 10, 20, 40, 70, 110, 160, 3000]
         for (step, delay) in delaysMs.enumerated() {
-            for (k, command) in commands.enumerated() {
-                let before = try await catalog().loadTable("db.m")
-                let args = command.map {
-                    $0.replacingOccurrences(of: "_N", with: "_\(step)").replacingOccurrences(
-                        of: "K", with: String(max(1, before.metadata.snapshots.count - 1)))
-                }
+            for k in 0..<3 {
                 if k == 1, step > 0 {
-                    // Each step partitions by another bucket count, so that the change is new.
                     try await run(
                         cli, ["partition", "remove-field", "db.m", "id_bucket"], input: [], killAfterMs: 3000, uri: uri,
                         dir: dir)
                 }
                 let reference = try await catalog().loadTable("db.m")
-                try await run(
-                    cli,
-                    k == 1
-                        ? ["partition", "add-field", "db.m", "bucket(\(4 + step),id)", "--name", "id_bucket"] : args,
-                    input: [], killAfterMs: delay, uri: uri, dir: dir)
+                let args = command(k, step: step, snapshots: reference.metadata.snapshots.count)
+                try await run(cli, args, input: [], killAfterMs: delay, uri: uri, dir: dir)
                 let after = try await catalog().loadTable("db.m")
                 let read = try await rows(after)
                 XCTAssertEqual(read, expected, "\(args) killed after \(delay) ms: the rows changed")

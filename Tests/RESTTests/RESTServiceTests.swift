@@ -41,7 +41,9 @@ final class RESTServiceTests: XCTestCase {
     }
 
     /// Updates that used to crash the server or leave a table that never loads again: each is
-    /// refused with 400 naming its action, nothing is written, and the table still loads.
+    /// refused with 400 naming its action, nothing is written, and the table still loads. Ids
+    /// beyond `int` do not parse; the id a client sends with a schema, spec or sort order is not
+    /// kept (as in Java's builder): a schema sent as id 7 becomes schema 1.
     func testUpdatesThatWouldBrickATableAreRefusedNamingTheUpdate() async throws {
         let s = try service()
         _ = await send(s, "POST", "/v1/namespaces", body: #"{"namespace": ["ns"]}"#)
@@ -49,17 +51,21 @@ final class RESTServiceTests: XCTestCase {
             s, "POST", "/v1/namespaces/ns/tables", body: #"{"name": "t", "schema": \#(Self.schema)}"#)
         XCTAssertEqual(status, 200)
         let location = json?["metadata-location"]?.stringValue
-        let schema = { (id: Int) in
-            #"{"type":"struct","schema-id":\#(id),"fields":[{"id":1,"name":"id","required":false,"type":"long"},{"id":2,"name":"x","required":false,"type":"int"}]}"#
+        let schema = { (id: Int, field: Int) in
+            #"{"type":"struct","schema-id":\#(id),"fields":[{"id":1,"name":"id","required":false,"type":"long"},{"id":\#(field),"name":"x","required":false,"type":"int"}]}"#
         }
         for (update, action) in [
-            (#"{"action": "add-schema", "schema": \#(schema(Int.max))}"#, "add-schema"),
-            (#"{"action": "add-spec", "spec": {"spec-id": 9223372036854775807, "fields": []}}"#, "add-spec"),
+            (#"{"action": "add-schema", "schema": \#(schema(1, Int(Int32.max) + 1))}"#, "add-schema"),
             (
-                #"{"action": "add-sort-order", "sort-order": {"order-id": 9223372036854775807, "fields": []}}"#,
+                #"{"action": "add-spec", "spec": {"fields": [{"source-id": 77, "field-id": 1000, "name": "b", "transform": "bucket[4]"}]}}"#,
+                "add-spec"
+            ),
+            (
+                #"{"action": "add-sort-order", "sort-order": {"order-id": 1, "fields": [{"source-id": 77, "transform": "identity", "direction": "asc", "null-order": "nulls-first"}]}}"#,
                 "add-sort-order"
             ),
             (#"{"action": "set-default-sort-order", "sort-order-id": 999}"#, "set-default-sort-order"),
+            (#"{"action": "set-current-schema", "schema-id": -1}"#, "set-current-schema"),
         ] {
             (status, json) = await send(
                 s, "POST", "/v1/namespaces/ns/tables/t", body: #"{"requirements": [], "updates": [\#(update)]}"#)
@@ -67,24 +73,33 @@ final class RESTServiceTests: XCTestCase {
             let message = json?["error"]?["message"]?.stringValue ?? ""
             XCTAssertTrue(message.contains(action), "\(update): \(message)")
         }
-        // A schema at the largest int id is fine; the next one has no id left and is refused.
+        // Ids beyond `int` do not parse (as in Java).
+        for update in [
+            #"{"action": "add-schema", "schema": \#(schema(Int.max, 2))}"#,
+            #"{"action": "add-sort-order", "sort-order": {"order-id": 9223372036854775807, "fields": []}}"#,
+            #"{"action": "add-spec", "spec": {"spec-id": 9223372036854775807, "fields": []}}"#,
+        ] {
+            (status, json) = await send(
+                s, "POST", "/v1/namespaces/ns/tables/t", body: #"{"requirements": [], "updates": [\#(update)]}"#)
+            XCTAssertEqual(status, 400, update)
+            XCTAssertTrue(
+                json?["error"]?["message"]?.stringValue?.contains("beyond the 32-bit range") == true,
+                "\(json?.serialized() ?? "")")
+        }
+        (status, json) = await send(s, "GET", "/v1/namespaces/ns/tables/t")
+        XCTAssertEqual(json?["metadata-location"]?.stringValue, location, "a refused update wrote metadata")
+
+        // The id a client sends is not kept: the schema takes the next id and `-1` names it.
         (status, _) = await send(
             s, "POST", "/v1/namespaces/ns/tables/t",
-            body: #"{"requirements": [], "updates": [{"action": "add-schema", "schema": \#(schema(Int(Int32.max)))}]}"#)
-        XCTAssertEqual(status, 200)
-        (status, json) = await send(
-            s, "POST", "/v1/namespaces/ns/tables/t",
             body:
-                #"{"requirements": [], "updates": [{"action": "add-schema", "schema": \#(schema(-1).replacingOccurrences(of: "\"x\"", with: "\"y\""))}]}"#
+                #"{"requirements": [], "updates": [{"action": "add-schema", "schema": \#(schema(7, 2))}, {"action": "set-current-schema", "schema-id": -1}]}"#
         )
-        XCTAssertEqual(status, 400)
-        XCTAssertTrue(
-            json?["error"]?["message"]?.stringValue?.contains("add-schema: no schema id is left") == true,
-            "\(json?.serialized() ?? "")")
+        XCTAssertEqual(status, 200)
         (status, json) = await send(s, "GET", "/v1/namespaces/ns/tables/t")
         XCTAssertEqual(status, 200)
-        XCTAssertNotEqual(json?["metadata-location"]?.stringValue, location, "the valid schema was committed")
-        XCTAssertEqual(json?["metadata"]?["schemas"]?.arrayValue?.count, 2)
+        XCTAssertEqual(json?["metadata"]?["schemas"]?.arrayValue?.compactMap { $0["schema-id"]?.intValue }, [0, 1])
+        XCTAssertEqual(json?["metadata"]?["current-schema-id"]?.intValue, 1)
     }
 
     /// A table's default location is built from its names, so names that are not one folder

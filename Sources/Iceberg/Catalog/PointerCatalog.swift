@@ -382,7 +382,8 @@ public struct PointerCatalog<Store: MetadataPointerStore>: Catalog {
         for r in requirements { try r.check(current.metadata) }
         var next = current.metadata
         let now = WallClock.nowMs()
-        for u in updates { try u.apply(to: &next, now: now) }
+        var added = AddedInCommit()
+        for u in updates { try u.apply(to: &next, now: now, added: &added) }
         let expired = try next.completeCommit(
             previousLocation: current.metadataLocation, previousUpdatedMs: current.metadata.lastUpdatedMs, now: now)
         let version = (Self.version(of: current.metadataLocation) ?? next.metadataLog.count - 1) + 1

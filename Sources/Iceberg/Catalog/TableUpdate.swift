@@ -147,18 +147,19 @@ public enum TableUpdate: Sendable, Hashable {
     }
 
     /// Applies the update to metadata (pure), as a catalog does on commit, through the
-    /// metadata builder (`TableMetadata.addSchema`, …); an inapplicable update is
-    /// `CatalogError.invalidCommit`, one built on older metadata `commitConflict`.
-    public func apply(to m: inout TableMetadata, now: Int64) throws {
+    /// metadata builder (`TableMetadata.addSchema`, …); `added` holds what the commit's earlier
+    /// updates added (one value for all the updates of a commit, in order). An inapplicable
+    /// update is `CatalogError.invalidCommit`, one built on older metadata `commitConflict`.
+    public func apply(to m: inout TableMetadata, now: Int64, added: inout AddedInCommit) throws {
         do {
             switch self {
             case .assignUUID(let u): try m.assignUUID(u)
-            case .addSchema(let s): try m.addSchema(s)
-            case .setCurrentSchema(let id): try m.setCurrentSchema(id)
-            case .addSpec(let s): try m.addSpec(s)
-            case .setDefaultSpec(let id): try m.setDefaultSpec(id)
-            case .addSortOrder(let o): try m.addSortOrder(o)
-            case .setDefaultSortOrder(let id): try m.setDefaultSortOrder(id)
+            case .addSchema(let s): try m.addSchema(s, added: &added)
+            case .setCurrentSchema(let id): try m.setCurrentSchema(id, added: added)
+            case .addSpec(let s): try m.addSpec(s, added: &added)
+            case .setDefaultSpec(let id): try m.setDefaultSpec(id, added: added)
+            case .addSortOrder(let o): try m.addSortOrder(o, added: &added)
+            case .setDefaultSortOrder(let id): try m.setDefaultSortOrder(id, added: added)
             case .addSnapshot(let s): try m.addSnapshot(s, now: now)
             case .setSnapshotRef(let name, let ref): try m.setRef(name, ref, now: now)
             case .removeSnapshots(let ids): try m.removeSnapshots(ids)
@@ -201,9 +202,10 @@ extension TableMetadata {
     {
         var m = try TableMetadata.emptyForCreation(location: defaultLocation, tableUUID: RandomUUID.make(), now: now)
         var sawVersion = false
+        var added = AddedInCommit()
         for u in updates {
             if case .upgradeFormatVersion = u { sawVersion = true }
-            try u.apply(to: &m, now: now)
+            try u.apply(to: &m, now: now, added: &added)
         }
         do {
             try m.completeCreation(formatVersionGiven: sawVersion)

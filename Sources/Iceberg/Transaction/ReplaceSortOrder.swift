@@ -66,14 +66,14 @@ public struct ReplaceSortOrder: TableAction {
     public func apply(to changes: inout PendingChanges) async throws {
         let m = changes.metadata
         let next = max(1, (m.sortOrders.map(\.orderId).max() ?? 0) + 1)
-        var order = try SortTerm.resolve(terms, in: m.currentSchema, orderId: next, caseSensitive: caseSensitive)
+        let order = try SortTerm.resolve(terms, in: m.currentSchema, orderId: next, caseSensitive: caseSensitive)
         guard order.fields != m.defaultSortOrder.fields else { return }
         if let same = m.sortOrders.first(where: { $0.fields == order.fields }) {
-            order = same
+            try changes.apply(.setDefaultSortOrder(same.orderId))
         } else {
             try changes.apply(.addSortOrder(order))
+            try changes.apply(.setDefaultSortOrder(-1))
         }
-        try changes.apply(.setDefaultSortOrder(order.orderId))
     }
 }
 

@@ -37,6 +37,8 @@ public struct PendingChanges: Sendable {
     public private(set) var extraRequirements: [TableRequirement] = []
     /// Which attempt this is (1 for the first).
     public let attempt: Int
+    /// What the updates recorded so far added (for `-1`, "the last added").
+    private var added = AddedInCommit()
     /// Files written for this attempt only (deleted when it loses a race).
     private(set) var attemptFiles: [String] = []
     /// Files written once and reused by later attempts (deleted only if the transaction fails).
@@ -56,7 +58,7 @@ public struct PendingChanges: Sendable {
 
     /// Applies `update` to `metadata` and records it for the commit.
     public mutating func apply(_ update: TableUpdate) throws {
-        try update.apply(to: &metadata, now: now)
+        try update.apply(to: &metadata, now: now, added: &added)
         updates.append(update)
     }
 

@@ -30,7 +30,7 @@ public struct UpdatePartitionSpec: TableAction {
         } else {
             evolved.specId = (m.partitionSpecs.map(\.specId).max() ?? -1) + 1
             try changes.apply(.addSpec(evolved))
-            try changes.apply(.setDefaultSpec(evolved.specId))
+            try changes.apply(.setDefaultSpec(-1))
         }
     }
 }

@@ -30,18 +30,14 @@ public struct UpdateSchema: TableAction {
             allowIncompatibleChanges: allowIncompatibleChanges)
         let current = m.currentSchema
         var evolved = try evolution.apply(self.changes, to: current)
-        guard evolved.fields != current.fields || evolved.identifierFieldIds != current.identifierFieldIds else {
-            return
-        }
+        guard !evolved.isSame(as: current) else { return }
         // An identical earlier schema is reused, as Java does; otherwise a new id.
-        if let same = m.schemas.first(where: {
-            $0.fields == evolved.fields && $0.identifierFieldIds == evolved.identifierFieldIds
-        }) {
+        if let same = m.schemas.first(where: { $0.isSame(as: evolved) }) {
             try changes.apply(.setCurrentSchema(same.schemaId))
         } else {
             evolved.schemaId = (m.schemas.map(\.schemaId).max() ?? -1) + 1
             try changes.apply(.addSchema(evolved))
-            try changes.apply(.setCurrentSchema(evolved.schemaId))
+            try changes.apply(.setCurrentSchema(-1))
         }
         if let mapping = NameMapping(metadata: m) {
             let updated = mapping.updated(for: evolved)

@@ -206,7 +206,10 @@ public struct SortOrder: Sendable, Hashable {
 
     /// Parses the JSON form.
     public init(json: JSONValue) throws {
-        orderId = Int(json["order-id"]?.intValue ?? 0)
+        guard let orderId = Int32(exactly: json["order-id"]?.intValue ?? 0) else {
+            throw IcebergError.invalidJSON("sort order id beyond the 32-bit range")
+        }
+        self.orderId = Int(orderId)
         fields = try (json["fields"]?.arrayValue ?? []).map { f in
             guard let s = f["source-id"]?.intValue ?? f["source-ids"]?.arrayValue?.first?.intValue else {
                 throw IcebergError.invalidJSON("sort field without source-id")

@@ -101,79 +101,103 @@ extension TableMetadata {
         tableUUID = uuid
     }
 
-    /// Adds a schema (id -1: the next free id); a schema id already present is left alone.
-    /// Ids (the schema's and its fields') are Iceberg `int`s.
-    public mutating func addSchema(_ schema: Schema) throws(MetadataChangeError) {
+    /// Adds a schema as Java's builder does: one with the same fields and identifier fields as
+    /// a schema of the table takes that schema's id and adds nothing; any other takes the next
+    /// id (the id it carries is not kept, so a client cannot overwrite or shadow a schema).
+    /// `added` records it for a later `-1` ("the last added"). Ids (the schema's and its
+    /// fields') are Iceberg `int`s.
+    public mutating func addSchema(_ schema: Schema, added: inout AddedInCommit) throws(MetadataChangeError) {
+        if let same = schemas.first(where: { $0.isSame(as: schema) }) {
+            added.schema = added.schemaIds.contains(same.schemaId) ? same.schemaId : nil
+            return
+        }
         var s = schema
-        s.schemaId = try Self.newId(s.schemaId, after: schemas.map(\.schemaId), what: "schema")
-        guard self.schema(id: s.schemaId) == nil else { return }
+        s.schemaId = try Self.nextId(after: schemas.map(\.schemaId), atLeast: currentSchemaId, what: "schema")
         guard s.highestFieldId <= Self.maxId else {
-            throw .invalid("schema \(s.schemaId) has field id \(s.highestFieldId), above \(Self.maxId)")
+            throw .invalid("schema has field id \(s.highestFieldId), above \(Self.maxId)")
         }
         schemas.append(s)
         lastColumnId = max(lastColumnId, s.highestFieldId)
+        added.schemaIds.insert(s.schemaId)
+        added.schema = s.schemaId
     }
 
     /// The largest id Iceberg's `int` ids (schemas, specs, sort orders, fields) can take.
     public static let maxId = Int(Int32.max)
 
-    /// The id an added schema, spec or order takes: `given`, or for -1 the next after `existing`;
-    /// either must be an `int` of 0 or more.
-    private static func newId(_ given: Int, after existing: [Int], what: String, unset: Int = 0)
-        throws(MetadataChangeError) -> Int
-    {
-        let id = given == -1 ? (existing.max() ?? (unset - 1)) + 1 : given
-        guard (0...maxId).contains(id) else {
-            throw .invalid(
-                given == -1
-                    ? "no \(what) id is left after \(existing.max() ?? 0)"
-                    : "\(what) id \(given) is not in 0...\(maxId)")
-        }
+    /// The id a new schema, spec or order takes: the next after `existing`, and no less than
+    /// `atLeast`; it must be an `int`.
+    private static func nextId(after existing: [Int], atLeast: Int, what: String) throws(MetadataChangeError) -> Int {
+        let id = max(atLeast, (existing.max() ?? (atLeast - 1)) + 1)
+        guard id <= maxId else { throw .invalid("no \(what) id is left after \(existing.max() ?? 0)") }
         return id
     }
 
-    /// Makes a schema current (-1: the last added).
-    public mutating func setCurrentSchema(_ id: Int) throws(MetadataChangeError) {
-        let target = id == -1 ? (schemas.last?.schemaId ?? 0) : id
+    /// The id `-1` ("the last added", as set by an earlier update of the same commit) stands
+    /// for, or `id` itself.
+    private static func resolve(_ id: Int, lastAdded: Int?, what: String) throws(MetadataChangeError) -> Int {
+        guard id == -1 else { return id }
+        guard let lastAdded else { throw .invalid("no \(what) was added before in this commit") }
+        return lastAdded
+    }
+
+    /// Makes a schema current (-1: the one last added in this commit).
+    public mutating func setCurrentSchema(_ id: Int, added: AddedInCommit) throws(MetadataChangeError) {
+        let target = try Self.resolve(id, lastAdded: added.schema, what: "schema")
         guard schema(id: target) != nil else { throw .invalid("no schema \(target)") }
         currentSchemaId = target
     }
 
-    /// Adds a partition spec (id -1: the next free id); a spec id already present is left alone.
-    public mutating func addSpec(_ spec: PartitionSpec) throws(MetadataChangeError) {
+    /// Adds a partition spec as Java's builder does: one partitioning as a spec of the table
+    /// does (same source fields, transforms and names) takes that spec's id and adds nothing;
+    /// any other takes the next id. `added` records it for a later `-1`.
+    public mutating func addSpec(_ spec: PartitionSpec, added: inout AddedInCommit) throws(MetadataChangeError) {
+        if let same = partitionSpecs.first(where: { $0.isCompatible(with: spec) }) {
+            added.spec = added.specIds.contains(same.specId) ? same.specId : nil
+            return
+        }
         var s = spec
-        s.specId = try Self.newId(s.specId, after: partitionSpecs.map(\.specId), what: "partition spec")
-        guard self.spec(id: s.specId) == nil else { return }
+        s.specId = try Self.nextId(after: partitionSpecs.map(\.specId), atLeast: 0, what: "partition spec")
         guard s.lastAssignedFieldId <= Self.maxId, s.fields.allSatisfy({ $0.fieldId >= 0 }) else {
-            throw .invalid("partition spec \(s.specId) has a field id outside 0...\(Self.maxId)")
+            throw .invalid("partition spec has a field id outside 0...\(Self.maxId)")
         }
         if let missing = s.fields.first(where: { !hasField($0.sourceId) }) {
             throw .invalid("partition field '\(missing.name)' has source id \(missing.sourceId), a field of no schema")
         }
         partitionSpecs.append(s)
         lastPartitionId = max(lastPartitionId, s.lastAssignedFieldId)
+        added.specIds.insert(s.specId)
+        added.spec = s.specId
     }
 
-    /// Makes a spec the default (-1: the last added).
-    public mutating func setDefaultSpec(_ id: Int) throws(MetadataChangeError) {
-        let target = id == -1 ? (partitionSpecs.last?.specId ?? 0) : id
+    /// Makes a spec the default (-1: the one last added in this commit).
+    public mutating func setDefaultSpec(_ id: Int, added: AddedInCommit) throws(MetadataChangeError) {
+        let target = try Self.resolve(id, lastAdded: added.spec, what: "partition spec")
         guard spec(id: target) != nil else { throw .invalid("no partition spec \(target)") }
         defaultSpecId = target
     }
 
-    /// Adds a sort order (id -1: the next free id, 0 for the unsorted order).
-    public mutating func addSortOrder(_ order: SortOrder) throws(MetadataChangeError) {
-        var o = order
-        if o.orderId == -1 && o.fields.isEmpty {
-            o.orderId = 0
-        } else {
-            o.orderId = try Self.newId(o.orderId, after: sortOrders.map(\.orderId), what: "sort order", unset: 1)
+    /// Adds a sort order as Java's builder does: the unsorted order is 0, one with the same
+    /// fields as an order of the table takes that order's id and adds nothing, any other takes
+    /// the next id from 1. `added` records it for a later `-1`.
+    public mutating func addSortOrder(_ order: SortOrder, added: inout AddedInCommit) throws(MetadataChangeError) {
+        let sameId = order.fields.isEmpty ? 0 : sortOrders.first(where: { $0.fields == order.fields })?.orderId
+        if let sameId, sortOrders.contains(where: { $0.orderId == sameId }) {
+            added.sortOrder = added.sortOrderIds.contains(sameId) ? sameId : nil
+            return
         }
-        guard !sortOrders.contains(where: { $0.orderId == o.orderId }) else { return }
+        var o = order
+        if let sameId {
+            o.orderId = sameId
+        } else {
+            o.orderId = try Self.nextId(after: sortOrders.map(\.orderId), atLeast: 1, what: "sort order")
+        }
         if let missing = o.fields.first(where: { !hasField($0.sourceId) }) {
             throw .invalid("sort field of source id \(missing.sourceId) names a field of no schema")
         }
         sortOrders.append(o)
+        added.sortOrderIds.insert(o.orderId)
+        added.sortOrder = o.orderId
     }
 
     /// Whether some schema of the table has a field of this id (Java binds new specs and
@@ -182,9 +206,9 @@ extension TableMetadata {
         schemas.contains { $0.field(id: id) != nil }
     }
 
-    /// Makes a sort order the default (-1: the last added); the order must exist.
-    public mutating func setDefaultSortOrder(_ id: Int) throws(MetadataChangeError) {
-        let target = id == -1 ? (sortOrders.last?.orderId ?? 0) : id
+    /// Makes a sort order the default (-1: the one last added in this commit); the order must exist.
+    public mutating func setDefaultSortOrder(_ id: Int, added: AddedInCommit) throws(MetadataChangeError) {
+        let target = try Self.resolve(id, lastAdded: added.sortOrder, what: "sort order")
         guard sortOrders.contains(where: { $0.orderId == target }) else { throw .invalid("no sort order \(target)") }
         defaultSortOrderId = target
     }
@@ -281,4 +305,25 @@ extension TableMetadata {
         if version >= 3 && nextRowId == nil { nextRowId = 0 }
         formatVersion = version
     }
+}
+
+/// The schemas, specs and sort orders the updates of one commit have added so far, and the
+/// last of each, which `-1` in `set-current-schema`, `set-default-spec` and
+/// `set-default-sort-order` names (Java's builder keeps the same). One value per commit.
+public struct AddedInCommit: Sendable, Hashable {
+    /// Ids of schemas this commit added.
+    public var schemaIds: Set<Int> = []
+    /// Ids of partition specs this commit added.
+    public var specIds: Set<Int> = []
+    /// Ids of sort orders this commit added.
+    public var sortOrderIds: Set<Int> = []
+    /// The schema the last `add-schema` named, if this commit added it.
+    public var schema: Int?
+    /// The spec the last `add-spec` named, if this commit added it.
+    public var spec: Int?
+    /// The sort order the last `add-sort-order` named, if this commit added it.
+    public var sortOrder: Int?
+
+    /// Nothing added yet.
+    public init() {}
 }

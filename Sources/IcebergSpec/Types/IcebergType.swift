@@ -259,6 +259,12 @@ public struct Schema: Sendable, Hashable {
         try validate()
     }
 
+    /// Whether two schemas have the same fields and identifier fields (ids aside), which makes
+    /// them one schema of a table (Java's `sameSchema`).
+    public func isSame(as other: Schema) -> Bool {
+        fields == other.fields && Set(identifierFieldIds) == Set(other.identifierFieldIds)
+    }
+
     /// The largest field id used anywhere in the schema.
     public var highestFieldId: Int {
         var m = 0

@@ -126,8 +126,11 @@ extension Schema {
             throw IcebergError.invalidJSON("a schema must be an object with \"type\": \"struct\" and \"fields\"")
         }
         let ids = json["identifier-field-ids"]?.arrayValue?.compactMap { $0.intValue.map(Int.init) } ?? []
+        guard let schemaId = Int32(exactly: json["schema-id"]?.intValue ?? 0) else {
+            throw IcebergError.invalidJSON("schema id beyond the 32-bit range")
+        }
         try self.init(
-            schemaId: Int(json["schema-id"]?.intValue ?? 0), identifierFieldIds: ids,
+            schemaId: Int(schemaId), identifierFieldIds: ids,
             fields: try fields.enumerated().map { try NestedField(json: $1, path: "fields[\($0)]") })
     }
 

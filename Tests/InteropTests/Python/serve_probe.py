@@ -180,6 +180,7 @@ def hostile(port, warehouse, outside, admin, writer, reader):
         {"action": "add-schema", "schema": {**SCHEMA, "schema-id": -1, "fields": [{"id": big, "name": "x", "required": False, "type": "long"}]}},
         {"action": "add-schema", "schema": {**SCHEMA, "schema-id": -1, "fields": [{"id": 2**31, "name": "x", "required": False, "type": "long"}]}},
         {"action": "set-current-schema", "schema-id": 999},
+        {"action": "set-current-schema", "schema-id": -1},
         {"action": "set-current-schema", "schema-id": big},
         {"action": "add-spec", "spec": {"spec-id": big, "fields": []}},
         {"action": "add-spec", "spec": {"fields": [{"source-id": 1, "field-id": big, "name": "b", "transform": "bucket[4]"}]}},
