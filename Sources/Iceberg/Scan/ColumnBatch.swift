@@ -26,6 +26,16 @@ public struct ColumnBatch: Sendable {
         self.computed = computed
     }
 
+    /// Rows in the JSON value convention as one batch of `schema`'s columns; `rowNumbers`
+    /// name the rows in errors (1, 2, … by default).
+    static func shredding(_ rows: [JSONValue], schema: Schema, rowNumbers: [Int]? = nil) throws -> ColumnBatch {
+        var shredder = try JSONRowShredder(schema: schema)
+        for (i, row) in rows.enumerated() { try shredder.append(row, rowNumber: rowNumbers?[i] ?? i + 1) }
+        return ColumnBatch(
+            layout: try FileLayout(file: shredder.parquetSchema, schema: schema), rowCount: rows.count,
+            leaves: shredder.takeColumns())
+    }
+
     /// The batch with computed columns set (replacing what was read for those ids).
     func computing(_ columns: [Int: ColumnData]) -> ColumnBatch {
         ColumnBatch(

@@ -285,11 +285,7 @@ public struct UpsertRows: TableAction {
 
     /// The rows as one batch of `schema`'s columns.
     static func shred(_ rows: [(rowNumber: Int, row: JSONValue)], schema: Schema) throws -> ColumnBatch {
-        var shredder = try JSONRowShredder(schema: schema)
-        for (n, row) in rows { try shredder.append(row, rowNumber: n) }
-        return ColumnBatch(
-            layout: try FileLayout(file: shredder.parquetSchema, schema: schema), rowCount: rows.count,
-            leaves: shredder.takeColumns())
+        try ColumnBatch.shredding(rows.map(\.row), schema: schema, rowNumbers: rows.map(\.rowNumber))
     }
 
     private static func index(_ batch: ColumnBatch, into index: inout RowKeyIndex, rowNumbers: [Int]) throws {
