@@ -9,15 +9,15 @@ import XCTest
 /// Metadata tables (`Table.inspect`) against PyIceberg's `table.inspect` on the same table:
 /// every column PyIceberg has, value by value, at the current snapshot and an older one.
 final class InspectTests: XCTestCase {
-    /// A month-partitioned table with nested columns, made by the CLI: three appends, a
-    /// merge-on-read delete (position deletes), an upsert with equality deletes, a copy-on-write
-    /// delete, a partition evolution (bucket of `id`) and an append under it, and a tag.
-    private func evolvedTable() throws -> (db: String, warehouse: String, uri: String, cli: CLIRunner) {
-        let dir = try makeTemporaryDirectory(self)
-        let db = dir.appendingPathComponent("catalog.db").path
-        let warehouse = dir.appendingPathComponent("warehouse").path
-        let uri = "sqlite:\(db)?warehouse=\(warehouse)&name=default"
-        let schema = dir.appendingPathComponent("schema.json").path
+    /// A month-partitioned table `db.t` with nested columns, made by the CLI in catalog `name`
+    /// (a SQLite file `db`): three appends, a merge-on-read delete (position deletes), an upsert
+    /// with equality deletes, a copy-on-write delete, a partition evolution (bucket of `id`)
+    /// and an append under it, and a tag. Returns the catalog as the CLI names it.
+    @discardableResult
+    static func makeEvolvedTable(db: String, warehouse: String, name: String) throws -> String {
+        let uri = "sqlite:\(db)?warehouse=\(warehouse)&name=\(name)"
+        let schema = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("inspect-schema.json")
+            .path
         try #"""
         {"type":"struct","schema-id":0,"identifier-field-ids":[1],"fields":[
          {"id":1,"name":"id","required":true,"type":"long"},
@@ -55,7 +55,14 @@ final class InspectTests: XCTestCase {
             let r = try cli.run(args + ["--catalog", uri], stdin: input)
             XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
         }
-        return (db, warehouse, uri, cli)
+        return uri
+    }
+
+    private func evolvedTable() throws -> (db: String, warehouse: String, uri: String, cli: CLIRunner) {
+        let dir = try makeTemporaryDirectory(self)
+        let db = dir.appendingPathComponent("catalog.db").path
+        let warehouse = dir.appendingPathComponent("warehouse").path
+        return (db, warehouse, try Self.makeEvolvedTable(db: db, warehouse: warehouse, name: "default"), CLIRunner())
     }
 
     func testMetadataTablesMatchPyIcebergsColumnByColumn() async throws {
