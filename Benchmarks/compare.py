@@ -318,6 +318,25 @@ def iceberg_workloads(args, table, tmp):
     cdc_workloads(args, table, tmp, work)
     point_lookup_workloads(args, table, tmp, work)
     scan_workloads(args, table, tmp, work)
+    inspect_workloads(args, tmp, work)
+
+
+def inspect_workloads(args, tmp, work):
+    """The `files` metadata table of a 10,000-file table: ours beside PyIceberg's inspect.files()."""
+    path = os.path.join(work, "inspect-files")
+    settle()
+    run = subprocess.run([args.runner, "iceberg-inspect-files", tmp, path, str(args.runs)], check=True, capture_output=True, text=True, env=SWIFT_ENV)
+    swift = json.loads(run.stdout)
+    t = pyiceberg_table(path, create=False)
+    py_ms, files = [], None
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        files = t.inspect.files()
+        py_ms.append((time.perf_counter() - start) * 1000)
+    if files.num_rows != swift["files"] or files.num_rows < 9_900:
+        raise SystemExit(f"validation failed: PyIceberg lists {files.num_rows} files, Swift {swift['files']} (about 10,000 expected)")
+    emit({"workload": "iceberg-inspect-files", "files": files.num_rows, "swift_ms": best(swift["ms"]), "pyiceberg_ms": best(py_ms),
+          "ratio": round(best(swift["ms"]) / best(py_ms), 3)})
 
 
 def scan_workloads(args, table, tmp, work):

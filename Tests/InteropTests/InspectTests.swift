@@ -139,7 +139,8 @@ final class InspectTests: XCTestCase {
         XCTAssertEqual(snapshots.last?.operation, table.metadata.currentSnapshot?.operation)
     }
 
-    /// `iceberg inspect` prints the same rows; its table output shows month partitions as months.
+    /// `iceberg inspect` prints the same rows; its table output shows month partitions as
+    /// months. `iceberg describe --output table` prints a summary with the schema as a tree.
     func testCLIPrintsMetadataTablesAndHumanPartitions() async throws {
         let (db, warehouse, uri, cli) = try evolvedTable()
         let table = try await SQLiteCatalog.open(path: db, name: "default", warehouse: warehouse).loadTable("db.t")
@@ -152,6 +153,19 @@ final class InspectTests: XCTestCase {
             ["inspect", "db.t", "partitions", "--catalog", uri, "--output", "table"], stdin: nil)
         XCTAssertEqual(partitions.status, 0, partitions.stderr)
         XCTAssertTrue(partitions.stdout.contains(#""ts_month":"2025-02""#), partitions.stdout)
+        let described = try cli.run(["describe", "db.t", "--catalog", uri, "--output", "table"], stdin: nil)
+        XCTAssertEqual(described.status, 0, described.stderr)
+        for line in [
+            "Current schema     schema 0", "                   ├── 1: id: required long",
+            "                   │   └── 6: element: optional string",
+            "                       └── 8: lat: optional double",
+            "Identifier fields  id", "                   1000: ts_month = month(ts)",
+            "                   1001: id_bucket_4 = bucket[4](id)", "Sort order         unsorted",
+            "                   before-deletes: tag at \(table.metadata.ref("before-deletes")!.snapshotId)",
+        ] {
+            XCTAssertTrue(
+                described.stdout.split(separator: "\n").contains { $0 == line }, "no '\(line)' in\n\(described.stdout)")
+        }
         let refused = try cli.run(["inspect", "db.t", "history", "--snapshot-id", "1", "--catalog", uri], stdin: nil)
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("describes the whole table"), refused.stderr)

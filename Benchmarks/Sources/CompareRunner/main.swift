@@ -289,6 +289,21 @@ case "iceberg-cdc":
     print(
         "{\"commit_ms\": \(commits), \"scan_ms\": \(after.ms), \"compacted_scan_ms\": \(fresh.ms), \"rows\": \(after.rows), \"id_sum\": \(after.idSum), \"qty_sum\": \(after.qtySum), \"compacted_rows\": \(fresh.rows)}"
     )
+case "iceberg-inspect-files":
+    // A table of 10,000 data files (the events rows by bucket(10000, id), one commit), then
+    // its `files` metadata table, timed.
+    let catalog = try await eventsTable(args[3], spec: "bucket(10000, id)")
+    let data = try EventsColumns.load(directory: args[2]).columnData()
+    _ = try await timedAppend(catalog, data, filesAtOnce: 10_000)
+    let table = try await catalog.loadTable("bench.events")
+    var times: [Double] = []
+    var files = 0
+    for _ in 0..<Int(args[4])! {
+        let start = monotonicNanos()
+        files = try await table.inspect(.files).rows.count
+        times.append(Double(monotonicNanos() - start) / 1e6)
+    }
+    print("{\"ms\": \(times), \"files\": \(files)}")
 default:
     fatalError("unknown mode \(args[1])")
 }
