@@ -322,7 +322,8 @@ def iceberg_workloads(args, table, tmp):
 
 
 def inspect_workloads(args, tmp, work):
-    """The `files` metadata table of a 10,000-file table: ours beside PyIceberg's inspect.files()."""
+    """The `files` metadata table of a 10,000-file table, ours beside PyIceberg's inspect.files(); and
+    orphan search and removal there (100 orphans among the files; PyIceberg has none)."""
     path = os.path.join(work, "inspect-files")
     settle()
     run = subprocess.run([args.runner, "iceberg-inspect-files", tmp, path, str(args.runs)], check=True, capture_output=True, text=True, env=SWIFT_ENV)
@@ -337,6 +338,9 @@ def inspect_workloads(args, tmp, work):
         raise SystemExit(f"validation failed: PyIceberg lists {files.num_rows} files, Swift {swift['files']} (about 10,000 expected)")
     emit({"workload": "iceberg-inspect-files", "files": files.num_rows, "swift_ms": best(swift["ms"]), "pyiceberg_ms": best(py_ms),
           "ratio": round(best(swift["ms"]) / best(py_ms), 3)})
+    if swift["orphans_removed"] != 100 or len(t.refresh().inspect.files()) != files.num_rows:
+        raise SystemExit(f"validation failed: {swift['orphans_removed']} orphans removed (100 expected) or the table changed")
+    emit({"workload": "iceberg-orphan-files", "files": files.num_rows + 100, "orphans": 100, "swift_ms": best(swift["orphan_ms"])})
 
 
 def scan_workloads(args, table, tmp, work):

@@ -7,6 +7,8 @@ public struct S3Object: Sendable, Equatable {
     public var key: String
     /// Size in bytes.
     public var size: Int
+    /// When it was last written, in seconds since the epoch (nil if the listing did not say).
+    public var lastModified: Int64? = nil
 }
 
 /// The S3 operations Iceberg needs: ranged GET, PUT (optionally only if absent), HEAD,
@@ -202,7 +204,10 @@ public struct S3Client: Sendable {
                 guard let key = encoded ? URIEncoding.percentDecode(text) : text else {
                     throw AWSError.invalidResponse("s3 \(operation): key '\(text)' is not URL-encoded UTF-8")
                 }
-                out.append(S3Object(key: key, size: c.text("Size").flatMap { Int($0) } ?? 0))
+                out.append(
+                    S3Object(
+                        key: key, size: c.text("Size").flatMap { Int($0) } ?? 0,
+                        lastModified: c.text("LastModified").flatMap(TemporalValues.epochSeconds(iso8601:))))
             }
             token = xml.text("IsTruncated") == "true" ? xml.text("NextContinuationToken") : nil
         } while token != nil

@@ -35,7 +35,7 @@ public struct S3Location: Sendable, Equatable {
 /// files and Parquet data files use multipart uploads that stream while the writer works
 /// (parts of `partSize`, at most `maxPartsInFlight` uploading at once, aborted on failure);
 /// metadata files are created with a conditional PUT so an existing one is never replaced.
-public struct S3FileIO: FileIO {
+public struct S3FileIO: FileListing {
     /// The S3 client.
     public let s3: S3Client
     /// Size of upload parts (≥ 5 MiB, as S3 requires for every part but the last).
@@ -141,11 +141,18 @@ public struct S3FileIO: FileIO {
         }
     }
 
-    /// The objects under a prefix (`s3://bucket/prefix`), as locations with sizes.
-    public func list(prefix location: String) async throws -> [(location: String, size: Int)] {
-        let l = try S3Location(location)
-        return try await mapErrors(location) {
-            try await s3.listObjects(bucket: l.bucket, prefix: l.key).map { ("s3://\(l.bucket)/\($0.key)", $0.size) }
+    /// The objects under a prefix (`s3://bucket/prefix`, every page of `ListObjectsV2`), with
+    /// sizes and last-modified times. A prefix is matched as S3 matches it, so `s3://b/t`
+    /// also lists `s3://b/t2/…`: pass a prefix ending in `/` for a folder.
+    public func listFiles(under prefix: String) async throws -> [ListedFile] {
+        let l = try S3Location(prefix)
+        return try await mapErrors(prefix) {
+            try await s3.listObjects(bucket: l.bucket, prefix: l.key).map {
+                ListedFile(
+                    location: "s3://\(l.bucket)/\($0.key)", size: Int64($0.size),
+                    // No time given: never old enough to be taken for an orphan.
+                    lastModifiedMs: $0.lastModified.map { $0 * 1000 } ?? .max)
+            }
         }
     }
 

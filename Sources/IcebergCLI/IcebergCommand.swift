@@ -14,7 +14,8 @@ struct IcebergCommand: AsyncParsableCommand {
             PartitionCommand.self, SortOrderCommand.self,
             RollbackCommand.self,
             CherryPickCommand.self, RefCommand.self,
-            ExpireSnapshotsCommand.self, DescribeCommand.self, FilesCommand.self, InspectCommand.self,
+            ExpireSnapshotsCommand.self, RemoveOrphanFilesCommand.self, DescribeCommand.self, FilesCommand.self,
+            InspectCommand.self,
             ServeCommand.self,
             ParquetCommand.self,
         ]

@@ -90,10 +90,13 @@ final class S3MotoTests: XCTestCase {
         }
 
         // Listing by prefix and batch delete.
-        let listed = try await io.list(prefix: "s3://data/big/").map(\.location).sorted()
+        let files = try await io.listFiles(under: "s3://data/big/")
+        let now = WallClock.nowMs()
+        for f in files { XCTAssertLessThan(abs(f.lastModifiedMs - now), 600_000, "\(f.location): last modified") }
+        let listed = files.map(\.location).sorted()
         XCTAssertEqual(listed, ["s3://data/big/file.bin", "s3://data/big/streamed.bin"])
         try await io.delete(listed + ["s3://data/big/never-existed"])
-        let remaining = try await io.list(prefix: "s3://data/big/")
+        let remaining = try await io.listFiles(under: "s3://data/big/")
         XCTAssertEqual(remaining.count, 0)
         do {
             _ = try await io.read("s3://data/big/file.bin")

@@ -303,7 +303,22 @@ case "iceberg-inspect-files":
         files = try await table.inspect(.files).rows.count
         times.append(Double(monotonicNanos() - start) / 1e6)
     }
-    print("{\"ms\": \(times), \"files\": \(files)}")
+    // 100 orphans, four days old, among the table's files: found and removed.
+    let old = timespec(tv_sec: time(nil) - 4 * 24 * 3600, tv_nsec: 0)
+    var orphanTimes: [Double] = []
+    var removed = 0
+    for _ in 0..<Int(args[4])! {
+        for i in 0..<100 {
+            let path = "\(table.metadata.location)/data/orphan-\(i).parquet"
+            try await table.io.write(path, Array("orphan".utf8))
+            var times = [old, old]
+            utimensat(AT_FDCWD, path, &times, 0)
+        }
+        let start = monotonicNanos()
+        removed = try await table.deleteOrphanFiles().deletedFiles
+        orphanTimes.append(Double(monotonicNanos() - start) / 1e6)
+    }
+    print("{\"ms\": \(times), \"files\": \(files), \"orphan_ms\": \(orphanTimes), \"orphans_removed\": \(removed)}")
 default:
     fatalError("unknown mode \(args[1])")
 }

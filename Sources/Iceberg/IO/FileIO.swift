@@ -152,3 +152,27 @@ public enum LocationSyntax {
         }
     }
 }
+
+/// A file found by listing storage.
+public struct ListedFile: Sendable, Hashable {
+    /// Its location, in the form the listing was asked for (`s3://bucket/key`, or a path).
+    public var location: String
+    /// Its size in bytes.
+    public var size: Int64
+    /// When it was last written, in milliseconds since the epoch.
+    public var lastModifiedMs: Int64
+
+    /// A listed file.
+    public init(location: String, size: Int64, lastModifiedMs: Int64) {
+        self.location = location
+        self.size = size
+        self.lastModifiedMs = lastModifiedMs
+    }
+}
+
+/// Storage that can list every file under a prefix (local folders, S3 prefixes), which
+/// orphan-file removal needs.
+public protocol FileListing: FileIO {
+    /// Every file under `prefix`, at any depth (a local prefix names a folder).
+    func listFiles(under prefix: String) async throws -> [ListedFile]
+}

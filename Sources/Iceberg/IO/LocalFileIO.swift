@@ -135,3 +135,43 @@ public struct LocalFileIO: FileIO {
         }
     }
 }
+
+extension LocalFileIO: FileListing {
+    /// Every regular file under the folder `prefix` names (none if it does not exist), with
+    /// locations in the prefix's own form (`file:` URI or path). Symbolic links are listed as
+    /// files, never followed.
+    public func listFiles(under prefix: String) async throws -> [ListedFile] {
+        let root = try Self.path(prefix)
+        let shown = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        let rootPath = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        var out: [ListedFile] = []
+        var pending: [(path: String, shown: String)] = [(rootPath, shown)]
+        while let (dir, dirShown) = pending.popLast() {
+            guard let handle = opendir(dir) else {
+                if errno == ENOENT || errno == ENOTDIR, dir == rootPath { return [] }
+                throw FileIOError.failed(dirShown, "cannot be listed: \(String(cString: strerror(errno)))")
+            }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                }
+                if name == "." || name == ".." { continue }
+                let path = dir + "/" + name
+                var info = stat()
+                guard lstat(path, &info) == 0 else {
+                    if errno == ENOENT { continue }  // removed while listing
+                    throw FileIOError.failed(dirShown + "/" + name, String(cString: strerror(errno)))
+                }
+                if (info.st_mode & S_IFMT) == S_IFDIR {
+                    pending.append((path, dirShown + "/" + name))
+                } else {
+                    let ms = Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+                    out.append(
+                        ListedFile(location: dirShown + "/" + name, size: Int64(info.st_size), lastModifiedMs: ms))
+                }
+            }
+        }
+        return out
+    }
+}
