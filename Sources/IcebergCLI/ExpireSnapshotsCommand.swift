@@ -23,6 +23,7 @@ struct ExpireSnapshotsCommand: AsyncParsableCommand {
     @Option(help: "Ancestors each branch keeps whatever their age.") var retainLast: Int?
     @Option(name: .customLong("snapshot-id"), help: "Expire this snapshot (repeatable).") var snapshotIds: [Int64] = []
     @Flag(help: "Only remove the snapshots from the metadata; delete no files.") var keepFiles = false
+    @Flag(help: "Also remove schemas and partition specs no kept snapshot uses.") var cleanExpiredMetadata = false
     @Flag(help: "Print what would expire; change nothing.") var dryRun = false
 
     func run() async throws {
@@ -31,8 +32,9 @@ struct ExpireSnapshotsCommand: AsyncParsableCommand {
         let olderThanMs = try olderThan.map {
             try TemporalValues.parseTimestamp($0, unitsPerSecond: 1_000_000, withZone: true) / 1000
         }
-        let expiration = ExpireSnapshots(
+        var expiration = ExpireSnapshots(
             olderThanMs: olderThanMs, retainLast: retainLast, snapshotIds: Set(snapshotIds), deleteFiles: !keepFiles)
+        expiration.cleanExpiredMetadata = cleanExpiredMetadata
         let dry = dryRun
         try await options.withTable(table) { table in
             if dry {
@@ -49,6 +51,8 @@ struct ExpireSnapshotsCommand: AsyncParsableCommand {
                 JSONValue.object([
                     ("expired-snapshot-ids", .array(r.expiredSnapshotIds.map { .int($0) })),
                     ("removed-refs", .array(r.removedRefs.map { .string($0) })),
+                    ("removed-schema-ids", .array(r.removedSchemaIds.map { .int(Int64($0)) })),
+                    ("removed-spec-ids", .array(r.removedSpecIds.map { .int(Int64($0)) })),
                     ("deleted-data-files", .int(Int64(r.deletedDataFiles))),
                     ("deleted-delete-files", .int(Int64(r.deletedDeleteFiles))),
                     ("deleted-manifests", .int(Int64(r.deletedManifests))),

@@ -94,7 +94,11 @@ final class MetadataUpdateSequenceTests: XCTestCase {
         case 9: return .removeSnapshots(snapshotIds.isEmpty ? [1] : [pick(snapshotIds)])
         case 10: return .removeSnapshotRef(pick(["main", "audit", "v1", "none"]))
         case 11: return .setProperties([(pick(["a", "b", "write.format.default"]), pick(["1", "", "parquet"]))])
-        case 12: return .removeProperties([pick(["a", "b", "missing"])])
+        case 12:
+            return pick([
+                .removeProperties([pick(["a", "b", "missing"])]), .removeSchemas([pick([0, 1, 2, m.currentSchemaId])]),
+                .removePartitionSpecs([pick([0, 1, m.defaultSpecId])]),
+            ])
         default: return .upgradeFormatVersion(pick([1, 2, 3, 4]))
         }
     }

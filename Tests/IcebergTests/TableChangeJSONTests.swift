@@ -32,7 +32,7 @@ final class TableChangeJSONTests: XCTestCase {
             .addSnapshot(snapshot),
             .setSnapshotRef(name: "main", ref: SnapshotRef(snapshotId: 5, type: .branch)), .removeSnapshots([1, 2]),
             .removeSnapshotRef("old"), .setProperties([("owner", "swift")]), .removeProperties(["x"]),
-            .setLocation("s3://b/t"),
+            .setLocation("s3://b/t"), .removeSchemas([1, 2]), .removePartitionSpecs([3]),
         ]
         for u in updates {
             XCTAssertEqual(try TableUpdate(json: try JSONValue.parse(u.json.serialized())), u, u.json.serialized())

@@ -32,6 +32,10 @@ public enum TableUpdate: Sendable, Hashable {
     case setLocation(String)
     /// Upgrades the format version.
     case upgradeFormatVersion(Int)
+    /// Removes schemas (never the current one).
+    case removeSchemas([Int])
+    /// Removes partition specs (never the default one).
+    case removePartitionSpecs([Int])
 
     /// Equality by the REST JSON form.
     public static func == (a: TableUpdate, b: TableUpdate) -> Bool { a.json == b.json }
@@ -53,6 +57,14 @@ public enum TableUpdate: Sendable, Hashable {
                 throw CatalogError.invalidArgument("update \(action): '\(key)' is not an integer")
             }
             return Int(v)
+        }
+        func ints(_ key: String) throws -> [Int] {
+            guard let a = try field(key).arrayValue, let ids = Optional(a.compactMap(\.intValue)), ids.count == a.count,
+                let ints = Optional(ids.compactMap { Int32(exactly: $0).map(Int.init) }), ints.count == ids.count
+            else {
+                throw CatalogError.invalidArgument("update \(action): '\(key)' is not an array of int ids")
+            }
+            return ints
         }
         func strings(_ key: String) throws -> [String] {
             guard let a = try field(key).arrayValue else {
@@ -111,6 +123,8 @@ public enum TableUpdate: Sendable, Hashable {
                     throw CatalogError.invalidArgument("set-location: 'location' is not a string")
                 }
                 self = .setLocation(l)
+            case "remove-schemas": self = .removeSchemas(try ints("schema-ids"))
+            case "remove-partition-specs": self = .removePartitionSpecs(try ints("spec-ids"))
             default: throw CatalogError.invalidArgument("unsupported update action '\(action)'")
             }
         } catch let error as IcebergError {
@@ -143,6 +157,10 @@ public enum TableUpdate: Sendable, Hashable {
             return obj("remove-properties", [("removals", .array(keys.map { .string($0) }))])
         case .setLocation(let l): return obj("set-location", [("location", .string(l))])
         case .upgradeFormatVersion(let v): return obj("upgrade-format-version", [("format-version", .int(Int64(v)))])
+        case .removeSchemas(let ids):
+            return obj("remove-schemas", [("schema-ids", .array(ids.map { .int(Int64($0)) }))])
+        case .removePartitionSpecs(let ids):
+            return obj("remove-partition-specs", [("spec-ids", .array(ids.map { .int(Int64($0)) }))])
         }
     }
 
@@ -168,6 +186,8 @@ public enum TableUpdate: Sendable, Hashable {
             case .removeProperties(let keys): m.removeProperties(keys)
             case .setLocation(let l): m.setLocation(l)
             case .upgradeFormatVersion(let v): try m.upgradeFormatVersion(v)
+            case .removeSchemas(let ids): try m.removeSchemas(ids)
+            case .removePartitionSpecs(let ids): try m.removePartitionSpecs(ids)
             }
         } catch {
             // Named by the update's action, as a REST client sent it (`add-schema: …`).

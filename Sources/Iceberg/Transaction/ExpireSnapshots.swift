@@ -14,7 +14,8 @@
 /// expiration is planned again on the refreshed table, and every ref it keeps must still point
 /// where it did. After the commit lands, manifest lists of expired snapshots, manifests no
 /// kept snapshot lists, and data and delete files no kept manifest holds as live are deleted
-/// (unless `deleteFiles` is false).
+/// (unless `deleteFiles` is false). With `cleanExpiredMetadata`, schemas no kept snapshot was
+/// written with and specs no kept manifest uses go as well, the current ones excepted.
 public struct ExpireSnapshots: TableAction {
     /// Snapshots older than this (ms since the epoch) may expire; nil: now minus the table's
     /// `history.expire.max-snapshot-age-ms`.
@@ -25,6 +26,9 @@ public struct ExpireSnapshots: TableAction {
     public var snapshotIds: Set<Int64> = []
     /// Whether files reachable only from expired snapshots are deleted.
     public var deleteFiles = true
+    /// Whether schemas and partition specs that no kept snapshot uses (and that are not
+    /// current) are removed too (Java's `cleanExpiredMetadata`; off by default).
+    public var cleanExpiredMetadata = false
 
     /// The time the retention rules are evaluated at (ms since the epoch); nil: now.
     public var now: Int64?
@@ -51,6 +55,10 @@ public struct ExpireSnapshots: TableAction {
         public var expiredSnapshotIds: [Int64] = []
         /// Refs removed because they were older than their `max-ref-age-ms`.
         public var removedRefs: [String] = []
+        /// Schemas removed (with `cleanExpiredMetadata`).
+        public var removedSchemaIds: [Int] = []
+        /// Partition specs removed (with `cleanExpiredMetadata`).
+        public var removedSpecIds: [Int] = []
         /// Manifest lists deleted.
         public var deletedManifestLists = 0
         /// Manifests deleted.
@@ -131,7 +139,9 @@ public struct ExpireSnapshots: TableAction {
         planned = nil
         let m = changes.metadata
         let (expired, refs) = try plan(m)
-        guard !expired.isEmpty || !refs.isEmpty else { return }
+        let (schemas, specs) =
+            cleanExpiredMetadata ? try await unusedMetadata(m, expired: expired, io: changes.io) : ([], [])
+        guard !expired.isEmpty || !refs.isEmpty || !schemas.isEmpty || !specs.isEmpty else { return }
         for (name, _) in m.refs where !refs.contains(name) {
             if let ref = changes.base.metadata.ref(name) {
                 changes.require(.assertRefSnapshotId(ref: name, snapshotId: ref.snapshotId))
@@ -139,8 +149,34 @@ public struct ExpireSnapshots: TableAction {
         }
         for name in refs { try changes.apply(.removeSnapshotRef(name)) }
         if !expired.isEmpty { try changes.apply(.removeSnapshots(expired)) }
-        result = Result(expiredSnapshotIds: expired, removedRefs: refs)
+        if !specs.isEmpty { try changes.apply(.removePartitionSpecs(specs)) }
+        if !schemas.isEmpty { try changes.apply(.removeSchemas(schemas)) }
+        result = Result(
+            expiredSnapshotIds: expired, removedRefs: refs, removedSchemaIds: schemas, removedSpecIds: specs)
         planned = m
+    }
+
+    /// The schemas and specs the table keeps no use for once `expired` go, as Java finds them:
+    /// not current, not the schema of a kept snapshot, not the spec of a manifest a kept
+    /// snapshot lists.
+    private func unusedMetadata(_ m: TableMetadata, expired: [Int64], io: FileIO) async throws
+        -> (schemas: [Int], specs: [Int])
+    {
+        let gone = Set(expired)
+        var schemas: Set<Int> = [m.currentSchemaId]
+        var specs: Set<Int> = [m.defaultSpecId]
+        for s in m.snapshots where !gone.contains(s.snapshotId) {
+            if let id = s.schemaId { schemas.insert(id) }
+            if specs.count < m.partitionSpecs.count {
+                for mf in try await TableScan(metadata: m, io: io, snapshotId: s.snapshotId).manifests() {
+                    specs.insert(mf.partitionSpecId)
+                }
+            }
+        }
+        return (
+            m.schemas.map(\.schemaId).filter { !schemas.contains($0) },
+            m.partitionSpecs.map(\.specId).filter { !specs.contains($0) }
+        )
     }
 
     /// Deletes the files only the expired snapshots reached (unless `deleteFiles` is false).

@@ -17,6 +17,17 @@ enum UpdateRequirements {
             case .addSpec: add(.assertLastAssignedPartitionId(base.lastPartitionId))
             case .setDefaultSpec: add(.assertDefaultSpecId(base.defaultSpecId))
             case .setDefaultSortOrder: add(.assertDefaultSortOrderId(base.defaultSortOrderId))
+            case .removeSchemas, .removePartitionSpecs:
+                // The current schema or default spec stays, and no branch moves: a writer on
+                // an old schema or spec would write what the removed one describes.
+                if case .removeSchemas = u {
+                    add(.assertCurrentSchemaId(base.currentSchemaId))
+                } else {
+                    add(.assertDefaultSpecId(base.defaultSpecId))
+                }
+                for (name, ref) in base.refs where ref.type == .branch {
+                    add(.assertRefSnapshotId(ref: name, snapshotId: ref.snapshotId))
+                }
             case .assignUUID, .addSortOrder, .addSnapshot, .removeSnapshots, .setProperties, .removeProperties,
                 .setLocation, .upgradeFormatVersion:
                 break

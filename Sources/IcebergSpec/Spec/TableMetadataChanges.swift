@@ -206,6 +206,24 @@ extension TableMetadata {
         schemas.contains { $0.field(id: id) != nil }
     }
 
+    /// Removes schemas (Java's `removeSchemas`, used when expiring clears old metadata): ids
+    /// the table does not have are ignored; the current schema cannot go.
+    public mutating func removeSchemas(_ ids: [Int]) throws(MetadataChangeError) {
+        guard !ids.contains(currentSchemaId) else {
+            throw .invalid("cannot remove the current schema \(currentSchemaId)")
+        }
+        schemas.removeAll { ids.contains($0.schemaId) }
+    }
+
+    /// Removes partition specs: ids the table does not have are ignored; the default spec
+    /// cannot go.
+    public mutating func removePartitionSpecs(_ ids: [Int]) throws(MetadataChangeError) {
+        guard !ids.contains(defaultSpecId) else {
+            throw .invalid("cannot remove the default partition spec \(defaultSpecId)")
+        }
+        partitionSpecs.removeAll { ids.contains($0.specId) }
+    }
+
     /// Makes a sort order the default (-1: the one last added in this commit); the order must exist.
     public mutating func setDefaultSortOrder(_ id: Int, added: AddedInCommit) throws(MetadataChangeError) {
         let target = try Self.resolve(id, lastAdded: added.sortOrder, what: "sort order")
