@@ -20,6 +20,8 @@ struct SnapshotProducer {
     private var addedDeletes: [DataFile] = []
     private var removedDeletes: [DataFile] = []
     private var manifestsWithRemovals: Set<String> = []
+    /// Parent manifests this snapshot leaves out (their live entries were written again).
+    private var replacedManifests: Set<String> = []
     /// Summary properties beyond the counts (`source-snapshot-id` of a cherry-pick, …).
     var extraSummary: [(String, String)] = []
 
@@ -140,6 +142,13 @@ struct SnapshotProducer {
         removedDeletes += files
     }
 
+    /// Replaces parent manifests by new ones holding the same live entries (a manifest
+    /// rewrite): `replaced` are left out of the snapshot, `manifests` listed instead.
+    mutating func replaceManifests(_ replaced: Set<String>, with manifests: [ManifestFile]) {
+        replacedManifests.formUnion(replaced)
+        newManifests += manifests
+    }
+
     /// Removes data files of the parent snapshot; `manifests` are the parent's manifests that
     /// list them (only those are rewritten, with the files' entries marked deleted).
     mutating func remove(_ files: [DataFile], listedIn manifests: Set<String>) {
@@ -157,7 +166,8 @@ struct SnapshotProducer {
         if let parent {
             let removedPaths = Set(removed.map(\.filePath))
             let removedDeleteKeys = Set(removedDeletes.map(Self.deleteKey))
-            for mf in try await TableScan(metadata: m, io: changes.io, snapshotId: parent.snapshotId).manifests() {
+            for mf in try await TableScan(metadata: m, io: changes.io, snapshotId: parent.snapshotId).manifests()
+            where !replacedManifests.contains(mf.path) {
                 guard let spec = m.spec(id: mf.partitionSpecId) else {
                     manifests.append(mf)
                     continue
