@@ -149,7 +149,7 @@ struct MetadataTableReader {
         case .refs: return table(type, MetadataTableLayout.refs, refRows())
         case .metadataLogEntries: return table(type, MetadataTableLayout.metadataLog, metadataLogRows())
         case .manifests:
-            let manifests = try await manifests(of: try snapshot(snapshotId, ref))
+            let manifests = try await scan(snapshotId, ref).manifests()
             return table(type, MetadataTableLayout.manifests, manifests.map { manifestRow($0, all: false) })
         case .allManifests:
             var rows: [JSONValue] = []
@@ -165,7 +165,7 @@ struct MetadataTableReader {
                 ? .data : [.deleteFiles, .allDeleteFiles].contains(type) ? .deletes : .both
             let all = [.allFiles, .allDataFiles, .allDeleteFiles].contains(type)
             let manifests = try await selected(
-                all ? allManifests() : manifests(of: try snapshot(snapshotId, ref)), content)
+                all ? allManifests() : scan(snapshotId, ref).manifests(), content)
             let entries = try await read(manifests)
             let schema = try layout.filesSchema()
             return MetadataTable(
@@ -179,7 +179,7 @@ struct MetadataTableReader {
                 })
         case .entries, .allEntries:
             let manifests =
-                type == .allEntries ? try await allManifests() : try await manifests(of: try snapshot(snapshotId, ref))
+                type == .allEntries ? try await allManifests() : try await scan(snapshotId, ref).manifests()
             let schema = try layout.entriesSchema()
             let entries = try await read(manifests)
             return MetadataTable(
@@ -201,7 +201,7 @@ struct MetadataTableReader {
                     }
                 })
         case .partitions:
-            return try await partitions(try snapshot(snapshotId, ref), layout)
+            return try await partitions(try await scan(snapshotId, ref).manifests(), layout)
         }
     }
 
@@ -267,20 +267,11 @@ struct MetadataTableReader {
 
     // MARK: Manifests
 
-    private func snapshot(_ id: Int64?, _ ref: String?) throws -> Snapshot? {
-        if let id {
-            guard let s = metadata.snapshot(id: id) else {
-                throw IcebergError.invalidValue(row: nil, field: "snapshot-id", detail: "no snapshot \(id)")
-            }
-            return s
-        }
-        if let ref {
-            guard let r = metadata.ref(ref), let s = metadata.snapshot(id: r.snapshotId) else {
-                throw IcebergError.invalidValue(row: nil, field: "ref", detail: "no branch or tag named '\(ref)'")
-            }
-            return s
-        }
-        return metadata.currentSnapshot
+    /// The scan of the snapshot a snapshot id or ref names (else the current one), whose
+    /// errors name a missing snapshot or ref.
+    private func scan(_ id: Int64?, _ ref: String?) throws -> TableScan {
+        if let ref { return try TableScan(metadata: metadata, io: io, ref: ref) }
+        return try TableScan(metadata: metadata, io: io, snapshotId: id)
     }
 
     private func manifests(of snapshot: Snapshot?) async throws -> [ManifestFile] {
@@ -390,7 +381,7 @@ struct MetadataTableReader {
     /// Java's `partitions` table: live entries of the snapshot's manifests grouped by their
     /// partition in the table's unified partition type; the spec and last update of a
     /// partition are those of its newest file.
-    private func partitions(_ snapshot: Snapshot?, _ layout: MetadataTableLayout) async throws -> MetadataTable {
+    private func partitions(_ manifests: [ManifestFile], _ layout: MetadataTableLayout) async throws -> MetadataTable {
         let partitionType = try layout.unifiedPartitionType()
         struct Totals {
             var specId = 0
@@ -401,7 +392,7 @@ struct MetadataTableReader {
         }
         var order: [[Literal?]] = []
         var totals: [[Literal?]: Totals] = [:]
-        for (manifest, entries) in try await read(try await manifests(of: snapshot)) {
+        for (manifest, entries) in try await read(manifests) {
             for e in entries where e.status != .deleted {
                 let key = layout.coerce(e.dataFile.partition, specId: manifest.partitionSpecId, to: partitionType)
                 if totals[key] == nil { order.append(key) }
