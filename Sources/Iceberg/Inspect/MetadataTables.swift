@@ -304,33 +304,11 @@ struct MetadataTableReader {
         let schema = metadata.currentSchema
         let specs = metadata.partitionSpecs
         let io = self.io
-        return try await withThrowingTaskGroup(of: (Int, [ManifestEntry]).self) { group in
-            var next = 0
-            var out = [[ManifestEntry]](repeating: [], count: manifests.count)
-            func add(_ i: Int) {
-                let m = manifests[i]
-                group.addTask {
-                    let spec = specs.first { $0.specId == m.partitionSpecId }
-                    return (
-                        i,
-                        try ManifestCodec.readManifest(
-                            try await io.read(m.path), manifest: m, schema: schema, spec: spec)
-                    )
-                }
-            }
-            while next < min(manifests.count, 8) {
-                add(next)
-                next += 1
-            }
-            while let (i, entries) = try await group.next() {
-                out[i] = entries
-                if next < manifests.count {
-                    add(next)
-                    next += 1
-                }
-            }
-            return Array(zip(manifests, out))
+        let entries = try await mapConcurrently(manifests) { m in
+            let spec = specs.first { $0.specId == m.partitionSpecId }
+            return try ManifestCodec.readManifest(try await io.read(m.path), manifest: m, schema: schema, spec: spec)
         }
+        return Array(zip(manifests, entries))
     }
 
     private func manifestRow(_ m: ManifestFile, all: Bool, referenceSnapshot: Int64? = nil) -> JSONValue {

@@ -81,26 +81,12 @@ struct ReachableFiles {
         let schema = metadata.currentSchema
         let specs = metadata.partitionSpecs
         let includeDeleted = includeDeletedEntries
-        return try await withThrowingTaskGroup(of: [String].self) { group in
-            var next = 0
-            var out: [[String]] = []
-            func add() {
-                let m = manifests[next]
-                next += 1
-                group.addTask {
-                    let spec = m.file.flatMap { f in specs.first { $0.specId == f.partitionSpecId } }
-                    let entries = try await read(m.path) {
-                        try ManifestCodec.readManifest($0, manifest: m.file, schema: schema, spec: spec)
-                    }
-                    return (entries ?? []).filter { includeDeleted || $0.status != .deleted }.map(\.dataFile.filePath)
-                }
+        return try await mapConcurrently(manifests) { m in
+            let spec = m.file.flatMap { f in specs.first { $0.specId == f.partitionSpecId } }
+            let entries = try await read(m.path) {
+                try ManifestCodec.readManifest($0, manifest: m.file, schema: schema, spec: spec)
             }
-            while next < min(manifests.count, 8) { add() }
-            while let paths = try await group.next() {
-                out.append(paths)
-                if next < manifests.count { add() }
-            }
-            return out
+            return (entries ?? []).filter { includeDeleted || $0.status != .deleted }.map(\.dataFile.filePath)
         }
     }
 
