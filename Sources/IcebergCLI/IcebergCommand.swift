@@ -15,6 +15,7 @@ struct IcebergCommand: AsyncParsableCommand {
             RollbackCommand.self,
             CherryPickCommand.self, RefCommand.self,
             ExpireSnapshotsCommand.self, RemoveOrphanFilesCommand.self, RewriteManifestsCommand.self,
+            RewriteDataFilesCommand.self,
             DescribeCommand.self, FilesCommand.self,
             InspectCommand.self,
             ServeCommand.self,

@@ -13,7 +13,8 @@ public struct TableCreation: Sendable {
     /// Format version (2 by default).
     public var formatVersion: Int = 2
 
-    /// Creates options.
+    /// Creates options. A `format-version` among `properties` sets the format version (as in
+    /// Java, where it is a reserved property and not stored).
     public init(
         schema: Schema, spec: PartitionSpec = .unpartitioned, sortOrder: SortOrder = .unsorted,
         properties: [(String, String)] = [], location: String? = nil, formatVersion: Int = 2
@@ -21,9 +22,10 @@ public struct TableCreation: Sendable {
         self.schema = schema
         self.spec = spec
         self.sortOrder = sortOrder
-        self.properties = properties
+        self.properties = properties.filter { $0.0 != "format-version" }
         self.location = location
-        self.formatVersion = formatVersion
+        self.formatVersion =
+            properties.last(where: { $0.0 == "format-version" }).flatMap { Int($0.1) } ?? formatVersion
     }
 }
 

@@ -44,9 +44,11 @@ struct SnapshotProducer {
     /// Writes a manifest of `files` as added data files of a spec (nil: the default). With
     /// `snapshotId` nil (v2 and later) the entries inherit snapshot id and sequence numbers
     /// from the manifest list, so the manifest stays valid for any later attempt.
+    /// With `dataSequenceNumber` the entries carry it (a rewrite's files keep the starting
+    /// snapshot's); otherwise they inherit the snapshot's.
     static func writeAddedManifest(
-        _ files: [DataFile], snapshotId: Int64?, specId: Int? = nil, into changes: inout PendingChanges,
-        reusedAcrossAttempts: Bool
+        _ files: [DataFile], snapshotId: Int64?, specId: Int? = nil, dataSequenceNumber: Int64? = nil,
+        into changes: inout PendingChanges, reusedAcrossAttempts: Bool
     ) async throws -> WrittenManifest {
         let m = changes.metadata
         guard let spec = m.spec(id: specId ?? m.defaultSpecId) else {
@@ -54,7 +56,8 @@ struct SnapshotProducer {
         }
         let entries = files.map {
             ManifestEntry(
-                status: .added, snapshotId: snapshotId, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0)
+                status: .added, snapshotId: snapshotId, sequenceNumber: dataSequenceNumber, fileSequenceNumber: nil,
+                dataFile: $0)
         }
         let bytes = try ManifestCodec.writeManifest(
             entries, spec: spec, schema: m.currentSchema, formatVersion: m.formatVersion)
@@ -63,24 +66,29 @@ struct SnapshotProducer {
         return WrittenManifest(path: path, length: bytes.count, specId: spec.specId)
     }
 
-    /// Adds data files of a spec (nil: the default) through a new manifest written for this snapshot.
-    mutating func add(_ files: [DataFile], specId: Int? = nil, into changes: inout PendingChanges) async throws {
+    /// Adds data files of a spec (nil: the default) through a new manifest written for this
+    /// snapshot, with `dataSequenceNumber` (nil: this snapshot's; v2 and later).
+    mutating func add(
+        _ files: [DataFile], specId: Int? = nil, dataSequenceNumber: Int64? = nil, into changes: inout PendingChanges
+    ) async throws {
         guard !files.isEmpty else { return }
         let inherit = metadata.formatVersion >= 2
         let written = try await Self.writeAddedManifest(
-            files, snapshotId: inherit ? nil : snapshotId, specId: specId, into: &changes, reusedAcrossAttempts: false)
-        try add(files, through: written)
+            files, snapshotId: inherit ? nil : snapshotId, specId: specId,
+            dataSequenceNumber: inherit ? dataSequenceNumber : nil, into: &changes, reusedAcrossAttempts: false)
+        try add(files, through: written, dataSequenceNumber: inherit ? dataSequenceNumber : nil)
     }
 
     /// Adds data files through a manifest already written (with inherited ids) for them.
-    mutating func add(_ files: [DataFile], through manifest: WrittenManifest) throws {
+    mutating func add(_ files: [DataFile], through manifest: WrittenManifest, dataSequenceNumber: Int64? = nil) throws {
         guard let spec = metadata.spec(id: manifest.specId) else {
             throw CatalogError.validationFailed(
                 "partition spec \(manifest.specId) of the added files is no longer in the table")
         }
         let entries = files.map {
             ManifestEntry(
-                status: .added, snapshotId: snapshotId, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0)
+                status: .added, snapshotId: snapshotId, sequenceNumber: dataSequenceNumber, fileSequenceNumber: nil,
+                dataFile: $0)
         }
         newManifests.append(
             try ManifestFile.describing(
@@ -295,8 +303,9 @@ struct ManifestMerger {
                 for var e in read where e.status != .deleted {
                     if e.status == .added && mf.addedSnapshotId != snapshotId { e.status = .existing }
                     if newPaths.contains(mf.path) {
+                        // A rewrite's new files keep the data sequence number they were added with.
                         e.snapshotId = snapshotId
-                        e.sequenceNumber = sequenceNumber
+                        e.sequenceNumber = e.sequenceNumber ?? sequenceNumber
                         e.fileSequenceNumber = sequenceNumber
                     }
                     entries.append(e)

@@ -44,10 +44,11 @@ public struct TableWriter {
 
     /// A writer of rows of `schema` (a part of the table's) partitioned by `spec`, sorted by
     /// `sortOrder` (nil: unsorted), with column metrics per `metricsProperties`; the table's
-    /// data location and Parquet settings. Equality-delete files are written this way.
+    /// data location and Parquet settings; files roll at `targetFileSize` (nil:
+    /// `write.target-file-size-bytes`). Equality-delete files are written this way.
     init(
         metadata: TableMetadata, io: FileIO, schema: Schema, spec: PartitionSpec, sortOrder: IcebergSpec.SortOrder?,
-        metricsProperties: [(String, String)]
+        metricsProperties: [(String, String)], targetFileSize: Int? = nil
     ) throws {
         self.schema = schema
         self.spec = spec
@@ -70,7 +71,7 @@ public struct TableWriter {
         var o = try TableWriter.parquetOptions(metadata)
         o.keyValueMetadata = [KeyValue(key: "iceberg.schema", value: schema.json.serialized())]
         options = o
-        targetFileSize = try metadata.value(of: TableProperties.writeTargetFileSizeBytes)
+        self.targetFileSize = try targetFileSize ?? metadata.value(of: TableProperties.writeTargetFileSizeBytes)
         metrics = try FileMetrics(schema: schema, properties: metricsProperties)
         parquetSchema = try schema.parquetSchema()
         sorter = try RowSorter(order: sortOrder ?? .unsorted, schema: schema, parquetSchema: parquetSchema)

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Iceberg
+import JSONSupport
+
+struct RewriteDataFilesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rewrite-data-files",
+        abstract: "Compact a table's data files (Spark's rewrite_data_files).",
+        discussion: """
+            Plans as Iceberg Java does: per partition, files under 75% or over 180% of the target size, or with \
+            at least --delete-file-threshold deletes or 30% of their rows deleted, packed into groups; a group \
+            is rewritten when it has --min-input-files files (5), more bytes than the target, or a file with too \
+            many deletes. Rows are written with every delete applied, in the current partition spec, as one \
+            replace snapshot (several with --partial-progress). Equality deletes committed meanwhile still \
+            apply; a concurrent delete of rewritten rows fails the rewrite cleanly. Prints one JSON object; \
+            with --plan-only, the plan (JSON that `Table.rewriteGroup` and `Table.commitRewrite` take).
+            """)
+    @OptionGroup var options: CatalogOptions
+    @Argument(help: "NAMESPACE.TABLE") var table: String
+    @Option(help: "binpack or sort.") var strategy = "binpack"
+    @Option(help: "For --strategy sort: \"COL [asc|desc] [nulls first|last], …\" (default: the table's order).")
+    var sortOrder: String?
+    @Option(help: "Only files that may hold rows matching this filter.") var filter: String?
+    @Option(help: "Target file size in bytes (default: write.target-file-size-bytes).") var targetFileSize: Int64?
+    @Option(help: "A group with fewer files is left alone unless it has enough bytes or deletes.")
+    var minInputFiles = 5
+    @Flag(help: "Rewrite every selected file, whatever its size.") var rewriteAll = false
+    @Option(help: "Files with at least this many delete files are rewritten.") var deleteFileThreshold: Int?
+    @Option(help: "The most bytes a group takes.") var maxFileGroupSize: Int64?
+    @Flag(help: "Commit groups apart, in up to --max-commits commits.") var partialProgress = false
+    @Option(help: "With --partial-progress: the number of commits.") var maxCommits = 10
+    @Option(help: "How many groups are rewritten at once.") var maxConcurrentGroups = 5
+    @Option(help: "The branch to rewrite.") var branch = "main"
+    @Flag(help: "Print the plan and rewrite nothing.") var planOnly = false
+
+    func run() async throws {
+        var o = RewriteDataFilesOptions()
+        guard let s = RewriteStrategy(rawValue: strategy) else {
+            throw ValidationError("--strategy must be binpack or sort, not '\(strategy)'")
+        }
+        o.strategy = s
+        if let sortOrder {
+            guard s == .sort else { throw ValidationError("--sort-order goes with --strategy sort") }
+            o.sortOrder = try SpecParsing.sortTerms(sortOrder)
+        }
+        if let filter { o.filter = try FilterParser.parse(filter) }
+        o.targetFileSizeBytes = targetFileSize
+        o.minInputFiles = minInputFiles
+        o.rewriteAll = rewriteAll
+        if let deleteFileThreshold { o.deleteFileThreshold = deleteFileThreshold }
+        if let maxFileGroupSize { o.maxFileGroupSizeBytes = maxFileGroupSize }
+        o.partialProgress = partialProgress
+        o.maxCommits = maxCommits
+        o.maxConcurrentGroups = maxConcurrentGroups
+        o.branch = branch
+        try await options.withTable(table) { table in
+            let plan = try await table.planRewrite(o)
+            if planOnly {
+                try options.emit(try Self.json(plan))
+                return
+            }
+            try options.emit(try Self.json(try await table.executeRewrite(plan)))
+        }
+    }
+
+    /// A `Codable` value as the CLI's JSON.
+    static func json(_ value: some Encodable) throws -> JSONValue {
+        var bytes = Array(try JSONEncoder().encode(value))
+        return try JSONValue.parse(bytes: &bytes)
+    }
+}

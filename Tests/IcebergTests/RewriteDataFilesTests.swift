@@ -1,0 +1,269 @@
+import Foundation
+import JSONSupport
+import TestSupport
+import XCTest
+
+@testable import Iceberg
+
+/// Compaction (`rewriteDataFiles`): rows kept value for value with every delete applied,
+/// Java's planner rules, the commit's validation against what lands meanwhile, partial
+/// progress, and plans and outputs that travel between processes as JSON.
+final class RewriteDataFilesTests: XCTestCase {
+    typealias U = UpsertTests
+
+    /// A table partitioned by category with `appends` commits of 60 rows each (20 per partition).
+    func makeTable(
+        _ catalog: InMemoryCatalog, _ name: String, appends: Int = 8, formatVersion: Int = 2,
+        spec: String? = "category"
+    ) async throws -> Table {
+        let id = TableIdentifier(namespace: Namespace(["t"]), name: name)
+        _ = try await catalog.createTable(
+            id,
+            TableCreation(
+                schema: U.schema,
+                spec: try spec.map { try SpecParsing.partitionSpec($0, schema: U.schema) } ?? .unpartitioned,
+                properties: [("commit.retry.min-wait-ms", "1"), ("format-version", String(formatVersion))]))
+        let table = try await catalog.loadTable(id)
+        for a in 0..<appends {
+            var txn = table.newTransaction()
+            txn.append(jsonRows: (0..<60).map { i in (i + 1, U.row(a * 60 + i, ["a", "b", "c"][i % 3], i)) })
+            try await txn.commit()
+        }
+        return table
+    }
+
+    var options: RewriteDataFilesOptions {
+        var o = RewriteDataFilesOptions()
+        o.targetFileSizeBytes = 1 << 20
+        return o
+    }
+
+    /// Deletes of every kind (equality, position, merge-on-read), then a compaction: the same
+    /// rows, one file per partition, no delete file left, a `replace` snapshot whose new files
+    /// carry the starting snapshot's data sequence number.
+    func testCompactionKeepsEveryRowAndLeavesNoDeletes() async throws {
+        let catalog = try await makeLocalCatalog(self, prefix: "rewrite").catalog
+        let table = try await makeTable(catalog, "kinds", spec: "bucket(3,id)")
+        try await table.upsert(
+            (100..<140).enumerated().map { ($0.offset + 1, U.row($0.element, "b", -1)) },
+            options: .init(strategy: .equalityDeletes))
+        try await table.upsert(
+            (200..<230).enumerated().map { ($0.offset + 1, U.row($0.element, "c", -2)) },
+            options: .init(strategy: .positionDeletes))
+        try await table.delete(where: try FilterParser.parse("qty < 5"), mode: .mergeOnRead)
+        let before = try await U.state(table)
+        let start = try XCTUnwrap(table.currentSnapshot)
+        let filesBefore = try await table.scan().planFiles()
+        XCTAssertTrue(filesBefore.contains { !$0.deletes.isEmpty })
+
+        let result = try await table.rewriteDataFiles(options)
+        U.assertSameRows(try await U.state(table), before, "after the rewrite")
+        XCTAssertEqual(result.rewrittenDataFiles, filesBefore.count)
+        XCTAssertEqual(result.addedDataFiles, 3)
+        XCTAssertGreaterThan(result.removedDeleteFiles, 0)
+        let snapshot = try XCTUnwrap(table.currentSnapshot)
+        XCTAssertEqual(result.snapshotIds, [snapshot.snapshotId])
+        XCTAssertEqual(snapshot.operation, "replace")
+        XCTAssertEqual(snapshot.parentSnapshotId, start.snapshotId)
+        XCTAssertEqual(snapshot.summary("deleted-data-files"), String(filesBefore.count))
+        XCTAssertEqual(snapshot.summary("added-data-files"), "3")
+        let after = try await table.scan().planFiles()
+        XCTAssertEqual(after.count, 3)
+        XCTAssertEqual(Set(after.map(\.file.partition)).count, 3)
+        XCTAssertTrue(after.allSatisfy { $0.deletes.isEmpty && $0.sequenceNumber == start.sequenceNumber })
+        let deleteFiles = try await table.inspect(.deleteFiles).rows
+        XCTAssertEqual(deleteFiles.count, 0, "\(deleteFiles)")
+        // Nothing left to do: a second run plans no group.
+        let again = try await table.planRewrite(options)
+        XCTAssertEqual(again.groups.count, 0)
+        let nothing = try await table.rewriteDataFiles(options)
+        XCTAssertEqual(nothing, RewriteDataFilesResult())
+    }
+
+    /// Java's size rules: the number of output files, the split size, which files and groups
+    /// are taken (small files need company, a big or much-deleted file goes alone).
+    func testThePlannerFollowsJavasRules() async throws {
+        var o = RewriteDataFilesOptions()
+        o.targetFileSizeBytes = 100
+        let catalog = try await makeLocalCatalog(self, prefix: "planner").catalog
+        let table = try await makeTable(catalog, "rules", appends: 3)
+        let planner = try RewritePlanner(o, metadata: table.metadata)
+        XCTAssertEqual(planner.writeMaxFileSize, 140)
+        XCTAssertEqual(planner.expectedOutputFiles(50), 1)
+        XCTAssertEqual(planner.expectedOutputFiles(205), 2)  // a 5-byte remainder is spread
+        XCTAssertEqual(planner.expectedOutputFiles(250), 3)  // spreading 50 would make 125-byte files
+        XCTAssertEqual(planner.expectedOutputFiles(280), 3)  // an 80-byte remainder is a file of its own
+        XCTAssertEqual(planner.splitSize(205), 140)
+        XCTAssertEqual(planner.splitSize(50), 140)  // Java adds 5 KB of split overhead
+        o.targetFileSizeBytes = 40
+        o.minFileSizeBytes = 60
+        XCTAssertThrowsError(try RewritePlanner(o, metadata: table.metadata))
+
+        // Three small files per partition: below min-input-files (5), left alone.
+        var plan = try await table.planRewrite(options)
+        XCTAssertEqual(plan.groups.count, 0)
+        var all = options
+        all.rewriteAll = true
+        plan = try await table.planRewrite(all)
+        XCTAssertEqual(plan.groups.map(\.files.count), [3, 3, 3])
+        XCTAssertEqual(plan.groups.map(\.partition), ["category=a", "category=b", "category=c"])
+        var three = options
+        three.minInputFiles = 3
+        let withThree = try await table.planRewrite(three).groups.count
+        XCTAssertEqual(withThree, 3)
+        // A file with over 30% of its rows deleted makes its small group worth rewriting.
+        try await table.delete(
+            where: try FilterParser.parse("category = 'a' and id < 19"), mode: .mergeOnRead)
+        plan = try await table.planRewrite(options)
+        XCTAssertEqual(plan.groups.map(\.files.count), [3], "the group with the file is worth rewriting")
+        XCTAssertEqual(plan.groups.first?.partition, "category=a")
+        // A group limited to two files a group.
+        var small = all
+        small.maxFileGroupInputFiles = 2
+        let byTwo = try await table.planRewrite(small).groups.map(\.files.count)
+        XCTAssertEqual(byTwo, [2, 1, 2, 1, 2, 1])
+        small.maxFilesToRewrite = 4
+        let limited = try await table.planRewrite(small).groups.map(\.files.count)
+        XCTAssertEqual(limited, [2, 1, 1])
+        // A filter takes only the files that may hold matching rows.
+        var filtered = all
+        filtered.filter = try FilterParser.parse("category = 'b'")
+        let onlyB = try await table.planRewrite(filtered).groups.map(\.partition)
+        XCTAssertEqual(onlyB, ["category=b"])
+    }
+
+    /// Equality deletes committed while the rewrite ran still apply to its files (they keep
+    /// the starting snapshot's data sequence number), so the upsert's old rows stay deleted.
+    func testEqualityDeletesCommittedMeanwhileStillApply() async throws {
+        let catalog = try await makeLocalCatalog(self, prefix: "rewrite-eq").catalog
+        let table = try await makeTable(catalog, "eq", spec: "bucket(3,id)")
+        let plan = try await table.planRewrite(options)
+        var outputs: [RewriteGroupOutput] = []
+        for g in plan.groups { outputs.append(try await table.rewriteGroup(g, of: plan)) }
+        try await table.upsert(
+            (0..<60).enumerated().map { ($0.offset + 1, U.row($0.element * 7, "b", 1000 + $0.element)) },
+            options: .init(strategy: .equalityDeletes))
+        let expected = try await U.state(table)
+        XCTAssertEqual(expected.count, 480)
+        let result = try await table.commitRewrite(plan, outputs: outputs)
+        XCTAssertEqual(result.committedGroups, [1, 2, 3])
+        U.assertSameRows(try await U.state(table), expected, "after the rewrite landed on the upsert")
+        for out in outputs {
+            let exists = try await table.io.exists(out.manifestPath)
+            XCTAssertFalse(exists, "the transport manifest is removed")
+        }
+    }
+
+    /// A delete that lands while the rewrite runs: position deletes or deletion vectors for a
+    /// rewritten file, or the file removed (copy-on-write), fail the rewrite cleanly: the
+    /// delete stands, no row comes back, and the rewrite's files are gone.
+    func testADeleteRacingTheRewriteFailsItCleanly() async throws {
+        let catalog = try await makeLocalCatalog(self, prefix: "rewrite-race").catalog
+        for (version, mode) in [(2, DeleteMode.mergeOnRead), (3, .mergeOnRead), (2, .copyOnWrite)] {
+            let table = try await makeTable(catalog, "race\(version)\(mode.rawValue.prefix(4))", formatVersion: version)
+            let plan = try await table.planRewrite(options)
+            var outputs: [RewriteGroupOutput] = []
+            for g in plan.groups { outputs.append(try await table.rewriteGroup(g, of: plan)) }
+            try await table.delete(where: try FilterParser.parse("id = 61"), mode: mode)
+            let expected = try await U.state(table)
+            XCTAssertNil(expected[61])
+            let head = table.currentSnapshot?.snapshotId
+            do {
+                _ = try await table.commitRewrite(plan, outputs: outputs)
+                XCTFail("the rewrite landed over a delete of one of its files (v\(version), \(mode))")
+            } catch CatalogError.validationFailed(let message) {
+                XCTAssertTrue(message.contains("plan it again"), message)
+            }
+            XCTAssertEqual(table.currentSnapshot?.snapshotId, head)
+            U.assertSameRows(try await U.state(table), expected, "v\(version) \(mode)")
+            for path in outputs.flatMap({ $0.addedFiles + [$0.manifestPath] }) {
+                let exists = try await table.io.exists(path)
+                XCTAssertFalse(exists, "\(path) of the failed rewrite is still there")
+            }
+        }
+    }
+
+    /// With partial progress each partition's group commits apart; a plan and its outputs
+    /// go through JSON and are rewritten and committed by other table handles.
+    func testPartialProgressAndPlansThatTravelAsJSON() async throws {
+        let catalog = try await makeLocalCatalog(self, prefix: "rewrite-json").catalog
+        let table = try await makeTable(catalog, "json")
+        let before = try await U.state(table)
+        var o = options
+        o.partialProgress = true
+        o.maxCommits = 3
+        let plan = try await table.planRewrite(o)
+        let json = try JSONEncoder().encode(plan)
+        let decoded = try JSONDecoder().decode(RewritePlan.self, from: json)
+        XCTAssertTrue(decoded.tasks.isEmpty)
+        XCTAssertEqual(decoded.groups, plan.groups)
+        var outputs: [RewriteGroupOutput] = []
+        for g in decoded.groups {
+            let worker = try await catalog.loadTable(table.identifier)
+            let out = try await worker.rewriteGroup(g, of: decoded)
+            outputs.append(try JSONDecoder().decode(RewriteGroupOutput.self, from: try JSONEncoder().encode(out)))
+        }
+        let committer = try await catalog.loadTable(table.identifier)
+        let result = try await committer.commitRewrite(decoded, outputs: outputs)
+        XCTAssertEqual(result.rewrittenDataFiles, 24)
+        U.assertSameRows(try await U.state(committer), before, "after a rewrite from JSON")
+
+        // Partial progress: three partitions, three commits.
+        let second = try await makeTable(catalog, "partial")
+        let partial = try await second.rewriteDataFiles(o)
+        XCTAssertEqual(partial.snapshotIds.count, 3)
+        XCTAssertEqual(partial.committedGroups, [1, 2, 3])
+        XCTAssertEqual(second.metadata.snapshots.suffix(3).map(\.operation), ["replace", "replace", "replace"])
+        U.assertSameRows(try await U.state(second), before, "after partial progress")
+    }
+
+    /// After partition evolution the old spec's files are rewritten together into the
+    /// current spec; the sort strategy orders each group's rows and records the order.
+    func testEvolvedPartitioningAndTheSortStrategy() async throws {
+        let catalog = try await makeLocalCatalog(self, prefix: "rewrite-spec").catalog
+        let table = try await makeTable(catalog, "spec", appends: 6)
+        let before = try await U.state(table)
+        try await table.updatePartitionSpec([
+            .removeField("category"), .addField(source: "id", transform: .bucket(2)),
+        ])
+        var o = options
+        o.strategy = .sort
+        o.sortOrder = [SortTerm("qty", direction: .desc)]
+        let plan = try await table.planRewrite(o)
+        XCTAssertEqual(plan.groups.map(\.partition), [""], "files of an older spec form one group")
+        try await table.executeRewrite(plan)
+        U.assertSameRows(try await U.state(table), before, "after rewriting into the new spec")
+        let files = try await table.scan().planFiles()
+        XCTAssertEqual(files.count, 2)
+        XCTAssertTrue(files.allSatisfy { $0.specId == table.metadata.defaultSpecId })
+        for f in files {
+            var batches = ScanBatches.Iterator(scan: try table.scan(), tasks: [f])
+            var values: [Int64] = []
+            while let b = try await batches.next() { values += try b.jsonRows().compactMap { $0["qty"]?.intValue } }
+            XCTAssertEqual(values.count, Int(f.file.recordCount))
+            XCTAssertEqual(values, values.sorted(by: >), "rows of \(f.file.filePath) are not sorted by qty desc")
+            XCTAssertEqual(f.file.sortOrderId, 0, "an order that is not the table's records no id")
+        }
+    }
+
+    /// Format v3: rewritten rows keep their row ids and last-updated sequence numbers.
+    func testRowLineageIsCarriedOver() async throws {
+        let catalog = try await makeLocalCatalog(self, prefix: "rewrite-v3").catalog
+        let table = try await makeTable(catalog, "lineage", formatVersion: 3)
+        try await table.delete(where: try FilterParser.parse("id = 5"))
+        func lineage() async throws -> [Int64: [Int64?]] {
+            var out: [Int64: [Int64?]] = [:]
+            for row in try await table.scan(columns: ["id", "_row_id", "_last_updated_sequence_number"]).rows() {
+                out[row["id"]!.intValue!] = [row["_row_id"]?.intValue, row["_last_updated_sequence_number"]?.intValue]
+            }
+            return out
+        }
+        let before = try await lineage()
+        XCTAssertEqual(before.count, 479)
+        XCTAssertTrue(before.values.allSatisfy { $0.allSatisfy { $0 != nil } }, "\(before.first!)")
+        try await table.rewriteDataFiles(options)
+        XCTAssertEqual(table.currentSnapshot?.operation, "replace")
+        let after = try await lineage()
+        XCTAssertEqual(after, before)
+    }
+}
