@@ -37,6 +37,12 @@ struct StandardOutput {
     }
 }
 
+/// An `Encodable` value (a plan, a result) as the JSON the CLI prints.
+func encodedJSON(_ value: some Encodable) throws -> JSONValue {
+    var bytes = Array(try JSONEncoder().encode(value))
+    return try JSONValue.parse(bytes: &bytes)
+}
+
 /// Prints to standard error.
 func printError(_ message: String) {
     var s = message + "\n"

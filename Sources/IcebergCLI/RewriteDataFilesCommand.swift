@@ -18,7 +18,7 @@ struct RewriteDataFilesCommand: AsyncParsableCommand {
             """)
     @OptionGroup var options: CatalogOptions
     @Argument(help: "NAMESPACE.TABLE") var table: String
-    @Option(help: "binpack or sort.") var strategy = "binpack"
+    @Option(help: "binpack, sort or auto (sort when the table has a sort order).") var strategy = "binpack"
     @Option(help: "For --strategy sort: \"COL [asc|desc] [nulls first|last], …\" (default: the table's order).")
     var sortOrder: String?
     @Option(help: "Only files that may hold rows matching this filter.") var filter: String?
@@ -36,12 +36,12 @@ struct RewriteDataFilesCommand: AsyncParsableCommand {
 
     func run() async throws {
         var o = RewriteDataFilesOptions()
-        guard let s = RewriteStrategy(rawValue: strategy) else {
-            throw ValidationError("--strategy must be binpack or sort, not '\(strategy)'")
+        guard let s = CompactionStrategy(rawValue: strategy) else {
+            throw ValidationError("--strategy must be binpack, sort or auto, not '\(strategy)'")
         }
         o.strategy = s
         if let sortOrder {
-            guard s == .sort else { throw ValidationError("--sort-order goes with --strategy sort") }
+            guard s != .binpack else { throw ValidationError("--sort-order goes with --strategy sort") }
             o.sortOrder = try SpecParsing.sortTerms(sortOrder)
         }
         if let filter { o.filter = try FilterParser.parse(filter) }
@@ -57,16 +57,10 @@ struct RewriteDataFilesCommand: AsyncParsableCommand {
         try await options.withTable(table) { table in
             let plan = try await table.planRewrite(o)
             if planOnly {
-                try options.emit(try Self.json(plan))
+                try options.emit(try encodedJSON(plan))
                 return
             }
-            try options.emit(try Self.json(try await table.executeRewrite(plan)))
+            try options.emit(try encodedJSON(try await table.executeRewrite(plan)))
         }
-    }
-
-    /// A `Codable` value as the CLI's JSON.
-    static func json(_ value: some Encodable) throws -> JSONValue {
-        var bytes = Array(try JSONEncoder().encode(value))
-        return try JSONValue.parse(bytes: &bytes)
     }
 }

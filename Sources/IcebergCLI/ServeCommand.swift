@@ -54,6 +54,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a request body may take to arrive.") var requestTimeout = 30
     @Option(help: "Seconds an idle connection stays open.") var idleTimeout = 60
     @Option(help: "Largest body of a create, register or commit request, in bytes.") var maxCommitBody = 16 << 20
+    @Option(
+        help:
+            "Run every table's maintenance policy (as `iceberg maintain`) this often: 90s, 30m, 6h, 1d (bare numbers are seconds)."
+    )
+    var maintain: String?
 
     func run() async throws {
         let served = try await options.open()
@@ -64,6 +69,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw ValidationError("give --tls-cert and --tls-key together")
+        }
+        let interval = try maintain.map { text in
+            guard let seconds = Self.seconds(text), seconds > 0 else {
+                throw ValidationError("--maintain takes an interval such as 90s, 30m, 6h or 1d, not '\(text)'")
+            }
+            return seconds
         }
         let catalog = try ConfinedCatalog(served, allowing: allowed)
         // A SQLite catalog keeps the answers to idempotent requests too, so a restart forgets none.
@@ -82,6 +93,10 @@ struct ServeCommand: AsyncParsableCommand {
         server.idleTimeoutSeconds = idleTimeout
         if let tlsCert, let tlsKey { server.tls = (tlsCert, tlsKey) }
         let scheme = server.tls == nil ? "http" : "https"
+        let maintenance = interval.map { seconds in
+            Task { await Self.maintainForever(served, every: seconds, logger: logger) }
+        }
+        defer { maintenance?.cancel() }
         try await server.run(logger: logger) { bound in
             // Written straight to the descriptor so a parent reading the pipe sees it at once.
             let line = Array(
@@ -90,6 +105,41 @@ struct ServeCommand: AsyncParsableCommand {
                 ])
                 .serialized() + "\n").utf8)
             _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+        }
+    }
+
+    /// Seconds in `90`, `90s`, `30m`, `6h` or `1d`.
+    static func seconds(_ text: String) -> Int? {
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        guard let last = text.last else { return nil }
+        if let unit = units[last] { return Int(text.dropLast()).map { $0 * unit } }
+        return Int(text)
+    }
+
+    /// Every `seconds`, runs the maintenance policy of every table of `catalog`, one table
+    /// at a time, logging what each run did or why it failed (a failure never stops the server).
+    static func maintainForever(_ catalog: any Catalog, every seconds: Int, logger: Logger) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000) } catch { return }
+            var pending: [Namespace?] = [nil]
+            var tables: [TableIdentifier] = []
+            while let parent = pending.popLast() {
+                do {
+                    let children = try await catalog.listNamespaces(parent: parent)
+                    pending += children.map { $0 }
+                    for ns in children { tables += try await catalog.listTables(ns) }
+                } catch {
+                    logger.warning("maintenance could not list the catalog", metadata: ["error": "\(error)"])
+                }
+            }
+            for id in tables where !Task.isCancelled {
+                do {
+                    let result = try encodedJSON(try await catalog.loadTable(id).maintain())
+                    logger.info("maintenance", metadata: ["table": "\(id)", "result": "\(result.serialized())"])
+                } catch {
+                    logger.warning("maintenance failed", metadata: ["table": "\(id)", "error": "\(error)"])
+                }
+            }
         }
     }
 

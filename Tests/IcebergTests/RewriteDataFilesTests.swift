@@ -12,7 +12,7 @@ final class RewriteDataFilesTests: XCTestCase {
     typealias U = UpsertTests
 
     /// A table partitioned by category with `appends` commits of 60 rows each (20 per partition).
-    func makeTable(
+    static func makeTable(
         _ catalog: InMemoryCatalog, _ name: String, appends: Int = 8, formatVersion: Int = 2,
         spec: String? = "category"
     ) async throws -> Table {
@@ -43,7 +43,7 @@ final class RewriteDataFilesTests: XCTestCase {
     /// carry the starting snapshot's data sequence number.
     func testCompactionKeepsEveryRowAndLeavesNoDeletes() async throws {
         let catalog = try await makeLocalCatalog(self, prefix: "rewrite").catalog
-        let table = try await makeTable(catalog, "kinds", spec: "bucket(3,id)")
+        let table = try await Self.makeTable(catalog, "kinds", spec: "bucket(3,id)")
         try await table.upsert(
             (100..<140).enumerated().map { ($0.offset + 1, U.row($0.element, "b", -1)) },
             options: .init(strategy: .equalityDeletes))
@@ -86,7 +86,7 @@ final class RewriteDataFilesTests: XCTestCase {
         var o = RewriteDataFilesOptions()
         o.targetFileSizeBytes = 100
         let catalog = try await makeLocalCatalog(self, prefix: "planner").catalog
-        let table = try await makeTable(catalog, "rules", appends: 3)
+        let table = try await Self.makeTable(catalog, "rules", appends: 3)
         let planner = try RewritePlanner(o, metadata: table.metadata)
         XCTAssertEqual(planner.writeMaxFileSize, 140)
         XCTAssertEqual(planner.expectedOutputFiles(50), 1)
@@ -136,7 +136,7 @@ final class RewriteDataFilesTests: XCTestCase {
     /// the starting snapshot's data sequence number), so the upsert's old rows stay deleted.
     func testEqualityDeletesCommittedMeanwhileStillApply() async throws {
         let catalog = try await makeLocalCatalog(self, prefix: "rewrite-eq").catalog
-        let table = try await makeTable(catalog, "eq", spec: "bucket(3,id)")
+        let table = try await Self.makeTable(catalog, "eq", spec: "bucket(3,id)")
         let plan = try await table.planRewrite(options)
         var outputs: [RewriteGroupOutput] = []
         for g in plan.groups { outputs.append(try await table.rewriteGroup(g, of: plan)) }
@@ -160,7 +160,8 @@ final class RewriteDataFilesTests: XCTestCase {
     func testADeleteRacingTheRewriteFailsItCleanly() async throws {
         let catalog = try await makeLocalCatalog(self, prefix: "rewrite-race").catalog
         for (version, mode) in [(2, DeleteMode.mergeOnRead), (3, .mergeOnRead), (2, .copyOnWrite)] {
-            let table = try await makeTable(catalog, "race\(version)\(mode.rawValue.prefix(4))", formatVersion: version)
+            let table = try await Self.makeTable(
+                catalog, "race\(version)\(mode.rawValue.prefix(4))", formatVersion: version)
             let plan = try await table.planRewrite(options)
             var outputs: [RewriteGroupOutput] = []
             for g in plan.groups { outputs.append(try await table.rewriteGroup(g, of: plan)) }
@@ -187,7 +188,7 @@ final class RewriteDataFilesTests: XCTestCase {
     /// go through JSON and are rewritten and committed by other table handles.
     func testPartialProgressAndPlansThatTravelAsJSON() async throws {
         let catalog = try await makeLocalCatalog(self, prefix: "rewrite-json").catalog
-        let table = try await makeTable(catalog, "json")
+        let table = try await Self.makeTable(catalog, "json")
         let before = try await U.state(table)
         var o = options
         o.partialProgress = true
@@ -209,7 +210,7 @@ final class RewriteDataFilesTests: XCTestCase {
         U.assertSameRows(try await U.state(committer), before, "after a rewrite from JSON")
 
         // Partial progress: three partitions, three commits.
-        let second = try await makeTable(catalog, "partial")
+        let second = try await Self.makeTable(catalog, "partial")
         let partial = try await second.rewriteDataFiles(o)
         XCTAssertEqual(partial.snapshotIds.count, 3)
         XCTAssertEqual(partial.committedGroups, [1, 2, 3])
@@ -221,7 +222,7 @@ final class RewriteDataFilesTests: XCTestCase {
     /// current spec; the sort strategy orders each group's rows and records the order.
     func testEvolvedPartitioningAndTheSortStrategy() async throws {
         let catalog = try await makeLocalCatalog(self, prefix: "rewrite-spec").catalog
-        let table = try await makeTable(catalog, "spec", appends: 6)
+        let table = try await Self.makeTable(catalog, "spec", appends: 6)
         let before = try await U.state(table)
         try await table.updatePartitionSpec([
             .removeField("category"), .addField(source: "id", transform: .bucket(2)),
@@ -249,7 +250,7 @@ final class RewriteDataFilesTests: XCTestCase {
     /// Format v3: rewritten rows keep their row ids and last-updated sequence numbers.
     func testRowLineageIsCarriedOver() async throws {
         let catalog = try await makeLocalCatalog(self, prefix: "rewrite-v3").catalog
-        let table = try await makeTable(catalog, "lineage", formatVersion: 3)
+        let table = try await Self.makeTable(catalog, "lineage", formatVersion: 3)
         try await table.delete(where: try FilterParser.parse("id = 5"))
         func lineage() async throws -> [Int64: [Int64?]] {
             var out: [Int64: [Int64?]] = [:]
@@ -265,5 +266,95 @@ final class RewriteDataFilesTests: XCTestCase {
         XCTAssertEqual(table.currentSnapshot?.operation, "replace")
         let after = try await lineage()
         XCTAssertEqual(after, before)
+    }
+}
+
+/// `Table.maintain`: the policy's steps in order, dry runs, disabled steps and bad settings.
+final class TableMaintenanceTests: XCTestCase {
+    typealias U = UpsertTests
+
+    /// Small files, deletes, old snapshots and a stray file: one run leaves one file per
+    /// partition and no delete, expires every snapshot but the head (all older than 120 hours
+    /// at the run's clock), keeps one manifest and deletes the stray file; a dry run before
+    /// changed nothing, and a second run only expires the first run's compaction snapshot.
+    func testOneRunCompactsExpiresRewritesAndRemovesOrphans() async throws {
+        let catalog = try await makeLocalCatalog(self, prefix: "maintain").catalog
+        let table = try await RewriteDataFilesTests.makeTable(catalog, "m", spec: "bucket(3,id)")
+        try await table.upsert(
+            (0..<30).enumerated().map { ($0.offset + 1, U.row($0.element * 3, "u", 7)) },
+            options: .init(strategy: .equalityDeletes))
+        try await table.delete(where: try FilterParser.parse("qty < 3"), mode: .mergeOnRead)
+        let stray = "\(table.metadata.location)/data/stray.parquet"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: stray))
+        let rows = try await U.state(table)
+        let later = WallClock.nowMs() + 14 * 86_400_000
+
+        let location = table.metadataLocation
+        let dry = try await table.maintain(TableMaintenance(dryRun: true, now: later))
+        XCTAssertEqual(table.metadataLocation, location, "a dry run commits nothing")
+        let filesBefore = try await table.scan().planFiles()
+        XCTAssertEqual(dry.compactionPlannedFiles, filesBefore.count)
+        XCTAssertNil(dry.compaction)
+        XCTAssertEqual(dry.expiredSnapshots.count, table.metadata.snapshots.count - 1)
+        XCTAssertTrue(dry.orphanFiles.contains(stray))
+        XCTAssertEqual(dry.deletedOrphanFiles, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: stray))
+
+        let result = try await table.maintain(TableMaintenance(now: later))
+        U.assertSameRows(try await U.state(table), rows, "after maintenance")
+        XCTAssertEqual(result.skipped, [])
+        XCTAssertEqual(result.compaction?.addedDataFiles, 3)
+        XCTAssertGreaterThan(result.compaction?.removedDeleteFiles ?? 0, 0)
+        let files = try await table.scan().planFiles()
+        XCTAssertEqual(files.count, 3)
+        XCTAssertTrue(files.allSatisfy(\.deletes.isEmpty))
+        // Expiry keeps the compaction's snapshot (the head then); the manifest rewrite adds one.
+        XCTAssertEqual(table.metadata.snapshots.map(\.operation), ["replace", "replace"])
+        XCTAssertGreaterThan(result.expiredSnapshots.count, 5)
+        XCTAssertTrue(result.orphanFiles.contains(stray))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stray))
+        let manifests = try await table.inspect(.manifests).rows
+        XCTAssertEqual(manifests.count, 1)
+
+        let again = try await table.maintain(TableMaintenance(now: later))
+        XCTAssertEqual(again.compactionPlannedGroups, 0)
+        XCTAssertEqual(again.expiredSnapshots, [try XCTUnwrap(result.compaction?.snapshotIds.last)])
+        XCTAssertEqual(table.metadata.snapshots.count, 1)
+        XCTAssertEqual(again.rewrittenManifests, 0)
+        XCTAssertEqual(again.orphanFiles, [])
+        U.assertSameRows(try await U.state(table), rows, "after a second run")
+    }
+
+    /// A step set to false is skipped; a target size outside S3 Tables' 64–512 MB is refused,
+    /// naming the property.
+    func testThePolicyComesFromTableProperties() async throws {
+        let catalog = try await makeLocalCatalog(self, prefix: "maintain-policy").catalog
+        let table = try await RewriteDataFilesTests.makeTable(catalog, "p", appends: 6)
+        var txn = table.newTransaction()
+        txn.updateProperties(set: [
+            ("maintenance.compaction.enabled", "false"), ("maintenance.unreferenced-file-removal.enabled", "false"),
+        ])
+        try await txn.commit()
+        let head = table.currentSnapshot?.snapshotId
+        let result = try await table.maintain()
+        XCTAssertEqual(result.skipped, ["compaction", "unreferenced file removal"])
+        XCTAssertNil(result.compaction)
+        XCTAssertEqual(result.expiredSnapshots, [], "the snapshots are younger than 120 hours")
+        XCTAssertGreaterThan(result.rewrittenManifests, 1)
+        XCTAssertNotEqual(table.currentSnapshot?.snapshotId, head)
+        XCTAssertEqual(table.currentSnapshot?.operation, "replace")
+
+        var bad = table.newTransaction()
+        bad.updateProperties(set: [
+            ("maintenance.compaction.enabled", "true"), ("maintenance.compaction.target-file-size-mb", "1024"),
+        ])
+        try await bad.commit()
+        do {
+            _ = try await table.maintain()
+            XCTFail("a 1024 MB target was taken")
+        } catch {
+            XCTAssertTrue("\(error)".contains("maintenance.compaction.target-file-size-mb"), "\(error)")
+            XCTAssertTrue("\(error)".contains("compaction"), "\(error)")
+        }
     }
 }

@@ -1,17 +1,11 @@
-/// How a data-file rewrite lays out the rows it writes.
-public enum RewriteStrategy: String, Sendable, Hashable, Codable {
-    /// Combine files as they are (each output file sorted by the table's sort order, if any).
-    case binpack
-    /// Sort each group's rows by a sort order (the table's, or one given) across its output files.
-    case sort
-}
-
 /// The settings of a data-file rewrite (Java's `RewriteDataFiles` options, with its defaults).
 public struct RewriteDataFilesOptions: Sendable {
     /// The branch rewritten.
     public var branch = "main"
-    /// How rows are laid out.
-    public var strategy = RewriteStrategy.binpack
+    /// How rows are laid out: `binpack` combines files as they are (each output file sorted
+    /// by the table's order, if any); `sort` sorts by `sortOrder` or the table's order;
+    /// `auto` sorts when the table has an order.
+    public var strategy = CompactionStrategy.binpack
     /// For `sort`: the order (nil: the table's sort order; an unsorted table then fails).
     public var sortOrder: [SortTerm]? = nil
     /// Only files that may hold rows matching this are considered (whole files are rewritten).
@@ -109,8 +103,8 @@ public struct RewritePlan: Sendable, Codable {
     public var dataSequenceNumber: Int64?
     /// The spec the new files are written in.
     public var outputSpecId: Int
-    /// The strategy.
-    public var strategy: RewriteStrategy
+    /// The strategy (`binpack` or `sort`; `auto` resolved).
+    public var strategy: CompactionStrategy
     /// The order rows are sorted by (empty: unsorted).
     public var sortOrder: [PlannedSortField]
     /// The id files record for that order (0 when it is not one of the table's orders).
@@ -334,8 +328,12 @@ extension Table {
         }
         var sortFields: [SortField] = []
         var sortOrderId = 0
-        switch options.strategy {
-        case .binpack:
+        var strategy = options.strategy
+        if strategy == .auto {
+            strategy = m.defaultSortOrder.fields.isEmpty && options.sortOrder == nil ? .binpack : .sort
+        }
+        switch strategy {
+        case .binpack, .auto:
             sortFields = m.defaultSortOrder.fields
             sortOrderId = m.defaultSortOrder.orderId
         case .sort:
@@ -357,7 +355,7 @@ extension Table {
             }
             return RewritePlan(
                 branch: options.branch, startingSnapshotId: -1, dataSequenceNumber: nil, outputSpecId: outputSpecId,
-                strategy: options.strategy, sortOrder: [], sortOrderId: 0, groups: [],
+                strategy: strategy, sortOrder: [], sortOrderId: 0, groups: [],
                 partialProgress: options.partialProgress, maxCommits: options.maxCommits,
                 maxConcurrentGroups: options.maxConcurrentGroups)
         }
@@ -368,7 +366,7 @@ extension Table {
         var plan = RewritePlan(
             branch: options.branch, startingSnapshotId: head.snapshotId,
             dataSequenceNumber: options.useStartingSequenceNumber && m.formatVersion >= 2 ? head.sequenceNumber : nil,
-            outputSpecId: outputSpecId, strategy: options.strategy,
+            outputSpecId: outputSpecId, strategy: strategy,
             sortOrder: sortFields.map {
                 PlannedSortField(
                     sourceId: $0.sourceId, transform: $0.transform.description, direction: $0.direction.rawValue,

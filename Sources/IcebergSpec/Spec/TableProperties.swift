@@ -251,6 +251,48 @@ public enum TableProperties {
         "history.expire.max-ref-age-ms", default: Int64.max,
         "age after which expiration removes a branch or tag other than main", text: "unlimited")
 
+    // MARK: Maintenance (`iceberg maintain`, in the shape of S3 Tables' maintenance configuration)
+
+    /// `maintenance.compaction.enabled`.
+    public static let maintenanceCompactionEnabled = TableProperty<Bool>(
+        "maintenance.compaction.enabled", default: true, "whether maintenance compacts data files")
+    /// `maintenance.compaction.target-file-size-mb`.
+    public static let maintenanceTargetFileSizeMB = TableProperty<Int>(
+        "maintenance.compaction.target-file-size-mb", default: 512,
+        "size compaction aims for, in MB (64 to 512, as S3 Tables allows)")
+    /// `maintenance.compaction.strategy`.
+    public static let maintenanceCompactionStrategy = TableProperty<CompactionStrategy>(
+        "maintenance.compaction.strategy", default: .auto, defaultText: "auto", expected: "auto, binpack or sort",
+        meaning: "auto: sort when the table has a sort order, else binpack",
+        parse: { CompactionStrategy(rawValue: $0.lowercased()) })
+    /// `maintenance.snapshot-management.enabled`.
+    public static let maintenanceSnapshotsEnabled = TableProperty<Bool>(
+        "maintenance.snapshot-management.enabled", default: true, "whether maintenance expires snapshots")
+    /// `maintenance.snapshot-management.min-snapshots-to-keep`.
+    public static let maintenanceMinSnapshotsToKeep = TableProperty<Int>(
+        "maintenance.snapshot-management.min-snapshots-to-keep", default: 1,
+        "ancestors of each branch maintenance keeps whatever their age")
+    /// `maintenance.snapshot-management.max-snapshot-age-hours`.
+    public static let maintenanceMaxSnapshotAgeHours = TableProperty<Int>(
+        "maintenance.snapshot-management.max-snapshot-age-hours", default: 120,
+        "age in hours after which maintenance expires a snapshot")
+    /// `maintenance.manifest-rewrite.enabled`.
+    public static let maintenanceManifestsEnabled = TableProperty<Bool>(
+        "maintenance.manifest-rewrite.enabled", default: true,
+        "whether maintenance rewrites a branch's manifests when a spec has several")
+    /// `maintenance.unreferenced-file-removal.enabled`.
+    public static let maintenanceOrphansEnabled = TableProperty<Bool>(
+        "maintenance.unreferenced-file-removal.enabled", default: true,
+        "whether maintenance deletes files no snapshot references")
+    /// `maintenance.unreferenced-file-removal.unreferenced-days`.
+    public static let maintenanceUnreferencedDays = TableProperty<Int>(
+        "maintenance.unreferenced-file-removal.unreferenced-days", default: 3,
+        "days a file must be unreferenced before it counts as noncurrent")
+    /// `maintenance.unreferenced-file-removal.non-current-days`.
+    public static let maintenanceNonCurrentDays = TableProperty<Int>(
+        "maintenance.unreferenced-file-removal.non-current-days", default: 10,
+        "days a noncurrent file is kept before maintenance deletes it")
+
     // MARK: Reading
 
     /// `schema.name-mapping.default`.
@@ -272,7 +314,11 @@ public enum TableProperties {
         metricsColumn("<name>").description, writeDeleteMode.description, writeUpsertMode.description,
         deleteIsolationLevel.description, maxSnapshotAgeMs.description,
         minSnapshotsToKeep.description,
-        maxRefAgeMs.description, nameMappingDefault.description,
+        maxRefAgeMs.description, maintenanceCompactionEnabled.description, maintenanceTargetFileSizeMB.description,
+        maintenanceCompactionStrategy.description, maintenanceSnapshotsEnabled.description,
+        maintenanceMinSnapshotsToKeep.description, maintenanceMaxSnapshotAgeHours.description,
+        maintenanceManifestsEnabled.description, maintenanceOrphansEnabled.description,
+        maintenanceUnreferencedDays.description, maintenanceNonCurrentDays.description, nameMappingDefault.description,
     ]
 }
 
@@ -282,6 +328,16 @@ extension TableMetadata {
     public func value<Value>(of property: TableProperty<Value>) throws -> Value {
         try property.value(in: properties)
     }
+}
+
+/// How maintenance compacts (`maintenance.compaction.strategy`, S3 Tables' strategies).
+public enum CompactionStrategy: String, Sendable, Hashable, Codable {
+    /// `sort` when the table has a sort order, else `binpack`.
+    case auto
+    /// Combine files as they are.
+    case binpack
+    /// Sort by the table's sort order.
+    case sort
 }
 
 /// How a delete is written (`write.delete.mode`, Java's `RowLevelOperationMode`).
