@@ -315,7 +315,8 @@ def iceberg_workloads(args, table, tmp):
     evolution_workloads(args, table, tmp, work, best(py_ms_append))
     delete_workloads(args, table, tmp, work)
     upsert_workloads(args, table, tmp, work)
-    cdc_workloads(args, table, tmp, work)
+    events_dir, expected = cdc_workloads(args, table, tmp, work)
+    maintain_workloads(args, tmp, work, events_dir, expected)
     point_lookup_workloads(args, table, tmp, work)
     scan_workloads(args, table, tmp, work)
     inspect_workloads(args, tmp, work)
@@ -546,6 +547,46 @@ def cdc_workloads(args, table, tmp, work, batches=500, per_batch=1000):
                           "scan_compacted_ms": best(out["compacted_scan_ms"])}
     emit({"workload": "iceberg-cdc-500x1000", "rows_before": rows, "rows_after": expected[0], "batches": batches,
           "events_per_batch": per_batch, "partition": "none", "strategy": "equality-deletes", **results})
+    return events_dir, expected
+
+
+def maintain_workloads(args, tmp, work, events_dir, expected, batches=500):
+    """The CDC table of iceberg-cdc-500x1000 (and its twin), then `maintain`: compaction as its
+    policy runs it (binpack, 512 MB target) timed beside Spark's rewrite_data_files (binpack,
+    the same target, local[2]) on the twin, and full scans after maintenance beside the same
+    rows written fresh. Both compacted tables are checked against the events' model."""
+    table_dir = tempfile.mkdtemp(prefix="iceberg-maintain-", dir=work)
+    settle()
+    run = subprocess.run([args.runner, "iceberg-maintain-after-cdc", tmp, table_dir, events_dir, str(batches)],
+                         check=True, capture_output=True, text=True, env=SWIFT_ENV)
+    out = json.loads(run.stdout)
+    if (out["rows"], out["id_sum"], out["qty_sum"]) != expected or out["rows_before"] != expected[0]:
+        raise SystemExit(f"validation failed: after maintenance the table holds {out['rows']} rows, expected {expected[0]}")
+    result = {"workload": "iceberg-maintain-after-cdc", "rows": expected[0], "batches": batches,
+              "scan_before_ms": best(out["scan_before_ms"]), "scan_after_ms": best(out["scan_after_ms"]),
+              "scan_fresh_ms": best(out["scan_fresh_ms"]),
+              "scan_after_vs_fresh": round(best(out["scan_after_ms"]) / best(out["scan_fresh_ms"]), 2),
+              "swift_ms": round(out["compaction_ms"], 1), "maintain_rest_ms": round(out["maintain_rest_ms"], 1),
+              "files_rewritten": out["files_rewritten"], "files_added": out["files_added"],
+              "deletes_removed": out["deletes_removed"]}
+    if not args.skip_spark:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "InteropTests", "Python"))
+        import spark_peer
+        spark = spark_peer.start_session()
+        spark.sparkContext.setLogLevel("ERROR")
+        spark_peer.register_catalog(spark, "bench", os.path.join(table_dir, "catalog.db"), os.path.join(table_dir, "warehouse"))
+        settle()
+        start = time.perf_counter()
+        spark.sql("CALL bench.system.rewrite_data_files(table => 'bench.bench.twin', "
+                  "options => map('target-file-size-bytes', '536870912'))").collect()
+        spark_ms = (time.perf_counter() - start) * 1000
+        got = spark.sql("SELECT count(*) AS n, sum(id) AS ids, sum(qty) AS q FROM bench.bench.twin").collect()[0]
+        spark.stop()
+        if (got["n"], got["ids"], got["q"]) != expected:
+            raise SystemExit(f"validation failed: Spark's compacted twin holds {got['n']} rows, expected {expected[0]}")
+        result.update({"spark_ms": round(spark_ms, 1), "swift_vs_spark": round(out["compaction_ms"] / spark_ms, 3)})
+    subprocess.run(["rm", "-rf", table_dir], check=True)
+    emit(result)
 
 
 def median_of(times):

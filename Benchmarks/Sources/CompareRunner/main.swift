@@ -34,6 +34,11 @@ import Workloads
 //                                                           parsed untimed), then full scans of it and of a copy of its
 //                                                           rows in a fresh table: {"commit_ms": [...], "scan_ms": [...],
 //                                                           "compacted_scan_ms": [...], "rows": N, "id_sum": N, "qty_sum": N}
+//   compare-runner iceberg-maintain-after-cdc DATA_DIR WORK_DIR EVENTS_DIR BATCHES -> the iceberg-cdc table twice
+//                                                           (bench.events, bench.twin; catalog "bench" in WORK_DIR), then
+//                                                           compaction of bench.events as `maintain` runs it, the rest of
+//                                                           `maintain`, and full scans before, after and of a fresh copy:
+//                                                           {"compaction_ms": x, "scan_after_ms": [...], "scan_fresh_ms": [...], …}
 //   compare-runner iceberg-lookup DATA_DIR WORK_DIR RUNS NOTE BLOOM -> 1M events into a fresh unpartitioned table
 //                                                           of about 10 files (Bloom filters on note when BLOOM is
 //                                                           1), then RUNS scans for note = NOTE: {"ms": [...],
@@ -261,33 +266,48 @@ case "iceberg-cdc":
         try await table.applyChanges(events, format: .flat)
         commits.append(Double(monotonicNanos() - start) / 1e6)
     }
-    func fullScans(_ table: Table) async throws -> (ms: [Double], rows: Int, idSum: Int64, qtySum: Int64) {
-        var times: [Double] = []
-        var (rows, idSum, qtySum) = (0, Int64(0), Int64(0))
-        for _ in 0..<3 {
-            let start = monotonicNanos()
-            (rows, idSum, qtySum) = (0, 0, 0)
-            for try await batch in try table.scan().batches() {
-                rows += batch.rowCount
-                if case .int64(let ids)? = batch.column("id")?.data?.values { idSum += ids.reduce(0, &+) }
-                if case .int32(let q)? = batch.column("qty")?.data?.values { qtySum += q.reduce(0) { $0 + Int64($1) } }
-            }
-            times.append(Double(monotonicNanos() - start) / 1e6)
-        }
-        return (times, rows, idSum, qtySum)
-    }
     let after = try await fullScans(table)
-    // The same rows in a fresh table, as compaction would leave them.
-    let compactedId = TableIdentifier(namespace: Namespace(["bench"]), name: "compacted")
-    _ = try await catalog.createTable(
-        compactedId, TableCreation(schema: table.schema, spec: table.metadata.defaultSpec))
-    let compacted = try await catalog.loadTable(compactedId)
-    var writer = try TableWriter(metadata: compacted.metadata, io: compacted.io)
-    for try await batch in try table.scan().batches() { try await writer.append(batch) }
-    try await compacted.appendFiles(try await writer.finish())
-    let fresh = try await fullScans(compacted)
+    let fresh = try await fullScans(try await freshCopy(of: table, in: catalog))
     print(
         "{\"commit_ms\": \(commits), \"scan_ms\": \(after.ms), \"compacted_scan_ms\": \(fresh.ms), \"rows\": \(after.rows), \"id_sum\": \(after.idSum), \"qty_sum\": \(after.qtySum), \"compacted_rows\": \(fresh.rows)}"
+    )
+case "iceberg-maintain-after-cdc":
+    // The CDC table of iceberg-cdc, twice (bench.events and its twin bench.twin, for Spark),
+    // then compaction of bench.events as maintenance runs it (binpack, 512 MB target), then
+    // the rest of `maintain`, then full scans: after the CDC, after maintenance, and of the
+    // same rows written fresh.
+    let data = try EventsColumns.load(directory: args[2]).columnData()
+    let catalog = try await eventsTable(args[3], spec: nil, keyed: true, catalogName: "bench")
+    _ = try await catalog.createTable(
+        TableIdentifier(namespace: Namespace(["bench"]), name: "twin"),
+        TableCreation(schema: try await catalog.loadTable("bench.events").schema))
+    var tables: [Table] = []
+    for name in ["events", "twin"] {
+        let table = try await catalog.loadTable(TableIdentifier(namespace: Namespace(["bench"]), name: name))
+        var writer = try TableWriter(metadata: table.metadata, io: table.io)
+        try await writer.append(columns: data)
+        try await table.appendFiles(try await writer.finish())
+        for b in 0..<Int(args[5])! {
+            let events = try readJSONLines("\(args[4])/batch-\(b).jsonl").map {
+                (lineNumber: $0.rowNumber, event: $0.row)
+            }
+            try await table.applyChanges(events, format: .flat)
+        }
+        tables.append(table)
+    }
+    let table = tables[0]
+    let before = try await fullScans(table)
+    var start = monotonicNanos()
+    let compaction = try await table.rewriteDataFiles(
+        try TableMaintenance.compactionOptions(table.metadata, branch: "main"))
+    let compactionMs = Double(monotonicNanos() - start) / 1e6
+    start = monotonicNanos()
+    let maintenance = try await table.maintain()
+    let maintainMs = Double(monotonicNanos() - start) / 1e6
+    let after = try await fullScans(table)
+    let fresh = try await fullScans(try await freshCopy(of: table, in: catalog))
+    print(
+        "{\"compaction_ms\": \(compactionMs), \"maintain_rest_ms\": \(maintainMs), \"scan_before_ms\": \(before.ms), \"scan_after_ms\": \(after.ms), \"scan_fresh_ms\": \(fresh.ms), \"rows\": \(after.rows), \"id_sum\": \(after.idSum), \"qty_sum\": \(after.qtySum), \"rows_before\": \(before.rows), \"files_rewritten\": \(compaction.rewrittenDataFiles), \"files_added\": \(compaction.addedDataFiles), \"deletes_removed\": \(compaction.removedDeleteFiles), \"manifests_rewritten\": \(maintenance.rewrittenManifests)}"
     )
 case "iceberg-inspect-files":
     // A table of 10,000 data files (the events rows by bucket(10000, id), one commit), then
@@ -323,6 +343,34 @@ default:
     fatalError("unknown mode \(args[1])")
 }
 
+/// Three full scans of a table (every column): their times, and the rows, sum of ids and sum of qty.
+func fullScans(_ table: Table) async throws -> (ms: [Double], rows: Int, idSum: Int64, qtySum: Int64) {
+    var times: [Double] = []
+    var (rows, idSum, qtySum) = (0, Int64(0), Int64(0))
+    for _ in 0..<3 {
+        let start = monotonicNanos()
+        (rows, idSum, qtySum) = (0, 0, 0)
+        for try await batch in try table.scan().batches() {
+            rows += batch.rowCount
+            if case .int64(let ids)? = batch.column("id")?.data?.values { idSum += ids.reduce(0, &+) }
+            if case .int32(let q)? = batch.column("qty")?.data?.values { qtySum += q.reduce(0) { $0 + Int64($1) } }
+        }
+        times.append(Double(monotonicNanos() - start) / 1e6)
+    }
+    return (times, rows, idSum, qtySum)
+}
+
+/// The rows of `table` in a fresh table `bench.compacted` of the same schema and spec, one append.
+func freshCopy(of table: Table, in catalog: SQLiteCatalog) async throws -> Table {
+    let id = TableIdentifier(namespace: Namespace(["bench"]), name: "compacted")
+    _ = try await catalog.createTable(id, TableCreation(schema: table.schema, spec: table.metadata.defaultSpec))
+    let compacted = try await catalog.loadTable(id)
+    var writer = try TableWriter(metadata: compacted.metadata, io: compacted.io)
+    for try await batch in try table.scan().batches() { try await writer.append(batch) }
+    try await compacted.appendFiles(try await writer.finish())
+    return compacted
+}
+
 /// The JSON objects of a JSON-lines file with their line numbers.
 func readJSONLines(_ path: String) throws -> [(rowNumber: Int, row: JSONValue)] {
     let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -347,11 +395,12 @@ func timedAppend(_ catalog: SQLiteCatalog, _ columns: [ColumnData], filesAtOnce:
 
 /// A fresh SQLite catalog with the events table partitioned by day(ts), as PyIceberg's side does.
 /// `keyed`: `id` is the identifier field; `spec` nil: unpartitioned.
-func eventsTable(_ dir: String, properties: [(String, String)] = [], spec: String? = "day(ts)", keyed: Bool = false)
-    async throws -> SQLiteCatalog
-{
+func eventsTable(
+    _ dir: String, properties: [(String, String)] = [], spec: String? = "day(ts)", keyed: Bool = false,
+    catalogName: String = "default"
+) async throws -> SQLiteCatalog {
     try? LocalFileIO.makeDirectories(dir)
-    let catalog = try SQLiteCatalog.open(path: "\(dir)/catalog.db", name: "default", warehouse: "\(dir)/warehouse")
+    let catalog = try SQLiteCatalog.open(path: "\(dir)/catalog.db", name: catalogName, warehouse: "\(dir)/warehouse")
     try await catalog.createNamespace(Namespace(["bench"]), properties: [])
     let schema = try Schema(
         identifierFieldIds: keyed ? [1] : [],

@@ -67,8 +67,11 @@ public struct TableMaintenance: Sendable {
         }
     }
 
-    /// The compaction the policy asks for.
-    static func compactionOptions(_ m: TableMetadata, branch: String) throws -> RewriteDataFilesOptions {
+    /// The compaction a table's policy asks for (partial progress, the policy's target size
+    /// and strategy); throws when the target size is outside 64–512 MB.
+    public static func compactionOptions(_ m: TableMetadata, branch: String = "main") throws
+        -> RewriteDataFilesOptions
+    {
         let megabytes = try m.value(of: TableProperties.maintenanceTargetFileSizeMB)
         guard (64...512).contains(megabytes) else {
             throw IcebergError.invalidProperty(
