@@ -15,7 +15,7 @@ struct IcebergCommand: AsyncParsableCommand {
             RollbackCommand.self,
             CherryPickCommand.self, RefCommand.self,
             ExpireSnapshotsCommand.self, RemoveOrphanFilesCommand.self, RewriteManifestsCommand.self,
-            RewriteDataFilesCommand.self, MaintainCommand.self,
+            RewriteDataFilesCommand.self, RewritePositionDeletesCommand.self, MaintainCommand.self,
             DescribeCommand.self, FilesCommand.self,
             InspectCommand.self,
             ServeCommand.self,

@@ -358,3 +358,73 @@ final class TableMaintenanceTests: XCTestCase {
         }
     }
 }
+
+/// Delete-file maintenance: merging small position-delete files, removing dangling deletes.
+final class DeleteFileMaintenanceTests: XCTestCase {
+    typealias U = UpsertTests
+
+    /// Six position-delete files for each of two data files (as Spark's merge-on-read deletes
+    /// leave them in v2) become one per data file with the newest sequence number; rows read
+    /// as before, and a second run finds too few files to rewrite.
+    func testSmallPositionDeleteFilesMergePerDataFile() async throws {
+        let catalog = try await makeLocalCatalog(self, prefix: "posdel").catalog
+        let table = try await RewriteDataFilesTests.makeTable(catalog, "pd", appends: 2, spec: nil)
+        let files = try await table.scan().planFiles().map(\.file)
+        XCTAssertEqual(files.count, 2)
+        let writer = try PositionDeleteWriter(metadata: table.metadata, io: table.io)
+        for round in 0..<6 {
+            var delta = RowDelta()
+            for f in files {
+                delta.addedDeleteFiles.append((try await writer.write([Int64(round * 3)], of: f), 0))
+            }
+            var txn = table.newTransaction()
+            txn.add(delta)
+            try await txn.commit()
+        }
+        let before = try await U.state(table)
+        XCTAssertEqual(before.count, 120 - 12)
+        let lastSequence = try XCTUnwrap(table.currentSnapshot?.sequenceNumber)
+        let result = try await table.rewritePositionDeleteFiles()
+        XCTAssertEqual(result.rewrittenDeleteFiles, 12)
+        XCTAssertEqual(result.addedDeleteFiles, 2)
+        XCTAssertEqual(table.currentSnapshot?.operation, "replace")
+        U.assertSameRows(try await U.state(table), before, "after the delete rewrite")
+        let entries = try await table.inspect(.entries).rows.filter {
+            $0["data_file"]?["content"]?.intValue == 1 && $0["status"]?.intValue != 2
+        }
+        XCTAssertEqual(entries.count, 2)
+        XCTAssertTrue(entries.allSatisfy { $0["sequence_number"]?.intValue == lastSequence }, "\(entries)")
+        XCTAssertTrue(entries.allSatisfy { $0["data_file"]?["record_count"]?.intValue == 6 })
+        let again = try await table.rewritePositionDeleteFiles()
+        XCTAssertNil(again.snapshotId)
+    }
+
+    /// Equality deletes of a partition whose data was all compacted after them can no longer
+    /// delete anything: they go, while the other partitions' deletes, still needed, stay.
+    func testDanglingDeletesGoAndNeededOnesStay() async throws {
+        let catalog = try await makeLocalCatalog(self, prefix: "dangling").catalog
+        let table = try await RewriteDataFilesTests.makeTable(catalog, "dg", spec: "bucket(3,id)")
+        try await table.upsert(
+            (0..<60).enumerated().map { ($0.offset + 1, U.row($0.element * 4, "u", 9)) },
+            options: .init(strategy: .equalityDeletes))
+        let rows = try await U.state(table)
+        let eqBefore = try await table.inspect(.deleteFiles).rows.count
+        XCTAssertEqual(eqBefore, 3, "one equality-delete file per bucket")
+        let none = try await table.removeDanglingDeletes()
+        XCTAssertEqual(none, [], "every delete still applies")
+        // Compact one bucket (commit only its group): its deletes now precede every data file there.
+        var o = RewriteDataFilesOptions()
+        o.rewriteAll = true
+        let plan = try await table.planRewrite(o)
+        XCTAssertEqual(plan.groups.count, 3)
+        let out = try await table.rewriteGroup(plan.groups[0], of: plan)
+        try await table.commitRewrite(plan, outputs: [out])
+        let removed = try await table.removeDanglingDeletes()
+        XCTAssertEqual(removed.count, 1)
+        XCTAssertEqual(removed.first?.partition, plan.tasks[plan.groups[0].files[0].path]?.file.partition)
+        XCTAssertEqual(removed.first?.content, .equalityDeletes)
+        let left = try await table.inspect(.deleteFiles).rows.count
+        XCTAssertEqual(left, 2)
+        U.assertSameRows(try await U.state(table), rows, "after removing dangling deletes")
+    }
+}

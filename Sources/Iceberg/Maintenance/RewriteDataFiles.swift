@@ -19,8 +19,7 @@ public struct RewriteGroupOutput: Sendable, Hashable, Codable {
         case groupIndex = "group-index"
         case manifestPath = "manifest-path"
         case manifestLength = "manifest-length"
-        case
-            addedFiles = "added-files"
+        case addedFiles = "added-files"
         case addedBytes = "added-bytes"
         case addedRecords = "added-records"
     }
@@ -54,16 +53,13 @@ public struct RewriteDataFilesResult: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case rewrittenDataFiles = "rewritten-data-files"
         case addedDataFiles = "added-data-files"
-        case
-            rewrittenBytes = "rewritten-bytes"
+        case rewrittenBytes = "rewritten-bytes"
         case addedBytes = "added-bytes"
         case removedDeleteFiles = "removed-delete-files"
-        case
-            failedDataFiles = "failed-data-files"
+        case failedDataFiles = "failed-data-files"
         case committedGroups = "committed-groups"
         case failures
-        case
-            snapshotIds = "snapshot-ids"
+        case snapshotIds = "snapshot-ids"
     }
 }
 
@@ -380,16 +376,18 @@ struct ReplaceRewrittenFiles: TableAction {
         try? await committed.io.delete(transportManifests)
     }
 
-    /// The live delete files of a snapshot with their data sequence numbers.
+    /// The live delete files of a snapshot with their data sequence numbers and specs.
     static func liveDeletes(_ m: TableMetadata, io: FileIO, snapshotId: Int64) async throws
-        -> [(file: DataFile, sequenceNumber: Int64)]
+        -> [(file: DataFile, sequenceNumber: Int64, specId: Int)]
     {
-        var out: [(file: DataFile, sequenceNumber: Int64)] = []
+        var out: [(file: DataFile, sequenceNumber: Int64, specId: Int)] = []
         for mf in try await TableScan(metadata: m, io: io, snapshotId: snapshotId).manifests() where mf.content != .data
         {
             let entries = try ManifestCodec.readManifest(
                 try await io.read(mf.path), manifest: mf, schema: m.currentSchema, spec: m.spec(id: mf.partitionSpecId))
-            for e in entries where e.status != .deleted { out.append((e.dataFile, e.sequenceNumber ?? 0)) }
+            for e in entries where e.status != .deleted {
+                out.append((e.dataFile, e.sequenceNumber ?? 0, mf.partitionSpecId))
+            }
         }
         return out
     }

@@ -84,10 +84,10 @@ public struct RewriteFileGroup: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case index
         case partitionIndex = "partition-index"
-        case partition, files
+        case partition
+        case files
         case splitSizeBytes = "split-size-bytes"
-        case
-            maxOutputFileSizeBytes = "max-output-file-size-bytes"
+        case maxOutputFileSizeBytes = "max-output-file-size-bytes"
         case expectedOutputFiles = "expected-output-files"
     }
 }
@@ -124,17 +124,14 @@ public struct RewritePlan: Sendable, Codable {
         case branch
         case startingSnapshotId = "starting-snapshot-id"
         case dataSequenceNumber = "data-sequence-number"
-        case
-            outputSpecId = "output-spec-id"
+        case outputSpecId = "output-spec-id"
         case strategy
         case sortOrder = "sort-order"
         case sortOrderId = "sort-order-id"
         case groups
-        case
-            partialProgress = "partial-progress"
+        case partialProgress = "partial-progress"
         case maxCommits = "max-commits"
-        case
-            maxConcurrentGroups = "max-concurrent-groups"
+        case maxConcurrentGroups = "max-concurrent-groups"
     }
 
     /// Files to rewrite, over all groups.
@@ -169,7 +166,8 @@ public struct PlannedSortField: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case sourceId = "source-id"
-        case transform, direction
+        case transform
+        case direction
         case nullOrder = "null-order"
     }
 }
@@ -182,9 +180,13 @@ struct RewritePlanner {
     let maxSize: Int64
     let options: RewriteDataFilesOptions
 
-    init(_ options: RewriteDataFilesOptions, metadata m: TableMetadata) throws {
+    /// A planner for `options`; the target size defaults to `defaultTarget` (data files:
+    /// `write.target-file-size-bytes`).
+    init(_ options: RewriteDataFilesOptions, metadata m: TableMetadata, defaultTarget: Int64? = nil) throws {
         self.options = options
-        target = try options.targetFileSizeBytes ?? Int64(m.value(of: TableProperties.writeTargetFileSizeBytes))
+        target =
+            try options.targetFileSizeBytes ?? defaultTarget
+            ?? Int64(m.value(of: TableProperties.writeTargetFileSizeBytes))
         minSize = options.minFileSizeBytes ?? Int64(Double(target) * 0.75)
         maxSize = options.maxFileSizeBytes ?? Int64(Double(target) * 1.8)
         func check(_ ok: Bool, _ message: String) throws {
@@ -222,15 +224,15 @@ struct RewritePlanner {
             || tooHighDeleteRatio(t)
     }
 
-    /// Files packed in order into groups of at most `maxFileGroupSizeBytes` and
-    /// `maxFileGroupInputFiles` (Java's `ListPacker` with a lookback of one); a file larger
+    /// Items packed in order into groups of at most `maxFileGroupSizeBytes` and
+    /// `maxFileGroupInputFiles` (Java's `ListPacker` with a lookback of one); an item larger
     /// than a group is a group of its own.
-    func pack(_ tasks: [FileScanTask]) -> [[FileScanTask]] {
-        var groups: [[FileScanTask]] = []
-        var current: [FileScanTask] = []
+    func pack<T>(_ items: [T], size: (T) -> Int64) -> [[T]] {
+        var groups: [[T]] = []
+        var current: [T] = []
         var weight: Int64 = 0
-        for t in tasks {
-            let w = t.file.fileSizeInBytes
+        for item in items {
+            let w = size(item)
             if !current.isEmpty
                 && (weight + w > options.maxFileGroupSizeBytes || current.count >= options.maxFileGroupInputFiles)
             {
@@ -238,17 +240,22 @@ struct RewritePlanner {
                 current = []
                 weight = 0
             }
-            current.append(t)
+            current.append(item)
             weight += w
         }
         if !current.isEmpty { groups.append(current) }
         return groups
     }
 
+    /// Whether a group of `count` files of `size` bytes is worth rewriting by size alone:
+    /// enough files, more bytes than the target, or more than the maximum.
+    func worthRewriting(count: Int, size: Int64) -> Bool {
+        (count > 1 && count >= options.minInputFiles) || (count > 1 && size > target) || size > maxSize
+    }
+
     func worthRewriting(_ group: [FileScanTask]) -> Bool {
-        let size = group.reduce(Int64(0)) { $0 + $1.file.fileSizeInBytes }
-        return (group.count > 1 && group.count >= options.minInputFiles) || (group.count > 1 && size > target)
-            || size > maxSize || group.contains(where: tooManyDeletes) || group.contains(where: tooHighDeleteRatio)
+        worthRewriting(count: group.count, size: group.reduce(Int64(0)) { $0 + $1.file.fileSizeInBytes })
+            || group.contains(where: tooManyDeletes) || group.contains(where: tooHighDeleteRatio)
     }
 
     /// How many files `inputSize` bytes become: the remainder gets a file of its own only when
@@ -285,7 +292,7 @@ struct RewritePlanner {
         for key in keys {
             let files = byPartition[key] ?? []
             let candidates = options.rewriteAll ? files : files.filter(selected)
-            var packed = pack(candidates)
+            var packed = pack(candidates) { $0.file.fileSizeInBytes }
             if !options.rewriteAll { packed = packed.filter(worthRewriting) }
             let label = zip(spec.fields, key).map { f, v in
                 "\(f.name)=\(f.transform.pathValue(v, source: m.currentSchema.field(id: f.sourceId)?.type ?? .string))"

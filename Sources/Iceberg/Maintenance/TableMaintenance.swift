@@ -1,5 +1,6 @@
-/// Maintenance that runs itself: compaction, snapshot expiry, manifest rewriting and removal
-/// of unreferenced files, in that order, by the policy in the table's `maintenance.*`
+/// Maintenance that runs itself: compaction (with the rewrite of position-delete files and
+/// the removal of dangling deletes that follow it), snapshot expiry, manifest rewriting and
+/// removal of unreferenced files, in that order, by the policy in the table's `maintenance.*`
 /// properties, in the shape of S3 Tables' maintenance configuration and with its defaults
 /// (compaction to 512 MB files with the `auto` strategy; snapshots kept for 120 hours, at
 /// least 1 per branch; unreferenced files deleted after 3 + 10 days: S3 Tables marks a file
@@ -33,6 +34,10 @@ public struct TableMaintenance: Sendable {
         public var compactionPlannedGroups = 0
         /// What compaction did (nil: not run).
         public var compaction: RewriteDataFilesResult?
+        /// Position-delete files merged by the delete rewrite.
+        public var rewrittenDeleteFiles = 0
+        /// Delete files removed because they could no longer delete anything.
+        public var danglingDeletesRemoved = 0
         /// Snapshots expired (or that would expire).
         public var expiredSnapshots: [Int64] = []
         /// Files expiry deleted.
@@ -52,17 +57,15 @@ public struct TableMaintenance: Sendable {
         enum CodingKeys: String, CodingKey {
             case skipped
             case compactionPlannedFiles = "compaction-planned-files"
-            case
-                compactionPlannedGroups = "compaction-planned-groups"
+            case compactionPlannedGroups = "compaction-planned-groups"
             case compaction
-            case
-                expiredSnapshots = "expired-snapshots"
+            case rewrittenDeleteFiles = "rewritten-delete-files"
+            case danglingDeletesRemoved = "dangling-deletes-removed"
+            case expiredSnapshots = "expired-snapshots"
             case expiryDeletedFiles = "expiry-deleted-files"
-            case
-                rewrittenManifests = "rewritten-manifests"
+            case rewrittenManifests = "rewritten-manifests"
             case addedManifests = "added-manifests"
-            case
-                orphanFiles = "orphan-files"
+            case orphanFiles = "orphan-files"
             case deletedOrphanFiles = "deleted-orphan-files"
         }
     }
@@ -102,6 +105,15 @@ public struct TableMaintenance: Sendable {
             result.compactionPlannedGroups = plan.groups.count
             if !dryRun && !plan.groups.isEmpty {
                 result.compaction = try await step("compaction") { try await table.executeRewrite(plan) }
+            }
+            if !dryRun {
+                // Deletes after compaction: small position-delete files merged, dangling ones removed.
+                result.rewrittenDeleteFiles = try await step("delete rewrite") {
+                    try await table.rewritePositionDeleteFiles(RewritePositionDeleteFiles(branch: branch))
+                }.rewrittenDeleteFiles
+                result.danglingDeletesRemoved = try await step("delete rewrite") {
+                    try await table.removeDanglingDeletes(branch: branch)
+                }.count
             }
         } else {
             result.skipped.append("compaction")
@@ -164,7 +176,8 @@ public struct TableMaintenance: Sendable {
 
 /// A maintenance step that failed: which, and why.
 public struct MaintenanceError: Error, CustomStringConvertible {
-    /// The step (`compaction`, `snapshot expiry`, `manifest rewrite`, `unreferenced file removal`).
+    /// The step (`compaction`, `delete rewrite`, `snapshot expiry`, `manifest rewrite`,
+    /// `unreferenced file removal`).
     public var step: String
     /// What went wrong.
     public var underlying: any Error

@@ -124,7 +124,7 @@ struct DeleteFileCache {
     }
 
     /// The positions a position delete file deletes, by data file path.
-    private static func readPositions(_ file: DataFile, _ io: FileIO) async throws -> [String: [Int64]] {
+    static func readPositions(_ file: DataFile, _ io: FileIO) async throws -> [String: [Int64]] {
         let schema = try Schema(fields: [
             .required(2_147_483_546, "file_path", .string), .required(2_147_483_545, "pos", .long),
         ])

@@ -99,8 +99,11 @@ struct SnapshotProducer {
 
     /// Adds position-delete files of a spec through a new delete manifest (entries inheriting
     /// snapshot id and sequence numbers, so they delete rows of files with lower or equal data
-    /// sequence numbers: every file already in the table).
-    mutating func addDeletes(_ files: [DataFile], specId: Int, into changes: inout PendingChanges) async throws {
+    /// sequence numbers: every file already in the table), or with `dataSequenceNumber` (a
+    /// rewrite of deletes keeps the newest of the replaced files').
+    mutating func addDeletes(
+        _ files: [DataFile], specId: Int, dataSequenceNumber: Int64? = nil, into changes: inout PendingChanges
+    ) async throws {
         guard !files.isEmpty else { return }
         guard metadata.formatVersion >= 2 else {
             throw IcebergError.unsupported("delete files in a format v1 table (upgrade it to v2)")
@@ -110,7 +113,9 @@ struct SnapshotProducer {
                 "partition spec \(specId) of the deleted rows is no longer in the table")
         }
         let entries = files.map {
-            ManifestEntry(status: .added, snapshotId: nil, sequenceNumber: nil, fileSequenceNumber: nil, dataFile: $0)
+            ManifestEntry(
+                status: .added, snapshotId: nil, sequenceNumber: dataSequenceNumber, fileSequenceNumber: nil,
+                dataFile: $0)
         }
         let bytes = try ManifestCodec.writeManifest(
             entries, spec: spec, schema: metadata.currentSchema, formatVersion: metadata.formatVersion,

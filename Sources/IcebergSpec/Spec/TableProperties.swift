@@ -160,6 +160,10 @@ public enum TableProperties {
     public static let writeTargetFileSizeBytes = TableProperty<Int>(
         "write.target-file-size-bytes", default: 512 << 20, "size at which a data file is closed and the next begins",
         text: "536870912")
+    /// `write.delete.target-file-size-bytes`.
+    public static let deleteTargetFileSizeBytes = TableProperty<Int64>(
+        "write.delete.target-file-size-bytes", default: 64 << 20,
+        "size position-delete files are rewritten to (their rewrite takes smaller ones)", text: "67108864")
     /// `write.parquet.compression-codec`.
     public static let parquetCompressionCodec = TableProperty<String>(
         "write.parquet.compression-codec", default: "zstd",
@@ -306,7 +310,8 @@ public enum TableProperties {
         manifestTargetSizeBytes.description, metadataPreviousVersionsMax.description,
         metadataDeleteAfterCommit.description,
         writeDataPath.description, writeMetadataPath.description, objectStoragePath.description,
-        folderStoragePath.description, writeTargetFileSizeBytes.description, parquetCompressionCodec.description,
+        folderStoragePath.description, writeTargetFileSizeBytes.description, deleteTargetFileSizeBytes.description,
+        parquetCompressionCodec.description,
         parquetCompressionLevel.description, parquetRowGroupSizeBytes.description, parquetPageSizeBytes.description,
         parquetDictSizeBytes.description, bloomFilterEnabled("<name>").description,
         bloomFilterFpp("<name>").description,
