@@ -184,6 +184,67 @@ final class RewriteDataFilesTests: XCTestCase {
         }
     }
 
+    /// A flat change event: the row's fields and `_cdc_op`.
+    static func withOperation(_ row: JSONValue, _ op: String) -> JSONValue {
+        guard case .object(let pairs) = row else { return row }
+        return .object(pairs + [("_cdc_op", .string(op))])
+    }
+
+    /// A CDC stream keeps committing (equality deletes, one commit per batch) through its own
+    /// table handle while compaction runs three times through another: every change lands,
+    /// none is undone by a compaction (lost races are retried on the new head), and the table
+    /// ends as the events say.
+    func testACDCStreamCommittingWhileCompactionRunsLosesNoChange() async throws {
+        let catalog = try await makeLocalCatalog(self, prefix: "rewrite-cdc").catalog
+        let table = try await Self.makeTable(catalog, "cdc", spec: "bucket(3,id)")
+        var model = try await U.state(table)
+        var batches: [[(lineNumber: Int, event: JSONValue)]] = []
+        var nextId = 10_000
+        for b in 0..<15 {
+            var events: [(lineNumber: Int, event: JSONValue)] = []
+            for k in 0..<12 {
+                let event: JSONValue
+                switch k % 3 {
+                case 0:
+                    let id = (b * 31 + k * 7) % 480
+                    model[Int64(id)] = nil
+                    event = .object([("id", .int(Int64(id))), ("_cdc_op", .string("D"))])
+                case 1:
+                    let row = U.row((b * 17 + k * 5) % 480, "upd", b)
+                    model[Int64(row["id"]!.intValue!)] = row.serialized()
+                    event = Self.withOperation(row, "U")
+                default:
+                    let row = U.row(nextId, "ins", b)
+                    nextId += 1
+                    model[Int64(row["id"]!.intValue!)] = row.serialized()
+                    event = Self.withOperation(row, "I")
+                }
+                events.append((k + 1, event))
+            }
+            batches.append(events)
+        }
+        let stream = try await catalog.loadTable(table.identifier)
+        let compactor = try await catalog.loadTable(table.identifier)
+        var o = options
+        o.rewriteAll = true
+        let compactions = o
+        async let streamed: Void = {
+            for events in batches { _ = try await stream.applyChanges(events, format: .flat) }
+        }()
+        async let compacted: [RewriteDataFilesResult] = {
+            var results: [RewriteDataFilesResult] = []
+            for _ in 0..<3 { results.append(try await compactor.rewriteDataFiles(compactions)) }
+            return results
+        }()
+        try await streamed
+        let results = try await compacted
+        XCTAssertTrue(results.contains { !$0.snapshotIds.isEmpty })
+        let final = try await catalog.loadTable(table.identifier)
+        U.assertSameRows(try await U.state(final), model, "after the stream and the compactions")
+        let operations = final.metadata.snapshots.map(\.operation)
+        XCTAssertEqual(operations.filter { $0 == "replace" }.count, results.flatMap(\.snapshotIds).count)
+    }
+
     /// With partial progress each partition's group commits apart; a plan and its outputs
     /// go through JSON and are rewritten and committed by other table handles.
     func testPartialProgressAndPlansThatTravelAsJSON() async throws {

@@ -173,6 +173,55 @@ final class KilledWriterTests: XCTestCase {
 
     /// A SQLite catalog in a new folder holding namespace `db` and the keyed table `name`
     /// (created with `options`), made by the CLI.
+    /// Compaction (with partial progress, so a kill can land between its commits) and
+    /// `maintain`, each killed at delays from before their first commit to after their last:
+    /// the table always loads and reads every row as before, its data files are those of
+    /// some committed state, and a final run compacts what is left; DuckDB reads every snapshot.
+    func testCompactionKilledAnywhereKeepsEveryRow() async throws {
+        let (dir, db, warehouse, uri, cli) = try keyedTable("db.c", "--partition", "bucket(4,id)")
+        var next = 0
+        func appendSmallFiles(_ count: Int) throws {
+            for _ in 0..<count {
+                let rows = (next..<next + 200).map { JavaInteropTests.keyedRow($0, 1) }
+                next += 200
+                let r = try cli.run(["append", "db.c", "--catalog", uri], stdin: JavaInteropTests.lines(rows))
+                XCTAssertEqual(r.status, 0, r.stderr)
+            }
+            let ids = stride(from: next - 1000, to: next, by: 9).map(String.init).joined(separator: ", ")
+            let deleted = try cli.run([
+                "delete", "db.c", "--filter", "id in (\(ids))", "--mode", "merge-on-read", "--catalog", uri,
+            ])
+            XCTAssertEqual(deleted.status, 0, deleted.stderr)
+        }
+        func state() async throws -> (rows: [String], files: Set<String>) {
+            let table = try await SQLiteCatalog.open(path: db, name: "kill", warehouse: warehouse).loadTable("db.c")
+            let rows = try await table.scan().rows().map { $0.serialized() }.sorted()
+            return (rows, Set(try await table.scan().planFiles().map(\.file.filePath)))
+        }
+        var outcomes = (untouched: 0, compacted: 0)
+        for (step, delay) in [0, 10, 30, 60, 100, 150, 250, 400, 700, 1200, 3000].enumerated() {
+            try appendSmallFiles(6)
+            let before = try await state()
+            let args =
+                step % 3 == 2
+                ? ["maintain", "db.c"] : ["rewrite-data-files", "db.c", "--partial-progress", "--max-commits", "4"]
+            try await run(cli, args, input: [], killAfterMs: delay, uri: uri, dir: dir)
+            let after = try await state()
+            XCTAssertEqual(after.rows, before.rows, "step \(step) (\(args[0]) killed after \(delay) ms)")
+            if after.files == before.files { outcomes.untouched += 1 } else { outcomes.compacted += 1 }
+        }
+        XCTAssertGreaterThan(outcomes.untouched, 0, "no compaction was killed before its commit")
+        XCTAssertGreaterThan(outcomes.compacted, 0, "no compaction committed before it was killed")
+        let rowsBefore = try await state().rows
+        let final = try cli.run(["rewrite-data-files", "db.c", "--catalog", uri])
+        XCTAssertEqual(final.status, 0, final.stderr)
+        let end = try await state()
+        XCTAssertEqual(end.rows, rowsBefore)
+        XCTAssertEqual(end.files.count, 4, "one file per bucket")
+        let table = try await SQLiteCatalog.open(path: db, name: "kill", warehouse: warehouse).loadTable("db.c")
+        try await assertDuckDBReadsEverySnapshot(table)
+    }
+
     private func keyedTable(_ name: String, _ options: String...) throws
         -> (dir: URL, db: String, warehouse: String, uri: String, cli: CLIRunner)
     {
