@@ -18,10 +18,13 @@ struct MaintainCommand: AsyncParsableCommand {
     @Argument(help: "NAMESPACE.TABLE") var table: String
     @Option(help: "The branch to compact.") var branch = "main"
     @Flag(help: "Plan every step and change nothing.") var dryRun = false
+    @OptionGroup var progress: ProgressOptions
 
     func run() async throws {
         try await options.withTable(table) { table in
-            let result = try await table.maintain(TableMaintenance(branch: branch, dryRun: dryRun))
+            var maintenance = TableMaintenance(branch: branch, dryRun: dryRun)
+            maintenance.progress = progress.handler()
+            let result = try await table.maintain(maintenance)
             try options.emit(try encodedJSON(result))
         }
     }

@@ -14,7 +14,8 @@ struct RewriteDataFilesCommand: AsyncParsableCommand {
             many deletes. Rows are written with every delete applied, in the current partition spec, as one \
             replace snapshot (several with --partial-progress). Equality deletes committed meanwhile still \
             apply; a concurrent delete of rewritten rows fails the rewrite cleanly. Prints one JSON object; \
-            with --plan-only, the plan (JSON that `Table.rewriteGroup` and `Table.commitRewrite` take).
+            with --plan-only, the plan (JSON that `Table.rewriteGroup` and `Table.commitRewrite` take). \
+            Progress goes to standard error: a bar on a terminal, JSON lines with --progress json.
             """)
     @OptionGroup var options: CatalogOptions
     @Argument(help: "NAMESPACE.TABLE") var table: String
@@ -33,6 +34,7 @@ struct RewriteDataFilesCommand: AsyncParsableCommand {
     @Option(help: "How many groups are rewritten at once.") var maxConcurrentGroups = 5
     @Option(help: "The branch to rewrite.") var branch = "main"
     @Flag(help: "Print the plan and rewrite nothing.") var planOnly = false
+    @OptionGroup var progress: ProgressOptions
 
     func run() async throws {
         var o = RewriteDataFilesOptions()
@@ -60,7 +62,7 @@ struct RewriteDataFilesCommand: AsyncParsableCommand {
                 try options.emit(try encodedJSON(plan))
                 return
             }
-            try options.emit(try encodedJSON(try await table.executeRewrite(plan)))
+            try options.emit(try encodedJSON(try await table.executeRewrite(plan, progress: progress.handler())))
         }
     }
 }

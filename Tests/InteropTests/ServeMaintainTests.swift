@@ -46,3 +46,47 @@ final class ServeMaintainTests: XCTestCase {
         XCTAssertEqual(RESTCatalogTests.canonical(theirs["rows"]?.arrayValue ?? []), before)
     }
 }
+
+/// The maintenance commands' output: the plan, the summary, progress on standard error.
+final class MaintenanceCLITests: XCTestCase {
+    /// `--plan-only` prints the plan and changes nothing; `--progress json` reports each group
+    /// on standard error up to every file, the summary goes to standard output; `--quiet` and
+    /// a pipe (no terminal) print no progress.
+    func testPlanSummaryAndProgress() throws {
+        let cli = CLIRunner()
+        let dir = try makeTemporaryDirectory(self)
+        let catalog = "sqlite:\(dir.path)/catalog.db?warehouse=\(dir.path)/warehouse"
+        XCTAssertEqual(try cli.run(["namespace", "create", "m", "--catalog", catalog]).status, 0)
+        let schemaPath = dir.appendingPathComponent("schema.json").path
+        try RESTCatalogTests.schema.write(toFile: schemaPath, atomically: true, encoding: .utf8)
+        let created = try cli.run(["table", "create", "m.t", "--schema", schemaPath, "--catalog", catalog])
+        XCTAssertEqual(created.status, 0, created.stderr)
+        for batch in 0..<6 {
+            let input = TableFixtures.rows(batch * 5..<batch * 5 + 5).map { $0.serialized() }.joined(separator: "\n")
+            XCTAssertEqual(try cli.run(["append", "m.t", "--catalog", catalog], stdin: input).status, 0)
+        }
+        let planned = try cli.run(["rewrite-data-files", "m.t", "--plan-only", "--catalog", catalog])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        let plan = try JSONValue.parse(planned.stdout)
+        XCTAssertEqual(plan["groups"]?.arrayValue?.count, 1)
+        XCTAssertEqual(plan["groups"]?.arrayValue?.first?["files"]?.arrayValue?.count, 6)
+        let snapshots = try RESTCatalogTests.lines(try cli.run(["snapshots", "m.t", "--catalog", catalog]).stdout)
+        XCTAssertEqual(snapshots.count, 6, "a plan changes nothing")
+
+        let run = try cli.run(["rewrite-data-files", "m.t", "--progress", "json", "--catalog", catalog])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try JSONValue.parse(run.stdout)["rewritten-data-files"]?.intValue, 6)
+        let reports = try RESTCatalogTests.lines(run.stderr)
+        XCTAssertEqual(reports.first?["files-done"]?.intValue, 0)
+        XCTAssertEqual(reports.last?["files-done"]?.intValue, 6)
+        XCTAssertEqual(reports.last?["files-total"]?.intValue, 6)
+        XCTAssertEqual(reports.last?["bytes-done"], reports.last?["bytes-total"])
+
+        let quiet = try cli.run(["maintain", "m.t", "--quiet", "--catalog", catalog])
+        XCTAssertEqual(quiet.status, 0, quiet.stderr)
+        XCTAssertEqual(quiet.stderr, "")
+        let piped = try cli.run(["rewrite-data-files", "m.t", "--rewrite-all", "--catalog", catalog])
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertEqual(piped.stderr, "", "no terminal, no bar")
+    }
+}

@@ -82,9 +82,15 @@ extension Table {
         try await executeRewrite(try await planRewrite(options))
     }
 
-    /// Rewrites and commits the groups of `plan` in this process.
-    public func executeRewrite(_ plan: RewritePlan) async throws -> RewriteDataFilesResult {
+    /// Rewrites and commits the groups of `plan` in this process, reporting to `progress`
+    /// after each group.
+    public func executeRewrite(_ plan: RewritePlan, progress: WorkProgressHandler? = nil) async throws
+        -> RewriteDataFilesResult
+    {
         guard !plan.groups.isEmpty else { return RewriteDataFilesResult() }
+        let counter = ProgressCounter(
+            WorkProgress(operation: "rewrite-data-files", filesTotal: plan.fileCount, bytesTotal: plan.inputBytes),
+            handler: progress)
         let batches: [[RewriteFileGroup]]
         if plan.partialProgress {
             let perCommit = (plan.groups.count + plan.maxCommits - 1) / plan.maxCommits
@@ -98,7 +104,7 @@ extension Table {
         var firstError: (any Error)?
         for batch in batches {
             do {
-                let outputs = try await rewriteGroups(batch, of: plan)
+                let outputs = try await rewriteGroups(batch, of: plan, counter: counter)
                 result.merge(try await commitRewrite(plan, outputs: outputs))
             } catch {
                 guard plan.partialProgress else { throw error }
@@ -114,12 +120,14 @@ extension Table {
     }
 
     /// Rewrites groups concurrently; if one fails, what the others wrote is deleted.
-    private func rewriteGroups(_ groups: [RewriteFileGroup], of plan: RewritePlan) async throws
-        -> [RewriteGroupOutput]
+    private func rewriteGroups(_ groups: [RewriteFileGroup], of plan: RewritePlan, counter: ProgressCounter)
+        async throws -> [RewriteGroupOutput]
     {
         let outcomes = try await mapConcurrently(groups, limit: plan.maxConcurrentGroups) { group in
             do {
-                return Result<RewriteGroupOutput, any Error>.success(try await self.rewriteGroup(group, of: plan))
+                let output = try await self.rewriteGroup(group, of: plan)
+                counter.add(files: group.files.count, bytes: group.inputBytes)
+                return Result<RewriteGroupOutput, any Error>.success(output)
             } catch {
                 return .failure(error)
             }

@@ -16,6 +16,8 @@ public struct TableMaintenance: Sendable {
     public var dryRun = false
     /// The time the age rules are evaluated at (ms since the epoch); nil: now.
     public var now: Int64?
+    /// Receives the compaction's progress.
+    public var progress: WorkProgressHandler?
 
     /// Maintenance by the table's policy.
     public init(branch: String = "main", dryRun: Bool = false, now: Int64? = nil) {
@@ -104,7 +106,9 @@ public struct TableMaintenance: Sendable {
             result.compactionPlannedFiles = plan.fileCount
             result.compactionPlannedGroups = plan.groups.count
             if !dryRun && !plan.groups.isEmpty {
-                result.compaction = try await step("compaction") { try await table.executeRewrite(plan) }
+                result.compaction = try await step("compaction") {
+                    try await table.executeRewrite(plan, progress: progress)
+                }
             }
             if !dryRun {
                 // Deletes after compaction: small position-delete files merged, dangling ones removed.
