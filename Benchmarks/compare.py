@@ -317,6 +317,7 @@ def iceberg_workloads(args, table, tmp):
     upsert_workloads(args, table, tmp, work)
     events_dir, expected = cdc_workloads(args, table, tmp, work)
     maintain_workloads(args, tmp, work, events_dir, expected)
+    rewrite_manifests_workloads(args, tmp, work)
     point_lookup_workloads(args, table, tmp, work)
     scan_workloads(args, table, tmp, work)
     inspect_workloads(args, tmp, work)
@@ -548,6 +549,40 @@ def cdc_workloads(args, table, tmp, work, batches=500, per_batch=1000):
     emit({"workload": "iceberg-cdc-500x1000", "rows_before": rows, "rows_after": expected[0], "batches": batches,
           "events_per_batch": per_batch, "partition": "none", "strategy": "equality-deletes", **results})
     return events_dir, expected
+
+
+def rewrite_manifests_workloads(args, tmp, work, appends=1000):
+    """A day(ts) table of 1,000 manifests (1,000 appends of 100 events, manifest merging off)
+    and its twin: our manifest rewrite beside Spark's rewrite_manifests (local[2]) on the twin;
+    both then hold the same rows in fewer manifests."""
+    table_dir = tempfile.mkdtemp(prefix="iceberg-manifests-", dir=work)
+    settle()
+    run = subprocess.run([args.runner, "iceberg-rewrite-manifests", tmp, table_dir, str(appends)],
+                         check=True, capture_output=True, text=True, env=SWIFT_ENV)
+    out = json.loads(run.stdout)
+    if out["manifests_before"] != appends or out["manifests_after"] >= appends or out["rows"] != appends * 100:
+        raise SystemExit(f"validation failed: manifest rewrite {out}")
+    result = {"workload": "iceberg-rewrite-manifests", "manifests": appends, "swift_ms": round(out["ms"], 1),
+              "manifests_after": out["manifests_after"]}
+    if not args.skip_spark:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "InteropTests", "Python"))
+        import spark_peer
+        spark = spark_peer.start_session()
+        spark.sparkContext.setLogLevel("ERROR")
+        spark_peer.register_catalog(spark, "bench", os.path.join(table_dir, "catalog.db"), os.path.join(table_dir, "warehouse"))
+        settle()
+        start = time.perf_counter()
+        spark.sql("CALL bench.system.rewrite_manifests(table => 'bench.bench.twin')").collect()
+        spark_ms = (time.perf_counter() - start) * 1000
+        manifests = spark.sql("SELECT count(*) AS n FROM bench.bench.twin.manifests").collect()[0]["n"]
+        rows = spark.sql("SELECT count(*) AS n FROM bench.bench.twin").collect()[0]["n"]
+        spark.stop()
+        if rows != appends * 100 or manifests >= appends:
+            raise SystemExit(f"validation failed: Spark's rewrite left {manifests} manifests and {rows} rows")
+        result.update({"spark_ms": round(spark_ms, 1), "spark_manifests_after": manifests,
+                       "swift_vs_spark": round(out["ms"] / spark_ms, 3)})
+    subprocess.run(["rm", "-rf", table_dir], check=True)
+    emit(result)
 
 
 def maintain_workloads(args, tmp, work, events_dir, expected, batches=500):

@@ -39,6 +39,10 @@ import Workloads
 //                                                           compaction of bench.events as `maintain` runs it, the rest of
 //                                                           `maintain`, and full scans before, after and of a fresh copy:
 //                                                           {"compaction_ms": x, "scan_after_ms": [...], "scan_fresh_ms": [...], …}
+//   compare-runner iceberg-rewrite-manifests DATA_DIR WORK_DIR APPENDS -> two day(ts) tables of APPENDS appends of 100
+//                                                           events with manifest merging off (bench.events, bench.twin;
+//                                                           catalog "bench"), then a timed manifest rewrite of
+//                                                           bench.events: {"ms": x, "manifests_before": N, …}
 //   compare-runner iceberg-lookup DATA_DIR WORK_DIR RUNS NOTE BLOOM -> 1M events into a fresh unpartitioned table
 //                                                           of about 10 files (Bloom filters on note when BLOOM is
 //                                                           1), then RUNS scans for note = NOTE: {"ms": [...],
@@ -308,6 +312,43 @@ case "iceberg-maintain-after-cdc":
     let fresh = try await fullScans(try await freshCopy(of: table, in: catalog))
     print(
         "{\"compaction_ms\": \(compactionMs), \"maintain_rest_ms\": \(maintainMs), \"scan_before_ms\": \(before.ms), \"scan_after_ms\": \(after.ms), \"scan_fresh_ms\": \(fresh.ms), \"rows\": \(after.rows), \"id_sum\": \(after.idSum), \"qty_sum\": \(after.qtySum), \"rows_before\": \(before.rows), \"files_rewritten\": \(compaction.rewrittenDataFiles), \"files_added\": \(compaction.addedDataFiles), \"deletes_removed\": \(compaction.removedDeleteFiles), \"manifests_rewritten\": \(maintenance.rewrittenManifests)}"
+    )
+case "iceberg-rewrite-manifests":
+    // Two tables of 1,000 manifests (1,000 appends of 100 events with manifest merging off:
+    // bench.manifests and its twin bench.manifests_twin for Spark, catalog "bench" in
+    // WORK_DIR), then one timed manifest rewrite of the first.
+    let data = try EventsColumns.load(directory: args[2]).columnData()
+    let catalog = try await eventsTable(
+        args[3], properties: [("commit.manifest-merge.enabled", "false")], catalogName: "bench")
+    let events = try await catalog.loadTable("bench.events")
+    let twinId = TableIdentifier(namespace: Namespace(["bench"]), name: "twin")
+    _ = try await catalog.createTable(
+        twinId,
+        TableCreation(
+            schema: events.schema, spec: events.metadata.defaultSpec,
+            properties: [("commit.manifest-merge.enabled", "false")]))
+    let twin = try await catalog.loadTable(twinId)
+    let appends = Int(args[4])!
+    let levels = try events.schema.parquetSchema().columns.map(\.maxDefinitionLevel)
+    for table in [events, twin] {
+        for k in 0..<appends {
+            var writer = try TableWriter(metadata: table.metadata, io: table.io)
+            try await writer.append(
+                columns: data.indices.map {
+                    data[$0].slice(rows: k * 100..<(k + 1) * 100, maxDefinitionLevel: levels[$0])
+                })
+            try await table.appendFiles(try await writer.finish())
+        }
+    }
+    let before = try await events.inspect(.manifests).rows.count
+    let start = monotonicNanos()
+    let result = try await events.rewriteManifests()
+    let ms = Double(monotonicNanos() - start) / 1e6
+    let after = try await events.inspect(.manifests).rows.count
+    var rows = 0
+    for try await batch in try events.scan().batches() { rows += batch.rowCount }
+    print(
+        "{\"ms\": \(ms), \"manifests_before\": \(before), \"manifests_after\": \(after), \"entries\": \(result.entries), \"rows\": \(rows)}"
     )
 case "iceberg-inspect-files":
     // A table of 10,000 data files (the events rows by bucket(10000, id), one commit), then
