@@ -114,8 +114,8 @@ let package = Package(
         .executableTarget(
             name: "IcebergCLI",
             dependencies: [
-                "Iceberg", "IcebergSQLite", "IcebergRESTServer", "IcebergCatalogLoader", "Parquet", "ParquetJSON",
-                "JSONSupport",
+                "Iceberg", "IcebergSQLite", "IcebergRESTServer", "IcebergCatalogLoader", "IcebergAWS", "Parquet",
+                "ParquetJSON", "JSONSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -16,6 +16,7 @@ struct IcebergCommand: AsyncParsableCommand {
             CherryPickCommand.self, RefCommand.self,
             ExpireSnapshotsCommand.self, RemoveOrphanFilesCommand.self, RewriteManifestsCommand.self,
             RewriteDataFilesCommand.self, RewritePositionDeletesCommand.self, MaintainCommand.self,
+            MaintenanceCommand.self,
             DescribeCommand.self, FilesCommand.self,
             InspectCommand.self,
             ServeCommand.self,

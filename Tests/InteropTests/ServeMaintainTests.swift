@@ -82,6 +82,20 @@ final class MaintenanceCLITests: XCTestCase {
         XCTAssertEqual(reports.last?["files-total"]?.intValue, 6)
         XCTAssertEqual(reports.last?["bytes-done"], reports.last?["bytes-total"])
 
+        // The policy through `iceberg maintenance` (table properties outside S3 Tables).
+        let set = try cli.run([
+            "maintenance", "set", "m.t", "--compaction", "disabled", "--max-snapshot-age-hours", "24", "--catalog",
+            catalog,
+        ])
+        XCTAssertEqual(set.status, 0, set.stderr)
+        let got = try JSONValue.parse(try cli.run(["maintenance", "get", "m.t", "--catalog", catalog]).stdout)
+        XCTAssertEqual(got["compaction"]?["status"]?.stringValue, "disabled")
+        XCTAssertEqual(got["compaction"]?["target-file-size-mb"]?.intValue, 512)
+        XCTAssertEqual(got["snapshot-management"]?["max-snapshot-age-hours"]?.intValue, 24)
+        let status = try cli.run(["maintenance", "status", "m.t", "--catalog", catalog])
+        XCTAssertNotEqual(status.status, 0)
+        XCTAssertTrue(status.stderr.contains("iceberg maintain"), status.stderr)
+
         let quiet = try cli.run(["maintain", "m.t", "--quiet", "--catalog", catalog])
         XCTAssertEqual(quiet.status, 0, quiet.stderr)
         XCTAssertEqual(quiet.stderr, "")

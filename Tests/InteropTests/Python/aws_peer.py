@@ -5,6 +5,7 @@ Usage:
   aws_peer.py moto PORT [NO_AUTH_COUNT]  runs moto_server on 127.0.0.1:PORT (request auth after NO_AUTH_COUNT requests)
   aws_peer.py iam-user ENDPOINT          creates an IAM user with full access and prints its access key (JSON)
   aws_peer.py s3tables-bucket ENDPOINT NAME   creates a table bucket, prints its ARN
+  aws_peer.py serialize SERVICE < CALLS       botocore's method, path and JSON body of each call
   aws_peer.py create-bucket ENDPOINT NAME     creates an S3 bucket
   aws_peer.py read-static ENDPOINT KEY SECRET METADATA     PyIceberg StaticTable rows (per snapshot too)
   aws_peer.py glue-read ENDPOINT KEY SECRET WAREHOUSE DB.T  PyIceberg GlueCatalog rows
@@ -66,6 +67,20 @@ def sign(corpus):
             "url": request.url if presign else request.prepare().url,
         })
     return results
+
+
+def serialize(service, calls):
+    """botocore's own serialization of each {"operation", "params"}: method, path and body."""
+    import botocore.session
+    session = botocore.session.get_session()
+    c = session.create_client(service, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    out = []
+    for call in calls:
+        request = c._serializer.serialize_to_request(call["params"], c.meta.service_model.operation_model(call["operation"]))
+        body = request["body"]
+        out.append({"method": request["method"], "path": request["url_path"],
+                    "body": json.loads(body) if body else None})
+    return out
 
 
 def run_moto(port, no_auth):
@@ -135,6 +150,8 @@ def main():
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
         key = iam.create_access_key(UserName=name)["AccessKey"]
         print(json.dumps({"access_key": key["AccessKeyId"], "secret_key": key["SecretAccessKey"]}))
+    elif cmd == "serialize":
+        print(json.dumps(serialize(sys.argv[2], json.load(sys.stdin))))
     elif cmd == "s3tables-bucket":
         print(client("s3tables", sys.argv[2]).create_table_bucket(name=sys.argv[3])["arn"])
     elif cmd == "create-bucket":
