@@ -89,7 +89,7 @@ enum FuzzTargets {
     }
 
     /// A REST request through the server's handlers: the first byte picks a route, the rest is
-    /// the body, against a catalog holding one table.
+    /// the body, against a catalog holding one table (the same for every input).
     static func rest(_ bytes: [UInt8]) {
         let routes: [(String, String)] = [
             ("POST", "/v1/namespaces"), ("POST", "/v1/namespaces/ns/tables"), ("POST", "/v1/namespaces/ns/tables/t"),
@@ -100,39 +100,50 @@ enum FuzzTargets {
         let (method, path) = routes[Int(first) % routes.count]
         let request = RESTServerRequest(
             method: method, path: path, headers: [("Content-Type", "application/json")], body: Array(bytes.dropFirst()))
+        _ = RESTFixture.start  // made here, not on the task below: its making blocks a thread
         let done = DispatchSemaphore(value: 0)
         Task {
-            _ = await RESTFixture.service.handle(request)
+            _ = await RESTFixture.service().handle(request)
             done.signal()
         }
         done.wait()
     }
 }
 
-/// The served catalog of the `rest` target: in memory, confined to a temporary warehouse.
+/// The served catalog of the `rest` target. Every input starts from the same state — a
+/// catalog holding namespace `ns` and table `t` as first created — so what one input changed
+/// never reaches the next (inputs stay reproducible, and memory does not grow run after run).
 enum RESTFixture {
-    static let service: RESTCatalogService = {
-        let warehouse = FileManager.default.temporaryDirectory.appendingPathComponent("iceberg-fuzz-\(getpid())").path
+    static let warehouse = FileManager.default.temporaryDirectory.appendingPathComponent("iceberg-fuzz-\(getpid())")
+        .path
+    /// The table every input starts from: its metadata file and metadata (written once).
+    static let start: (location: String, metadata: TableMetadata) = {
         try? LocalFileIO.makeDirectories(warehouse)
-        let base = InMemoryCatalog(
+        let catalog = InMemoryCatalog(
             name: "fuzz", warehouse: warehouse, io: LocalFileIO(durable: false), store: InMemoryPointerStore())
-        let catalog = try! ConfinedCatalog(base, allowing: [warehouse])
-        let service = RESTCatalogService(catalog: catalog)
         let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var table: Table?
         Task {
-            _ = await service.handle(
-                RESTServerRequest(method: "POST", path: "/v1/namespaces", body: Array(#"{"namespace": ["ns"]}"#.utf8)))
-            _ = await service.handle(
-                RESTServerRequest(
-                    method: "POST", path: "/v1/namespaces/ns/tables",
-                    body: Array(
-                        #"{"name": "t", "schema": {"type": "struct", "fields": [{"id": 1, "name": "id", "required": false, "type": "long"}]}}"#
-                            .utf8)))
+            try! await catalog.createNamespace(Namespace(["ns"]), properties: [])
+            table = try! await catalog.createTable(
+                TableIdentifier(namespace: Namespace(["ns"]), name: "t"),
+                TableCreation(schema: try! Schema(fields: [.optional(1, "id", .long)])))
             done.signal()
         }
         done.wait()
-        return service
+        return (table!.metadataLocation, table!.metadata)
     }()
+
+    /// A service over a fresh catalog in the starting state.
+    static func service() async -> RESTCatalogService {
+        let store = InMemoryPointerStore()
+        try! await store.createNamespace(Namespace(["ns"]), properties: [])
+        try! await store.createPointer(
+            TableIdentifier(namespace: Namespace(["ns"]), name: "t"), location: start.location, metadata: start.metadata
+        )
+        let base = InMemoryCatalog(name: "fuzz", warehouse: warehouse, io: LocalFileIO(durable: false), store: store)
+        return RESTCatalogService(catalog: try! ConfinedCatalog(base, allowing: [warehouse]))
+    }
 }
 
 /// The target `ICEBERG_FUZZ_TARGET` names (checked once).
