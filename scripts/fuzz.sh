@@ -3,7 +3,8 @@
 #   scripts/fuzz.sh SECONDS TARGET...
 # With FUZZ_RUNS=N in the environment a target stops after N executions (or SECONDS, first);
 # FUZZ_RSS_LIMIT_MB raises the memory a run may reach (default 2048: the address sanitizer's
-# quarantine and libFuzzer's own tables grow over millions of executions).
+# quarantine and libFuzzer's own tables grow over millions of executions), and FUZZ_ASAN_OPTIONS
+# adds sanitizer options (the long rest run used quarantine_size_mb=16).
 # Each starts from its committed seeds (Fuzz/seeds/TARGET, plus golden fixtures for some) and
 # what earlier runs found (Fuzz/.corpus/TARGET, not committed). A crash, hang, sanitizer report
 # or allocation beyond the limits is saved under Fuzz/.findings/TARGET and fails the run.
@@ -28,7 +29,7 @@ for target in "$@"; do
     started=$SECONDS
     runs=()
     [ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
-    ASAN_OPTIONS=detect_leaks=0 ICEBERG_FUZZ_TARGET=$target "$binary" -max_total_time="$seconds" "${runs[@]}" -timeout=10 \
+    ASAN_OPTIONS=detect_leaks=0${FUZZ_ASAN_OPTIONS:+:$FUZZ_ASAN_OPTIONS} ICEBERG_FUZZ_TARGET=$target "$binary" -max_total_time="$seconds" "${runs[@]}" -timeout=10 \
         -rss_limit_mb="${FUZZ_RSS_LIMIT_MB:-2048}" \
         -malloc_limit_mb=1024 -detect_leaks=0 -print_final_stats=1 -artifact_prefix="Fuzz/.findings/$target/" \
         "Fuzz/.corpus/$target" "${existing[@]}" >"$log" 2>&1 || true
