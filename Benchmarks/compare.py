@@ -551,6 +551,16 @@ def cdc_workloads(args, table, tmp, work, batches=500, per_batch=1000):
     return events_dir, expected
 
 
+def spark_on_catalog(table_dir):
+    """A Spark session (local[2]) with the runner's SQLite catalog in `table_dir` as catalog `bench`."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "InteropTests", "Python"))
+    import spark_peer
+    spark = spark_peer.start_session()
+    spark.sparkContext.setLogLevel("ERROR")
+    spark_peer.register_catalog(spark, "bench", os.path.join(table_dir, "catalog.db"), os.path.join(table_dir, "warehouse"))
+    return spark
+
+
 def rewrite_manifests_workloads(args, tmp, work, appends=1000):
     """A day(ts) table of 1,000 manifests (1,000 appends of 100 events, manifest merging off)
     and its twin: our manifest rewrite beside Spark's rewrite_manifests (local[2]) on the twin;
@@ -565,11 +575,7 @@ def rewrite_manifests_workloads(args, tmp, work, appends=1000):
     result = {"workload": "iceberg-rewrite-manifests", "manifests": appends, "swift_ms": round(out["ms"], 1),
               "manifests_after": out["manifests_after"]}
     if not args.skip_spark:
-        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "InteropTests", "Python"))
-        import spark_peer
-        spark = spark_peer.start_session()
-        spark.sparkContext.setLogLevel("ERROR")
-        spark_peer.register_catalog(spark, "bench", os.path.join(table_dir, "catalog.db"), os.path.join(table_dir, "warehouse"))
+        spark = spark_on_catalog(table_dir)
         settle()
         start = time.perf_counter()
         spark.sql("CALL bench.system.rewrite_manifests(table => 'bench.bench.twin')").collect()
@@ -605,11 +611,7 @@ def maintain_workloads(args, tmp, work, events_dir, expected, batches=500):
               "files_rewritten": out["files_rewritten"], "files_added": out["files_added"],
               "deletes_removed": out["deletes_removed"]}
     if not args.skip_spark:
-        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "InteropTests", "Python"))
-        import spark_peer
-        spark = spark_peer.start_session()
-        spark.sparkContext.setLogLevel("ERROR")
-        spark_peer.register_catalog(spark, "bench", os.path.join(table_dir, "catalog.db"), os.path.join(table_dir, "warehouse"))
+        spark = spark_on_catalog(table_dir)
         settle()
         start = time.perf_counter()
         spark.sql("CALL bench.system.rewrite_data_files(table => 'bench.bench.twin', "

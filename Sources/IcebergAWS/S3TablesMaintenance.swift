@@ -131,11 +131,6 @@ public struct S3TablesMaintenance: Sendable {
     }
 
     private func tablePath(_ table: TableIdentifier, _ suffix: String) throws -> String {
-        guard table.namespace.levels.count == 1 else {
-            throw CatalogError.invalidArgument("S3 Tables namespaces have one level; got '\(table.namespace)'")
-        }
-        try S3TablesPointerStore.validate(name: table.namespace.levels[0], kind: "namespace")
-        try S3TablesPointerStore.validate(name: table.name, kind: "table")
-        return "/tables/\(HTTPRequest.pathSegment(tableBucketARN))/\(table.namespace.levels[0])/\(table.name)\(suffix)"
+        try S3TablesPointerStore.tablePath(bucketARN: tableBucketARN, table, suffix)
     }
 }

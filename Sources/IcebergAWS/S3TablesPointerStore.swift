@@ -54,9 +54,18 @@ public struct S3TablesPointerStore: MetadataPointerStore {
     }
 
     private func tablePath(_ table: TableIdentifier, _ suffix: String = "") throws -> String {
-        let ns = try namespaceName(table.namespace)
-        try Self.validate(name: table.name, kind: "table")
-        return "/tables/\(HTTPRequest.pathSegment(tableBucketARN))/\(ns)/\(table.name)\(suffix)"
+        try Self.tablePath(bucketARN: tableBucketARN, table, suffix)
+    }
+
+    /// The path of a table of a bucket in the S3 Tables API, `suffix` appended; names checked.
+    static func tablePath(bucketARN: String, _ table: TableIdentifier, _ suffix: String) throws -> String {
+        guard table.namespace.levels.count == 1 else {
+            throw CatalogError.invalidArgument("S3 Tables namespaces have one level; got '\(table.namespace)'")
+        }
+        let ns = table.namespace.levels[0]
+        try validate(name: ns, kind: "namespace")
+        try validate(name: table.name, kind: "table")
+        return "/tables/\(HTTPRequest.pathSegment(bucketARN))/\(ns)/\(table.name)\(suffix)"
     }
 
     private var bucketSegment: String { HTTPRequest.pathSegment(tableBucketARN) }

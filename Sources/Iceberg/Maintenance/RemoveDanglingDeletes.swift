@@ -28,7 +28,8 @@ public struct RemoveDanglingDeletes: TableAction {
         snapshotId = nil
         let m = changes.metadata
         guard m.formatVersion >= 2, let head = m.head(of: branch) else { return }
-        let tasks = try await TableScan(metadata: m, io: changes.io, snapshotId: head.snapshotId).planFiles()
+        let (tasks, deletes) = try await TableScan(metadata: m, io: changes.io, snapshotId: head.snapshotId)
+            .planFilesAndDeletes()
         var livePaths: Set<String> = []
         var minByPartition: [PartitionKey: Int64] = [:]
         var globalMin: Int64?
@@ -39,18 +40,16 @@ public struct RemoveDanglingDeletes: TableAction {
             globalMin = min(globalMin ?? .max, t.sequenceNumber)
         }
         var dangling: [String: DataFile] = [:]
-        for d in try await ReplaceRewrittenFiles.liveDeletes(m, io: changes.io, snapshotId: head.snapshotId) {
+        for d in deletes {
             let file = d.file
             let scoped = file.content == .positionDeletes ? file.referencedDataFile : nil
-            let unpartitioned = m.spec(id: d.specId)?.isUnpartitioned ?? false
             let minimum =
-                unpartitioned ? globalMin : minByPartition[PartitionKey(specId: d.specId, partition: file.partition)]
+                d.global ? globalMin : minByPartition[PartitionKey(specId: d.specId, partition: file.partition)]
             let gone: Bool
             if let scoped, !livePaths.contains(scoped) {
                 gone = true
             } else if let minimum {
-                gone =
-                    file.content == .equalityDeletes ? d.sequenceNumber <= minimum : d.sequenceNumber < minimum
+                gone = !d.canApply(toDataFrom: minimum)
             } else {
                 gone = true
             }

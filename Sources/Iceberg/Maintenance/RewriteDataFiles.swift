@@ -324,7 +324,8 @@ struct ReplaceRewrittenFiles: TableAction {
             throw CatalogError.validationFailed(
                 "branch \(branch) no longer descends from snapshot \(startingSnapshotId) the rewrite was planned on")
         }
-        let tasks = try await TableScan(metadata: m, io: changes.io, snapshotId: head.snapshotId).planFiles()
+        let (tasks, deletes) = try await TableScan(metadata: m, io: changes.io, snapshotId: head.snapshotId)
+            .planFilesAndDeletes()
         var live: [String: FileScanTask] = [:]
         for t in tasks { live[t.file.filePath] = t }
         var replaced: [FileScanTask] = []
@@ -356,13 +357,7 @@ struct ReplaceRewrittenFiles: TableAction {
                 minSequence = min(minSequence, t.sequenceNumber)
             }
             if !added.isEmpty { minSequence = min(minSequence, dataSequenceNumber ?? m.lastSequenceNumber + 1) }
-            // Position deletes apply to data of a lower or equal sequence number, equality
-            // deletes to a strictly lower one.
-            for d in try await Self.liveDeletes(m, io: changes.io, snapshotId: head.snapshotId)
-            where d.sequenceNumber > 0
-                && (d.sequenceNumber < minSequence
-                    || (d.file.content == .equalityDeletes && d.sequenceNumber == minSequence))
-            {
+            for d in deletes where d.sequenceNumber > 0 && !d.canApply(toDataFrom: minSequence) {
                 dropped[SnapshotProducer.deleteKey(d.file)] = d.file
             }
         }
@@ -382,21 +377,5 @@ struct ReplaceRewrittenFiles: TableAction {
     /// The manifests that only carried the new files to the commit are no longer needed.
     mutating func finish(committed: Table) async {
         try? await committed.io.delete(transportManifests)
-    }
-
-    /// The live delete files of a snapshot with their data sequence numbers and specs.
-    static func liveDeletes(_ m: TableMetadata, io: FileIO, snapshotId: Int64) async throws
-        -> [(file: DataFile, sequenceNumber: Int64, specId: Int)]
-    {
-        var out: [(file: DataFile, sequenceNumber: Int64, specId: Int)] = []
-        for mf in try await TableScan(metadata: m, io: io, snapshotId: snapshotId).manifests() where mf.content != .data
-        {
-            let entries = try ManifestCodec.readManifest(
-                try await io.read(mf.path), manifest: mf, schema: m.currentSchema, spec: m.spec(id: mf.partitionSpecId))
-            for e in entries where e.status != .deleted {
-                out.append((e.dataFile, e.sequenceNumber ?? 0, mf.partitionSpecId))
-            }
-        }
-        return out
     }
 }

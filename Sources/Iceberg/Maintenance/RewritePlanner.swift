@@ -219,9 +219,11 @@ struct RewritePlanner {
         return Double(min(known, t.file.recordCount)) / Double(t.file.recordCount) >= options.deleteRatioThreshold
     }
 
+    /// Whether a file of `bytes` is under the minimum or over the maximum size.
+    func outsideSizeRange(_ bytes: Int64) -> Bool { bytes < minSize || bytes > maxSize }
+
     func selected(_ t: FileScanTask) -> Bool {
-        t.file.fileSizeInBytes < minSize || t.file.fileSizeInBytes > maxSize || tooManyDeletes(t)
-            || tooHighDeleteRatio(t)
+        outsideSizeRange(t.file.fileSizeInBytes) || tooManyDeletes(t) || tooHighDeleteRatio(t)
     }
 
     /// Items packed in order into groups of at most `maxFileGroupSizeBytes` and

@@ -53,19 +53,16 @@ public struct RewritePositionDeleteFiles: TableAction {
         guard m.formatVersion >= 2, let head = m.head(of: branch) else { return }
         let planner = try RewritePlanner(
             options, metadata: m, defaultTarget: try m.value(of: TableProperties.deleteTargetFileSizeBytes))
-        let deletes = try await ReplaceRewrittenFiles.liveDeletes(m, io: changes.io, snapshotId: head.snapshotId)
-            .filter { $0.file.content == .positionDeletes && !$0.file.isDeletionVector }
+        let (tasks, liveDeletes) = try await TableScan(metadata: m, io: changes.io, snapshotId: head.snapshotId)
+            .planFilesAndDeletes()
+        let deletes = liveDeletes.filter { $0.file.content == .positionDeletes && !$0.file.isDeletionVector }
         guard !deletes.isEmpty else { return }
-        var byPartition: [[Literal?]: [(file: DataFile, sequenceNumber: Int64, specId: Int)]] = [:]
+        var byPartition: [[Literal?]: [DeleteIndex.Entry]] = [:]
         for d in deletes { byPartition[[.int(Int32(d.specId))] + d.file.partition, default: []].append(d) }
-        var groups: [[(file: DataFile, sequenceNumber: Int64, specId: Int)]] = []
+        var groups: [[DeleteIndex.Entry]] = []
         for (_, files) in byPartition.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             let candidates =
-                options.rewriteAll
-                ? files
-                : files.filter {
-                    $0.file.fileSizeInBytes < planner.minSize || $0.file.fileSizeInBytes > planner.maxSize
-                }
+                options.rewriteAll ? files : files.filter { planner.outsideSizeRange($0.file.fileSizeInBytes) }
             for group in planner.pack(candidates, size: { $0.file.fileSizeInBytes })
             where options.rewriteAll
                 || planner.worthRewriting(count: group.count, size: group.reduce(0) { $0 + $1.file.fileSizeInBytes })
@@ -75,9 +72,7 @@ public struct RewritePositionDeleteFiles: TableAction {
         }
         guard !groups.isEmpty else { return }
         var live: [String: FileScanTask] = [:]
-        for t in try await TableScan(metadata: m, io: changes.io, snapshotId: head.snapshotId).planFiles() {
-            live[t.file.filePath] = t
-        }
+        for t in tasks { live[t.file.filePath] = t }
         let writer = try PositionDeleteWriter(metadata: m, io: changes.io)
         var producer = SnapshotProducer(changes, branch: branch)
         var written: [String] = []

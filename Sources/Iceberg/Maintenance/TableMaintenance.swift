@@ -145,8 +145,7 @@ public struct TableMaintenance: Sendable {
                 let manifests = try await step("manifest rewrite") {
                     try await TableScan(metadata: m, io: table.io, snapshotId: head.snapshotId).manifests()
                 }
-                let groups = Dictionary(grouping: manifests) { "\($0.partitionSpecId)-\($0.content == .data)" }
-                if groups.values.contains(where: { $0.count > 1 }) {
+                if RewriteManifests.groups(manifests).contains(where: { $0.count > 1 }) {
                     if dryRun {
                         result.rewrittenManifests = manifests.count
                     } else {

@@ -12,8 +12,15 @@ struct DeleteIndex {
         var file: DataFile
         var specId: Int
         var sequenceNumber: Int64
-        /// An equality delete of an unpartitioned spec (it applies in every partition).
+        /// A delete of an unpartitioned spec (an equality delete then applies in every partition).
         var global = false
+
+        /// Whether it can delete rows of data files whose lowest data sequence number is
+        /// `minimum`: a position delete applies at or below its own sequence number, an
+        /// equality delete strictly below.
+        func canApply(toDataFrom minimum: Int64) -> Bool {
+            file.content == .equalityDeletes ? sequenceNumber > minimum : sequenceNumber >= minimum
+        }
     }
 
     private struct PartitionKey: Hashable {
@@ -27,13 +34,17 @@ struct DeleteIndex {
     private var partitionEqualityDeletes: [PartitionKey: [Entry]] = [:]
     private var globalEqualityDeletes: [Entry] = []
 
+    /// Every live delete file added, in order.
+    private(set) var all: [Entry] = []
+
     /// Whether the snapshot has no delete files.
-    private(set) var isEmpty = true
+    var isEmpty: Bool { all.isEmpty }
 
     /// Adds a live delete file; `unpartitioned` tells whether its spec has no fields.
     mutating func add(_ file: DataFile, specId: Int, sequenceNumber: Int64, unpartitioned: Bool) {
-        isEmpty = false
         let entry = Entry(file: file, specId: specId, sequenceNumber: sequenceNumber, global: unpartitioned)
+        guard file.content != .data else { return }
+        all.append(entry)
         let key = PartitionKey(specId: specId, partition: file.partition)
         switch file.content {
         case .data:

@@ -148,6 +148,19 @@ public struct TableScan: Sendable {
 
     /// Plans files and counts in `report` the manifests and files the filter pruned.
     public func planFiles(_ report: inout ScanReport) async throws -> [FileScanTask] {
+        try await planFilesAndDeletes(&report).tasks
+    }
+
+    /// The live data files (those the filter allows) and every live delete file of the
+    /// snapshot, from one read of its manifests (maintenance needs both).
+    func planFilesAndDeletes() async throws -> (tasks: [FileScanTask], deletes: [DeleteIndex.Entry]) {
+        var report = ScanReport()
+        return try await planFilesAndDeletes(&report)
+    }
+
+    private func planFilesAndDeletes(_ report: inout ScanReport) async throws
+        -> (tasks: [FileScanTask], deletes: [DeleteIndex.Entry])
+    {
         var tasks: [FileScanTask] = []
         var deletes = DeleteIndex()
         let manifests = try await manifests()
@@ -191,7 +204,7 @@ public struct TableScan: Sendable {
             }
         }
         report.dataFiles += tasks.count
-        return tasks
+        return (tasks, deletes.all)
     }
 
     /// The snapshot's rows as an async sequence of column batches, one per row group read

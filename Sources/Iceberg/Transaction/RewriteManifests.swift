@@ -50,10 +50,7 @@ public struct RewriteManifests: TableAction {
         var producer = SnapshotProducer(changes, branch: branch)
         var replaced: Set<String> = []
         var written: [ManifestFile] = []
-        let groups = Dictionary(grouping: manifests.filter { specId == nil || $0.partitionSpecId == specId }) {
-            "\($0.partitionSpecId)-\($0.content == .data ? 0 : 1)"
-        }
-        for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
+        for group in Self.groups(manifests.filter { specId == nil || $0.partitionSpecId == specId }) {
             // One manifest already near the target has nothing to gain.
             guard group.count > 1 || (group.first.map { $0.length < target / 2 } ?? false),
                 let first = group.first, let spec = m.spec(id: first.partitionSpecId)
@@ -105,6 +102,12 @@ public struct RewriteManifests: TableAction {
         ]
         let snapshot = try await producer.commit(operation: "replace", mergeManifests: false, into: &changes)
         result.snapshotId = snapshot.snapshotId
+    }
+
+    /// Manifests grouped as the rewrite takes them: per spec, data apart from deletes.
+    static func groups(_ manifests: [ManifestFile]) -> [[ManifestFile]] {
+        Dictionary(grouping: manifests) { "\($0.partitionSpecId)-\($0.content == .data ? 0 : 1)" }
+            .sorted { $0.key < $1.key }.map(\.value)
     }
 
     /// Orders partition tuples field by field, nulls first.
