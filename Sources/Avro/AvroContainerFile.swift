@@ -156,6 +156,14 @@ public struct AvroFileReader {
     /// Decodes every record.
     public func records() throws -> [AvroValue] {
         var out: [AvroValue] = []
+        try forEachRecord { reader in out.append(try AvroBinary.decode(schema, from: &reader)) }
+        return out
+    }
+
+    /// Calls `read` once per record with a reader at the record's first byte; `read` must
+    /// consume exactly the record (of `schema`). Blocks are checked against the sync marker and
+    /// decompressed one at a time.
+    public func forEachRecord(_ read: (inout AvroReader) throws -> Void) throws {
         var r = AvroReader(data, range: firstBlock..<data.count)
         var zeroByteItemsLeft = AvroReader.maxZeroByteItems
         while r.remaining > 0 {
@@ -178,7 +186,7 @@ public struct AvroFileReader {
             br.zeroByteItemsLeft = zeroByteItemsLeft
             for _ in 0..<count {
                 let before = br.position
-                out.append(try AvroBinary.decode(schema, from: &br))
+                try read(&br)
                 if br.position == before { br.zeroByteItemsLeft -= 1 }
             }
             // Zero-byte records and items of every block count against one budget per file.
@@ -190,6 +198,5 @@ public struct AvroFileReader {
                 throw AvroError.malformedFile("block has \(br.remaining) bytes after its \(count) records")
             }
         }
-        return out
     }
 }

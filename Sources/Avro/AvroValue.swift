@@ -1,5 +1,5 @@
 /// A value of some Avro schema (generic representation, for metadata-sized data).
-public indirect enum AvroValue: Sendable, Hashable {
+public enum AvroValue: Sendable, Hashable {
     /// `null`.
     case null
     /// A boolean.
@@ -27,7 +27,7 @@ public indirect enum AvroValue: Sendable, Hashable {
     /// A fixed-size byte string.
     case fixed([UInt8])
     /// A union branch and its value.
-    case union(branch: Int, AvroValue)
+    indirect case union(branch: Int, AvroValue)
 
     /// The value inside a union (or the value itself).
     public var unwrapped: AvroValue {
@@ -171,12 +171,7 @@ public enum AvroBinary {
             case .float: return .float(Float(bitPattern: try reader.littleEndian(UInt32.self)))
             case .double: return .double(Double(bitPattern: try reader.littleEndian(UInt64.self)))
             case .bytes: return .bytes(try reader.lengthPrefixed())
-            case .string:
-                let b = try reader.lengthPrefixed()
-                guard let s = String(validating: b, as: UTF8.self) else {
-                    throw AvroError.malformedData("invalid UTF-8 string at \(reader.position)")
-                }
-                return .string(s)
+            case .string: return .string(try reader.string())
             }
         case .record(let r):
             var values: [AvroValue] = []
@@ -196,8 +191,8 @@ public enum AvroBinary {
         case .map(let valueSchema, _):
             var entries: [AvroMapEntry] = []
             try reader.blocks { reader in
-                guard case .string(let k) = try decode(.of(.string), from: &reader) else { return }
-                entries.append(AvroMapEntry(key: k, value: try decode(valueSchema, from: &reader)))
+                let key = try reader.string()
+                entries.append(AvroMapEntry(key: key, value: try decode(valueSchema, from: &reader)))
             }
             return .map(entries)
         case .fixed(_, _, let size, _):
@@ -238,7 +233,8 @@ public struct AvroReader {
     /// Bytes left.
     public var remaining: Int { end - position }
 
-    mutating func byte() throws -> UInt8 {
+    /// Reads one byte.
+    public mutating func byte() throws -> UInt8 {
         guard position < end else { throw AvroError.malformedData("unexpected end of data at \(position)") }
         defer { position += 1 }
         return data[position]
@@ -276,16 +272,70 @@ public struct AvroReader {
         return Array(data[position..<position + n])
     }
 
-    mutating func lengthPrefixed() throws -> [UInt8] {
+    /// Reads Avro `bytes`: a length, then that many bytes.
+    public mutating func lengthPrefixed() throws -> [UInt8] {
+        try bytes(Int(try length()))
+    }
+
+    /// Reads an Avro `string` (UTF-8 checked).
+    public mutating func string() throws -> String {
+        let n = try length()
+        defer { position += n }
+        guard let s = String(validating: data[position..<position + n], as: UTF8.self) else {
+            throw AvroError.malformedData("invalid UTF-8 string at \(position)")
+        }
+        return s
+    }
+
+    /// A length prefix that fits the bytes left.
+    private mutating func length() throws -> Int {
         let n = try long()
         guard n >= 0, n <= Int64(remaining) else {
             throw AvroError.malformedData("length \(n) at \(position) exceeds the \(remaining) bytes left")
         }
-        return try bytes(Int(n))
+        return Int(n)
+    }
+
+    /// Moves past one value of `schema` without building it.
+    public mutating func skip(_ schema: AvroSchema) throws {
+        switch schema {
+        case .primitive(let p, _):
+            switch p {
+            case .null: break
+            case .boolean: _ = try byte()
+            case .int, .long: _ = try long()
+            case .float: try advance(4)
+            case .double: try advance(8)
+            case .bytes, .string: try advance(try length())
+            }
+        case .record(let r):
+            for f in r.fields { try skip(f.type) }
+        case .enumeration: _ = try long()
+        case .array(let items, _): try blocks { try $0.skip(items) }
+        case .map(let values, _):
+            try blocks { reader in
+                try reader.advance(try reader.length())
+                try reader.skip(values)
+            }
+        case .fixed(_, _, let size, _): try advance(size)
+        case .union(let branches):
+            let i = try long()
+            guard i >= 0, i < branches.count else {
+                throw AvroError.malformedData("union branch \(i) out of range at \(position)")
+            }
+            try skip(branches[Int(i)])
+        }
+    }
+
+    private mutating func advance(_ n: Int) throws {
+        guard n <= remaining else {
+            throw AvroError.malformedData("length \(n) at \(position) exceeds the \(remaining) bytes left")
+        }
+        position += n
     }
 
     /// Reads the blocks of an array or map, calling `item` for each element.
-    mutating func blocks(_ item: (inout AvroReader) throws -> Void) throws {
+    public mutating func blocks(_ item: (inout AvroReader) throws -> Void) throws {
         var total = 0
         while true {
             var count = try long()

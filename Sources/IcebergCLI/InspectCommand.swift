@@ -21,7 +21,7 @@ struct InspectCommand: AsyncParsableCommand {
         try await options.withTable(table) { t in
             let inspected = try await t.inspect(kind, snapshotId: snapshotId, ref: ref)
             var printer = options.printer()
-            for row in options.output == .table ? inspected.displayRows() : inspected.rows { printer.row(row) }
+            for row in try options.output == .table ? inspected.displayRows() : inspected.rows() { printer.row(row) }
             printer.finish()
         }
     }

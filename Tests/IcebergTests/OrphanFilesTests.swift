@@ -42,7 +42,7 @@ final class OrphanFilesTests: XCTestCase {
     /// An unreadable manifest would hide the files it lists: the run fails and deletes nothing.
     func testAnUnreadableManifestStopsTheRun() async throws {
         let (table, _, _) = try await table()
-        let manifests = try await table.inspect(.manifests).rows.compactMap { $0["path"]?.stringValue }
+        let manifests = try await table.inspect(.manifests).rows().compactMap { $0["path"]?.stringValue }
         XCTAssertEqual(manifests.count, 1)
         let old = Date().addingTimeInterval(-5 * 24 * 3600)
         let location = table.metadata.location

@@ -71,7 +71,7 @@ final class RewriteDataFilesTests: XCTestCase {
         XCTAssertEqual(after.count, 3)
         XCTAssertEqual(Set(after.map(\.file.partition)).count, 3)
         XCTAssertTrue(after.allSatisfy { $0.deletes.isEmpty && $0.sequenceNumber == start.sequenceNumber })
-        let deleteFiles = try await table.inspect(.deleteFiles).rows
+        let deleteFiles = try await table.inspect(.deleteFiles).rows()
         XCTAssertEqual(deleteFiles.count, 0, "\(deleteFiles)")
         // Nothing left to do: a second run plans no group.
         let again = try await table.planRewrite(options)
@@ -374,7 +374,7 @@ final class TableMaintenanceTests: XCTestCase {
         XCTAssertGreaterThan(result.expiredSnapshots.count, 5)
         XCTAssertTrue(result.orphanFiles.contains(stray))
         XCTAssertFalse(FileManager.default.fileExists(atPath: stray))
-        let manifests = try await table.inspect(.manifests).rows
+        let manifests = try await table.inspect(.manifests).rows()
         XCTAssertEqual(manifests.count, 1)
 
         let again = try await table.maintain(TableMaintenance(now: later))
@@ -450,7 +450,7 @@ final class DeleteFileMaintenanceTests: XCTestCase {
         XCTAssertEqual(result.addedDeleteFiles, 2)
         XCTAssertEqual(table.currentSnapshot?.operation, "replace")
         U.assertSameRows(try await U.state(table), before, "after the delete rewrite")
-        let entries = try await table.inspect(.entries).rows.filter {
+        let entries = try await table.inspect(.entries).rows().filter {
             $0["data_file"]?["content"]?.intValue == 1 && $0["status"]?.intValue != 2
         }
         XCTAssertEqual(entries.count, 2)
@@ -469,7 +469,7 @@ final class DeleteFileMaintenanceTests: XCTestCase {
             (0..<60).enumerated().map { ($0.offset + 1, U.row($0.element * 4, "u", 9)) },
             options: .init(strategy: .equalityDeletes))
         let rows = try await U.state(table)
-        let eqBefore = try await table.inspect(.deleteFiles).rows.count
+        let eqBefore = try await table.inspect(.deleteFiles).rowCount
         XCTAssertEqual(eqBefore, 3, "one equality-delete file per bucket")
         let none = try await table.removeDanglingDeletes()
         XCTAssertEqual(none, [], "every delete still applies")
@@ -484,7 +484,7 @@ final class DeleteFileMaintenanceTests: XCTestCase {
         XCTAssertEqual(removed.count, 1)
         XCTAssertEqual(removed.first?.partition, plan.tasks[plan.groups[0].files[0].path]?.file.partition)
         XCTAssertEqual(removed.first?.content, .equalityDeletes)
-        let left = try await table.inspect(.deleteFiles).rows.count
+        let left = try await table.inspect(.deleteFiles).rowCount
         XCTAssertEqual(left, 2)
         U.assertSameRows(try await U.state(table), rows, "after removing dangling deletes")
     }

@@ -16,7 +16,7 @@ extension JavaInteropTests {
         var table = try await shared.catalog.loadTable("db.t")
         let location = table.metadata.location
         // A crashed writer's file (a copy of a live data file, never committed) and a stray manifest.
-        let live = try await table.inspect(.dataFiles).rows.compactMap { $0["file_path"]?.stringValue }
+        let live = try await table.inspect(.dataFiles).rows().compactMap { $0["file_path"]?.stringValue }
         let crashed = "\(location)/data/ts_month=2025-01/00000-9-crashed.parquet"
         try FileManager.default.copyItem(atPath: live[0], toPath: crashed)
         let stray = "\(location)/metadata/stray-m0.avro"

@@ -39,9 +39,9 @@ extension JavaInteropTests {
             }
             let before = try await shared.catalog.loadTable(name)
             let rowsBefore = sortedRows(try await before.scan().rows())
-            let deletesBefore = try await before.inspect(.deleteFiles).rows.count
+            let deletesBefore = try await before.inspect(.deleteFiles).rowCount
             XCTAssertGreaterThan(deletesBefore, 0)
-            let filesBefore = try await before.inspect(.dataFiles).rows.count
+            let filesBefore = try await before.inspect(.dataFiles).rowCount
 
             let out = try cli(shared, ["rewrite-data-files", name]).first
             XCTAssertEqual(out?["rewritten-data-files"]?.intValue, Int64(filesBefore), "v\(version)")

@@ -21,7 +21,7 @@ extension JavaInteropTests {
             _ = try cli(shared, ["append", "db.t"], stdin: rows.joined(separator: "\n") + "\n")
         }
         let before = try await shared.catalog.loadTable("db.t")
-        let manifestsBefore = try await before.inspect(.manifests).rows.count
+        let manifestsBefore = try await before.inspect(.manifests).rowCount
         let rowsBefore = sortedRows(try await before.scan().rows())
         func liveEntries(_ rows: [JSONValue]) -> [String] {
             rows.filter { $0["status"]?.intValue != 2 }.map { e in
@@ -30,13 +30,13 @@ extension JavaInteropTests {
                 ].map { ($0 ?? .null).serialized() }.joined(separator: " ")
             }.sorted()
         }
-        let entriesBefore = liveEntries(try await before.inspect(.entries).rows)
+        let entriesBefore = liveEntries(try await before.inspect(.entries).rows())
 
         let out = try cli(shared, ["rewrite-manifests", "db.t", "--target-size", "6000"]).first
         XCTAssertEqual(out?["replaced-manifests"]?.intValue, Int64(manifestsBefore))
         let after = try await shared.catalog.loadTable("db.t")
         XCTAssertEqual(after.metadata.currentSnapshot?.operation, "replace")
-        let manifestsAfter = try await after.inspect(.manifests).rows.count
+        let manifestsAfter = try await after.inspect(.manifests).rowCount
         XCTAssertLessThan(manifestsAfter, manifestsBefore)
         let rowsAfter = sortedRows(try await after.scan().rows())
         XCTAssertEqual(rowsAfter, rowsBefore)
@@ -51,7 +51,7 @@ extension JavaInteropTests {
         XCTAssertNotEqual(javaRewritten.metadata.currentSnapshotId, after.metadata.currentSnapshotId)
         let rowsJava = sortedRows(try await javaRewritten.scan().rows())
         XCTAssertEqual(rowsJava, rowsBefore)
-        let entriesJava = liveEntries(try await javaRewritten.inspect(.entries).rows)
+        let entriesJava = liveEntries(try await javaRewritten.inspect(.entries).rows())
         XCTAssertEqual(entriesJava, entriesBefore)
     }
 }

@@ -340,11 +340,11 @@ case "iceberg-rewrite-manifests":
             try await table.appendFiles(try await writer.finish())
         }
     }
-    let before = try await events.inspect(.manifests).rows.count
+    let before = try await events.inspect(.manifests).rowCount
     let start = monotonicNanos()
     let result = try await events.rewriteManifests()
     let ms = Double(monotonicNanos() - start) / 1e6
-    let after = try await events.inspect(.manifests).rows.count
+    let after = try await events.inspect(.manifests).rowCount
     var rows = 0
     for try await batch in try events.scan().batches() { rows += batch.rowCount }
     print(
@@ -352,7 +352,7 @@ case "iceberg-rewrite-manifests":
     )
 case "iceberg-inspect-files":
     // A table of 10,000 data files (the events rows by bucket(10000, id), one commit), then
-    // its `files` metadata table, timed.
+    // its `files` metadata table (one columnar batch, as PyIceberg returns an Arrow table), timed.
     let catalog = try await eventsTable(args[3], spec: "bucket(10000, id)")
     let data = try EventsColumns.load(directory: args[2]).columnData()
     _ = try await timedAppend(catalog, data, filesAtOnce: 10_000)
@@ -361,7 +361,7 @@ case "iceberg-inspect-files":
     var files = 0
     for _ in 0..<Int(args[4])! {
         let start = monotonicNanos()
-        files = try await table.inspect(.files).rows.count
+        files = try await table.inspect(.files).rowCount
         times.append(Double(monotonicNanos() - start) / 1e6)
     }
     // 100 orphans, four days old, among the table's files: found and removed.

@@ -7,12 +7,12 @@ struct MetadataTableLayout {
     /// The primitive columns of the current schema, by field id.
     private let columnsById: [(id: Int, name: String, type: IcebergType)]
     /// The same, by name (the order of `readable_metrics`).
-    private let columnsByName: [(id: Int, name: String, type: IcebergType)]
+    let metricColumns: [(id: Int, name: String, type: IcebergType)]
 
     init(_ metadata: TableMetadata) {
         self.metadata = metadata
         columnsById = Self.primitiveColumns(metadata.currentSchema)
-        columnsByName = columnsById.sorted { $0.name < $1.name }
+        metricColumns = columnsById.sorted { $0.name < $1.name }
     }
 
     static let snapshots = fixed([
@@ -143,37 +143,6 @@ struct MetadataTableLayout {
         return try Schema(fields: fields)
     }
 
-    /// A file's columns in `fileFields` order.
-    func fileColumns(_ f: DataFile, specId: Int, _ partition: StructType) -> [(String, JSONValue)] {
-        func counts(_ m: [Int: Int64]) -> JSONValue {
-            MetadataTableReader.map(m.keys.sorted().map { (.int(Int64($0)), .int(m[$0]!)) })
-        }
-        func bounds(_ m: [Int: [UInt8]]) -> JSONValue {
-            MetadataTableReader.map(m.keys.sorted().map { (.int(Int64($0)), .string(ByteText.hex(m[$0]!))) })
-        }
-        func long(_ v: Int64?) -> JSONValue { v.map { .int($0) } ?? .null }
-        var row: [(String, JSONValue)] = [
-            ("content", .int(Int64(f.content.rawValue))), ("file_path", .string(f.filePath)),
-            ("file_format", .string(f.fileFormat.uppercased())), ("spec_id", .int(Int64(specId))),
-        ]
-        if !partition.fields.isEmpty {
-            row.append(("partition", partitionJSON(coerce(f.partition, specId: specId, to: partition), partition)))
-        }
-        row += [
-            ("record_count", .int(f.recordCount)), ("file_size_in_bytes", .int(f.fileSizeInBytes)),
-            ("column_sizes", counts(f.columnSizes)), ("value_counts", counts(f.valueCounts)),
-            ("null_value_counts", counts(f.nullValueCounts)), ("nan_value_counts", counts(f.nanValueCounts)),
-            ("lower_bounds", bounds(f.lowerBounds)), ("upper_bounds", bounds(f.upperBounds)),
-            ("key_metadata", f.keyMetadata.map { .string(ByteText.hex($0)) } ?? .null),
-            ("split_offsets", f.splitOffsets.map { .array($0.map { .int($0) }) } ?? .null),
-            ("equality_ids", f.equalityIds.map { .array($0.map { .int(Int64($0)) }) } ?? .null),
-            ("sort_order_id", f.sortOrderId.map { .int(Int64($0)) } ?? .null), ("first_row_id", long(f.firstRowId)),
-            ("referenced_data_file", f.referencedDataFile.map { .string($0) } ?? .null),
-            ("content_offset", long(f.contentOffset)), ("content_size_in_bytes", long(f.contentSizeInBytes)),
-        ]
-        return row
-    }
-
     // MARK: Readable metrics
 
     /// Every primitive column of the current schema with its full name (Java's `idToName`:
@@ -214,25 +183,6 @@ struct MetadataTableLayout {
         }
         columns.sort { $0.name < $1.name }
         return .optional(id(), "readable_metrics", .struct(StructType(columns)))
-    }
-
-    /// A file's `readable_metrics` value.
-    func readableMetrics(_ f: DataFile) -> JSONValue {
-        .object(
-            columnsByName.map { c in
-                func count(_ m: [Int: Int64]) -> JSONValue { m[c.id].map { .int($0) } ?? .null }
-                func bound(_ m: [Int: [UInt8]]) -> JSONValue {
-                    m[c.id].flatMap { Literal.deserialize($0, as: c.type) }.map { $0.json(as: c.type) } ?? .null
-                }
-                return (
-                    c.name,
-                    .object([
-                        ("column_size", count(f.columnSizes)), ("value_count", count(f.valueCounts)),
-                        ("null_value_count", count(f.nullValueCounts)), ("nan_value_count", count(f.nanValueCounts)),
-                        ("lower_bound", bound(f.lowerBounds)), ("upper_bound", bound(f.upperBounds)),
-                    ])
-                )
-            })
     }
 
     // MARK: Partitions

@@ -46,30 +46,46 @@ public enum MetadataTableType: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// The rows of one metadata table: its schema (Java's names and ids) and one JSON object per
-/// row in the SDK's JSON value convention (timestamps as text, maps as `{"keys", "values"}`,
-/// binary as hex).
+/// The rows of one metadata table: its schema (Java's names and ids) and its rows as one
+/// columnar batch; `rows()` gives them as JSON objects in the SDK's JSON value convention
+/// (timestamps as text, maps as `{"keys", "values"}`, binary as hex).
 public struct MetadataTable: Sendable {
     /// Which metadata table this is.
     public let type: MetadataTableType
     /// The columns.
-    public let schema: Schema
-    /// The rows.
-    public let rows: [JSONValue]
+    public var schema: Schema { batch.schema }
+    /// The rows as one columnar batch.
+    public let batch: ColumnBatch
     /// The transform of each field of the `partition` column (by name), for display.
     var partitionTransforms: [String: Transform] = [:]
 
-    init(type: MetadataTableType, schema: Schema, partitionTransforms: [String: Transform] = [:], rows: [JSONValue]) {
+    init(type: MetadataTableType, batch: ColumnBatch, partitionTransforms: [String: Transform] = [:]) {
         self.type = type
-        self.schema = schema
-        self.rows = rows
+        self.batch = batch
         self.partitionTransforms = partitionTransforms
+    }
+
+    init(type: MetadataTableType, schema: Schema, partitionTransforms: [String: Transform] = [:], rows: [JSONValue])
+        throws
+    {
+        self.init(
+            type: type, batch: try ColumnBatch.shredding(rows, schema: schema), partitionTransforms: partitionTransforms
+        )
+    }
+
+    /// Number of rows.
+    public var rowCount: Int { batch.rowCount }
+
+    /// The rows as JSON objects keyed by column name.
+    public func rows() throws -> [JSONValue] {
+        try batch.jsonRows()
     }
 
     /// The rows as a person reads them: partition values of `year`, `month` and `hour`
     /// transforms as dates (`2025-04`, not the month ordinal 663), in `partition` and in
     /// `data_file.partition`.
-    public func displayRows() -> [JSONValue] {
+    public func displayRows() throws -> [JSONValue] {
+        let rows = try rows()
         guard !partitionTransforms.isEmpty else { return rows }
         func human(_ partition: JSONValue) -> JSONValue {
             guard case .object(let pairs) = partition else { return partition }
@@ -100,15 +116,10 @@ public struct MetadataTable: Sendable {
         }
     }
 
-    /// The rows as one columnar batch.
-    public func batch() throws -> ColumnBatch {
-        try ColumnBatch.shredding(rows, schema: schema)
-    }
-
     /// The rows decoded as values of a `Decodable` type whose properties are named after the columns.
     public func rows<T: Decodable>(as type: T.Type) throws -> [T] {
         let decoder = RowDecoder(schema: schema)
-        return try rows.map { try decoder.decode(T.self, from: $0) }
+        return try rows().map { try decoder.decode(T.self, from: $0) }
     }
 }
 
@@ -144,13 +155,13 @@ struct MetadataTableReader {
         }
         let layout = MetadataTableLayout(metadata)
         switch type {
-        case .snapshots: return table(type, MetadataTableLayout.snapshots, snapshotRows())
-        case .history: return table(type, MetadataTableLayout.history, historyRows())
-        case .refs: return table(type, MetadataTableLayout.refs, refRows())
-        case .metadataLogEntries: return table(type, MetadataTableLayout.metadataLog, metadataLogRows())
+        case .snapshots: return try table(type, MetadataTableLayout.snapshots, snapshotRows())
+        case .history: return try table(type, MetadataTableLayout.history, historyRows())
+        case .refs: return try table(type, MetadataTableLayout.refs, refRows())
+        case .metadataLogEntries: return try table(type, MetadataTableLayout.metadataLog, metadataLogRows())
         case .manifests:
             let manifests = try await scan(snapshotId, ref).manifests()
-            return table(type, MetadataTableLayout.manifests, manifests.map { manifestRow($0, all: false) })
+            return try table(type, MetadataTableLayout.manifests, manifests.map { manifestRow($0, all: false) })
         case .allManifests:
             var rows: [JSONValue] = []
             for s in metadata.snapshots {
@@ -158,7 +169,7 @@ struct MetadataTableReader {
                     rows.append(manifestRow(m, all: true, referenceSnapshot: s.snapshotId))
                 }
             }
-            return table(type, MetadataTableLayout.allManifests, rows)
+            return try table(type, MetadataTableLayout.allManifests, rows)
         case .files, .dataFiles, .deleteFiles, .allFiles, .allDataFiles, .allDeleteFiles:
             let content: ManifestSelection =
                 [.dataFiles, .allDataFiles].contains(type)
@@ -166,47 +177,32 @@ struct MetadataTableReader {
             let all = [.allFiles, .allDataFiles, .allDeleteFiles].contains(type)
             let manifests = try await selected(
                 all ? allManifests() : scan(snapshotId, ref).manifests(), content)
-            let entries = try await read(manifests)
             let schema = try layout.filesSchema()
+            var columns = try ContentFileColumns(
+                schema: schema.schema, partition: schema.partition, layout: layout, entries: false)
+            for (manifest, entries) in try await read(manifests) {
+                for e in entries where e.status != .deleted { columns.append(e, specId: manifest.partitionSpecId) }
+            }
             return MetadataTable(
-                type: type, schema: schema.schema, partitionTransforms: layout.partitionTransforms(),
-                rows: entries.flatMap { manifest, entries in
-                    entries.filter { $0.status != .deleted }.map {
-                        .object(
-                            layout.fileColumns($0.dataFile, specId: manifest.partitionSpecId, schema.partition)
-                                + [("readable_metrics", layout.readableMetrics($0.dataFile))])
-                    }
-                })
+                type: type, batch: try columns.batch(), partitionTransforms: layout.partitionTransforms())
         case .entries, .allEntries:
             let manifests =
                 type == .allEntries ? try await allManifests() : try await scan(snapshotId, ref).manifests()
             let schema = try layout.entriesSchema()
-            let entries = try await read(manifests)
+            var columns = try ContentFileColumns(
+                schema: schema.schema, partition: schema.partition, layout: layout, entries: true)
+            for (manifest, entries) in try await read(manifests) {
+                for e in entries { columns.append(e, specId: manifest.partitionSpecId) }
+            }
             return MetadataTable(
-                type: type, schema: schema.schema, partitionTransforms: layout.partitionTransforms(),
-                rows: entries.flatMap { manifest, entries in
-                    entries.map { e in
-                        .object([
-                            ("status", .int(Int64(e.status.rawValue))),
-                            ("snapshot_id", e.snapshotId.map { .int($0) } ?? .null),
-                            ("sequence_number", e.sequenceNumber.map { .int($0) } ?? .null),
-                            ("file_sequence_number", e.fileSequenceNumber.map { .int($0) } ?? .null),
-                            (
-                                "data_file",
-                                .object(
-                                    layout.fileColumns(e.dataFile, specId: manifest.partitionSpecId, schema.partition))
-                            ),
-                            ("readable_metrics", layout.readableMetrics(e.dataFile)),
-                        ])
-                    }
-                })
+                type: type, batch: try columns.batch(), partitionTransforms: layout.partitionTransforms())
         case .partitions:
             return try await partitions(try await scan(snapshotId, ref).manifests(), layout)
         }
     }
 
-    private func table(_ type: MetadataTableType, _ schema: Schema, _ rows: [JSONValue]) -> MetadataTable {
-        MetadataTable(type: type, schema: schema, rows: rows)
+    private func table(_ type: MetadataTableType, _ schema: Schema, _ rows: [JSONValue]) throws -> MetadataTable {
+        try MetadataTable(type: type, schema: schema, rows: rows)
     }
 
     // MARK: Table-wide tables
@@ -418,7 +414,7 @@ struct MetadataTableReader {
             ]
             return .object(row)
         }
-        return MetadataTable(
+        return try MetadataTable(
             type: .partitions, schema: try layout.partitionsSchema(partitionType),
             partitionTransforms: layout.partitionTransforms(), rows: rows)
     }

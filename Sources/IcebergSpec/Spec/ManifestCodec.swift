@@ -177,93 +177,21 @@ public enum ManifestCodec {
         let tableSchema = (try? reader.metadataString("schema").map { try Schema(jsonText: $0) }) ?? schema
         let partitionType = (try? partitionSpec.partitionType(tableSchema)) ?? StructType([])
         var out: [ManifestEntry] = []
-        let positions = AvroFieldPositions()
+        let entries = try ManifestEntryReader(schema: reader.schema, partitionType: partitionType)
         var nextFirstRowId = manifest?.firstRowId
-        for value in try reader.records() {
-            guard let entry = AvroRecordView(reader.schema, value, positions: positions),
-                let df = entry.record(2, "data_file")
-            else {
-                throw IcebergError.invalidJSON("manifest entry without data_file")
-            }
-            guard let status = entry.long(0, "status").flatMap({ Int32(exactly: $0).flatMap(EntryStatus.init) }) else {
-                throw IcebergError.invalidJSON(
-                    "manifest entry misses status, file_path, record_count or file_size_in_bytes")
-            }
-            var file = try dataFile(df, partitionType: partitionType)
+        try reader.forEachRecord { r in
+            var e = try entries.read(&r)
             if let manifest {
-                assignFirstRowId(&file, status: status, manifest: manifest, next: &nextFirstRowId)
-            }
-            var e = ManifestEntry(
-                status: status, snapshotId: entry.long(1, "snapshot_id"),
-                sequenceNumber: entry.long(3, "sequence_number"),
-                fileSequenceNumber: entry.long(4, "file_sequence_number"), dataFile: file)
-            if let m = manifest {
-                if e.snapshotId == nil { e.snapshotId = m.addedSnapshotId }
+                assignFirstRowId(&e.dataFile, status: e.status, manifest: manifest, next: &nextFirstRowId)
+                if e.snapshotId == nil { e.snapshotId = manifest.addedSnapshotId }
                 if e.status == .added {
-                    if e.sequenceNumber == nil { e.sequenceNumber = m.sequenceNumber }
-                    if e.fileSequenceNumber == nil { e.fileSequenceNumber = m.sequenceNumber }
+                    if e.sequenceNumber == nil { e.sequenceNumber = manifest.sequenceNumber }
+                    if e.fileSequenceNumber == nil { e.fileSequenceNumber = manifest.sequenceNumber }
                 }
             }
             out.append(e)
         }
         return out
-    }
-
-    /// A manifest entry's `data_file` record: path, partition tuple (of `partitionType`),
-    /// counts, metrics and the v2/v3 fields.
-    private static func dataFile(_ df: AvroRecordView, partitionType: StructType) throws -> DataFile {
-        guard let path = df.string(100, "file_path"), let count = df.long(103, "record_count"),
-            let size = df.long(104, "file_size_in_bytes")
-        else {
-            throw IcebergError.invalidJSON(
-                "manifest entry misses status, file_path, record_count or file_size_in_bytes")
-        }
-        var partition: [Literal?] = []
-        if let p = df.record(102, "partition") {
-            for f in partitionType.fields {
-                partition.append(p.field(f.id, f.name).flatMap { IcebergAvro.literal($0.0, f.type) })
-            }
-        }
-        var file = DataFile(filePath: path, partition: partition, recordCount: count, fileSizeInBytes: size)
-        file.content = try content(df.long(134, "content"), of: "data file \(path)")
-        file.fileFormat = df.string(101, "file_format") ?? "PARQUET"
-        func longs(_ id: Int, _ name: String) -> [Int: Int64] {
-            var m: [Int: Int64] = [:]
-            for (k, v) in df.intKeyedMap(id, name) ?? [] {
-                if case .long(let l) = v { m[k] = l } else if case .int(let i) = v { m[k] = Int64(i) }
-            }
-            return m
-        }
-        func blobs(_ id: Int, _ name: String) -> [Int: [UInt8]] {
-            var m: [Int: [UInt8]] = [:]
-            for (k, v) in df.intKeyedMap(id, name) ?? [] { if case .bytes(let b) = v { m[k] = b } }
-            return m
-        }
-        file.columnSizes = longs(108, "column_sizes")
-        file.valueCounts = longs(109, "value_counts")
-        file.nullValueCounts = longs(110, "null_value_counts")
-        file.nanValueCounts = longs(137, "nan_value_counts")
-        file.lowerBounds = blobs(125, "lower_bounds")
-        file.upperBounds = blobs(128, "upper_bounds")
-        file.keyMetadata = df.bytes(131, "key_metadata")
-        if let (v, _) = df.field(132, "split_offsets"), case .array(let items) = v.unwrapped {
-            file.splitOffsets = items.compactMap {
-                if case .long(let l) = $0.unwrapped { return l }
-                return nil
-            }
-        }
-        if let (v, _) = df.field(135, "equality_ids"), case .array(let items) = v.unwrapped {
-            file.equalityIds = items.compactMap {
-                if case .int(let i) = $0.unwrapped { return Int(i) }
-                return nil
-            }
-        }
-        file.sortOrderId = df.long(140, "sort_order_id").map(Int.init)
-        file.referencedDataFile = df.string(143, "referenced_data_file")
-        file.firstRowId = df.long(142, "first_row_id")
-        file.contentOffset = df.long(144, "content_offset")
-        file.contentSizeInBytes = df.long(145, "content_size_in_bytes")
-        return file
     }
 
     /// v3 row lineage, as Java assigns it: a live data file without a first row id takes the
@@ -374,7 +302,7 @@ public enum ManifestCodec {
     }
 
     /// A `content` field: absent is data; a value no content type has is an error, not data.
-    private static func content(_ value: Int64?, of what: String) throws -> FileContent {
+    static func content(_ value: Int64?, of what: String) throws -> FileContent {
         guard let value else { return .data }
         guard let content = Int32(exactly: value).flatMap(FileContent.init) else {
             throw IcebergError.invalidJSON("\(what) has content \(value), which is no content type")
