@@ -11,7 +11,8 @@ struct RewriteDataFilesCommand: AsyncParsableCommand {
             Plans as Iceberg Java does: per partition, files under 75% or over 180% of the target size, or with \
             at least --delete-file-threshold deletes or 30% of their rows deleted, packed into groups; a group \
             is rewritten when it has --min-input-files files (5), more bytes than the target, or a file with too \
-            many deletes. Rows are written with every delete applied, in the current partition spec, as one \
+            many deletes. Rows are written with every delete applied, in the current partition spec (with \
+            --strategy sort, sorted across each group's output files, as Java's range sort), as one \
             replace snapshot (several with --partial-progress). Equality deletes committed meanwhile still \
             apply; a concurrent delete of rewritten rows fails the rewrite cleanly. Prints one JSON object; \
             with --plan-only, the plan (JSON that `Table.rewriteGroup` and `Table.commitRewrite` take). \
@@ -32,6 +33,11 @@ struct RewriteDataFilesCommand: AsyncParsableCommand {
     @Flag(help: "Commit groups apart, in up to --max-commits commits.") var partialProgress = false
     @Option(help: "With --partial-progress: the number of commits.") var maxCommits = 10
     @Option(help: "How many groups are rewritten at once.") var maxConcurrentGroups = 5
+    @Option(
+        help:
+            "For --strategy sort: bytes of rows a group holds in memory for its sort across files; beyond it, sorted runs spill to TMPDIR."
+    )
+    var sortMemory = RewriteDataFilesOptions.defaultSortMemoryBytes
     @Option(help: "The branch to rewrite.") var branch = "main"
     @Flag(help: "Print the plan and rewrite nothing.") var planOnly = false
     @OptionGroup var progress: ProgressOptions
@@ -62,7 +68,10 @@ struct RewriteDataFilesCommand: AsyncParsableCommand {
                 try options.emit(try encodedJSON(plan))
                 return
             }
-            try options.emit(try encodedJSON(try await table.executeRewrite(plan, progress: progress.handler())))
+            try options.emit(
+                try encodedJSON(
+                    try await table.executeRewrite(
+                        plan, sortMemoryBytes: sortMemory, progress: progress.handler())))
         }
     }
 }

@@ -308,6 +308,98 @@ final class RewriteDataFilesTests: XCTestCase {
         }
     }
 
+    /// The sort strategy sorts each group across its output files, as Java's range sort does:
+    /// every file is sorted and the files hold consecutive ranges; with little memory the rows
+    /// go through sorted runs spilled to TMPDIR and merged (a nested column included), and
+    /// no run is left behind.
+    func testTheSortStrategySortsAcrossFilesInBoundedMemory() async throws {
+        let catalog = try await makeLocalCatalog(self, prefix: "rewrite-sort").catalog
+        for memory in [64 << 20, 24 << 10] {
+            let id = TableIdentifier(namespace: Namespace(["t"]), name: "sorted\(memory)")
+            _ = try await catalog.createTable(
+                id, TableCreation(schema: U.schema, properties: [("format-version", "2")]))
+            let table = try await catalog.loadTable(id)
+            for a in 0..<6 {
+                var txn = table.newTransaction()
+                txn.append(
+                    jsonRows: (0..<2_000).map { i in
+                        let n = a * 2_000 + i
+                        return (i + 1, U.row(n, ["a", "b", "c"][n % 3], (n * 7_919) % 1_000))
+                    })
+                try await txn.commit()
+            }
+            let before = try await U.state(table)
+            var o = options
+            o.strategy = .sort
+            o.sortOrder = [SortTerm("qty"), SortTerm("id", direction: .desc)]
+            o.targetFileSizeBytes = 64 << 10
+            o.rewriteAll = true
+            o.sortMemoryBytes = memory
+            let spills = "\(PartitionSort.temporaryDirectory)"
+            let spillsBefore = try FileManager.default.contentsOfDirectory(atPath: spills).filter {
+                $0.hasPrefix("iceberg-sort-")
+            }
+            let result = try await table.rewriteDataFiles(o)
+            XCTAssertEqual(result.rewrittenDataFiles, 6)
+            U.assertSameRows(try await U.state(table), before, "after the sort with \(memory) bytes of memory")
+            let files = try await table.scan().planFiles()
+            XCTAssertGreaterThan(files.count, 2, "the group is written as several files")
+            var ranges: [(first: (Int64, Int64), last: (Int64, Int64))] = []
+            for f in files {
+                var batches = ScanBatches.Iterator(scan: try table.scan(), tasks: [f])
+                var keys: [(Int64, Int64)] = []
+                while let b = try await batches.next() {
+                    keys += try b.jsonRows().map {
+                        (try XCTUnwrap($0["qty"]?.intValue), -(try XCTUnwrap($0["id"]?.intValue)))
+                    }
+                }
+                XCTAssertEqual(keys.count, Int(f.file.recordCount))
+                XCTAssertTrue(zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }, "\(f.file.filePath) is not sorted")
+                ranges.append((keys.first!, keys.last!))
+            }
+            ranges.sort { $0.first < $1.first }
+            for (a, b) in zip(ranges, ranges.dropFirst()) {
+                XCTAssertTrue(a.last < b.first, "files overlap: \(a) and \(b)")
+            }
+            let spillsAfter = try FileManager.default.contentsOfDirectory(atPath: spills).filter {
+                $0.hasPrefix("iceberg-sort-")
+            }
+            XCTAssertEqual(Set(spillsAfter), Set(spillsBefore), "sorted runs left in \(spills)")
+        }
+    }
+
+    /// A partition's sort spills sorted runs once its memory is full and merges them back in
+    /// order, with rows still held in memory as one more run.
+    func testPartitionSortSpillsRunsAndMergesThem() async throws {
+        let order = SortOrder(orderId: 1, fields: [SortField(sourceId: 3, transform: .identity, direction: .asc)])
+        let parquet = try U.schema.parquetSchema()
+        let sorter = try XCTUnwrap(try RowSorter(order: order, schema: U.schema, parquetSchema: parquet))
+        let directory = try makeTemporaryDirectory(self).path + "/runs"
+        let sort = try PartitionSort(
+            sorter: sorter, schema: U.schema, parquetSchema: parquet, memoryBytes: 16 << 10,
+            spillDirectory: directory)
+        let qtys = (0..<5_000).map { ($0 * 7_919) % 1_003 }
+        for (i, q) in qtys.enumerated() {
+            try sort.shredder.append(U.row(i, "c", q), rowNumber: i + 1)
+            if sort.shredder.rowCount == 700 { try sort.flushRows() }
+        }
+        XCTAssertGreaterThan(sort.runs.count, 3, "runs spilled")
+        var seen: [Int64] = []
+        var ids = Set<Int64>()
+        try await sort.drain(pieceBytes: 4 << 10, maxPieceRows: 8_192) { columns, rows in
+            guard case .int32(let q) = columns[2].values, case .int64(let id) = columns[0].values else {
+                return XCTFail("unexpected columns")
+            }
+            XCTAssertEqual(q.count, rows)
+            seen += q.map(Int64.init)
+            ids.formUnion(id)
+        }
+        XCTAssertEqual(seen, qtys.map(Int64.init).sorted())
+        XCTAssertEqual(ids.count, qtys.count)
+        XCTAssertEqual(sort.runs, [])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory), "runs removed")
+    }
+
     /// Format v3: rewritten rows keep their row ids and last-updated sequence numbers.
     func testRowLineageIsCarriedOver() async throws {
         let catalog = try await makeLocalCatalog(self, prefix: "rewrite-v3").catalog

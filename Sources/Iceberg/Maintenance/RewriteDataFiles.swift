@@ -79,12 +79,15 @@ extension Table {
     public func rewriteDataFiles(_ options: RewriteDataFilesOptions = RewriteDataFilesOptions()) async throws
         -> RewriteDataFilesResult
     {
-        try await executeRewrite(try await planRewrite(options))
+        try await executeRewrite(try await planRewrite(options), sortMemoryBytes: options.sortMemoryBytes)
     }
 
     /// Rewrites and commits the groups of `plan` in this process, reporting to `progress`
-    /// after each group.
-    public func executeRewrite(_ plan: RewritePlan, progress: WorkProgressHandler? = nil) async throws
+    /// after each group (`sortMemoryBytes`: see `rewriteGroup`).
+    public func executeRewrite(
+        _ plan: RewritePlan, sortMemoryBytes: Int = RewriteDataFilesOptions.defaultSortMemoryBytes,
+        progress: WorkProgressHandler? = nil
+    ) async throws
         -> RewriteDataFilesResult
     {
         guard !plan.groups.isEmpty else { return RewriteDataFilesResult() }
@@ -104,7 +107,8 @@ extension Table {
         var firstError: (any Error)?
         for batch in batches {
             do {
-                let outputs = try await rewriteGroups(batch, of: plan, counter: counter)
+                let outputs = try await rewriteGroups(
+                    batch, of: plan, sortMemoryBytes: sortMemoryBytes, counter: counter)
                 result.merge(try await commitRewrite(plan, outputs: outputs))
             } catch {
                 guard plan.partialProgress else { throw error }
@@ -120,12 +124,12 @@ extension Table {
     }
 
     /// Rewrites groups concurrently; if one fails, what the others wrote is deleted.
-    private func rewriteGroups(_ groups: [RewriteFileGroup], of plan: RewritePlan, counter: ProgressCounter)
-        async throws -> [RewriteGroupOutput]
-    {
+    private func rewriteGroups(
+        _ groups: [RewriteFileGroup], of plan: RewritePlan, sortMemoryBytes: Int, counter: ProgressCounter
+    ) async throws -> [RewriteGroupOutput] {
         let outcomes = try await mapConcurrently(groups, limit: plan.maxConcurrentGroups) { group in
             do {
-                let output = try await self.rewriteGroup(group, of: plan)
+                let output = try await self.rewriteGroup(group, of: plan, sortMemoryBytes: sortMemoryBytes)
                 counter.add(files: group.files.count, bytes: group.inputBytes)
                 return Result<RewriteGroupOutput, any Error>.success(output)
             } catch {
@@ -154,9 +158,15 @@ extension Table {
 
     /// Rewrites one group of a plan: reads its files at the starting snapshot with their
     /// deletes applied and writes the rows in the plan's spec and order (format v3: keeping
-    /// each row's id and last-updated sequence number). Nothing is committed; on failure
-    /// what was written is deleted. Any process with the table can run it.
-    public func rewriteGroup(_ group: RewriteFileGroup, of plan: RewritePlan) async throws -> RewriteGroupOutput {
+    /// each row's id and last-updated sequence number). With the `sort` strategy the group's
+    /// rows are sorted across its output files, as Java's range sort writes them (each file a
+    /// consecutive range), holding up to `sortMemoryBytes` of rows per output partition and
+    /// spilling sorted runs to local temporary files beyond it. Nothing is committed; on
+    /// failure what was written is deleted. Any process with the table can run it.
+    public func rewriteGroup(
+        _ group: RewriteFileGroup, of plan: RewritePlan,
+        sortMemoryBytes: Int = RewriteDataFilesOptions.defaultSortMemoryBytes
+    ) async throws -> RewriteGroupOutput {
         let m = metadata
         guard m.snapshot(id: plan.startingSnapshotId) != nil else {
             throw CatalogError.validationFailed(
@@ -188,6 +198,7 @@ extension Table {
         var writer = try TableWriter(
             metadata: m, io: io, schema: schema, spec: spec, sortOrder: plan.resolvedSortOrder(),
             metricsProperties: m.properties, targetFileSize: Int(clamping: group.splitSizeBytes))
+        if plan.strategy == .sort { writer.sortAcrossFilesMemoryBytes = sortMemoryBytes }
         var manifestPath: String?
         do {
             var batches = ScanBatches.Iterator(scan: scan.projecting(schema), tasks: tasks)

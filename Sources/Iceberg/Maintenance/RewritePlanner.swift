@@ -41,6 +41,12 @@ public struct RewriteDataFilesOptions: Sendable {
     public var maxCommits = 10
     /// How many groups are rewritten at once.
     public var maxConcurrentGroups = 5
+    /// With the `sort` strategy: bytes of rows (uncompressed) one group holds in memory for its
+    /// sort across output files; beyond it sorted runs are spilled to local temporary files
+    /// (`TMPDIR`) and merged.
+    public var sortMemoryBytes = RewriteDataFilesOptions.defaultSortMemoryBytes
+    /// The default `sortMemoryBytes`: 256 MiB.
+    public static let defaultSortMemoryBytes = 256 << 20
 
     /// The defaults.
     public init() {}

@@ -34,6 +34,13 @@ public struct TableWriter {
     /// How many files `finish()` encodes and writes at once (default: the processor count;
     /// 1 writes them one after another on the calling task).
     public var maxConcurrentFiles = ProcessorCount.online
+    /// With a sort order: sort each partition's rows across all the files written for it
+    /// (files hold consecutive ranges of the order, as Java's range sort writes them) rather
+    /// than each file on its own, holding at most this many bytes of rows per partition in
+    /// memory and spilling sorted runs to local temporary files beyond it.
+    var sortAcrossFilesMemoryBytes: Int? = nil
+    private var sorts: [[Literal?]: PartitionSort] = [:]
+    private var sortKeys: [[Literal?]] = []
 
     /// Prepares a writer for the table's current schema, default spec and `write.*` properties.
     public init(metadata: TableMetadata, io: FileIO) throws {
@@ -132,6 +139,11 @@ public struct TableWriter {
     /// Appends one row (an object in the JSON value convention).
     public mutating func append(_ row: JSONValue, rowNumber: Int) async throws {
         let key = try partition(of: row, rowNumber: rowNumber)
+        if let sort = try partitionSort(key) {
+            try sort.shredder.append(row, rowNumber: rowNumber)
+            if sort.shredder.rowCount >= batchRows { try sort.flushRows() }
+            return
+        }
         let file = try await openFile(for: key)
         try file.shredder.append(row, rowNumber: rowNumber)
         file.rows += 1
@@ -147,6 +159,29 @@ public struct TableWriter {
 
     /// Writes whole columns of one partition to its open file.
     mutating func appendGroup(key: [Literal?], columns: [ColumnData], rows: Int) async throws {
+        if let sort = try partitionSort(key) {
+            try sort.flushRows()
+            try sort.add(columns, rows: rows)
+            return
+        }
+        try await write(key: key, columns: columns, rows: rows)
+    }
+
+    /// The partition's rows held for the sort across files (nil when this writer sorts each
+    /// file on its own, or not at all).
+    private mutating func partitionSort(_ key: [Literal?]) throws -> PartitionSort? {
+        guard let memory = sortAcrossFilesMemoryBytes, let sorter else { return nil }
+        if let sort = sorts[key] { return sort }
+        let sort = try PartitionSort(
+            sorter: sorter, schema: schema, parquetSchema: parquetSchema, memoryBytes: memory,
+            spillDirectory: "\(PartitionSort.temporaryDirectory)/iceberg-sort-\(writeId)-\(sortKeys.count)")
+        sorts[key] = sort
+        sortKeys.append(key)
+        return sort
+    }
+
+    /// Writes whole columns of one partition to its open file, rolling it at the target size.
+    private mutating func write(key: [Literal?], columns: [ColumnData], rows: Int) async throws {
         let file = try await openFile(for: key)
         try file.flushBatch()
         file.countNaNs(columns)
@@ -180,9 +215,10 @@ public struct TableWriter {
         let output = try await io.output(path)
         written.append(path)
         let writer = try ParquetWriter(sink: ParquetOutput.of(output), schema: parquetSchema, options: options)
+        // Rows sorted across files arrive in order.
         return OpenFile(
             path: path, partition: key, output: output, writer: writer, shredder: try JSONRowShredder(schema: schema),
-            sorter: sorter, sortOrderId: sortOrderId)
+            sorter: sortAcrossFilesMemoryBytes == nil ? sorter : nil, sortOrderId: sortOrderId)
     }
 
     private mutating func close(_ file: OpenFile) async throws {
@@ -210,6 +246,15 @@ public struct TableWriter {
     /// files are encoded, compressed and finished at once, in child tasks. A file leaves the
     /// open set only once it is closed, so `abort()` after a failure reaches the others.
     public mutating func finish() async throws -> [DataFile] {
+        for key in sortKeys {
+            guard let sort = sorts[key] else { continue }
+            // Pieces of an eighth of a file, so files roll close to the target size.
+            try await sort.drain(pieceBytes: targetFileSize / 8, maxPieceRows: batchRows) { columns, rows in
+                try await write(key: key, columns: columns, rows: rows)
+            }
+            sorts[key] = nil
+        }
+        sortKeys = []
         let files = open.sorted { $0.value.path < $1.value.path }
         let limit = max(1, maxConcurrentFiles)
         if files.count < 2 || limit == 1 {
@@ -243,6 +288,7 @@ public struct TableWriter {
 
     /// Deletes every file this writer created (after a failure or a failed commit).
     public func abort() async {
+        for sort in sorts.values { sort.removeRuns() }
         for f in open.values {
             (f.output as? FileSink)?.abort()
             await (f.output as? RemoteOutputFile)?.abort()

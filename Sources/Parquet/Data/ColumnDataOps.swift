@@ -85,8 +85,10 @@ extension ColumnData {
         }
         guard let reps = repetitionLevels else {
             if !defs.contains(where: { $0 != md }) {
-                // Optional but no nulls: one value per record, levels unchanged.
-                return ColumnData(values: values.scattered(order), definitionLevels: defs)
+                // Optional but no nulls: one value per record, every level the maximum.
+                return ColumnData(
+                    values: values.scattered(order),
+                    definitionLevels: order.count == defs.count ? defs : [UInt8](repeating: md, count: order.count))
             }
             // One level entry per record; values only where defined.
             var valueIndex = [Int32](repeating: -1, count: defs.count)
