@@ -23,6 +23,8 @@ struct CommitLoop {
         var base: Table
         /// Files written once and reused by later attempts.
         var reused: [String] = []
+        /// Properties every snapshot of the part adds to its summary.
+        var snapshotProperties: [(String, String)] = []
     }
 
     /// Sends one attempt's changes (one `TableCommit` per part with updates, in part order)
@@ -43,7 +45,8 @@ struct CommitLoop {
             var changes: [PendingChanges] = []
             for i in parts.indices {
                 var pending = PendingChanges(
-                    base: parts[i].base, startingMetadata: parts[i].start.metadata, attempt: attempt)
+                    base: parts[i].base, startingMetadata: parts[i].start.metadata, attempt: attempt,
+                    snapshotProperties: parts[i].snapshotProperties)
                 do {
                     for k in parts[i].actions.indices { try await parts[i].actions[k].apply(to: &pending) }
                 } catch {

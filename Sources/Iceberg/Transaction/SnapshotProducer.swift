@@ -24,9 +24,12 @@ struct SnapshotProducer {
     private var replacedManifests: Set<String> = []
     /// Summary properties beyond the counts (`source-snapshot-id` of a cherry-pick, …).
     var extraSummary: [(String, String)] = []
+    /// The transaction's and actions' snapshot properties (the computed ones win).
+    private let snapshotProperties: [(String, String)]
 
     /// Starts a snapshot of `branch` on the metadata `changes` holds now.
     init(_ changes: PendingChanges, branch: String = "main") {
+        snapshotProperties = changes.snapshotProperties
         metadata = changes.metadata
         self.branch = branch
         parent = changes.metadata.head(of: branch)
@@ -223,10 +226,7 @@ struct SnapshotProducer {
         var snapshot = Snapshot(
             snapshotId: snapshotId, parentSnapshotId: parent?.snapshotId, sequenceNumber: sequenceNumber,
             timestampMs: WallClock.nowMs(), manifestList: listPath,
-            summary: SnapshotSummary.make(
-                operation: operation, added: added, removed: removed, parent: parent, addedDeletes: addedDeletes,
-                removedDeletes: removedDeletes)
-                + extraSummary,
+            summary: summary(operation),
             schemaId: m.currentSchemaId)
         if m.formatVersion >= 3 {
             snapshot.firstRowId = firstRowId
@@ -238,6 +238,22 @@ struct SnapshotProducer {
         try changes.apply(.addSnapshot(snapshot))
         try changes.apply(.setSnapshotRef(name: branch, ref: ref))
         return snapshot
+    }
+
+    /// The computed summary, then the extra and snapshot properties it does not have, then
+    /// the stream positions the parent carries that this snapshot does not set (so every
+    /// snapshot of a branch holds every stream's last positions, whoever commits).
+    private func summary(_ operation: String) -> [(String, String)] {
+        var out =
+            SnapshotSummary.make(
+                operation: operation, added: added, removed: removed, parent: parent, addedDeletes: addedDeletes,
+                removedDeletes: removedDeletes) + extraSummary
+        var keys = Set(out.map(\.0))
+        for (k, v) in snapshotProperties where keys.insert(k).inserted { out.append((k, v)) }
+        for (k, v) in parent?.summary ?? [] where StreamSummary.isCarriedForward(k) && keys.insert(k).inserted {
+            out.append((k, v))
+        }
+        return out
     }
 
     /// A parent manifest written again: live entries stay (as existing), removed ones are

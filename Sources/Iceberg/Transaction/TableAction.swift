@@ -43,13 +43,17 @@ public struct PendingChanges: Sendable {
     private(set) var attemptFiles: [String] = []
     /// Files written once and reused by later attempts (deleted only if the transaction fails).
     private(set) var reusedFiles: [String] = []
+    /// Properties every snapshot produced from here on adds to its summary (the transaction's
+    /// `snapshotProperties`, then what actions add, such as a stream's positions).
+    var snapshotProperties: [(String, String)]
     private let now: Int64
 
-    init(base: Table, startingMetadata: TableMetadata, attempt: Int) {
+    init(base: Table, startingMetadata: TableMetadata, attempt: Int, snapshotProperties: [(String, String)] = []) {
         self.base = base
         self.startingMetadata = startingMetadata
         self.metadata = base.metadata
         self.attempt = attempt
+        self.snapshotProperties = snapshotProperties
         self.now = WallClock.nowMs()
     }
 

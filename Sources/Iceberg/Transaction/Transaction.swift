@@ -20,6 +20,10 @@ public struct Transaction: Sendable {
     private let origin: Table
     /// The actions, in the order they apply.
     public private(set) var actions: [any TableAction] = []
+    /// Properties added to the summary of every snapshot the transaction produces (Java's
+    /// `SnapshotUpdate.set`, PyIceberg's `snapshot_properties`); the counts and totals the
+    /// SDK computes keep their own values.
+    public var snapshotProperties: [(String, String)] = []
 
     /// Starts a transaction on the version `table` holds (a table loaded from a catalog).
     public init(_ table: Table) {
@@ -67,7 +71,8 @@ public struct Transaction: Sendable {
 
     /// This transaction's part of a commit loop.
     var commitPart: CommitLoop.Part {
-        CommitLoop.Part(start: table, origin: origin, actions: actions, base: table)
+        CommitLoop.Part(
+            start: table, origin: origin, actions: actions, base: table, snapshotProperties: snapshotProperties)
     }
 }
 
