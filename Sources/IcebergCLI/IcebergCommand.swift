@@ -10,7 +10,8 @@ struct IcebergCommand: AsyncParsableCommand {
             "The shared options (--catalog, --token, --credential, --region, --profile, --output) may also come before the command.",
         subcommands: [
             NamespaceCommand.self, TableCommand.self, AppendCommand.self, ScanCommand.self, SnapshotsCommand.self,
-            DeleteCommand.self, OverwriteCommand.self, UpsertCommand.self, ChangesCommand.self, SchemaCommand.self,
+            DeleteCommand.self, OverwriteCommand.self, UpsertCommand.self, ChangesCommand.self, StreamCommand.self,
+            SchemaCommand.self,
             PartitionCommand.self, SortOrderCommand.self,
             RollbackCommand.self,
             CherryPickCommand.self, RefCommand.self,

@@ -59,8 +59,11 @@ struct LineReader {
 
     init(fd: Int32) { self.fd = fd }
 
-    /// Calls `body` with each line (without the newline); stops at end of input.
-    mutating func forEachLine(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    /// Calls `body` with each line (without the newline); stops at end of input. `afterLines`
+    /// runs whenever the lines read so far are done, before the next read waits for input.
+    mutating func forEachLine(
+        _ body: (UnsafeBufferPointer<UInt8>) throws -> Void, afterLines: () throws -> Void = {}
+    ) throws {
         while true {
             // Emit complete lines in the buffer.
             var lineStart = start
@@ -76,6 +79,7 @@ struct LineReader {
                 }
             }
             start = lineStart
+            if !eof { try afterLines() }
             if eof {
                 if start < end {
                     let s = start

@@ -53,6 +53,9 @@ final class PartitionSort: @unchecked Sendable {
         if heldBytes >= memoryBytes { try spill() }
     }
 
+    /// Bytes of rows held in memory now.
+    var heldBytesNow: Int { heldBytes + shredder.bufferedBytes }
+
     /// Moves the rows appended one by one into the held columns.
     func flushRows() throws {
         let rows = shredder.rowCount

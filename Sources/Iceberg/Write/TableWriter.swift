@@ -7,7 +7,7 @@ import Parquet
 /// each file's rows are held until it closes, sorted by it (a permutation of row indices,
 /// see `RowSorter`) and the file records the order's id. Nothing is visible in the table
 /// until the files are committed; `abort()` deletes what was written.
-public struct TableWriter {
+public struct TableWriter: Sendable {
     /// The schema rows are written with.
     public let schema: Schema
     /// The partition spec.
@@ -299,6 +299,12 @@ public struct TableWriter {
     /// Locations written so far.
     public var writtenFiles: [String] { written }
 
+    /// Bytes of rows held in memory: the open files' buffered rows and row groups not yet
+    /// encoded, and rows held for a sort.
+    public var bufferedBytes: Int {
+        open.values.reduce(0) { $0 + $1.memoryBytes } + sorts.values.reduce(0) { $0 + $1.heldBytesNow }
+    }
+
     static func escape(_ s: String) -> String {
         var out = ""
         for b in s.utf8 {
@@ -348,6 +354,9 @@ final class OpenFile: @unchecked Sendable {
     /// The file's size so far as the roll-over check measures it: bytes written plus the
     /// (plain-encoded) bytes held for the next row group or the sort.
     var bufferedBytes: Int { writer.bytesWritten + writer.bufferedBytes + sortBufferBytes }
+
+    /// Bytes of rows held in memory (not yet encoded into the file).
+    var memoryBytes: Int { writer.bufferedBytes + shredder.bufferedBytes + sortBufferBytes }
 
     /// Hands rows to the Parquet writer, or holds them for the sort.
     func write(_ columns: [ColumnData]) throws {
