@@ -70,42 +70,50 @@ struct StreamCommand: AsyncParsableCommand {
                     ("committed-position", committed.map { .int($0) } ?? .null),
                 ]))
             var validator = changeFormat == nil ? try JSONRowShredder(schema: table.schema) : nil
-            for await batch in Self.lines(signals: [SIGTERM, SIGINT]) {
-                var records: [(Int, JSONValue)] = []
-                var highest: Int64?
-                for (number, text) in batch {
-                    do {
-                        guard let (value, position) = try Self.record(text, line: number, positionField: positionField)
-                        else { continue }
-                        if let committed, position <= committed { continue }
-                        if skipBadRecords, var v = validator {
-                            try v.append(value, rowNumber: number)
-                            if v.rowCount >= 4096 { _ = v.takeColumns() }
-                            validator = v
+            // A read can bring a whole replayed file: write it in pieces, so the row bound commits as it should.
+            let piece = min(commitRows ?? 8_192, 8_192)
+            for await read in Self.lines(signals: [SIGTERM, SIGINT]) {
+                for start in stride(from: 0, to: read.count, by: piece) {
+                    let batch = read[start..<min(read.count, start + piece)]
+                    var records: [(Int, JSONValue)] = []
+                    var highest: Int64?
+                    for (number, text) in batch {
+                        do {
+                            guard
+                                let (value, position) = try Self.record(
+                                    text, line: number, positionField: positionField)
+                            else { continue }
+                            if let committed, position <= committed { continue }
+                            if skipBadRecords, var v = validator {
+                                try v.append(value, rowNumber: number)
+                                if v.rowCount >= 4096 { _ = v.takeColumns() }
+                                validator = v
+                            }
+                            records.append((number, value))
+                            highest = max(highest ?? position, position)
+                        } catch {
+                            guard skipBadRecords else { throw error }
+                            if var v = validator {
+                                _ = v.takeColumns()
+                                validator = v
+                            }
+                            let entry = JSONValue.object([
+                                ("line", .int(Int64(number))), ("error", .string("\(error)")),
+                                ("record", .string(String(decoding: text, as: UTF8.self))),
+                            ])
+                            badFile?.write(Data((entry.serialized() + "\n").utf8))
                         }
-                        records.append((number, value))
-                        highest = max(highest ?? position, position)
-                    } catch {
-                        guard skipBadRecords else { throw error }
-                        if var v = validator {
-                            _ = v.takeColumns()
-                            validator = v
-                        }
-                        let entry = JSONValue.object([
-                            ("line", .int(Int64(number))), ("error", .string("\(error)")),
-                            ("record", .string(String(decoding: text, as: UTF8.self))),
-                        ])
-                        badFile?.write(Data((entry.serialized() + "\n").utf8))
                     }
-                }
-                guard let highest else { continue }
-                let positions = SourcePositions([positionKey: highest])
-                if let changeFormat {
-                    try await writer.write(
-                        changes: records.map { (lineNumber: $0.0, event: $0.1) }, format: changeFormat,
-                        positions: positions)
-                } else {
-                    try await writer.write(jsonRows: records.map { (rowNumber: $0.0, row: $0.1) }, positions: positions)
+                    guard let highest else { continue }
+                    let positions = SourcePositions([positionKey: highest])
+                    if let changeFormat {
+                        try await writer.write(
+                            changes: records.map { (lineNumber: $0.0, event: $0.1) }, format: changeFormat,
+                            positions: positions)
+                    } else {
+                        try await writer.write(
+                            jsonRows: records.map { (rowNumber: $0.0, row: $0.1) }, positions: positions)
+                    }
                 }
             }
             try await writer.close()

@@ -39,6 +39,13 @@ def pyiceberg(db, warehouse, name, table, row_filter=None):
             "namespaces": [".".join(n) for n in catalog.list_namespaces()]}
 
 
+def pyiceberg_current(db, warehouse, name, table):
+    """The current rows only (a table of many snapshots)."""
+    from pyiceberg.catalog.sql import SqlCatalog
+    t = SqlCatalog(name, uri=f"sqlite:///{db}", warehouse=warehouse).load_table(table)
+    return {"rows": sort_rows(table_rows(t.scan().to_arrow()))}
+
+
 def duckdb_connection():
     """A DuckDB connection with the iceberg extension installed from the pinned PyPI packages (no network)."""
     import duckdb
@@ -134,6 +141,8 @@ def delete(db, warehouse, name, table, row_filter):
 def main():
     if sys.argv[1] == "pyiceberg":
         out = pyiceberg(*sys.argv[2:7])
+    elif sys.argv[1] == "pyiceberg-current":
+        out = pyiceberg_current(*sys.argv[2:6])
     elif sys.argv[1] == "rename":
         out = rename_column(*sys.argv[2:8])
     elif sys.argv[1] == "history":
