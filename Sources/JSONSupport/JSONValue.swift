@@ -599,3 +599,63 @@ public struct JSONScanner {
         _ = try parseValue(depth: depth)
     }
 }
+
+/// JSON values inside `Codable` types: encoded as the JSON they are (object keys in order
+/// where the encoder keeps it; decoded objects take the decoder's key order).
+extension JSONValue: Codable {
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .null:
+            var c = encoder.singleValueContainer()
+            try c.encodeNil()
+        case .bool(let b):
+            var c = encoder.singleValueContainer()
+            try c.encode(b)
+        case .int(let i):
+            var c = encoder.singleValueContainer()
+            try c.encode(i)
+        case .double(let d):
+            var c = encoder.singleValueContainer()
+            try c.encode(d)
+        case .string(let s):
+            var c = encoder.singleValueContainer()
+            try c.encode(s)
+        case .array(let items):
+            var c = encoder.unkeyedContainer()
+            for item in items { try c.encode(item) }
+        case .object(let pairs):
+            var c = encoder.container(keyedBy: Key.self)
+            for (k, v) in pairs { try c.encode(v, forKey: Key(stringValue: k)) }
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if let c = try? decoder.container(keyedBy: Key.self) {
+            self = .object(try c.allKeys.map { ($0.stringValue, try c.decode(JSONValue.self, forKey: $0)) })
+        } else if var c = try? decoder.unkeyedContainer() {
+            var items: [JSONValue] = []
+            while !c.isAtEnd { items.append(try c.decode(JSONValue.self)) }
+            self = .array(items)
+        } else {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() {
+                self = .null
+            } else if let b = try? c.decode(Bool.self) {
+                self = .bool(b)
+            } else if let i = try? c.decode(Int64.self) {
+                self = .int(i)
+            } else if let d = try? c.decode(Double.self) {
+                self = .double(d)
+            } else {
+                self = .string(try c.decode(String.self))
+            }
+        }
+    }
+}

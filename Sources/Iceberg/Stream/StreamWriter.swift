@@ -57,10 +57,9 @@ public actor StreamWriter {
     private var buffer = Buffer.empty
     private var bufferedRecords = 0
     private var bufferedEventBytes = 0
-    /// Whether a call holds the writer (calls run one at a time: a row write or a commit
-    /// suspends on I/O, and another task's call must not interleave with it).
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Calls run one at a time: a row write or a commit suspends on I/O, and another task's
+    /// call must not interleave with it.
+    private let gate = AsyncGate()
     private var pendingPositions = SourcePositions()
     private var firstBuffered: ContinuousClock.Instant?
     private var timer: Task<Void, Never>?
@@ -188,12 +187,8 @@ public actor StreamWriter {
 
     /// Runs `body` once no other call holds the writer.
     private func exclusive<T>(_ body: () async throws -> T) async throws -> T {
-        while busy { await withCheckedContinuation { waiting.append($0) } }
-        busy = true
-        defer {
-            busy = false
-            if !waiting.isEmpty { waiting.removeFirst().resume() }
-        }
+        await gate.enter()
+        defer { gate.leave() }
         return try await body()
     }
 
@@ -304,30 +299,24 @@ public actor StreamWriter {
         do {
             record = try RecordStreamPositions(
                 streamId: options.streamId, branch: options.branch, expected: expected, positions: positions)
-            var txn = table.newTransaction()
-            txn.add(record)
+            let table = self.table
             switch taken {
-            case .empty: break
+            case .empty:
+                try await table.commitStream(record) { _ in }
             case .rows(var writer):
                 do { files = try await writer.finish() } catch {
                     await writer.abort()
                     throw error
                 }
-                txn.appendFiles(files, branch: options.branch)
                 rows = files.reduce(0) { $0 + Int($1.recordCount) }
+                try await table.commitStream(record) { [files, branch = options.branch] in
+                    $0.appendFiles(files, branch: branch)
+                }
             case .changes(let format, let events):
                 let keys = try UpsertRows.keyFieldIds(nil, schema: table.schema)
                 let batch = try ChangeBatch(events: events, format: format, schema: table.schema, keyFieldIds: keys)
-                txn.apply(batch, branch: options.branch)
                 rows = batch.eventCount
-            }
-            do { try await txn.commit() } catch CatalogError.commitStateUnknown {
-                // Landed if the table holds this commit's id for the stream.
-                try await table.refresh()
-                guard
-                    try table.committedPositions(streamId: options.streamId, branch: options.branch)?.commitId
-                        == record.commitId
-                else { throw CatalogError.commitStateUnknown("stream \(options.streamId): the commit did not land") }
+                try await table.commitStream(record) { [branch = options.branch] in $0.apply(batch, branch: branch) }
             }
         } catch {
             failure = error
@@ -346,13 +335,35 @@ public actor StreamWriter {
             snapshotId: table.metadata.head(of: options.branch)?.snapshotId, commitId: record.commitId,
             records: records, rows: rows, files: files.count, bytes: files.reduce(0) { $0 + $1.fileSizeInBytes },
             positions: positions,
-            latencyMs: Double(latency.components.seconds) * 1000 + Double(latency.components.attoseconds) / 1e15)
+            latencyMs: latency.milliseconds)
         options.onCommit?(result)
         return result
     }
 }
 
-/// One commit of a `StreamWriter`.
+extension Table {
+    /// Commits one transaction of a stream: `record` (the positions, checked against the
+    /// branch) and what `build` adds. An outcome the catalog left unknown is settled by
+    /// looking for the record's commit id on the branch.
+    func commitStream(_ record: RecordStreamPositions, _ build: (inout Transaction) -> Void) async throws {
+        var txn = newTransaction()
+        txn.add(record)
+        build(&txn)
+        do { try await txn.commit() } catch CatalogError.commitStateUnknown {
+            try await refresh()
+            guard metadata.streamCheckpoint(record.streamId, branch: record.branch)?.commitId == record.commitId else {
+                throw CatalogError.commitStateUnknown("stream \(record.streamId): the commit did not land")
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in milliseconds.
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+}
+
+/// One commit of a `StreamWriter` or `StreamCommitter`.
 public struct StreamCommit: Sendable, Hashable, Codable {
     /// The snapshot it made.
     public var snapshotId: Int64?
