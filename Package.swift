@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // `make docs`: the DocC catalogs of the library products.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
@@ -66,7 +67,11 @@ let package = Package(
         .target(name: "ParquetJSON", dependencies: ["Parquet", "ValueFormats", "JSONSupport"]),
         // Tables: FileIO, Parquet data files, scans, writers, catalogs, transactions.
         .target(
-            name: "Iceberg", dependencies: ["IcebergSpec", "Parquet", "Avro", "Puffin", "JSONSupport"]),
+            name: "Iceberg",
+            dependencies: [
+                "IcebergSpec", "Parquet", "Avro", "Puffin", "JSONSupport",
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]),
         // The SQL catalog on SQLite (tables and columns of PyIceberg's SqlCatalog / Java's JdbcCatalog).
         .target(name: "IcebergSQLite", dependencies: ["Iceberg", "CSQLite"]),
 
@@ -128,7 +133,12 @@ let package = Package(
         .testTarget(name: "IcebergSpecTests", dependencies: ["IcebergSpec", "Avro", "JSONSupport"]),
         .testTarget(name: "ParquetJSONTests", dependencies: ["ParquetJSON", "Parquet", "JSONSupport"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "ParquetJSON", "Iceberg"]),
-        .testTarget(name: "IcebergTests", dependencies: ["Iceberg", "Parquet", "JSONSupport", "TestSupport"]),
+        .testTarget(
+            name: "IcebergTests",
+            dependencies: [
+                "Iceberg", "Parquet", "JSONSupport", "TestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]),
         .testTarget(name: "AvroTests", dependencies: ["Avro", "JSONSupport"]),
         .testTarget(name: "PuffinTests", dependencies: ["Puffin", "CompressionCodecs"]),
         .testTarget(

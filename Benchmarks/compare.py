@@ -1,5 +1,7 @@
 """Side-by-side benchmark driver for Benchmarks/compare (see that script)."""
 import argparse
+import io
+import itertools
 import json
 import os
 import shutil
@@ -321,6 +323,71 @@ def iceberg_workloads(args, table, tmp):
     point_lookup_workloads(args, table, tmp, work)
     scan_workloads(args, table, tmp, work)
     inspect_workloads(args, tmp, work)
+    stream_workloads(args, table, tmp, work)
+
+
+EVENTS_SCHEMA = {"type": "struct", "schema-id": 0, "fields": [
+    {"id": 1, "name": "id", "required": True, "type": "long"},
+    {"id": 2, "name": "ts", "required": False, "type": "timestamptz"},
+    {"id": 3, "name": "category", "required": False, "type": "string"},
+    {"id": 4, "name": "price", "required": False, "type": "double"},
+    {"id": 5, "name": "qty", "required": False, "type": "int"},
+    {"id": 6, "name": "note", "required": False, "type": "string"}]}
+
+
+def stream_workloads(args, table, tmp, work, py_batch=100_000):
+    """iceberg-stream-jsonl: the events as JSON lines through `iceberg stream` (1 s commit
+    interval) at full speed into a day(ts) table: sustained rows/s, the p99 of each commit's
+    latency (from the first record buffered for it to its commit) and the process's peak RSS;
+    beside the best loop PyIceberg has on the same input: read a batch of lines with pyarrow
+    (100,000, each appended well within the second), `table.append`. Both tables are read back
+    with PyIceberg: every event once."""
+    from pyiceberg.catalog.sql import SqlCatalog
+    source = os.path.join(tmp, "stream.jsonl")
+    jsonl_rows(table, source)
+    schema_path = os.path.join(tmp, "stream.schema.json")
+    with open(schema_path, "w") as f:
+        json.dump(EVENTS_SCHEMA, f)
+    swift_dir = os.path.join(work, "stream-swift")
+    os.makedirs(swift_dir)
+    catalog = f"sqlite:{swift_dir}/catalog.db?warehouse={swift_dir}/warehouse"
+    for cmd in (["namespace", "create", "bench"],
+                ["table", "create", "bench.events", "--schema", schema_path, "--partition", "day(ts)"]):
+        subprocess.run([args.iceberg, *cmd, "--catalog", catalog], check=True, capture_output=True, env=SWIFT_ENV)
+    settle()
+    start = time.perf_counter()
+    with open(source, "rb") as f:
+        run = subprocess.run(["/usr/bin/time", "-f", "%M", args.iceberg, "stream", "bench.events", "--commit-interval", "1s",
+                              "--catalog", catalog], stdin=f, capture_output=True, text=True, env=SWIFT_ENV)
+    swift_s = time.perf_counter() - start
+    if run.returncode != 0:
+        raise SystemExit(f"iceberg stream failed: {run.stderr[-2000:]}")
+    commits = [json.loads(line) for line in run.stdout.splitlines()[1:]]
+    latencies = sorted(c["latency-ms"] for c in commits)
+    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+    peak_rss_mb = round(int(run.stderr.strip().splitlines()[-1]) / 1024, 1)
+    swift_table = SqlCatalog("default", uri=f"sqlite:///{swift_dir}/catalog.db", warehouse=f"{swift_dir}/warehouse").load_table("bench.events")
+
+    py = pyiceberg_table(os.path.join(work, "stream-py"))
+    opts = pajson.ReadOptions(use_threads=False, block_size=1 << 24)
+    parse = pajson.ParseOptions(explicit_schema=table.schema)
+    settle()
+    start = time.perf_counter()
+    with open(source, "rb") as f:
+        while True:
+            lines = list(itertools.islice(f, py_batch))
+            if not lines:
+                break
+            py.append(pajson.read_json(io.BytesIO(b"".join(lines)), read_options=opts, parse_options=parse))
+    py_s = time.perf_counter() - start
+    for who, t in (("Swift", swift_table), ("PyIceberg", py.refresh())):
+        ids = t.scan(selected_fields=("id",)).to_arrow()["id"]
+        if len(ids) != table.num_rows or len(pc.unique(ids)) != table.num_rows:
+            raise SystemExit(f"validation failed: the {who} stream holds {len(ids)} rows, not every event once")
+    emit({"workload": "iceberg-stream-jsonl", "rows": table.num_rows, "commit_interval_ms": 1000,
+          "swift_rows_per_s": round(table.num_rows / swift_s), "pyiceberg_rows_per_s": round(table.num_rows / py_s),
+          "ratio": round(py_s / swift_s, 2), "swift_commits": len(commits), "p99_commit_latency_ms": p99,
+          "peak_rss_mb": peak_rss_mb, "buffer_bound_mb": 64, "pyiceberg_batch_rows": py_batch})
 
 
 def inspect_workloads(args, tmp, work):

@@ -122,13 +122,14 @@ struct StreamCommand: AsyncParsableCommand {
 
     /// A commit's summary line.
     static func line(_ c: StreamCommit) -> JSONValue {
-        .object([
-            ("snapshot-id", c.snapshotId.map { .int($0) } ?? .null), ("commit-id", .string(c.commitId)),
-            ("records", .int(Int64(c.records))), ("rows", .int(Int64(c.rows))), ("files", .int(Int64(c.files))),
-            ("bytes", .int(c.bytes)),
-            ("positions", .object(c.positions.keys.sorted().map { ($0, .int(c.positions[$0]!)) })),
-            ("latency-ms", .double((c.latencyMs * 10).rounded() / 10)),
-        ])
+        .object(
+            [
+                ("snapshot-id", c.snapshotId.map { .int($0) } ?? .null), ("commit-id", .string(c.commitId)),
+                ("records", .int(Int64(c.records))), ("rows", .int(Int64(c.rows))), ("files", .int(Int64(c.files))),
+                ("bytes", .int(c.bytes)),
+                ("positions", .object(c.positions.keys.sorted().map { ($0, .int(c.positions[$0]!)) })),
+                ("latency-ms", .double((c.latencyMs * 10).rounded() / 10)), ("retries", .int(Int64(c.retries))),
+            ] + (c.strategy.map { [("strategy", JSONValue.string($0))] } ?? []))
     }
 
     /// The JSON value of one line and its position (the line number, or the position

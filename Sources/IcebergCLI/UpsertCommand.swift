@@ -5,14 +5,14 @@ import JSONSupport
 /// Options upserts and change events share: the key, the strategy, the branch.
 struct KeyedWriteOptions: ParsableArguments {
     @Option(help: "Key columns, comma-separated (default: the table's identifier fields).") var key: String?
-    @Option(help: "equality-deletes or position-deletes (default: the table's write.upsert.mode).") var strategy:
-        String?
+    @Option(help: "auto, equality-deletes or position-deletes (default: the table's write.upsert.mode, else auto).")
+    var strategy: String?
     @Option(help: "Commit to this branch.") var branch = "main"
 
     func upsertOptions(updateMatched: Bool = true, insertUnmatched: Bool = true) throws -> UpsertRows.Options {
         let strategy = try strategy.map {
             guard let s = UpsertStrategy(rawValue: $0) else {
-                throw ValidationError("--strategy must be equality-deletes or position-deletes, not '\($0)'")
+                throw ValidationError("--strategy must be auto, equality-deletes or position-deletes, not '\($0)'")
             }
             return s
         }

@@ -1,5 +1,7 @@
+import CoreMetrics
 import Foundation
 import JSONSupport
+import MetricsTestKit
 import Synchronization
 import TestSupport
 import XCTest
@@ -18,6 +20,13 @@ final class StreamWriterTests: XCTestCase {
         return try await RewriteDataFilesTests.makeTable(catalog, name, appends: 0, spec: spec)
     }
 
+    /// The process's metrics backend in these tests (swift-metrics bootstraps once).
+    static let metrics: TestMetrics = {
+        let m = TestMetrics()
+        MetricsSystem.bootstrap(m)
+        return m
+    }()
+
     private static func rows(_ ids: Range<Int>) -> [(rowNumber: Int, row: JSONValue)] {
         ids.enumerated().map { ($0.offset + 1, U.row($0.element, ["a", "b", "c"][$0.element % 3], $0.element % 7)) }
     }
@@ -27,6 +36,7 @@ final class StreamWriterTests: XCTestCase {
     }
 
     func testRowsCommitWithTheirPositionsAndAWriterResumesThere() async throws {
+        _ = Self.metrics
         let t = try await table("rows")
         let writer = try StreamWriter(table: t, options: StreamWriter.Options(streamId: "orders"))
         let resume = await writer.resumePositions
@@ -47,6 +57,13 @@ final class StreamWriterTests: XCTestCase {
         let nothing = try await writer.flush()
         XCTAssertNil(nothing)
         _ = try await writer.close()
+
+        // The commit reached swift-metrics.
+        let dimensions = [("stream", "orders"), ("kind", "writer")]
+        XCTAssertEqual(try Self.metrics.expectCounter("iceberg_stream_commits_total", dimensions).totalValue, 1)
+        XCTAssertEqual(try Self.metrics.expectCounter("iceberg_stream_rows_total", dimensions).totalValue, 30)
+        XCTAssertEqual(try Self.metrics.expectCounter("iceberg_stream_retries_total", dimensions).totalValue, 0)
+        XCTAssertEqual(try Self.metrics.expectTimer("iceberg_stream_commit_latency", dimensions).values.count, 1)
 
         let again = try StreamWriter(table: t, options: StreamWriter.Options(streamId: "orders"))
         let resumed = await again.resumePositions
@@ -134,9 +151,9 @@ final class StreamWriterTests: XCTestCase {
     }
 
     /// Change events commit as row deltas in order: a later commit's delete applies to an
-    /// earlier commit's row.
+    /// earlier commit's row — into a table partitioned outside the key, with the defaults.
     func testChangeEventsCommitInOrder() async throws {
-        let t = try await table("changes", spec: nil)
+        let t = try await table("changes")
         let writer = try StreamWriter(table: t, options: StreamWriter.Options(streamId: "cdc"))
         func event(_ id: Int, _ op: String, qty: Int = 1) -> JSONValue {
             .object([
@@ -151,7 +168,8 @@ final class StreamWriterTests: XCTestCase {
         try await writer.write(
             changes: [(4, event(2, "D")), (5, event(3, "U", qty: 9))], format: .flat,
             positions: SourcePositions(["db": 5]))
-        try await writer.close()
+        let last = try await writer.close()
+        XCTAssertEqual(last?.strategy, "position-deletes", "partitioned by category, keyed by id: position deletes")
         let state = try await t.scan().rows().map { ($0["id"]!.intValue!, $0["qty"]!.intValue!) }.sorted { $0.0 < $1.0 }
         XCTAssertEqual(state.map(\.0), [1, 3])
         XCTAssertEqual(state.map(\.1), [1, 9])

@@ -99,6 +99,8 @@ final class UpsertTests: XCTestCase {
                 XCTAssertEqual(result.deletedRows, 100)
                 XCTAssertEqual(snapshot.summary("added-position-deletes"), "100")
                 XCTAssertTrue(deletes.allSatisfy { $0.content == .positionDeletes && $0.referencedDataFile != nil })
+            case .auto:
+                XCTFail("auto resolves to one of the two")
             }
             // Again over the first upsert's rows: still one row per key.
             let again = (1050..<1150).map { Self.row($0, "v", $0 * 2) }
@@ -183,9 +185,21 @@ final class UpsertTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("partitioned by category"), "\(error)")
         }
         try await byCategory.upsert([(1, Self.row(1, "c", 1))], options: .init(strategy: .positionDeletes))
-        let rows = try await Self.state(byCategory)
+        var rows = try await Self.state(byCategory)
         XCTAssertEqual(rows.count, 30)
         XCTAssertEqual(rows[1], Self.row(1, "c", 1).serialized())
+        // The default strategy (auto) takes position deletes there, and equality deletes where
+        // the key decides the partition.
+        let auto = try await byCategory.upsert([(1, Self.row(1, "d", 2))])
+        XCTAssertEqual(auto.strategy, .positionDeletes)
+        rows = try await Self.state(byCategory)
+        XCTAssertEqual(rows.count, 30)
+        XCTAssertEqual(rows[1], Self.row(1, "d", 2).serialized())
+        let byKey = try await makeTable(catalog, "bykey", spec: "bucket(4,id)", rows: 30)
+        let keyed = try await byKey.upsert([(1, Self.row(1, "d", 2))])
+        XCTAssertEqual(keyed.strategy, .equalityDeletes)
+        let keyedRows = try await Self.state(byKey)
+        XCTAssertEqual(keyedRows[1], Self.row(1, "d", 2).serialized())
         // Without identifier fields the key must be named.
         let plain = TableIdentifier(namespace: Namespace(["t"]), name: "plain")
         _ = try await catalog.createTable(plain, TableCreation(schema: try Schema(fields: Self.schema.fields)))

@@ -207,6 +207,8 @@ public actor StreamCommitter {
         let m = table.metadata
         let files: [DataFile]
         let record: RecordStreamPositions
+        var duration = Duration.zero
+        var retries = 0
         do {
             files = try units.flatMap { u in
                 try u.files.map { json in
@@ -220,19 +222,27 @@ public actor StreamCommitter {
             }
             record = try RecordStreamPositions(
                 streamId: options.streamId, branch: options.branch, expected: expected, positions: positions)
-            try await table.commitStream(record) { [branch = options.branch] in $0.appendFiles(files, branch: branch) }
+            let committing = ContinuousClock.now
+            let actions = try await table.commitStream(record) { [branch = options.branch] in
+                $0.appendFiles(files, branch: branch)
+            }
+            duration = ContinuousClock.now - committing
+            retries = max(0, (actions.lazy.compactMap { ($0 as? RecordStreamPositions)?.attempt }.first ?? 1) - 1)
         } catch {
             failure = error
+            StreamMetrics.failed(error, stream: options.streamId, kind: "committer")
             throw error
         }
         expected = positions
         committedPositions = positions
         let latency = started.map { ContinuousClock.now - $0 } ?? .zero
-        let result = StreamCommit(
+        var result = StreamCommit(
             snapshotId: table.metadata.head(of: options.branch)?.snapshotId, commitId: record.commitId,
             records: units.reduce(0) { $0 + $1.records }, rows: files.reduce(0) { $0 + Int($1.recordCount) },
             files: files.count, bytes: files.reduce(0) { $0 + $1.fileSizeInBytes }, positions: positions,
             latencyMs: latency.milliseconds)
+        result.retries = retries
+        StreamMetrics.committed(result, stream: options.streamId, kind: "committer", duration: duration)
         options.onCommit?(result)
         return result
     }

@@ -146,6 +146,8 @@ public struct RecordStreamPositions: TableAction {
     public let positions: SourcePositions
     /// This commit's id.
     public let commitId: String
+    /// The attempt of the commit loop that applied it last (1: no retry).
+    public private(set) var attempt = 0
 
     /// Records `positions` (those after this commit) for `streamId` on `branch`, expecting
     /// the branch to hold `expected`.
@@ -161,7 +163,8 @@ public struct RecordStreamPositions: TableAction {
         self.commitId = commitId
     }
 
-    public func apply(to changes: inout PendingChanges) async throws {
+    public mutating func apply(to changes: inout PendingChanges) async throws {
+        attempt = changes.attempt
         let found = changes.metadata.streamCheckpoint(streamId, branch: branch)?.positions
         guard found == expected else {
             throw StreamError.fenced(streamId: streamId, expected: expected, found: found)

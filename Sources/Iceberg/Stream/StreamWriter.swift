@@ -295,31 +295,42 @@ public actor StreamWriter {
         let positions = (expected ?? SourcePositions()).advanced(by: advanced)
         var files: [DataFile] = []
         var rows = 0
+        var strategy: String?
+        var retries = 0
+        var commitDuration = Duration.zero
         let record: RecordStreamPositions
         do {
             record = try RecordStreamPositions(
                 streamId: options.streamId, branch: options.branch, expected: expected, positions: positions)
             let table = self.table
+            let committing = ContinuousClock.now
+            var actions: [any TableAction] = []
+            defer { commitDuration = ContinuousClock.now - committing }
             switch taken {
             case .empty:
-                try await table.commitStream(record) { _ in }
+                actions = try await table.commitStream(record) { _ in }
             case .rows(var writer):
                 do { files = try await writer.finish() } catch {
                     await writer.abort()
                     throw error
                 }
                 rows = files.reduce(0) { $0 + Int($1.recordCount) }
-                try await table.commitStream(record) { [files, branch = options.branch] in
+                actions = try await table.commitStream(record) { [files, branch = options.branch] in
                     $0.appendFiles(files, branch: branch)
                 }
             case .changes(let format, let events):
                 let keys = try UpsertRows.keyFieldIds(nil, schema: table.schema)
                 let batch = try ChangeBatch(events: events, format: format, schema: table.schema, keyFieldIds: keys)
                 rows = batch.eventCount
-                try await table.commitStream(record) { [branch = options.branch] in $0.apply(batch, branch: branch) }
+                actions = try await table.commitStream(record) { [branch = options.branch] in
+                    $0.apply(batch, branch: branch)
+                }
+                strategy = actions.lazy.compactMap { ($0 as? UpsertRows)?.result.strategy.rawValue }.first
             }
+            retries = max(0, (actions.lazy.compactMap { ($0 as? RecordStreamPositions)?.attempt }.first ?? 1) - 1)
         } catch {
             failure = error
+            StreamMetrics.failed(error, stream: options.streamId, kind: "writer")
             // Files of a commit whose outcome is unknown may be in the table: they stay.
             if case CatalogError.commitStateUnknown = error {
             } else {
@@ -331,11 +342,14 @@ public actor StreamWriter {
         }
         committedPositions = positions
         let latency = started.map { ContinuousClock.now - $0 } ?? .zero
-        let result = StreamCommit(
+        var result = StreamCommit(
             snapshotId: table.metadata.head(of: options.branch)?.snapshotId, commitId: record.commitId,
             records: records, rows: rows, files: files.count, bytes: files.reduce(0) { $0 + $1.fileSizeInBytes },
             positions: positions,
             latencyMs: latency.milliseconds)
+        result.strategy = strategy
+        result.retries = retries
+        StreamMetrics.committed(result, stream: options.streamId, kind: "writer", duration: commitDuration)
         options.onCommit?(result)
         return result
     }
@@ -345,15 +359,20 @@ extension Table {
     /// Commits one transaction of a stream: `record` (the positions, checked against the
     /// branch) and what `build` adds. An outcome the catalog left unknown is settled by
     /// looking for the record's commit id on the branch.
-    func commitStream(_ record: RecordStreamPositions, _ build: (inout Transaction) -> Void) async throws {
+    /// Returns the actions as they were applied (none when the outcome was settled by lookup).
+    @discardableResult
+    func commitStream(_ record: RecordStreamPositions, _ build: (inout Transaction) -> Void) async throws
+        -> [any TableAction]
+    {
         var txn = newTransaction()
         txn.add(record)
         build(&txn)
-        do { try await txn.commit() } catch CatalogError.commitStateUnknown {
+        do { return try await txn.commitReturningActions().actions } catch CatalogError.commitStateUnknown {
             try await refresh()
             guard metadata.streamCheckpoint(record.streamId, branch: record.branch)?.commitId == record.commitId else {
                 throw CatalogError.commitStateUnknown("stream \(record.streamId): the commit did not land")
             }
+            return []
         }
     }
 }
@@ -381,6 +400,10 @@ public struct StreamCommit: Sendable, Hashable, Codable {
     public var positions: [String: Int64]
     /// From the first record buffered for it to its commit.
     public var latencyMs: Double
+    /// For change events: how the replaced rows were deleted (`UpsertStrategy`).
+    public var strategy: String?
+    /// Attempts of the commit loop beyond the first (other commits landed first).
+    public var retries = 0
 
     init(
         snapshotId: Int64?, commitId: String, records: Int, rows: Int, files: Int, bytes: Int64,
@@ -401,5 +424,6 @@ public struct StreamCommit: Sendable, Hashable, Codable {
         case commitId = "commit-id"
         case records, rows, files, bytes, positions
         case latencyMs = "latency-ms"
+        case strategy, retries
     }
 }

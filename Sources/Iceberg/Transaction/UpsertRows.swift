@@ -102,10 +102,16 @@ public struct UpsertRows: TableAction {
         guard m.formatVersion >= 2 else {
             throw IcebergError.unsupported("upserts on a format v1 table (v1 has no delete files; upgrade it to v2)")
         }
-        let strategy = try options.strategy ?? m.value(of: TableProperties.writeUpsertMode)
-        result.strategy = strategy
         let batch = try keyedBatch(schema: m.currentSchema)
         let head = m.head(of: branch)
+        var strategy = try options.strategy ?? m.value(of: TableProperties.writeUpsertMode)
+        if strategy == .auto {
+            strategy =
+                try await Self.equalityDeleteSpecs(fieldIds: batch.keyIds, metadata: m, head: head, io: changes.io)
+                != nil
+                ? .equalityDeletes : .positionDeletes
+        }
+        result.strategy = strategy
         let lookUp = head != nil && (strategy == .positionDeletes || !options.updateMatched || !options.insertUnmatched)
         var matches = KeyMatches(input: batch.input.rowCount, deletions: batch.deletions.rowCount)
         var plan = DeletePlan()
@@ -303,27 +309,43 @@ public struct UpsertRows: TableAction {
     /// Writes the keys of `batches` as equality deletes for every spec that has live data
     /// files on the branch (one global file under an unpartitioned spec when some spec's
     /// partitions cannot be derived from the key). Returns the files per spec.
+    /// The specs equality deletes by `fieldIds` are written under: each spec with live data
+    /// files when all of them are partitioned by key fields only, else the table's
+    /// unpartitioned spec (global deletes); nil when neither works.
+    static func equalityDeleteSpecs(fieldIds: [Int], metadata m: TableMetadata, head: Snapshot?, io: FileIO)
+        async throws -> [PartitionSpec]?
+    {
+        let specs = try await liveSpecs(m, head: head, io: io)
+        if specs.allSatisfy({ EqualityDeleteWriter.canPartition($0, by: fieldIds) }) { return specs }
+        return m.partitionSpecs.first(where: \.fields.isEmpty).map { [$0] }
+    }
+
+    /// The specs of the branch head's live data files (the default spec for an empty branch).
+    private static func liveSpecs(_ m: TableMetadata, head: Snapshot?, io: FileIO) async throws -> [PartitionSpec] {
+        guard let head else { return [m.defaultSpec] }
+        let manifests = try await TableScan(metadata: m, io: io, snapshotId: head.snapshotId).manifests()
+        let ids = Set(
+            manifests.filter { $0.content == .data && $0.addedFilesCount + $0.existingFilesCount > 0 }
+                .map(\.partitionSpecId))
+        return try ids.sorted().map { id in
+            guard let spec = m.spec(id: id) else {
+                throw CatalogError.validationFailed("partition spec \(id) of live data files is not in the table")
+            }
+            return spec
+        }
+    }
+
     static func writeEqualityDeletes(
         _ batches: [ColumnBatch], fieldIds: [Int], metadata m: TableMetadata, head: Snapshot,
         into changes: inout PendingChanges
     ) async throws -> [(files: [DataFile], specId: Int)] {
         guard batches.contains(where: { $0.rowCount > 0 }) else { return [] }
         let writer = try EqualityDeleteWriter(metadata: m, io: changes.io, fieldIds: fieldIds)
-        let manifests = try await TableScan(metadata: m, io: changes.io, snapshotId: head.snapshotId).manifests()
-        let liveSpecs = Set(
-            manifests.filter { $0.content == .data && $0.addedFilesCount + $0.existingFilesCount > 0 }
-                .map(\.partitionSpecId))
-        var specs = try liveSpecs.sorted().map { id in
-            guard let spec = m.spec(id: id) else {
-                throw CatalogError.validationFailed("partition spec \(id) of live data files is not in the table")
-            }
-            return spec
-        }
-        if !specs.allSatisfy(writer.canPartition), let global = m.partitionSpecs.first(where: \.fields.isEmpty) {
-            specs = [global]
-        }
+        // Specs no key can partition fail in the writer, naming the columns.
+        var specs = try await equalityDeleteSpecs(fieldIds: fieldIds, metadata: m, head: head, io: changes.io)
+        if specs == nil { specs = try await liveSpecs(m, head: head, io: changes.io) }
         var out: [(files: [DataFile], specId: Int)] = []
-        for spec in specs {
+        for spec in specs ?? [] {
             var files: [DataFile] = []
             for batch in batches where batch.rowCount > 0 {
                 let written = try await writer.write(batch, spec: spec)

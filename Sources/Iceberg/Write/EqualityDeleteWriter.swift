@@ -26,6 +26,11 @@ public struct EqualityDeleteWriter: Sendable {
     /// Whether deletes by these keys can be partitioned by `spec`: each of its non-void
     /// fields has a key field as source.
     public func canPartition(by spec: PartitionSpec) -> Bool {
+        Self.canPartition(spec, by: fieldIds)
+    }
+
+    /// Whether deletes by the key `fieldIds` can be partitioned by `spec`.
+    static func canPartition(_ spec: PartitionSpec, by fieldIds: [Int]) -> Bool {
         spec.fields.allSatisfy { $0.transform == .void || fieldIds.contains($0.sourceId) }
     }
 

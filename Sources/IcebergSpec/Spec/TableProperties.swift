@@ -227,10 +227,10 @@ public enum TableProperties {
     /// `write.upsert.mode` (this SDK's own key): how upserts and change events delete the rows
     /// they replace.
     public static let writeUpsertMode = TableProperty<UpsertStrategy>(
-        "write.upsert.mode", default: .equalityDeletes, defaultText: UpsertStrategy.equalityDeletes.rawValue,
-        expected: "equality-deletes or position-deletes",
+        "write.upsert.mode", default: .auto, defaultText: UpsertStrategy.auto.rawValue,
+        expected: "auto, equality-deletes or position-deletes",
         meaning:
-            "how upserts delete replaced rows: equality deletes by key (cheapest to write) or position deletes found by a key lookup (cheapest to read)",
+            "how upserts delete replaced rows: equality deletes by key (cheapest to write), position deletes found by a key lookup (cheapest to read), or auto: equality deletes where the key decides the partition (or a global delete under an unpartitioned spec can), else position deletes",
         parse: { UpsertStrategy(rawValue: $0.lowercased()) })
 
     /// `write.delete.isolation-level`: which concurrent commits fail a `RowDelta`.
@@ -355,6 +355,10 @@ public enum DeleteMode: String, Sendable, Hashable {
 
 /// How an upsert (or a batch of change events) deletes the rows it replaces.
 public enum UpsertStrategy: String, Sendable, Hashable {
+    /// Equality deletes when they can be written (every spec with live data files is
+    /// partitioned by key columns only, or the table has an unpartitioned spec for global
+    /// deletes), else position deletes: a choice that works whatever the partitioning.
+    case auto
     /// Equality-delete files keyed by the key columns, plus the new rows appended: no lookup
     /// of existing rows (what streaming sinks such as Flink write). Readers join each data
     /// file with the keys.
