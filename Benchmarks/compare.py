@@ -378,7 +378,8 @@ def stream_workloads(args, table, tmp, work, py_batch=100_000):
             lines = list(itertools.islice(f, py_batch))
             if not lines:
                 break
-            py.append(pajson.read_json(io.BytesIO(b"".join(lines)), read_options=opts, parse_options=parse))
+            batch = pajson.read_json(io.BytesIO(b"".join(lines)), read_options=opts, parse_options=parse)
+            py.append(batch.cast(table.schema))
     py_s = time.perf_counter() - start
     for who, t in (("Swift", swift_table), ("PyIceberg", py.refresh())):
         ids = t.scan(selected_fields=("id",)).to_arrow()["id"]

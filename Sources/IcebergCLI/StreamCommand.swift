@@ -70,18 +70,50 @@ struct StreamCommand: AsyncParsableCommand {
                     ("committed-position", committed.map { .int($0) } ?? .null),
                 ]))
             var validator = changeFormat == nil ? try JSONRowShredder(schema: table.schema) : nil
+            // Plain rows of a flat table, positioned by line number, are shredded from the text
+            // straight into columns (no JSON values); the rest go through parsed values.
+            let parquet = try table.schema.parquetSchema()
+            var columnar =
+                changeFormat == nil && positionField == nil && !skipBadRecords
+                    && parquet.columns.count == table.schema.fields.count
+                    && parquet.columns.allSatisfy { $0.maxRepetitionLevel == 0 }
+                ? try JSONRowShredder(schema: table.schema) : nil
             // A read can bring a whole replayed file: write it in pieces, so the row bound commits as it should.
             let piece = min(commitRows ?? 8_192, 8_192)
-            for await read in Self.lines(signals: [SIGTERM, SIGINT]) {
+            let (reads, consumed) = Self.lines(signals: [SIGTERM, SIGINT])
+            for await read in reads {
+                defer { consumed.signal() }
                 for start in stride(from: 0, to: read.count, by: piece) {
-                    let batch = read[start..<min(read.count, start + piece)]
+                    let lines = start..<min(read.count, start + piece)
+                    if var shredder = columnar {
+                        var highest: Int64?
+                        for i in lines {
+                            let number = read.first + i
+                            if let committed, Int64(number) <= committed { continue }
+                            try read.withLine(i) { text in
+                                guard text.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+                                try shredder.append(jsonLine: text, rowNumber: number)
+                                highest = Int64(number)
+                            }
+                        }
+                        let rows = shredder.rowCount
+                        let columns = shredder.takeColumns()
+                        columnar = shredder
+                        guard let highest, rows > 0 else { continue }
+                        try await writer.write(columns: columns, positions: SourcePositions([positionKey: highest]))
+                        continue
+                    }
                     var records: [(Int, JSONValue)] = []
                     var highest: Int64?
-                    for (number, text) in batch {
+                    for i in lines {
+                        let number = read.first + i
                         do {
                             guard
-                                let (value, position) = try Self.record(
-                                    text, line: number, positionField: positionField)
+                                let (value, position) = try read.withLine(
+                                    i,
+                                    {
+                                        try Self.record($0, line: number, positionField: positionField)
+                                    })
                             else { continue }
                             if let committed, position <= committed { continue }
                             if skipBadRecords, var v = validator {
@@ -99,7 +131,7 @@ struct StreamCommand: AsyncParsableCommand {
                             }
                             let entry = JSONValue.object([
                                 ("line", .int(Int64(number))), ("error", .string("\(error)")),
-                                ("record", .string(String(decoding: text, as: UTF8.self))),
+                                ("record", .string(read.withLine(i) { String(decoding: $0, as: UTF8.self) })),
                             ])
                             badFile?.write(Data((entry.serialized() + "\n").utf8))
                         }
@@ -134,17 +166,16 @@ struct StreamCommand: AsyncParsableCommand {
 
     /// The JSON value of one line and its position (the line number, or the position
     /// field); nil for a blank line or a `null` (a tombstone).
-    static func record(_ text: [UInt8], line: Int, positionField: String?) throws -> (JSONValue, Int64)? {
+    static func record(_ text: UnsafeBufferPointer<UInt8>, line: Int, positionField: String?) throws
+        -> (JSONValue, Int64)?
+    {
         guard text.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return nil }
         let value: JSONValue
         do {
-            value = try text.withUnsafeBufferPointer { buffer in
-                var scanner = JSONScanner(buffer)
-                let v = try scanner.parseValue(depth: 0)
-                scanner.skipWhitespace()
-                guard scanner.atEnd else { throw scanner.error("unexpected text after the record") }
-                return v
-            }
+            var scanner = JSONScanner(text)
+            value = try scanner.parseValue(depth: 0)
+            scanner.skipWhitespace()
+            guard scanner.atEnd else { throw scanner.error("unexpected text after the record") }
         } catch let e as JSONParseError {
             throw IcebergError.invalidValue(row: line, field: "", detail: e.description)
         }
@@ -159,10 +190,28 @@ struct StreamCommand: AsyncParsableCommand {
         return (value, position)
     }
 
-    /// The lines of standard input, numbered from 1, in batches of what each read brought;
-    /// the stream ends at end of input or at one of `signals`.
-    static func lines(signals: [Int32]) -> AsyncStream<[(Int, [UInt8])]> {
-        AsyncStream { continuation in
+    /// Lines of standard input from one read: their bytes back to back, where each ends, and
+    /// the number of the first (lines count from 1).
+    struct LineBatch: Sendable {
+        var first: Int
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        var count: Int { ends.count }
+
+        /// Calls `body` with line `i` of the batch (without its newline).
+        func withLine<T>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+            let start = i == 0 ? 0 : ends[i - 1]
+            return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<ends[i]])) }
+        }
+    }
+
+    /// The lines of standard input in batches of what each read brought, and the semaphore
+    /// the consumer signals after each batch: the reader stays at most four batches ahead
+    /// (memory bounded whatever the input's size). The stream ends at end of input or at one
+    /// of `signals`.
+    static func lines(signals: [Int32]) -> (AsyncStream<LineBatch>, DispatchSemaphore) {
+        let consumed = DispatchSemaphore(value: 4)
+        let stream = AsyncStream { (continuation: AsyncStream<LineBatch>.Continuation) in
             for s in signals {
                 signal(s, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: s, queue: .global())
@@ -172,22 +221,27 @@ struct StreamCommand: AsyncParsableCommand {
             }
             let thread = Thread {
                 var reader = LineReader(fd: 0)
-                var batch: [(Int, [UInt8])] = []
-                var number = 0
+                var batch = LineBatch(first: 1)
                 try? reader.forEachLine(
                     { line in
-                        number += 1
-                        batch.append((number, Array(line)))
+                        batch.bytes.append(contentsOf: line)
+                        batch.ends.append(batch.bytes.count)
                     },
                     afterLines: {
-                        if !batch.isEmpty { continuation.yield(batch) }
-                        batch = []
+                        guard batch.count > 0 else { return }
+                        consumed.wait()
+                        continuation.yield(batch)
+                        batch = LineBatch(first: batch.first + batch.count)
                     })
-                if !batch.isEmpty { continuation.yield(batch) }
+                if batch.count > 0 {
+                    consumed.wait()
+                    continuation.yield(batch)
+                }
                 continuation.finish()
             }
             thread.start()
         }
+        return (stream, consumed)
     }
 
     /// The signal handlers (kept for the life of the process).
