@@ -52,12 +52,16 @@ func printError(_ message: String) {
 /// Reads standard input (or a file descriptor) in blocks and yields complete lines.
 struct LineReader {
     let fd: Int32
-    private var buffer = [UInt8](repeating: 0, count: 1 << 22)
+    private var buffer: [UInt8]
     private var start = 0
     private var end = 0
     private var eof = false
 
-    init(fd: Int32) { self.fd = fd }
+    /// A reader of `fd` reading up to `capacity` bytes at a time (more for a longer line).
+    init(fd: Int32, capacity: Int = 1 << 22) {
+        self.fd = fd
+        buffer = [UInt8](repeating: 0, count: capacity)
+    }
 
     /// Calls `body` with each line (without the newline); stops at end of input. `afterLines`
     /// runs whenever the lines read so far are done, before the next read waits for input.

@@ -23,6 +23,8 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: "The stream's id: its position is kept under it.") var streamId = "stdin"
     @Option(help: "Commit at least this often: 500ms, 1s, 10s, 5m.") var commitInterval = "60s"
     @Option(help: "Commit once this many records are buffered.") var commitRows: Int?
+    @Option(help: "Commit once the buffered rows take this many bytes in memory (default 64 MiB).")
+    var bufferBytes = 64 << 20
     @Option(help: "An integer field holding each record's position (default: the line number).")
     var positionField: String?
     @Flag(help: "Set bad records aside (see --bad-records) rather than stopping.") var skipBadRecords = false
@@ -57,6 +59,7 @@ struct StreamCommand: AsyncParsableCommand {
             o.branch = branch
             o.commitInterval = interval
             o.maxBufferedRows = commitRows
+            o.maxBufferedBytes = bufferBytes
             o.onCommit = { commit in
                 var out = StandardOutput()
                 out.line(Self.line(commit).serialized())
@@ -205,12 +208,12 @@ struct StreamCommand: AsyncParsableCommand {
         }
     }
 
-    /// The lines of standard input in batches of what each read brought, and the semaphore
-    /// the consumer signals after each batch: the reader stays at most four batches ahead
-    /// (memory bounded whatever the input's size). The stream ends at end of input or at one
+    /// The lines of standard input in batches of what each read (of up to 1 MiB) brought, and
+    /// the semaphore the consumer signals after each batch: the reader stays at most two
+    /// batches ahead (memory bounded whatever the input's size). The stream ends at end of input or at one
     /// of `signals`.
     static func lines(signals: [Int32]) -> (AsyncStream<LineBatch>, DispatchSemaphore) {
-        let consumed = DispatchSemaphore(value: 4)
+        let consumed = DispatchSemaphore(value: 2)
         let stream = AsyncStream { (continuation: AsyncStream<LineBatch>.Continuation) in
             for s in signals {
                 signal(s, SIG_IGN)
@@ -220,7 +223,7 @@ struct StreamCommand: AsyncParsableCommand {
                 signalSources.append(source)
             }
             let thread = Thread {
-                var reader = LineReader(fd: 0)
+                var reader = LineReader(fd: 0, capacity: 1 << 20)
                 var batch = LineBatch(first: 1)
                 try? reader.forEachLine(
                     { line in
