@@ -69,21 +69,28 @@ func readJSONRows(_ path: String?, allowingNull: Bool = false) throws -> [(Int, 
             break
         }
         if blank { return }
-        var scanner = JSONScanner(line)
-        do {
-            let v = try scanner.parseValue(depth: 0)
-            scanner.skipWhitespace()
-            guard scanner.atEnd else { throw scanner.error("unexpected text after the row") }
-            guard case .object = v else {
-                if allowingNull && v == .null { return }
-                throw IcebergError.invalidValue(row: row, field: "", detail: "a row must be a JSON object")
-            }
-            rows.append((row, v))
-        } catch let e as JSONParseError {
-            throw IcebergError.invalidValue(row: row, field: "", detail: e.description)
+        let v = try parseJSONLine(line, number: row, what: "row")
+        guard case .object = v else {
+            if allowingNull && v == .null { return }
+            throw IcebergError.invalidValue(row: row, field: "", detail: "a row must be a JSON object")
         }
+        rows.append((row, v))
     }
     return rows
+}
+
+/// One line of JSON text as a value; a malformed one is an error naming the line (`what`: the
+/// thing a line holds, for the message).
+func parseJSONLine(_ line: UnsafeBufferPointer<UInt8>, number: Int, what: String) throws -> JSONValue {
+    do {
+        var scanner = JSONScanner(line)
+        let v = try scanner.parseValue(depth: 0)
+        scanner.skipWhitespace()
+        guard scanner.atEnd else { throw scanner.error("unexpected text after the \(what)") }
+        return v
+    } catch let e as JSONParseError {
+        throw IcebergError.invalidValue(row: number, field: "", detail: e.description)
+    }
 }
 
 /// The summary of the snapshot a command made, as a JSON object (empty when it made none).

@@ -173,15 +173,7 @@ struct StreamCommand: AsyncParsableCommand {
         -> (JSONValue, Int64)?
     {
         guard text.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return nil }
-        let value: JSONValue
-        do {
-            var scanner = JSONScanner(text)
-            value = try scanner.parseValue(depth: 0)
-            scanner.skipWhitespace()
-            guard scanner.atEnd else { throw scanner.error("unexpected text after the record") }
-        } catch let e as JSONParseError {
-            throw IcebergError.invalidValue(row: line, field: "", detail: e.description)
-        }
+        let value = try parseJSONLine(text, number: line, what: "record")
         if value == .null { return nil }
         guard case .object = value else {
             throw IcebergError.invalidValue(row: line, field: "", detail: "a record must be a JSON object")
